@@ -1,0 +1,106 @@
+"""Headless command implementations behind the command line (no Qt)."""
+
+from __future__ import annotations
+
+import sys
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from packstation.config import Settings
+from packstation.db.connect import configured_url, limits_from, open_database
+from packstation.db.embedded import EmbeddedDatabaseError, start_embedded
+from packstation.db.engine import create_db_engine
+from packstation.db.migrate import current_revision, head_revision, upgrade
+from packstation.domain.status import Role
+from packstation.i18n import _
+from packstation.services.doctor import Verdict, format_table, run_checks
+from packstation.services.secrets import SecretError, SecretStore
+from packstation.services.users import UserError, UserService
+
+
+def _fail(message: str) -> int:
+    print(_("error: {message}").format(message=message), file=sys.stderr)
+    return 1
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def db(settings: Settings, action: str) -> int:
+    """`db upgrade` and `db revision`."""
+    secrets = SecretStore()
+    try:
+        database = open_database(settings, secrets, migrate=False, application_name="packstation-cli")
+    except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
+        return _fail(_("cannot open the database: {reason}").format(reason=_reason(exc)))
+    try:
+        if action == "upgrade":
+            before, after = upgrade(database.engine)
+            if before == after:
+                print(_("database {url} is up to date (revision {rev})").format(url=database.display_url, rev=after))
+            else:
+                print(_("database {url} upgraded from {before} to {after}").format(
+                    url=database.display_url, before=before or _("empty"), after=after))
+        else:
+            print(_("database: {cur}\nthis build: {head}").format(
+                cur=current_revision(database.engine) or _("empty"), head=head_revision()))
+        return 0
+    except SQLAlchemyError as exc:
+        return _fail(_("migration failed: {reason}").format(reason=_reason(exc)))
+    finally:
+        database.close()
+
+
+def doctor(settings: Settings) -> int:
+    """Print the verdict table; exit 1 if anything failed."""
+    secrets = SecretStore()
+    embedded = []
+
+    def database_url() -> str:
+        url = configured_url(settings, secrets)
+        if url is not None:
+            return url
+        server = start_embedded(settings.data_dir())
+        embedded.append(server)
+        engine = create_db_engine(server.url, limits=limits_from(settings))
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
+        return server.url
+
+    try:
+        results = run_checks(settings, database_url=database_url, secrets=secrets)
+    finally:
+        for server in embedded:
+            server.stop()
+    print(format_table(results))
+    return 1 if any(r.verdict is Verdict.FAIL for r in results) else 0
+
+
+def user_add(settings: Settings, username: str, role: Role, password: str, full_name: str) -> int:
+    """Create a user."""
+    try:
+        database = open_database(settings, SecretStore(), application_name="packstation-cli")
+    except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
+        return _fail(_("cannot open the database: {reason}").format(reason=_reason(exc)))
+    try:
+        user_id = UserService(database.sessions).add_user(username, role=role, password=password, full_name=full_name)
+        print(_("user {username} created (id {id}, role {role})").format(username=username, id=user_id, role=role))
+        return 0
+    except UserError as exc:
+        return _fail(str(exc))
+    finally:
+        database.close()
+
+
+def secret_set(account: str, name: str, value: str) -> int:
+    """Store a secret in the OS keyring."""
+    try:
+        SecretStore().set(account, name, value)
+    except SecretError as exc:
+        return _fail(str(exc))
+    print(_("secret {name} of {account} stored in the keyring").format(name=name, account=account))
+    return 0

@@ -1,0 +1,338 @@
+"""Station settings: a typed model read from a TOML file and overridden by environment variables.
+
+The TOML keys are part of the product's interface (deployments script them), so they stay stable.
+Secrets never live here: see :mod:`packstation.services.secrets`.
+
+Precedence, lowest first: model defaults, the TOML file, ``PACKSTATION_<SECTION>_<KEY>`` environment
+variables (e.g. ``PACKSTATION_DATABASE_URL``, ``PACKSTATION_STATION_NAME``), command-line options.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from packstation.devices.uri import (
+    PRINTER_SCHEMES,
+    SCALE_SCHEMES,
+    SCANNER_SCHEMES,
+    DeviceUriError,
+    parse_device_uri,
+)
+
+APP_NAME = "packstation"
+ENV_PREFIX = "PACKSTATION_"
+ACCOUNT_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file, the key and the problem."""
+
+
+class _Section(BaseModel):
+    # Unknown keys are errors: a misspelt key silently falling back to a default is how a station
+    # ends up printing to the wrong printer.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Section):
+    """Where the shared PostgreSQL is, and how quickly to give up on it."""
+
+    url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the shared PostgreSQL, e.g. "
+        "`postgresql+psycopg2://station@db:5432/packstation`. Absent: an embedded PostgreSQL "
+        "in the data folder. Put the password in the keyring, not here.",
+    )
+    connect_timeout_s: int = Field(default=5, ge=1, le=60, description="Seconds to wait for a connection.")
+    statement_timeout_ms: int = Field(
+        default=15000, ge=100, description="Server-side limit for any one statement, in milliseconds."
+    )
+    tcp_user_timeout_ms: int = Field(
+        default=10000, ge=1000, description="Drop a connection whose sent data is unacknowledged this long."
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        if not value.startswith(("postgresql://", "postgresql+psycopg2://")):
+            raise ValueError("must be a PostgreSQL URL starting with postgresql+psycopg2:// or postgresql://")
+        return value
+
+
+class StationSettings(_Section):
+    """This workstation."""
+
+    name: str = Field(default="station-1", min_length=1, max_length=64, description="Unique station name.")
+    language: str | None = Field(
+        default=None, description="User interface language (`tr` or `en`); absent: the system language."
+    )
+    data_dir: Path | None = Field(
+        default=None,
+        description="Folder for the embedded database, the local journal and the label spool; "
+        "absent: the platform's user data folder.",
+    )
+    claim_lease_s: int = Field(
+        default=300, ge=30, description="How long a package claim lasts without a heartbeat."
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        if value is not None and value not in {"tr", "en"}:
+            raise ValueError("must be 'tr' or 'en'")
+        return value
+
+
+class PrinterSettings(_Section):
+    """The label printer."""
+
+    uri: str | None = Field(
+        default=None,
+        description="Printer address: `tcp://host:9100`, `serial:///dev/ttyUSB0?baud=9600`, "
+        "`cups://QUEUE`, `file:///folder` (spool). Absent: labels go to the spool folder only.",
+    )
+    dpi: int = Field(default=203, description="Print resolution: 203 or 300.")
+    label_size: str = Field(default="100x150mm", description="`100x150mm` or `4x6in`.")
+    timeout_s: float = Field(default=5.0, gt=0, le=60, description="Seconds to wait for the printer.")
+
+    @field_validator("uri")
+    @classmethod
+    def _valid_uri(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        parse_device_uri(value, allowed=PRINTER_SCHEMES)
+        return value
+
+    @field_validator("dpi")
+    @classmethod
+    def _valid_dpi(cls, value: int) -> int:
+        if value not in (203, 300):
+            raise ValueError("must be 203 or 300")
+        return value
+
+    @field_validator("label_size")
+    @classmethod
+    def _valid_size(cls, value: str) -> str:
+        if value not in ("100x150mm", "4x6in"):
+            raise ValueError("must be '100x150mm' or '4x6in'")
+        return value
+
+
+class ScannerSettings(_Section):
+    """The barcode scanner."""
+
+    uri: str = Field(
+        default="keyboard",
+        description="`keyboard` (USB scanner in keyboard mode) or `serial:///dev/ttyACM0?baud=9600`.",
+    )
+    repair_turkish_q: bool = Field(
+        default=True, description="Undo the damage a Turkish-Q keyboard layout does to scanned text."
+    )
+    max_key_gap_ms: int = Field(
+        default=35, ge=5, le=200, description="Keys closer than this belong to one scanner burst."
+    )
+
+    @field_validator("uri")
+    @classmethod
+    def _valid_uri(cls, value: str) -> str:
+        parse_device_uri(value, allowed=SCANNER_SCHEMES)
+        return value
+
+
+class ScaleSettings(_Section):
+    """An optional serial scale that weighs the parcel at completion."""
+
+    uri: str | None = Field(default=None, description="`serial:///dev/ttyUSB1?baud=9600`; absent: no scale.")
+
+    @field_validator("uri")
+    @classmethod
+    def _valid_uri(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        parse_device_uri(value, allowed=SCALE_SCHEMES)
+        return value
+
+
+class MarketplaceKind(StrEnum):
+    """Supported marketplaces."""
+
+    TRENDYOL = "trendyol"
+    HEPSIBURADA = "hepsiburada"
+    N11 = "n11"
+
+
+class MarketplaceAccount(_Section):
+    """One seller account on a marketplace. Its secrets live in the keyring or the environment."""
+
+    name: str = Field(description="Account name, unique, lower case (e.g. `gullu-trendyol`).")
+    kind: MarketplaceKind = Field(description="`trendyol`, `hepsiburada` or `n11`.")
+    base_url: str = Field(description="API base URL, e.g. `https://apigw.trendyol.com/integration`.")
+    seller_id: str = Field(description="The seller (supplier / merchant) id, as text.")
+    client: str = Field(description="The client company whose parcels these are.")
+    enabled: bool = Field(default=True, description="Sync this account.")
+    sync_interval_s: int = Field(default=120, ge=15, description="Seconds between order pulls.")
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        if not ACCOUNT_NAME_PATTERN.match(value):
+            raise ValueError("must be lower-case letters, digits, '.', '_' or '-' (e.g. 'gullu-trendyol')")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _valid_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// for a local test server)")
+        return value.rstrip("/")
+
+    @field_validator("seller_id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: Any) -> Any:
+        # Seller ids are identifiers, not numbers; accept `seller_id = 123456` but keep text.
+        return str(value) if isinstance(value, int) else value
+
+
+class Settings(_Section):
+    """All station settings."""
+
+    database: DatabaseSettings = DatabaseSettings()
+    station: StationSettings = StationSettings()
+    printer: PrinterSettings = PrinterSettings()
+    scanner: ScannerSettings = ScannerSettings()
+    scale: ScaleSettings = ScaleSettings()
+    marketplaces: list[MarketplaceAccount] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_accounts(self) -> Settings:
+        seen: set[str] = set()
+        for account in self.marketplaces:
+            if account.name in seen:
+                raise ValueError(f"marketplace account name {account.name!r} is used twice")
+            seen.add(account.name)
+        return self
+
+    def data_dir(self) -> Path:
+        """The folder that holds the embedded database, journal and spool."""
+        if self.station.data_dir is not None:
+            return self.station.data_dir.expanduser()
+        return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+    def account(self, name: str) -> MarketplaceAccount:
+        """The marketplace account called ``name``."""
+        for account in self.marketplaces:
+            if account.name == name:
+                return account
+        raise ConfigError(f"no marketplace account named {name!r} in the configuration")
+
+
+def default_config_path() -> Path:
+    """The platform's config location (e.g. ``~/.config/packstation/config.toml``)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Map ``PACKSTATION_<SECTION>_<KEY>`` variables onto the scalar keys of each section."""
+    overrides: dict[str, dict[str, str]] = {}
+    for section_name, field_info in Settings.model_fields.items():
+        section_type = field_info.annotation
+        if not (isinstance(section_type, type) and issubclass(section_type, _Section)):
+            continue
+        for key in section_type.model_fields:
+            env_name = f"{ENV_PREFIX}{section_name}_{key}".upper()
+            if env_name in environ:
+                overrides.setdefault(section_name, {})[key] = environ[env_name]
+    return overrides
+
+
+def _describe_location(loc: tuple[Any, ...], data: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int) and parts and parts[-1] == "marketplaces":
+            # Name the account, not just its position, when it has a name.
+            entries = data.get("marketplaces", [])
+            name = entries[item].get("name") if item < len(entries) and isinstance(entries[item], dict) else None
+            parts[-1] = f"marketplaces[{item}]" + (f" ({name})" if name else "")
+        else:
+            parts.append(str(item))
+    return ".".join(parts)
+
+
+def _friendly_error(source: str, exc: ValidationError, data: Mapping[str, Any]) -> ConfigError:
+    lines = []
+    for error in exc.errors():
+        key = _describe_location(error["loc"], data) or "(top level)"
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        message = message.removeprefix("Value error, ")
+        lines.append(f"{source}: {key}: {message}")
+    return ConfigError("\n".join(lines))
+
+
+def load_settings(
+    path: Path | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Settings:
+    """Read settings from ``path`` (default location when None), the environment and ``overrides``.
+
+    A missing file at the default location means "all defaults"; a missing file that was named
+    explicitly is an error.
+    """
+    environ = os.environ if environ is None else environ
+    explicit = path is not None or f"{ENV_PREFIX}CONFIG" in environ
+    if path is None:
+        path = Path(environ[f"{ENV_PREFIX}CONFIG"]) if f"{ENV_PREFIX}CONFIG" in environ else default_config_path()
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+    elif explicit:
+        raise ConfigError(f"{path}: no such configuration file")
+
+    merged: dict[str, Any] = {key: (dict(value) if isinstance(value, dict) else value) for key, value in data.items()}
+    for layer, source in ((_env_overrides(environ), "environment"), (overrides or {}, "command line")):
+        for section, values in layer.items():
+            target = merged.setdefault(section, {})
+            if not isinstance(target, dict):
+                raise ConfigError(f"{source}: [{section}] is not a table")
+            target.update(values)
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        raise _friendly_error(str(path), exc, merged) from None
+    except DeviceUriError as exc:  # pragma: no cover - pydantic wraps ValueErrors; kept for safety
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def config_reference_markdown() -> str:
+    """The configuration reference, generated from the model (the README embeds it)."""
+    out = ["| key | default | environment variable | meaning |", "|---|---|---|---|"]
+    for section_name, field_info in Settings.model_fields.items():
+        section_type = field_info.annotation
+        if isinstance(section_type, type) and issubclass(section_type, _Section):
+            for key, info in section_type.model_fields.items():
+                default = "" if info.default is None else f"`{info.default}`"
+                env = f"`{ENV_PREFIX}{section_name}_{key}`".upper()
+                out.append(f"| `[{section_name}] {key}` | {default} | {env} | {info.description or ''} |")
+    for key, info in MarketplaceAccount.model_fields.items():
+        default = "" if info.is_required() else f"`{info.default}`"
+        out.append(f"| `[[marketplaces]] {key}` | {default} | | {info.description or ''} |")
+    return "\n".join(out)

@@ -1,0 +1,1 @@
+"""Shared PostgreSQL: models, engine factory, migrations and the embedded default server."""

@@ -1,0 +1,78 @@
+"""Engine factory: every connection fails fast instead of hanging when the server vanishes.
+
+``pool_pre_ping`` only checks a connection when it is taken from the pool; a query in flight on a
+dead TCP connection is protected by the libpq keepalives and ``tcp_user_timeout``, and a runaway
+query by ``statement_timeout``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger("packstation.db.engine")
+
+
+@dataclass(frozen=True)
+class ConnectionLimits:
+    """How long to wait for the database before calling it gone."""
+
+    connect_timeout_s: int = 5
+    statement_timeout_ms: int = 15000
+    tcp_user_timeout_ms: int = 10000
+    keepalives_idle_s: int = 5
+    keepalives_interval_s: int = 2
+    keepalives_count: int = 3
+
+
+def normalize_url(url: str) -> str:
+    """Use the psycopg2 driver whatever the URL says (``postgresql://`` is accepted in config)."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return parsed.render_as_string(hide_password=False)
+
+
+def create_db_engine(
+    url: str,
+    *,
+    limits: ConnectionLimits | None = None,
+    application_name: str = "packstation",
+    pool_size: int = 5,
+) -> Engine:
+    """An engine with timeouts, keepalives and pre-ping set, for one station."""
+    limits = limits or ConnectionLimits()
+    connect_args = {
+        "connect_timeout": limits.connect_timeout_s,
+        "keepalives": 1,
+        "keepalives_idle": limits.keepalives_idle_s,
+        "keepalives_interval": limits.keepalives_interval_s,
+        "keepalives_count": limits.keepalives_count,
+        "tcp_user_timeout": limits.tcp_user_timeout_ms,
+        "application_name": application_name[:63],
+        "options": f"-c statement_timeout={limits.statement_timeout_ms} -c timezone=UTC",
+    }
+    engine = create_engine(
+        normalize_url(url),
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=limits.connect_timeout_s,
+        pool_recycle=1800,
+        connect_args=connect_args,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: object, _record: object) -> None:
+        log.debug("connected url=%s", engine.url.render_as_string(hide_password=True))
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded objects usable after commit (they are handed to other threads)."""
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,368 @@
+"""SQLAlchemy 2 models of the shared PostgreSQL: the source of truth across stations.
+
+Identifiers that come from outside (marketplace package ids, line ids, cargo tracking numbers,
+barcodes) are TEXT: they are often longer than 64-bit integers allow and leading zeros matter.
+Timestamps are ``timestamptz``. Schema changes go through Alembic revisions in ``migrations/``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from packstation.domain.status import (
+    ExceptionKind,
+    OutboxKind,
+    OutboxState,
+    PackageStatus,
+    PrintJobState,
+    Role,
+)
+
+# Deterministic constraint names, so Alembic revisions can refer to them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the project's naming convention and JSONB for dicts."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSONB, uuid.UUID: UUID(as_uuid=True)}
+
+
+def _created() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+
+def _one_of(column: str, values: type[StrEnum]) -> CheckConstraint:
+    allowed = ", ".join(f"'{member.value}'" for member in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_valid")
+
+
+class ClientCompany(Base):
+    """A seller whose parcels are packed here (a 3PL packs for several and bills each)."""
+
+    __tablename__ = "client_companies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    address: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    tax_number: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created()
+
+
+class MarketplaceAccountRow(Base):
+    """A seller account on a marketplace (credentials live in the keyring, never here)."""
+
+    __tablename__ = "marketplace_accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    seller_id: Mapped[str] = mapped_column(Text)
+    base_url: Mapped[str] = mapped_column(Text)
+    client_company_id: Mapped[int] = mapped_column(ForeignKey("client_companies.id"))
+    enabled: Mapped[bool] = mapped_column(server_default=text("true"))
+    created_at: Mapped[datetime] = _created()
+    client_company: Mapped[ClientCompany] = relationship()
+
+
+class Station(Base):
+    """A packing workstation; its heartbeat tells supervisors it is alive."""
+
+    __tablename__ = "stations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    hostname: Mapped[str | None] = mapped_column(Text)
+    app_version: Mapped[str | None] = mapped_column(Text)
+    last_heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    pending_operations: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    oldest_pending_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = _created()
+
+
+class User(Base):
+    """A person who logs in at a station. Secrets are stored only as hashes."""
+
+    __tablename__ = "users"
+    __table_args__ = (_one_of("role", Role),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(Text, unique=True)
+    full_name: Mapped[str] = mapped_column(Text, server_default=text("''"))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(Text)
+    badge_hash: Mapped[str | None] = mapped_column(Text, unique=True)
+    pin_hash: Mapped[str | None] = mapped_column(Text)
+    totp_secret: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(server_default=text("true"))
+    failed_logins: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = _created()
+
+
+class Product(Base):
+    """A catalogue item (one colour and size of a model)."""
+
+    __tablename__ = "products"
+    __table_args__ = (UniqueConstraint("client_company_id", "stock_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_company_id: Mapped[int | None] = mapped_column(ForeignKey("client_companies.id"))
+    stock_code: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    colour: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[str | None] = mapped_column(Text)
+    image_url: Mapped[str | None] = mapped_column(Text)
+    bin_location: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created()
+    barcodes: Mapped[list[ProductBarcode]] = relationship(back_populates="product", cascade="all, delete-orphan")
+
+
+class ProductBarcode(Base):
+    """One of a product's barcodes; a case barcode counts ``multiplier`` units."""
+
+    __tablename__ = "product_barcodes"
+    __table_args__ = (
+        UniqueConstraint("product_id", "barcode"),
+        CheckConstraint("multiplier >= 1", name="multiplier_positive"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    barcode: Mapped[str] = mapped_column(Text, index=True)
+    multiplier: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    product: Mapped[Product] = relationship(back_populates="barcodes")
+
+
+class Package(Base):
+    """One marketplace shipment package: what a packer opens, verifies and labels."""
+
+    __tablename__ = "packages"
+    __table_args__ = (
+        UniqueConstraint("account_id", "external_id"),
+        _one_of("status", PackageStatus),
+        Index("ix_packages_tracking", "cargo_tracking_number"),
+        Index("ix_packages_order_number", "order_number"),
+        Index("ix_packages_external_id", "external_id"),
+        Index("ix_packages_slip_code", "packing_slip_code"),
+        Index("ix_packages_ready", "status", "order_date", postgresql_where=text("packed_at IS NULL")),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("marketplace_accounts.id"))
+    external_id: Mapped[str] = mapped_column(Text)
+    order_number: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    cargo_tracking_number: Mapped[str | None] = mapped_column(Text)
+    cargo_provider: Mapped[str | None] = mapped_column(Text)
+    packing_slip_code: Mapped[str | None] = mapped_column(Text)
+    customer_name: Mapped[str] = mapped_column(Text, server_default=text("''"))
+    address_line: Mapped[str] = mapped_column(Text, server_default=text("''"))
+    district: Mapped[str] = mapped_column(Text, server_default=text("''"))
+    city: Mapped[str] = mapped_column(Text, server_default=text("''"))
+    phone: Mapped[str | None] = mapped_column(Text)
+    order_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    remote_modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    origin_package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"))
+    raw: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    claimed_by_station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    claimed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claim_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    packed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    packed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    box_count: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    weight_grams: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+    lines: Mapped[list[PackageLine]] = relationship(
+        back_populates="package", cascade="all, delete-orphan", order_by="PackageLine.id"
+    )
+    account: Mapped[MarketplaceAccountRow] = relationship()
+
+
+class PackageLine(Base):
+    """An order line inside a package: what must be scanned, and how many."""
+
+    __tablename__ = "package_lines"
+    __table_args__ = (
+        UniqueConstraint("package_id", "external_line_id"),
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id", ondelete="CASCADE"), index=True)
+    external_line_id: Mapped[str] = mapped_column(Text)
+    barcode: Mapped[str] = mapped_column(Text)
+    stock_code: Mapped[str | None] = mapped_column(Text)
+    product_name: Mapped[str] = mapped_column(Text)
+    colour: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[str | None] = mapped_column(Text)
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    package: Mapped[Package] = relationship(back_populates="lines")
+
+
+class PackEvent(Base):
+    """One scan or pack step, keyed by the operation's UUID: the source of every throughput figure."""
+
+    __tablename__ = "pack_events"
+    __table_args__ = (
+        Index("ix_pack_events_occurred", "occurred_at"),
+        Index("ix_pack_events_user_time", "user_id", "occurred_at"),
+        Index("ix_pack_events_station_time", "station_id", "occurred_at"),
+        Index("ix_pack_events_package", "package_id"),
+    )
+    op_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"))
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("package_lines.id"))
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    barcode: Mapped[str | None] = mapped_column(Text)
+    quantity: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = _created()
+    detail: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+
+
+class StockLevel(Base):
+    """Units on hand per product, maintained from the movement ledger."""
+
+    __tablename__ = "stock_levels"
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    updated_at: Mapped[datetime] = _created()
+
+
+class StockMovement(Base):
+    """Append-only ledger of stock changes; ``op_id`` makes a replay harmless."""
+
+    __tablename__ = "stock_movements"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    op_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    delta: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(30))
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = _created()
+
+
+class OutboxEntry(Base):
+    """A marketplace call waiting to be made; the business key makes a retry safe."""
+
+    __tablename__ = "marketplace_outbox"
+    __table_args__ = (
+        _one_of("kind", OutboxKind),
+        _one_of("state", OutboxState),
+        Index("ix_outbox_due", "state", "next_attempt_at"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("marketplace_accounts.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    business_key: Mapped[str] = mapped_column(Text, unique=True)
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    state: Mapped[str] = mapped_column(String(20), server_default=text("'pending'"))
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    next_attempt_at: Mapped[datetime] = _created()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    remote_reference: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created()
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PrintJob(Base):
+    """A label or slip sent (or to be sent) to a printer; reprints point at their original."""
+
+    __tablename__ = "print_jobs"
+    __table_args__ = (_one_of("state", PrintJobState), Index("ix_print_jobs_package", "package_id"))
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    document: Mapped[str] = mapped_column(String(20))
+    format: Mapped[str] = mapped_column(String(10))
+    printer_uri: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    reprint_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("print_jobs.id"))
+    created_at: Mapped[datetime] = _created()
+    printed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained record of sensitive actions (each hash covers the previous one)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    occurred_at: Mapped[datetime] = _created()
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    action: Mapped[str] = mapped_column(String(50))
+    subject: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class SyncState(Base):
+    """Where each marketplace account's sync stands."""
+
+    __tablename__ = "sync_state"
+    account_id: Mapped[int] = mapped_column(ForeignKey("marketplace_accounts.id"), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(Text)
+    watermark: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    counts: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+
+
+class PackException(Base):
+    """Something a supervisor must look at: a conflict, a cancellation after packing, a failed print."""
+
+    __tablename__ = "pack_exceptions"
+    __table_args__ = (
+        _one_of("kind", ExceptionKind),
+        Index("ix_pack_exceptions_open", "created_at", postgresql_where=text("resolved_at IS NULL")),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    op_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
+    message: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    assigned_to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = _created()
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str | None] = mapped_column(Text)

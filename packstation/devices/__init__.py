@@ -1,0 +1,1 @@
+"""Scanners, printers and scales: interfaces and transports, addressed by URI. No Qt here."""

@@ -1,0 +1,1 @@
+"""Pure domain objects and rules: no I/O, no Qt, no database."""

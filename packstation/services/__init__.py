@@ -1,0 +1,1 @@
+"""Use cases: packing, sync, labels, journal, auth, audit, reports, stock. Plain Python, no Qt."""

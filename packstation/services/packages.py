@@ -1,0 +1,176 @@
+"""Finding packages: by any code a packer may scan, and the list of what is ready to pack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.models import MarketplaceAccountRow, Package, PackageLine
+from packstation.domain.status import PackageStatus
+
+READY_STATUSES = (PackageStatus.CREATED.value, PackageStatus.AWAITING.value, PackageStatus.PICKING.value)
+
+
+@dataclass(frozen=True)
+class PackageSummary:
+    """What a list or a choice dialog shows about one package."""
+
+    id: int
+    account: str
+    external_id: str
+    order_number: str
+    status: str
+    cargo_tracking_number: str | None
+    cargo_provider: str | None
+    customer_name: str
+    city: str
+    district: str
+    line_count: int
+    item_count: int
+    order_date: datetime | None
+
+
+@dataclass(frozen=True)
+class PackageCounts:
+    """Headline numbers for the home screen."""
+
+    ready: int
+    packed_today: int
+    total: int
+
+
+class PackageQueries:
+    """Read-only package look-ups (safe from any worker thread)."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def _summaries(self, session: Session, where: object, *, limit: int) -> list[PackageSummary]:
+        lines = (
+            select(
+                PackageLine.package_id,
+                func.count().label("line_count"),
+                func.sum(PackageLine.quantity).label("item_count"),
+            )
+            .group_by(PackageLine.package_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(Package, MarketplaceAccountRow.name, lines.c.line_count, lines.c.item_count)
+            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == Package.account_id)
+            .outerjoin(lines, lines.c.package_id == Package.id)
+            .where(where)  # type: ignore[arg-type]
+            .order_by(Package.order_date.asc().nulls_last(), Package.id)
+            .limit(limit)
+        ).all()
+        return [
+            PackageSummary(
+                id=package.id,
+                account=account,
+                external_id=package.external_id,
+                order_number=package.order_number,
+                status=package.status,
+                cargo_tracking_number=package.cargo_tracking_number,
+                cargo_provider=package.cargo_provider,
+                customer_name=package.customer_name,
+                city=package.city,
+                district=package.district,
+                line_count=int(line_count or 0),
+                item_count=int(item_count or 0),
+                order_date=package.order_date,
+            )
+            for package, account, line_count, item_count in rows
+        ]
+
+    def find_by_code(self, code: str, *, limit: int = 20) -> list[PackageSummary]:
+        """Packages a scanned code can mean: tracking number, package id, order number or slip code.
+
+        Several packages can share an order number; the caller offers a choice then.
+        """
+        code = code.strip()
+        if not code:
+            return []
+        where = or_(
+            Package.cargo_tracking_number == code,
+            Package.external_id == code,
+            Package.order_number == code,
+            Package.packing_slip_code == code,
+        )
+        with self._sessions() as session:
+            return self._summaries(session, where, limit=limit)
+
+    def ready_to_pack(self, *, limit: int = 200) -> list[PackageSummary]:
+        """Oldest first: packages waiting to be packed."""
+        where = Package.status.in_(READY_STATUSES) & Package.packed_at.is_(None)
+        with self._sessions() as session:
+            return self._summaries(session, where, limit=limit)
+
+    def counts(self) -> PackageCounts:
+        """Ready, packed today (UTC day) and total packages."""
+        with self._sessions() as session:
+            ready = session.scalar(
+                select(func.count()).where(Package.status.in_(READY_STATUSES), Package.packed_at.is_(None))
+            )
+            packed = session.scalar(
+                select(func.count()).where(Package.packed_at >= func.date_trunc("day", func.now()))
+            )
+            total = session.scalar(select(func.count()).select_from(Package))
+        return PackageCounts(ready=int(ready or 0), packed_today=int(packed or 0), total=int(total or 0))
+
+
+@dataclass(frozen=True)
+class LineDetail:
+    """One package line as the packer sees it."""
+
+    id: int
+    barcode: str
+    stock_code: str | None
+    product_name: str
+    colour: str | None
+    size: str | None
+    quantity: int
+    bin_location: str | None
+
+
+@dataclass(frozen=True)
+class PackageDetail:
+    """A package with its lines and delivery address."""
+
+    summary: PackageSummary
+    address_line: str
+    lines: tuple[LineDetail, ...]
+
+
+def package_detail(sessions: sessionmaker[Session], package_id: int) -> PackageDetail | None:
+    """The package with its lines (None if it does not exist)."""
+    from packstation.db.models import Product
+
+    queries = PackageQueries(sessions)
+    with sessions() as session:
+        summaries = queries._summaries(session, Package.id == package_id, limit=1)
+        if not summaries:
+            return None
+        address = session.scalar(select(Package.address_line).where(Package.id == package_id)) or ""
+        rows = session.execute(
+            select(PackageLine, Product.bin_location)
+            .outerjoin(Product, Product.id == PackageLine.product_id)
+            .where(PackageLine.package_id == package_id)
+            .order_by(PackageLine.id)
+        ).all()
+    lines = tuple(
+        LineDetail(
+            id=line.id,
+            barcode=line.barcode,
+            stock_code=line.stock_code,
+            product_name=line.product_name,
+            colour=line.colour,
+            size=line.size,
+            quantity=line.quantity,
+            bin_location=bin_location,
+        )
+        for line, bin_location in rows
+    )
+    return PackageDetail(summary=summaries[0], address_line=address, lines=lines)

@@ -1,0 +1,63 @@
+"""Table model for package lists (ready to pack, search results)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from packstation.services.packages import PackageSummary
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class PackageTableModel(QAbstractTableModel):
+    """Rows of :class:`PackageSummary`, read-only."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PackageSummary] = []
+        self._headers = [
+            self.tr("Tracking number"), self.tr("Order"), self.tr("Package"), self.tr("Customer"),
+            self.tr("City / district"), self.tr("Items"), self.tr("Carrier"), self.tr("Status"),
+        ]
+
+    def set_rows(self, rows: list[PackageSummary]) -> None:
+        """Replace the rows shown."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> PackageSummary:
+        """The package shown in ``row``."""
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        """Number of packages."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        """Number of columns."""
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        """Column titles."""
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cell text."""
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        p = self._rows[index.row()]
+        return (
+            p.cargo_tracking_number or "",
+            p.order_number,
+            p.external_id,
+            p.customer_name,
+            f"{p.city} / {p.district}",
+            f"{p.item_count} ({p.line_count})",
+            p.cargo_provider or "",
+            p.status,
+        )[index.column()]
