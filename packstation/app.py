@@ -9,19 +9,20 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING
 
 from packstation.config import Settings
-from packstation.db.connect import Database, open_database
 from packstation.logging_setup import configure_logging
-from packstation.services.demo_data import seed_demo_data
 from packstation.services.events import DatabaseStatus, EventBus
-from packstation.services.packages import PackageQueries
-from packstation.services.secrets import SecretStore
-from packstation.services.stations import StationService
-from packstation.services.users import UserService
+
+if TYPE_CHECKING:
+    # The database stack loads on the start-up worker thread, after the window is on screen.
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from packstation.db.connect import Database
+    from packstation.services.packages import PackageDetail, PackageQueries
+    from packstation.services.stations import StationService
+    from packstation.services.users import UserService
 
 log = logging.getLogger("packstation.app")
 HEARTBEAT_SECONDS = 15
@@ -41,6 +42,12 @@ class AppContext:
     demo: bool
     scheduler: BackgroundScheduler = field(repr=False)
 
+    def package_detail(self, package_id: int) -> PackageDetail | None:
+        """A package with its lines (worker threads only)."""
+        from packstation.services.packages import package_detail
+
+        return package_detail(self.database.sessions, package_id)
+
     def close(self) -> None:
         """Stop background jobs and release the database (the embedded server stops with the last user)."""
         self.scheduler.shutdown(wait=False)
@@ -49,6 +56,8 @@ class AppContext:
 
 def heartbeat(station: StationService, bus: EventBus) -> None:
     """Record the heartbeat and publish whether the database answered."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     now = datetime.now(UTC)
     try:
         station.heartbeat()
@@ -65,12 +74,22 @@ def start_services(settings: Settings, bus: EventBus, *, demo: bool, demo_packag
 
     Runs on a worker thread: it may take seconds on a first start.
     """
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from packstation.db.connect import open_database
+    from packstation.services.demo_data import seed_demo_data
+    from packstation.services.packages import PackageQueries
+    from packstation.services.secrets import SecretStore
+    from packstation.services.stations import StationService
+    from packstation.services.users import UserService
+
     database = open_database(settings, SecretStore(), application_name=f"packstation/{settings.station.name}")
     try:
         if demo:
             summary = seed_demo_data(database.sessions, packages=demo_packages)
-            log.info("demo data products=%s packages=%s created=%s", summary.products, summary.packages,
-                     summary.created)
+            log.info(
+                "demo data products=%s packages=%s created=%s", summary.products, summary.packages, summary.created
+            )
         station = StationService(database.sessions, name=settings.station.name)
         station_id = station.register()
     except Exception:
@@ -79,8 +98,14 @@ def start_services(settings: Settings, bus: EventBus, *, demo: bool, demo_packag
     scheduler = BackgroundScheduler(
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}, timezone=UTC
     )
-    scheduler.add_job(heartbeat, "interval", seconds=HEARTBEAT_SECONDS, args=(station, bus), id="heartbeat",
-                      next_run_time=datetime.now(UTC))
+    scheduler.add_job(
+        heartbeat,
+        "interval",
+        seconds=HEARTBEAT_SECONDS,
+        args=(station, bus),
+        id="heartbeat",
+        next_run_time=datetime.now(UTC),
+    )
     scheduler.start()
     return AppContext(
         settings=settings,

@@ -70,8 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("username")
     add.add_argument("--role", choices=[r.value for r in Role], required=True)
     add.add_argument("--full-name", default="")
-    add.add_argument("--password-stdin", action="store_true", required=True,
-                     help="read the password from the first line of standard input")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from the first line of standard input",
+    )
 
     secret = commands.add_parser("secret", help="manage secrets in the OS keyring")
     secret_commands = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
@@ -132,8 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from packstation import commands
-
+    # The window path imports only what it needs to show the window; the database stack loads
+    # on the start-up worker thread (the cold-start benchmark watches this).
     if args.command in (None, "gui", "demo"):
         from packstation.app import run_gui
 
@@ -144,6 +148,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             screenshot=getattr(args, "screenshot", None),
             quit_after=getattr(args, "quit_after", None),
         )
+    from packstation import commands
+
     if args.command == "db":
         return commands.db(settings, args.db_command)
     if args.command == "doctor":

@@ -41,11 +41,17 @@ def db(settings: Settings, action: str) -> int:
             if before == after:
                 print(_("database {url} is up to date (revision {rev})").format(url=database.display_url, rev=after))
             else:
-                print(_("database {url} upgraded from {before} to {after}").format(
-                    url=database.display_url, before=before or _("empty"), after=after))
+                print(
+                    _("database {url} upgraded from {before} to {after}").format(
+                        url=database.display_url, before=before or _("empty"), after=after
+                    )
+                )
         else:
-            print(_("database: {cur}\nthis build: {head}").format(
-                cur=current_revision(database.engine) or _("empty"), head=head_revision()))
+            print(
+                _("database: {cur}\nthis build: {head}").format(
+                    cur=current_revision(database.engine) or _("empty"), head=head_revision()
+                )
+            )
         return 0
     except SQLAlchemyError as exc:
         return _fail(_("migration failed: {reason}").format(reason=_reason(exc)))

@@ -82,9 +82,7 @@ class StationSettings(_Section):
         description="Folder for the embedded database, the local journal and the label spool; "
         "absent: the platform's user data folder.",
     )
-    claim_lease_s: int = Field(
-        default=300, ge=30, description="How long a package claim lasts without a heartbeat."
-    )
+    claim_lease_s: int = Field(default=300, ge=30, description="How long a package claim lasts without a heartbeat.")
 
     @field_validator("language")
     @classmethod

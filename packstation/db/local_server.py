@@ -6,6 +6,7 @@ as root, so as root the cluster runs as an unprivileged ``pgserver`` system user
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -81,8 +82,6 @@ class LocalPostgres:
 
     def destroy(self) -> None:
         """Stop the server if it runs and delete its files."""
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass  # already stopped: nothing to do before deleting
         shutil.rmtree(self.base_dir, ignore_errors=True)

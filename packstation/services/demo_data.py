@@ -46,18 +46,66 @@ ACCESSORIES = [
 ]
 
 FIRST_NAMES = [
-    "Şükrü", "Ayşe", "Gökçe", "İbrahim", "Çağla", "Ömer", "Ülkü", "Ebru", "Oğuz", "Şeyma",
-    "Işıl", "Gülşen", "Mehmet", "Zeynep", "Doğan", "Büşra", "Çetin", "Özlem", "Ilgaz", "Hülya",
+    "Şükrü",
+    "Ayşe",
+    "Gökçe",
+    "İbrahim",
+    "Çağla",
+    "Ömer",
+    "Ülkü",
+    "Ebru",
+    "Oğuz",
+    "Şeyma",
+    "Işıl",
+    "Gülşen",
+    "Mehmet",
+    "Zeynep",
+    "Doğan",
+    "Büşra",
+    "Çetin",
+    "Özlem",
+    "Ilgaz",
+    "Hülya",
 ]
 LAST_NAMES = [
-    "Gökçe", "Yılmaz", "Öztürk", "Çelik", "Şahin", "Aydın", "Doğan", "Kılıç", "Arslan", "Güneş",
-    "Erdoğan", "Koç", "Kurt", "Özdemir", "Çakır", "Işık", "Aksoy", "Türkmen", "Ünal", "Bozkurt",
+    "Gökçe",
+    "Yılmaz",
+    "Öztürk",
+    "Çelik",
+    "Şahin",
+    "Aydın",
+    "Doğan",
+    "Kılıç",
+    "Arslan",
+    "Güneş",
+    "Erdoğan",
+    "Koç",
+    "Kurt",
+    "Özdemir",
+    "Çakır",
+    "Işık",
+    "Aksoy",
+    "Türkmen",
+    "Ünal",
+    "Bozkurt",
 ]
 PLACES = [
-    ("İstanbul", "Kadıköy"), ("İstanbul", "Üsküdar"), ("İstanbul", "Beşiktaş"), ("Ankara", "Çankaya"),
-    ("İzmir", "Karşıyaka"), ("Iğdır", "Merkez"), ("Ağrı", "Doğubayazıt"), ("Şanlıurfa", "Eyyübiye"),
-    ("Muğla", "Bodrum"), ("Eskişehir", "Odunpazarı"), ("Gaziantep", "Şahinbey"), ("Çanakkale", "Gelibolu"),
-    ("Bursa", "Nilüfer"), ("Diyarbakır", "Bağlar"), ("Kütahya", "Tavşanlı"), ("Düzce", "Gölyaka"),
+    ("İstanbul", "Kadıköy"),
+    ("İstanbul", "Üsküdar"),
+    ("İstanbul", "Beşiktaş"),
+    ("Ankara", "Çankaya"),
+    ("İzmir", "Karşıyaka"),
+    ("Iğdır", "Merkez"),
+    ("Ağrı", "Doğubayazıt"),
+    ("Şanlıurfa", "Eyyübiye"),
+    ("Muğla", "Bodrum"),
+    ("Eskişehir", "Odunpazarı"),
+    ("Gaziantep", "Şahinbey"),
+    ("Çanakkale", "Gelibolu"),
+    ("Bursa", "Nilüfer"),
+    ("Diyarbakır", "Bağlar"),
+    ("Kütahya", "Tavşanlı"),
+    ("Düzce", "Gölyaka"),
 ]
 STREETS = ["Atatürk Cad.", "Cumhuriyet Mah. Gül Sok.", "İnönü Bulvarı", "Çiçek Sok.", "Şehit Öğretmen Cad."]
 CARRIERS = ["Trendyol Express", "Yurtiçi Kargo", "Aras Kargo", "MNG Kargo", "Sürat Kargo"]
@@ -92,12 +140,17 @@ def seed_demo_data(sessions: sessionmaker[Session], *, packages: int = 300, seed
             return DemoSummary(products=products, packages=count, created=False)
 
         client = ClientCompany(
-            name=DEMO_CLIENT, address="Organize Sanayi Bölgesi 3. Cad. No:12, Merkezefendi / Denizli", phone="0258 000 00 00"
+            name=DEMO_CLIENT,
+            address="Organize Sanayi Bölgesi 3. Cad. No:12, Merkezefendi / Denizli",
+            phone="0258 000 00 00",
         )
         session.add(client)
         session.flush()
         account = MarketplaceAccountRow(
-            name=DEMO_ACCOUNT, kind="trendyol", seller_id="100200", base_url="http://127.0.0.1/demo",
+            name=DEMO_ACCOUNT,
+            kind="trendyol",
+            seller_id="100200",
+            base_url="http://127.0.0.1/demo",
             client_company_id=client.id,
         )
         session.add(account)
@@ -115,12 +168,27 @@ def _seed_catalogue(
     for code, name, colours, sizes in MODELS:
         for colour in colours:
             for size in sizes:
-                rows.append({"client_company_id": client_id, "stock_code": f"{code}-{colour[:3].upper()}-{size}",
-                             "name": name, "colour": colour, "size": str(size),
-                             "bin_location": f"{rng.choice('ABCDE')}-{rng.randint(1, 24):02d}-{rng.randint(1, 6)}"})
+                rows.append(
+                    {
+                        "client_company_id": client_id,
+                        "stock_code": f"{code}-{colour[:3].upper()}-{size}",
+                        "name": name,
+                        "colour": colour,
+                        "size": str(size),
+                        "bin_location": f"{rng.choice('ABCDE')}-{rng.randint(1, 24):02d}-{rng.randint(1, 6)}",
+                    }
+                )
     for code, name, colour, size, _pack in ACCESSORIES:
-        rows.append({"client_company_id": client_id, "stock_code": code, "name": name, "colour": colour,
-                     "size": size, "bin_location": f"F-{rng.randint(1, 8):02d}-1"})
+        rows.append(
+            {
+                "client_company_id": client_id,
+                "stock_code": code,
+                "name": name,
+                "colour": colour,
+                "size": size,
+                "bin_location": f"F-{rng.randint(1, 8):02d}-1",
+            }
+        )
     ids = session.scalars(insert(Product).returning(Product.id, sort_by_parameter_order=True), rows).all()
     barcodes: list[dict[str, object]] = []
     catalogue = []
@@ -130,7 +198,7 @@ def _seed_catalogue(
         if rng.random() < 0.15:  # some products carry a second (supplier) barcode
             barcodes.append({"product_id": product_id, "barcode": _ean13(rng, used), "multiplier": 1})
         catalogue.append((product_id, primary, str(row["stock_code"]), row["colour"], row["size"], str(row["name"])))
-    for product_id, row in zip(ids[-len(ACCESSORIES):], ACCESSORIES, strict=True):
+    for product_id, row in zip(ids[-len(ACCESSORIES) :], ACCESSORIES, strict=True):
         barcodes.append({"product_id": product_id, "barcode": _ean13(rng, used), "multiplier": row[4]})
     session.execute(insert(ProductBarcode), barcodes)
     session.execute(insert(StockLevel), [{"product_id": pid, "quantity": rng.randint(5, 80)} for pid in ids])
@@ -159,28 +227,46 @@ def _seed_packages(
         for _part in range(parts):
             external_id = str(3_200_000_000 + index * 7 + rng.randint(0, 6))
             tracking = str(7_330_000_000_000_000 + rng.randint(0, 999_999_999_999))
-            package_rows.append({
-                "account_id": account_id, "external_id": external_id, "order_number": str(order_number),
-                "status": PackageStatus.CREATED.value if rng.random() < 0.85 else PackageStatus.PICKING.value,
-                "cargo_tracking_number": tracking, "cargo_provider": rng.choice(CARRIERS),
-                "packing_slip_code": f"PS:{external_id}", "customer_name": f"{first} {last}",
-                "address_line": f"{rng.choice(STREETS)} No:{rng.randint(1, 180)} D:{rng.randint(1, 24)}",
-                "district": district, "city": city, "phone": None, "order_date": order_date,
-                "raw": {"demo": True, "shipmentPackageId": external_id, "orderNumber": str(order_number)},
-            })
+            package_rows.append(
+                {
+                    "account_id": account_id,
+                    "external_id": external_id,
+                    "order_number": str(order_number),
+                    "status": PackageStatus.CREATED.value if rng.random() < 0.85 else PackageStatus.PICKING.value,
+                    "cargo_tracking_number": tracking,
+                    "cargo_provider": rng.choice(CARRIERS),
+                    "packing_slip_code": f"PS:{external_id}",
+                    "customer_name": f"{first} {last}",
+                    "address_line": f"{rng.choice(STREETS)} No:{rng.randint(1, 180)} D:{rng.randint(1, 24)}",
+                    "district": district,
+                    "city": city,
+                    "phone": None,
+                    "order_date": order_date,
+                    "raw": {"demo": True, "shipmentPackageId": external_id, "orderNumber": str(order_number)},
+                }
+            )
             lines: list[dict[str, object]] = []
             line_count = rng.choices([1, 2, 3, 4], weights=[55, 28, 12, 5])[0]
             for position, product in enumerate(rng.sample(catalogue, line_count)):
                 product_id, barcode, stock_code, colour, size, name = product
-                lines.append({
-                    "external_line_id": f"{external_id}-{position + 1}", "barcode": barcode,
-                    "stock_code": stock_code, "product_name": name, "colour": colour, "size": size,
-                    "quantity": rng.choices([1, 2, 3], weights=[80, 15, 5])[0],
-                    "unit_price": rng.choice([349, 499, 749, 899, 1299, 1899]), "product_id": product_id,
-                })
+                lines.append(
+                    {
+                        "external_line_id": f"{external_id}-{position + 1}",
+                        "barcode": barcode,
+                        "stock_code": stock_code,
+                        "product_name": name,
+                        "colour": colour,
+                        "size": size,
+                        "quantity": rng.choices([1, 2, 3], weights=[80, 15, 5])[0],
+                        "unit_price": rng.choice([349, 499, 749, 899, 1299, 1899]),
+                        "product_id": product_id,
+                    }
+                )
             lines_per_package.append(lines)
             index += 1
-    package_ids = session.scalars(insert(Package).returning(Package.id, sort_by_parameter_order=True), package_rows).all()
+    package_ids = session.scalars(
+        insert(Package).returning(Package.id, sort_by_parameter_order=True), package_rows
+    ).all()
     line_rows = [
         {**line, "package_id": package_id}
         for package_id, lines in zip(package_ids, lines_per_package, strict=True)

@@ -72,9 +72,7 @@ def check_database(url: str, limits: ConnectionLimits) -> list[CheckResult]:
             )
         return results
     except SQLAlchemyError as exc:
-        return [
-            CheckResult(_("database"), Verdict.FAIL, _("cannot connect: {reason}").format(reason=_first_line(exc)))
-        ]
+        return [CheckResult(_("database"), Verdict.FAIL, _("cannot connect: {reason}").format(reason=_first_line(exc)))]
     finally:
         engine.dispose()
 
@@ -148,27 +146,27 @@ def check_keyring(settings: Settings, secrets: SecretStore) -> CheckResult:
     return CheckResult(_("keyring"), verdict, status.reason)
 
 
-def check_account(
-    account: MarketplaceAccount, secrets: SecretStore, *, timeout: float = 5.0
-) -> CheckResult:
+def check_account(account: MarketplaceAccount, secrets: SecretStore, *, timeout: float = 5.0) -> CheckResult:
     """Secrets present and the API host answering."""
     name = _("marketplace {name}").format(name=account.name)
     missing = [s for s in REQUIRED_SECRETS[account.kind.value] if secrets.get(account.name, s) is None]
     if missing:
         envs = ", ".join(secret_env_var(account.name, s) for s in missing)
-        return CheckResult(name, Verdict.FAIL, _("missing secrets: {missing} (set {envs})").format(
-            missing=", ".join(missing), envs=envs))
+        return CheckResult(
+            name,
+            Verdict.FAIL,
+            _("missing secrets: {missing} (set {envs})").format(missing=", ".join(missing), envs=envs),
+        )
     try:
         httpx.get(account.base_url, timeout=timeout)
     except httpx.HTTPError as exc:
-        return CheckResult(name, Verdict.FAIL, _("{url} not reachable: {error}").format(
-            url=account.base_url, error=_first_line(exc)))
+        return CheckResult(
+            name, Verdict.FAIL, _("{url} not reachable: {error}").format(url=account.base_url, error=_first_line(exc))
+        )
     return CheckResult(name, Verdict.OK, _("secrets set; {url} answers").format(url=account.base_url))
 
 
-def run_checks(
-    settings: Settings, *, database_url: Callable[[], str], secrets: SecretStore
-) -> list[CheckResult]:
+def run_checks(settings: Settings, *, database_url: Callable[[], str], secrets: SecretStore) -> list[CheckResult]:
     """Every check, in the order a support person reads them."""
     limits = ConnectionLimits(
         connect_timeout_s=settings.database.connect_timeout_s,
@@ -177,7 +175,7 @@ def run_checks(
     )
     try:
         url = database_url()
-    except Exception as exc:  # noqa: BLE001 - any failure to start the embedded server is a verdict
+    except Exception as exc:
         results = [CheckResult(_("database"), Verdict.FAIL, _first_line(exc))]
     else:
         results = check_database(url, limits)

@@ -114,9 +114,7 @@ class PackageQueries:
             ready = session.scalar(
                 select(func.count()).where(Package.status.in_(READY_STATUSES), Package.packed_at.is_(None))
             )
-            packed = session.scalar(
-                select(func.count()).where(Package.packed_at >= func.date_trunc("day", func.now()))
-            )
+            packed = session.scalar(select(func.count()).where(Package.packed_at >= func.date_trunc("day", func.now())))
             total = session.scalar(select(func.count()).select_from(Package))
         return PackageCounts(ready=int(ready or 0), packed_today=int(packed or 0), total=int(total or 0))
 

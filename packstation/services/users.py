@@ -33,9 +33,7 @@ class UserService:
         if not username:
             raise UserError(_("a user name is required"))
         if len(password) < MIN_PASSWORD_LENGTH:
-            raise UserError(
-                _("the password must be at least {n} characters long").format(n=MIN_PASSWORD_LENGTH)
-            )
+            raise UserError(_("the password must be at least {n} characters long").format(n=MIN_PASSWORD_LENGTH))
         with self._sessions.begin() as session:
             if session.scalar(select(User.id).where(User.username == username)) is not None:
                 raise UserError(_("user {username!r} already exists").format(username=username))

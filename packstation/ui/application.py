@@ -84,7 +84,7 @@ def run_application(
         if screenshot is not None:
             QTimer.singleShot(200, lambda: _save_screenshot(window, screenshot))
 
-    Task(start).on_success(attached).on_failure(failed).run()
+    Task(start, owner=window).on_success(attached).on_failure(failed).run()
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), app.quit)
     code = app.exec()

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from packstation.services.events import DatabaseStatus
-from packstation.services.packages import package_detail
 from packstation.ui.bridge import Bridge
 from packstation.ui.views.home import HomeView
 
@@ -51,6 +50,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addWidget(label)
         self.statusBar().addPermanentWidget(self.sync_label)
 
+        self._bridge = bridge  # owned here so its signals live as long as the window
         bridge.database_status.connect(self.show_database_status)
 
     def _status_label(self, text: str) -> QLabel:
@@ -67,12 +67,11 @@ class MainWindow(QMainWindow):
     def attach(self, context: AppContext) -> None:
         """The services are up: bind the screens to them."""
         self.context = context
-        sessions = context.database.sessions
         self.home.bind(
             find=context.packages.find_by_code,
             ready=context.packages.ready_to_pack,
             counts=context.packages.counts,
-            detail=lambda package_id: package_detail(sessions, package_id),
+            detail=context.package_detail,
         )
         self._set_state(
             self.database_label,

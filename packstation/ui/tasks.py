@@ -1,8 +1,9 @@
 """Run work off the GUI thread and get the result back on it.
 
-    Task(lambda: queries.find_by_code(code)).on_success(view.show).on_failure(view.error).run()
+    Task(lambda: queries.find_by_code(code), owner=view).on_success(view.show).on_failure(view.error).run()
 
-The callable runs on a worker of the global thread pool; callbacks run on the GUI thread.
+The callable runs on a worker of the global thread pool; callbacks run on the GUI thread, and are
+dropped if the owning widget was deleted meanwhile (a closed dialog must not be updated).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from shiboken6 import isValid
 
 T = TypeVar("T")
 log = logging.getLogger("packstation.ui.tasks")
@@ -46,8 +48,9 @@ _in_flight: set[_Relay] = set()  # keeps relays alive until their task reports b
 class Task(Generic[T]):
     """A unit of background work with success and failure callbacks on the GUI thread."""
 
-    def __init__(self, work: Callable[[], T]) -> None:
+    def __init__(self, work: Callable[[], T], *, owner: QObject | None = None) -> None:
         self._work = work
+        self._owner = owner
         self._success: Callable[[T], None] = lambda _result: None
         self._failure: Callable[[Exception], None] = self._log_failure
 
@@ -69,17 +72,24 @@ class Task(Generic[T]):
         """Start the work on ``pool`` (the global pool by default)."""
         relay = _Relay()
         _in_flight.add(relay)
-        success, failure = self._success, self._failure
+        success, failure, owner = self._success, self._failure, self._owner
+
+        def owner_gone() -> bool:
+            return owner is not None and not isValid(owner)
 
         @Slot(object)
         def done(result: object) -> None:
             _in_flight.discard(relay)
-            success(result)  # type: ignore[arg-type]
+            if not owner_gone():
+                success(result)  # type: ignore[arg-type]
 
         @Slot(object)
         def failed(exc: object) -> None:
             _in_flight.discard(relay)
-            failure(exc)  # type: ignore[arg-type]
+            if owner_gone():
+                log.warning("background task failed after its window closed: %s", exc)
+            else:
+                failure(exc)  # type: ignore[arg-type]
 
         relay.succeeded.connect(done)
         relay.failed.connect(failed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from packstation.services.packages import PackageCounts, PackageDetail, PackageSummary
 from packstation.ui.tasks import Task
 from packstation.ui.views.package_table import PackageTableModel
+
+if TYPE_CHECKING:
+    from packstation.services.packages import PackageCounts, PackageDetail, PackageSummary
 
 
 class _Card(QFrame):
@@ -65,7 +68,9 @@ class HomeView(QWidget):
         self._set_banner("info", self.banner.text())
 
         self.ready_card, self.packed_card, self.total_card = (
-            _Card(self.tr("ready to pack")), _Card(self.tr("packed today")), _Card(self.tr("packages in total")),
+            _Card(self.tr("ready to pack")),
+            _Card(self.tr("packed today")),
+            _Card(self.tr("packages in total")),
         )
         cards = QHBoxLayout()
         for card in (self.ready_card, self.packed_card, self.total_card):
@@ -83,8 +88,7 @@ class HomeView(QWidget):
 
         self.lines = QTableWidget(0, 6)
         self.lines.setHorizontalHeaderLabels(
-            [self.tr("Product"), self.tr("Colour"), self.tr("Size"), self.tr("Barcode"), self.tr("Bin"),
-             self.tr("Qty")]
+            [self.tr("Product"), self.tr("Colour"), self.tr("Size"), self.tr("Barcode"), self.tr("Bin"), self.tr("Qty")]
         )
         self.lines.verticalHeader().setVisible(False)
         self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -128,8 +132,8 @@ class HomeView(QWidget):
         """Reload the headline figures and the ready-to-pack list in the background."""
         if self._ready is None or self._counts is None:
             return
-        Task(self._ready).on_success(self._show_list).on_failure(self._show_error).run()
-        Task(self._counts).on_success(self._show_counts).on_failure(self._show_error).run()
+        Task(self._ready, owner=self).on_success(self._show_list).on_failure(self._show_error).run()
+        Task(self._counts, owner=self).on_success(self._show_counts).on_failure(self._show_error).run()
 
     def show_startup_error(self, message: str) -> None:
         """The database did not come up: say why, keep the window open."""
@@ -160,7 +164,7 @@ class HomeView(QWidget):
         if not code or self._find is None:
             return
         find = self._find
-        Task(lambda: find(code)).on_success(lambda rows: self._show_matches(code, rows)).on_failure(
+        Task(lambda: find(code), owner=self).on_success(lambda rows: self._show_matches(code, rows)).on_failure(
             self._show_error
         ).run()
 
@@ -176,7 +180,8 @@ class HomeView(QWidget):
         self._set_banner(
             "info",
             self.tr("{0} packages match “{1}”: choose one (double-click).")
-            .replace("{0}", str(len(rows))).replace("{1}", code),
+            .replace("{0}", str(len(rows)))
+            .replace("{1}", code),
         )
 
     def open_package(self, package_id: int) -> None:
@@ -184,7 +189,7 @@ class HomeView(QWidget):
         if self._detail is None:
             return
         detail = self._detail
-        Task(lambda: detail(package_id)).on_success(self._show_detail).on_failure(self._show_error).run()
+        Task(lambda: detail(package_id), owner=self).on_success(self._show_detail).on_failure(self._show_error).run()
 
     def _show_detail(self, detail: PackageDetail | None) -> None:
         if detail is None:
@@ -195,14 +200,22 @@ class HomeView(QWidget):
         self._set_banner(
             "ok",
             self.tr("Package {0} (order {1}), tracking {2}: {3} item(s).")
-            .replace("{0}", s.external_id).replace("{1}", s.order_number)
-            .replace("{2}", s.cargo_tracking_number or "–").replace("{3}", str(s.item_count)),
+            .replace("{0}", s.external_id)
+            .replace("{1}", s.order_number)
+            .replace("{2}", s.cargo_tracking_number or "–")
+            .replace("{3}", str(s.item_count)),
         )
         self.lines.setRowCount(len(detail.lines))
         for row, line in enumerate(detail.lines):
             for column, value in enumerate(
-                (line.product_name, line.colour or "", line.size or "", line.barcode, line.bin_location or "",
-                 str(line.quantity))
+                (
+                    line.product_name,
+                    line.colour or "",
+                    line.size or "",
+                    line.barcode,
+                    line.bin_location or "",
+                    str(line.quantity),
+                )
             ):
                 item = QTableWidgetItem(value)
                 if column == 5:

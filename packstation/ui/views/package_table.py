@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from packstation.services.packages import PackageSummary
+if TYPE_CHECKING:
+    from packstation.services.packages import PackageSummary
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -18,8 +19,14 @@ class PackageTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[PackageSummary] = []
         self._headers = [
-            self.tr("Tracking number"), self.tr("Order"), self.tr("Package"), self.tr("Customer"),
-            self.tr("City / district"), self.tr("Items"), self.tr("Carrier"), self.tr("Status"),
+            self.tr("Tracking number"),
+            self.tr("Order"),
+            self.tr("Package"),
+            self.tr("Customer"),
+            self.tr("City / district"),
+            self.tr("Items"),
+            self.tr("Carrier"),
+            self.tr("Status"),
         ]
 
     def set_rows(self, rows: list[PackageSummary]) -> None:
@@ -32,15 +39,15 @@ class PackageTableModel(QAbstractTableModel):
         """The package shown in ``row``."""
         return self._rows[row]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         """Number of packages."""
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         """Number of columns."""
         return 0 if parent.isValid() else len(self._headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Column titles."""
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._headers[section]

@@ -81,12 +81,8 @@ def upgrade() -> None:
         ),
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_user_id"], ["users.id"], name=op.f("fk_audit_log_actor_user_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["station_id"], ["stations.id"], name=op.f("fk_audit_log_station_id_stations")
-        ),
+        sa.ForeignKeyConstraint(["actor_user_id"], ["users.id"], name=op.f("fk_audit_log_actor_user_id_users")),
+        sa.ForeignKeyConstraint(["station_id"], ["stations.id"], name=op.f("fk_audit_log_station_id_stations")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
         sa.UniqueConstraint("hash", name=op.f("uq_audit_log_hash")),
     )
@@ -125,9 +121,7 @@ def upgrade() -> None:
             name=op.f("fk_products_client_company_id_client_companies"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
-        sa.UniqueConstraint(
-            "client_company_id", "stock_code", name=op.f("uq_products_client_company_id_stock_code")
-        ),
+        sa.UniqueConstraint("client_company_id", "stock_code", name=op.f("uq_products_client_company_id_stock_code")),
     )
     op.create_table(
         "packages",
@@ -182,9 +176,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["origin_package_id"], ["packages.id"], name=op.f("fk_packages_origin_package_id_packages")
         ),
-        sa.ForeignKeyConstraint(
-            ["packed_by_user_id"], ["users.id"], name=op.f("fk_packages_packed_by_user_id_users")
-        ),
+        sa.ForeignKeyConstraint(["packed_by_user_id"], ["users.id"], name=op.f("fk_packages_packed_by_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_packages")),
         sa.UniqueConstraint("account_id", "external_id", name=op.f("uq_packages_account_id_external_id")),
     )
@@ -221,9 +213,7 @@ def upgrade() -> None:
         sa.Column("product_id", sa.Integer(), nullable=False),
         sa.Column("quantity", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["product_id"], ["products.id"], name=op.f("fk_stock_levels_product_id_products")
-        ),
+        sa.ForeignKeyConstraint(["product_id"], ["products.id"], name=op.f("fk_stock_levels_product_id_products")),
         sa.PrimaryKeyConstraint("product_id", name=op.f("pk_stock_levels")),
     )
     op.create_table(
@@ -257,16 +247,12 @@ def upgrade() -> None:
         sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("state", sa.String(length=20), server_default=sa.text("'pending'"), nullable=False),
         sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column(
-            "next_attempt_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("remote_reference", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "kind IN ('status', 'unsupplied', 'stock')", name=op.f("ck_marketplace_outbox_kind_valid")
-        ),
+        sa.CheckConstraint("kind IN ('status', 'unsupplied', 'stock')", name=op.f("ck_marketplace_outbox_kind_valid")),
         sa.CheckConstraint(
             "state IN ('pending', 'in_flight', 'done', 'failed')",
             name=op.f("ck_marketplace_outbox_state_valid"),
@@ -309,15 +295,11 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["assigned_to_user_id"], ["users.id"], name=op.f("fk_pack_exceptions_assigned_to_user_id_users")
         ),
-        sa.ForeignKeyConstraint(
-            ["package_id"], ["packages.id"], name=op.f("fk_pack_exceptions_package_id_packages")
-        ),
+        sa.ForeignKeyConstraint(["package_id"], ["packages.id"], name=op.f("fk_pack_exceptions_package_id_packages")),
         sa.ForeignKeyConstraint(
             ["resolved_by_user_id"], ["users.id"], name=op.f("fk_pack_exceptions_resolved_by_user_id_users")
         ),
-        sa.ForeignKeyConstraint(
-            ["station_id"], ["stations.id"], name=op.f("fk_pack_exceptions_station_id_stations")
-        ),
+        sa.ForeignKeyConstraint(["station_id"], ["stations.id"], name=op.f("fk_pack_exceptions_station_id_stations")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pack_exceptions")),
         sa.UniqueConstraint("op_id", name=op.f("uq_pack_exceptions_op_id")),
     )
@@ -348,9 +330,7 @@ def upgrade() -> None:
             name=op.f("fk_package_lines_package_id_packages"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["product_id"], ["products.id"], name=op.f("fk_package_lines_product_id_products")
-        ),
+        sa.ForeignKeyConstraint(["product_id"], ["products.id"], name=op.f("fk_package_lines_product_id_products")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_package_lines")),
         sa.UniqueConstraint(
             "package_id", "external_line_id", name=op.f("uq_package_lines_package_id_external_line_id")
@@ -376,15 +356,9 @@ def upgrade() -> None:
             "state IN ('queued', 'printing', 'printed', 'failed', 'cancelled')",
             name=op.f("ck_print_jobs_state_valid"),
         ),
-        sa.ForeignKeyConstraint(
-            ["package_id"], ["packages.id"], name=op.f("fk_print_jobs_package_id_packages")
-        ),
-        sa.ForeignKeyConstraint(
-            ["reprint_of"], ["print_jobs.id"], name=op.f("fk_print_jobs_reprint_of_print_jobs")
-        ),
-        sa.ForeignKeyConstraint(
-            ["station_id"], ["stations.id"], name=op.f("fk_print_jobs_station_id_stations")
-        ),
+        sa.ForeignKeyConstraint(["package_id"], ["packages.id"], name=op.f("fk_print_jobs_package_id_packages")),
+        sa.ForeignKeyConstraint(["reprint_of"], ["print_jobs.id"], name=op.f("fk_print_jobs_reprint_of_print_jobs")),
+        sa.ForeignKeyConstraint(["station_id"], ["stations.id"], name=op.f("fk_print_jobs_station_id_stations")),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_print_jobs_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_print_jobs")),
     )
@@ -399,12 +373,8 @@ def upgrade() -> None:
         sa.Column("package_id", sa.BigInteger(), nullable=True),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["package_id"], ["packages.id"], name=op.f("fk_stock_movements_package_id_packages")
-        ),
-        sa.ForeignKeyConstraint(
-            ["product_id"], ["products.id"], name=op.f("fk_stock_movements_product_id_products")
-        ),
+        sa.ForeignKeyConstraint(["package_id"], ["packages.id"], name=op.f("fk_stock_movements_package_id_packages")),
+        sa.ForeignKeyConstraint(["product_id"], ["products.id"], name=op.f("fk_stock_movements_product_id_products")),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_stock_movements_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stock_movements")),
         sa.UniqueConstraint("op_id", name=op.f("uq_stock_movements_op_id")),
@@ -429,15 +399,9 @@ def upgrade() -> None:
             server_default=sa.text("'{}'::jsonb"),
             nullable=False,
         ),
-        sa.ForeignKeyConstraint(
-            ["line_id"], ["package_lines.id"], name=op.f("fk_pack_events_line_id_package_lines")
-        ),
-        sa.ForeignKeyConstraint(
-            ["package_id"], ["packages.id"], name=op.f("fk_pack_events_package_id_packages")
-        ),
-        sa.ForeignKeyConstraint(
-            ["station_id"], ["stations.id"], name=op.f("fk_pack_events_station_id_stations")
-        ),
+        sa.ForeignKeyConstraint(["line_id"], ["package_lines.id"], name=op.f("fk_pack_events_line_id_package_lines")),
+        sa.ForeignKeyConstraint(["package_id"], ["packages.id"], name=op.f("fk_pack_events_package_id_packages")),
+        sa.ForeignKeyConstraint(["station_id"], ["stations.id"], name=op.f("fk_pack_events_station_id_stations")),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_pack_events_user_id_users")),
         sa.PrimaryKeyConstraint("op_id", name=op.f("pk_pack_events")),
     )

@@ -1,0 +1,1 @@
+"""Performance goals, measured as percentiles and as ratios against a baseline run alongside."""
