@@ -1,0 +1,365 @@
+"""Scan-to-verify: the pure state machine that checks every item going into a parcel.
+
+``PackSession`` takes a package and a catalogue view, and answers each scan with a frozen
+:class:`ScanResult`. It does no I/O and never reads the clock: the caller passes ``at=``. Services
+journal the results, devices and the UI turn them into sounds and colours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from packstation.domain.catalogue import BarcodeIndex
+from packstation.domain.outcomes import PackState, ScanOutcome, UnsuppliedReason
+from packstation.domain.scan import InvalidReason, InvalidScan, ScannedCode, barcode_key, interpret_scan
+from packstation.domain.scan_messages import message_for
+from packstation.i18n import _
+
+
+class PackageDataError(ValueError):
+    """A package that cannot be packed as given (no lines, duplicate line id, bad quantity)."""
+
+
+class PackSessionError(RuntimeError):
+    """An operation the session's state does not allow; the message says why."""
+
+
+class UnknownLineError(KeyError):
+    """``mark_unsupplied`` named a line that is not in the package."""
+
+
+@dataclass(frozen=True)
+class PackageLine:
+    """One marketplace line: ``quantity`` units of the item with ``barcode``."""
+
+    line_id: str
+    barcode: str
+    quantity: int
+    stock_code: str = ""
+    name: str = ""
+    colour: str = ""
+    size: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.line_id:
+            raise PackageDataError("a package line needs its external line id")
+        if not self.barcode.strip():
+            raise PackageDataError(f"line {self.line_id!r} has no barcode")
+        if self.quantity < 1:
+            raise PackageDataError(f"line {self.line_id!r} has quantity {self.quantity}; it must be at least 1")
+
+
+@dataclass(frozen=True)
+class Package:
+    """The marketplace shipment package being packed."""
+
+    package_id: str
+    lines: tuple[PackageLine, ...]
+    order_number: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            raise PackageDataError(f"package {self.package_id!r} has no lines")
+        ids = [line.line_id for line in self.lines]
+        if len(set(ids)) != len(ids):
+            raise PackageDataError(f"package {self.package_id!r} repeats a line id: {ids}")
+
+    @property
+    def total_units(self) -> int:
+        """Units in the package."""
+        return sum(line.quantity for line in self.lines)
+
+
+@dataclass(frozen=True)
+class LineProgress:
+    """How far one line is: units scanned and units declared unsupplied, out of ``required``."""
+
+    line_id: str
+    scanned: int
+    unsupplied: int
+    required: int
+
+    @property
+    def remaining(self) -> int:
+        """Units still to scan (or declare unsupplied)."""
+        return self.required - self.scanned - self.unsupplied
+
+    @property
+    def is_done(self) -> bool:
+        """True when nothing of the line is left to verify."""
+        return self.remaining == 0
+
+
+@dataclass(frozen=True)
+class UnsuppliedMark:
+    """A quantity of a line the packer declared unsupplied."""
+
+    line_id: str
+    quantity: int
+    reason: UnsuppliedReason
+    note: str = ""
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The answer to one scan: plain fields, so a journal or a signal can carry it as is.
+
+    ``line_id``/``scanned``/``required`` describe the line the scan concerned (None/0 when there is
+    none); ``units`` is what this scan counted (the case multiplier, 0 unless ACCEPTED);
+    ``verified_units``/``total_units`` is the package's progress after the scan.
+    """
+
+    outcome: ScanOutcome
+    message: str
+    package_id: str
+    text: str
+    code: str = ""
+    line_id: str | None = None
+    product_id: str | None = None
+    scanned: int = 0
+    required: int = 0
+    units: int = 0
+    verified_units: int = 0
+    total_units: int = 0
+    package_complete: bool = False
+    invalid_reason: InvalidReason | None = None
+    repaired_text: str | None = None
+    at: datetime | None = None
+
+    @property
+    def progress(self) -> float:
+        """Share of the package verified, 0.0 to 1.0."""
+        return self.verified_units / self.total_units if self.total_units else 0.0
+
+    def as_record(self) -> dict[str, object]:
+        """Plain JSON-friendly dict (enums as their values, time as ISO 8601) for the journal."""
+        return {
+            "outcome": self.outcome.value,
+            "message": self.message,
+            "package_id": self.package_id,
+            "text": self.text,
+            "code": self.code,
+            "line_id": self.line_id,
+            "product_id": self.product_id,
+            "scanned": self.scanned,
+            "required": self.required,
+            "units": self.units,
+            "verified_units": self.verified_units,
+            "total_units": self.total_units,
+            "package_complete": self.package_complete,
+            "invalid_reason": self.invalid_reason.value if self.invalid_reason else None,
+            "repaired_text": self.repaired_text,
+            "at": self.at.isoformat() if self.at else None,
+        }
+
+
+@dataclass(frozen=True)
+class _Match:
+    """A decision before it is applied: lets a layout-repaired retry be compared with the first try."""
+
+    outcome: ScanOutcome
+    code: str = ""
+    line_index: int | None = None
+    product_id: str | None = None
+    units: int = 0
+    invalid_reason: InvalidReason | None = None
+    detail: str = ""
+
+
+@dataclass
+class _LineCount:
+    scanned: int = 0
+    unsupplied: int = 0
+    marks: list[UnsuppliedMark] = field(default_factory=list)
+
+
+class PackSession:
+    """Verifies one package scan by scan. Not thread-safe: one owner (the packing service) drives it."""
+
+    def __init__(
+        self,
+        package: Package,
+        *,
+        catalogue: BarcodeIndex | None = None,
+        layout_repair: Callable[[str], str] | None = None,
+        opened_at: datetime | None = None,
+    ) -> None:
+        self.package = package
+        self.opened_at = opened_at
+        self.completed_at: datetime | None = None
+        self._catalogue = catalogue or BarcodeIndex()
+        # Tried only when the text as typed means nothing: a scanner set up for the right layout
+        # must never have its good scans "repaired" into bad ones.
+        self._layout_repair = layout_repair
+        self._state = PackState.OPEN
+        self._counts = [_LineCount() for _ in package.lines]
+        self._lines_by_key: dict[str, list[int]] = {}
+        self._lines_by_product: dict[str, list[int]] = {}
+        for index, line in enumerate(package.lines):
+            for key in {barcode_key(line.barcode), line.barcode.strip()}:
+                self._lines_by_key.setdefault(key, []).append(index)
+            product = self._catalogue.product_for(barcode=line.barcode, stock_code=line.stock_code)
+            if product is not None:
+                self._lines_by_product.setdefault(product.product_id, []).append(index)
+
+    # -- state -------------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> PackState:
+        """Current state."""
+        return self._state
+
+    @property
+    def is_complete(self) -> bool:
+        """True once every line is scanned or declared unsupplied (and not cancelled or aborted since)."""
+        return self._state is PackState.COMPLETE
+
+    @property
+    def lines(self) -> tuple[LineProgress, ...]:
+        """Progress of every line, in package order."""
+        return tuple(self._progress(i) for i in range(len(self.package.lines)))
+
+    @property
+    def verified_units(self) -> int:
+        """Units scanned or declared unsupplied so far."""
+        return sum(c.scanned + c.unsupplied for c in self._counts)
+
+    @property
+    def unsupplied_marks(self) -> tuple[UnsuppliedMark, ...]:
+        """Every unsupplied declaration, in the order made (for the marketplace notice)."""
+        return tuple(mark for count in self._counts for mark in count.marks)
+
+    def _progress(self, index: int) -> LineProgress:
+        count = self._counts[index]
+        line = self.package.lines[index]
+        return LineProgress(line.line_id, count.scanned, count.unsupplied, line.quantity)
+
+    def _check_complete(self, at: datetime | None) -> None:
+        if self._state is PackState.OPEN and all(self._progress(i).is_done for i in range(len(self._counts))):
+            self._state = PackState.COMPLETE
+            self.completed_at = at
+
+    # -- commands from outside ---------------------------------------------------------------------
+
+    def abort(self) -> None:
+        """Stop packing this package without completing it; later scans raise :class:`PackSessionError`."""
+        if self._state is PackState.CANCELLED:
+            raise PackSessionError(_("The package was cancelled; it cannot be aborted."))
+        self._state = PackState.ABORTED
+
+    def cancel(self) -> None:
+        """The marketplace cancelled the order: every later scan answers PACKAGE_CANCELLED (loud stop)."""
+        self._state = PackState.CANCELLED
+
+    def mark_unsupplied(
+        self,
+        line_id: str,
+        quantity: int,
+        reason: UnsuppliedReason,
+        *,
+        note: str = "",
+        at: datetime | None = None,
+    ) -> LineProgress:
+        """Declare ``quantity`` units of a line unsupplied; they count as verified for completion."""
+        if self._state is not PackState.OPEN:
+            raise PackSessionError(
+                _("Cannot mark items unsupplied: the package is {state}.").format(state=self._state.value)
+            )
+        index = next((i for i, line in enumerate(self.package.lines) if line.line_id == line_id), None)
+        if index is None:
+            raise UnknownLineError(f"line {line_id!r} is not in package {self.package.package_id!r}")
+        left = self._progress(index).remaining
+        if not 1 <= quantity <= left:
+            raise ValueError(f"cannot mark {quantity} unsupplied on line {line_id!r}: {left} left to verify")
+        count = self._counts[index]
+        count.unsupplied += quantity
+        count.marks.append(UnsuppliedMark(line_id, quantity, reason, note, at))
+        self._check_complete(at)
+        return self._progress(index)
+
+    # -- scanning ----------------------------------------------------------------------------------
+
+    def scan(self, text: str, *, at: datetime | None = None) -> ScanResult:
+        """Verify one scanned text. Never raises for any input while the session is open or finished."""
+        if self._state is PackState.ABORTED:
+            raise PackSessionError(_("This packing session was aborted; open the package again."))
+        if self._state is PackState.CANCELLED:
+            return self._result(_Match(ScanOutcome.PACKAGE_CANCELLED), text, at)
+        if self._state is PackState.COMPLETE:
+            return self._result(_Match(ScanOutcome.PACKAGE_ALREADY_COMPLETE), text, at)
+        match = self._match(text)
+        repaired: str | None = None
+        if self._layout_repair is not None and match.outcome in (
+            ScanOutcome.UNKNOWN_BARCODE,
+            ScanOutcome.INVALID,
+        ):
+            candidate = self._layout_repair(text)
+            if candidate != text:
+                retry = self._match(candidate)
+                if retry.outcome not in (ScanOutcome.UNKNOWN_BARCODE, ScanOutcome.INVALID):
+                    match, repaired = retry, candidate
+        if match.outcome is ScanOutcome.ACCEPTED and match.line_index is not None:
+            self._counts[match.line_index].scanned += match.units
+            self._check_complete(at)
+        return self._result(match, text, at, repaired=repaired)
+
+    def _match(self, text: str) -> _Match:
+        code = interpret_scan(text)
+        if isinstance(code, InvalidScan):
+            return _Match(ScanOutcome.INVALID, invalid_reason=code.reason, detail=code.detail)
+        candidates = self._lines_for(code)
+        units = 1
+        product_id: str | None = None
+        if not candidates:
+            hit = self._catalogue.lookup(code.key) or self._catalogue.lookup(code.text)
+            if hit is None:
+                if code.suspect_gtin:
+                    return _Match(
+                        ScanOutcome.INVALID,
+                        code=code.key,
+                        invalid_reason=InvalidReason.BAD_CHECK_DIGIT,
+                        detail=f"{code.text} looks like a GTIN but its check digit is wrong",
+                    )
+                return _Match(ScanOutcome.UNKNOWN_BARCODE, code=code.key)
+            product_id = hit.product.product_id
+            candidates = self._lines_by_product.get(product_id, [])
+            if not candidates:
+                return _Match(ScanOutcome.WRONG_ITEM, code=code.key, product_id=product_id)
+            units = hit.multiplier
+        # Several lines can share a product (a marketplace splits quantities); fill them in order.
+        for index in candidates:
+            if self._progress(index).remaining >= units:
+                return _Match(ScanOutcome.ACCEPTED, code.key, index, product_id, units)
+        open_lines = [i for i in candidates if self._progress(i).remaining > 0]
+        return _Match(ScanOutcome.OVER_SCAN, code.key, (open_lines or candidates)[0], product_id, units)
+
+    def _lines_for(self, code: ScannedCode) -> list[int]:
+        # Exact text first: a seller's numeric code with a "wrong" check digit is still that line's barcode.
+        return self._lines_by_key.get(code.text) or self._lines_by_key.get(code.key) or []
+
+    def _result(self, match: _Match, text: str, at: datetime | None, *, repaired: str | None = None) -> ScanResult:
+        line = self.package.lines[match.line_index] if match.line_index is not None else None
+        progress = self._progress(match.line_index) if match.line_index is not None else None
+        result = ScanResult(
+            outcome=match.outcome,
+            message="",
+            package_id=self.package.package_id,
+            text=text,
+            code=match.code,
+            line_id=line.line_id if line else None,
+            product_id=match.product_id,
+            scanned=progress.scanned if progress else 0,
+            required=progress.required if progress else 0,
+            units=match.units if match.outcome is ScanOutcome.ACCEPTED else 0,
+            verified_units=self.verified_units,
+            total_units=self.package.total_units,
+            package_complete=self._state is PackState.COMPLETE,
+            invalid_reason=match.invalid_reason,
+            repaired_text=repaired,
+            at=at,
+        )
+        message = message_for(result, line_name=line.name if line else "", multiplier=match.units, detail=match.detail)
+        return replace(result, message=message)

@@ -1,0 +1,54 @@
+"""The packer-facing sentence for each scan outcome (English source text, translated through ``_``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from packstation.domain.outcomes import ScanOutcome
+from packstation.domain.scan import InvalidReason
+from packstation.i18n import _
+
+if TYPE_CHECKING:
+    from packstation.domain.packing import ScanResult
+
+_INVALID_REASONS: dict[InvalidReason, str] = {
+    InvalidReason.EMPTY: "Empty scan.",
+    InvalidReason.TOO_LONG: "Scan too long: scan one barcode at a time.",
+    InvalidReason.CONTROL_CHARACTER: "Scan contains a control character: check the scanner settings.",
+    InvalidReason.BAD_CHECK_DIGIT: "Barcode check digit is wrong: rescan or type it carefully.",
+    InvalidReason.MALFORMED_GS1: "GS1 barcode could not be read: rescan.",
+}
+
+
+def message_for(result: ScanResult, *, line_name: str, multiplier: int, detail: str) -> str:
+    """One short sentence for the big feedback banner; ``detail`` goes to logs, not to the packer."""
+    del detail  # kept in the signature so callers pass it; the packer gets the plain reason only
+    name = line_name or result.line_id or ""
+    outcome = result.outcome
+    if outcome is ScanOutcome.ACCEPTED:
+        if result.package_complete:
+            return _("Package complete: {name} ({scanned}/{required}).").format(
+                name=name, scanned=result.scanned, required=result.required
+            )
+        return _("OK: {name} ({scanned}/{required}).").format(
+            name=name, scanned=result.scanned, required=result.required
+        )
+    if outcome is ScanOutcome.WRONG_ITEM:
+        return _("WRONG ITEM: this product is not in the package. Put it back.")
+    if outcome is ScanOutcome.OVER_SCAN:
+        remaining = result.required - result.scanned
+        if multiplier > 1 and remaining > 0:
+            return _("TOO MANY: this case holds {units}, only {remaining} still needed for {name}.").format(
+                units=multiplier, remaining=remaining, name=name
+            )
+        return _("TOO MANY: {name} is already complete ({scanned}/{required}).").format(
+            name=name, scanned=result.scanned, required=result.required
+        )
+    if outcome is ScanOutcome.UNKNOWN_BARCODE:
+        return _("Unknown barcode {code}.").format(code=result.code)
+    if outcome is ScanOutcome.PACKAGE_ALREADY_COMPLETE:
+        return _("This package is already complete.")
+    if outcome is ScanOutcome.PACKAGE_CANCELLED:
+        return _("STOP: the order was cancelled. Do not ship this package.")
+    reason = result.invalid_reason or InvalidReason.MALFORMED_GS1
+    return _(_INVALID_REASONS[reason])
