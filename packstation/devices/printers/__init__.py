@@ -1,0 +1,40 @@
+"""Label printers chosen by URI: ``tcp://``, ``serial://``, ``cups://``, ``file://``, ``fake://``.
+
+Transports move bytes and report status; they know nothing about label layout (that is
+``packstation.services.labels``). :func:`open_printer` builds one from the station config.
+"""
+
+from __future__ import annotations
+
+from packstation.devices.base import LabelPrinter
+from packstation.devices.printers.cups import CupsPrinter
+from packstation.devices.printers.factory import open_printer
+from packstation.devices.printers.fake import FakePrinter
+from packstation.devices.printers.jobstore import JobState, PrintJob
+from packstation.devices.printers.print_queue import (
+    JobStateError,
+    PrintJobEvent,
+    PrintJobEventKind,
+    PrintQueue,
+    RetryPolicy,
+)
+from packstation.devices.printers.serialport import SerialPrinter
+from packstation.devices.printers.spool import SpoolFolderPrinter
+from packstation.devices.printers.tcp import TcpPrinter
+
+__all__ = [
+    "CupsPrinter",
+    "FakePrinter",
+    "JobState",
+    "JobStateError",
+    "LabelPrinter",
+    "PrintJob",
+    "PrintJobEvent",
+    "PrintJobEventKind",
+    "PrintQueue",
+    "RetryPolicy",
+    "SerialPrinter",
+    "SpoolFolderPrinter",
+    "TcpPrinter",
+    "open_printer",
+]

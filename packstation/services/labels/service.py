@@ -1,0 +1,111 @@
+"""The label service: validated shipping labels and packing slips as ZPL or PDF bytes (no Qt, no I/O).
+
+Usage::
+
+    labels = LabelService()
+    document = labels.shipping_label(data, fmt=DocumentFormat.ZPL, dpi=PrinterDpi.DPI_203)
+    queue.submit(printer_uri, document)          # the queue sends labels.font_job() first
+
+Where the marketplace issues its own label (Trendyol's common label), :meth:`marketplace_label`
+wraps those ZPL bytes unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from packstation.i18n import _
+from packstation.services.labels.errors import LabelValidationError
+from packstation.services.labels.fonts import LabelFonts, default_label_fonts
+from packstation.services.labels.model import (
+    DocumentFormat,
+    LabelDocument,
+    LabelSize,
+    PackingSlipData,
+    PageSize,
+    PrinterDpi,
+    ShippingLabelData,
+)
+from packstation.services.labels.pdf import PdfRenderer
+from packstation.services.labels.shipping import layout_shipping_label
+from packstation.services.labels.slip import layout_packing_slip
+from packstation.services.labels.validation import validate_packing_slip, validate_shipping_label
+from packstation.services.labels.zpl import ZplRenderer
+
+log = logging.getLogger("packstation.services.labels")
+
+#: Thermal slips use the same stock as shipping labels.
+_ZPL_SLIP_SIZE = LabelSize.MM_100X150
+
+
+class LabelService:
+    """Builds shipping labels and packing slips; holds the parsed fonts and renderers."""
+
+    def __init__(self, *, fonts: LabelFonts | None = None) -> None:
+        self._fonts = fonts or default_label_fonts()
+        self._pdf = PdfRenderer(self._fonts)
+        self._zpl = {dpi: ZplRenderer(self._fonts, dpi) for dpi in PrinterDpi}
+        self._font_job: bytes | None = None
+
+    @property
+    def fonts(self) -> LabelFonts:
+        """The label fonts (for measuring text elsewhere)."""
+        return self._fonts
+
+    def font_job(self) -> bytes:
+        """The one-time ``~DY`` job that puts the label font on a printer (send before ZPL labels)."""
+        if self._font_job is None:
+            self._font_job = self._fonts.download_job()
+        return self._font_job
+
+    def shipping_label(
+        self,
+        data: ShippingLabelData,
+        *,
+        fmt: DocumentFormat = DocumentFormat.ZPL,
+        size: LabelSize = LabelSize.MM_100X150,
+        dpi: PrinterDpi = PrinterDpi.DPI_203,
+    ) -> LabelDocument:
+        """Validate ``data`` and build our shipping label; raises a :class:`LabelError` subclass."""
+        modules = validate_shipping_label(data, self._fonts)
+        page = layout_shipping_label(data, size, self._fonts, tracking_modules=modules)
+        description = _("Label {package} box {index}/{count}").format(
+            package=data.package_id, index=data.box_index, count=data.box_count
+        )
+        log.debug("shipping label built package=%s tracking=%s format=%s", data.package_id,
+                  data.tracking_number, fmt.value)
+        if fmt is DocumentFormat.PDF:
+            return LabelDocument(self._pdf.render([page], title=description), fmt, False, description)
+        return LabelDocument(self._zpl[dpi].render([page]), fmt, True, description)
+
+    def packing_slip(
+        self,
+        data: PackingSlipData,
+        *,
+        fmt: DocumentFormat = DocumentFormat.PDF,
+        page_size: PageSize = PageSize.A6,
+        dpi: PrinterDpi = PrinterDpi.DPI_203,
+    ) -> LabelDocument:
+        """Validate ``data`` and build the packing slip (PDF on ``page_size``, or ZPL on label stock)."""
+        modules = validate_packing_slip(data, self._fonts)
+        description = _("Packing slip {package}").format(package=data.package_id)
+        if fmt is DocumentFormat.PDF:
+            pages = layout_packing_slip(data, page_size.width_mm, page_size.height_mm, self._fonts,
+                                        code_modules=modules)
+            return LabelDocument(self._pdf.render(pages, title=description), fmt, False, description)
+        pages = layout_packing_slip(data, _ZPL_SLIP_SIZE.width_mm, _ZPL_SLIP_SIZE.height_mm, self._fonts,
+                                    code_modules=modules)
+        return LabelDocument(self._zpl[dpi].render(pages), fmt, True, description)
+
+    def marketplace_label(self, zpl: bytes, *, description: str = "") -> LabelDocument:
+        """Wrap a label the marketplace issued (e.g. Trendyol's common label) to print exactly as issued.
+
+        Only checked to be one or more complete ZPL formats; the bytes are not touched, and
+        they use the marketplace's own fonts, so no font job is needed.
+        """
+        text = zpl.strip()
+        if not text.startswith(b"^XA") or not text.endswith(b"^XZ"):
+            raise LabelValidationError(
+                "marketplace label", _("The label from the marketplace is not a complete ZPL label.")
+            )
+        return LabelDocument(zpl, DocumentFormat.ZPL, False, description or _("Marketplace label"))
