@@ -1,0 +1,87 @@
+"""Package claims: a short lease in PostgreSQL so two stations never pack the same parcel.
+
+The claim is one conditional ``UPDATE``: it succeeds only when nobody holds the package, this
+station already does, or the holder's lease ran out (a crashed station). The loser learns who has
+the parcel and where.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.models import Package, Station, User
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """Whether this station got the package, and if not, who holds it."""
+
+    won: bool
+    package_id: int
+    expires_at: datetime | None = None
+    holder_station: str | None = None
+    holder_user: str | None = None
+    already_packed_at: datetime | None = None
+
+
+class ClaimService:
+    """Claims, renews and releases package leases for one station."""
+
+    def __init__(self, sessions: sessionmaker[Session], *, station_id: int, lease: timedelta) -> None:
+        self._sessions = sessions
+        self._station_id = station_id
+        self._lease = lease
+
+    def claim(self, package_id: int, *, user_id: int | None) -> ClaimResult:
+        """Take (or renew) the lease on ``package_id`` for this station."""
+        with self._sessions.begin() as session:
+            expires = session.execute(
+                update(Package)
+                .where(
+                    Package.id == package_id,
+                    Package.packed_at.is_(None),
+                    or_(
+                        Package.claimed_by_station_id.is_(None),
+                        Package.claimed_by_station_id == self._station_id,
+                        Package.claim_expires_at < func.now(),
+                    ),
+                )
+                .values(
+                    claimed_by_station_id=self._station_id,
+                    claimed_by_user_id=user_id,
+                    claim_expires_at=func.now() + self._lease,
+                )
+                .returning(Package.claim_expires_at)
+            ).scalar_one_or_none()
+            if expires is not None:
+                return ClaimResult(won=True, package_id=package_id, expires_at=expires)
+            row = session.execute(
+                select(Package.packed_at, Package.claim_expires_at, Station.name, User.full_name)
+                .outerjoin(Station, Station.id == Package.claimed_by_station_id)
+                .outerjoin(User, User.id == Package.claimed_by_user_id)
+                .where(Package.id == package_id)
+            ).one_or_none()
+        if row is None:
+            return ClaimResult(won=False, package_id=package_id)
+        packed_at, expires_at, station, user = row
+        return ClaimResult(
+            won=False,
+            package_id=package_id,
+            expires_at=expires_at,
+            holder_station=station,
+            holder_user=user,
+            already_packed_at=packed_at,
+        )
+
+    def release(self, package_id: int) -> None:
+        """Give the package back (abort, or the pump's completion does it for a packed one)."""
+        with self._sessions.begin() as session:
+            session.execute(
+                update(Package)
+                .where(Package.id == package_id, Package.claimed_by_station_id == self._station_id)
+                .values(claimed_by_station_id=None, claimed_by_user_id=None, claim_expires_at=None)
+            )

@@ -1,0 +1,384 @@
+"""The packing use case: open a parcel, verify each scan, complete it, with every step journaled.
+
+One owner thread drives a :class:`PackingService` (the GUI hands it scans through a queue and gets
+results back as signals). Each result is written to the journal *before* it is returned, so the
+feedback a packer sees is never ahead of what a crash would keep.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.models import Package as PackageRow
+from packstation.db.models import PackageLine as LineRow
+from packstation.db.models import Product, ProductBarcode
+from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
+from packstation.domain.outcomes import ScanOutcome, UnsuppliedReason
+from packstation.domain.packing import Package, PackageLine, PackSession, ScanResult
+from packstation.domain.status import PackageStatus
+from packstation.i18n import _
+from packstation.services.claims import ClaimResult, ClaimService
+from packstation.services.journal import Journal, Operation, OperationKind
+from packstation.services.packages import PackageQueries, PackageSummary
+
+log = logging.getLogger("packstation.services.packing")
+CATALOGUE_MAX_AGE_S = 300.0
+
+
+class OpenOutcome(StrEnum):
+    """What scanning a parcel code led to."""
+
+    OPENED = "opened"
+    CHOOSE = "choose"
+    NOT_FOUND = "not_found"
+    TAKEN = "taken"
+    ALREADY_PACKED = "already_packed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """A package line with what the pack screen shows beside it."""
+
+    line_id: str
+    db_id: int
+    product_id: int | None
+    barcode: str
+    name: str
+    colour: str
+    size: str
+    quantity: int
+    bin_location: str
+
+
+@dataclass(frozen=True)
+class OpenedPackage:
+    """The package now on the station, as the pack screen shows it."""
+
+    id: int
+    external_id: str
+    order_number: str
+    account: str
+    customer_name: str
+    city: str
+    district: str
+    address_line: str
+    cargo_provider: str
+    cargo_tracking_number: str
+    lines: tuple[LineInfo, ...]
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    """The answer to a parcel scan."""
+
+    outcome: OpenOutcome
+    message: str
+    package: OpenedPackage | None = None
+    choices: tuple[PackageSummary, ...] = ()
+    claim: ClaimResult | None = None
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A parcel that just completed: what the label and the screen need."""
+
+    package: OpenedPackage
+    op_id: str
+    completed_at: datetime
+    box_count: int = 1
+
+
+@dataclass
+class _Current:
+    package: OpenedPackage
+    session: PackSession
+    lines_by_id: dict[str, LineInfo] = field(default_factory=dict)
+
+
+class PackingError(Exception):
+    """The request does not fit the current state (no package open, ...); the message says why."""
+
+
+class PackingService:
+    """Opens, verifies and completes packages for one station. Not thread-safe: one owner thread."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        journal: Journal,
+        claims: ClaimService,
+        station: str,
+        clock: Callable[[], datetime],
+        layout_repair: Callable[[str], str] | None = None,
+        on_journaled: Callable[[], None] = lambda: None,
+        on_completed: Callable[[Completion], None] = lambda _c: None,
+    ) -> None:
+        self._sessions = sessions
+        self._journal = journal
+        self._claims = claims
+        self._station = station
+        self._clock = clock
+        self._layout_repair = layout_repair
+        self._on_journaled = on_journaled
+        self._on_completed = on_completed
+        self._queries = PackageQueries(sessions)
+        self._catalogue: BarcodeIndex | None = None
+        self._catalogue_loaded = 0.0
+        self._current: _Current | None = None
+
+    @property
+    def current(self) -> OpenedPackage | None:
+        """The package on the station, if any."""
+        return self._current.package if self._current else None
+
+    @property
+    def session(self) -> PackSession | None:
+        """The verification state of the current package."""
+        return self._current.session if self._current else None
+
+    # -- journaling ----------------------------------------------------------------------------------
+
+    def _journal_ops(self, *ops: Operation) -> None:
+        self._journal.append_many(ops)
+        self._on_journaled()
+
+    def _op(self, kind: OperationKind, *, user_id: int | None, at: datetime, payload: dict[str, object]) -> Operation:
+        package_id = self._current.package.id if self._current else None
+        return Operation(
+            kind=kind, station=self._station, occurred_at=at, package_id=package_id, user_id=user_id, payload=payload
+        )
+
+    # -- catalogue -----------------------------------------------------------------------------------
+
+    def catalogue(self) -> BarcodeIndex:
+        """Every product barcode, reloaded when older than a few minutes (sync adds products)."""
+        if self._catalogue is None or time.monotonic() - self._catalogue_loaded > CATALOGUE_MAX_AGE_S:
+            with self._sessions() as session:
+                rows = session.execute(
+                    select(
+                        Product.id, Product.stock_code, Product.name, ProductBarcode.barcode, ProductBarcode.multiplier
+                    ).join(ProductBarcode, ProductBarcode.product_id == Product.id)
+                ).all()
+            products: dict[int, tuple[str, str, list[CatalogueBarcode]]] = {}
+            for product_id, stock_code, name, barcode, multiplier in rows:
+                products.setdefault(product_id, (stock_code, name, []))[2].append(CatalogueBarcode(barcode, multiplier))
+            self._catalogue = BarcodeIndex(
+                CatalogueProduct(str(pid), stock, tuple(codes), name) for pid, (stock, name, codes) in products.items()
+            )
+            self._catalogue_loaded = time.monotonic()
+        return self._catalogue
+
+    # -- opening -------------------------------------------------------------------------------------
+
+    def open(self, code: str, *, user_id: int | None) -> OpenResult:
+        """Open the package a scanned code means; several matches come back as a choice."""
+        matches = self._queries.find_by_code(code)
+        if not matches:
+            return OpenResult(OpenOutcome.NOT_FOUND, _("No package found for “{code}”.").format(code=code))
+        open_ones = [m for m in matches if m.status not in (PackageStatus.CANCELLED.value,)]
+        if len(matches) > 1:
+            return OpenResult(
+                OpenOutcome.CHOOSE,
+                _("{n} packages share “{code}”: choose one.").format(n=len(matches), code=code),
+                choices=tuple(matches),
+            )
+        if not open_ones:
+            return OpenResult(
+                OpenOutcome.CANCELLED,
+                _("Order {order} is cancelled: do not ship.").format(order=matches[0].order_number),
+            )
+        return self.open_package(matches[0].id, user_id=user_id)
+
+    def open_package(self, package_id: int, *, user_id: int | None) -> OpenResult:
+        """Claim and open one package by its database id."""
+        if (
+            self._current is not None
+            and self._current.package.id != package_id
+            and not self._current.session.is_complete
+        ):
+            self.abort(user_id=user_id)
+        claim = self._claims.claim(package_id, user_id=user_id)
+        if not claim.won:
+            if claim.already_packed_at is not None:
+                return OpenResult(
+                    OpenOutcome.ALREADY_PACKED,
+                    _("This parcel was already packed at {at:%H:%M}.").format(at=claim.already_packed_at),
+                    claim=claim,
+                )
+            return OpenResult(
+                OpenOutcome.TAKEN,
+                _("Station {station} ({user}) is packing this parcel.").format(
+                    station=claim.holder_station or "?", user=claim.holder_user or _("unknown packer")
+                ),
+                claim=claim,
+            )
+        opened = self._load(package_id)
+        if opened is None:
+            self._claims.release(package_id)
+            return OpenResult(OpenOutcome.NOT_FOUND, _("That package no longer exists."))
+        package, status = opened
+        domain = Package(
+            package_id=package.external_id,
+            order_number=package.order_number,
+            lines=tuple(
+                PackageLine(
+                    line.line_id, line.barcode, line.quantity, name=line.name, colour=line.colour, size=line.size
+                )
+                for line in package.lines
+            ),
+        )
+        at = self._clock()
+        session = PackSession(domain, catalogue=self.catalogue(), layout_repair=self._layout_repair, opened_at=at)
+        self._current = _Current(package, session, {line.line_id: line for line in package.lines})
+        if status == PackageStatus.CANCELLED.value:
+            session.cancel()
+        self._journal_ops(
+            self._op(OperationKind.OPEN, user_id=user_id, at=at, payload={"external_id": package.external_id})
+        )
+        return OpenResult(
+            OpenOutcome.OPENED,
+            _("Package {id} open: scan every item.").format(id=package.external_id),
+            package=package,
+            claim=claim,
+        )
+
+    def _load(self, package_id: int) -> tuple[OpenedPackage, str] | None:
+        with self._sessions() as session:
+            row = session.get(PackageRow, package_id)
+            if row is None:
+                return None
+            lines = session.execute(
+                select(LineRow, Product.bin_location)
+                .outerjoin(Product, Product.id == LineRow.product_id)
+                .where(LineRow.package_id == package_id)
+                .order_by(LineRow.id)
+            ).all()
+            package = OpenedPackage(
+                id=row.id,
+                external_id=row.external_id,
+                order_number=row.order_number,
+                account=row.account.name,
+                customer_name=row.customer_name,
+                city=row.city,
+                district=row.district,
+                address_line=row.address_line,
+                cargo_provider=row.cargo_provider or "",
+                cargo_tracking_number=row.cargo_tracking_number or "",
+                lines=tuple(
+                    LineInfo(
+                        line.external_line_id,
+                        line.id,
+                        line.product_id,
+                        line.barcode,
+                        line.product_name,
+                        line.colour or "",
+                        line.size or "",
+                        line.quantity,
+                        bin_location or "",
+                    )
+                    for line, bin_location in lines
+                ),
+            )
+            return package, row.status
+
+    # -- verifying -----------------------------------------------------------------------------------
+
+    def scan(self, text: str, *, user_id: int | None) -> ScanResult:
+        """Verify one item scan; journaled durably before it returns. Completes the parcel on the last item."""
+        current = self._require_current()
+        at = self._clock()
+        result = current.session.scan(text, at=at)
+        line = current.lines_by_id.get(result.line_id or "")
+        record = {**result.as_record(), "line_db_id": line.db_id if line else None}
+        ops = [self._op(OperationKind.SCAN, user_id=user_id, at=at, payload=record)]
+        completion = None
+        if result.outcome is ScanOutcome.ACCEPTED and result.package_complete:
+            completion = self._completion_op(user_id=user_id, at=at)
+            ops.append(completion)
+        self._journal_ops(*ops)
+        if completion is not None:
+            self._finish(completion)
+        return result
+
+    def mark_unsupplied(
+        self,
+        line_id: str,
+        quantity: int,
+        reason: UnsuppliedReason,
+        *,
+        user_id: int | None,
+        approved_by: int | None,
+        note: str = "",
+    ) -> None:
+        """Declare units of a line unsupplied (a supervisor approved it); completes the parcel if nothing is left."""
+        current = self._require_current()
+        at = self._clock()
+        current.session.mark_unsupplied(line_id, quantity, reason, note=note, at=at)
+        ops = [
+            self._op(
+                OperationKind.UNSUPPLIED,
+                user_id=user_id,
+                at=at,
+                payload={
+                    "line_id": line_id,
+                    "quantity": quantity,
+                    "reason": reason.value,
+                    "note": note,
+                    "approved_by": approved_by,
+                },
+            )
+        ]
+        completion = self._completion_op(user_id=user_id, at=at) if current.session.is_complete else None
+        if completion is not None:
+            ops.append(completion)
+        self._journal_ops(*ops)
+        if completion is not None:
+            self._finish(completion)
+
+    def abort(self, *, user_id: int | None) -> None:
+        """Put the parcel back: journaled, claim released by the pump."""
+        current = self._require_current()
+        if not current.session.is_complete:
+            current.session.abort()
+            self._journal_ops(self._op(OperationKind.ABORT, user_id=user_id, at=self._clock(), payload={}))
+        self._current = None
+
+    def cancelled_remotely(self, package_id: int) -> bool:
+        """The marketplace cancelled ``package_id``: stop the session loudly if it is the open one."""
+        if self._current is None or self._current.package.id != package_id:
+            return False
+        self._current.session.cancel()
+        self._journal_ops(self._op(OperationKind.CANCELLED_NOTICE, user_id=None, at=self._clock(), payload={}))
+        return True
+
+    def _completion_op(self, *, user_id: int | None, at: datetime) -> Operation:
+        current = self._require_current()
+        progress = {p.line_id: p for p in current.session.lines}
+        lines = [
+            {"line_id": line.line_id, "product_id": line.product_id, "units": progress[line.line_id].scanned}
+            for line in current.package.lines
+        ]
+        return self._op(OperationKind.COMPLETE, user_id=user_id, at=at, payload={"box_count": 1, "lines": lines})
+
+    def _finish(self, op: Operation) -> None:
+        current = self._require_current()
+        completion = Completion(package=current.package, op_id=str(op.op_id), completed_at=op.occurred_at)
+        try:
+            self._on_completed(completion)
+        except Exception:  # the parcel is packed and journaled; a label failure is reported by the print queue
+            log.exception("completion hook failed package=%s", current.package.external_id)
+
+    def _require_current(self) -> _Current:
+        if self._current is None:
+            raise PackingError(_("No package is open: scan a parcel first."))
+        return self._current

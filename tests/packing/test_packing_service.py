@@ -1,0 +1,86 @@
+"""Packing end to end below the GUI: open by tracking number, verify, complete, pump into PostgreSQL."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from packstation.db.connect import Database
+from packstation.db.models import Package, PackEvent, ProductBarcode
+from packstation.domain.outcomes import ScanOutcome
+from packstation.services.claims import ClaimService
+from packstation.services.demo_data import seed_demo_data
+from packstation.services.journal import Journal
+from packstation.services.packing import Completion, OpenOutcome, PackingService
+from packstation.services.pump import JournalPump
+from packstation.services.stations import StationService
+
+
+def make_service(db: Database, tmp_path: Path, name: str = "st-1") -> tuple[PackingService, Journal, list[Completion]]:
+    station_id = StationService(db.sessions, name=name).register()
+    journal = Journal(tmp_path / f"{name}.sqlite3")
+    completions: list[Completion] = []
+    service = PackingService(
+        db.sessions,
+        journal=journal,
+        claims=ClaimService(db.sessions, station_id=station_id, lease=timedelta(minutes=5)),
+        station=name,
+        clock=lambda: datetime.now(UTC),
+        on_completed=completions.append,
+    )
+    return service, journal, completions
+
+
+def test_pack_a_parcel_from_tracking_number_to_postgres(db: Database, tmp_path: Path) -> None:
+    seed_demo_data(db.sessions, packages=20)
+    service, journal, completions = make_service(db, tmp_path)
+    with db.sessions() as session:
+        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        lines = [(line.barcode, line.quantity) for line in package.lines]
+        other_barcode = session.scalars(
+            select(ProductBarcode.barcode)
+            .where(ProductBarcode.barcode.notin_([b for b, _ in lines]), ProductBarcode.multiplier == 1)
+            .limit(1)
+        ).one()
+    opened = service.open(package.cargo_tracking_number, user_id=None)
+    assert opened.outcome is OpenOutcome.OPENED
+    assert service.scan(other_barcode, user_id=None).outcome is ScanOutcome.WRONG_ITEM
+    assert service.scan("8690000000009", user_id=None).outcome is ScanOutcome.INVALID  # wrong check digit
+    results = []
+    for barcode, quantity in lines:
+        results.extend(service.scan(barcode, user_id=None) for _ in range(quantity))
+    assert all(r.outcome is ScanOutcome.ACCEPTED for r in results)
+    assert results[-1].package_complete
+    assert len(completions) == 1 and completions[0].package.id == package.id
+    assert service.scan(lines[0][0], user_id=None).outcome is ScanOutcome.PACKAGE_ALREADY_COMPLETE
+
+    journaled = journal.stats().pending
+    assert journaled == 1 + 2 + sum(q for _, q in lines) + 1 + 1  # open, 2 bad, accepted, complete, late scan
+    JournalPump(journal, db.sessions).drain_once()
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(PackEvent)) == journaled
+        assert session.get(Package, package.id).packed_at is not None
+
+
+def test_second_station_sees_who_has_the_parcel(db: Database, tmp_path: Path) -> None:
+    seed_demo_data(db.sessions, packages=5)
+    first, _, _ = make_service(db, tmp_path, "station-a")
+    second, _, _ = make_service(db, tmp_path, "station-b")
+    with db.sessions() as session:
+        tracking = session.scalars(select(Package.cargo_tracking_number).order_by(Package.id).limit(1)).one()
+    assert first.open(tracking, user_id=None).outcome is OpenOutcome.OPENED
+    taken = second.open(tracking, user_id=None)
+    assert taken.outcome is OpenOutcome.TAKEN
+    assert "station-a" in taken.message
+
+
+def test_shared_order_number_offers_a_choice(db: Database, tmp_path: Path) -> None:
+    seed_demo_data(db.sessions, packages=120)
+    service, _, _ = make_service(db, tmp_path)
+    with db.sessions() as session:
+        order = session.execute(
+            select(Package.order_number).group_by(Package.order_number).having(func.count() > 1).limit(1)
+        ).scalar_one()
+    result = service.open(order, user_id=None)
+    assert result.outcome is OpenOutcome.CHOOSE and len(result.choices) >= 2
+    assert service.open("nothing-like-this", user_id=None).outcome is OpenOutcome.NOT_FOUND
