@@ -21,7 +21,9 @@ EPILOG = """commands:
   demo                   open the window on the embedded database with demo data
   db upgrade             bring the database schema to this version (safe to repeat)
   doctor                 check database, printer, scanner, keyring and marketplace accounts
-  user add USERNAME      create a user (password on the first line of standard input)
+  user add USERNAME      create a user (password on the first line of standard input,
+                         with --badge-stdin the badge code on the second)
+  audit verify           check the audit log's hash chain; exit 1 and name the first broken row
   secret set ACCOUNT NAME
                          store a secret in the OS keyring (value on standard input)
   config reference       print the configuration reference (Markdown)
@@ -76,6 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         help="read the password from the first line of standard input",
     )
+    add.add_argument(
+        "--badge-stdin",
+        action="store_true",
+        help="read the user's badge code from the line after the password",
+    )
+
+    audit = commands.add_parser("audit", help="the audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit_commands.add_parser("verify", help="check the hash chain; exit 1 naming the first broken row")
 
     secret = commands.add_parser("secret", help="manage secrets in the OS keyring")
     secret_commands = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
@@ -120,12 +131,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from packstation.logging_setup import configure_logging
 
-    configure_logging(level=logging.DEBUG if args.verbose else logging.WARNING)
+    redactor = configure_logging(level=logging.DEBUG if args.verbose else logging.WARNING)
     try:
         if args.command == "config" and args.config_command == "reference":
             print(config_reference_markdown())
             return 0
         settings = _settings(args)
+        if args.command not in (None, "gui", "demo"):
+            # The window path installs these on its start-up worker, off the cold-start path.
+            from packstation.services.auth import install_secret_redactions
+            from packstation.services.secrets import SecretStore
+
+            install_secret_redactions(redactor, settings, SecretStore())
         return _dispatch(args, settings)
     except ConfigError as exc:
         print(_("configuration error:"), file=sys.stderr)
@@ -156,7 +173,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return commands.doctor(settings)
     if args.command == "user":
         password = _read_stdin_line(_("password"))
-        return commands.user_add(settings, args.username, Role(args.role), password, args.full_name)
+        badge = _read_stdin_line(_("badge code")) if args.badge_stdin else None
+        return commands.user_add(settings, args.username, Role(args.role), password, args.full_name, badge=badge)
+    if args.command == "audit":
+        return commands.audit_verify(settings)
     if args.command == "secret":
         value = _read_stdin_line(_("secret value"))
         return commands.secret_set(args.account, args.name, value)

@@ -86,14 +86,18 @@ def doctor(settings: Settings) -> int:
     return 1 if any(r.verdict is Verdict.FAIL for r in results) else 0
 
 
-def user_add(settings: Settings, username: str, role: Role, password: str, full_name: str) -> int:
-    """Create a user."""
+def user_add(
+    settings: Settings, username: str, role: Role, password: str, full_name: str, *, badge: str | None = None
+) -> int:
+    """Create a user (with a badge when one is given)."""
     try:
         database = open_database(settings, SecretStore(), application_name="packstation-cli")
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=_reason(exc)))
     try:
-        user_id = UserService(database.sessions).add_user(username, role=role, password=password, full_name=full_name)
+        user_id = UserService(database.sessions).add_user(
+            username, role=role, password=password, full_name=full_name, badge=badge
+        )
         print(_("user {username} created (id {id}, role {role})").format(username=username, id=user_id, role=role))
         return 0
     except UserError as exc:
@@ -109,4 +113,28 @@ def secret_set(account: str, name: str, value: str) -> int:
     except SecretError as exc:
         return _fail(str(exc))
     print(_("secret {name} of {account} stored in the keyring").format(name=name, account=account))
+    return 0
+
+
+def audit_verify(settings: Settings) -> int:
+    """Check the audit log's chain: exit 0 with the entry count, or 1 naming the first broken row."""
+    from packstation.services.audit import AuditLog
+
+    try:
+        database = open_database(settings, SecretStore(), migrate=False, application_name="packstation-cli")
+    except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
+        return _fail(_("cannot open the database: {reason}").format(reason=_reason(exc)))
+    try:
+        verdict = AuditLog(database.sessions).verify()
+    except SQLAlchemyError as exc:
+        return _fail(_("cannot read the audit log: {reason}").format(reason=_reason(exc)))
+    finally:
+        database.close()
+    if not verdict.intact:
+        print(
+            _("audit log BROKEN at row {id}: {reason}").format(id=verdict.broken_at_id, reason=verdict.reason),
+            file=sys.stderr,
+        )
+        return 1
+    print(_("audit log intact: {n} entries, head {head}").format(n=verdict.entries, head=verdict.head_hash))
     return 0

@@ -162,6 +162,30 @@ class ScaleSettings(_Section):
         return value
 
 
+class SecuritySettings(_Section):
+    """Log-in, lockout and override rules at this station."""
+
+    max_failed_logins: int = Field(
+        default=5, ge=1, le=100, description="Wrong passwords, PINs or two-factor codes in a row that lock an account."
+    )
+    lockout_minutes: int = Field(
+        default=15, ge=1, le=1440, description="How long a locked account stays locked, in minutes."
+    )
+    idle_logout_s: int = Field(
+        default=600, ge=0, description="Log the user out after this many seconds without a scan or key; 0: never."
+    )
+    reprint_limit: int = Field(
+        default=1, ge=0, description="Reprints of one label a packer may make before a supervisor must approve."
+    )
+    approval_valid_s: int = Field(
+        default=120, ge=10, le=3600, description="Seconds a supervisor's badge-and-PIN approval stays usable."
+    )
+    pin_min_length: int = Field(default=4, ge=4, le=12, description="Fewest digits in a user's PIN.")
+    totp_issuer: str = Field(
+        default="PackStation", min_length=1, description="Name the authenticator app shows beside the account."
+    )
+
+
 class MarketplaceKind(StrEnum):
     """Supported marketplaces."""
 
@@ -210,6 +234,7 @@ class Settings(_Section):
     printer: PrinterSettings = PrinterSettings()
     scanner: ScannerSettings = ScannerSettings()
     scale: ScaleSettings = ScaleSettings()
+    security: SecuritySettings = SecuritySettings()
     marketplaces: list[MarketplaceAccount] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -123,7 +123,18 @@ class User(Base):
     active: Mapped[bool] = mapped_column(server_default=text("true"))
     failed_logins: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The 30-second step of the last accepted TOTP code: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = _created()
+
+
+class SecurityParam(Base):
+    """Deployment-wide security parameters shared by every station (e.g. the salt of badge hashes)."""
+
+    __tablename__ = "security_params"
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class Product(Base):

@@ -1,0 +1,1 @@
+"""Administration screens: users (create, disable, reset password, badge, two-factor) and enrolment."""

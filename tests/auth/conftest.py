@@ -1,0 +1,121 @@
+"""Fixtures for the auth tests: real PostgreSQL, real argon2 (cheap parameters), a clock the test moves."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pyotp
+import pytest
+from argon2 import PasswordHasher
+
+from packstation.config import SecuritySettings
+from packstation.db.connect import Database
+from packstation.db.models import User
+from packstation.domain.status import Role
+from packstation.services.audit import AuditLog
+from packstation.services.auth import AuthService
+from packstation.services.permissions import LoginMethod, UserSession
+from packstation.services.stations import StationService
+from packstation.services.users import Credentials, UserService, new_totp_secret
+
+
+class Clock:
+    """A clock that only moves when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Stack:
+    """The auth services wired as the composition root wires them."""
+
+    db: Database
+    clock: Clock
+    audit: AuditLog
+    users: UserService
+    auth: AuthService
+    security: SecuritySettings
+    station_id: int
+
+    def totp_code(self, secret: str) -> str:
+        return pyotp.TOTP(secret).at(self.clock())
+
+    def session_for(self, user_id: int) -> UserSession:
+        """The session value of a user already logged in (for tests that start from there)."""
+        with self.db.sessions() as session:
+            user = session.get(User, user_id)
+            assert user is not None
+            return UserSession(
+                user_id=user.id,
+                username=user.username,
+                full_name=user.full_name,
+                role=Role(user.role),
+                station_id=self.station_id,
+                method=LoginMethod.PASSWORD,
+                started_at=self.clock(),
+                session_id=uuid.uuid4(),
+            )
+
+    def first_admin(self, username: str = "admin") -> tuple[UserSession, str]:
+        """Create the first admin through the wizard's service call; returns its session and TOTP secret."""
+        secret = new_totp_secret()
+        user_id = self.users.create_first_admin(
+            username,
+            password="Admin-Parola-1",
+            full_name="Ada Admin",
+            totp_secret=secret,
+            totp_code=self.totp_code(secret),
+        )
+        return self.session_for(user_id), secret
+
+    def packer(self, admin: UserSession, username: str, *, badge: str, pin: str | None = None) -> int:
+        """A packer with a badge (and PIN), created by ``admin``."""
+        user_id = self.users.create_user(
+            admin, username, role=Role.PACKER, password="Packer-Parola-1", full_name=username.title()
+        )
+        self.users.enrol_badge(admin, user_id, badge, pin=pin)
+        return user_id
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def stack(db: Database, clock: Clock) -> Stack:
+    # Real argon2id, with small parameters so a test run does not spend seconds hashing.
+    hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+    credentials = Credentials(db.sessions, hasher=hasher)
+    audit = AuditLog(db.sessions, clock=clock)
+    security = SecuritySettings()
+    users = UserService(db.sessions, credentials=credentials, audit=audit, clock=clock)
+    auth = AuthService(db.sessions, credentials=credentials, audit=audit, security=security, clock=clock)
+    station_id = StationService(db.sessions, name="station-7").register()
+    return Stack(db, clock, audit, users, auth, security, station_id)
+
+
+def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m packstation ARGS` as a user would, with a clean PACKSTATION_ environment."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PACKSTATION_")}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "packstation", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=90,
+    )

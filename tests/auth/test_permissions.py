@@ -1,0 +1,214 @@
+"""Permissions are enforced in the services: every registered privileged call refuses a packer."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+import packstation.services
+from packstation.db.models import AuditEntry, User
+from packstation.domain.status import Role
+from packstation.services.audit import AuditAction
+from packstation.services.auth import AuthRefused, RefusalReason
+from packstation.services.permissions import (
+    PRIVILEGED_OPERATIONS,
+    Approval,
+    LoginMethod,
+    Permission,
+    PermissionDenied,
+    UserSession,
+    authorize,
+    privileged,
+)
+from packstation.services.users import UserError
+
+from .conftest import Stack
+
+# Every class that owns a privileged operation, and how to build it for the test. A new privileged
+# service method in a new class fails `test_every_privileged_operation_refuses_a_packer` until its
+# class is added here, so nobody can add a privileged call the test does not exercise.
+FACTORIES: dict[str, Callable[[Stack], Any]] = {
+    "packstation.services.users.UserService": lambda stack: stack.users,
+    "packstation.services.audit.AuditLog": lambda stack: stack.audit,
+}
+
+
+def _import_every_service_module() -> None:
+    for module in pkgutil.walk_packages(packstation.services.__path__, "packstation.services."):
+        if ".simulator" in module.name:  # a stand-in marketplace server for tests, not a service
+            continue
+        importlib.import_module(module.name)
+
+
+def _packer(stack: Stack, admin: UserSession) -> UserSession:
+    user_id = stack.packer(admin, "paker", badge="BADGE-PAKER")
+    return stack.auth.login_badge("BADGE-PAKER", station_id=stack.station_id) if user_id else admin
+
+
+def _placeholder_arguments(function: Callable[..., Any]) -> tuple[list[Any], dict[str, Any]]:
+    """Arguments that would make the body fail loudly: the check must refuse before the body runs."""
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for name, parameter in list(inspect.signature(function).parameters.items())[2:]:
+        if parameter.default is not inspect.Parameter.empty or name == "approval":
+            continue
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+            kwargs[name] = object()
+        else:
+            args.append(object())
+    return args, kwargs
+
+
+def test_every_privileged_operation_refuses_a_packer(stack: Stack) -> None:
+    _import_every_service_module()
+    assert len(PRIVILEGED_OPERATIONS) >= 8, "the registry lost operations"
+    admin, _ = stack.first_admin()
+    packer = _packer(stack, admin)
+    refused: list[str] = []
+    for name, operation in sorted(PRIVILEGED_OPERATIONS.items()):
+        factory = FACTORIES.get(operation.owner)
+        assert factory is not None, f"{name}: add a factory for {operation.owner} to FACTORIES"
+        service = factory(stack)
+        args, kwargs = _placeholder_arguments(operation.function)
+        with pytest.raises(PermissionDenied) as denied:
+            operation.function(service, packer, *args, **kwargs)
+        assert denied.value.permission is operation.permission
+        assert "Paker" in str(denied.value), str(denied.value)
+        refused.append(name)
+    with stack.db.sessions() as session:
+        denials = session.scalar(select(func.count()).where(AuditEntry.action == AuditAction.PERMISSION_DENIED.value))
+    assert denials == len(refused)
+
+
+def test_refusals_say_what_would_make_it_possible(stack: Stack) -> None:
+    admin, _ = stack.first_admin()
+    packer = _packer(stack, admin)
+    with pytest.raises(PermissionDenied) as users:
+        stack.users.create_user(packer, "x", role=Role.PACKER, password="Parola-123")
+    assert str(users.value) == "Paker may not manage users without a supervisor's approval (badge and PIN)"
+    with pytest.raises(PermissionDenied) as log:
+        stack.audit.recent(packer)
+    assert "an administrator must log in" in str(log.value)
+
+
+def test_a_packer_refusal_changes_nothing(stack: Stack) -> None:
+    admin, _ = stack.first_admin()
+    packer = _packer(stack, admin)
+    with pytest.raises(PermissionDenied):
+        stack.users.reset_password(packer, admin.user_id, "New-Parola-123")
+    with stack.db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 2
+    with pytest.raises(AuthRefused) as refused:
+        stack.auth.login_password("admin", "New-Parola-123")
+    assert refused.value.reason is RefusalReason.WRONG_PASSWORD
+
+
+def _supervisor_with_badge(stack: Stack, admin: UserSession, *, pin: str | None = "2580") -> int:
+    sup_id = stack.users.create_user(admin, "sena", role=Role.SUPERVISOR, password="Sena-Parola-1", full_name="Sena")
+    stack.users.enrol_badge(admin, sup_id, "SUP-1", pin=pin)
+    return sup_id
+
+
+def test_supervisor_badge_and_pin_approve_one_packer_operation(stack: Stack) -> None:
+    admin, _ = stack.first_admin()
+    packer = _packer(stack, admin)
+    sup_id = _supervisor_with_badge(stack, admin)
+    approval = stack.auth.approve(
+        "SUP-1", "2580", Permission.MANAGE_USERS, station_id=stack.station_id, requested_by=packer
+    )
+    assert approval.approver_id == sup_id
+    new_id = stack.users.create_user(packer, "yeni", role=Role.PACKER, password="Yeni-Parola-1", approval=approval)
+    with stack.db.sessions() as session:
+        used = session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.OVERRIDE_USED.value)).one()
+        created = session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.USER_CREATED.value)).all()
+    assert used.actor_user_id == packer.user_id
+    assert used.detail["approved_by"] == sup_id
+    assert used.detail["approval"] == str(approval.token)
+    assert any(e.subject == f"user:{new_id}" and e.actor_user_id == packer.user_id for e in created)
+
+    # The approval is for that permission only, and only for a while.
+    with pytest.raises(
+        PermissionDenied, match="may not manage supervisor and admin accounts: an administrator must log in"
+    ):
+        stack.users.create_user(packer, "boss", role=Role.SUPERVISOR, password="Boss-Parola-1", approval=approval)
+    stack.clock.advance(seconds=stack.security.approval_valid_s)
+    with pytest.raises(PermissionDenied, match="expired"):
+        stack.users.create_user(packer, "late", role=Role.PACKER, password="Late-Parola-1", approval=approval)
+
+
+def test_approval_refusals(stack: Stack) -> None:
+    admin, _ = stack.first_admin()
+    packer = _packer(stack, admin)
+    _supervisor_with_badge(stack, admin)
+    with pytest.raises(AuthRefused) as wrong_pin:
+        stack.auth.approve("SUP-1", "0000", Permission.MARK_UNSUPPLIED, station_id=stack.station_id)
+    assert wrong_pin.value.reason is RefusalReason.WRONG_PIN
+    with pytest.raises(AuthRefused) as packer_badge:
+        stack.auth.approve("BADGE-PAKER", "1234", Permission.MARK_UNSUPPLIED, station_id=stack.station_id)
+    assert packer_badge.value.reason is RefusalReason.NO_PIN_FOR_APPROVAL
+    with pytest.raises(AuthRefused) as too_much:
+        stack.auth.approve("SUP-1", "2580", Permission.MANAGE_STATIONS, station_id=stack.station_id)
+    assert too_much.value.reason is RefusalReason.APPROVER_MAY_NOT
+    elsewhere = stack.auth.approve("SUP-1", "2580", Permission.MANAGE_USERS, station_id=None)
+    with pytest.raises(PermissionDenied, match="another station"):
+        stack.users.list_users(packer, approval=elsewhere)
+
+
+def test_supervisors_manage_packers_but_not_admins(stack: Stack) -> None:
+    admin, _ = stack.first_admin()
+    sup = stack.session_for(_supervisor_with_badge(stack, admin))
+    packer_id = stack.users.create_user(sup, "p1", role=Role.PACKER, password="P1-Parola-123")
+    stack.users.reset_password(sup, packer_id, "P1-Yeni-Parola")
+    with pytest.raises(PermissionDenied, match="supervisor and admin accounts"):
+        stack.users.reset_password(sup, admin.user_id, "Hijack-Parola-1")
+    with pytest.raises(PermissionDenied):
+        stack.users.create_user(sup, "a2", role=Role.ADMIN, password="A2-Parola-123")
+    with pytest.raises(UserError, match="your own account"):
+        stack.users.set_active(admin, admin.user_id, False)
+
+
+def _session(role: Role, station_id: int | None = 1) -> UserSession:
+    from datetime import UTC, datetime
+
+    return UserSession(1, "u", "U", role, station_id, LoginMethod.BADGE, datetime.now(UTC), uuid.uuid4())
+
+
+@pytest.mark.parametrize("permission", list(Permission))
+def test_roles(permission: Permission) -> None:
+    with pytest.raises(PermissionDenied):
+        authorize(_session(Role.PACKER), permission)
+    assert authorize(_session(Role.ADMIN), permission).approval is None
+    supervisor_may = permission not in {Permission.MANAGE_PRIVILEGED_USERS, Permission.MANAGE_STATIONS}
+    if supervisor_may:
+        assert authorize(_session(Role.SUPERVISOR), permission).permission is permission
+    else:
+        with pytest.raises(PermissionDenied):
+            authorize(_session(Role.SUPERVISOR), permission)
+
+
+def test_an_approval_from_a_packer_role_is_worthless() -> None:
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    fake = Approval(
+        Permission.FORCE_COMPLETE, 2, "Other Packer", Role.PACKER, 1, now, now + timedelta(minutes=1), uuid.uuid4()
+    )
+    with pytest.raises(PermissionDenied, match="cannot approve"):
+        authorize(_session(Role.PACKER), Permission.FORCE_COMPLETE, approval=fake, now=now)
+
+
+def test_privileged_rejects_a_method_without_actor_and_approval() -> None:
+    with pytest.raises(TypeError, match="keyword-only approval"):
+
+        class Broken:
+            @privileged(Permission.VIEW_REPORTS)
+            def report(self, actor: UserSession) -> None:
+                """No approval parameter."""
