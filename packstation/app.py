@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,14 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from packstation.db.connect import Database
+    from packstation.devices.printers.print_queue import PrintQueue
+    from packstation.services.audit import AuditLog
+    from packstation.services.auth import AuthService
+    from packstation.services.labelling import LabelDispatcher
     from packstation.services.packages import PackageDetail, PackageQueries
+    from packstation.services.packing import PackingService
+    from packstation.services.pump import JournalPump
+    from packstation.services.secrets import RedactingFilter
     from packstation.services.stations import StationService
     from packstation.services.users import UserService
 
@@ -40,6 +47,12 @@ class AppContext:
     station: StationService
     station_id: int
     demo: bool
+    packing: PackingService
+    pump: JournalPump
+    print_queue: PrintQueue
+    labels: LabelDispatcher
+    auth: AuthService
+    audit: AuditLog
     scheduler: BackgroundScheduler = field(repr=False)
 
     def package_detail(self, package_id: int) -> PackageDetail | None:
@@ -49,8 +62,10 @@ class AppContext:
         return package_detail(self.database.sessions, package_id)
 
     def close(self) -> None:
-        """Stop background jobs and release the database (the embedded server stops with the last user)."""
+        """Stop background work, then release the database (the embedded server stops with its last user)."""
         self.scheduler.shutdown(wait=False)
+        self.print_queue.stop()
+        self.pump.stop()
         self.database.close()
 
 
@@ -69,21 +84,42 @@ def heartbeat(station: StationService, bus: EventBus) -> None:
         bus.publish(DatabaseStatus(online=True, detail="", checked_at=now))
 
 
-def start_services(settings: Settings, bus: EventBus, *, demo: bool, demo_packages: int = 300) -> AppContext:
-    """Open the database (starting the embedded one if needed), seed the demo, start background jobs.
+def start_services(
+    settings: Settings,
+    bus: EventBus,
+    *,
+    demo: bool,
+    demo_packages: int = 300,
+    redactor: RedactingFilter | None = None,
+) -> AppContext:
+    """Open the database (starting the embedded one if needed), seed the demo, start background work.
 
     Runs on a worker thread: it may take seconds on a first start.
     """
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from packstation.db.connect import open_database
-    from packstation.services.demo_data import seed_demo_data
+    from packstation.devices.printers.print_queue import PrintQueue
+    from packstation.domain.keyboard_layout import LayoutRepair
+    from packstation.services.audit import AuditLog
+    from packstation.services.auth import AuthService, install_secret_redactions
+    from packstation.services.claims import ClaimService
+    from packstation.services.demo_data import seed_demo_data, seed_demo_users
+    from packstation.services.journal import Journal
+    from packstation.services.labelling import LabelDispatcher
+    from packstation.services.labels import LabelService
     from packstation.services.packages import PackageQueries
+    from packstation.services.packing import PackingService
+    from packstation.services.pump import JournalPump
     from packstation.services.secrets import SecretStore
     from packstation.services.stations import StationService
-    from packstation.services.users import UserService
+    from packstation.services.users import Credentials, UserService
 
-    database = open_database(settings, SecretStore(), application_name=f"packstation/{settings.station.name}")
+    secrets = SecretStore()
+    if redactor is not None:
+        install_secret_redactions(redactor, settings, secrets)
+
+    database = open_database(settings, secrets, application_name=f"packstation/{settings.station.name}")
     try:
         if demo:
             summary = seed_demo_data(database.sessions, packages=demo_packages)
@@ -106,16 +142,58 @@ def start_services(settings: Settings, bus: EventBus, *, demo: bool, demo_packag
         id="heartbeat",
         next_run_time=datetime.now(UTC),
     )
+    data_dir = settings.data_dir()
+    journal = Journal(data_dir / "journal.sqlite3")
+    pump = JournalPump(journal, database.sessions, on_status=bus.publish)
+    label_service = LabelService()
+    print_queue = PrintQueue(data_dir / "print_jobs.sqlite3", setup_job=label_service.font_job(), on_event=bus.publish)
+    spool = data_dir / "spool"
+    spool.mkdir(parents=True, exist_ok=True)
+    dispatcher = LabelDispatcher(
+        label_service,
+        print_queue,
+        printer_uri=settings.printer.uri or spool.as_uri(),
+        dpi=settings.printer.dpi,
+        size=settings.printer.label_size,
+        on_preview=bus.publish,
+    )
+    packing = PackingService(
+        database.sessions,
+        journal=journal,
+        claims=ClaimService(
+            database.sessions, station_id=station_id, lease=timedelta(seconds=settings.station.claim_lease_s)
+        ),
+        station=settings.station.name,
+        clock=lambda: datetime.now(UTC),
+        layout_repair=LayoutRepair(enabled=True) if settings.scanner.repair_turkish_q else None,
+        on_journaled=pump.wake,
+        on_completed=dispatcher.on_completed,
+    )
+    credentials = Credentials(database.sessions)
+    audit = AuditLog(database.sessions)
+    users = UserService(
+        database.sessions, credentials=credentials, audit=audit, pin_min_length=settings.security.pin_min_length
+    )
+    if demo:
+        seed_demo_users(users)
+    pump.start()
+    print_queue.start()
     scheduler.start()
     return AppContext(
         settings=settings,
         database=database,
         bus=bus,
         packages=PackageQueries(database.sessions),
-        users=UserService(database.sessions),
+        users=users,
         station=station,
         station_id=station_id,
         demo=demo,
+        packing=packing,
+        pump=pump,
+        print_queue=print_queue,
+        labels=dispatcher,
+        auth=AuthService(database.sessions, credentials=credentials, audit=audit, security=settings.security),
+        audit=audit,
         scheduler=scheduler,
     )
 
@@ -144,12 +222,12 @@ def run_gui(
 
     if demo:
         settings = demo_settings(settings)
-    configure_logging(level=logging.INFO, log_dir=settings.data_dir() / "logs")
+    redactor = configure_logging(level=logging.INFO, log_dir=settings.data_dir() / "logs")
     bus = EventBus()
     return run_application(
         settings=settings,
         bus=bus,
-        start=lambda: start_services(settings, bus, demo=demo, demo_packages=demo_packages),
+        start=lambda: start_services(settings, bus, demo=demo, demo_packages=demo_packages, redactor=redactor),
         demo=demo,
         screenshot=screenshot,
         quit_after=quit_after,

@@ -7,6 +7,7 @@ gets its own database cloned from a migrated template, so tests never see each o
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,9 +32,12 @@ TEMPLATE = "packstation_template"
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
-    """The session's PostgreSQL server (started once, destroyed at the end)."""
-    server = LocalPostgres(tmp_path_factory.mktemp("pg"))
+def pg_server() -> Iterator[LocalPostgres]:
+    """The session's PostgreSQL server (started once, destroyed at the end).
+
+    Its folder is private to this run (not under pytest's basetemp, which a concurrent run may prune).
+    """
+    server = LocalPostgres(Path(tempfile.mkdtemp(prefix="packstation-test-pg-")))
     server.init()
     server.start()
     admin = psycopg2.connect(dbname="postgres", user="postgres", host="127.0.0.1", port=server.port)

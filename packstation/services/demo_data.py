@@ -23,7 +23,8 @@ from packstation.db.models import (
     StockLevel,
 )
 from packstation.domain.gtin import with_check_digit
-from packstation.domain.status import PackageStatus
+from packstation.domain.status import PackageStatus, Role
+from packstation.services.users import UserService
 
 DEMO_ACCOUNT = "demo-trendyol"
 DEMO_CLIENT = "Güllü Ayakkabı"
@@ -273,3 +274,18 @@ def _seed_packages(
         for line in lines
     ]
     session.execute(insert(PackageLine), line_rows)
+
+
+# Badge codes printed on the demo's login screen, so anyone can try the station.
+DEMO_PACKERS = (("ayse", "Ayşe Yılmaz", "1001"), ("omer", "Ömer Çelik", "1002"), ("gulsen", "Gülşen Işık", "1003"))
+
+
+def seed_demo_users(users: UserService) -> int:
+    """Create the demo packers (badge login) unless users exist already; returns how many were created."""
+    if users.count() > 0:
+        return 0
+    for username, full_name, badge in DEMO_PACKERS:
+        users.add_user(
+            username, role=Role.PACKER, password=f"demo-{username}-{badge}", full_name=full_name, badge=badge
+        )
+    return len(DEMO_PACKERS)

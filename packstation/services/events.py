@@ -32,7 +32,9 @@ class SyncStatus:
     detail: str
 
 
-Event = DatabaseStatus | SyncStatus
+# Any frozen dataclass a service publishes (DatabaseStatus, SyncStatus, PumpStatus, LabelPreview,
+# PrintJobEvent, ...); the bridge routes each type to its own signal.
+Event = object
 Subscriber = Callable[[Event], None]
 
 

@@ -74,6 +74,11 @@ class OpenedPackage:
     cargo_provider: str
     cargo_tracking_number: str
     lines: tuple[LineInfo, ...]
+    marketplace: str = ""
+    sender_name: str = ""
+    sender_address: str = ""
+    sender_phone: str = ""
+    phone: str = ""
 
 
 @dataclass(frozen=True)

@@ -138,13 +138,25 @@ class RedactingFilter(logging.Filter):
         if len(secret) >= 4 and secret not in self._secrets:
             self._secrets.append(secret)
 
+    def _redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message with every known secret masked."""
-        if self._secrets:
-            message = record.getMessage()
-            redacted = message
-            for secret in self._secrets:
-                redacted = redacted.replace(secret, "***")
-            if redacted != message:
-                record.msg, record.args = redacted, None
+        """Mask every known secret in the message, the traceback and the stack of ``record``."""
+        if not self._secrets:
+            return True
+        message = record.getMessage()
+        redacted = self._redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            # Format the traceback now, so the handler prints our masked copy (exception messages
+            # often quote the request that carried the secret).
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._redact(record.stack_info)
         return True

@@ -65,6 +65,7 @@ def run_application(
     bridge = Bridge(bus)
     window = MainWindow(station_name=settings.station.name, bridge=bridge, demo=demo)
     sys.excepthook = CrashHook(window)
+    scanners = _install_scanners(app, window, settings)
     window.show()
     if os.environ.get("PACKSTATION_REPORT_STARTUP"):
         # The start-up benchmark reads this line: time from QApplication creation to the window shown.
@@ -88,9 +89,38 @@ def run_application(
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), app.quit)
     code = app.exec()
+    for scanner in scanners:
+        scanner.stop()
+    window.shutdown()
     for context in contexts:
         context.close()
     return code
+
+
+class _ScannerRelay(QObject):
+    """Carries text from a scanner's reader thread to the GUI thread."""
+
+    scanned = Signal(str)
+
+
+def _install_scanners(app: QApplication, window: MainWindow, settings: Settings) -> list[object]:
+    """The keyboard wedge always listens; a serial scanner is added when configured."""
+    from packstation.devices.scanners.wedge import WedgeSettings
+    from packstation.ui.wedge import WedgeScanFilter
+
+    wedge = WedgeScanFilter(settings=WedgeSettings(max_gap_ms=settings.scanner.max_key_gap_ms), parent=window)
+    wedge.install(app)
+    wedge.scanned.connect(window.handle_scan)
+    started: list[object] = []
+    if settings.scanner.uri.startswith("serial://"):
+        from packstation.devices.scanners import build_scanner
+
+        relay = _ScannerRelay(window)
+        relay.scanned.connect(window.handle_scan)
+        scanner = build_scanner(settings.scanner.uri, on_scan=relay.scanned.emit)
+        scanner.start()
+        started.append(scanner)
+    return started
 
 
 def _save_screenshot(window: MainWindow, path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from packstation.services.events import DatabaseStatus, Event, EventBus, SyncStatus
+from packstation.services.events import Event, EventBus
 
 
 class Bridge(QObject):
@@ -12,16 +12,26 @@ class Bridge(QObject):
 
     database_status = Signal(object)
     sync_status = Signal(object)
+    pump_status = Signal(object)
+    label_preview = Signal(object)
+    print_event = Signal(object)
     _event = Signal(object)
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Routed by class name so the window can show before the services' modules are imported.
+        self._routes = {
+            "DatabaseStatus": self.database_status,
+            "SyncStatus": self.sync_status,
+            "PumpStatus": self.pump_status,
+            "LabelPreview": self.label_preview,
+            "PrintJobEvent": self.print_event,
+        }
         # Emitting from a worker thread queues the call onto this object's (the GUI) thread.
         self._event.connect(self._dispatch)
         bus.subscribe(self._event.emit)
 
     def _dispatch(self, event: Event) -> None:
-        if isinstance(event, DatabaseStatus):
-            self.database_status.emit(event)
-        elif isinstance(event, SyncStatus):
-            self.sync_status.emit(event)
+        signal = self._routes.get(type(event).__name__)
+        if signal is not None:
+            signal.emit(event)

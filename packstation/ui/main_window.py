@@ -1,27 +1,56 @@
-"""The main window shell: header, the current screen, and a status bar that never lies."""
+"""The main window: one scan entry for everything, the home and pack screens, and an honest status bar.
+
+Every scan (keyboard wedge burst, serial scanner, or typed + Enter) goes through :meth:`handle_scan`:
+a command barcode runs its command; with a parcel being packed it is an item scan; otherwise it
+opens a parcel.
+"""
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from packstation.services.events import DatabaseStatus
+from packstation.domain.commands import Command, UnknownCommandError, parse_command
+from packstation.domain.feedback import FeedbackSound, sound_for
 from packstation.ui.bridge import Bridge
+from packstation.ui.sounds import SoundBoard
+from packstation.ui.tasks import Task
 from packstation.ui.views.home import HomeView
+from packstation.ui.views.pack import PackView
 
 if TYPE_CHECKING:
     from packstation.app import AppContext
+    from packstation.domain.packing import LineProgress, ScanResult
+    from packstation.services.events import DatabaseStatus
+    from packstation.services.labelling import LabelPreview
+    from packstation.services.packing import OpenResult
+    from packstation.services.permissions import StationSession, UserSession
+    from packstation.services.pump import PumpStatus
+    from packstation.ui.login import LoginView
+    from packstation.ui.packing_worker import PackingWorker
+
+log = logging.getLogger("packstation.ui.main_window")
 
 
 class MainWindow(QMainWindow):
     """Shows at once; screens come alive when the background start-up delivers the services."""
 
-    def __init__(self, *, station_name: str, bridge: Bridge, demo: bool) -> None:
+    def __init__(self, *, station_name: str, bridge: Bridge, demo: bool, sounds: SoundBoard | None = None) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("PackStation — {0}").replace("{0}", station_name))
         self.resize(1400, 900)
         self.context: AppContext | None = None
+        self.worker: PackingWorker | None = None
+        self.login: LoginView | None = None
+        self.station_session: StationSession | None = None
+        self._demo = demo
+        self.last_feedback_latency_s: float | None = None
+        self._sounds = sounds or SoundBoard(self)
+        self._bridge = bridge  # owned here so its signals live as long as the window
 
         title = QLabel(self.tr("PackStation"))
         title.setObjectName("title")
@@ -34,24 +63,47 @@ class MainWindow(QMainWindow):
         header.addStretch(1)
         header.addWidget(subtitle)
 
+        self.scan_input = QLineEdit()
+        self.scan_input.setObjectName("scanInput")
+        self.scan_input.setPlaceholderText(self.tr("Scan or type a tracking number, package id or order number"))
+        self.scan_input.returnPressed.connect(self._typed_scan)
+        self.banner = QLabel(self.tr("Starting the database…"))
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+
         self.home = HomeView()
+        self.home.package_chosen.connect(self._open_chosen)
+        self.pack = PackView()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.home)
+        self.pages.addWidget(self.pack)
+
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.setContentsMargins(18, 12, 18, 0)
+        layout.setContentsMargins(18, 12, 18, 6)
+        layout.setSpacing(10)
         layout.addLayout(header)
-        layout.addWidget(self.home, stretch=1)
+        layout.addWidget(self.scan_input)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.pages, stretch=1)
         self.setCentralWidget(central)
+        self.set_banner("info", self.banner.text())
 
         self.station_label = self._status_label(self.tr("Station: {0}").replace("{0}", station_name))
         self.user_label = self._status_label(self.tr("User: not logged in"))
         self.database_label = self._status_label(self.tr("Database: starting…"))
+        self.journal_label = self._status_label(self.tr("Pending: –"))
         self.sync_label = self._status_label(self.tr("Sync: no marketplace accounts"))
-        for label in (self.station_label, self.user_label, self.database_label):
+        for label in (self.station_label, self.user_label, self.database_label, self.journal_label):
             self.statusBar().addWidget(label)
         self.statusBar().addPermanentWidget(self.sync_label)
 
-        self._bridge = bridge  # owned here so its signals live as long as the window
         bridge.database_status.connect(self.show_database_status)
+        bridge.pump_status.connect(self.show_pump_status)
+        bridge.label_preview.connect(self._render_preview)
+        bridge.print_event.connect(self._show_print_event)
+
+    # -- plumbing ------------------------------------------------------------------------------------
 
     def _status_label(self, text: str) -> QLabel:
         label = QLabel(text)
@@ -64,30 +116,257 @@ class MainWindow(QMainWindow):
         label.style().unpolish(label)
         label.style().polish(label)
 
+    def set_banner(self, kind: str, text: str) -> None:
+        """The message line under the scan field."""
+        self.banner.setProperty("kind", kind)
+        self.banner.setText(text)
+        self.banner.style().unpolish(self.banner)
+        self.banner.style().polish(self.banner)
+
+    @property
+    def user(self) -> UserSession | None:
+        """Who is logged in at this station."""
+        return self.station_session.current if self.station_session else None
+
+    @property
+    def user_id(self) -> int | None:
+        """The logged-in user's id (None before login)."""
+        return self.user.user_id if self.user else None
+
     def attach(self, context: AppContext) -> None:
-        """The services are up: bind the screens to them."""
+        """The services are up: bind the screens to them and ask for a badge."""
+        from packstation.services.permissions import StationSession
+        from packstation.ui.login import LoginView
+        from packstation.ui.packing_worker import PackingWorker
+
         self.context = context
-        self.home.bind(
-            find=context.packages.find_by_code,
-            ready=context.packages.ready_to_pack,
-            counts=context.packages.counts,
-            detail=context.package_detail,
+        station_id = context.station_id
+        self.login = LoginView(
+            login_badge=lambda badge, pin: context.auth.login_badge(badge, pin=pin, station_id=station_id),
+            login_password=lambda user, password, code: context.auth.login_password(
+                user, password, totp_code=code, station_id=station_id
+            ),
         )
+        self.login.logged_in.connect(self._logged_in)
+        self.pages.addWidget(self.login)
+        self.station_session = StationSession(
+            idle_logout_s=context.settings.security.idle_logout_s,
+            on_end=lambda user, reason: Task(lambda: context.auth.logout(user, reason=reason), owner=self).run(),
+        )
+        self._idle_timer = QTimer(self)
+        self._idle_timer.timeout.connect(self._check_idle)
+        self._idle_timer.start(5000)
+        self.worker = PackingWorker(context.packing)
+        self.worker.opened.connect(self._on_opened)
+        self.worker.scanned.connect(self._on_scanned)
+        self.worker.closed.connect(self._on_closed)
+        self.worker.failed.connect(lambda message: self._alert(FeedbackSound.UNKNOWN, message))
+        self.home.bind(ready=context.packages.ready_to_pack, counts=context.packages.counts)
         self._set_state(
-            self.database_label,
-            self.tr("Database: online ({0})").replace("{0}", context.database.display_url),
-            ok=True,
+            self.database_label, self.tr("Database: online ({0})").replace("{0}", context.database.display_url), ok=True
         )
         accounts = len(context.settings.marketplaces)
         if accounts:
             self.sync_label.setText(self.tr("Sync: {0} account(s)").replace("{0}", str(accounts)))
+        self._show_login()
+        Task(context.users.count, owner=self).on_success(self._maybe_first_run).run()
+
+    def _maybe_first_run(self, users: int) -> None:
+        context = self.context
+        if users or context is None:
+            return
+        from packstation.ui.first_run import FirstRunWizard
+
+        wizard = FirstRunWizard(
+            create_first_admin=lambda name, password, full_name, secret, code: context.users.create_first_admin(
+                name, password=password, full_name=full_name, totp_secret=secret, totp_code=code
+            ),
+            issuer=context.settings.security.totp_issuer,
+            parent=self,
+        )
+        wizard.admin_created.connect(lambda _id: self._show_login())
+        wizard.open()
+
+    def _show_login(self) -> None:
+        if self.login is None:
+            return
+        self.login.reset()
+        self.pages.setCurrentWidget(self.login)
+        self.scan_input.setVisible(False)
+        hint = self.tr("Scan your badge to log in.")
+        if self._demo:
+            from packstation.services.demo_data import DEMO_PACKERS
+
+            badges = ", ".join(f"{badge} ({name})" for _user, name, badge in DEMO_PACKERS)
+            hint += " " + self.tr("Demo badges: {0}").replace("{0}", badges)
+        self.set_banner("info", hint)
+        self._set_state(self.user_label, self.tr("User: not logged in"), ok=False)
+
+    def _logged_in(self, session: UserSession) -> None:
+        if self.station_session is None:
+            return
+        self.station_session.start(session)
+        self.user_label.setText(
+            self.tr("User: {0} ({1})")
+            .replace("{0}", session.full_name or session.username)
+            .replace("{1}", session.role.value)
+        )
+        self._set_state(self.user_label, self.user_label.text(), ok=True)
+        self.scan_input.setVisible(True)
+        self.pages.setCurrentWidget(self.pack if self.pack.is_packing else self.home)
+        self.set_banner("info", self.tr("Ready. Scan a parcel to begin."))
+        self.scan_input.setFocus()
+
+    def log_out(self) -> None:
+        """End the user's session (a parcel in progress is put back first)."""
+        if self.worker is not None and self.pack.package is not None and self.pack.is_packing:
+            self.worker.abort(self.user_id)
+        if self.station_session is not None:
+            from packstation.services.permissions import LogoutReason
+
+            self.station_session.end(LogoutReason.USER)
+        self._show_login()
+
+    def _check_idle(self) -> None:
+        if self.station_session is not None and self.station_session.expire_if_idle() is not None:
+            self._show_login()
+            self.set_banner("info", self.tr("Logged out after a period of inactivity. Scan your badge."))
+
+    def shutdown(self) -> None:
+        """Stop the packing thread (before the services close)."""
+        if self.worker is not None:
+            self.worker.stop()
 
     def show_startup_error(self, exc: Exception) -> None:
         """Start-up failed: show the reason in the window and the status bar."""
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         message = reason[0] if reason else type(exc).__name__
         self._set_state(self.database_label, self.tr("Database: unavailable"), ok=False)
-        self.home.show_startup_error(self.tr("The database could not be opened: {0}").replace("{0}", message))
+        self.set_banner("error", self.tr("The database could not be opened: {0}").replace("{0}", message))
+
+    # -- scans ---------------------------------------------------------------------------------------
+
+    def _typed_scan(self) -> None:
+        text = self.scan_input.text()
+        self.scan_input.clear()
+        self.handle_scan(text)
+
+    def handle_scan(self, text: str) -> None:
+        """Route one scan: a command, an item for the open parcel, or a parcel to open."""
+        text = text.strip()
+        if not text:
+            return
+        try:
+            command = parse_command(text)
+        except UnknownCommandError as exc:
+            self._alert(FeedbackSound.UNKNOWN, str(exc))
+            return
+        if self.station_session is not None:
+            self.station_session.touch()
+        if self.worker is None:
+            self.set_banner("info", self.tr("Still starting: scan again in a moment."))
+        elif self.user is None and self.login is not None:
+            if command is None:  # on the login screen a scan is a badge
+                self.login.badge_input.setText(text)
+                self.login.submit_badge()
+        elif command is not None:
+            self._run_command(command)
+        elif self.worker is None:
+            self.set_banner("info", self.tr("Still starting: scan again in a moment."))
+        elif self.pack.is_packing:
+            self.worker.scan(text, self.user_id)
+        else:
+            self.worker.open_code(text, self.user_id)
+
+    def _open_chosen(self, package_id: int) -> None:
+        if self.worker is not None:
+            self.worker.open_package(package_id, self.user_id)
+
+    def _alert(self, sound: FeedbackSound, message: str) -> None:
+        self._sounds.play(sound)
+        self.set_banner("error", message)
+
+    def _on_opened(self, result: OpenResult) -> None:
+        from packstation.services.packing import OpenOutcome
+
+        if result.outcome is OpenOutcome.OPENED and result.package is not None:
+            self.pack.show_package(result.package, result.message)
+            self.pages.setCurrentWidget(self.pack)
+            self.set_banner("ok", result.message)
+        elif result.outcome is OpenOutcome.CHOOSE:
+            self.home.show_choices(list(result.choices), result.message)
+            self.pages.setCurrentWidget(self.home)
+            self.set_banner("info", result.message)
+        else:
+            sound = FeedbackSound.STOP if result.outcome is OpenOutcome.CANCELLED else FeedbackSound.UNKNOWN
+            self._alert(sound, result.message)
+
+    def _on_scanned(self, result: ScanResult, lines: tuple[LineProgress, ...], requested_at: float) -> None:
+        import time
+
+        self.pack.show_scan(result, lines)
+        self._sounds.play(sound_for(result.outcome, package_complete=result.package_complete))
+        self.last_feedback_latency_s = time.perf_counter() - requested_at
+        if result.package_complete:
+            self.set_banner("ok", self.tr("Parcel complete. Scan the next parcel."))
+            self.home.refresh()
+
+    def _on_closed(self) -> None:
+        self.pack.clear()
+        self.pages.setCurrentWidget(self.home)
+        self.home.refresh()
+        self.set_banner("info", self.tr("Parcel put back. Scan the next parcel."))
+
+    def _run_command(self, command: Command) -> None:
+        if command is Command.ABORT:
+            if self.worker is not None and self.pack.package is not None:
+                self.worker.abort(self.user_id)
+            return
+        if command is Command.REPRINT:
+            package, context = self.pack.package, self.context
+            if package is None or context is None or self.pack.is_packing:
+                self._alert(FeedbackSound.UNKNOWN, self.tr("Nothing to reprint: complete a parcel first."))
+                return
+            Task(lambda: context.labels.print_label(package), owner=self).on_failure(
+                lambda exc: self._alert(FeedbackSound.UNKNOWN, str(exc))
+            ).run()
+            self.set_banner("info", self.tr("Reprinting the label of {0}.").replace("{0}", package.external_id))
+            return
+        if command is Command.LOG_OUT:
+            self.log_out()
+            return
+        if command is Command.COMPLETE:
+            if self.pack.is_packing:
+                self._alert(FeedbackSound.OVER_SCAN, self.tr("Scan every item first (a supervisor can force it)."))
+            else:
+                self._on_closed()
+            return
+        self.set_banner("info", self.tr("This command needs a supervisor at this station."))
+
+    # -- background events ---------------------------------------------------------------------------
+
+    def _render_preview(self, preview: LabelPreview) -> None:
+        from packstation.services.labelling import render_preview_png
+
+        Task(lambda: render_preview_png(preview), owner=self).on_success(self.pack.show_preview).on_failure(
+            lambda exc: self.pack.print_status.setText(self.tr("Preview unavailable: {0}").replace("{0}", str(exc)))
+        ).run()
+
+    def _show_print_event(self, event: object) -> None:
+        kind = getattr(getattr(event, "kind", None), "value", "")
+        job = getattr(event, "job", None)
+        error = getattr(job, "last_error", "") or ""
+        texts = {
+            "queued": self.tr("Label queued."),
+            "printing": self.tr("Label printing…"),
+            "printed": self.tr("Label printed."),
+            "retry_scheduled": self.tr("Printer problem, retrying: {0}").replace("{0}", error),
+            "failed": self.tr("LABEL NOT PRINTED: {0}. Scan REPRINT when the printer is ready.").replace("{0}", error),
+        }
+        if kind in texts:
+            self.pack.print_status.setText(texts[kind])
+        if kind == "failed":
+            self._alert(FeedbackSound.STOP, texts[kind])
 
     def show_database_status(self, status: DatabaseStatus) -> None:
         """Online/offline from the heartbeat."""
@@ -98,3 +377,16 @@ class MainWindow(QMainWindow):
         else:
             text = self.tr("Database: OFFLINE — {0}").replace("{0}", status.detail)
         self._set_state(self.database_label, text, ok=status.online)
+
+    def show_pump_status(self, status: PumpStatus) -> None:
+        """Operations waiting for PostgreSQL, and the age of the oldest."""
+        if status.pending == 0:
+            self._set_state(self.journal_label, self.tr("Pending: 0"), ok=True)
+            return
+        age = ""
+        if status.oldest_at is not None:
+            seconds = int((datetime.now(UTC) - status.oldest_at).total_seconds())
+            age = self.tr(" (oldest {0} s)").replace("{0}", str(max(seconds, 0)))
+        self._set_state(
+            self.journal_label, self.tr("Pending: {0}").replace("{0}", str(status.pending)) + age, ok=status.online
+        )

@@ -20,6 +20,18 @@ QLabel#banner { font-size: 16pt; font-weight: bold; padding: 12px; border-radius
 QLabel#banner[kind="info"] { background: #e3ecfb; color: #17386e; }
 QLabel#banner[kind="ok"] { background: #d8f3dc; color: #1b4d2b; }
 QLabel#banner[kind="error"] { background: #ffd6d6; color: #8a0c0c; }
+QLabel#feedback { font-size: 26pt; font-weight: bold; padding: 16px; border-radius: 10px; }
+QLabel#feedback[kind="info"] { background: #e3ecfb; color: #17386e; }
+QLabel#feedback[kind="ok"] { background: #2f9e44; color: white; }
+QLabel#feedback[kind="complete"] { background: #1864ab; color: white; }
+QLabel#feedback[kind="warn"] { background: #f59f00; color: #1d1300; }
+QLabel#feedback[kind="error"] { background: #c92a2a; color: white; }
+QLabel#stopOverlay { background: #c92a2a; color: white; font-size: 44pt; font-weight: bold; }
+QLabel#labelPreview { background: white; border: 1px solid #d9dde3; border-radius: 8px; color: #5b6472; }
+QProgressBar#packProgress { font-size: 14pt; min-height: 30px; border: 1px solid #d9dde3; border-radius: 6px;
+                            text-align: center; background: white; }
+QProgressBar#packProgress::chunk { background: #2f9e44; border-radius: 6px; }
+QTableWidget#packLines { font-size: 15pt; }
 QFrame#card { background: white; border: 1px solid #d9dde3; border-radius: 10px; }
 QLabel#cardValue { font-size: 28pt; font-weight: bold; color: #1d2430; }
 QLabel#cardLabel { font-size: 11pt; color: #5b6472; }

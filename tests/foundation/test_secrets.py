@@ -71,3 +71,19 @@ def test_redacting_filter_masks_secrets(caplog: pytest.LogCaptureFixture) -> Non
         assert "key=***" in caplog.text
     finally:
         logger.removeFilter(redactor)
+
+
+def test_redacting_filter_masks_secrets_in_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("packstation.test.redact_tb")
+    redactor = RedactingFilter(["tb-s3cr3t-value"])
+    logger.addFilter(redactor)
+    try:
+        with caplog.at_level(logging.INFO, logger="packstation.test.redact_tb"):
+            try:
+                raise RuntimeError("401 for request with key tb-s3cr3t-value")
+            except RuntimeError:
+                logger.exception("marketplace call failed")
+        assert "tb-s3cr3t-value" not in caplog.text
+        assert "401 for request with key ***" in caplog.text
+    finally:
+        logger.removeFilter(redactor)

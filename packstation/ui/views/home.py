@@ -1,22 +1,18 @@
-"""The home screen: scan a parcel, see what is ready to pack, open a package's lines."""
+"""The home screen: headline figures and the packages waiting to be packed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QStackedWidget,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +21,7 @@ from packstation.ui.tasks import Task
 from packstation.ui.views.package_table import PackageTableModel
 
 if TYPE_CHECKING:
-    from packstation.services.packages import PackageCounts, PackageDetail, PackageSummary
+    from packstation.services.packages import PackageCounts, PackageSummary
 
 
 class _Card(QFrame):
@@ -44,28 +40,15 @@ class _Card(QFrame):
 
 
 class HomeView(QWidget):
-    """Scan field, headline figures, the ready-to-pack list and a package's lines."""
+    """Headline figures and the ready-to-pack list; double-click (or a choice) opens a package."""
 
-    package_opened = Signal(object)
+    package_chosen = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("home")
-        self._find: Callable[[str], list[PackageSummary]] | None = None
         self._ready: Callable[[], list[PackageSummary]] | None = None
         self._counts: Callable[[], PackageCounts] | None = None
-        self._detail: Callable[[int], PackageDetail | None] | None = None
-
-        self.scan_input = QLineEdit()
-        self.scan_input.setObjectName("scanInput")
-        self.scan_input.setPlaceholderText(self.tr("Scan or type a tracking number, package id or order number"))
-        self.scan_input.returnPressed.connect(self._on_scan)
-        self.scan_input.setEnabled(False)
-
-        self.banner = QLabel(self.tr("Starting the database…"))
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self._set_banner("info", self.banner.text())
 
         self.ready_card, self.packed_card, self.total_card = (
             _Card(self.tr("ready to pack")),
@@ -76,6 +59,8 @@ class HomeView(QWidget):
         for card in (self.ready_card, self.packed_card, self.total_card):
             cards.addWidget(card)
 
+        self.list_title = QLabel(self.tr("Waiting to be packed (oldest first)"))
+        self.list_title.setObjectName("subtitle")
         self.model = PackageTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -84,142 +69,40 @@ class HomeView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda index: self.open_package(self.model.row_at(index.row()).id))
-
-        self.lines = QTableWidget(0, 6)
-        self.lines.setHorizontalHeaderLabels(
-            [self.tr("Product"), self.tr("Colour"), self.tr("Size"), self.tr("Barcode"), self.tr("Bin"), self.tr("Qty")]
-        )
-        self.lines.verticalHeader().setVisible(False)
-        self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.detail_title = QLabel()
-        self.detail_title.setObjectName("title")
-        detail = QWidget()
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.setContentsMargins(0, 0, 0, 0)
-        detail_layout.addWidget(self.detail_title)
-        detail_layout.addWidget(self.lines)
-
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.table)
-        self.pages.addWidget(detail)
+        self.table.doubleClicked.connect(lambda index: self.package_chosen.emit(self.model.row_at(index.row()).id))
+        self.table.activated.connect(lambda index: self.package_chosen.emit(self.model.row_at(index.row()).id))
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 18, 18, 18)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
-        layout.addWidget(self.scan_input)
-        layout.addWidget(self.banner)
         layout.addLayout(cards)
-        layout.addWidget(self.pages, stretch=1)
+        layout.addWidget(self.list_title)
+        layout.addWidget(self.table, stretch=1)
 
-    def bind(
-        self,
-        *,
-        find: Callable[[str], list[PackageSummary]],
-        ready: Callable[[], list[PackageSummary]],
-        counts: Callable[[], PackageCounts],
-        detail: Callable[[int], PackageDetail | None],
-    ) -> None:
+    def bind(self, *, ready: Callable[[], list[PackageSummary]], counts: Callable[[], PackageCounts]) -> None:
         """Connect the view to its queries (they run on worker threads) and load the first data."""
-        self._find, self._ready, self._counts, self._detail = find, ready, counts, detail
-        self.scan_input.setEnabled(True)
-        self.scan_input.setFocus()
-        self._set_banner("info", self.tr("Ready. Scan a parcel to begin."))
+        self._ready, self._counts = ready, counts
         self.refresh()
 
     def refresh(self) -> None:
         """Reload the headline figures and the ready-to-pack list in the background."""
         if self._ready is None or self._counts is None:
             return
-        Task(self._ready, owner=self).on_success(self._show_list).on_failure(self._show_error).run()
-        Task(self._counts, owner=self).on_success(self._show_counts).on_failure(self._show_error).run()
+        self.list_title.setText(self.tr("Waiting to be packed (oldest first)"))
+        Task(self._ready, owner=self).on_success(self.model.set_rows).run()
+        Task(self._counts, owner=self).on_success(self._show_counts).run()
 
-    def show_startup_error(self, message: str) -> None:
-        """The database did not come up: say why, keep the window open."""
-        self._set_banner("error", message)
-
-    def _set_banner(self, kind: str, text: str) -> None:
-        self.banner.setProperty("kind", kind)
-        self.banner.setText(text)
-        self.banner.style().unpolish(self.banner)
-        self.banner.style().polish(self.banner)
-
-    def _show_error(self, exc: Exception) -> None:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        self._set_banner("error", self.tr("Database error: {0}").replace("{0}", reason[0] if reason else repr(exc)))
+    def show_choices(self, rows: list[PackageSummary], caption: str) -> None:
+        """Several packages match a scan: list only them."""
+        self.model.set_rows(rows)
+        self.list_title.setText(caption)
+        self.table.setFocus()
+        self.table.selectRow(0)
 
     def _show_counts(self, counts: PackageCounts) -> None:
-        self.ready_card.value.setText(f"{counts.ready:,}".replace(",", "."))
-        self.packed_card.value.setText(f"{counts.packed_today:,}".replace(",", "."))
-        self.total_card.value.setText(f"{counts.total:,}".replace(",", "."))
-
-    def _show_list(self, rows: list[PackageSummary]) -> None:
-        self.model.set_rows(rows)
-        self.pages.setCurrentIndex(0)
-
-    def _on_scan(self) -> None:
-        code = self.scan_input.text().strip()
-        self.scan_input.clear()
-        if not code or self._find is None:
-            return
-        find = self._find
-        Task(lambda: find(code), owner=self).on_success(lambda rows: self._show_matches(code, rows)).on_failure(
-            self._show_error
-        ).run()
-
-    def _show_matches(self, code: str, rows: list[PackageSummary]) -> None:
-        if not rows:
-            self._set_banner("error", self.tr("No package found for “{0}”.").replace("{0}", code))
-            return
-        if len(rows) == 1:
-            self.open_package(rows[0].id)
-            return
-        self.model.set_rows(rows)
-        self.pages.setCurrentIndex(0)
-        self._set_banner(
-            "info",
-            self.tr("{0} packages match “{1}”: choose one (double-click).")
-            .replace("{0}", str(len(rows)))
-            .replace("{1}", code),
-        )
-
-    def open_package(self, package_id: int) -> None:
-        """Load and show a package's lines."""
-        if self._detail is None:
-            return
-        detail = self._detail
-        Task(lambda: detail(package_id), owner=self).on_success(self._show_detail).on_failure(self._show_error).run()
-
-    def _show_detail(self, detail: PackageDetail | None) -> None:
-        if detail is None:
-            self._set_banner("error", self.tr("That package no longer exists."))
-            return
-        s = detail.summary
-        self.detail_title.setText(f"{s.customer_name} · {s.city} / {s.district} · {s.cargo_provider or ''}")
-        self._set_banner(
-            "ok",
-            self.tr("Package {0} (order {1}), tracking {2}: {3} item(s).")
-            .replace("{0}", s.external_id)
-            .replace("{1}", s.order_number)
-            .replace("{2}", s.cargo_tracking_number or "–")
-            .replace("{3}", str(s.item_count)),
-        )
-        self.lines.setRowCount(len(detail.lines))
-        for row, line in enumerate(detail.lines):
-            for column, value in enumerate(
-                (
-                    line.product_name,
-                    line.colour or "",
-                    line.size or "",
-                    line.barcode,
-                    line.bin_location or "",
-                    str(line.quantity),
-                )
-            ):
-                item = QTableWidgetItem(value)
-                if column == 5:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.lines.setItem(row, column, item)
-        self.pages.setCurrentIndex(1)
-        self.package_opened.emit(detail)
+        for card, value in (
+            (self.ready_card, counts.ready),
+            (self.packed_card, counts.packed_today),
+            (self.total_card, counts.total),
+        ):
+            card.value.setText(f"{value:,}".replace(",", "."))

@@ -1,0 +1,100 @@
+"""The packing owner thread: the one thread that drives :class:`PackingService`.
+
+The GUI thread emits requests (queued to this thread) and receives results as signals, so no
+database query or journal fsync ever runs on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from packstation.services.packing import PackingService
+
+log = logging.getLogger("packstation.ui.packing_worker")
+
+
+class PackingWorker(QObject):
+    """Lives on its own QThread; every public method is safe to call from the GUI thread."""
+
+    opened = Signal(object)  # OpenResult
+    scanned = Signal(object, object, float)  # ScanResult, tuple[LineProgress, ...], perf_counter at request
+    closed = Signal()
+    failed = Signal(str)
+
+    _open_code = Signal(str, object)
+    _open_id = Signal(int, object)
+    _scan = Signal(str, object, float)
+    _abort = Signal(object)
+
+    def __init__(self, service: PackingService) -> None:
+        super().__init__()
+        self._service = service
+        self._thread = QThread()
+        self._thread.setObjectName("packing")
+        self.moveToThread(self._thread)
+        self._open_code.connect(self._do_open_code)
+        self._open_id.connect(self._do_open_id)
+        self._scan.connect(self._do_scan)
+        self._abort.connect(self._do_abort)
+        self._thread.start()
+
+    # -- requests (GUI thread) ------------------------------------------------------------------------
+
+    def open_code(self, code: str, user_id: int | None) -> None:
+        """Open the parcel ``code`` names."""
+        self._open_code.emit(code, user_id)
+
+    def open_package(self, package_id: int, user_id: int | None) -> None:
+        """Open a package chosen from a list."""
+        self._open_id.emit(package_id, user_id)
+
+    def scan(self, text: str, user_id: int | None) -> None:
+        """Verify one item scan."""
+        self._scan.emit(text, user_id, time.perf_counter())
+
+    def abort(self, user_id: int | None) -> None:
+        """Put the current parcel back."""
+        self._abort.emit(user_id)
+
+    def stop(self) -> None:
+        """End the thread (after the request in progress)."""
+        self._thread.quit()
+        self._thread.wait(10_000)
+
+    # -- work (packing thread) ------------------------------------------------------------------------
+
+    def _guard(self, action: str, work: object) -> None:
+        try:
+            work()  # type: ignore[operator]
+        except Exception as exc:  # reported to the packer; the thread keeps serving
+            log.exception("packing %s failed", action)
+            self.failed.emit(str(exc) or type(exc).__name__)
+
+    @Slot(str, object)
+    def _do_open_code(self, code: str, user_id: int | None) -> None:
+        self._guard("open", lambda: self.opened.emit(self._service.open(code, user_id=user_id)))
+
+    @Slot(int, object)
+    def _do_open_id(self, package_id: int, user_id: int | None) -> None:
+        self._guard("open", lambda: self.opened.emit(self._service.open_package(package_id, user_id=user_id)))
+
+    @Slot(str, object, float)
+    def _do_scan(self, text: str, user_id: int | None, requested_at: float) -> None:
+        def work() -> None:
+            result = self._service.scan(text, user_id=user_id)
+            session = self._service.session
+            self.scanned.emit(result, session.lines if session else (), requested_at)
+
+        self._guard("scan", work)
+
+    @Slot(object)
+    def _do_abort(self, user_id: int | None) -> None:
+        def work() -> None:
+            if self._service.current is not None:
+                self._service.abort(user_id=user_id)
+            self.closed.emit()
+
+        self._guard("abort", work)

@@ -1,0 +1,152 @@
+"""The pack screen end to end, offscreen: scanner key bursts -> wedge -> packing thread -> journal -> PostgreSQL.
+
+A packer logs in with a badge, opens a parcel by its tracking number, scans every item, and the
+label is queued and previewed; a second station on the same database cannot open the parcel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from packstation.app import AppContext, start_services
+from packstation.config import load_settings
+from packstation.db.models import Package, PackEvent, ProductBarcode
+from packstation.domain.commands import Command
+from packstation.services.events import EventBus
+from packstation.ui.bridge import Bridge
+from packstation.ui.main_window import MainWindow
+from packstation.ui.sounds import SoundBoard
+from packstation.ui.wedge import WedgeScanFilter
+
+pytestmark = pytest.mark.gui
+
+
+class Clock:
+    """Milliseconds for the wedge filter, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _context(db_url: str, data_dir: Path, station: str) -> AppContext:
+    settings = load_settings(
+        environ={"XDG_CONFIG_HOME": str(data_dir)},
+        overrides={"database": {"url": db_url}, "station": {"name": station, "data_dir": str(data_dir)}},
+    )
+    return start_services(settings, EventBus(), demo=True, demo_packages=20)
+
+
+@pytest.fixture
+def station(
+    qtbot: QtBot, db_url: str, tmp_path: Path
+) -> Iterator[tuple[MainWindow, AppContext, Clock, WedgeScanFilter]]:
+    context = _context(db_url, tmp_path / "station-1", "station-1")
+    window = MainWindow(station_name="station-1", bridge=Bridge(context.bus), demo=True,
+                        sounds=SoundBoard(enabled=False))
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(context)
+    clock = Clock()
+    wedge = WedgeScanFilter(clock=clock)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    wedge.install(app)
+    wedge.scanned.connect(window.handle_scan)
+    yield window, context, clock, wedge
+    wedge.uninstall(app)
+    window.shutdown()
+    context.close()
+
+
+def scan(window: MainWindow, clock: Clock, text: str) -> None:
+    """Type ``text`` + Enter as a wedge scanner does: 8 ms between keys, into whatever has focus."""
+    target = QApplication.focusWidget() or window
+    for char in text + "\r":
+        clock.now += 8
+        code = int(Qt.Key.Key_Return.value) if char == "\r" else ord(char.upper())
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(target, QKeyEvent(kind, code, Qt.KeyboardModifier.NoModifier, char))
+    clock.now += 300
+
+
+def test_packer_logs_in_packs_a_parcel_and_the_label_prints(
+    qtbot: QtBot, station: tuple[MainWindow, AppContext, Clock, WedgeScanFilter], db_url: str, tmp_path: Path
+) -> None:
+    window, context, clock, _ = station
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.login, timeout=10_000)
+    scan(window, clock, "1001")  # Ayşe's demo badge
+    qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
+    assert "Ayşe" in window.user_label.text()
+
+    with context.database.sessions() as session:
+        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        items = [line.barcode for line in package.lines for _ in range(line.quantity)]
+        stranger = session.scalars(
+            select(ProductBarcode.barcode).where(ProductBarcode.barcode.notin_(items), ProductBarcode.multiplier == 1)
+            .limit(1)).one()
+    scan(window, clock, package.cargo_tracking_number)
+    qtbot.waitUntil(lambda: window.pack.package is not None, timeout=10_000)
+    assert window.pages.currentWidget() is window.pack
+    assert window.scan_input.text() == "", "scanner bursts must not land in the focused field"
+
+    scan(window, clock, stranger)
+    qtbot.waitUntil(lambda: window.pack.feedback.property("kind") == "error", timeout=5_000)
+    for barcode in items:
+        scan(window, clock, barcode)
+    qtbot.waitUntil(lambda: window.pack.feedback.property("kind") == "complete", timeout=10_000)
+    assert window.pack.progress.value() == len(items)
+    assert window.last_feedback_latency_s is not None and window.last_feedback_latency_s < 1.0
+    qtbot.waitUntil(lambda: not window.pack.preview.pixmap().isNull(), timeout=15_000)
+    spool = tmp_path / "station-1" / "spool"
+    qtbot.waitUntil(lambda: any(spool.glob("*.zpl")), timeout=15_000)
+    label = next(spool.glob("*.zpl")).read_bytes()
+    assert package.cargo_tracking_number.encode() in label
+
+    # The journal drains into PostgreSQL: open + wrong item + every accepted item + complete.
+    def landed() -> int:
+        with context.database.sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(PackEvent).where(
+                PackEvent.package_id == package.id)) or 0)
+
+    qtbot.waitUntil(lambda: landed() == 1 + 1 + len(items) + 1, timeout=15_000)
+    with context.database.sessions() as session:
+        assert session.get(Package, package.id).packed_at is not None
+    qtbot.waitUntil(lambda: window.journal_label.text().endswith(": 0"), timeout=10_000)
+
+
+def test_a_second_station_cannot_open_a_parcel_being_packed(
+    qtbot: QtBot, station: tuple[MainWindow, AppContext, Clock, WedgeScanFilter], db_url: str, tmp_path: Path
+) -> None:
+    window, context, clock, _ = station
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.login, timeout=10_000)
+    scan(window, clock, "1002")
+    qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
+    with context.database.sessions() as session:
+        tracking = session.scalars(select(Package.cargo_tracking_number).order_by(Package.id).limit(1)).one()
+    scan(window, clock, tracking)
+    qtbot.waitUntil(lambda: window.pack.package is not None, timeout=10_000)
+
+    other = _context(db_url, tmp_path / "station-2", "station-2")
+    try:
+        result = other.packing.open(tracking, user_id=None)
+        assert result.outcome.value == "taken"
+        assert "station-1" in result.message and "Ömer" in result.message
+    finally:
+        other.close()
+
+    window.handle_scan("PSCMDABORT")
+    qtbot.waitUntil(lambda: window.pack.package is None, timeout=10_000)
+    window.handle_scan("PSCMDLOGOUT")
+    assert window.user is None and window.pages.currentWidget() is window.login
+    assert Command.ABORT.value == "ABORT"
