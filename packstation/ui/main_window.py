@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from packstation.domain.commands import Command, UnknownCommandError, parse_command
@@ -233,9 +234,15 @@ class MainWindow(QMainWindow):
             self.set_banner("info", self.tr("Logged out after a period of inactivity. Scan your badge."))
 
     def shutdown(self) -> None:
-        """Stop the packing thread (before the services close)."""
+        """Stop the packing thread (before the services close); safe to call twice."""
         if self.worker is not None:
             self.worker.stop()
+            self.worker = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window ends the packing thread cleanly."""
+        self.shutdown()
+        super().closeEvent(event)
 
     def show_startup_error(self, exc: Exception) -> None:
         """Start-up failed: show the reason in the window and the status bar."""

@@ -1,74 +1,71 @@
-"""The main window, offscreen, on a real database: start-up off the GUI thread, scan, open a package."""
+"""The main window, offscreen, on a real database: start-up off the GUI thread, login, lists, status bar."""
 
+import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
 
 from packstation.app import AppContext, start_services
-from packstation.config import Settings, load_settings
-from packstation.db.models import Package
+from packstation.config import load_settings
 from packstation.services.events import DatabaseStatus, EventBus
 from packstation.ui.bridge import Bridge
 from packstation.ui.main_window import MainWindow
+from packstation.ui.sounds import SoundBoard
 from packstation.ui.tasks import Task
 
 pytestmark = pytest.mark.gui
 
 
-def _settings(db_url: str, tmp_path: Path) -> Settings:
-    return load_settings(
+@pytest.fixture
+def context(db_url: str, tmp_path: Path) -> Iterator[AppContext]:
+    settings = load_settings(
         environ={"XDG_CONFIG_HOME": str(tmp_path)},
         overrides={"database": {"url": db_url}, "station": {"name": "test-station", "data_dir": str(tmp_path)}},
     )
-
-
-@pytest.fixture
-def context(db_url: str, tmp_path: Path) -> Iterator[AppContext]:
-    bus = EventBus()
-    ctx = start_services(_settings(db_url, tmp_path), bus, demo=True, demo_packages=30)
+    ctx = start_services(settings, EventBus(), demo=True, demo_packages=30)
     yield ctx
     ctx.close()
 
 
-def test_window_opens_a_package_from_a_typed_scan(qtbot: QtBot, context: AppContext) -> None:
-    window = MainWindow(station_name="test-station", bridge=Bridge(context.bus), demo=True)
+def _window(qtbot: QtBot, context: AppContext) -> MainWindow:
+    window = MainWindow(
+        station_name="test-station", bridge=Bridge(context.bus), demo=True, sounds=SoundBoard(enabled=False)
+    )
     qtbot.addWidget(window)
     window.show()
     window.attach(context)
+    return window
+
+
+def test_login_then_home_lists_the_ready_parcels(qtbot: QtBot, context: AppContext) -> None:
+    window = _window(qtbot, context)
+    assert window.pages.currentWidget() is window.login
+    assert "1001" in window.banner.text(), "the demo names its badges"
+    assert not window.scan_input.isVisible()
+    qtbot.keyClicks(window.login.badge_input, "1003")
+    qtbot.keyClick(window.login.badge_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
+    assert window.pages.currentWidget() is window.home
     qtbot.waitUntil(lambda: window.home.model.rowCount() == 30, timeout=10_000)
     qtbot.waitUntil(lambda: window.home.ready_card.value.text() == "30", timeout=10_000)
     assert "online" in window.database_label.text()
 
-    with context.database.sessions() as session:
-        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
-        line_count = len(package.lines)
-    qtbot.keyClicks(window.home.scan_input, package.cargo_tracking_number)
-    qtbot.keyClick(window.home.scan_input, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.home.pages.currentIndex() == 1, timeout=10_000)
-    assert package.external_id in window.home.banner.text()
-    assert window.home.lines.rowCount() == line_count
-    assert package.customer_name in window.home.detail_title.text()
 
-    qtbot.keyClicks(window.home.scan_input, "0000-not-a-parcel")
-    qtbot.keyClick(window.home.scan_input, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "No package found" in window.home.banner.text(), timeout=10_000)
+def test_wrong_badge_is_refused_with_a_message(qtbot: QtBot, context: AppContext) -> None:
+    window = _window(qtbot, context)
+    window.handle_scan("9999")
+    qtbot.waitUntil(lambda: window.login.message.property("kind") == "error", timeout=10_000)
+    assert window.user is None
 
 
 def test_offline_status_reaches_the_status_bar_from_a_worker_thread(qtbot: QtBot, context: AppContext) -> None:
-    window = MainWindow(station_name="test-station", bridge=Bridge(context.bus), demo=False)
-    qtbot.addWidget(window)
-    window.attach(context)
-    import threading
-    from datetime import UTC, datetime
-
-    thread = threading.Thread(
-        target=context.bus.publish,
-        args=(DatabaseStatus(online=False, detail="connection refused", checked_at=datetime.now(UTC)),),
-    )
+    window = _window(qtbot, context)
+    status = DatabaseStatus(online=False, detail="connection refused", checked_at=datetime.now(UTC))
+    thread = threading.Thread(target=context.bus.publish, args=(status,))
     thread.start()
     thread.join()
     qtbot.waitUntil(lambda: "OFFLINE" in window.database_label.text(), timeout=5_000)
@@ -76,12 +73,12 @@ def test_offline_status_reaches_the_status_bar_from_a_worker_thread(qtbot: QtBot
 
 
 def test_startup_failure_is_shown_not_raised(qtbot: QtBot) -> None:
-    window = MainWindow(station_name="s", bridge=Bridge(EventBus()), demo=False)
+    window = MainWindow(station_name="s", bridge=Bridge(EventBus()), demo=False, sounds=SoundBoard(enabled=False))
     qtbot.addWidget(window)
 
     def broken() -> None:
         raise RuntimeError("could not reach db.example: connection refused")
 
     Task(broken, owner=window).on_failure(window.show_startup_error).run()
-    qtbot.waitUntil(lambda: "connection refused" in window.home.banner.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "connection refused" in window.banner.text(), timeout=5_000)
     assert "unavailable" in window.database_label.text()
