@@ -18,12 +18,14 @@ from packstation.services.events import DatabaseStatus, EventBus
 if TYPE_CHECKING:
     # The database stack loads on the start-up worker thread, after the window is on screen.
     from apscheduler.schedulers.background import BackgroundScheduler
+    from sqlalchemy.orm import Session, sessionmaker
 
     from packstation.db.connect import Database
     from packstation.devices.printers.print_queue import PrintQueue
     from packstation.services.audit import AuditLog
     from packstation.services.auth import AuthService
     from packstation.services.labelling import LabelDispatcher
+    from packstation.services.offline_cache import OfflineCache
     from packstation.services.packages import PackageDetail, PackageQueries
     from packstation.services.packing import PackingService
     from packstation.services.pump import JournalPump
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("packstation.app")
 HEARTBEAT_SECONDS = 15
+OFFLINE_CACHE_SECONDS = 60
 
 
 @dataclass
@@ -84,6 +87,18 @@ def heartbeat(station: StationService, bus: EventBus) -> None:
         bus.publish(DatabaseStatus(online=True, detail="", checked_at=now))
 
 
+def refresh_offline_cache(cache: OfflineCache, sessions: sessionmaker[Session]) -> None:
+    """Copy the ready-to-pack parcels to the station (skipped quietly while the database is away)."""
+    from packstation.services.packing import is_connection_error
+
+    try:
+        cache.refresh(sessions)
+    except Exception as exc:
+        if not is_connection_error(exc):
+            raise
+        log.info("offline cache not refreshed: database unreachable")
+
+
 def start_services(
     settings: Settings,
     bus: EventBus,
@@ -108,6 +123,7 @@ def start_services(
     from packstation.services.journal import Journal
     from packstation.services.labelling import LabelDispatcher
     from packstation.services.labels import LabelService
+    from packstation.services.offline_cache import OfflineCache
     from packstation.services.packages import PackageQueries
     from packstation.services.packing import PackingService
     from packstation.services.pump import JournalPump
@@ -157,6 +173,15 @@ def start_services(
         size=settings.printer.label_size,
         on_preview=bus.publish,
     )
+    cache = OfflineCache(data_dir / "offline_cache.sqlite3")
+    scheduler.add_job(
+        refresh_offline_cache,
+        "interval",
+        seconds=OFFLINE_CACHE_SECONDS,
+        args=(cache, database.sessions),
+        id="offline-cache",
+        next_run_time=datetime.now(UTC),
+    )
     packing = PackingService(
         database.sessions,
         journal=journal,
@@ -168,6 +193,7 @@ def start_services(
         layout_repair=LayoutRepair(enabled=True) if settings.scanner.repair_turkish_q else None,
         on_journaled=pump.wake,
         on_completed=dispatcher.on_completed,
+        cache=cache,
     )
     credentials = Credentials(database.sessions)
     audit = AuditLog(database.sessions)

@@ -64,6 +64,8 @@ def create_db_engine(
         pool_timeout=limits.connect_timeout_s,
         pool_recycle=1800,
         connect_args=connect_args,
+        # Batched UPDATEs too (the pump marks hundreds of parcels packed in one flush), not one round trip each.
+        executemany_mode="values_plus_batch",
     )
 
     @event.listens_for(engine, "connect")

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import Package as PackageRow
@@ -28,6 +30,9 @@ from packstation.i18n import _
 from packstation.services.claims import ClaimResult, ClaimService
 from packstation.services.journal import Journal, Operation, OperationKind
 from packstation.services.packages import PackageQueries, PackageSummary
+
+if TYPE_CHECKING:
+    from packstation.services.offline_cache import OfflineCache
 
 log = logging.getLogger("packstation.services.packing")
 CATALOGUE_MAX_AGE_S = 300.0
@@ -109,6 +114,13 @@ class _Current:
     lines_by_id: dict[str, LineInfo] = field(default_factory=dict)
 
 
+def is_connection_error(exc: BaseException) -> bool:
+    """True when ``exc`` means PostgreSQL cannot be reached (as opposed to a refused statement)."""
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
 class PackingError(Exception):
     """The request does not fit the current state (no package open, ...); the message says why."""
 
@@ -127,6 +139,7 @@ class PackingService:
         layout_repair: Callable[[str], str] | None = None,
         on_journaled: Callable[[], None] = lambda: None,
         on_completed: Callable[[Completion], None] = lambda _c: None,
+        cache: OfflineCache | None = None,
     ) -> None:
         self._sessions = sessions
         self._journal = journal
@@ -137,6 +150,8 @@ class PackingService:
         self._on_journaled = on_journaled
         self._on_completed = on_completed
         self._queries = PackageQueries(sessions)
+        self._cache = cache
+        self.offline = False
         self._catalogue: BarcodeIndex | None = None
         self._catalogue_loaded = 0.0
         self._current: _Current | None = None
@@ -168,26 +183,42 @@ class PackingService:
     def catalogue(self) -> BarcodeIndex:
         """Every product barcode, reloaded when older than a few minutes (sync adds products)."""
         if self._catalogue is None or time.monotonic() - self._catalogue_loaded > CATALOGUE_MAX_AGE_S:
-            with self._sessions() as session:
-                rows = session.execute(
-                    select(
-                        Product.id, Product.stock_code, Product.name, ProductBarcode.barcode, ProductBarcode.multiplier
-                    ).join(ProductBarcode, ProductBarcode.product_id == Product.id)
-                ).all()
-            products: dict[int, tuple[str, str, list[CatalogueBarcode]]] = {}
-            for product_id, stock_code, name, barcode, multiplier in rows:
-                products.setdefault(product_id, (stock_code, name, []))[2].append(CatalogueBarcode(barcode, multiplier))
-            self._catalogue = BarcodeIndex(
-                CatalogueProduct(str(pid), stock, tuple(codes), name) for pid, (stock, name, codes) in products.items()
-            )
+            try:
+                self._catalogue = self._load_catalogue()
+            except Exception as exc:
+                if not (is_connection_error(exc) and self._cache is not None):
+                    raise
+                self._catalogue = self._catalogue or self._cache.catalogue()
             self._catalogue_loaded = time.monotonic()
         return self._catalogue
+
+    def _load_catalogue(self) -> BarcodeIndex:
+        with self._sessions() as session:
+            rows = session.execute(
+                select(
+                    Product.id, Product.stock_code, Product.name, ProductBarcode.barcode, ProductBarcode.multiplier
+                ).join(ProductBarcode, ProductBarcode.product_id == Product.id)
+            ).all()
+        products: dict[int, tuple[str, str, list[CatalogueBarcode]]] = {}
+        for product_id, stock_code, name, barcode, multiplier in rows:
+            products.setdefault(product_id, (stock_code, name, []))[2].append(CatalogueBarcode(barcode, multiplier))
+        return BarcodeIndex(
+            CatalogueProduct(str(pid), stock, tuple(codes), name) for pid, (stock, name, codes) in products.items()
+        )
 
     # -- opening -------------------------------------------------------------------------------------
 
     def open(self, code: str, *, user_id: int | None) -> OpenResult:
         """Open the package a scanned code means; several matches come back as a choice."""
-        matches = self._queries.find_by_code(code)
+        try:
+            matches = self._queries.find_by_code(code)
+            self.offline = False
+        except Exception as exc:
+            if not (is_connection_error(exc) and self._cache is not None):
+                raise
+            log.warning("database unreachable, searching the offline cache code=%s", code)
+            self.offline = True
+            matches = self._cache.find_by_code(code)
         if not matches:
             return OpenResult(OpenOutcome.NOT_FOUND, _("No package found for “{code}”.").format(code=code))
         open_ones = [m for m in matches if m.status not in (PackageStatus.CANCELLED.value,)]
@@ -212,7 +243,16 @@ class PackingService:
             and not self._current.session.is_complete
         ):
             self.abort(user_id=user_id)
-        claim = self._claims.claim(package_id, user_id=user_id)
+        provisional = False
+        try:
+            claim = self._claims.claim(package_id, user_id=user_id)
+            self.offline = False
+        except Exception as exc:
+            if not (is_connection_error(exc) and self._cache is not None):
+                raise
+            # Offline: claim provisionally; the pump confirms it, or reports a conflict, once PostgreSQL is back.
+            self.offline, provisional = True, True
+            claim = ClaimResult(won=True, package_id=package_id)
         if not claim.won:
             if claim.already_packed_at is not None:
                 return OpenResult(
@@ -227,10 +267,13 @@ class PackingService:
                 ),
                 claim=claim,
             )
-        opened = self._load(package_id)
+        opened = self._load_offline(package_id) if provisional else self._load(package_id)
         if opened is None:
-            self._claims.release(package_id)
+            if not provisional:
+                self._claims.release(package_id)
             return OpenResult(OpenOutcome.NOT_FOUND, _("That package no longer exists."))
+        if opened[1] == "packed_here":
+            return OpenResult(OpenOutcome.ALREADY_PACKED, _("This parcel was already packed at this station."))
         package, status = opened
         domain = Package(
             package_id=package.external_id,
@@ -248,7 +291,12 @@ class PackingService:
         if status == PackageStatus.CANCELLED.value:
             session.cancel()
         self._journal_ops(
-            self._op(OperationKind.OPEN, user_id=user_id, at=at, payload={"external_id": package.external_id})
+            self._op(
+                OperationKind.OPEN,
+                user_id=user_id,
+                at=at,
+                payload={"external_id": package.external_id, "provisional": provisional},
+            )
         )
         return OpenResult(
             OpenOutcome.OPENED,
@@ -256,6 +304,14 @@ class PackingService:
             package=package,
             claim=claim,
         )
+
+    def _load_offline(self, package_id: int) -> tuple[OpenedPackage, str] | None:
+        assert self._cache is not None
+        cached = self._cache.load(package_id)
+        if cached is None:
+            return None
+        package, status, packed_here = cached
+        return package, "packed_here" if packed_here else status
 
     def _load(self, package_id: int) -> tuple[OpenedPackage, str] | None:
         with self._sessions() as session:
@@ -378,6 +434,8 @@ class PackingService:
     def _finish(self, op: Operation) -> None:
         current = self._require_current()
         completion = Completion(package=current.package, op_id=str(op.op_id), completed_at=op.occurred_at)
+        if self._cache is not None:
+            self._cache.mark_packed(current.package.id)
         try:
             self._on_completed(completion)
         except Exception:  # the parcel is packed and journaled; a label failure is reported by the print queue

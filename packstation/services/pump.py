@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select, text, update
+from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -53,6 +53,9 @@ class OperationApplier:
 
     def __init__(self) -> None:
         self._stations: dict[str, int] = {}
+        self._accounts: dict[int, int] = {}  # package id -> account id, for the batch being applied
+        self._outbox_rows: list[dict[str, object]] = []
+        self._movements: list[dict[str, object]] = []
 
     def station_id(self, session: Session, name: str) -> int:
         """The id of station ``name``, registering it when a journal arrives before the station row."""
@@ -68,39 +71,118 @@ class OperationApplier:
 
     def apply(self, session: Session, op: Operation) -> bool:
         """Apply ``op``; returns False when PostgreSQL already had it (a replay)."""
-        payload = op.payload
-        event = (
-            insert(PackEvent)
-            .values(
-                op_id=op.op_id,
-                package_id=op.package_id,
-                line_id=payload.get("line_db_id"),
-                station_id=self.station_id(session, op.station),
-                user_id=op.user_id,
-                kind=op.kind.value,
-                outcome=payload.get("outcome"),
-                barcode=payload.get("code") or payload.get("text"),
-                quantity=int(payload.get("units") or 0),
-                occurred_at=op.occurred_at,
-                detail=payload,
-            )
-            .on_conflict_do_nothing(index_elements=[PackEvent.op_id])
-            .returning(PackEvent.op_id)
+        return op.op_id in self.apply_batch(session, [op])
+
+    def apply_batch(self, session: Session, ops: list[Operation]) -> set[uuid.UUID]:
+        """Apply ``ops`` in order; returns the ids that were new to PostgreSQL.
+
+        All pack events go in with one executemany (SQLAlchemy's multi-row "insertmanyvalues" with
+        RETURNING); the side effects of the new ones are applied in journal order, and their outbox and
+        stock rows are written in bulk at the end. Core statements on the tables, not ORM bulk inserts,
+        which would fall back to one INSERT per row.
+        """
+        if not ops:
+            return set()
+        rows = [
+            {
+                "op_id": op.op_id,
+                "package_id": op.package_id,
+                "line_id": op.payload.get("line_db_id"),
+                "station_id": self.station_id(session, op.station),
+                "user_id": op.user_id,
+                "kind": op.kind.value,
+                "outcome": op.payload.get("outcome"),
+                "barcode": op.payload.get("code") or op.payload.get("text"),
+                "quantity": int(op.payload.get("units") or 0),
+                "occurred_at": op.occurred_at,
+                "detail": op.payload,
+            }
+            for op in ops
+        ]
+        connection = session.connection()
+        events = PackEvent.__table__
+        new = set(
+            connection.execute(
+                insert(events).on_conflict_do_nothing(index_elements=[events.c.op_id]).returning(events.c.op_id),
+                rows,
+            ).scalars()
         )
-        if session.execute(event).scalar_one_or_none() is None:
-            return False
-        handler = _EFFECTS.get(op.kind)
-        if handler is not None:
-            handler(self, session, op)
-        return True
+        effective = [op for op in ops if op.op_id in new and op.kind in _EFFECTS]
+        if not effective:
+            return new
+        package_ids = sorted({op.package_id for op in effective if op.package_id is not None})
+        # Lock the batch's packages in id order (no deadlock between stations) and load them at once.
+        packages = session.scalars(
+            select(Package).where(Package.id.in_(package_ids)).order_by(Package.id).with_for_update()
+        ).all()
+        self._accounts = {package.id: package.account_id for package in packages}
+        self._outbox_rows, self._movements = [], []
+        for op in effective:
+            _EFFECTS[op.kind](self, session, op)
+        session.flush()
+        self._flush(connection)
+        return new
+
+    def _flush(self, connection: Connection) -> None:
+        if self._outbox_rows:
+            outbox = OutboxEntry.__table__
+            connection.execute(
+                insert(outbox).on_conflict_do_nothing(index_elements=[outbox.c.business_key]), self._outbox_rows
+            )
+        if not self._movements:
+            return
+        movements = StockMovement.__table__
+        moved = connection.execute(
+            insert(movements)
+            .on_conflict_do_nothing(index_elements=[movements.c.op_id])
+            .returning(movements.c.product_id, movements.c.delta),
+            self._movements,
+        ).all()
+        deltas: dict[int, int] = {}
+        for product_id, delta in moved:
+            deltas[product_id] = deltas.get(product_id, 0) + delta
+        if deltas:
+            levels = StockLevel.__table__
+            statement = insert(levels)
+            connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[levels.c.product_id],
+                    set_={"quantity": levels.c.quantity + statement.excluded.quantity, "updated_at": text("now()")},
+                ),
+                [{"product_id": pid, "quantity": delta} for pid, delta in sorted(deltas.items())],
+            )
 
     # -- side effects, each applied once because the pack event above is new -------------------------
 
     def _opened(self, session: Session, op: Operation) -> None:
+        if op.payload.get("provisional"):
+            self._confirm_provisional_claim(session, op)
         self._outbox(session, op, OutboxKind.STATUS, f"{op.package_id}:picking", {"status": "Picking"})
 
+    def _confirm_provisional_claim(self, session: Session, op: Operation) -> None:
+        """A parcel opened offline: take the claim now, or report who got there first."""
+        package = session.get(Package, op.package_id)  # loaded and locked by apply_batch
+        if package is None:
+            return
+        station_id = self.station_id(session, op.station)
+        holder = package.claimed_by_station_id
+        now = session.scalar(select(func.now()))
+        if package.packed_at is not None and package.packed_at < op.occurred_at:
+            return  # the completion that follows reports the conflict with its details
+        if holder not in (None, station_id) and package.claim_expires_at and package.claim_expires_at > now:
+            holder_name = session.scalar(select(Station.name).where(Station.id == holder))
+            self._exception(
+                session,
+                op,
+                ExceptionKind.CONFLICT,
+                f"parcel {package.external_id} was opened offline at {op.station} while {holder_name} had it",
+            )
+            return
+        package.claimed_by_station_id = station_id
+        package.claimed_by_user_id = op.user_id
+
     def _completed(self, session: Session, op: Operation) -> None:
-        package = session.get(Package, op.package_id, with_for_update=True)
+        package = session.get(Package, op.package_id)  # loaded and locked by apply_batch
         if package is None:
             self._exception(session, op, ExceptionKind.CONFLICT, "package no longer exists")
             return
@@ -130,28 +212,16 @@ class OperationApplier:
             product_id, units = line.get("product_id"), int(line.get("units") or 0)
             if product_id is None or units <= 0:
                 continue
-            moved = session.execute(
-                insert(StockMovement)
-                .values(
-                    op_id=uuid.uuid5(STOCK_NAMESPACE, f"{op.op_id}:{line.get('line_id')}"),
-                    product_id=product_id,
-                    delta=-units,
-                    reason="packed",
-                    package_id=op.package_id,
-                    user_id=op.user_id,
-                )
-                .on_conflict_do_nothing(index_elements=[StockMovement.op_id])
-                .returning(StockMovement.id)
-            ).scalar_one_or_none()
-            if moved is not None:
-                session.execute(
-                    insert(StockLevel)
-                    .values(product_id=product_id, quantity=-units)
-                    .on_conflict_do_update(
-                        index_elements=[StockLevel.product_id],
-                        set_={"quantity": StockLevel.quantity - units, "updated_at": text("now()")},
-                    )
-                )
+            self._movements.append(
+                {
+                    "op_id": uuid.uuid5(STOCK_NAMESPACE, f"{op.op_id}:{line.get('line_id')}"),
+                    "product_id": product_id,
+                    "delta": -units,
+                    "reason": "packed",
+                    "package_id": op.package_id,
+                    "user_id": op.user_id,
+                }
+            )
         self._outbox(session, op, OutboxKind.STATUS, f"{op.package_id}:packed", {"status": "Packed"})
 
     def _unsupplied(self, session: Session, op: Operation) -> None:
@@ -172,19 +242,17 @@ class OperationApplier:
         )
 
     def _outbox(self, session: Session, op: Operation, kind: OutboxKind, key: str, payload: dict[str, object]) -> None:
-        account_id = session.scalar(select(Package.account_id).where(Package.id == op.package_id))
+        account_id = self._accounts.get(op.package_id) if op.package_id is not None else None
         if account_id is None:
             return
-        session.execute(
-            insert(OutboxEntry)
-            .values(
-                account_id=account_id,
-                kind=kind.value,
-                business_key=key,
-                package_id=op.package_id,
-                payload={**payload, "op_id": str(op.op_id)},
-            )
-            .on_conflict_do_nothing(index_elements=[OutboxEntry.business_key])
+        self._outbox_rows.append(
+            {
+                "account_id": account_id,
+                "kind": kind.value,
+                "business_key": key,
+                "package_id": op.package_id,
+                "payload": {**payload, "op_id": str(op.op_id)},
+            }
         )
 
     def _exception(self, session: Session, op: Operation, kind: ExceptionKind, message: str) -> None:
@@ -258,8 +326,7 @@ class JournalPump:
             return 0
         try:
             with self._sessions.begin() as session:
-                for op in ops:
-                    self._applier.apply(session, op)
+                self._applier.apply_batch(session, ops)
         except IntegrityError:
             # One operation the database refuses must not hold up the rest: find it, one at a time.
             return self._drain_individually(ops)

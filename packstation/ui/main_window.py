@@ -68,6 +68,10 @@ class MainWindow(QMainWindow):
         self.scan_input.setObjectName("scanInput")
         self.scan_input.setPlaceholderText(self.tr("Scan or type a tracking number, package id or order number"))
         self.scan_input.returnPressed.connect(self._typed_scan)
+        self.offline_banner = QLabel()
+        self.offline_banner.setObjectName("offlineBanner")
+        self.offline_banner.setWordWrap(True)
+        self.offline_banner.hide()
         self.banner = QLabel(self.tr("Starting the database…"))
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -84,6 +88,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(18, 12, 18, 6)
         layout.setSpacing(10)
         layout.addLayout(header)
+        layout.addWidget(self.offline_banner)
         layout.addWidget(self.scan_input)
         layout.addWidget(self.banner)
         layout.addWidget(self.pages, stretch=1)
@@ -386,7 +391,17 @@ class MainWindow(QMainWindow):
         self._set_state(self.database_label, text, ok=status.online)
 
     def show_pump_status(self, status: PumpStatus) -> None:
-        """Operations waiting for PostgreSQL, and the age of the oldest."""
+        """Operations waiting for PostgreSQL, and the age of the oldest; an offline banner while it is away."""
+        if status.online:
+            self.offline_banner.hide()
+        else:
+            self.offline_banner.setText(
+                self.tr(
+                    "OFFLINE: the database cannot be reached. Packing continues from this station's copy; "
+                    "{0} operation(s) will upload when it is back."
+                ).replace("{0}", str(status.pending))
+            )
+            self.offline_banner.show()
         if status.pending == 0:
             self._set_state(self.journal_label, self.tr("Pending: 0"), ok=True)
             return

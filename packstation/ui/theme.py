@@ -26,6 +26,8 @@ QLabel#feedback[kind="ok"] { background: #2f9e44; color: white; }
 QLabel#feedback[kind="complete"] { background: #1864ab; color: white; }
 QLabel#feedback[kind="warn"] { background: #f59f00; color: #1d1300; }
 QLabel#feedback[kind="error"] { background: #c92a2a; color: white; }
+QLabel#offlineBanner { background: #862e9c; color: white; font-size: 14pt; font-weight: bold; padding: 10px;
+                       border-radius: 8px; }
 QLabel#stopOverlay { background: #c92a2a; color: white; font-size: 44pt; font-weight: bold; }
 QLabel#labelPreview { background: white; border: 1px solid #d9dde3; border-radius: 8px; color: #5b6472; }
 QProgressBar#packProgress { font-size: 14pt; min-height: 30px; border: 1px solid #d9dde3; border-radius: 6px;

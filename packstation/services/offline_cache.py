@@ -1,0 +1,258 @@
+"""The station's offline cache: the parcels ready to pack, so packing goes on while PostgreSQL is away.
+
+A refresh copies every package that is ready to pack (with its lines, the client company that sends
+it, and the whole barcode catalogue) from PostgreSQL into a local SQLite file. With the database
+unreachable, the packing service opens, verifies and completes parcels from here, and claims them
+provisionally; the journal carries every step to PostgreSQL once it is back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.models import ClientCompany, MarketplaceAccountRow, Package, PackageLine, Product, ProductBarcode
+from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
+from packstation.services.packages import READY_STATUSES, PackageSummary
+from packstation.services.packing import LineInfo, OpenedPackage
+
+log = logging.getLogger("packstation.services.offline_cache")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS packages (
+    id INTEGER PRIMARY KEY,
+    external_id TEXT NOT NULL,
+    order_number TEXT NOT NULL,
+    tracking TEXT,
+    slip_code TEXT,
+    status TEXT NOT NULL,
+    document TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    packed_locally INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS packages_tracking ON packages(tracking);
+CREATE INDEX IF NOT EXISTS packages_external ON packages(external_id);
+CREATE INDEX IF NOT EXISTS packages_order ON packages(order_number);
+CREATE INDEX IF NOT EXISTS packages_slip ON packages(slip_code);
+CREATE TABLE IF NOT EXISTS barcodes (
+    barcode TEXT NOT NULL,
+    product_id INTEGER NOT NULL,
+    stock_code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    multiplier INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def _summary_to_json(summary: PackageSummary) -> str:
+    data = asdict(summary)
+    data["order_date"] = summary.order_date.isoformat() if summary.order_date else None
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _summary_from_json(text: str) -> PackageSummary:
+    data = json.loads(text)
+    data["order_date"] = datetime.fromisoformat(data["order_date"]) if data["order_date"] else None
+    return PackageSummary(**data)
+
+
+def _package_to_json(package: OpenedPackage) -> str:
+    return json.dumps(asdict(package), ensure_ascii=False)
+
+
+def _package_from_json(text: str) -> OpenedPackage:
+    data = json.loads(text)
+    data["lines"] = tuple(LineInfo(**line) for line in data["lines"])
+    return OpenedPackage(**data)
+
+
+class OfflineCache:
+    """Ready-to-pack packages and the catalogue, in station-local SQLite (one connection per thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._connection().executescript(SCHEMA)
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")  # a cache: rebuilt from PostgreSQL if lost
+            self._local.connection = connection
+        return connection
+
+    # -- refresh (a background job, while online) --------------------------------------------------------
+
+    def refresh(self, sessions: sessionmaker[Session]) -> int:
+        """Replace the cache with PostgreSQL's current ready-to-pack packages; returns how many."""
+        with sessions() as session:
+            packages = self._read_ready(session)
+            barcodes = session.execute(
+                select(
+                    ProductBarcode.barcode, Product.id, Product.stock_code, Product.name, ProductBarcode.multiplier
+                ).join(Product, Product.id == ProductBarcode.product_id)
+            ).all()
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            # Parcels packed here while offline stay marked until PostgreSQL shows them packed.
+            packed_here = {row[0] for row in connection.execute("SELECT id FROM packages WHERE packed_locally = 1")}
+            connection.execute("DELETE FROM packages")
+            connection.executemany(
+                "INSERT INTO packages (id, external_id, order_number, tracking, slip_code, status, document, summary,"
+                " packed_locally) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        p.id,
+                        p.external_id,
+                        p.order_number,
+                        p.cargo_tracking_number or None,
+                        slip,
+                        status,
+                        _package_to_json(p),
+                        _summary_to_json(summary),
+                        1 if p.id in packed_here else 0,
+                    )
+                    for p, summary, slip, status in packages
+                ],
+            )
+            connection.execute("DELETE FROM barcodes")
+            connection.executemany("INSERT INTO barcodes VALUES (?, ?, ?, ?, ?)", [tuple(row) for row in barcodes])
+            connection.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('refreshed_at', ?)", (datetime.now(UTC).isoformat(),)
+            )
+            connection.execute("COMMIT")
+        except Exception:
+            connection.execute("ROLLBACK")
+            raise
+        log.info("offline cache refreshed packages=%s barcodes=%s", len(packages), len(barcodes))
+        return len(packages)
+
+    @staticmethod
+    def _read_ready(session: Session) -> list[tuple[OpenedPackage, PackageSummary, str | None, str]]:
+        rows = session.execute(
+            select(Package, MarketplaceAccountRow, ClientCompany)
+            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == Package.account_id)
+            .join(ClientCompany, ClientCompany.id == MarketplaceAccountRow.client_company_id)
+            .where(Package.status.in_(READY_STATUSES), Package.packed_at.is_(None))
+        ).all()
+        ids = [package.id for package, _account, _client in rows]
+        lines: dict[int, list[LineInfo]] = {}
+        for line, bin_location in session.execute(
+            select(PackageLine, Product.bin_location)
+            .outerjoin(Product, Product.id == PackageLine.product_id)
+            .where(PackageLine.package_id.in_(ids))
+            .order_by(PackageLine.id)
+        ):
+            lines.setdefault(line.package_id, []).append(
+                LineInfo(
+                    line.external_line_id,
+                    line.id,
+                    line.product_id,
+                    line.barcode,
+                    line.product_name,
+                    line.colour or "",
+                    line.size or "",
+                    line.quantity,
+                    bin_location or "",
+                )
+            )
+        result = []
+        for package, account, client in rows:
+            package_lines = tuple(lines.get(package.id, ()))
+            opened = OpenedPackage(
+                id=package.id,
+                external_id=package.external_id,
+                order_number=package.order_number,
+                account=account.name,
+                customer_name=package.customer_name,
+                city=package.city,
+                district=package.district,
+                address_line=package.address_line,
+                cargo_provider=package.cargo_provider or "",
+                cargo_tracking_number=package.cargo_tracking_number or "",
+                lines=package_lines,
+                marketplace=account.kind,
+                sender_name=client.name,
+                sender_address=client.address or "",
+                sender_phone=client.phone or "",
+                phone=package.phone or "",
+            )
+            summary = PackageSummary(
+                id=package.id,
+                account=account.name,
+                external_id=package.external_id,
+                order_number=package.order_number,
+                status=package.status,
+                cargo_tracking_number=package.cargo_tracking_number,
+                cargo_provider=package.cargo_provider,
+                customer_name=package.customer_name,
+                city=package.city,
+                district=package.district,
+                line_count=len(package_lines),
+                item_count=sum(line.quantity for line in package_lines),
+                order_date=package.order_date,
+            )
+            result.append((opened, summary, package.packing_slip_code, package.status))
+        return result
+
+    # -- reads (the packing thread, while offline) -------------------------------------------------------
+
+    def find_by_code(self, code: str) -> list[PackageSummary]:
+        """Cached packages a scanned code can mean (packed-here ones included, so the packer is told)."""
+        code = code.strip()
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT summary, packed_locally FROM packages WHERE tracking = ? OR external_id = ? OR order_number = ?"
+                " OR slip_code = ? ORDER BY id",
+                (code, code, code, code),
+            )
+            .fetchall()
+        )
+        return [_summary_from_json(summary) for summary, _packed in rows]
+
+    def load(self, package_id: int) -> tuple[OpenedPackage, str, bool] | None:
+        """The cached package, its status, and whether it was packed here while offline."""
+        row = (
+            self._connection()
+            .execute("SELECT document, status, packed_locally FROM packages WHERE id = ?", (package_id,))
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return _package_from_json(row[0]), row[1], bool(row[2])
+
+    def mark_packed(self, package_id: int) -> None:
+        """Packed here while offline: a second scan of it must not pack it again."""
+        self._connection().execute("UPDATE packages SET packed_locally = 1 WHERE id = ?", (package_id,))
+
+    def catalogue(self) -> BarcodeIndex:
+        """The barcode catalogue as of the last refresh."""
+        products: dict[int, tuple[str, str, list[CatalogueBarcode]]] = {}
+        for barcode, product_id, stock_code, name, multiplier in self._connection().execute(
+            "SELECT barcode, product_id, stock_code, name, multiplier FROM barcodes"
+        ):
+            products.setdefault(product_id, (stock_code, name, []))[2].append(CatalogueBarcode(barcode, multiplier))
+        return BarcodeIndex(
+            CatalogueProduct(str(pid), stock, tuple(codes), name) for pid, (stock, name, codes) in products.items()
+        )
+
+    def counts(self) -> tuple[int, datetime | None]:
+        """Cached packages and when the cache was last refreshed."""
+        connection = self._connection()
+        count = connection.execute("SELECT count(*) FROM packages WHERE packed_locally = 0").fetchone()[0]
+        row = connection.execute("SELECT value FROM meta WHERE key = 'refreshed_at'").fetchone()
+        return int(count), datetime.fromisoformat(row[0]) if row else None
