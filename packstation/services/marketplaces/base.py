@@ -1,0 +1,136 @@
+"""The one interface the sync service and the outbox use for every marketplace.
+
+Threading: a client is used from APScheduler worker threads. Its HTTP pool and rate limiter are
+thread-safe; it holds no other mutable state, so one client per marketplace account is shared.
+
+Writes take a ``business_key`` the caller created and persisted before the first attempt. A retry
+after a timeout is made safe by look-up-then-act (see ``transport``): the client checks the
+marketplace's state before resending, and reports ``WriteOutcome.sent = False`` when the change was
+already there. Stock pushes are absolute quantities, so a repeat cannot decrement twice.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+
+from packstation.i18n import _
+from packstation.services.marketplaces.errors import Unsupported
+from packstation.services.marketplaces.models import (
+    Marketplace,
+    PackagePage,
+    PackageQuery,
+    RemotePackage,
+)
+from packstation.services.marketplaces.writes import (
+    MarketplaceLabel,
+    StockBatchResult,
+    StockPushReceipt,
+    StockUpdate,
+    UnsuppliedLine,
+    UnsuppliedReason,
+    WriteOutcome,
+)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a marketplace's API can do; the UI hides what is missing instead of failing later."""
+
+    picking_status: bool
+    invoiced_status: bool
+    unsupplied: bool
+    marketplace_label: bool
+    stock_batch_result: bool
+
+
+class MarketplaceClient(abc.ABC):
+    """A seller account at one marketplace."""
+
+    marketplace: Marketplace
+    capabilities: Capabilities
+
+    @abc.abstractmethod
+    def iter_package_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
+        """Yield the listing page by page, as received; memory stays at one page whatever the total."""
+
+    def iter_packages(self, query: PackageQuery) -> Iterator[RemotePackage]:
+        """Yield each package of the listing once (pages may repeat packages while data changes)."""
+        return unique_packages(self.iter_package_pages(query))
+
+    @abc.abstractmethod
+    def get_package(self, package_id: str) -> RemotePackage | None:
+        """Read one package fresh (before printing or handing over); None if it no longer exists."""
+
+    @abc.abstractmethod
+    def mark_picking(self, package: RemotePackage, *, business_key: str) -> WriteOutcome:
+        """Tell the marketplace the package is being packed (HB: create the package)."""
+
+    def mark_invoiced(self, package: RemotePackage, *, invoice_number: str, business_key: str) -> WriteOutcome:
+        """Tell the marketplace the invoice is issued."""
+        raise self._unsupported(_("setting the Invoiced status"))
+
+    def report_unsupplied(
+        self,
+        package: RemotePackage,
+        lines: Sequence[UnsuppliedLine],
+        *,
+        reason: UnsuppliedReason,
+        business_key: str,
+    ) -> WriteOutcome:
+        """Report lines the warehouse cannot supply; the marketplace answers with a new package."""
+        raise self._unsupported(_("reporting unsupplied items"))
+
+    def fetch_label(self, package: RemotePackage) -> MarketplaceLabel | None:
+        """The marketplace's own label for the package, or None where we print our own."""
+        return None
+
+    @abc.abstractmethod
+    def push_stock(self, items: Sequence[StockUpdate], *, business_key: str) -> list[StockPushReceipt]:
+        """Send stock (and prices) in as many batches as the marketplace's size limit needs."""
+
+    @abc.abstractmethod
+    def stock_result(self, batch_id: str) -> StockBatchResult:
+        """Read the result of one batch."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the HTTP connections."""
+
+    def __enter__(self) -> MarketplaceClient:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _unsupported(self, what: str) -> Unsupported:
+        return Unsupported(
+            _("{marketplace} offers no API for {what}").format(marketplace=self.marketplace.display_name, what=what),
+            marketplace=self.marketplace,
+        )
+
+
+def unique_packages(pages: Iterable[PackagePage]) -> Iterator[RemotePackage]:
+    """Drop repeats of a package already yielded with the same modification stamp.
+
+    A newer version of an already-seen package is yielded again: the caller's upsert keeps the latest.
+    Only (id, stamp) pairs are remembered, not packages, so memory stays small on large listings.
+    """
+    seen: dict[str, int | None] = {}
+    for page in pages:
+        for package in page.packages:
+            stamp = package.last_modified_ms
+            if package.package_id in seen and seen[package.package_id] == stamp:
+                continue
+            seen[package.package_id] = stamp
+            yield package
+
+
+def batched(items: Sequence[StockUpdate], size: int) -> Iterator[Sequence[StockUpdate]]:
+    """Split ``items`` into chunks of at most ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

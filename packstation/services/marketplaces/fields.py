@@ -1,0 +1,180 @@
+"""Checked field readers for marketplace JSON, and the time encodings the marketplaces use.
+
+Readers raise :class:`FieldProblem` with the field's name; the package parsers turn it into a
+``MalformedReply`` naming the package, so a bad package is refused whole, never half-read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _istanbul() -> tzinfo:
+    try:
+        return ZoneInfo("Europe/Istanbul")
+    except ZoneInfoNotFoundError:
+        # Windows without the tzdata package; Turkey has kept UTC+3 all year since 2016.
+        return timezone(timedelta(hours=3), "TRT")
+
+
+ISTANBUL = _istanbul()
+
+
+class FieldProblem(ValueError):
+    """A field is missing or has the wrong shape."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+def first_present(data: Mapping[str, Any], *names: str) -> tuple[str, Any]:
+    """The first of ``names`` (newest spelling first) whose value is not null, and its value."""
+    for name in names:
+        value = data.get(name)
+        if value is not None:
+            return name, value
+    return names[0], None
+
+
+def id_text(data: Mapping[str, Any], *names: str, required: bool = True) -> str:
+    """An identifier as text, exact even when the JSON sends it as a number wider than int64."""
+    name, value = first_present(data, *names)
+    if value is None or value == "":
+        if required:
+            raise FieldProblem("/".join(names), "is missing")
+        return ""
+    if isinstance(value, bool):
+        raise FieldProblem(name, f"is a boolean ({value!r}), expected an id")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        # 7.26e19 would have lost digits as a float; as Decimal it is exact if it is integral.
+        if value != value.to_integral_value():
+            raise FieldProblem(name, f"is a fraction ({value}), expected an id")
+        return str(int(value))
+    if isinstance(value, str):
+        text = value.strip()
+        if not text and required:
+            raise FieldProblem(name, "is empty")
+        return text
+    raise FieldProblem(name, f"is a {type(value).__name__}, expected an id")
+
+
+def text(data: Mapping[str, Any], *names: str) -> str:
+    """An optional free-text field ("" when absent); numbers become their exact text."""
+    # The hot path of every parser (dozens of calls per package), hence no helper calls.
+    for name in names:
+        value = data.get(name)
+        if value is None:
+            continue
+        if type(value) is str:
+            return value.strip()
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            return str(value)
+        raise FieldProblem(name, f"is a {type(value).__name__}, expected text")
+    return ""
+
+
+def positive_int(data: Mapping[str, Any], *names: str) -> int:
+    """A required whole number above zero (quantities)."""
+    name, value = first_present(data, *names)
+    if value is None:
+        raise FieldProblem("/".join(names), "is missing")
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise FieldProblem(name, f"is {value!r}, expected a whole number")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise FieldProblem(name, f"is {value!r}, expected a whole number") from exc
+    if number != number.to_integral_value() or number <= 0:
+        raise FieldProblem(name, f"is {value!r}, expected a whole number above zero")
+    return int(number)
+
+
+def money(data: Mapping[str, Any], *names: str) -> Decimal | None:
+    """An optional amount; a nested ``{"amount": x}`` (Hepsiburada) is unwrapped."""
+    name, value = first_present(data, *names)
+    if isinstance(value, Mapping):
+        value = value.get("amount")
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise FieldProblem(name, f"is {value!r}, expected an amount")
+    try:
+        # HB product import sends "130,50"; accept the comma.
+        return Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation as exc:
+        raise FieldProblem(name, f"is {value!r}, expected an amount") from exc
+
+
+def epoch_ms(data: Mapping[str, Any], *names: str) -> int | None:
+    """An optional epoch-milliseconds field as an int."""
+    name, value = first_present(data, *names)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise FieldProblem(name, f"is {value!r}, expected epoch milliseconds")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise FieldProblem(name, f"is {value!r}, expected epoch milliseconds") from exc
+    if number != number.to_integral_value():
+        raise FieldProblem(name, f"is {value!r}, expected whole epoch milliseconds")
+    return int(number)
+
+
+def gmt3_epoch_to_utc(ms: int) -> datetime:
+    """Decode Trendyol/N11 "GMT+3" epoch ms: the digits are Istanbul wall-clock time read as if UTC.
+
+    ``1762253333685`` reads as 2025-11-04 10:48:53.685 "UTC", which is really 10:48:53.685 in
+    Istanbul, i.e. 07:48:53.685 UTC.
+    """
+    wall = (_EPOCH + timedelta(milliseconds=ms)).replace(tzinfo=None)
+    return wall.replace(tzinfo=ISTANBUL).astimezone(UTC)
+
+
+def utc_to_gmt3_epoch_ms(moment: datetime) -> int:
+    """Encode an aware datetime the way Trendyol/N11 expect query dates ("GMT+3" epoch ms)."""
+    if moment.tzinfo is None:
+        raise ValueError(f"need an aware datetime, got {moment!r}")
+    wall = moment.astimezone(ISTANBUL).replace(tzinfo=UTC)
+    return (wall - _EPOCH) // timedelta(milliseconds=1)
+
+
+def utc_epoch_to_utc(ms: int) -> datetime:
+    """Decode true epoch ms (Trendyol ``packageHistories.createdDate`` is GMT)."""
+    return _EPOCH + timedelta(milliseconds=ms)
+
+
+def utc_to_epoch_ms(moment: datetime) -> int:
+    """Encode an aware datetime as true epoch ms."""
+    if moment.tzinfo is None:
+        raise ValueError(f"need an aware datetime, got {moment!r}")
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
+
+
+def turkish_local_time(value: str, field: str = "date") -> datetime | None:
+    """Parse a Turkey-local date text ("2018-12-23T13:28:27.45", "23-11-2025 14:05:00") to aware UTC."""
+    raw = value.strip()
+    if not raw:
+        return None
+    for pattern in ("%d-%m-%Y %H:%M:%S", "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M"):
+        try:
+            return datetime.strptime(raw, pattern).replace(tzinfo=ISTANBUL).astimezone(UTC)
+        except ValueError:
+            continue
+    try:
+        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise FieldProblem(field, f"is {value!r}, not a date") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ISTANBUL)
+    return parsed.astimezone(UTC)

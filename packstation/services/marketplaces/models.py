@@ -1,0 +1,194 @@
+"""What the marketplaces tell us, as frozen values: packages, lines, addresses, pages.
+
+These are the marketplace's view (``Remote*``), parsed and checked at the edge. The sync service turns
+them into database rows; nothing downstream reads the JSON again except to store ``raw``.
+Identifiers and tracking numbers are always ``str``: Trendyol's tracking numbers exceed int64 and
+N11's order numbers are growing a digit, so no number type is safe for them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+
+class Marketplace(enum.Enum):
+    """The marketplaces PackStation talks to."""
+
+    TRENDYOL = "trendyol"
+    HEPSIBURADA = "hepsiburada"
+    N11 = "n11"
+
+    @property
+    def display_name(self) -> str:
+        """The name a seller knows the marketplace by."""
+        return _DISPLAY_NAMES[self]
+
+
+_DISPLAY_NAMES = {
+    Marketplace.TRENDYOL: "Trendyol",
+    Marketplace.HEPSIBURADA: "Hepsiburada",
+    Marketplace.N11: "N11",
+}
+
+
+class PackageStatus(enum.Enum):
+    """A shipment package's status, in Trendyol's vocabulary (HB and N11 map onto it)."""
+
+    AWAITING = "Awaiting"
+    CREATED = "Created"
+    PICKING = "Picking"
+    INVOICED = "Invoiced"
+    SHIPPED = "Shipped"
+    AT_COLLECTION_POINT = "AtCollectionPoint"
+    DELIVERED = "Delivered"
+    UNDELIVERED = "UnDelivered"
+    RETURNED = "Returned"
+    CANCELLED = "Cancelled"
+    UNSUPPLIED = "UnSupplied"
+    UNPACKED = "UnPacked"
+    #: A status this version does not know; ``RemotePackage.status_raw`` keeps the text.
+    UNKNOWN = "Unknown"
+
+    @classmethod
+    def parse(cls, raw: str) -> PackageStatus:
+        """Map a marketplace status string (any case, stray spaces) to a member, or UNKNOWN."""
+        return _STATUS_BY_KEY.get(raw.strip().replace("_", "").replace(" ", "").lower(), cls.UNKNOWN)
+
+    @property
+    def is_packable(self) -> bool:
+        """True for the statuses a packer may work on (Awaiting must never ship)."""
+        return self in (PackageStatus.CREATED, PackageStatus.PICKING, PackageStatus.INVOICED)
+
+    @property
+    def is_superseded(self) -> bool:
+        """True when the package was replaced or withdrawn: a successor (or nothing) ships instead."""
+        return self in (PackageStatus.CANCELLED, PackageStatus.UNSUPPLIED, PackageStatus.UNPACKED)
+
+
+_STATUS_BY_KEY = {member.value.lower(): member for member in PackageStatus}
+# N11 and HB spellings that differ from Trendyol's.
+_STATUS_BY_KEY |= {"open": PackageStatus.CREATED, "packaged": PackageStatus.PICKING}
+
+
+class ListingMode(enum.Enum):
+    """How to list Trendyol packages: the cursor stream (periodic sync) or the paged list (fallback)."""
+
+    STREAM = "stream"
+    PAGED = "paged"
+
+
+@dataclass(frozen=True)
+class RemoteAddress:
+    """A delivery or invoice address as the marketplace sent it (fields may be empty abroad)."""
+
+    full_name: str = ""
+    company: str = ""
+    address1: str = ""
+    address2: str = ""
+    neighborhood: str = ""
+    district: str = ""
+    city: str = ""
+    postal_code: str = ""
+    country_code: str = ""
+    phone: str = ""
+    full_address: str = ""
+    tax_number: str = ""
+    tax_office: str = ""
+
+
+@dataclass(frozen=True)
+class RemoteLine:
+    """One order line of a package: what the packer must scan, and how many."""
+
+    line_id: str
+    barcode: str
+    quantity: int
+    stock_code: str = ""
+    product_name: str = ""
+    color: str = ""
+    size: str = ""
+    unit_price: Decimal | None = None
+    currency: str = "TRY"
+    status_raw: str = ""
+    #: The marketplace's own product id (Trendyol contentId, HB hbSku/listingId, N11 productId).
+    marketplace_sku: str = ""
+
+
+@dataclass(frozen=True)
+class RemotePackage:
+    """One shipment package, the unit a packer packs and a carrier collects."""
+
+    marketplace: Marketplace
+    package_id: str
+    order_number: str
+    status: PackageStatus
+    status_raw: str
+    lines: tuple[RemoteLine, ...]
+    cargo_tracking_number: str = ""
+    cargo_provider: str = ""
+    customer_name: str = ""
+    shipment_address: RemoteAddress | None = None
+    invoice_address: RemoteAddress | None = None
+    order_date: datetime | None = None
+    last_modified: datetime | None = None
+    #: The marketplace's own modification stamp, untouched: ordering and sync watermarks compare these.
+    last_modified_ms: int | None = None
+    ship_by: datetime | None = None
+    total_price: Decimal | None = None
+    currency: str = "TRY"
+    #: "order-creation", "split", "cancel" or "transfer" on Trendyol; empty when not given.
+    created_by: str = ""
+    #: The packages this one replaced after a split or an unsupplied line (empty for originals).
+    origin_package_ids: tuple[str, ...] = ()
+    #: True when the marketplace pays the carrier (Trendyol: ``whoPays`` absent).
+    marketplace_pays_shipping: bool = True
+    #: The reply's JSON object for this package, kept for storage and support; never compared.
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False, hash=False)
+
+    @property
+    def is_successor(self) -> bool:
+        """True for a package created by a split or unsupplied line of another package."""
+        return bool(self.origin_package_ids)
+
+    @property
+    def total_quantity(self) -> int:
+        """Items in the package, counting quantities."""
+        return sum(line.quantity for line in self.lines)
+
+
+@dataclass(frozen=True)
+class PackageQuery:
+    """What to list. Times are aware datetimes; clients convert them to each marketplace's encoding."""
+
+    modified_since: datetime | None = None
+    modified_until: datetime | None = None
+    statuses: frozenset[PackageStatus] = frozenset()
+    package_ids: tuple[str, ...] = ()
+    order_number: str = ""
+    page_size: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("modified_since", "modified_until"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValueError(f"PackageQuery.{name} must be timezone-aware, got {value!r}")
+        if self.page_size is not None and self.page_size <= 0:
+            raise ValueError(f"PackageQuery.page_size must be positive, got {self.page_size}")
+
+
+@dataclass(frozen=True)
+class PackagePage:
+    """One page of a listing, as received (it may repeat packages of earlier pages)."""
+
+    packages: tuple[RemotePackage, ...]
+    #: 0-based position of this page in the listing.
+    number: int
+    has_more: bool
+    #: The stream cursor that fetches the next page (Trendyol stream only).
+    next_cursor: str = ""
+    total_elements: int | None = None

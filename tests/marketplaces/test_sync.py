@@ -1,0 +1,201 @@
+"""The sync service: the real Trendyol client against the simulator, into the real PostgreSQL fixture."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from packstation.db.connect import Database
+from packstation.db.models import (
+    ClientCompany,
+    MarketplaceAccountRow,
+    Package,
+    PackageLine,
+    Product,
+    ProductBarcode,
+    SyncState,
+)
+from packstation.services.marketplaces import (
+    PackagePage,
+    PackageQuery,
+    PackageStatus,
+    RemotePackage,
+    ServerError,
+    TrendyolClient,
+    TrendyolConfig,
+    UnsuppliedLine,
+    UnsuppliedReason,
+)
+from packstation.services.marketplaces.simulator import (
+    FaultKind,
+    FaultPlan,
+    SimulatedMarketplace,
+    SimulatorServer,
+    sim_credentials,
+)
+from packstation.services.sync import PackageSync, SyncSettings, windows
+
+
+@pytest.fixture
+def account_id(db: Database, sim: SimulatedMarketplace) -> int:
+    """A Trendyol account of one client company."""
+    with db.sessions.begin() as session:
+        company = ClientCompany(name="Adım Ayakkabı")
+        session.add(company)
+        session.flush()
+        account = MarketplaceAccountRow(
+            name="Trendyol ana mağaza",
+            kind="trendyol",
+            seller_id=sim.config.seller_id,
+            base_url="http://127.0.0.1",
+            client_company_id=company.id,
+        )
+        session.add(account)
+        session.flush()
+        return account.id
+
+
+@pytest.fixture
+def sync_client(
+    sim: SimulatedMarketplace, server: SimulatorServer, config_for: Callable[..., TrendyolConfig]
+) -> Iterator[TrendyolClient]:
+    """A client with 40-package pages, so a sync spans several pages."""
+    with TrendyolClient(sim_credentials(sim), config=config_for(server, page_size=40)) as client:
+        yield client
+
+
+def _count(db: Database, statement: object) -> int:
+    with db.sessions() as session:
+        return int(session.scalar(statement))  # type: ignore[call-overload]
+
+
+def test_first_sync_stores_every_package_line_and_product(
+    db: Database, sim: SimulatedMarketplace, sync_client: TrendyolClient, account_id: int
+) -> None:
+    result = PackageSync(db.sessions).sync_account(account_id, sync_client)
+    assert result.received == result.written == sim.config.packages
+    assert result.pages >= 3  # 40 per page, plus an empty page for the last window
+    assert _count(db, select(func.count()).select_from(Package)) == sim.config.packages
+    truth = [sim.package(i) for i in sim.matching_ids()]
+    expected_lines = sum(len(p.lines) for p in truth if p is not None)
+    assert _count(db, select(func.count()).select_from(PackageLine)) == expected_lines
+    barcodes = {line.product.barcode for p in truth if p is not None for line in p.lines}
+    assert result.new_products == len(barcodes)
+    assert _count(db, select(func.count()).select_from(ProductBarcode)) == len(barcodes)
+    with db.sessions() as session:
+        sample = truth[0]
+        assert sample is not None
+        row = session.scalars(select(Package).where(Package.external_id == str(sample.package_id))).one()
+        assert row.cargo_tracking_number == sample.tracking_number and row.status == sample.status.value
+        assert row.city == sample.customer.city and row.order_date is not None
+        assert row.raw["cargoTrackingNumber"] in (sample.tracking_number, int(sample.tracking_number))
+        line = row.lines[0]
+        product = session.get(Product, line.product_id)
+        assert product is not None and product.stock_code == sample.lines[0].product.stock_code
+        state = session.get(SyncState, account_id)
+        assert state is not None and state.watermark == result.watermark and state.last_error is None
+        assert state.counts["received"] == sim.config.packages
+
+
+def test_second_sync_sees_cancellation_and_successor_and_keeps_local_state(
+    db: Database, sim: SimulatedMarketplace, sync_client: TrendyolClient, account_id: int
+) -> None:
+    sync = PackageSync(db.sessions)
+    sync.sync_account(account_id, sync_client)
+    created = [sim.package(i) for i in sim.matching_ids() if sim.package(i).status is PackageStatus.CREATED]  # type: ignore[union-attr]
+    cancelled, split = created[0], next(p for p in created[1:] if p is not None and len(p.lines) >= 2)
+    assert cancelled is not None
+    with db.sessions.begin() as session:  # a station had packed it already
+        row = session.scalars(select(Package).where(Package.external_id == str(cancelled.package_id))).one()
+        row.packed_at = datetime.now(UTC)
+        row.weight_grams = 850
+    sim.cancel_package(cancelled.package_id)
+    remote = sync_client.get_package(str(split.package_id))
+    assert remote is not None
+    sync_client.report_unsupplied(
+        remote,
+        [UnsuppliedLine(remote.lines[0].line_id, remote.lines[0].quantity)],
+        reason=UnsuppliedReason.OUT_OF_STOCK,
+        business_key="unsup-1",
+    )
+    second = sync.sync_account(account_id, sync_client)
+    assert second.linked_successors == 1
+    assert second.received < sim.config.packages  # only the overlapping window was listed
+    assert _count(db, select(func.count()).select_from(Package)) == sim.config.packages + 1
+    with db.sessions() as session:
+        gone = session.scalars(select(Package).where(Package.external_id == str(cancelled.package_id))).one()
+        assert gone.status == "Cancelled" and gone.packed_at is not None and gone.weight_grams == 850
+        origin = session.scalars(select(Package).where(Package.external_id == str(split.package_id))).one()
+        assert origin.status == "UnSupplied"
+        successor = session.scalars(select(Package).where(Package.origin_package_id == origin.id)).one()
+        assert successor.order_number == origin.order_number and successor.status == "Created"
+        assert len(successor.lines) == len(split.lines) - 1
+
+
+class ReplayClient(TrendyolClient):
+    """The real client, except that listings replay packages captured earlier (a late, stale page)."""
+
+    def __init__(self, base: TrendyolClient, packages: list[RemotePackage]) -> None:
+        self._packages = packages
+        self.config = base.config
+
+    def iter_package_pages(self, query: PackageQuery, *, mode: object = None) -> Iterator[PackagePage]:
+        yield PackagePage(tuple(self._packages), 0, has_more=False)
+
+
+def test_resync_is_idempotent_and_older_copies_do_not_win(
+    db: Database, sim: SimulatedMarketplace, sync_client: TrendyolClient, account_id: int
+) -> None:
+    sync = PackageSync(db.sessions)
+    sync.sync_account(account_id, sync_client)
+    lines_before = _count(db, select(func.count()).select_from(PackageLine))
+    package_id = next(i for i in sim.matching_ids() if sim.package(i).status is PackageStatus.CREATED)  # type: ignore[union-attr]
+    stale = sync_client.get_package(str(package_id))
+    assert stale is not None
+    sim.set_status(package_id, PackageStatus.PICKING)
+    again = sync.sync_account(account_id, sync_client)
+    assert again.written >= 1
+    assert _count(db, select(func.count()).select_from(PackageLine)) == lines_before
+    assert _count(db, select(func.count()).select_from(Package)) == sim.config.packages
+
+    def stored_status() -> str:
+        with db.sessions() as session:
+            return session.scalars(select(Package.status).where(Package.external_id == str(package_id))).one()
+
+    assert stored_status() == "Picking"
+    # A late, older copy (as an overlapping window or a shifted page can bring) must not undo the change.
+    replay = sync.sync_account(account_id, ReplayClient(sync_client, [stale]))
+    assert replay.received == 1 and replay.written == 0
+    assert stored_status() == "Picking"
+
+
+def test_failed_sync_records_the_error_and_keeps_the_watermark(
+    db: Database, sim: SimulatedMarketplace, sync_client: TrendyolClient, account_id: int
+) -> None:
+    sync = PackageSync(db.sessions)
+    first = sync.sync_account(account_id, sync_client)
+    sim.inject(FaultPlan(FaultKind.SERVER_ERROR, count=50))
+    with pytest.raises(ServerError):
+        sync.sync_account(account_id, sync_client)
+    with db.sessions() as session:
+        state = session.get(SyncState, account_id)
+        assert state is not None and state.watermark == first.watermark
+        assert state.last_error is not None and "Exception Occured" in state.last_error
+    sim.faults.clear()
+    third = sync.sync_account(account_id, sync_client)
+    assert third.since == first.watermark - SyncSettings().overlap
+    with db.sessions() as session:
+        state = session.get(SyncState, account_id)
+        assert state is not None and state.last_error is None and state.watermark == third.watermark
+
+
+def test_windows_cover_the_range_without_gaps() -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    cut = windows(start, start + timedelta(days=30), timedelta(days=14))
+    assert [b - a for a, b in cut] == [timedelta(days=14), timedelta(days=14), timedelta(days=2)]
+    assert all(cut[n][1] == cut[n + 1][0] for n in range(len(cut) - 1))
+    with pytest.raises(ValueError, match="positive"):
+        windows(start, start, timedelta(0))

@@ -1,0 +1,148 @@
+"""Rate limiting, Retry-After parsing and error-body extraction."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from packstation.services.marketplaces import (
+    AuthError,
+    DuplicateRequest,
+    EndpointRetired,
+    Marketplace,
+    NotFound,
+    RateLimit,
+    RateLimited,
+    RateLimiter,
+    Rejected,
+    ServerError,
+    TokenBucket,
+)
+from packstation.services.marketplaces.transport import error_for_reply, marketplace_message, retry_after_seconds
+
+
+class FakeClock:
+    """A clock that only moves when told to (sleeping moves it)."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_bucket_allows_the_burst_then_spaces_requests() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(RateLimit(5, 1.0), clock=clock, sleep=clock.sleep)
+    for _ in range(5):
+        assert bucket.acquire() == 0.0
+    assert bucket.acquire() == pytest.approx(0.2)
+    assert bucket.acquire() == pytest.approx(0.2)
+    clock.now += 10  # idle time refills, but never beyond capacity
+    assert [bucket.acquire() for _ in range(6)][-1] == pytest.approx(0.2)
+
+
+def test_limiter_keeps_groups_apart() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter({"orders": RateLimit(1, 60.0)}, clock=clock, sleep=clock.sleep)
+    assert limiter.acquire("orders") == 0.0
+    assert limiter.acquire("stock") == 0.0  # unconfigured group: not throttled
+    assert limiter.acquire("orders") == pytest.approx(60.0)
+
+
+def test_bucket_is_thread_safe_under_contention() -> None:
+    bucket = TokenBucket(RateLimit(200, 1.0, burst=10))
+    started = time.monotonic()
+    threads = [threading.Thread(target=lambda: [bucket.acquire() for _ in range(15)]) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    # 90 tokens, 10 of them free: the other 80 need 0.4 s at 200/s whatever the interleaving.
+    assert 0.38 <= elapsed < 2.0
+
+
+def test_rate_limit_rejects_nonsense() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        RateLimit(0, 1.0)
+
+
+def test_retry_after_forms() -> None:
+    assert retry_after_seconds("3") == 3.0
+    assert retry_after_seconds("0.25") == 0.25
+    now = datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC)
+    assert retry_after_seconds("Sun, 22 Nov 2026 10:00:07 GMT", now=now) == 7.0
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "message"),
+    [
+        (
+            b'{"errors":[{"key":"invalid.barcode","message":"Barkod formati gecersiz","errorCode":"400"}]}',
+            "invalid.barcode",
+            "Barkod formati gecersiz",
+        ),
+        (
+            b'{"timestamp":1,"exception":"TrendyolSystemException","errors":[{"key":"generic.exception",'
+            b'"message":"Exception Occured","errorCode":null}]}',
+            "generic.exception",
+            "Exception Occured",
+        ),
+        (
+            b'{"exception":"ClientApiAuthenticationException"}',
+            "ClientApiAuthenticationException",
+            "ClientApiAuthenticationException",
+        ),
+        (b'{"error":"Too Many Requests","message":"too.many.requests"}', "Too Many Requests", "too.many.requests"),
+        (
+            b'{"error":{"status":400,"errors":[{"code":1001,"type":"BadRequestException",'
+            b'"title":"Please check the cargo tracking number you provided"}]}}',
+            "BadRequestException",
+            "Please check the cargo tracking number you provided",
+        ),
+        (
+            b'{"@type":"SellerApiUserUnauthorizedException","message":"Yetkisiz"}',
+            "SellerApiUserUnauthorizedException",
+            "Yetkisiz",
+        ),
+        (b"Authentication failed", "", "Authentication failed"),
+        (b"", "", ""),
+    ],
+)
+def test_every_error_body_shape_yields_the_marketplace_words(body: bytes, key: str, message: str) -> None:
+    assert marketplace_message(body) == (key, message)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind"),
+    [
+        (401, b"", AuthError),
+        (403, b"", AuthError),
+        (404, b"", NotFound),
+        (426, b"", EndpointRetired),
+        (429, b"", RateLimited),
+        (500, b"", ServerError),
+        (556, b"", ServerError),
+        (409, b"", Rejected),
+        (
+            400,
+            '{"errors":[{"message":"15 dakika boyunca aynı isteği tekrarlı olarak atamazsınız!"}]}'.encode(),
+            DuplicateRequest,
+        ),
+    ],
+)
+def test_status_codes_map_to_typed_errors(status: int, body: bytes, kind: type) -> None:
+    error = error_for_reply(Marketplace.TRENDYOL, status, body, "/x")
+    assert type(error) is kind
+    assert error.transient == (status in (429, 500, 556))
