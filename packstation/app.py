@@ -173,6 +173,8 @@ def start_services(
         size=settings.printer.label_size,
         on_preview=bus.publish,
     )
+    credentials = Credentials(database.sessions)
+    audit = AuditLog(database.sessions)
     cache = OfflineCache(data_dir / "offline_cache.sqlite3")
     scheduler.add_job(
         refresh_offline_cache,
@@ -194,9 +196,8 @@ def start_services(
         on_journaled=pump.wake,
         on_completed=dispatcher.on_completed,
         cache=cache,
+        audit=audit,
     )
-    credentials = Credentials(database.sessions)
-    audit = AuditLog(database.sessions)
     users = UserService(
         database.sessions, credentials=credentials, audit=audit, pin_min_length=settings.security.pin_min_length
     )

@@ -95,10 +95,10 @@ class OfflineCache:
 
     # -- refresh (a background job, while online) --------------------------------------------------------
 
-    def refresh(self, sessions: sessionmaker[Session]) -> int:
-        """Replace the cache with PostgreSQL's current ready-to-pack packages; returns how many."""
+    def refresh(self, sessions: sessionmaker[Session], *, limit: int = 20_000) -> int:
+        """Replace the cache with PostgreSQL's ready-to-pack packages (the ``limit`` oldest); returns how many."""
         with sessions() as session:
-            packages = self._read_ready(session)
+            packages = self._read_ready(session, limit)
             barcodes = session.execute(
                 select(
                     ProductBarcode.barcode, Product.id, Product.stock_code, Product.name, ProductBarcode.multiplier
@@ -141,12 +141,15 @@ class OfflineCache:
         return len(packages)
 
     @staticmethod
-    def _read_ready(session: Session) -> list[tuple[OpenedPackage, PackageSummary, str | None, str]]:
+    def _read_ready(session: Session, limit: int) -> list[tuple[OpenedPackage, PackageSummary, str | None, str]]:
+        # Oldest first, as they will be packed; the partial index ix_packages_ready serves this.
         rows = session.execute(
             select(Package, MarketplaceAccountRow, ClientCompany)
             .join(MarketplaceAccountRow, MarketplaceAccountRow.id == Package.account_id)
             .join(ClientCompany, ClientCompany.id == MarketplaceAccountRow.client_company_id)
             .where(Package.status.in_(READY_STATUSES), Package.packed_at.is_(None))
+            .order_by(Package.order_date.asc().nulls_last(), Package.id)
+            .limit(limit)
         ).all()
         ids = [package.id for package, _account, _client in rows]
         lines: dict[int, list[LineInfo]] = {}

@@ -30,9 +30,11 @@ from packstation.i18n import _
 from packstation.services.claims import ClaimResult, ClaimService
 from packstation.services.journal import Journal, Operation, OperationKind
 from packstation.services.packages import PackageQueries, PackageSummary
+from packstation.services.permissions import Approval, Permission, UserSession, privileged
 
 if TYPE_CHECKING:
     from packstation.services.offline_cache import OfflineCache
+    from packstation.services.permissions import AuditRecorder
 
 log = logging.getLogger("packstation.services.packing")
 CATALOGUE_MAX_AGE_S = 300.0
@@ -140,12 +142,15 @@ class PackingService:
         on_journaled: Callable[[], None] = lambda: None,
         on_completed: Callable[[Completion], None] = lambda _c: None,
         cache: OfflineCache | None = None,
+        audit: AuditRecorder | None = None,
     ) -> None:
         self._sessions = sessions
         self._journal = journal
         self._claims = claims
         self._station = station
         self._clock = clock
+        self.clock = clock  # the permission check reads these two
+        self.audit = audit
         self._layout_repair = layout_repair
         self._on_journaled = on_journaled
         self._on_completed = on_completed
@@ -371,40 +376,54 @@ class PackingService:
             self._finish(completion)
         return result
 
+    @privileged(Permission.MARK_UNSUPPLIED)
     def mark_unsupplied(
         self,
+        actor: UserSession,
         line_id: str,
         quantity: int,
         reason: UnsuppliedReason,
         *,
-        user_id: int | None,
-        approved_by: int | None,
+        approval: Approval | None = None,
         note: str = "",
-    ) -> None:
-        """Declare units of a line unsupplied (a supervisor approved it); completes the parcel if nothing is left."""
+    ) -> bool:
+        """Declare units of a line unsupplied (a supervisor's decision); returns True if that completed the parcel."""
         current = self._require_current()
         at = self._clock()
         current.session.mark_unsupplied(line_id, quantity, reason, note=note, at=at)
-        ops = [
-            self._op(
-                OperationKind.UNSUPPLIED,
-                user_id=user_id,
-                at=at,
-                payload={
-                    "line_id": line_id,
-                    "quantity": quantity,
-                    "reason": reason.value,
-                    "note": note,
-                    "approved_by": approved_by,
-                },
-            )
-        ]
-        completion = self._completion_op(user_id=user_id, at=at) if current.session.is_complete else None
+        payload: dict[str, object] = {
+            "line_id": line_id,
+            "quantity": quantity,
+            "reason": reason.value,
+            "note": note,
+            "approved_by": approval.approver_id if approval else actor.user_id,
+        }
+        ops = [self._op(OperationKind.UNSUPPLIED, user_id=actor.user_id, at=at, payload=payload)]
+        completion = self._completion_op(user_id=actor.user_id, at=at) if current.session.is_complete else None
         if completion is not None:
             ops.append(completion)
         self._journal_ops(*ops)
         if completion is not None:
             self._finish(completion)
+        return completion is not None
+
+    @privileged(Permission.FORCE_COMPLETE)
+    def force_complete(self, actor: UserSession, *, approval: Approval | None = None, reason: str = "") -> None:
+        """Complete a parcel that is not fully verified (a supervisor vouches for it); the gap is recorded."""
+        current = self._require_current()
+        if current.session.is_complete:
+            return
+        at = self._clock()
+        unverified = {p.line_id: p.remaining for p in current.session.lines if p.remaining}
+        completion = self._completion_op(user_id=actor.user_id, at=at)
+        completion.payload.update(
+            forced=True,
+            unverified=unverified,
+            reason=reason,
+            approved_by=approval.approver_id if approval else actor.user_id,
+        )
+        self._journal_ops(completion)
+        self._finish(completion)
 
     def abort(self, *, user_id: int | None) -> None:
         """Put the parcel back: journaled, claim released by the pump."""

@@ -24,12 +24,14 @@ from packstation.ui.views.home import HomeView
 from packstation.ui.views.pack import PackView
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from packstation.app import AppContext
     from packstation.domain.packing import LineProgress, ScanResult
     from packstation.services.events import DatabaseStatus
     from packstation.services.labelling import LabelPreview
     from packstation.services.packing import OpenResult
-    from packstation.services.permissions import StationSession, UserSession
+    from packstation.services.permissions import Approval, Permission, StationSession, UserSession
     from packstation.services.pump import PumpStatus
     from packstation.ui.login import LoginView
     from packstation.ui.packing_worker import PackingWorker
@@ -166,6 +168,7 @@ class MainWindow(QMainWindow):
         self.worker.opened.connect(self._on_opened)
         self.worker.scanned.connect(self._on_scanned)
         self.worker.closed.connect(self._on_closed)
+        self.worker.updated.connect(self._on_updated)
         self.worker.failed.connect(lambda message: self._alert(FeedbackSound.UNKNOWN, message))
         self.home.bind(ready=context.packages.ready_to_pack, counts=context.packages.counts)
         self._set_state(
@@ -268,6 +271,8 @@ class MainWindow(QMainWindow):
         text = text.strip()
         if not text:
             return
+        if self._to_dialog(text):
+            return
         try:
             command = parse_command(text)
         except UnknownCommandError as exc:
@@ -289,6 +294,79 @@ class MainWindow(QMainWindow):
             self.worker.scan(text, self.user_id)
         else:
             self.worker.open_code(text, self.user_id)
+
+    def _to_dialog(self, text: str) -> bool:
+        """While a dialog is open (a supervisor's badge, say), a scan fills its focused field."""
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.activeModalWidget() is None:
+            return False
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit):
+            focus.setText(text)
+            focus.returnPressed.emit()
+        return True
+
+    def _with_approval(self, permission: Permission, what: str, then: Callable[[Approval | None], None]) -> None:
+        """Run ``then`` now if the user may, else after a supervisor approves with badge and PIN."""
+        user, context = self.user, self.context
+        if user is None or context is None:
+            return
+        if user.may(permission):
+            then(None)
+            return
+        from packstation.ui.login import ApprovalDialog
+
+        dialog = ApprovalDialog(
+            permission=permission,
+            what=what,
+            approve=lambda badge, pin, perm: context.auth.approve(
+                badge, pin, perm, station_id=context.station_id, requested_by=user
+            ),
+            parent=self,
+        )
+        dialog.accepted.connect(lambda: then(dialog.approval))
+        dialog.open()
+
+    def _unsupplied(self) -> None:
+        from packstation.services.permissions import Permission
+        from packstation.ui.unsupplied import MissingLine, UnsuppliedDialog
+
+        missing = self.pack.missing_lines()
+        if not self.pack.is_packing or not missing:
+            self._alert(FeedbackSound.UNKNOWN, self.tr("No open parcel with missing items."))
+            return
+        dialog = UnsuppliedDialog([MissingLine(*line) for line in missing], parent=self)
+
+        def chosen() -> None:
+            choice = dialog.choice()
+            what = self.tr("{0} unit(s) cannot be supplied").replace("{0}", str(choice.quantity))
+            self._with_approval(
+                Permission.MARK_UNSUPPLIED,
+                what,
+                lambda approval: self.worker.mark_unsupplied(self.user, choice, approval) if self.worker else None,
+            )
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
+
+    def _force_complete(self) -> None:
+        from packstation.services.permissions import Permission
+
+        self._with_approval(
+            Permission.FORCE_COMPLETE,
+            self.tr("complete this parcel without verifying every item"),
+            lambda approval: self.worker.force_complete(self.user, approval, "") if self.worker else None,
+        )
+
+    def _on_updated(self, lines: tuple[LineProgress, ...], complete: bool) -> None:
+        self.pack.show_progress(lines, complete)
+        if complete:
+            self._sounds.play(FeedbackSound.COMPLETE)
+            self.set_banner("ok", self.tr("Parcel complete. Scan the next parcel."))
+            self.home.refresh()
+        else:
+            self.set_banner("info", self.tr("Recorded. Scan the remaining items."))
 
     def _open_chosen(self, package_id: int) -> None:
         if self.worker is not None:
@@ -349,9 +427,12 @@ class MainWindow(QMainWindow):
             return
         if command is Command.COMPLETE:
             if self.pack.is_packing:
-                self._alert(FeedbackSound.OVER_SCAN, self.tr("Scan every item first (a supervisor can force it)."))
+                self._force_complete()
             else:
                 self._on_closed()
+            return
+        if command is Command.UNSUPPLIED:
+            self._unsupplied()
             return
         self.set_banner("info", self.tr("This command needs a supervisor at this station."))
 

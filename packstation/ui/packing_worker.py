@@ -23,11 +23,14 @@ class PackingWorker(QObject):
     scanned = Signal(object, object, float)  # ScanResult, tuple[LineProgress, ...], perf_counter at request
     closed = Signal()
     failed = Signal(str)
+    updated = Signal(object, bool)  # tuple[LineProgress, ...], package complete
 
     _open_code = Signal(str, object)
     _open_id = Signal(int, object)
     _scan = Signal(str, object, float)
     _abort = Signal(object)
+    _unsupplied = Signal(object, object, object)  # actor, UnsuppliedChoice, approval
+    _force = Signal(object, object, str)  # actor, approval, reason
 
     def __init__(self, service: PackingService) -> None:
         super().__init__()
@@ -39,6 +42,8 @@ class PackingWorker(QObject):
         self._open_id.connect(self._do_open_id)
         self._scan.connect(self._do_scan)
         self._abort.connect(self._do_abort)
+        self._unsupplied.connect(self._do_unsupplied)
+        self._force.connect(self._do_force)
         self._thread.start()
 
     # -- requests (GUI thread) ------------------------------------------------------------------------
@@ -58,6 +63,14 @@ class PackingWorker(QObject):
     def abort(self, user_id: int | None) -> None:
         """Put the current parcel back."""
         self._abort.emit(user_id)
+
+    def mark_unsupplied(self, actor: object, choice: object, approval: object) -> None:
+        """Declare units unsupplied (the service checks the permission)."""
+        self._unsupplied.emit(actor, choice, approval)
+
+    def force_complete(self, actor: object, approval: object, reason: str) -> None:
+        """Complete an unverified parcel (the service checks the permission)."""
+        self._force.emit(actor, approval, reason)
 
     def stop(self) -> None:
         """End the thread (after the request in progress)."""
@@ -98,3 +111,30 @@ class PackingWorker(QObject):
             self.closed.emit()
 
         self._guard("abort", work)
+
+    def _emit_progress(self) -> None:
+        session = self._service.session
+        self.updated.emit(session.lines if session else (), bool(session and session.is_complete))
+
+    @Slot(object, object, object)
+    def _do_unsupplied(self, actor: object, choice: object, approval: object) -> None:
+        def work() -> None:
+            self._service.mark_unsupplied(
+                actor,
+                choice.line_id,
+                choice.quantity,
+                choice.reason,
+                approval=approval,
+                note=choice.note,  # type: ignore[attr-defined]
+            )
+            self._emit_progress()
+
+        self._guard("unsupplied", work)
+
+    @Slot(object, object, str)
+    def _do_force(self, actor: object, approval: object, reason: str) -> None:
+        def work() -> None:
+            self._service.force_complete(actor, approval=approval, reason=reason)
+            self.updated.emit(self._service.session.lines if self._service.session else (), True)
+
+        self._guard("force complete", work)

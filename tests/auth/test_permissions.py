@@ -32,12 +32,31 @@ from packstation.services.users import UserError
 
 from .conftest import Stack
 
+
 # Every class that owns a privileged operation, and how to build it for the test. A new privileged
 # service method in a new class fails `test_every_privileged_operation_refuses_a_packer` until its
 # class is added here, so nobody can add a privileged call the test does not exercise.
+def _packing(stack: Stack) -> Any:
+    """A packing service with nothing open: a refused call must fail on the permission, not on the state."""
+    import tempfile
+    from datetime import timedelta
+    from pathlib import Path
+
+    from packstation.services.claims import ClaimService
+    from packstation.services.journal import Journal
+    from packstation.services.packing import PackingService
+
+    journal = Journal(Path(tempfile.mkdtemp()) / "journal.sqlite3")
+    claims = ClaimService(stack.db.sessions, station_id=stack.station_id, lease=timedelta(minutes=5))
+    return PackingService(
+        stack.db.sessions, journal=journal, claims=claims, station="perm-station", clock=stack.clock, audit=stack.audit
+    )
+
+
 FACTORIES: dict[str, Callable[[Stack], Any]] = {
     "packstation.services.users.UserService": lambda stack: stack.users,
     "packstation.services.audit.AuditLog": lambda stack: stack.audit,
+    "packstation.services.packing.PackingService": _packing,
 }
 
 

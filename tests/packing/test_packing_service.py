@@ -84,3 +84,67 @@ def test_shared_order_number_offers_a_choice(db: Database, tmp_path: Path) -> No
     result = service.open(order, user_id=None)
     assert result.outcome is OpenOutcome.CHOOSE and len(result.choices) >= 2
     assert service.open("nothing-like-this", user_id=None).outcome is OpenOutcome.NOT_FOUND
+
+
+def _actor(role: str, user_id: int = 1) -> object:
+    import uuid
+
+    from packstation.domain.status import Role
+    from packstation.services.permissions import LoginMethod, UserSession
+
+    return UserSession(
+        user_id=user_id,
+        username=role,
+        full_name=role.title(),
+        role=Role(role),
+        station_id=None,
+        method=LoginMethod.BADGE,
+        started_at=datetime.now(UTC),
+        session_id=uuid.uuid4(),
+    )
+
+
+def test_unsupplied_needs_a_supervisor_and_reaches_the_outbox(db: Database, tmp_path: Path) -> None:
+    import pytest
+
+    from packstation.db.models import OutboxEntry, PackException, User
+    from packstation.domain.outcomes import UnsuppliedReason
+    from packstation.services.permissions import PermissionDenied
+
+    seed_demo_data(db.sessions, packages=5)
+    with db.sessions.begin() as session:
+        session.add(User(id=1, username="sup", role="supervisor", password_hash="x"))
+    service, journal, completions = make_service(db, tmp_path)
+    with db.sessions() as session:
+        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        lines = [(line.external_line_id, line.quantity) for line in package.lines]
+    service.open(package.cargo_tracking_number, user_id=None)
+    with pytest.raises(PermissionDenied):
+        service.mark_unsupplied(_actor("packer"), lines[0][0], 1, UnsuppliedReason.OUT_OF_STOCK)
+    supervisor = _actor("supervisor")
+    for line_id, quantity in lines:
+        completed = service.mark_unsupplied(supervisor, line_id, quantity, UnsuppliedReason.OUT_OF_STOCK)
+    assert completed and len(completions) == 1
+    JournalPump(journal, db.sessions).drain_once()
+    with db.sessions() as session:
+        kinds = sorted(session.scalars(select(OutboxEntry.kind)).all())
+        assert kinds.count("unsupplied") == len(lines)
+        assert session.scalar(select(func.count()).where(PackException.kind == "unsupplied")) == len(lines)
+
+
+def test_force_complete_records_what_was_not_verified(db: Database, tmp_path: Path) -> None:
+    import pytest
+
+    from packstation.services.permissions import PermissionDenied
+
+    seed_demo_data(db.sessions, packages=5)
+    service, journal, completions = make_service(db, tmp_path)
+    with db.sessions() as session:
+        tracking = session.scalars(select(Package.cargo_tracking_number).order_by(Package.id).limit(1)).one()
+    service.open(tracking, user_id=None)
+    with pytest.raises(PermissionDenied):
+        service.force_complete(_actor("packer"))
+    service.force_complete(_actor("supervisor", user_id=None), reason="label on the box already")  # type: ignore[arg-type]
+    assert len(completions) == 1
+    complete = [op for op in journal.pending() if op.kind.value == "complete"]
+    assert complete and complete[0].payload["forced"] is True and complete[0].payload["unverified"]

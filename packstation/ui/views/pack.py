@@ -50,6 +50,7 @@ class PackView(QWidget):
         super().__init__(parent)
         self.setObjectName("pack")
         self.package: OpenedPackage | None = None
+        self.line_progress: dict[str, LineProgress] = {}
 
         self.title = QLabel()
         self.title.setObjectName("title")
@@ -130,6 +131,7 @@ class PackView(QWidget):
     def show_package(self, package: OpenedPackage, message: str) -> None:
         """A parcel was opened: show its lines, nothing scanned yet."""
         self.package = package
+        self.line_progress = {}
         self.stop.hide()
         self.title.setText(
             self.tr("Order {0} · Package {1}").replace("{0}", package.order_number).replace("{1}", package.external_id)
@@ -154,10 +156,8 @@ class PackView(QWidget):
         self.print_status.clear()
         self.set_feedback("info", message)
 
-    def show_scan(self, result: ScanResult, lines: tuple[LineProgress, ...]) -> None:
-        """Colour, text and counts for one scan."""
-        if self.package is None:
-            return
+    def _update_lines(self, lines: tuple[LineProgress, ...]) -> None:
+        self.line_progress = {progress.line_id: progress for progress in lines}
         for row, progress in enumerate(lines):
             done = progress.scanned + progress.unsupplied
             item = self.lines.item(row, 5)
@@ -169,6 +169,12 @@ class PackView(QWidget):
                 cell = self.lines.item(row, column)
                 if cell is not None:
                     cell.setBackground(colour)
+
+    def show_scan(self, result: ScanResult, lines: tuple[LineProgress, ...]) -> None:
+        """Colour, text and counts for one scan."""
+        if self.package is None:
+            return
+        self._update_lines(lines)
         self.progress.setValue(result.verified_units if result.total_units else self.progress.value())
         if result.outcome is ScanOutcome.PACKAGE_CANCELLED:
             self.stop.show()
@@ -180,6 +186,28 @@ class PackView(QWidget):
         else:
             text = result.message
         self.set_feedback(kind, text)
+
+    def show_progress(self, lines: tuple[LineProgress, ...], complete: bool) -> None:
+        """Counts after a supervisor's decision (unsupplied units, forced completion)."""
+        if self.package is None:
+            return
+        self._update_lines(lines)
+        done = sum(p.scanned + p.unsupplied for p in lines)
+        self.progress.setValue(self.progress.maximum() if complete else done)
+        if complete:
+            self.set_feedback("complete", self.tr("Complete! The label is printing."))
+
+    def missing_lines(self) -> list[tuple[str, str, int]]:
+        """(line id, name, units left) of every line not yet verified."""
+        if self.package is None:
+            return []
+        result = []
+        for line in self.package.lines:
+            progress = self.line_progress.get(line.line_id)
+            left = progress.remaining if progress else line.quantity
+            if left > 0:
+                result.append((line.line_id, line.name, left))
+        return result
 
     def show_preview(self, png: bytes) -> None:
         """The label as printed."""
