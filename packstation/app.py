@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from packstation.devices.printers.print_queue import PrintQueue
     from packstation.services.audit import AuditLog
     from packstation.services.auth import AuthService
-    from packstation.services.labelling import LabelDispatcher
+    from packstation.services.labelling import LabelDispatcher, ReprintService
     from packstation.services.offline_cache import OfflineCache
     from packstation.services.packages import PackageDetail, PackageQueries
     from packstation.services.packing import PackingService
@@ -54,6 +54,7 @@ class AppContext:
     pump: JournalPump
     print_queue: PrintQueue
     labels: LabelDispatcher
+    reprints: ReprintService
     auth: AuthService
     audit: AuditLog
     scheduler: BackgroundScheduler = field(repr=False)
@@ -121,7 +122,7 @@ def start_services(
     from packstation.services.claims import ClaimService
     from packstation.services.demo_data import seed_demo_data, seed_demo_users
     from packstation.services.journal import Journal
-    from packstation.services.labelling import LabelDispatcher
+    from packstation.services.labelling import LabelDispatcher, ReprintService
     from packstation.services.labels import LabelService
     from packstation.services.offline_cache import OfflineCache
     from packstation.services.packages import PackageQueries
@@ -219,6 +220,14 @@ def start_services(
         pump=pump,
         print_queue=print_queue,
         labels=dispatcher,
+        reprints=ReprintService(
+            dispatcher,
+            database.sessions,
+            audit=audit,
+            limit=settings.security.reprint_limit,
+            station_id=station_id,
+            clock=lambda: datetime.now(UTC),
+        ),
         auth=AuthService(database.sessions, credentials=credentials, audit=audit, security=settings.security),
         audit=audit,
         scheduler=scheduler,

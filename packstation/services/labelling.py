@@ -5,8 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.models import AuditEntry
 from packstation.devices.printers.print_queue import PrintQueue
+from packstation.services.audit import AuditAction, AuditLog
 from packstation.services.labels import (
     DocumentFormat,
     LabelService,
@@ -18,6 +24,13 @@ from packstation.services.labels import (
 )
 from packstation.services.labels.printing import submit_document
 from packstation.services.packing import Completion, OpenedPackage
+from packstation.services.permissions import (
+    Approval,
+    Permission,
+    UserSession,
+    authorize,
+    reprint_needs_approval,
+)
 
 log = logging.getLogger("packstation.services.labelling")
 
@@ -118,3 +131,58 @@ def render_preview_png(preview: LabelPreview) -> bytes:
     if not document.labels:
         raise ValueError(f"label {preview.package_external_id} rendered to nothing: {document.warnings}")
     return bytes(document.labels[-1].png())
+
+
+class ReprintService:
+    """Reprints a parcel's label: audited, and beyond ``[security] reprint_limit`` only with a supervisor."""
+
+    def __init__(
+        self,
+        dispatcher: LabelDispatcher,
+        sessions: sessionmaker[Session],
+        *,
+        audit: AuditLog,
+        limit: int,
+        station_id: int | None,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._dispatcher = dispatcher
+        self._sessions = sessions
+        self._audit = audit
+        self._limit = limit
+        self._station_id = station_id
+        self._clock = clock
+
+    def reprints_so_far(self, package: OpenedPackage) -> int:
+        """How many times this parcel's label was reprinted (from the audit log, so every station agrees)."""
+        with self._sessions() as session:
+            return int(
+                session.scalar(
+                    select(func.count()).where(
+                        AuditEntry.action == AuditAction.REPRINT.value, AuditEntry.subject == f"package:{package.id}"
+                    )
+                )
+                or 0
+            )
+
+    def reprint(self, actor: UserSession, package: OpenedPackage, *, approval: Approval | None = None) -> LabelPreview:
+        """Queue the label again; raises PermissionDenied past the limit without a valid approval."""
+        count = self.reprints_so_far(package)
+        if reprint_needs_approval(count, limit=self._limit):
+            authorization = authorize(actor, Permission.REPRINT_BEYOND_LIMIT, approval=approval, now=self._clock())
+            if authorization.approval is not None:
+                self._audit.record_authorization(authorization, operation="labels.reprint")
+        preview = self._dispatcher.print_label(package)
+        self._audit.record(
+            AuditAction.REPRINT,
+            actor=actor,
+            station_id=self._station_id,
+            subject=f"package:{package.id}",
+            detail={
+                "job": preview.job_id,
+                "reprint_number": count + 1,
+                "external_id": package.external_id,
+                "approved_by": approval.approver_id if approval else None,
+            },
+        )
+        return preview

@@ -15,23 +15,21 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from packstation.domain.commands import Command, UnknownCommandError, parse_command
+from packstation.domain.commands import UnknownCommandError, parse_command
 from packstation.domain.feedback import FeedbackSound, sound_for
 from packstation.ui.bridge import Bridge
+from packstation.ui.pack_commands import PackCommands
 from packstation.ui.sounds import SoundBoard
 from packstation.ui.tasks import Task
 from packstation.ui.views.home import HomeView
 from packstation.ui.views.pack import PackView
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from packstation.app import AppContext
     from packstation.domain.packing import LineProgress, ScanResult
     from packstation.services.events import DatabaseStatus
-    from packstation.services.labelling import LabelPreview
     from packstation.services.packing import OpenResult
-    from packstation.services.permissions import Approval, Permission, StationSession, UserSession
+    from packstation.services.permissions import StationSession, UserSession
     from packstation.services.pump import PumpStatus
     from packstation.ui.login import LoginView
     from packstation.ui.packing_worker import PackingWorker
@@ -81,6 +79,9 @@ class MainWindow(QMainWindow):
         self.home = HomeView()
         self.home.package_chosen.connect(self._open_chosen)
         self.pack = PackView()
+        self.commands = PackCommands(self)
+        self.pack.retry_button.clicked.connect(self.commands.retry_print)
+        self.pack.move_button.clicked.connect(self.commands.move_print)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.pack)
@@ -108,8 +109,8 @@ class MainWindow(QMainWindow):
 
         bridge.database_status.connect(self.show_database_status)
         bridge.pump_status.connect(self.show_pump_status)
-        bridge.label_preview.connect(self._render_preview)
-        bridge.print_event.connect(self._show_print_event)
+        bridge.label_preview.connect(self.commands.render_preview)
+        bridge.print_event.connect(self.commands.show_print_event)
 
     # -- plumbing ------------------------------------------------------------------------------------
 
@@ -167,9 +168,9 @@ class MainWindow(QMainWindow):
         self.worker = PackingWorker(context.packing)
         self.worker.opened.connect(self._on_opened)
         self.worker.scanned.connect(self._on_scanned)
-        self.worker.closed.connect(self._on_closed)
+        self.worker.closed.connect(self.back_home)
         self.worker.updated.connect(self._on_updated)
-        self.worker.failed.connect(lambda message: self._alert(FeedbackSound.UNKNOWN, message))
+        self.worker.failed.connect(lambda message: self.alert(FeedbackSound.UNKNOWN, message))
         self.home.bind(ready=context.packages.ready_to_pack, counts=context.packages.counts)
         self._set_state(
             self.database_label, self.tr("Database: online ({0})").replace("{0}", context.database.display_url), ok=True
@@ -276,7 +277,7 @@ class MainWindow(QMainWindow):
         try:
             command = parse_command(text)
         except UnknownCommandError as exc:
-            self._alert(FeedbackSound.UNKNOWN, str(exc))
+            self.alert(FeedbackSound.UNKNOWN, str(exc))
             return
         if self.station_session is not None:
             self.station_session.touch()
@@ -287,7 +288,7 @@ class MainWindow(QMainWindow):
                 self.login.badge_input.setText(text)
                 self.login.submit_badge()
         elif command is not None:
-            self._run_command(command)
+            self.commands.run(command)
         elif self.worker is None:
             self.set_banner("info", self.tr("Still starting: scan again in a moment."))
         elif self.pack.is_packing:
@@ -307,58 +308,6 @@ class MainWindow(QMainWindow):
             focus.returnPressed.emit()
         return True
 
-    def _with_approval(self, permission: Permission, what: str, then: Callable[[Approval | None], None]) -> None:
-        """Run ``then`` now if the user may, else after a supervisor approves with badge and PIN."""
-        user, context = self.user, self.context
-        if user is None or context is None:
-            return
-        if user.may(permission):
-            then(None)
-            return
-        from packstation.ui.login import ApprovalDialog
-
-        dialog = ApprovalDialog(
-            permission=permission,
-            what=what,
-            approve=lambda badge, pin, perm: context.auth.approve(
-                badge, pin, perm, station_id=context.station_id, requested_by=user
-            ),
-            parent=self,
-        )
-        dialog.accepted.connect(lambda: then(dialog.approval))
-        dialog.open()
-
-    def _unsupplied(self) -> None:
-        from packstation.services.permissions import Permission
-        from packstation.ui.unsupplied import MissingLine, UnsuppliedDialog
-
-        missing = self.pack.missing_lines()
-        if not self.pack.is_packing or not missing:
-            self._alert(FeedbackSound.UNKNOWN, self.tr("No open parcel with missing items."))
-            return
-        dialog = UnsuppliedDialog([MissingLine(*line) for line in missing], parent=self)
-
-        def chosen() -> None:
-            choice = dialog.choice()
-            what = self.tr("{0} unit(s) cannot be supplied").replace("{0}", str(choice.quantity))
-            self._with_approval(
-                Permission.MARK_UNSUPPLIED,
-                what,
-                lambda approval: self.worker.mark_unsupplied(self.user, choice, approval) if self.worker else None,
-            )
-
-        dialog.accepted.connect(chosen)
-        dialog.open()
-
-    def _force_complete(self) -> None:
-        from packstation.services.permissions import Permission
-
-        self._with_approval(
-            Permission.FORCE_COMPLETE,
-            self.tr("complete this parcel without verifying every item"),
-            lambda approval: self.worker.force_complete(self.user, approval, "") if self.worker else None,
-        )
-
     def _on_updated(self, lines: tuple[LineProgress, ...], complete: bool) -> None:
         self.pack.show_progress(lines, complete)
         if complete:
@@ -372,7 +321,7 @@ class MainWindow(QMainWindow):
         if self.worker is not None:
             self.worker.open_package(package_id, self.user_id)
 
-    def _alert(self, sound: FeedbackSound, message: str) -> None:
+    def alert(self, sound: FeedbackSound, message: str) -> None:
         self._sounds.play(sound)
         self.set_banner("error", message)
 
@@ -389,7 +338,7 @@ class MainWindow(QMainWindow):
             self.set_banner("info", result.message)
         else:
             sound = FeedbackSound.STOP if result.outcome is OpenOutcome.CANCELLED else FeedbackSound.UNKNOWN
-            self._alert(sound, result.message)
+            self.alert(sound, result.message)
 
     def _on_scanned(self, result: ScanResult, lines: tuple[LineProgress, ...], requested_at: float) -> None:
         import time
@@ -401,65 +350,11 @@ class MainWindow(QMainWindow):
             self.set_banner("ok", self.tr("Parcel complete. Scan the next parcel."))
             self.home.refresh()
 
-    def _on_closed(self) -> None:
+    def back_home(self) -> None:
         self.pack.clear()
         self.pages.setCurrentWidget(self.home)
         self.home.refresh()
         self.set_banner("info", self.tr("Parcel put back. Scan the next parcel."))
-
-    def _run_command(self, command: Command) -> None:
-        if command is Command.ABORT:
-            if self.worker is not None and self.pack.package is not None:
-                self.worker.abort(self.user_id)
-            return
-        if command is Command.REPRINT:
-            package, context = self.pack.package, self.context
-            if package is None or context is None or self.pack.is_packing:
-                self._alert(FeedbackSound.UNKNOWN, self.tr("Nothing to reprint: complete a parcel first."))
-                return
-            Task(lambda: context.labels.print_label(package), owner=self).on_failure(
-                lambda exc: self._alert(FeedbackSound.UNKNOWN, str(exc))
-            ).run()
-            self.set_banner("info", self.tr("Reprinting the label of {0}.").replace("{0}", package.external_id))
-            return
-        if command is Command.LOG_OUT:
-            self.log_out()
-            return
-        if command is Command.COMPLETE:
-            if self.pack.is_packing:
-                self._force_complete()
-            else:
-                self._on_closed()
-            return
-        if command is Command.UNSUPPLIED:
-            self._unsupplied()
-            return
-        self.set_banner("info", self.tr("This command needs a supervisor at this station."))
-
-    # -- background events ---------------------------------------------------------------------------
-
-    def _render_preview(self, preview: LabelPreview) -> None:
-        from packstation.services.labelling import render_preview_png
-
-        Task(lambda: render_preview_png(preview), owner=self).on_success(self.pack.show_preview).on_failure(
-            lambda exc: self.pack.print_status.setText(self.tr("Preview unavailable: {0}").replace("{0}", str(exc)))
-        ).run()
-
-    def _show_print_event(self, event: object) -> None:
-        kind = getattr(getattr(event, "kind", None), "value", "")
-        job = getattr(event, "job", None)
-        error = getattr(job, "last_error", "") or ""
-        texts = {
-            "queued": self.tr("Label queued."),
-            "printing": self.tr("Label printing…"),
-            "printed": self.tr("Label printed."),
-            "retry_scheduled": self.tr("Printer problem, retrying: {0}").replace("{0}", error),
-            "failed": self.tr("LABEL NOT PRINTED: {0}. Scan REPRINT when the printer is ready.").replace("{0}", error),
-        }
-        if kind in texts:
-            self.pack.print_status.setText(texts[kind])
-        if kind == "failed":
-            self._alert(FeedbackSound.STOP, texts[kind])
 
     def show_database_status(self, status: DatabaseStatus) -> None:
         """Online/offline from the heartbeat."""

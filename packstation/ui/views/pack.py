@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QProgressBar,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -103,9 +104,18 @@ class PackView(QWidget):
         left.addWidget(self.feedback)
         left.addWidget(self.progress)
         left.addWidget(self.lines, stretch=1)
+        # Shown when a label could not be printed: the job waits on disk until one of these is chosen.
+        self.retry_button = QPushButton(self.tr("Retry printing"))
+        self.move_button = QPushButton(self.tr("Send to another printer…"))
+        for button in (self.retry_button, self.move_button):
+            button.setVisible(False)
+            button.setFixedWidth(340)
+        self.failed_job_id: str | None = None
         right = QVBoxLayout()
         right.addWidget(self.preview, stretch=1)
         right.addWidget(self.print_status)
+        right.addWidget(self.retry_button)
+        right.addWidget(self.move_button)
         body = QHBoxLayout()
         body.addLayout(left, stretch=1)
         body.addLayout(right)
@@ -221,6 +231,12 @@ class PackView(QWidget):
                 Qt.TransformationMode.SmoothTransformation,
             )
         )
+
+    def show_print_failure(self, job_id: str | None) -> None:
+        """Offer retry / another printer for a failed job (None hides the buttons)."""
+        self.failed_job_id = job_id
+        for button in (self.retry_button, self.move_button):
+            button.setVisible(job_id is not None)
 
     def set_feedback(self, kind: str, text: str) -> None:
         """The big banner under the header."""
