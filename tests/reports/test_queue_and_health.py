@@ -1,0 +1,66 @@
+"""Exception queue actions, station health and sync state, on the seeded day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from packstation.db.connect import Database
+from packstation.db.models import OutboxEntry, SyncState
+from packstation.services.reports import ExceptionActionError, ExceptionQueue, ReportFilter, ReportQueries
+from tests.reports.conftest import DAY, IST, Seeded, local
+
+NOW = local(0, 12, 0)
+
+
+def test_assign_and_resolve_are_checked(db: Database, seeded: Seeded) -> None:
+    queue = ExceptionQueue(db.sessions, clock=lambda: NOW)
+    queries = ReportQueries(db.sessions, tz=IST, clock=lambda: NOW)
+    [conflict] = queries.open_exceptions()
+    assert (conflict.kind, conflict.package, conflict.station) == ("conflict", "EXT-P6", "İstasyon 1")
+    with pytest.raises(ExceptionActionError, match="user 999 does not exist"):
+        queue.assign(conflict.id, to_user_id=999)
+    queue.assign(conflict.id, to_user_id=seeded.sukru)
+    assert queries.open_exceptions()[0].assigned_to == "Şükrü Öztürk"
+    with pytest.raises(ExceptionActionError, match="say how"):
+        queue.resolve(conflict.id, by_user_id=seeded.ayse, resolution=" ")
+    queue.resolve(conflict.id, by_user_id=seeded.ayse, resolution="checked")
+    assert queries.open_exceptions() == ()
+    with pytest.raises(ExceptionActionError, match="already resolved at 2026-03-10"):
+        queue.resolve(conflict.id, by_user_id=seeded.ayse, resolution="again")
+    with pytest.raises(ExceptionActionError, match="exception 424242 does not exist"):
+        queue.assign(424242, to_user_id=seeded.ayse)
+    # Filters: the conflict belongs to Güllü on station 1.
+    with db.sessions.begin() as session:
+        session.execute(text("UPDATE pack_exceptions SET resolved_at = NULL"))
+    assert len(queries.open_exceptions(ReportFilter(DAY, DAY, client_company_id=seeded.gullu))) == 1
+    assert queries.open_exceptions(ReportFilter(DAY, DAY, client_company_id=seeded.cicek)) == ()
+    assert queries.open_exceptions(ReportFilter(DAY, DAY, station_id=seeded.station_2)) == ()
+
+
+def test_station_health_and_sync_state(db: Database, seeded: Seeded) -> None:
+    with db.sessions.begin() as session:
+        session.execute(
+            text("UPDATE stations SET last_heartbeat_at = :beat, pending_operations = 4 WHERE id = :id"),
+            {"beat": NOW - timedelta(seconds=89), "id": seeded.station_1},
+        )
+        session.execute(
+            text("UPDATE stations SET last_heartbeat_at = :beat WHERE id = :id"),
+            {"beat": NOW - timedelta(seconds=91), "id": seeded.station_2},
+        )
+        session.add(SyncState(account_id=seeded.trendyol, last_success_at=NOW, last_error=None))
+        for key, state in (("a", "pending"), ("b", "failed"), ("c", "done")):
+            session.add(
+                OutboxEntry(account_id=seeded.trendyol, kind="status", business_key=key, payload={}, state=state)
+            )
+    queries = ReportQueries(db.sessions, tz=IST, clock=lambda: NOW)
+    health = {s.name: (s.online, s.pending_operations) for s in queries.station_status()}
+    assert health == {"İstasyon 1": (True, 4), "İstasyon 2": (False, 0)}
+    sync = {a.account: a for a in queries.sync_states()}
+    assert (sync["gullu-trendyol"].outbox_pending, sync["gullu-trendyol"].outbox_failed) == (1, 1)
+    assert sync["gullu-trendyol"].client == "Güllü Ayakkabı" and sync["cicek-hb"].last_success_at is None
+    choices = queries.filter_choices()
+    assert [c.name for c in choices.packers] == ["Ayşe Yılmaz", "Şükrü Öztürk"]
+    assert choices.marketplaces == ("hepsiburada", "trendyol")

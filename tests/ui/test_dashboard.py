@@ -1,0 +1,135 @@
+"""The supervisor dashboard, offscreen on the seeded day: figures, health, sync, exception actions."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg2
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from packstation.db.connect import Database
+from packstation.db.models import PackException, SyncState
+from packstation.services.reports import ExceptionQueue, ReportQueries
+from packstation.ui.dashboard import DashboardView
+from packstation.ui.theme import STYLE
+from tests.reports.conftest import IST, Seeded, local, seed_day
+
+NOW = local(0, 23, 59, 45).astimezone(UTC)
+
+
+def seed_dashboard(db: Database) -> Seeded:
+    seeded = seed_day(db)
+    with db.sessions.begin() as session:
+        session.execute(
+            text("UPDATE stations SET last_heartbeat_at = :beat, pending_operations = :pending WHERE id = :id"),
+            [
+                {"beat": NOW - timedelta(seconds=20), "pending": 0, "id": seeded.station_1},
+                {"beat": NOW - timedelta(minutes=30), "pending": 17, "id": seeded.station_2},
+            ],
+        )
+        session.add(SyncState(account_id=seeded.hepsiburada, last_success_at=NOW, last_error="HTTP 429 Too Many"))
+        session.add(
+            PackException(
+                kind="unsupplied",
+                package_id=seeded.packages["P3"],
+                station_id=seeded.station_2,
+                message="1 unit of line 7 unsupplied: out of stock",
+            )
+        )
+    return seeded
+
+
+def make_view(qtbot: QtBot, db: Database, seeded: Seeded) -> DashboardView:
+    queries = ReportQueries(db.sessions, tz=IST, clock=lambda: NOW)
+    view = DashboardView(
+        queries, exceptions=ExceptionQueue(db.sessions), current_user_id=seeded.ayse, refresh_ms=60_000
+    )
+    qtbot.addWidget(view)
+    view.setStyleSheet(STYLE)  # the app's theme, on this widget only: other tests keep the plain style
+    view.resize(1500, 820)
+    view.show()
+    with qtbot.waitSignal(view.refreshed, timeout=15_000):
+        view.start()
+    return view
+
+
+def test_dashboard_shows_the_days_figures(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    seeded = seed_dashboard(db)
+    view = make_view(qtbot, db, seeded)
+    assert view.tiles["parcels"].value.text() == "6"
+    assert view.tiles["items"].value.text() == "8"
+    assert view.tiles["median"].value.text() == "2:30"  # 150 s
+    assert view.tiles["stations"].value.text() == "1/2"
+    assert view.tiles["exceptions"].value.text() == "2"
+    assert view.chart.categories[0] == "00" and len(view.chart.categories) == 24
+    assert [v for v in view.chart.values if v] == [1, 2, 2, 1]
+    packers = view.table_text(view.packers)
+    assert packers[0][0] == "Ayşe Yılmaz" and packers[1][:3] == ["Şükrü Öztürk", "3", "2"]
+    assert packers[1][-1] == "200"
+    health = {row[0]: row for row in view.table_text(view.health)}
+    assert health["İstasyon 1"][1] == "yes" and health["İstasyon 2"][1] == "NO" and health["İstasyon 2"][3] == "17"
+    sync = {row[0]: row for row in view.table_text(view.sync)}
+    assert sync["cicek-hb"][-1] == "HTTP 429 Too Many" and sync["gullu-trendyol"][3] == "–"
+    view.tabs.setCurrentIndex(4)
+    qtbot.wait(100)  # let the chart and the layouts settle before the picture
+    screenshot = tmp_path / "dashboard.png"
+    assert view.grab().save(str(screenshot)) and screenshot.stat().st_size > 20_000
+
+    with qtbot.waitSignal(view.refreshed, timeout=15_000):
+        view.client_box.setCurrentIndex(view.client_box.findText("Çiçek Tekstil"))
+    assert view.tiles["parcels"].value.text() == "2"
+    assert [row[0] for row in view.table_text(view.packers)] == ["Şükrü Öztürk"]
+
+
+def test_resolve_and_assign_from_the_queue(qtbot: QtBot, db: Database) -> None:
+    seeded = seed_dashboard(db)
+    view = make_view(qtbot, db, seeded)
+    kinds = [row[1] for row in view.table_text(view.exception_table)]
+    assert kinds == ["Conflict", "Unsupplied"]
+    view.exception_table.selectRow(1)
+    with qtbot.waitSignal(view.refreshed, timeout=15_000):
+        view.assign_selected(seeded.sukru)
+    assert view.table_text(view.exception_table)[1][4] == "Şükrü Öztürk"
+    view.exception_table.selectRow(0)
+    with qtbot.waitSignal(view.refreshed, timeout=15_000):
+        view.resolve_selected("the other station shipped it; nothing to do")
+    assert [row[1] for row in view.table_text(view.exception_table)] == ["Unsupplied"]
+    with db.sessions() as session:
+        resolved = session.scalars(
+            text("SELECT resolution FROM pack_exceptions WHERE resolved_by_user_id = :u").bindparams(u=seeded.ayse)
+        ).all()
+    assert resolved == ["the other station shipped it; nothing to do"]
+    view.exception_table.selectRow(0)
+    with qtbot.waitSignal(view.failed, timeout=15_000):
+        view.resolve_selected("   ")
+    assert "say how the exception was resolved" in view.status.text()
+
+
+def test_a_blocked_database_never_freezes_the_window(qtbot: QtBot, db: Database, db_url: str) -> None:
+    seeded = seed_dashboard(db)
+    view = make_view(qtbot, db, seeded)
+    url = make_url(db_url)
+    blocker = psycopg2.connect(
+        dbname=url.database, user=url.username, host=url.host, port=url.port
+    )  # holds a lock the dashboard's read must wait for
+    try:
+        with blocker.cursor() as cursor:
+            cursor.execute("LOCK TABLE pack_hourly IN ACCESS EXCLUSIVE MODE")
+        started = time.perf_counter()
+        view.refresh()
+        view.refresh()  # a second tick while the first read waits is skipped, not queued
+        assert time.perf_counter() - started < 0.05
+        ticks = []
+        for _ in range(10):
+            qtbot.wait(30)  # the event loop keeps running
+            ticks.append(datetime.now(UTC))
+        assert len(ticks) == 10 and view.snapshot is not None
+        with qtbot.waitSignal(view.refreshed, timeout=15_000):
+            blocker.rollback()  # the lock goes; the waiting read completes
+    finally:
+        blocker.close()
+    assert view.tiles["parcels"].value.text() == "6"
