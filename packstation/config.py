@@ -83,6 +83,20 @@ class StationSettings(_Section):
         "absent: the platform's user data folder.",
     )
     claim_lease_s: int = Field(default=300, ge=30, description="How long a package claim lasts without a heartbeat.")
+    time_zone: str = Field(
+        default="Europe/Istanbul", description="Time zone of the warehouse: days and hours in reports."
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (e.g. 'Europe/Istanbul')") from exc
+        return value
 
     @field_validator("language")
     @classmethod

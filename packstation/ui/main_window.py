@@ -20,6 +20,7 @@ from packstation.domain.feedback import FeedbackSound, sound_for
 from packstation.ui.bridge import Bridge
 from packstation.ui.pack_commands import PackCommands
 from packstation.ui.sounds import SoundBoard
+from packstation.ui.supervisor_pages import SupervisorPages
 from packstation.ui.tasks import Task
 from packstation.ui.views.home import HomeView
 from packstation.ui.views.pack import PackView
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.home.package_chosen.connect(self._open_chosen)
         self.pack = PackView()
         self.commands = PackCommands(self)
+        self.supervisor = SupervisorPages(self)
         self.pack.retry_button.clicked.connect(self.commands.retry_print)
         self.pack.move_button.clicked.connect(self.commands.move_print)
         self.pages = QStackedWidget()

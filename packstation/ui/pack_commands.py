@@ -28,7 +28,7 @@ class PackCommands(QObject):
         super().__init__(window)
         self._window = window
 
-    def _with_approval(self, permission: Permission, what: str, then: Callable[[Approval | None], None]) -> None:
+    def with_approval(self, permission: Permission, what: str, then: Callable[[Approval | None], None]) -> None:
         """Run ``then`` now if the user may, else after a supervisor approves with badge and PIN."""
         user, context = self._window.user, self._window.context
         if user is None or context is None:
@@ -62,7 +62,7 @@ class PackCommands(QObject):
         def chosen() -> None:
             choice = dialog.choice()
             what = self.tr("{0} unit(s) cannot be supplied").replace("{0}", str(choice.quantity))
-            self._with_approval(
+            self.with_approval(
                 Permission.MARK_UNSUPPLIED,
                 what,
                 lambda approval: (
@@ -78,7 +78,7 @@ class PackCommands(QObject):
     def _force_complete(self) -> None:
         from packstation.services.permissions import Permission
 
-        self._with_approval(
+        self.with_approval(
             Permission.FORCE_COMPLETE,
             self.tr("complete this parcel without verifying every item"),
             lambda approval: (
@@ -105,7 +105,7 @@ class PackCommands(QObject):
 
         def refused(exc: Exception) -> None:
             if isinstance(exc, PermissionDenied) and approval is None:
-                self._with_approval(Permission.REPRINT_BEYOND_LIMIT, self.tr("reprint this label again"), self._reprint)
+                self.with_approval(Permission.REPRINT_BEYOND_LIMIT, self.tr("reprint this label again"), self._reprint)
             else:
                 self._window.alert(FeedbackSound.UNKNOWN, str(exc))
 

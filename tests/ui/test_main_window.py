@@ -82,3 +82,26 @@ def test_startup_failure_is_shown_not_raised(qtbot: QtBot) -> None:
     Task(broken, owner=window).on_failure(window.show_startup_error).run()
     qtbot.waitUntil(lambda: "connection refused" in window.banner.text(), timeout=5_000)
     assert "unavailable" in window.database_label.text()
+
+
+def test_dashboard_page_needs_a_supervisor_and_shows_figures(qtbot: QtBot, context: AppContext) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from packstation.ui.login import ApprovalDialog
+
+    window = _window(qtbot, context)
+    window.handle_scan("1001")
+    qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
+    window.supervisor.open_dashboard()  # a packer: asks for a supervisor's badge and PIN
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ApprovalDialog), timeout=5_000)
+    dialog = QApplication.activeModalWidget()
+    assert dialog is not None
+    dialog.reject()
+    assert window.supervisor.dashboard is None
+
+    window.supervisor._show_dashboard(None)  # as after an approval
+    dashboard = window.supervisor.dashboard
+    assert dashboard is not None and window.pages.currentWidget() is dashboard
+    qtbot.waitUntil(lambda: dashboard.snapshot is not None, timeout=15_000)
+    window.supervisor.close_pages()
+    assert window.pages.currentWidget() is window.home

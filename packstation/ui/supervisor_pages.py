@@ -1,0 +1,103 @@
+"""Supervisor and admin pages in the main window: the dashboard (F9) and user administration (F10).
+
+The packer's screen stays keyboard-free; these pages open for a supervisor, or for a packer with a
+supervisor's badge and PIN at the station. Escape goes back to packing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+
+if TYPE_CHECKING:
+    from packstation.services.permissions import Approval
+    from packstation.ui.admin import UsersView
+    from packstation.ui.dashboard import DashboardView
+    from packstation.ui.main_window import MainWindow
+
+
+class SupervisorPages(QObject):
+    """Creates the dashboard and users pages on first use and switches to them."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.dashboard: DashboardView | None = None
+        self.users: UsersView | None = None
+        for key, slot in (
+            (Qt.Key.Key_F9, self.open_dashboard),
+            (Qt.Key.Key_F10, self.open_users),
+            (Qt.Key.Key_Escape, self.close_pages),
+        ):
+            shortcut = QShortcut(QKeySequence(key), window)
+            shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+            shortcut.activated.connect(slot)
+
+    def open_dashboard(self) -> None:
+        """Throughput, stations, sync and exceptions (needs the right to view reports)."""
+        from packstation.services.permissions import Permission
+
+        if self._window.context is None or self._window.user is None:
+            return
+        self._window.commands.with_approval(
+            Permission.VIEW_REPORTS, self.tr("open the supervisor dashboard"), self._show_dashboard
+        )
+
+    def _show_dashboard(self, _approval: Approval | None) -> None:
+        from zoneinfo import ZoneInfo
+
+        from packstation.services.reports import ExceptionQueue, ReportQueries
+        from packstation.ui.dashboard import DashboardView
+
+        window, context = self._window, self._window.context
+        if context is None:
+            return
+        if self.dashboard is None:
+            sessions = context.database.sessions
+            self.dashboard = DashboardView(
+                ReportQueries(sessions, tz=ZoneInfo(context.settings.station.time_zone)),
+                exceptions=ExceptionQueue(sessions),
+                current_user_id=window.user_id,
+            )
+            window.pages.addWidget(self.dashboard)
+        window.pages.setCurrentWidget(self.dashboard)
+        self.dashboard.start()
+        window.set_banner("info", self.tr("Dashboard. Press Escape to go back to packing."))
+
+    def open_users(self) -> None:
+        """User administration (needs the right to manage users)."""
+        from packstation.services.permissions import Permission
+
+        if self._window.context is None or self._window.user is None:
+            return
+        self._window.commands.with_approval(Permission.MANAGE_USERS, self.tr("manage users"), self._show_users)
+
+    def _show_users(self, _approval: Approval | None) -> None:
+        from packstation.ui.admin import UsersView
+
+        window, context, user = self._window, self._window.context, self._window.user
+        if context is None or user is None:
+            return
+        if self.users is not None:
+            window.pages.removeWidget(self.users)
+            self.users.deleteLater()
+        # Built for the user now logged in: the service checks every change against this actor.
+        self.users = UsersView(users=context.users, actor=user, totp_issuer=context.settings.security.totp_issuer)
+        window.pages.addWidget(self.users)
+        window.pages.setCurrentWidget(self.users)
+        self.users.refresh()
+        window.set_banner("info", self.tr("Users. Press Escape to go back to packing."))
+
+    def close_pages(self) -> None:
+        """Back to the packing screens."""
+        window = self._window
+        current = window.pages.currentWidget()
+        if current not in (self.dashboard, self.users) or current is None:
+            return
+        if self.dashboard is not None:
+            self.dashboard.stop()
+        window.pages.setCurrentWidget(window.pack if window.pack.is_packing else window.home)
+        window.set_banner("info", self.tr("Ready. Scan a parcel to begin."))
+        window.scan_input.setFocus()
