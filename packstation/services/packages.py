@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import MarketplaceAccountRow, Package, PackageLine
@@ -49,22 +49,27 @@ class PackageQueries:
         self._sessions = sessions
 
     def _summaries(self, session: Session, where: object, *, limit: int) -> list[PackageSummary]:
-        lines = (
-            select(
-                PackageLine.package_id,
-                func.count().label("line_count"),
-                func.sum(PackageLine.quantity).label("item_count"),
-            )
-            .group_by(PackageLine.package_id)
-            .subquery()
-        )
-        rows = session.execute(
-            select(Package, MarketplaceAccountRow.name, lines.c.line_count, lines.c.item_count)
-            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == Package.account_id)
-            .outerjoin(lines, lines.c.package_id == Package.id)
+        # Pick the packages first (index look-ups), then count lines for just those: aggregating every
+        # line up front would read the whole package_lines table on each scan.
+        picked = (
+            select(Package.id)
             .where(where)  # type: ignore[arg-type]
             .order_by(Package.order_date.asc().nulls_last(), Package.id)
             .limit(limit)
+            .subquery()
+        )
+        lines = (
+            select(func.count().label("line_count"), func.sum(PackageLine.quantity).label("item_count"))
+            .where(PackageLine.package_id == Package.id)
+            .correlate(Package)
+            .lateral()
+        )
+        rows = session.execute(
+            select(Package, MarketplaceAccountRow.name, lines.c.line_count, lines.c.item_count)
+            .join(picked, picked.c.id == Package.id)
+            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == Package.account_id)
+            .join(lines, true())
+            .order_by(Package.order_date.asc().nulls_last(), Package.id)
         ).all()
         return [
             PackageSummary(
