@@ -105,7 +105,7 @@ def _sync_load(stop: threading.Event, url: str, counter: list[int]) -> None:
 
 
 def _measure(url: str, data_dir: Path) -> dict[str, object]:
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from packstation.app import start_services
@@ -127,11 +127,10 @@ def _measure(url: str, data_dir: Path) -> dict[str, object]:
     window.attach(context)
 
     def wait_until(condition: object, timeout_s: float = 30) -> None:
+        # Sleep in the event loop until the next event (the worker's queued result wakes it).
         deadline = time.monotonic() + timeout_s
-        loop = QEventLoop()
         while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
-            QTimer.singleShot(1, loop.quit)
-            loop.exec()
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         if not condition():  # type: ignore[operator]
             raise TimeoutError("the station did not answer in time")
 
