@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from packstation.devices.printers.print_queue import PrintQueue
     from packstation.services.audit import AuditLog
     from packstation.services.auth import AuthService
+    from packstation.services.journal import Journal
     from packstation.services.labelling import LabelDispatcher, ReprintService
     from packstation.services.offline_cache import OfflineCache
     from packstation.services.packages import PackageDetail, PackageQueries
@@ -73,13 +74,16 @@ class AppContext:
         self.database.close()
 
 
-def heartbeat(station: StationService, bus: EventBus) -> None:
-    """Record the heartbeat and publish whether the database answered."""
+def heartbeat(station: StationService, bus: EventBus, journal: Journal | None = None) -> None:
+    """Record the heartbeat (with the work still waiting in the journal) and publish whether the database answered."""
     from sqlalchemy.exc import SQLAlchemyError
 
     now = datetime.now(UTC)
+    stats = journal.stats() if journal is not None else None
     try:
-        station.heartbeat()
+        station.heartbeat(
+            pending_operations=stats.pending if stats else 0, oldest_pending_at=stats.oldest_at if stats else None
+        )
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         log.warning("database unreachable reason=%s", reason)
@@ -151,16 +155,16 @@ def start_services(
     scheduler = BackgroundScheduler(
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}, timezone=UTC
     )
+    data_dir = settings.data_dir()
+    journal = Journal(data_dir / "journal.sqlite3")
     scheduler.add_job(
         heartbeat,
         "interval",
         seconds=HEARTBEAT_SECONDS,
-        args=(station, bus),
+        args=(station, bus, journal),
         id="heartbeat",
         next_run_time=datetime.now(UTC),
     )
-    data_dir = settings.data_dir()
-    journal = Journal(data_dir / "journal.sqlite3")
     pump = JournalPump(journal, database.sessions, on_status=bus.publish)
     label_service = LabelService()
     print_queue = PrintQueue(data_dir / "print_jobs.sqlite3", setup_job=label_service.font_job(), on_event=bus.publish)
