@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from packstation.devices.printers.print_queue import PrintQueue
     from packstation.services.audit import AuditLog
     from packstation.services.auth import AuthService
+    from packstation.services.images import ImageCache
     from packstation.services.journal import Journal
     from packstation.services.labelling import LabelDispatcher, ReprintService
     from packstation.services.offline_cache import OfflineCache
@@ -56,6 +57,7 @@ class AppContext:
     print_queue: PrintQueue
     labels: LabelDispatcher
     reprints: ReprintService
+    images: ImageCache
     auth: AuthService
     audit: AuditLog
     scheduler: BackgroundScheduler = field(repr=False)
@@ -125,6 +127,7 @@ def start_services(
     from packstation.services.auth import AuthService, install_secret_redactions
     from packstation.services.claims import ClaimService
     from packstation.services.demo_data import seed_demo_data, seed_demo_users
+    from packstation.services.images import ImageCache
     from packstation.services.journal import Journal
     from packstation.services.labelling import LabelDispatcher, ReprintService
     from packstation.services.labels import LabelService
@@ -234,6 +237,7 @@ def start_services(
         ),
         auth=AuthService(database.sessions, credentials=credentials, audit=audit, security=settings.security),
         audit=audit,
+        images=ImageCache(data_dir / "images"),
         scheduler=scheduler,
     )
 

@@ -153,8 +153,8 @@ class OfflineCache:
         ).all()
         ids = [package.id for package, _account, _client in rows]
         lines: dict[int, list[LineInfo]] = {}
-        for line, bin_location in session.execute(
-            select(PackageLine, Product.bin_location)
+        for line, bin_location, image_url in session.execute(
+            select(PackageLine, Product.bin_location, Product.image_url)
             .outerjoin(Product, Product.id == PackageLine.product_id)
             .where(PackageLine.package_id.in_(ids))
             .order_by(PackageLine.id)
@@ -170,6 +170,7 @@ class OfflineCache:
                     line.size or "",
                     line.quantity,
                     bin_location or "",
+                    image_url or "",
                 )
             )
         result = []

@@ -64,6 +64,7 @@ class LineInfo:
     size: str
     quantity: int
     bin_location: str
+    image_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -324,7 +325,7 @@ class PackingService:
             if row is None:
                 return None
             lines = session.execute(
-                select(LineRow, Product.bin_location)
+                select(LineRow, Product.bin_location, Product.image_url)
                 .outerjoin(Product, Product.id == LineRow.product_id)
                 .where(LineRow.package_id == package_id)
                 .order_by(LineRow.id)
@@ -351,8 +352,9 @@ class PackingService:
                         line.size or "",
                         line.quantity,
                         bin_location or "",
+                        image_url or "",
                     )
-                    for line, bin_location in lines
+                    for line, bin_location, image_url in lines
                 ),
             )
             return package, row.status

@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self.worker.updated.connect(self._on_updated)
         self.worker.failed.connect(lambda message: self.alert(FeedbackSound.UNKNOWN, message))
         self.home.bind(ready=context.packages.ready_to_pack, counts=context.packages.counts)
+        self.pack.set_image_loader(context.images.get)
         self._set_state(
             self.database_label, self.tr("Database: online ({0})").replace("{0}", context.database.display_url), ok=True
         )

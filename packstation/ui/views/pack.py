@@ -6,10 +6,12 @@ order is cancelled while it is being packed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -87,6 +89,8 @@ class PackView(QWidget):
         self.lines.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.lines.setObjectName("packLines")
+        self.lines.setIconSize(QSize(72, 72))
+        self._image_loader: Callable[[str], Path | None] | None = None
 
         self.preview = QLabel(self.tr("The label appears here when the parcel is complete."))
         self.preview.setObjectName("labelPreview")
@@ -133,6 +137,29 @@ class PackView(QWidget):
         grid.addWidget(container, 0, 0)
         grid.addWidget(self.stop, 0, 0)
 
+    def set_image_loader(self, loader: Callable[[str], Path | None]) -> None:
+        """Where product pictures come from (a disk cache that may download; called off the GUI thread)."""
+        self._image_loader = loader
+
+    def _load_images(self, package: OpenedPackage) -> None:
+        from packstation.ui.tasks import Task
+
+        loader = self._image_loader
+        if loader is None:
+            return
+        for row, line in enumerate(package.lines):
+            if not line.image_url:
+                continue
+
+            def shown(path: Path | None, row: int = row, external_id: str = package.external_id) -> None:
+                item = self.lines.item(row, 0)
+                current = self.package
+                if path is None or item is None or current is None or current.external_id != external_id:
+                    return  # no picture, or the packer has moved on to another parcel
+                item.setIcon(QIcon(QPixmap(str(path))))
+
+            Task(lambda url=line.image_url: loader(url), owner=self).on_success(shown).run()
+
     @property
     def is_packing(self) -> bool:
         """A parcel is open and not yet complete (item scans go to it)."""
@@ -158,6 +185,7 @@ class PackView(QWidget):
                 if column == 5:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.lines.setItem(row, column, item)
+        self._load_images(package)
         total = sum(line.quantity for line in package.lines)
         self.progress.setRange(0, total)
         self.progress.setValue(0)
