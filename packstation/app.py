@@ -183,6 +183,7 @@ def start_services(
     )
     credentials = Credentials(database.sessions)
     audit = AuditLog(database.sessions)
+    station.audit = audit  # station administration is audited
     cache = OfflineCache(data_dir / "offline_cache.sqlite3")
     scheduler.add_job(
         refresh_offline_cache,

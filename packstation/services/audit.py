@@ -73,6 +73,8 @@ class AuditAction(StrEnum):
     BADGE_ENROLLED = "user.badge_enrolled"
     TOTP_ENROLLED = "user.totp_enrolled"
     USER_UNLOCKED = "user.unlocked"
+    STATION_RENAMED = "station.renamed"
+    STATION_CLAIMS_RELEASED = "station.claims_released"
 
 
 class AuditError(Exception):

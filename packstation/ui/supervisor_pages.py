@@ -1,4 +1,4 @@
-"""Supervisor and admin pages in the main window: the dashboard (F9) and user administration (F10).
+"""Supervisor and admin pages in the main window: dashboard (F9), users (F10) and stations (F11).
 
 The packer's screen stays keyboard-free; these pages open for a supervisor, or for a packer with a
 supervisor's badge and PIN at the station. Escape goes back to packing.
@@ -13,22 +13,24 @@ from PySide6.QtGui import QKeySequence, QShortcut
 
 if TYPE_CHECKING:
     from packstation.services.permissions import Approval
-    from packstation.ui.admin import UsersView
+    from packstation.ui.admin.users import UsersView
     from packstation.ui.dashboard import DashboardView
     from packstation.ui.main_window import MainWindow
 
 
 class SupervisorPages(QObject):
-    """Creates the dashboard and users pages on first use and switches to them."""
+    """Creates the dashboard, users and stations pages on first use and switches to them."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
         self.dashboard: DashboardView | None = None
         self.users: UsersView | None = None
+        self.stations: StationsView | None = None
         for key, slot in (
             (Qt.Key.Key_F9, self.open_dashboard),
             (Qt.Key.Key_F10, self.open_users),
+            (Qt.Key.Key_F11, self.open_stations),
             (Qt.Key.Key_Escape, self.close_pages),
         ):
             shortcut = QShortcut(QKeySequence(key), window)
@@ -75,7 +77,7 @@ class SupervisorPages(QObject):
         self._window.commands.with_approval(Permission.MANAGE_USERS, self.tr("manage users"), self._show_users)
 
     def _show_users(self, _approval: Approval | None) -> None:
-        from packstation.ui.admin import UsersView
+        from packstation.ui.admin.users import UsersView
 
         window, context, user = self._window, self._window.context, self._window.user
         if context is None or user is None:
@@ -90,11 +92,34 @@ class SupervisorPages(QObject):
         self.users.refresh()
         window.set_banner("info", self.tr("Users. Press Escape to go back to packing."))
 
+    def open_stations(self) -> None:
+        """Station administration (needs the right to manage stations)."""
+        from packstation.services.permissions import Permission
+
+        if self._window.context is None or self._window.user is None:
+            return
+        self._window.commands.with_approval(Permission.MANAGE_STATIONS, self.tr("manage stations"), self._show_stations)
+
+    def _show_stations(self, _approval: Approval | None) -> None:
+        from packstation.ui.admin.stations import StationsView
+
+        window, context, user = self._window, self._window.context, self._window.user
+        if context is None or user is None:
+            return
+        if self.stations is not None:
+            window.pages.removeWidget(self.stations)
+            self.stations.deleteLater()
+        self.stations = StationsView(stations=context.station, actor=user)
+        window.pages.addWidget(self.stations)
+        window.pages.setCurrentWidget(self.stations)
+        self.stations.refresh()
+        window.set_banner("info", self.tr("Stations. Press Escape to go back to packing."))
+
     def close_pages(self) -> None:
         """Back to the packing screens."""
         window = self._window
         current = window.pages.currentWidget()
-        if current not in (self.dashboard, self.users) or current is None:
+        if current not in (self.dashboard, self.users, self.stations) or current is None:
             return
         if self.dashboard is not None:
             self.dashboard.stop()

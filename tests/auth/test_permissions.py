@@ -28,6 +28,7 @@ from packstation.services.permissions import (
     authorize,
     privileged,
 )
+from packstation.services.stations import StationService
 from packstation.services.users import UserError
 
 from .conftest import Stack
@@ -57,6 +58,9 @@ FACTORIES: dict[str, Callable[[Stack], Any]] = {
     "packstation.services.users.UserService": lambda stack: stack.users,
     "packstation.services.audit.AuditLog": lambda stack: stack.audit,
     "packstation.services.packing.PackingService": _packing,
+    "packstation.services.stations.StationService": lambda stack: StationService(
+        stack.db.sessions, name="perm-station", audit=stack.audit, clock=stack.clock
+    ),
 }
 
 

@@ -105,3 +105,34 @@ def test_dashboard_page_needs_a_supervisor_and_shows_figures(qtbot: QtBot, conte
     qtbot.waitUntil(lambda: dashboard.snapshot is not None, timeout=15_000)
     window.supervisor.close_pages()
     assert window.pages.currentWidget() is window.home
+
+
+def test_admin_pages_list_users_and_stations(qtbot: QtBot, context: AppContext) -> None:
+    import uuid
+
+    from packstation.domain.status import Role
+    from packstation.services.permissions import LoginMethod, UserSession
+
+    window = _window(qtbot, context)
+    admin_id = context.users.add_user("yonetici", role=Role.ADMIN, password="Yonetici-Parola-1")
+    admin = UserSession(
+        user_id=admin_id,
+        username="yonetici",
+        full_name="Yönetici",
+        role=Role.ADMIN,
+        station_id=context.station_id,
+        method=LoginMethod.PASSWORD,
+        started_at=datetime.now(UTC),
+        session_id=uuid.uuid4(),
+    )
+    assert window.station_session is not None
+    window.station_session.start(admin)
+    window.supervisor.open_stations()  # an admin needs no approval
+    stations = window.supervisor.stations
+    assert stations is not None
+    qtbot.waitUntil(lambda: stations.table.rowCount() >= 1, timeout=10_000)
+    assert stations.table.item(0, 0).text() == "test-station"
+    window.supervisor.open_users()
+    users = window.supervisor.users
+    assert users is not None
+    qtbot.waitUntil(lambda: len(users.rows) >= 4, timeout=10_000)  # three demo packers and the admin
