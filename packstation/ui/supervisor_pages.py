@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 
 if TYPE_CHECKING:
     from packstation.services.permissions import Approval
+    from packstation.ui.admin.stations import StationsView
     from packstation.ui.admin.users import UsersView
     from packstation.ui.dashboard import DashboardView
     from packstation.ui.main_window import MainWindow
