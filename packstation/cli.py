@@ -26,6 +26,11 @@ EPILOG = """commands:
   audit verify           check the audit log's hash chain; exit 1 and name the first broken row
   secret set ACCOUNT NAME
                          store a secret in the OS keyring (value on standard input)
+  sync --once [--account NAME]
+                         pull orders from the marketplaces and push the outbox once, headless;
+                         exit 1 if anything failed (nothing is lost: failed pushes stay queued)
+  report throughput|parcels|billing|billing-plan
+                         supervisor figures and 3PL billing as CSV (stdout), XLSX or PDF
   config reference       print the configuration reference (Markdown)
   config check           validate the configuration file and print the effective settings
 
@@ -93,6 +98,20 @@ def build_parser() -> argparse.ArgumentParser:
     set_secret = secret_commands.add_parser("set", help="store a secret (value read from standard input)")
     set_secret.add_argument("account", help="marketplace account name, or 'database'")
     set_secret.add_argument("name", help="secret name, e.g. api_key, api_secret, password")
+
+    sync = commands.add_parser("sync", help="one marketplace cycle: pull orders, push statuses and stock")
+    sync.add_argument("--once", action="store_true", required=True, help="run one cycle and exit")
+    sync.add_argument("--account", help="only this [[marketplaces]] account (default: every enabled one)")
+    sync.add_argument(
+        "--max-wait",
+        type=float,
+        default=120.0,
+        help="seconds to keep retrying one marketplace call before reporting it (default 120)",
+    )
+
+    from packstation.reports_cli import add_report_commands
+
+    add_report_commands(commands)
 
     config = commands.add_parser("config", help="configuration helpers")
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
@@ -180,6 +199,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "secret":
         value = _read_stdin_line(_("secret value"))
         return commands.secret_set(args.account, args.name, value)
+    if args.command == "report":
+        from packstation.reports_cli import run_report_command
+
+        return run_report_command(args, settings)
+    if args.command == "sync":
+        return commands.sync_once(settings, account=args.account, max_wait_s=args.max_wait)
     if args.command == "config":
         print(settings.model_dump_json(indent=2))
         return 0

@@ -138,3 +138,38 @@ def audit_verify(settings: Settings) -> int:
         return 1
     print(_("audit log intact: {n} entries, head {head}").format(n=verdict.entries, head=verdict.head_hash))
     return 0
+
+
+def sync_once(settings: Settings, *, account: str | None = None, max_wait_s: float = 120.0) -> int:
+    """`sync --once`: pull and push one cycle, print what happened; exit 1 if anything failed."""
+    from dataclasses import replace
+
+    from packstation.services.marketplaces.transport import RetryPolicy
+    from packstation.services.syncing.accounts import client_for
+    from packstation.services.syncing.cycle import describe, run_once
+
+    if max_wait_s <= 0:
+        return _fail(_("--max-wait must be positive, got {value}").format(value=max_wait_s))
+    secrets = SecretStore()
+    retry = replace(RetryPolicy(), max_total=max_wait_s, retry_after_cap=min(60.0, max_wait_s))
+    try:
+        database = open_database(settings, secrets, application_name="packstation-sync")
+    except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
+        return _fail(_("cannot open the database: {reason}").format(reason=_reason(exc)))
+    try:
+        report = run_once(
+            settings,
+            database.sessions,
+            lambda configured: client_for(configured, secrets, retry=retry),
+            account=account,
+        )
+    except SQLAlchemyError as exc:
+        return _fail(_("the database failed during the sync: {reason}").format(reason=_reason(exc)))
+    finally:
+        database.close()
+    for line in describe(report):
+        print(line)
+    if not report.ok:
+        print(_("sync finished with errors; failed pushes stay queued for the next run"), file=sys.stderr)
+        return 1
+    return 0

@@ -23,7 +23,7 @@ from packstation.services.secrets import SecretStore, keyring_status, secret_env
 # Which secrets each marketplace needs (the marketplace integration reads the same names).
 REQUIRED_SECRETS = {
     "trendyol": ("api_key", "api_secret"),
-    "hepsiburada": ("merchant_id", "service_key"),
+    "hepsiburada": ("merchant_id", "service_key", "user_agent"),
     "n11": ("app_key", "app_secret"),
 }
 

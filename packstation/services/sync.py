@@ -17,40 +17,26 @@ when a sync fails stay written: every write is an idempotent upsert, and the nex
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import MarketplaceAccountRow, Package, PackageLine, Product, ProductBarcode, SyncState
+from packstation.db.models import MarketplaceAccountRow, Package, PackageLine, SyncState
 from packstation.domain.status import PackageStatus as StoredStatus
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.errors import MarketplaceError
 from packstation.services.marketplaces.models import PackageQuery, PackageStatus, RemotePackage
+from packstation.services.syncing.prefetch import prefetched
+from packstation.services.syncing.rows import ensure_products, line_row, link_successors, package_row
 
 log = logging.getLogger("packstation.services.sync")
 
-# The database keeps the domain's vocabulary; statuses it lacks map to their packing meaning.
-_STORED = {
-    PackageStatus.AWAITING: StoredStatus.AWAITING,
-    PackageStatus.CREATED: StoredStatus.CREATED,
-    PackageStatus.PICKING: StoredStatus.PICKING,
-    PackageStatus.INVOICED: StoredStatus.INVOICED,
-    PackageStatus.SHIPPED: StoredStatus.SHIPPED,
-    PackageStatus.AT_COLLECTION_POINT: StoredStatus.SHIPPED,
-    PackageStatus.UNDELIVERED: StoredStatus.SHIPPED,
-    PackageStatus.DELIVERED: StoredStatus.DELIVERED,
-    PackageStatus.RETURNED: StoredStatus.RETURNED,
-    PackageStatus.CANCELLED: StoredStatus.CANCELLED,
-    PackageStatus.UNSUPPLIED: StoredStatus.UNSUPPLIED,
-    PackageStatus.UNPACKED: StoredStatus.CANCELLED,  # replaced by its split packages: never pack it
-    PackageStatus.UNKNOWN: StoredStatus.UNKNOWN,
-}
+# Stored statuses that mean "do not pack or ship this package": a packer working on it must stop.
+_STOPPING = frozenset({StoredStatus.CANCELLED.value, StoredStatus.UNSUPPLIED.value})
 
 
 @dataclass(frozen=True)
@@ -62,11 +48,22 @@ class SyncSettings:
     #: Longest window one listing may cover (Trendyol stream: 14 days, N11: 15).
     max_window: timedelta = timedelta(days=14) - timedelta(minutes=1)
     statuses: frozenset[PackageStatus] = frozenset()
+    #: Pages downloaded ahead while the current one is written (0: strictly one after the other).
+    prefetch_pages: int = 2
+
+
+@dataclass(frozen=True)
+class Superseded:
+    """A stored package the marketplace cancelled or replaced during this sync (a packer must stop)."""
+
+    package_id: int
+    external_id: str
+    status: StoredStatus
 
 
 @dataclass(frozen=True)
 class SyncResult:
-    """What one sync did."""
+    """What one sync did. ``written = new + updated``; ``unchanged`` copies matched what was stored."""
 
     account_id: int
     pages: int
@@ -76,6 +73,27 @@ class SyncResult:
     linked_successors: int
     since: datetime
     watermark: datetime
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    superseded: tuple[Superseded, ...] = field(default=())
+
+
+#: ``on_page(pages_done, packages_received)`` after each page is stored (progress for the UI).
+PageCallback = Callable[[int, int], None]
+
+
+@dataclass
+class _Tally:
+    """Counters of one sync (mutable, private to ``sync_account``)."""
+
+    pages: int = 0
+    received: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new_products: int = 0
+    superseded: list[Superseded] = field(default_factory=list)
 
 
 class PackageSync:
@@ -92,7 +110,9 @@ class PackageSync:
         self.settings = settings or SyncSettings()
         self._clock = clock
 
-    def sync_account(self, account_id: int, client: MarketplaceClient) -> SyncResult:
+    def sync_account(
+        self, account_id: int, client: MarketplaceClient, *, on_page: PageCallback | None = None
+    ) -> SyncResult:
         """Run one sync; raises the marketplace's typed error after recording it in the sync state."""
         started = self._clock()
         with self._sessions.begin() as session:
@@ -105,7 +125,7 @@ class PackageSync:
             session.add(state)
             previous = state.watermark
         since = previous - self.settings.overlap if previous else started - self.settings.first_sync_lookback
-        pages = received = written = new_products = 0
+        tally = _Tally()
         successors: dict[str, tuple[str, ...]] = {}
         try:
             cut = windows(since, started, self.settings.max_window)
@@ -114,34 +134,60 @@ class PackageSync:
                 # than in the next sync (which would still catch it, through the overlap).
                 until = window_end if number < len(cut) - 1 else None
                 query = PackageQuery(modified_since=window_start, modified_until=until, statuses=self.settings.statuses)
-                for page in client.iter_package_pages(query):
-                    pages += 1
-                    received += len(page.packages)
+                # The next page downloads and parses while this one is written: HTTP and PostgreSQL overlap.
+                for page in prefetched(client.iter_package_pages(query), depth=self.settings.prefetch_pages):
+                    tally.pages += 1
+                    tally.received += len(page.packages)
                     with self._sessions.begin() as session:
-                        products, rows = self._write_page(session, account_id, company_id, page.packages)
-                    new_products += products
-                    written += rows
+                        self._write_page(session, account_id, company_id, page.packages, tally)
                     successors |= {p.package_id: p.origin_package_ids for p in page.packages if p.is_successor}
+                    if on_page is not None:
+                        on_page(tally.pages, tally.received)
             with self._sessions.begin() as session:
-                linked = _link_successors(session, account_id, successors)
+                linked = link_successors(session, account_id, successors)
         except MarketplaceError as error:
             self._record_failure(account_id, error)
             raise
-        result = SyncResult(account_id, pages, received, written, new_products, linked, since, started)
+        written = tally.new + tally.updated
+        result = SyncResult(
+            account_id,
+            tally.pages,
+            tally.received,
+            written,
+            tally.new_products,
+            linked,
+            since,
+            started,
+            new=tally.new,
+            updated=tally.updated,
+            unchanged=tally.unchanged,
+            superseded=tuple(tally.superseded),
+        )
         with self._sessions.begin() as session:
             state = session.get(SyncState, account_id)
             assert state is not None  # created at the start of this sync
             state.watermark = started
             state.last_success_at = self._clock()
             state.last_error = None
-            state.counts = {"pages": pages, "received": received, "written": written, "new_products": new_products}
+            # Merged, not replaced: other keys (the stock push watermark) live in the same JSON.
+            state.counts = dict(state.counts or {}) | {
+                "pages": tally.pages,
+                "received": tally.received,
+                "written": written,
+                "new": tally.new,
+                "updated": tally.updated,
+                "unchanged": tally.unchanged,
+                "new_products": tally.new_products,
+            }
         log.info(
-            "synced account=%d pages=%d received=%d written=%d new_products=%d linked=%d since=%s",
+            "synced account=%d pages=%d received=%d new=%d updated=%d unchanged=%d superseded=%d linked=%d since=%s",
             account_id,
-            pages,
-            received,
-            written,
-            new_products,
+            tally.pages,
+            tally.received,
+            tally.new,
+            tally.updated,
+            tally.unchanged,
+            len(tally.superseded),
             linked,
             since.isoformat(),
         )
@@ -155,18 +201,31 @@ class PackageSync:
             )
 
     def _write_page(
-        self, session: Session, account_id: int, company_id: int, packages: Sequence[RemotePackage]
-    ) -> tuple[int, int]:
-        """Upsert one page; returns (products added, packages written)."""
+        self, session: Session, account_id: int, company_id: int, packages: Sequence[RemotePackage], tally: _Tally
+    ) -> None:
+        """Upsert one page into ``tally``'s counts."""
         latest: dict[str, RemotePackage] = {}
         for package in packages:  # a page can repeat a package; keep its newest copy
             kept = latest.get(package.package_id)
             if kept is None or (package.last_modified_ms or 0) >= (kept.last_modified_ms or 0):
                 latest[package.package_id] = package
         if not latest:
-            return 0, 0
-        added, product_ids = _ensure_products(session, company_id, latest.values())
-        statement = insert(Package).values([_package_row(account_id, p) for p in latest.values()])
+            return
+        added, product_ids = ensure_products(session, company_id, latest.values())
+        tally.new_products += added
+        # What was stored before: tells new from updated, and which packages just turned Cancelled.
+        before = {
+            external: (package_id, status)
+            for package_id, external, status in session.execute(
+                select(Package.id, Package.external_id, Package.status).where(
+                    Package.account_id == account_id, Package.external_id.in_(latest)
+                )
+            )
+        }
+        # Core statements run as executemany: SQLAlchemy batches them into multi-row INSERTs
+        # ("insertmanyvalues") compiled once and cached, instead of compiling one giant VALUES per page.
+        packages_table = Package.__table__
+        statement = insert(packages_table)
         remote = (
             "order_number",
             "status",
@@ -181,23 +240,43 @@ class PackageSync:
             "remote_modified_at",
             "raw",
         )
+        incoming, stored = statement.excluded, packages_table.c
         statement = statement.on_conflict_do_update(
-            index_elements=[Package.account_id, Package.external_id],
-            set_={name: statement.excluded[name] for name in remote} | {"updated_at": func.now()},
-            # An older or repeated copy (overlapping windows, shifted pages) must not win.
-            where=(Package.remote_modified_at.is_(None))
-            | (statement.excluded.remote_modified_at.is_(None))
-            | (statement.excluded.remote_modified_at >= Package.remote_modified_at),
-        ).returning(Package.id, Package.external_id)
-        written = {external: package_id for package_id, external in session.execute(statement)}
+            index_elements=[stored.account_id, stored.external_id],
+            set_={name: incoming[name] for name in remote} | {"updated_at": func.now()},
+            # An older or repeated copy (overlapping windows, shifted pages) must not win, and an
+            # identical copy is not rewritten (a second sync in a row changes nothing).
+            where=(stored.remote_modified_at.is_(None))
+            | (incoming.remote_modified_at.is_(None))
+            | (incoming.remote_modified_at > stored.remote_modified_at)
+            | (
+                (incoming.remote_modified_at == stored.remote_modified_at)
+                & tuple_(stored.status, stored.cargo_tracking_number, stored.raw).is_distinct_from(
+                    tuple_(incoming.status, incoming.cargo_tracking_number, incoming.raw)
+                )
+            ),
+        ).returning(stored.id, stored.external_id, stored.status)
+        connection = session.connection()
+        returned = connection.execute(statement, [package_row(account_id, p) for p in latest.values()])
+        written: dict[str, int] = {}
+        for package_id, external, status in returned:
+            written[external] = package_id
+            previous = before.get(external)
+            if previous is None:
+                tally.new += 1
+                continue
+            tally.updated += 1
+            if status in _STOPPING and previous[1] not in _STOPPING:
+                tally.superseded.append(Superseded(package_id, external, StoredStatus(status)))
+        tally.unchanged += len(latest) - len(written)
         lines = [
-            _line_row(written[p.package_id], line, product_ids.get(line.barcode))
+            line_row(written[p.package_id], line, product_ids.get(line.barcode))
             for p in latest.values()
             if p.package_id in written
             for line in p.lines
         ]
         if lines:
-            line_insert = insert(PackageLine).values(lines)
+            line_insert = insert(PackageLine.__table__)
             line_insert = line_insert.on_conflict_do_update(
                 index_elements=[PackageLine.package_id, PackageLine.external_line_id],
                 set_={
@@ -214,8 +293,7 @@ class PackageSync:
                     )
                 },
             )
-            session.execute(line_insert)
-        return added, len(written)
+            connection.execute(line_insert, lines)
 
 
 def windows(since: datetime, until: datetime, size: timedelta) -> list[tuple[datetime, datetime]]:
@@ -229,125 +307,3 @@ def windows(since: datetime, until: datetime, size: timedelta) -> list[tuple[dat
         result.append((start, end))
         start = end
     return result or [(since, until)]
-
-
-def _package_row(account_id: int, package: RemotePackage) -> dict[str, Any]:
-    address = package.shipment_address
-    street = ""
-    if address is not None:
-        street = " ".join(part for part in (address.address1, address.address2) if part) or address.full_address
-    return {
-        "account_id": account_id,
-        "external_id": package.package_id,
-        "order_number": package.order_number,
-        "status": _STORED[package.status].value,
-        "cargo_tracking_number": package.cargo_tracking_number or None,
-        "cargo_provider": package.cargo_provider or None,
-        "customer_name": package.customer_name or (address.full_name if address else ""),
-        "address_line": street,
-        "district": address.district if address else "",
-        "city": address.city if address else "",
-        "phone": (address.phone or None) if address else None,
-        "order_date": package.order_date,
-        "remote_modified_at": package.last_modified,
-        "raw": _jsonable(package.raw),
-    }
-
-
-def _line_row(package_id: int, line: Any, product_id: int | None) -> dict[str, Any]:
-    return {
-        "package_id": package_id,
-        "external_line_id": line.line_id,
-        "barcode": line.barcode,
-        "stock_code": line.stock_code or None,
-        "product_name": line.product_name,
-        "colour": line.color or None,
-        "size": line.size or None,
-        "quantity": line.quantity,
-        "unit_price": line.unit_price,
-        "product_id": product_id,
-    }
-
-
-def _jsonable(value: Any) -> Any:
-    """The raw payload for JSONB: Decimals become JSON numbers, big ints stay exact."""
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, Decimal):
-        return float(value) if value != value.to_integral_value() else int(value)
-    return value
-
-
-def _ensure_products(
-    session: Session, company_id: int, packages: Iterable[RemotePackage]
-) -> tuple[int, dict[str, int]]:
-    """Add catalogue products for line barcodes the company does not know; return (added, barcode→id)."""
-    seen = {line.barcode: line for package in packages for line in package.lines}
-    known = dict(
-        session.execute(
-            select(ProductBarcode.barcode, ProductBarcode.product_id)
-            .join(Product, Product.id == ProductBarcode.product_id)
-            .where(Product.client_company_id == company_id, ProductBarcode.barcode.in_(seen))
-        ).all()
-    )
-    missing = [line for barcode, line in seen.items() if barcode not in known]
-    if not missing:
-        return 0, known
-    rows = [
-        {
-            "client_company_id": company_id,
-            # Without a seller SKU the barcode is the best stable key the marketplace gives us.
-            "stock_code": line.stock_code or line.barcode,
-            "name": line.product_name or line.barcode,
-            "colour": line.color or None,
-            "size": line.size or None,
-        }
-        for line in missing
-    ]
-    added = session.execute(insert(Product).values(rows).on_conflict_do_nothing().returning(Product.id)).all()
-    codes = {row["stock_code"] for row in rows}
-    ids = dict(
-        session.execute(
-            select(Product.stock_code, Product.id).where(
-                Product.client_company_id == company_id, Product.stock_code.in_(codes)
-            )
-        ).all()
-    )
-    barcodes = [{"product_id": ids[line.stock_code or line.barcode], "barcode": line.barcode} for line in missing]
-    session.execute(insert(ProductBarcode).values(barcodes).on_conflict_do_nothing())
-    for line in missing:
-        known[line.barcode] = ids[line.stock_code or line.barcode]
-    return len(added), known
-
-
-def _link_successors(session: Session, account_id: int, successors: dict[str, tuple[str, ...]]) -> int:
-    """Point each successor at its (first) origin package, where the origin is stored."""
-    pairs = {successor: origins[0] for successor, origins in successors.items() if origins}
-    if not pairs:
-        return 0
-    origin_ids = dict(
-        session.execute(
-            select(Package.external_id, Package.id).where(
-                Package.account_id == account_id, Package.external_id.in_(set(pairs.values()))
-            )
-        ).all()
-    )
-    linked = 0
-    for successor, origin in pairs.items():  # a few per sync: one small UPDATE each is fine
-        origin_id = origin_ids.get(origin)
-        if origin_id is None:
-            log.warning("origin not stored account=%d package=%s origin=%s", account_id, successor, origin)
-            continue
-        result = session.execute(
-            update(Package)
-            .where(
-                Package.account_id == account_id,
-                Package.external_id == successor,
-                Package.origin_package_id.is_distinct_from(origin_id),
-            )
-            .values(origin_package_id=origin_id)
-        )
-        linked += result.rowcount  # type: ignore[attr-defined]
-    return linked

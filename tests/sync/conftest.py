@@ -1,0 +1,60 @@
+"""Fixtures for the sync runner: the simulated Trendyol on loopback, accounts in the test database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from packstation.config import MarketplaceAccount, MarketplaceKind, Settings
+from packstation.db.connect import Database
+from packstation.services.marketplaces import TrendyolClient
+from packstation.services.marketplaces.simulator import (
+    SimulatedMarketplace,
+    SimulatorConfig,
+    SimulatorServer,
+    sim_credentials,
+)
+from packstation.services.syncing.accounts import ensure_accounts
+from tests.marketplaces.conftest import fast_config
+
+ACCOUNT = "adim-trendyol"
+
+
+@pytest.fixture
+def sim() -> SimulatedMarketplace:
+    """A small shop: 60 packages."""
+    return SimulatedMarketplace(SimulatorConfig(seed=5, packages=60))
+
+
+@pytest.fixture
+def server(sim: SimulatedMarketplace) -> Iterator[SimulatorServer]:
+    """The simulator on a free loopback port."""
+    with SimulatorServer(sim) as running:
+        yield running
+
+
+@pytest.fixture
+def settings(sim: SimulatedMarketplace, server: SimulatorServer) -> Settings:
+    """Settings with one Trendyol account pointing at the simulator."""
+    account = MarketplaceAccount(
+        name=ACCOUNT,
+        kind=MarketplaceKind.TRENDYOL,
+        base_url=server.base_url,
+        seller_id=sim.config.seller_id,
+        client="Adım Ayakkabı",
+    )
+    return Settings(marketplaces=[account])
+
+
+@pytest.fixture
+def account_id(db: Database, settings: Settings) -> int:
+    """The account's database id."""
+    return ensure_accounts(settings, db.sessions)[ACCOUNT]
+
+
+@pytest.fixture
+def client(sim: SimulatedMarketplace, server: SimulatorServer) -> Iterator[TrendyolClient]:
+    """A fast-retrying Trendyol client on the simulator."""
+    with TrendyolClient(sim_credentials(sim), config=fast_config(server, page_size=25)) as trendyol:
+        yield trendyol

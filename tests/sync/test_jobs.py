@@ -1,0 +1,120 @@
+"""The scheduled marketplace jobs: installed as required, run only by the leader, events published."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Engine, func, select
+
+from packstation.config import Settings
+from packstation.db.connect import Database
+from packstation.db.engine import create_db_engine, session_factory
+from packstation.db.models import MarketplaceAccountRow, Package
+from packstation.services.marketplaces import PackageStatus, TrendyolClient
+from packstation.services.marketplaces.simulator import SimulatedMarketplace
+from packstation.services.syncing.accounts import ensure_accounts
+from packstation.services.syncing.events import PackageCancelled, SyncFinished, SyncProgress
+from packstation.services.syncing.jobs import PUSH_JOB, MarketplaceJobs, pull_job_id
+from packstation.services.syncing.leadership import Leadership
+from tests.sync.conftest import ACCOUNT
+
+
+def test_ensure_accounts_is_idempotent(db: Database, settings: Settings) -> None:
+    first = ensure_accounts(settings, db.sessions)
+    assert ensure_accounts(settings, db.sessions) == first
+    with db.sessions() as session:
+        row = session.scalars(select(MarketplaceAccountRow)).one()
+        assert row.name == ACCOUNT and row.client_company.name == "Adım Ayakkabı" and row.kind == "trendyol"
+
+
+def test_only_the_leader_pulls_and_a_cancellation_is_published(
+    db: Database, db_url: str, settings: Settings, sim: SimulatedMarketplace, client: TrendyolClient
+) -> None:
+    engine = db.engine
+    other_engine = create_db_engine(db_url)
+    scheduler = BackgroundScheduler(timezone=UTC)
+    events: list[object] = []
+    leader = MarketplaceJobs(
+        scheduler,
+        settings=settings,
+        sessions=db.sessions,
+        leadership=Leadership(engine, station="one"),
+        make_client=lambda _account: client,
+        publish=events.append,
+    )
+    follower_events: list[object] = []
+    follower = MarketplaceJobs(
+        BackgroundScheduler(timezone=UTC),
+        settings=settings,
+        sessions=session_factory(other_engine),
+        leadership=Leadership(other_engine, station="two"),
+        make_client=lambda _account: client,
+        publish=follower_events.append,
+    )
+    try:
+        leader.install()
+        pull = scheduler.get_job(pull_job_id(ACCOUNT))
+        assert pull.trigger.interval.total_seconds() == settings.marketplaces[0].sync_interval_s
+        assert (pull.coalesce, pull.max_instances, pull.misfire_grace_time) == (True, 1, None)
+        assert scheduler.get_job(PUSH_JOB) is not None
+
+        assert leader.check_leadership() and not follower.check_leadership()
+        follower.pull(ACCOUNT)
+        assert follower.push() is None
+        assert not [e for e in follower_events if isinstance(e, SyncFinished)]
+        with db.sessions() as session:
+            assert session.scalar(select(func.count()).select_from(Package)) == 0
+
+        leader.pull(ACCOUNT)
+        finished = [e for e in events if isinstance(e, SyncFinished)]
+        assert len(finished) == 1 and finished[0].result is not None and finished[0].result.new == sim.config.packages
+        assert any(isinstance(e, SyncProgress) and e.done >= 1 for e in events)
+
+        remote = next(i for i in sim.matching_ids() if sim.package(i).status is PackageStatus.CREATED)  # type: ignore[union-attr]
+        sim.cancel_package(remote)
+        leader.pull(ACCOUNT)
+        cancelled = [e for e in events if isinstance(e, PackageCancelled)]
+        with db.sessions() as session:
+            stored = session.scalars(select(Package.id).where(Package.external_id == str(remote))).one()
+        assert cancelled == [PackageCancelled(stored, str(remote), "Cancelled")]
+    finally:
+        leader.shutdown()
+        follower.shutdown()
+        other_engine.dispose()
+
+
+def test_sync_now_runs_the_pull_at_once(
+    db: Database, engine: Engine, settings: Settings, sim: SimulatedMarketplace, client: TrendyolClient
+) -> None:
+    scheduler = BackgroundScheduler(timezone=UTC)
+    done = threading.Event()
+
+    def publish(event: object) -> None:
+        if isinstance(event, SyncFinished):
+            done.set()
+
+    jobs = MarketplaceJobs(
+        scheduler,
+        settings=settings,
+        sessions=db.sessions,
+        leadership=Leadership(engine),
+        make_client=lambda _account: client,
+        publish=publish,
+    )
+    jobs.install()
+    scheduler.start(paused=True)  # nothing runs until sync_now asks
+    try:
+        for job in scheduler.get_jobs():
+            job.pause()
+        scheduler.resume()
+        scheduler.resume_job(pull_job_id(ACCOUNT))
+        scheduler.resume_job(PUSH_JOB)
+        jobs.sync_now(ACCOUNT)
+        assert done.wait(20)
+        with db.sessions() as session:
+            assert session.scalar(select(func.count()).select_from(Package)) == sim.config.packages
+    finally:
+        scheduler.shutdown(wait=True)
+        jobs.shutdown()
