@@ -6,12 +6,13 @@ Nothing else creates services, so tests can build exactly the pieces they need.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packstation.config import Settings
+from packstation.config import MarketplaceAccount, Settings
 from packstation.logging_setup import configure_logging
 from packstation.services.events import DatabaseStatus, EventBus
 
@@ -24,19 +25,22 @@ if TYPE_CHECKING:
     from packstation.devices.printers.print_queue import PrintQueue
     from packstation.services.audit import AuditLog
     from packstation.services.auth import AuthService
+    from packstation.services.demo_marketplace import DemoMarketplace
     from packstation.services.images import ImageCache
     from packstation.services.journal import Journal
     from packstation.services.labelling import LabelDispatcher, ReprintService
     from packstation.services.offline_cache import OfflineCache
     from packstation.services.packages import PackageDetail, PackageQueries
-    from packstation.services.packing import PackingService
+    from packstation.services.packing import OpenedPackage, PackingService
     from packstation.services.pump import JournalPump
     from packstation.services.secrets import RedactingFilter
     from packstation.services.stations import StationService
+    from packstation.services.syncing.jobs import MarketplaceJobs
     from packstation.services.users import UserService
 
 log = logging.getLogger("packstation.app")
 HEARTBEAT_SECONDS = 15
+DEMO_ORDER_SECONDS = 20
 OFFLINE_CACHE_SECONDS = 60
 
 
@@ -60,7 +64,9 @@ class AppContext:
     images: ImageCache
     auth: AuthService
     audit: AuditLog
+    jobs: MarketplaceJobs | None
     scheduler: BackgroundScheduler = field(repr=False)
+    on_close: list[Callable[[], None]] = field(default_factory=list)
 
     def package_detail(self, package_id: int) -> PackageDetail | None:
         """A package with its lines (worker threads only)."""
@@ -71,6 +77,11 @@ class AppContext:
     def close(self) -> None:
         """Stop background work, then release the database (the embedded server stops with its last user)."""
         self.scheduler.shutdown(wait=False)
+        if self.jobs is not None:
+            self.jobs.shutdown()
+        for hook in self.on_close:
+            hook()
+        self.labels.close()
         self.print_queue.stop()
         self.pump.stop()
         self.database.close()
@@ -113,6 +124,7 @@ def start_services(
     demo: bool,
     demo_packages: int = 300,
     redactor: RedactingFilter | None = None,
+    demo_marketplace: DemoMarketplace | None = None,
 ) -> AppContext:
     """Open the database (starting the embedded one if needed), seed the demo, start background work.
 
@@ -146,7 +158,9 @@ def start_services(
     database = open_database(settings, secrets, application_name=f"packstation/{settings.station.name}")
     try:
         if demo:
-            summary = seed_demo_data(database.sessions, packages=demo_packages)
+            # With the demo marketplace running, parcels arrive through the sync like real orders.
+            local_packages = 0 if demo_marketplace is not None else demo_packages
+            summary = seed_demo_data(database.sessions, packages=local_packages)
             log.info(
                 "demo data products=%s packages=%s created=%s", summary.products, summary.packages, summary.created
             )
@@ -180,6 +194,7 @@ def start_services(
         dpi=settings.printer.dpi,
         size=settings.printer.label_size,
         on_preview=bus.publish,
+        on_problem=bus.publish,
     )
     credentials = Credentials(database.sessions)
     audit = AuditLog(database.sessions)
@@ -212,6 +227,26 @@ def start_services(
     )
     if demo:
         seed_demo_users(users)
+    jobs = None
+    if settings.marketplaces:
+        from packstation.services.syncing.accounts import client_for
+        from packstation.services.syncing.jobs import MarketplaceJobs
+        from packstation.services.syncing.leadership import Leadership
+
+        jobs = MarketplaceJobs(
+            scheduler,
+            settings=settings,
+            sessions=database.sessions,
+            leadership=Leadership(database.engine, station=settings.station.name),
+            make_client=lambda account: client_for(account, secrets),
+            publish=bus.publish,
+        )
+        jobs.install()
+        dispatcher.marketplace_label = marketplace_label_source(jobs)
+    on_close: list[Callable[[], None]] = []
+    if demo_marketplace is not None:
+        scheduler.add_job(demo_marketplace.add_order, "interval", seconds=DEMO_ORDER_SECONDS, id="demo-orders")
+        on_close.append(demo_marketplace.stop)
     pump.start()
     print_queue.start()
     scheduler.start()
@@ -239,19 +274,36 @@ def start_services(
         auth=AuthService(database.sessions, credentials=credentials, audit=audit, security=settings.security),
         audit=audit,
         images=ImageCache(data_dir / "images"),
+        jobs=jobs,
         scheduler=scheduler,
+        on_close=on_close,
     )
 
 
-def demo_settings(settings: Settings) -> Settings:
-    """The demo always runs on its own embedded database and spools labels to a folder."""
+def demo_settings(settings: Settings, *, marketplace: MarketplaceAccount | None = None) -> Settings:
+    """The demo runs on its own embedded database, spools labels to a folder, and syncs the simulator."""
     data_dir = settings.data_dir() / "demo"
     return settings.model_copy(
         update={
             "database": settings.database.model_copy(update={"url": None}),
             "station": settings.station.model_copy(update={"data_dir": data_dir}),
+            "printer": settings.printer.model_copy(update={"uri": None}),
+            "marketplaces": [marketplace] if marketplace is not None else [],
         }
     )
+
+
+def marketplace_label_source(jobs: MarketplaceJobs) -> Callable[[OpenedPackage], bytes | None]:
+    """The marketplace's own label for a parcel (Trendyol's common label), or None where we print ours."""
+
+    def fetch(package: OpenedPackage) -> bytes | None:
+        client = jobs.clients.by_name(package.account)
+        label = client.fetch_label(client.get_package(package.external_id))
+        if label is None or not label.documents:
+            return None
+        return b"\n".join(label.documents)
+
+    return fetch
 
 
 def run_gui(
@@ -265,14 +317,20 @@ def run_gui(
     """Open the station window; returns the process exit code."""
     from packstation.ui.application import run_application
 
+    marketplace = None
     if demo:
-        settings = demo_settings(settings)
+        from packstation.services.demo_marketplace import start_demo_marketplace
+
+        marketplace = start_demo_marketplace(packages=demo_packages)
+        settings = demo_settings(settings, marketplace=marketplace.account)
     redactor = configure_logging(level=logging.INFO, log_dir=settings.data_dir() / "logs")
     bus = EventBus()
     return run_application(
         settings=settings,
         bus=bus,
-        start=lambda: start_services(settings, bus, demo=demo, demo_packages=demo_packages, redactor=redactor),
+        start=lambda: start_services(
+            settings, bus, demo=demo, demo_packages=demo_packages, redactor=redactor, demo_marketplace=marketplace
+        ),
         demo=demo,
         screenshot=screenshot,
         quit_after=quit_after,

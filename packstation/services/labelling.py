@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import AuditEntry
 from packstation.devices.printers.print_queue import PrintQueue
+from packstation.i18n import _
 from packstation.services.audit import AuditAction, AuditLog
 from packstation.services.labels import (
     DocumentFormat,
@@ -75,8 +77,20 @@ def shipping_data(package: OpenedPackage, *, box_index: int = 1, box_count: int 
     )
 
 
+@dataclass(frozen=True)
+class LabelProblem:
+    """A parcel's label could not be produced (the marketplace did not give its label, say): nothing printed."""
+
+    package_external_id: str
+    message: str
+
+
 class LabelDispatcher:
-    """Turns completions into queued ZPL labels for one printer address."""
+    """Turns completions into queued labels for one printer address: the marketplace's own, else ours.
+
+    Completions are handled on the dispatcher's own thread, so fetching a marketplace label never
+    holds up the next scan.
+    """
 
     def __init__(
         self,
@@ -87,6 +101,8 @@ class LabelDispatcher:
         dpi: int = 203,
         size: str = "100x150mm",
         on_preview: Callable[[LabelPreview], None] = lambda _p: None,
+        on_problem: Callable[[LabelProblem], None] = lambda _p: None,
+        marketplace_label: Callable[[OpenedPackage], bytes | None] | None = None,
     ) -> None:
         self._labels = labels
         self._queue = queue
@@ -94,14 +110,41 @@ class LabelDispatcher:
         self._dpi = PrinterDpi.DPI_300 if dpi == 300 else PrinterDpi.DPI_203
         self._size = LabelSize.IN_4X6 if size == "4x6in" else LabelSize.MM_100X150
         self._on_preview = on_preview
+        self._on_problem = on_problem
+        #: Returns the label the marketplace issues for a parcel (printed as issued), or None for ours.
+        self.marketplace_label = marketplace_label
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="labels")
 
-    def print_label(self, package: OpenedPackage, *, reprint_of: str | None = None) -> LabelPreview:
-        """Build and queue the shipping label of ``package``; returns what was sent."""
-        document = self._labels.shipping_label(
-            shipping_data(package), fmt=DocumentFormat.ZPL, size=self._size, dpi=self._dpi
-        )
+    def print_label(self, package: OpenedPackage) -> LabelPreview:
+        """Build and queue the shipping label of ``package``; returns what was sent.
+
+        Raises :class:`LabelUnavailable` when the marketplace issues the label but could not give it:
+        printing ours instead would put a label on the parcel the carrier does not accept.
+        """
+        issued = None
+        if self.marketplace_label is not None:
+            try:
+                issued = self.marketplace_label(package)
+            except Exception as exc:
+                raise LabelUnavailable(
+                    _("the marketplace's label for {id} is not available: {error}").format(
+                        id=package.external_id, error=exc
+                    )
+                ) from exc
+        if issued is not None:
+            document = self._labels.marketplace_label(issued, description=package.external_id)
+        else:
+            document = self._labels.shipping_label(
+                shipping_data(package), fmt=DocumentFormat.ZPL, size=self._size, dpi=self._dpi
+            )
         job = submit_document(self._queue, self.printer_uri, document)
-        log.info("label queued package=%s job=%s printer=%s", package.external_id, job.id, self.printer_uri)
+        log.info(
+            "label queued package=%s job=%s printer=%s issued_by_marketplace=%s",
+            package.external_id,
+            job.id,
+            self.printer_uri,
+            issued is not None,
+        )
         width, height = self._size.value
         preview = LabelPreview(
             package_external_id=package.external_id,
@@ -115,8 +158,23 @@ class LabelDispatcher:
         return preview
 
     def on_completed(self, completion: Completion) -> None:
-        """Completion hook for the packing service."""
-        self.print_label(completion.package)
+        """Completion hook for the packing service: the label is made on the dispatcher's thread."""
+        self._executor.submit(self._print_reporting, completion.package)
+
+    def _print_reporting(self, package: OpenedPackage) -> None:
+        try:
+            self.print_label(package)
+        except Exception as exc:  # shown to the packer; REPRINT tries again
+            log.exception("label failed package=%s", package.external_id)
+            self._on_problem(LabelProblem(package.external_id, str(exc)))
+
+    def close(self) -> None:
+        """Finish the labels being made."""
+        self._executor.shutdown(wait=True)
+
+
+class LabelUnavailable(Exception):
+    """The parcel's label cannot be produced now; the message says why."""
 
 
 def render_preview_png(preview: LabelPreview) -> bytes:

@@ -15,6 +15,9 @@ class Bridge(QObject):
     pump_status = Signal(object)
     label_preview = Signal(object)
     print_event = Signal(object)
+    label_problem = Signal(object)
+    sync_event = Signal(object)
+    package_cancelled = Signal(object)
     _event = Signal(object)
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
@@ -26,6 +29,10 @@ class Bridge(QObject):
             "PumpStatus": self.pump_status,
             "LabelPreview": self.label_preview,
             "PrintJobEvent": self.print_event,
+            "LabelProblem": self.label_problem,
+            "SyncProgress": self.sync_event,
+            "SyncFinished": self.sync_event,
+            "PackageCancelled": self.package_cancelled,
         }
         # Emitting from a worker thread queues the call onto this object's (the GUI) thread.
         self._event.connect(self._dispatch)

@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self._demo = demo
         self.last_feedback_latency_s: float | None = None
         self._sounds = sounds or SoundBoard(self)
-        self._bridge = bridge  # owned here so its signals live as long as the window
+        self.bridge = bridge  # owned here so its signals live as long as the window
 
         title = QLabel(self.tr("PackStation"))
         title.setObjectName("title")
@@ -113,6 +113,9 @@ class MainWindow(QMainWindow):
         bridge.pump_status.connect(self.show_pump_status)
         bridge.label_preview.connect(self.commands.render_preview)
         bridge.print_event.connect(self.commands.show_print_event)
+        bridge.label_problem.connect(self.commands.show_label_problem)
+        bridge.package_cancelled.connect(self._package_cancelled)
+        bridge.sync_event.connect(self._sync_event)
 
     # -- plumbing ------------------------------------------------------------------------------------
 
@@ -172,6 +175,7 @@ class MainWindow(QMainWindow):
         self.worker.scanned.connect(self._on_scanned)
         self.worker.closed.connect(self.back_home)
         self.worker.updated.connect(self._on_updated)
+        self.worker.remote_cancelled.connect(self._on_remote_cancel)
         self.worker.failed.connect(lambda message: self.alert(FeedbackSound.UNKNOWN, message))
         self.home.bind(ready=context.packages.ready_to_pack, counts=context.packages.counts)
         self.pack.set_image_loader(context.images.get)
@@ -319,6 +323,33 @@ class MainWindow(QMainWindow):
             self.home.refresh()
         else:
             self.set_banner("info", self.tr("Recorded. Scan the remaining items."))
+
+    def _package_cancelled(self, event: object) -> None:
+        if self.worker is not None:
+            self.worker.package_cancelled(int(getattr(event, "package_id", 0)))
+
+    def _on_remote_cancel(self, _package_id: int) -> None:
+        self.pack.stop.show()
+        self.pack.stop.raise_()
+        self.alert(FeedbackSound.STOP, self.tr("ORDER CANCELLED: do not ship this parcel. Put the items back."))
+
+    def _sync_event(self, event: object) -> None:
+        """Sync progress and results: the status bar, and new parcels in the list."""
+        if type(event).__name__ == "SyncFinished":
+            error = getattr(event, "error", None)
+            now = datetime.now().strftime("%H:%M")
+            if error:
+                self._set_state(
+                    self.sync_label,
+                    self.tr("Sync: error at {0}: {1}").replace("{0}", now).replace("{1}", str(error)),
+                    ok=False,
+                )
+            else:
+                self._set_state(self.sync_label, self.tr("Sync: OK at {0}").replace("{0}", now), ok=True)
+                if self.pages.currentWidget() is self.home:
+                    self.home.refresh()
+        else:
+            self.sync_label.setText(self.tr("Sync: running ({0})").replace("{0}", str(getattr(event, "account", ""))))
 
     def _open_chosen(self, package_id: int) -> None:
         if self.worker is not None:

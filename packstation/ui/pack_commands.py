@@ -169,6 +169,14 @@ class PackCommands(QObject):
         elif kind in ("printed", "queued"):
             self._window.pack.show_print_failure(None)
 
+    def show_label_problem(self, problem: object) -> None:
+        """No label could be made for a parcel: say why, loudly; REPRINT tries again."""
+        message = str(getattr(problem, "message", problem))
+        self._window.pack.print_status.setText(
+            self.tr("LABEL NOT PRINTED: {0}. Scan REPRINT to try again.").replace("{0}", message)
+        )
+        self._window.alert(FeedbackSound.STOP, self.tr("Label not printed: {0}").replace("{0}", message))
+
     def retry_print(self) -> None:
         job_id, context = self._window.pack.failed_job_id, self._window.context
         if job_id is None or context is None:

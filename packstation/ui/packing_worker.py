@@ -24,6 +24,7 @@ class PackingWorker(QObject):
     closed = Signal()
     failed = Signal(str)
     updated = Signal(object, bool)  # tuple[LineProgress, ...], package complete
+    remote_cancelled = Signal(int)  # the open package was cancelled at the marketplace
 
     _open_code = Signal(str, object)
     _open_id = Signal(int, object)
@@ -31,6 +32,7 @@ class PackingWorker(QObject):
     _abort = Signal(object)
     _unsupplied = Signal(object, object, object)  # actor, UnsuppliedChoice, approval
     _force = Signal(object, object, str)  # actor, approval, reason
+    _cancel_remote = Signal(int)
 
     def __init__(self, service: PackingService) -> None:
         super().__init__()
@@ -44,6 +46,7 @@ class PackingWorker(QObject):
         self._abort.connect(self._do_abort)
         self._unsupplied.connect(self._do_unsupplied)
         self._force.connect(self._do_force)
+        self._cancel_remote.connect(self._do_cancel_remote)
         self._thread.start()
 
     # -- requests (GUI thread) ------------------------------------------------------------------------
@@ -71,6 +74,10 @@ class PackingWorker(QObject):
     def force_complete(self, actor: object, approval: object, reason: str) -> None:
         """Complete an unverified parcel (the service checks the permission)."""
         self._force.emit(actor, approval, reason)
+
+    def package_cancelled(self, package_id: int) -> None:
+        """The marketplace cancelled ``package_id``: stop the packer if it is the open one."""
+        self._cancel_remote.emit(package_id)
 
     def stop(self) -> None:
         """End the thread (after the request in progress)."""
@@ -138,3 +145,11 @@ class PackingWorker(QObject):
             self.updated.emit(self._service.session.lines if self._service.session else (), True)
 
         self._guard("force complete", work)
+
+    @Slot(int)
+    def _do_cancel_remote(self, package_id: int) -> None:
+        def work() -> None:
+            if self._service.cancelled_remotely(package_id):
+                self.remote_cancelled.emit(package_id)
+
+        self._guard("cancellation", work)

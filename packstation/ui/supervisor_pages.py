@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from packstation.ui.admin.users import UsersView
     from packstation.ui.dashboard import DashboardView
     from packstation.ui.main_window import MainWindow
+    from packstation.ui.sync_panel import SyncPanel
 
 
 class SupervisorPages(QObject):
@@ -28,10 +29,12 @@ class SupervisorPages(QObject):
         self.dashboard: DashboardView | None = None
         self.users: UsersView | None = None
         self.stations: StationsView | None = None
+        self.sync: SyncPanel | None = None
         for key, slot in (
             (Qt.Key.Key_F9, self.open_dashboard),
             (Qt.Key.Key_F10, self.open_users),
             (Qt.Key.Key_F11, self.open_stations),
+            (Qt.Key.Key_F12, self.open_sync),
             (Qt.Key.Key_Escape, self.close_pages),
         ):
             shortcut = QShortcut(QKeySequence(key), window)
@@ -116,11 +119,31 @@ class SupervisorPages(QObject):
         self.stations.refresh()
         window.set_banner("info", self.tr("Stations. Press Escape to go back to packing."))
 
+    def open_sync(self) -> None:
+        """Marketplace accounts: last sync, errors, outbox backlog, and "sync now" (anyone may look)."""
+        from packstation.services.syncing.status import account_states
+        from packstation.ui.sync_panel import SyncPanel
+
+        window, context = self._window, self._window.context
+        if context is None or window.user is None:
+            return
+        if context.jobs is None:
+            window.set_banner("info", self.tr("No marketplace account is configured at this station."))
+            return
+        if self.sync is None:
+            sessions, jobs = context.database.sessions, context.jobs
+            self.sync = SyncPanel(lambda: account_states(sessions), jobs.sync_now)
+            window.bridge.sync_event.connect(self.sync.on_sync_event)
+            window.pages.addWidget(self.sync)
+        window.pages.setCurrentWidget(self.sync)
+        self.sync.refresh()
+        window.set_banner("info", self.tr("Marketplace sync. Press Escape to go back to packing."))
+
     def close_pages(self) -> None:
         """Back to the packing screens."""
         window = self._window
         current = window.pages.currentWidget()
-        if current not in (self.dashboard, self.users, self.stations) or current is None:
+        if current not in (self.dashboard, self.users, self.stations, self.sync) or current is None:
             return
         if self.dashboard is not None:
             self.dashboard.stop()
