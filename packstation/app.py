@@ -313,8 +313,13 @@ def run_gui(
     demo_packages: int = 300,
     screenshot: Path | None = None,
     quit_after: float | None = None,
+    config_path: Path | None = None,
 ) -> int:
-    """Open the station window; returns the process exit code."""
+    """Open the station window; returns the process exit code.
+
+    ``config_path`` is the station's configuration file: when it does not exist yet (a new station),
+    the set-up wizard writes it before the services start.
+    """
     from packstation.ui.application import run_application
 
     marketplace = None
@@ -331,6 +336,8 @@ def run_gui(
         start=lambda: start_services(
             settings, bus, demo=demo, demo_packages=demo_packages, redactor=redactor, demo_marketplace=marketplace
         ),
+        config_path=config_path,
+        start_with=lambda configured: start_services(configured, bus, demo=False, redactor=redactor),
         demo=demo,
         screenshot=screenshot,
         quit_after=quit_after,

@@ -136,6 +136,17 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(args.config, overrides=overrides)
 
 
+def _config_path(args: argparse.Namespace) -> Path:
+    """The configuration file this run reads (and the set-up wizard writes on a new station)."""
+    import os
+
+    from packstation.config import default_config_path
+
+    if args.config is not None:
+        return Path(args.config)
+    return Path(os.environ["PACKSTATION_CONFIG"]) if os.environ.get("PACKSTATION_CONFIG") else default_config_path()
+
+
 def _read_stdin_line(what: str) -> str:
     line = sys.stdin.readline()
     value = line.rstrip("\r\n")
@@ -156,6 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(config_reference_markdown())
             return 0
         settings = _settings(args)
+        from packstation.i18n import resolve_language, set_language
+
+        set_language(resolve_language(settings.station.language))
         if args.command not in (None, "gui", "demo"):
             # The window path installs these on its start-up worker, off the cold-start path.
             from packstation.services.auth import install_secret_redactions
@@ -183,6 +197,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             demo_packages=getattr(args, "packages", 300),
             screenshot=getattr(args, "screenshot", None),
             quit_after=getattr(args, "quit_after", None),
+            config_path=_config_path(args),
         )
     from packstation import commands
 

@@ -83,6 +83,10 @@ class StationSettings(_Section):
         "absent: the platform's user data folder.",
     )
     claim_lease_s: int = Field(default=300, ge=30, description="How long a package claim lasts without a heartbeat.")
+    text_scale: float = Field(
+        default=1.0, ge=0.8, le=2.0, description="Text size on screen as a factor of the normal size (0.8 to 2.0)."
+    )
+    high_contrast: bool = Field(default=False, description="High-contrast colours: yellow and white on black.")
     time_zone: str = Field(
         default="Europe/Istanbul", description="Time zone of the warehouse: days and hours in reports."
     )

@@ -13,6 +13,7 @@ from packstation.config import Settings
 from packstation.db.embedded import EmbeddedPostgres, start_embedded
 from packstation.db.engine import ConnectionLimits, create_db_engine, session_factory
 from packstation.db.migrate import upgrade
+from packstation.i18n import _
 from packstation.services.secrets import SecretStore
 
 log = logging.getLogger("packstation.db.connect")
@@ -38,7 +39,7 @@ class Database:
 def _describe(url: str, *, embedded: bool) -> str:
     """Short, password-free description of where the data lives, for the status bar."""
     if embedded:
-        return "embedded PostgreSQL"
+        return _("embedded PostgreSQL")
     parsed = make_url(url)
     where = parsed.host or parsed.query.get("host") or "local socket"
     port = f":{parsed.port}" if parsed.port else ""

@@ -6,17 +6,17 @@ from typing import TYPE_CHECKING
 
 from packstation.domain.outcomes import ScanOutcome
 from packstation.domain.scan import InvalidReason
-from packstation.i18n import _
+from packstation.i18n import N_, _
 
 if TYPE_CHECKING:
     from packstation.domain.packing import ScanResult
 
 _INVALID_REASONS: dict[InvalidReason, str] = {
-    InvalidReason.EMPTY: "Empty scan.",
-    InvalidReason.TOO_LONG: "Scan too long: scan one barcode at a time.",
-    InvalidReason.CONTROL_CHARACTER: "Scan contains a control character: check the scanner settings.",
-    InvalidReason.BAD_CHECK_DIGIT: "Barcode check digit is wrong: rescan or type it carefully.",
-    InvalidReason.MALFORMED_GS1: "GS1 barcode could not be read: rescan.",
+    InvalidReason.EMPTY: N_("Empty scan."),
+    InvalidReason.TOO_LONG: N_("Scan too long: scan one barcode at a time."),
+    InvalidReason.CONTROL_CHARACTER: N_("Scan contains a control character: check the scanner settings."),
+    InvalidReason.BAD_CHECK_DIGIT: N_("Barcode check digit is wrong: rescan or type it carefully."),
+    InvalidReason.MALFORMED_GS1: N_("GS1 barcode could not be read: rescan."),
 }
 
 

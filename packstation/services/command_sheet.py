@@ -19,10 +19,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from packstation.domain.commands import COMMAND_LABELS
+from packstation.resources import resource_path
 
 logger = logging.getLogger("packstation.services.command_sheet")
 
-FONT_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
+FONT_DIR = resource_path("fonts")
 _REGULAR = "DejaVuSans"
 _BOLD = "DejaVuSans-Bold"
 

@@ -8,6 +8,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -15,12 +16,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from packstation.config import Settings
+from packstation.config import Settings, load_settings
+from packstation.i18n import resolve_language
 from packstation.services.events import EventBus
 from packstation.ui.bridge import Bridge
+from packstation.ui.i18n import install_translators
 from packstation.ui.main_window import MainWindow
 from packstation.ui.tasks import Task
-from packstation.ui.theme import apply_theme
+from packstation.ui.theme import ThemeChoice, apply_theme
 
 if TYPE_CHECKING:
     from packstation.app import AppContext
@@ -55,13 +58,30 @@ def run_application(
     demo: bool,
     screenshot: Path | None = None,
     quit_after: float | None = None,
+    config_path: Path | None = None,
+    start_with: Callable[[Settings], AppContext] | None = None,
 ) -> int:
-    """Show the window, start the services off the GUI thread, run the event loop."""
+    """Show the window, start the services off the GUI thread, run the event loop.
+
+    With ``config_path`` naming a file that does not exist yet (a new station, not the demo), the
+    station set-up wizard runs first and writes it; the services then start through ``start_with``
+    on the new settings.
+    """
     started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("PackStation")
-    apply_theme(app)
+    # Widgets translate their text as they are built, so the catalogues go in before the first widget.
+    translators = install_translators(app, settings.station.language)
+    if config_path is not None and start_with is not None and not demo and not config_path.exists():
+        configured = _first_run_setup(app, config_path, settings)
+        if configured is None:
+            return 1  # the station cannot run without its set-up
+        # Read back like any start: environment variables still override the new file.
+        settings = configured = load_settings(config_path)
+        translators.install(resolve_language(settings.station.language))
+        start = partial(start_with, configured)
+    apply_theme(app, ThemeChoice(text_scale=settings.station.text_scale, high_contrast=settings.station.high_contrast))
     bridge = Bridge(bus)
     window = MainWindow(station_name=settings.station.name, bridge=bridge, demo=demo)
     sys.excepthook = CrashHook(window)
@@ -121,6 +141,16 @@ def _install_scanners(app: QApplication, window: MainWindow, settings: Settings)
         scanner.start()
         started.append(scanner)
     return started
+
+
+def _first_run_setup(app: QApplication, config_path: Path, settings: Settings) -> Settings | None:
+    """The station set-up wizard, modal; the settings it wrote, or None when it was cancelled."""
+    from packstation.ui.station_setup import StationSetupWizard, default_print_test
+
+    apply_theme(app, ThemeChoice(text_scale=settings.station.text_scale, high_contrast=settings.station.high_contrast))
+    wizard = StationSetupWizard(config_path=config_path, settings=settings, print_test=default_print_test)
+    wizard.exec()
+    return wizard.settings
 
 
 def _save_screenshot(window: MainWindow, path: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -41,7 +41,8 @@ def _secret_field(placeholder: str) -> QLineEdit:
 def _refusal_text(widget: QWidget, exc: Exception) -> str:
     if isinstance(exc, AuthRefused):
         return str(exc)  # already translated by the service
-    return widget.tr("Log-in is not possible right now: {0}").replace(
+    # A fixed context: lupdate cannot know which class `widget` is, and both views call this.
+    return QCoreApplication.translate("LoginView", "Log-in is not possible right now: {0}").replace(
         "{0}", str(exc).splitlines()[0] if str(exc) else ""
     )
 

@@ -24,6 +24,7 @@ from packstation.ui.supervisor_pages import SupervisorPages
 from packstation.ui.tasks import Task
 from packstation.ui.views.home import HomeView
 from packstation.ui.views.pack import PackView
+from packstation.ui.views.package_table import role_name
 
 if TYPE_CHECKING:
     from packstation.app import AppContext
@@ -226,7 +227,7 @@ class MainWindow(QMainWindow):
         self.user_label.setText(
             self.tr("User: {0} ({1})")
             .replace("{0}", session.full_name or session.username)
-            .replace("{1}", session.role.value)
+            .replace("{1}", role_name(session.role.value))
         )
         self._set_state(self.user_label, self.user_label.text(), ok=True)
         self.scan_input.setVisible(True)

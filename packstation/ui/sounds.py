@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
 
 from packstation.domain.feedback import FeedbackSound
+from packstation.resources import resource_path
 
 log = logging.getLogger("packstation.ui.sounds")
-SOUNDS = Path(__file__).resolve().parents[2] / "resources" / "sounds"
+SOUNDS = resource_path("sounds")
 
 
 class SoundBoard(QObject):

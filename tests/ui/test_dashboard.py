@@ -133,3 +133,23 @@ def test_a_blocked_database_never_freezes_the_window(qtbot: QtBot, db: Database,
     finally:
         blocker.close()
     assert view.tiles["parcels"].value.text() == "6"
+
+
+def test_the_day_exports_as_pdf_and_xlsx_with_turkish_intact(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    import subprocess
+
+    import openpyxl
+
+    view = make_view(qtbot, db, seed_dashboard(db))
+    for kind in ("pdf", "xlsx"):
+        target = tmp_path / f"day.{kind}"
+        view.export(kind, target)
+        qtbot.waitUntil(target.exists, timeout=20_000)
+        qtbot.waitUntil(lambda: "Saved" in view.status.text(), timeout=20_000)
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "day.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    workbook = openpyxl.load_workbook(tmp_path / "day.xlsx")
+    cells = " ".join(str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.value)
+    assert any(letter in text for letter in "şğıİçöü")
+    assert any(letter in cells for letter in "şğıİçöü")

@@ -15,7 +15,9 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-FONTS_DIR = Path(__file__).resolve().parents[3] / "resources" / "fonts"
+from packstation.resources import resource_path
+
+FONTS_DIR = resource_path("fonts")
 
 # reportlab keeps registered fonts in a process-wide table, so registration is once per process.
 _register_lock = threading.Lock()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -158,6 +160,10 @@ class DashboardView(QWidget):
             box.currentIndexChanged.connect(self.refresh)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
+        self.pdf_button = QPushButton(self.tr("Export PDF…"))
+        self.pdf_button.clicked.connect(lambda: self.export("pdf"))
+        self.xlsx_button = QPushButton(self.tr("Export XLSX…"))
+        self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.status = QLabel()
         self.status.setObjectName("cardLabel")
         for widget in (
@@ -170,6 +176,8 @@ class DashboardView(QWidget):
             self.station_box,
             self.packer_box,
             self.refresh_button,
+            self.pdf_button,
+            self.xlsx_button,
         ):
             bar.addWidget(widget)
         bar.addStretch(1)
@@ -202,6 +210,26 @@ class DashboardView(QWidget):
         Task(self._queries.filter_choices, owner=self).on_success(self._set_choices).on_failure(self._fail).run()
         self.refresh()
         self._timer.start()
+
+    def export(self, kind: str, path: Path | None = None) -> None:
+        """Save the figures of the current filter as a PDF report or an XLSX workbook (asks where if no path)."""
+        from packstation.services.reports.export import export_figures
+
+        flt = self.current_filter()
+        if path is None:
+            suggested = f"packstation-{flt.start}{'' if flt.single_day else f'_{flt.end}'}.{kind}"
+            name, _selected = QFileDialog.getSaveFileName(
+                self, self.tr("Export"), str(Path.home() / suggested), f"*.{kind}"
+            )
+            if not name:
+                return
+            path = Path(name) if name.lower().endswith(f".{kind}") else Path(f"{name}.{kind}")
+        queries, target = self._queries, path
+        scope = self.client_box.currentText()
+        self.status.setText(self.tr("Exporting…"))
+        Task(lambda: export_figures(queries, flt, target, scope=scope), owner=self).on_success(
+            lambda written: self.status.setText(self.tr("Saved {0}").replace("{0}", str(written)))
+        ).on_failure(lambda exc: self.failed.emit(str(exc))).run()
 
     def stop(self) -> None:
         """Stop refreshing (the view is hidden)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 if TYPE_CHECKING:
     from packstation.services.packages import PackageSummary
@@ -66,5 +66,31 @@ class PackageTableModel(QAbstractTableModel):
             f"{p.city} / {p.district}",
             f"{p.item_count} ({p.line_count})",
             p.cargo_provider or "",
-            p.status,
+            status_name(p.status),
         )[index.column()]
+
+
+def status_name(status: str) -> str:
+    """A package status as the packer reads it (the marketplace's own word when we do not know it)."""
+    names = {
+        "Created": QCoreApplication.translate("PackageStatus", "New"),
+        "Awaiting": QCoreApplication.translate("PackageStatus", "Awaiting"),
+        "Picking": QCoreApplication.translate("PackageStatus", "Being packed"),
+        "Invoiced": QCoreApplication.translate("PackageStatus", "Invoiced"),
+        "Shipped": QCoreApplication.translate("PackageStatus", "Shipped"),
+        "Delivered": QCoreApplication.translate("PackageStatus", "Delivered"),
+        "Cancelled": QCoreApplication.translate("PackageStatus", "Cancelled"),
+        "UnSupplied": QCoreApplication.translate("PackageStatus", "Unsupplied"),
+        "Returned": QCoreApplication.translate("PackageStatus", "Returned"),
+    }
+    return names.get(status, status)
+
+
+def role_name(role: str) -> str:
+    """A user role in the user's language."""
+    names = {
+        "packer": QCoreApplication.translate("Role", "packer"),
+        "supervisor": QCoreApplication.translate("Role", "supervisor"),
+        "admin": QCoreApplication.translate("Role", "admin"),
+    }
+    return names.get(role, role)

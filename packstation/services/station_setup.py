@@ -1,0 +1,169 @@
+"""First-run station set-up without Qt: write the station's TOML file and print a test label.
+
+The first-run wizard (``packstation/ui/station_setup.py``) collects a :class:`StationSetup` and calls
+:func:`write_station_config`; its printer page calls :func:`print_test_label` off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from packstation.config import ConfigError, Settings, load_settings
+from packstation.devices.base import PayloadKind
+from packstation.devices.printers import open_printer
+from packstation.devices.uri import PRINTER_SCHEMES, DeviceUriError, parse_device_uri
+from packstation.i18n import Language, _
+from packstation.services.labels import LabelService
+from packstation.services.labels.model import (
+    DocumentFormat,
+    LabelDocument,
+    LabelSize,
+    Marketplace,
+    PrinterDpi,
+    Sender,
+    ShippingLabelData,
+)
+
+log = logging.getLogger("packstation.services.station_setup")
+
+TEST_TRACKING_NUMBER = "TEST0000000001"
+
+
+@dataclass(frozen=True)
+class StationSetup:
+    """What the first-run wizard asks: the station, its language and look, its printer and scanner."""
+
+    station_name: str
+    language: Language | None = None  # None: follow the system language
+    text_scale: float = 1.0
+    high_contrast: bool = False
+    printer_uri: str | None = None  # None: labels go to the spool folder only
+    printer_dpi: int = 203
+    label_size: str = "100x150mm"
+    scanner_uri: str = "keyboard"
+
+
+def _station_table(setup: StationSetup, existing: dict[str, Any]) -> dict[str, Any]:
+    station = dict(existing)
+    station["name"] = setup.station_name.strip()
+    if setup.language is None:
+        station.pop("language", None)
+    else:
+        station["language"] = setup.language.value
+    station["text_scale"] = setup.text_scale
+    station["high_contrast"] = setup.high_contrast
+    return station
+
+
+def merged_config(setup: StationSetup, existing: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``existing`` TOML data with the set-up's keys replaced; every other table and key is kept."""
+    data = {key: (dict(value) if isinstance(value, dict) else value) for key, value in (existing or {}).items()}
+    data["station"] = _station_table(setup, data.get("station", {}))
+    printer = dict(data.get("printer", {}))
+    if setup.printer_uri:
+        printer["uri"] = setup.printer_uri.strip()
+    else:
+        printer.pop("uri", None)
+    printer["dpi"] = setup.printer_dpi
+    printer["label_size"] = setup.label_size
+    data["printer"] = printer
+    data["scanner"] = {**data.get("scanner", {}), "uri": setup.scanner_uri.strip()}
+    return data
+
+
+def write_station_config(path: Path, setup: StationSetup) -> Settings:
+    """Validate and write the set-up into the TOML file at ``path`` (keeping its other settings).
+
+    The new file is checked with the same loader the station starts with before it replaces the old
+    one (atomically), so a bad value is a :class:`ConfigError` here, never a station that will not start.
+    """
+    existing: dict[str, Any] = {}
+    if path.exists():
+        try:
+            existing = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+    text = tomli_w.dumps(merged_config(setup, existing))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, scratch_name = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    scratch = Path(scratch_name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        # Validate with the environment ignored: the file must be right on its own.
+        settings = load_settings(scratch, environ={})
+        os.replace(scratch, path)
+    finally:
+        scratch.unlink(missing_ok=True)
+    log.info("station config written path=%s station=%s", path, setup.station_name)
+    return settings
+
+
+def build_test_label(
+    *, station_name: str, dpi: int = 203, label_size: str = "100x150mm", labels: LabelService | None = None
+) -> LabelDocument:
+    """A shipping label that says it is a test, in this station's label format."""
+    service = labels or LabelService()
+    data = ShippingLabelData(
+        sender=Sender(name="PackStation", city=station_name),
+        receiver_name=_("TEST LABEL"),
+        address_lines=(_("Printer test from station {station}").format(station=station_name),),
+        district=datetime.now().strftime("%d.%m.%Y %H:%M"),
+        city="-",
+        order_number="TEST",
+        package_id="TEST",
+        carrier="-",
+        tracking_number=TEST_TRACKING_NUMBER,
+        marketplace=Marketplace.OTHER,
+        item_count=1,
+    )
+    return service.shipping_label(
+        data,
+        fmt=DocumentFormat.ZPL,
+        size=LabelSize.IN_4X6 if label_size == "4x6in" else LabelSize.MM_100X150,
+        dpi=PrinterDpi(dpi),
+    )
+
+
+def print_test_label(
+    uri: str, *, station_name: str, dpi: int = 203, label_size: str = "100x150mm", labels: LabelService | None = None
+) -> str:
+    """Send a test label straight to the printer at ``uri``; returns a sentence for the screen.
+
+    Raises :class:`PrinterSetupError` with a translated reason when the address is wrong or the
+    printer does not take the job (the device's own error text is kept in the message).
+    """
+    try:
+        parsed = parse_device_uri(uri.strip(), allowed=PRINTER_SCHEMES)
+    except DeviceUriError as exc:
+        raise PrinterSetupError(_("Invalid printer address: {error}").format(error=exc)) from exc
+    service = labels or LabelService()
+    document = build_test_label(station_name=station_name, dpi=dpi, label_size=label_size, labels=service)
+    printer = open_printer(parsed)
+    try:
+        printer.open()
+        if document.needs_font:
+            printer.send(service.font_job(), kind=PayloadKind.ZPL, job_id="test-font")
+        printer.send(document.data, kind=PayloadKind.ZPL, job_id="test-label")
+    except Exception as exc:
+        log.warning("test label failed printer=%s error=%s", parsed.raw, exc)
+        raise PrinterSetupError(_("The test label was not printed: {error}").format(error=exc)) from exc
+    finally:
+        printer.close()
+    log.info("test label sent printer=%s", parsed.raw)
+    return _("Test label sent to {printer}.").format(printer=parsed.raw)
+
+
+class PrinterSetupError(Exception):
+    """The test label could not be printed; the message is for the person setting the station up."""

@@ -1,0 +1,1301 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_GB" sourcelanguage="en_GB">
+    <context>
+        <name>ApprovalDialog</name>
+        <message>
+            <source>Supervisor approval</source>
+            <translation>Supervisor approval</translation>
+        </message>
+        <message>
+            <source>Supervisor: scan your badge</source>
+            <translation>Supervisor: scan your badge</translation>
+        </message>
+        <message>
+            <source>PIN</source>
+            <translation>PIN</translation>
+        </message>
+        <message>
+            <source>Approve: {0}</source>
+            <translation>Approve: {0}</translation>
+        </message>
+        <message>
+            <source>Badge</source>
+            <translation>Badge</translation>
+        </message>
+    </context>
+    <context>
+        <name>CrashHook</name>
+        <message>
+            <source>Unexpected error</source>
+            <translation>Unexpected error</translation>
+        </message>
+    </context>
+    <context>
+        <name>DashboardView</name>
+        <message>
+            <source>Parcels</source>
+            <extracomment>Emitted after each snapshot is shown (tests and the status bar listen). Emitted with a message when a read or an action failed.</extracomment>
+            <translation>Parcels</translation>
+        </message>
+        <message>
+            <source>Items</source>
+            <translation>Items</translation>
+        </message>
+        <message>
+            <source>Parcels per hour</source>
+            <translation>Parcels per hour</translation>
+        </message>
+        <message>
+            <source>Median time per parcel</source>
+            <translation>Median time per parcel</translation>
+        </message>
+        <message>
+            <source>Errors per 100 items</source>
+            <translation>Errors per 100 items</translation>
+        </message>
+        <message>
+            <source>Stations online</source>
+            <translation>Stations online</translation>
+        </message>
+        <message>
+            <source>Open exceptions</source>
+            <translation>Open exceptions</translation>
+        </message>
+        <message>
+            <source>Parcels/h</source>
+            <translation>Parcels/h</translation>
+        </message>
+        <message>
+            <source>Median s</source>
+            <translation>Median s</translation>
+        </message>
+        <message>
+            <source>Wrong</source>
+            <translation>Wrong</translation>
+        </message>
+        <message>
+            <source>Unknown</source>
+            <translation>Unknown</translation>
+        </message>
+        <message>
+            <source>Over</source>
+            <translation>Over</translation>
+        </message>
+        <message>
+            <source>Errors/100</source>
+            <translation>Errors/100</translation>
+        </message>
+        <message>
+            <source>Packer</source>
+            <translation>Packer</translation>
+        </message>
+        <message>
+            <source>Station</source>
+            <translation>Station</translation>
+        </message>
+        <message>
+            <source>Online</source>
+            <translation>Online</translation>
+        </message>
+        <message>
+            <source>Last heartbeat</source>
+            <translation>Last heartbeat</translation>
+        </message>
+        <message>
+            <source>Pending</source>
+            <translation>Pending</translation>
+        </message>
+        <message>
+            <source>Oldest</source>
+            <translation>Oldest</translation>
+        </message>
+        <message>
+            <source>Account</source>
+            <translation>Account</translation>
+        </message>
+        <message>
+            <source>Marketplace</source>
+            <translation>Marketplace</translation>
+        </message>
+        <message>
+            <source>Client</source>
+            <translation>Client</translation>
+        </message>
+        <message>
+            <source>Last success</source>
+            <translation>Last success</translation>
+        </message>
+        <message>
+            <source>Waiting calls</source>
+            <translation>Waiting calls</translation>
+        </message>
+        <message>
+            <source>Failed calls</source>
+            <translation>Failed calls</translation>
+        </message>
+        <message>
+            <source>Last error</source>
+            <translation>Last error</translation>
+        </message>
+        <message>
+            <source>Since</source>
+            <translation>Since</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>Kind</translation>
+        </message>
+        <message>
+            <source>Package</source>
+            <translation>Package</translation>
+        </message>
+        <message>
+            <source>Assigned to</source>
+            <translation>Assigned to</translation>
+        </message>
+        <message>
+            <source>What happened</source>
+            <translation>What happened</translation>
+        </message>
+        <message>
+            <source>Packers</source>
+            <translation>Packers</translation>
+        </message>
+        <message>
+            <source>Stations</source>
+            <translation>Stations</translation>
+        </message>
+        <message>
+            <source>Station health</source>
+            <translation>Station health</translation>
+        </message>
+        <message>
+            <source>Marketplace sync</source>
+            <translation>Marketplace sync</translation>
+        </message>
+        <message>
+            <source>Exceptions</source>
+            <translation>Exceptions</translation>
+        </message>
+        <message>
+            <source>All clients</source>
+            <translation>All clients</translation>
+        </message>
+        <message>
+            <source>All marketplaces</source>
+            <translation>All marketplaces</translation>
+        </message>
+        <message>
+            <source>All stations</source>
+            <translation>All stations</translation>
+        </message>
+        <message>
+            <source>All packers</source>
+            <translation>All packers</translation>
+        </message>
+        <message>
+            <source>Refresh</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>Export PDF…</source>
+            <translation>Export PDF…</translation>
+        </message>
+        <message>
+            <source>Export XLSX…</source>
+            <translation>Export XLSX…</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>From</translation>
+        </message>
+        <message>
+            <source>to</source>
+            <translation>to</translation>
+        </message>
+        <message>
+            <source>Assign…</source>
+            <translation>Assign…</translation>
+        </message>
+        <message>
+            <source>Resolve…</source>
+            <translation>Resolve…</translation>
+        </message>
+        <message>
+            <source>Export</source>
+            <translation>Export</translation>
+        </message>
+        <message>
+            <source>Exporting…</source>
+            <translation>Exporting…</translation>
+        </message>
+        <message>
+            <source>Saved {0}</source>
+            <translation>Saved {0}</translation>
+        </message>
+        <message>
+            <source>Not updated: {0}</source>
+            <translation>Not updated: {0}</translation>
+        </message>
+        <message>
+            <source>Parcels per day</source>
+            <translation>Parcels per day</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>yes</translation>
+        </message>
+        <message>
+            <source>NO</source>
+            <translation>NO</translation>
+        </message>
+        <message>
+            <source>Updated {0}</source>
+            <translation>Updated {0}</translation>
+        </message>
+        <message>
+            <source>Conflict</source>
+            <translation>Conflict</translation>
+        </message>
+        <message>
+            <source>Cancelled after packing</source>
+            <translation>Cancelled after packing</translation>
+        </message>
+        <message>
+            <source>Unsupplied</source>
+            <translation>Unsupplied</translation>
+        </message>
+        <message>
+            <source>Wrong item</source>
+            <translation>Wrong item</translation>
+        </message>
+        <message>
+            <source>Printer failure</source>
+            <translation>Printer failure</translation>
+        </message>
+        <message>
+            <source>Sync error</source>
+            <translation>Sync error</translation>
+        </message>
+        <message>
+            <source>Resolve exception</source>
+            <translation>Resolve exception</translation>
+        </message>
+        <message>
+            <source>What was done about it?</source>
+            <translation>What was done about it?</translation>
+        </message>
+        <message>
+            <source>Assign exception</source>
+            <translation>Assign exception</translation>
+        </message>
+        <message>
+            <source>Assign to</source>
+            <translation>Assign to</translation>
+        </message>
+    </context>
+    <context>
+        <name>FirstRunWizard</name>
+        <message>
+            <source>PackStation: first start</source>
+            <translation>PackStation: first start</translation>
+        </message>
+    </context>
+    <context>
+        <name>HomeView</name>
+        <message>
+            <source>ready to pack</source>
+            <translation>ready to pack</translation>
+        </message>
+        <message>
+            <source>packed today</source>
+            <translation>packed today</translation>
+        </message>
+        <message>
+            <source>packages in total</source>
+            <translation>packages in total</translation>
+        </message>
+        <message>
+            <source>Waiting to be packed (oldest first)</source>
+            <translation>Waiting to be packed (oldest first)</translation>
+        </message>
+    </context>
+    <context>
+        <name>LoginView</name>
+        <message>
+            <source>Log-in is not possible right now: {0}</source>
+            <translation>Log-in is not possible right now: {0}</translation>
+        </message>
+        <message>
+            <source>Scan your badge</source>
+            <translation>Scan your badge</translation>
+        </message>
+        <message>
+            <source>PIN</source>
+            <translation>PIN</translation>
+        </message>
+        <message>
+            <source>Packers: scan your badge</source>
+            <translation>Packers: scan your badge</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>Password</translation>
+        </message>
+        <message>
+            <source>6-digit code (supervisors and admins)</source>
+            <translation>6-digit code (supervisors and admins)</translation>
+        </message>
+        <message>
+            <source>Log in</source>
+            <translation>Log in</translation>
+        </message>
+        <message>
+            <source>User name and password</source>
+            <translation>User name and password</translation>
+        </message>
+        <message>
+            <source>User name</source>
+            <translation>User name</translation>
+        </message>
+        <message>
+            <source>Authenticator code</source>
+            <translation>Authenticator code</translation>
+        </message>
+        <message>
+            <source>Scan your badge to start</source>
+            <translation>Scan your badge to start</translation>
+        </message>
+        <message>
+            <source>Checking…</source>
+            <translation>Checking…</translation>
+        </message>
+        <message>
+            <source>Enter user name and password</source>
+            <translation>Enter user name and password</translation>
+        </message>
+        <message>
+            <source>Welcome, {0}</source>
+            <translation>Welcome, {0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>PackStation — {0}</source>
+            <translation>PackStation — {0}</translation>
+        </message>
+        <message>
+            <source>PackStation</source>
+            <translation>PackStation</translation>
+        </message>
+        <message>
+            <source>Demo: embedded database, no marketplace account or printer needed</source>
+            <translation>Demo: embedded database, no marketplace account or printer needed</translation>
+        </message>
+        <message>
+            <source>Scan or type a tracking number, package id or order number</source>
+            <translation>Scan or type a tracking number, package id or order number</translation>
+        </message>
+        <message>
+            <source>Starting the database…</source>
+            <translation>Starting the database…</translation>
+        </message>
+        <message>
+            <source>Station: {0}</source>
+            <translation>Station: {0}</translation>
+        </message>
+        <message>
+            <source>User: not logged in</source>
+            <translation>User: not logged in</translation>
+        </message>
+        <message>
+            <source>Database: starting…</source>
+            <translation>Database: starting…</translation>
+        </message>
+        <message>
+            <source>Pending: –</source>
+            <translation>Pending: –</translation>
+        </message>
+        <message>
+            <source>Sync: no marketplace accounts</source>
+            <translation>Sync: no marketplace accounts</translation>
+        </message>
+        <message>
+            <source>Database: online ({0})</source>
+            <translation>Database: online ({0})</translation>
+        </message>
+        <message>
+            <source>Sync: {0} account(s)</source>
+            <translation>Sync: {0} account(s)</translation>
+        </message>
+        <message>
+            <source>Scan your badge to log in.</source>
+            <translation>Scan your badge to log in.</translation>
+        </message>
+        <message>
+            <source>Demo badges: {0}</source>
+            <translation>Demo badges: {0}</translation>
+        </message>
+        <message>
+            <source>User: {0} ({1})</source>
+            <translation>User: {0} ({1})</translation>
+        </message>
+        <message>
+            <source>Ready. Scan a parcel to begin.</source>
+            <translation>Ready. Scan a parcel to begin.</translation>
+        </message>
+        <message>
+            <source>Logged out after a period of inactivity. Scan your badge.</source>
+            <translation>Logged out after a period of inactivity. Scan your badge.</translation>
+        </message>
+        <message>
+            <source>Database: unavailable</source>
+            <translation>Database: unavailable</translation>
+        </message>
+        <message>
+            <source>The database could not be opened: {0}</source>
+            <translation>The database could not be opened: {0}</translation>
+        </message>
+        <message>
+            <source>Still starting: scan again in a moment.</source>
+            <translation>Still starting: scan again in a moment.</translation>
+        </message>
+        <message>
+            <source>Parcel complete. Scan the next parcel.</source>
+            <translation>Parcel complete. Scan the next parcel.</translation>
+        </message>
+        <message>
+            <source>Recorded. Scan the remaining items.</source>
+            <translation>Recorded. Scan the remaining items.</translation>
+        </message>
+        <message>
+            <source>ORDER CANCELLED: do not ship this parcel. Put the items back.</source>
+            <translation>ORDER CANCELLED: do not ship this parcel. Put the items back.</translation>
+        </message>
+        <message>
+            <source>Sync: error at {0}: {1}</source>
+            <translation>Sync: error at {0}: {1}</translation>
+        </message>
+        <message>
+            <source>Sync: OK at {0}</source>
+            <translation>Sync: OK at {0}</translation>
+        </message>
+        <message>
+            <source>Sync: running ({0})</source>
+            <translation>Sync: running ({0})</translation>
+        </message>
+        <message>
+            <source>Parcel put back. Scan the next parcel.</source>
+            <translation>Parcel put back. Scan the next parcel.</translation>
+        </message>
+        <message>
+            <source>Database: OFFLINE — {0}</source>
+            <translation>Database: OFFLINE — {0}</translation>
+        </message>
+        <message>
+            <source>OFFLINE: the database cannot be reached. Packing continues from this station's copy; {0} operation(s) will upload when it is back.</source>
+            <translation>OFFLINE: the database cannot be reached. Packing continues from this station's copy; {0} operation(s) will upload when it is back.</translation>
+        </message>
+        <message>
+            <source>Pending: 0</source>
+            <translation>Pending: 0</translation>
+        </message>
+        <message>
+            <source> (oldest {0} s)</source>
+            <translation> (oldest {0} s)</translation>
+        </message>
+        <message>
+            <source>Pending: {0}</source>
+            <translation>Pending: {0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>NewUserDialog</name>
+        <message>
+            <source>New user</source>
+            <translation>New user</translation>
+        </message>
+        <message>
+            <source>User name</source>
+            <translation>User name</translation>
+        </message>
+        <message>
+            <source>Full name</source>
+            <translation>Full name</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>Role</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>Password</translation>
+        </message>
+    </context>
+    <context>
+        <name>PackCommands</name>
+        <message>
+            <source>No open parcel with missing items.</source>
+            <translation>No open parcel with missing items.</translation>
+        </message>
+        <message>
+            <source>{0} unit(s) cannot be supplied</source>
+            <translation>{0} unit(s) cannot be supplied</translation>
+        </message>
+        <message>
+            <source>complete this parcel without verifying every item</source>
+            <translation>complete this parcel without verifying every item</translation>
+        </message>
+        <message>
+            <source>Nothing to reprint: complete a parcel first.</source>
+            <translation>Nothing to reprint: complete a parcel first.</translation>
+        </message>
+        <message>
+            <source>reprint this label again</source>
+            <translation>reprint this label again</translation>
+        </message>
+        <message>
+            <source>Reprinting the label of {0}.</source>
+            <translation>Reprinting the label of {0}.</translation>
+        </message>
+        <message>
+            <source>This command needs a supervisor at this station.</source>
+            <translation>This command needs a supervisor at this station.</translation>
+        </message>
+        <message>
+            <source>Preview unavailable: {0}</source>
+            <translation>Preview unavailable: {0}</translation>
+        </message>
+        <message>
+            <source>Label queued.</source>
+            <translation>Label queued.</translation>
+        </message>
+        <message>
+            <source>Label printing…</source>
+            <translation>Label printing…</translation>
+        </message>
+        <message>
+            <source>Label printed.</source>
+            <translation>Label printed.</translation>
+        </message>
+        <message>
+            <source>Printer problem, retrying: {0}</source>
+            <translation>Printer problem, retrying: {0}</translation>
+        </message>
+        <message>
+            <source>LABEL NOT PRINTED: {0}. Scan REPRINT when the printer is ready.</source>
+            <translation>LABEL NOT PRINTED: {0}. Scan REPRINT when the printer is ready.</translation>
+        </message>
+        <message>
+            <source>LABEL NOT PRINTED: {0}. Scan REPRINT to try again.</source>
+            <translation>LABEL NOT PRINTED: {0}. Scan REPRINT to try again.</translation>
+        </message>
+        <message>
+            <source>Label not printed: {0}</source>
+            <translation>Label not printed: {0}</translation>
+        </message>
+        <message>
+            <source>Another printer</source>
+            <translation>Another printer</translation>
+        </message>
+        <message>
+            <source>Printer address (e.g. tcp://10.0.0.32:9100):</source>
+            <translation>Printer address (e.g. tcp://10.0.0.32:9100):</translation>
+        </message>
+    </context>
+    <context>
+        <name>PackView</name>
+        <message>
+            <source>Product</source>
+            <translation>Product</translation>
+        </message>
+        <message>
+            <source>Colour</source>
+            <translation>Colour</translation>
+        </message>
+        <message>
+            <source>Size</source>
+            <translation>Size</translation>
+        </message>
+        <message>
+            <source>Bin</source>
+            <translation>Bin</translation>
+        </message>
+        <message>
+            <source>Barcode</source>
+            <translation>Barcode</translation>
+        </message>
+        <message>
+            <source>Scanned</source>
+            <translation>Scanned</translation>
+        </message>
+        <message>
+            <source>The label appears here when the parcel is complete.</source>
+            <translation>The label appears here when the parcel is complete.</translation>
+        </message>
+        <message>
+            <source>Retry printing</source>
+            <translation>Retry printing</translation>
+        </message>
+        <message>
+            <source>Send to another printer…</source>
+            <translation>Send to another printer…</translation>
+        </message>
+        <message>
+            <source>ORDER CANCELLED
+DO NOT SHIP
+
+Put the items back and scan the abort command.</source>
+            <translation>ORDER CANCELLED
+DO NOT SHIP
+
+Put the items back and scan the abort command.</translation>
+        </message>
+        <message>
+            <source>Order {0} · Package {1}</source>
+            <translation>Order {0} · Package {1}</translation>
+        </message>
+        <message>
+            <source>Complete! The label is printing.</source>
+            <translation>Complete! The label is printing.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PackageStatus</name>
+        <message>
+            <source>New</source>
+            <translation>New</translation>
+        </message>
+        <message>
+            <source>Awaiting</source>
+            <translation>Awaiting</translation>
+        </message>
+        <message>
+            <source>Being packed</source>
+            <translation>Being packed</translation>
+        </message>
+        <message>
+            <source>Invoiced</source>
+            <translation>Invoiced</translation>
+        </message>
+        <message>
+            <source>Shipped</source>
+            <translation>Shipped</translation>
+        </message>
+        <message>
+            <source>Delivered</source>
+            <translation>Delivered</translation>
+        </message>
+        <message>
+            <source>Cancelled</source>
+            <translation>Cancelled</translation>
+        </message>
+        <message>
+            <source>Unsupplied</source>
+            <translation>Unsupplied</translation>
+        </message>
+        <message>
+            <source>Returned</source>
+            <translation>Returned</translation>
+        </message>
+    </context>
+    <context>
+        <name>PackageTableModel</name>
+        <message>
+            <source>Tracking number</source>
+            <translation>Tracking number</translation>
+        </message>
+        <message>
+            <source>Order</source>
+            <translation>Order</translation>
+        </message>
+        <message>
+            <source>Package</source>
+            <translation>Package</translation>
+        </message>
+        <message>
+            <source>Customer</source>
+            <translation>Customer</translation>
+        </message>
+        <message>
+            <source>City / district</source>
+            <translation>City / district</translation>
+        </message>
+        <message>
+            <source>Items</source>
+            <translation>Items</translation>
+        </message>
+        <message>
+            <source>Carrier</source>
+            <translation>Carrier</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Status</translation>
+        </message>
+    </context>
+    <context>
+        <name>PrinterPage</name>
+        <message>
+            <source>Label printer</source>
+            <translation>Label printer</translation>
+        </message>
+        <message>
+            <source>A Zebra-compatible printer: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://QUEUE.</source>
+            <translation>A Zebra-compatible printer: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://QUEUE.</translation>
+        </message>
+        <message>
+            <source>empty: labels only go to the spool folder</source>
+            <translation>empty: labels only go to the spool folder</translation>
+        </message>
+        <message>
+            <source>Print a test label</source>
+            <translation>Print a test label</translation>
+        </message>
+        <message>
+            <source>Printer address</source>
+            <translation>Printer address</translation>
+        </message>
+        <message>
+            <source>Resolution</source>
+            <translation>Resolution</translation>
+        </message>
+        <message>
+            <source>Label size</source>
+            <translation>Label size</translation>
+        </message>
+        <message>
+            <source>Invalid printer address: {0}</source>
+            <translation>Invalid printer address: {0}</translation>
+        </message>
+        <message>
+            <source>Enter the printer address first</source>
+            <translation>Enter the printer address first</translation>
+        </message>
+        <message>
+            <source>Printing…</source>
+            <translation>Printing…</translation>
+        </message>
+    </context>
+    <context>
+        <name>Role</name>
+        <message>
+            <source>packer</source>
+            <translation>packer</translation>
+        </message>
+        <message>
+            <source>supervisor</source>
+            <translation>supervisor</translation>
+        </message>
+        <message>
+            <source>admin</source>
+            <translation>admin</translation>
+        </message>
+    </context>
+    <context>
+        <name>ScannerPage</name>
+        <message>
+            <source>Barcode scanner</source>
+            <translation>Barcode scanner</translation>
+        </message>
+        <message>
+            <source>Scan any barcode into the test field: the text must match the barcode.</source>
+            <translation>Scan any barcode into the test field: the text must match the barcode.</translation>
+        </message>
+        <message>
+            <source>keyboard, or serial:///dev/ttyACM0?baud=9600</source>
+            <translation>keyboard, or serial:///dev/ttyACM0?baud=9600</translation>
+        </message>
+        <message>
+            <source>Test scan: scan a barcode here</source>
+            <translation>Test scan: scan a barcode here</translation>
+        </message>
+        <message>
+            <source>Scanner</source>
+            <translation>Scanner</translation>
+        </message>
+        <message>
+            <source>Read: {0} ({1} characters)</source>
+            <translation>Read: {0} ({1} characters)</translation>
+        </message>
+        <message>
+            <source>Repaired from the Turkish-Q keyboard layout: {0}</source>
+            <translation>Repaired from the Turkish-Q keyboard layout: {0}</translation>
+        </message>
+        <message>
+            <source>Invalid scanner address: {0}</source>
+            <translation>Invalid scanner address: {0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>StationPage</name>
+        <message>
+            <source>This station</source>
+            <translation>This station</translation>
+        </message>
+        <message>
+            <source>Every station sharing a database needs its own name.</source>
+            <translation>Every station sharing a database needs its own name.</translation>
+        </message>
+        <message>
+            <source>System language</source>
+            <translation>System language</translation>
+        </message>
+        <message>
+            <source>High contrast (yellow and white on black)</source>
+            <translation>High contrast (yellow and white on black)</translation>
+        </message>
+        <message>
+            <source>Station name</source>
+            <translation>Station name</translation>
+        </message>
+        <message>
+            <source>Language</source>
+            <translation>Language</translation>
+        </message>
+        <message>
+            <source>Text size</source>
+            <translation>Text size</translation>
+        </message>
+        <message>
+            <source>Language and look take effect when the window opens.</source>
+            <translation>Language and look take effect when the window opens.</translation>
+        </message>
+        <message>
+            <source>Enter a station name (at most 64 characters)</source>
+            <translation>Enter a station name (at most 64 characters)</translation>
+        </message>
+    </context>
+    <context>
+        <name>StationSetupWizard</name>
+        <message>
+            <source>PackStation: set up this station</source>
+            <translation>PackStation: set up this station</translation>
+        </message>
+    </context>
+    <context>
+        <name>StationsView</name>
+        <message>
+            <source>Station</source>
+            <translation>Station</translation>
+        </message>
+        <message>
+            <source>Computer</source>
+            <translation>Computer</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>State</translation>
+        </message>
+        <message>
+            <source>Last heartbeat</source>
+            <translation>Last heartbeat</translation>
+        </message>
+        <message>
+            <source>Waiting to upload</source>
+            <translation>Waiting to upload</translation>
+        </message>
+        <message>
+            <source>Parcels held</source>
+            <translation>Parcels held</translation>
+        </message>
+        <message>
+            <source>Refresh</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>Release its parcels</source>
+            <translation>Release its parcels</translation>
+        </message>
+        <message>
+            <source>{0} s ago</source>
+            <translation>{0} s ago</translation>
+        </message>
+        <message>
+            <source> (oldest {0} min)</source>
+            <translation> (oldest {0} min)</translation>
+        </message>
+        <message>
+            <source>online</source>
+            <translation>online</translation>
+        </message>
+        <message>
+            <source>OFFLINE</source>
+            <translation>OFFLINE</translation>
+        </message>
+        <message>
+            <source>{0} station(s)</source>
+            <translation>{0} station(s)</translation>
+        </message>
+        <message>
+            <source>Choose a station first.</source>
+            <translation>Choose a station first.</translation>
+        </message>
+        <message>
+            <source>Release parcels</source>
+            <translation>Release parcels</translation>
+        </message>
+        <message>
+            <source>Release the {0} parcel(s) station {1} holds? Do this only if that station is really gone.</source>
+            <translation>Release the {0} parcel(s) station {1} holds? Do this only if that station is really gone.</translation>
+        </message>
+        <message>
+            <source>{0} parcel(s) released.</source>
+            <translation>{0} parcel(s) released.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SupervisorPages</name>
+        <message>
+            <source>open the supervisor dashboard</source>
+            <translation>open the supervisor dashboard</translation>
+        </message>
+        <message>
+            <source>Dashboard. Press Escape to go back to packing.</source>
+            <translation>Dashboard. Press Escape to go back to packing.</translation>
+        </message>
+        <message>
+            <source>manage users</source>
+            <translation>manage users</translation>
+        </message>
+        <message>
+            <source>Users. Press Escape to go back to packing.</source>
+            <translation>Users. Press Escape to go back to packing.</translation>
+        </message>
+        <message>
+            <source>manage stations</source>
+            <translation>manage stations</translation>
+        </message>
+        <message>
+            <source>Stations. Press Escape to go back to packing.</source>
+            <translation>Stations. Press Escape to go back to packing.</translation>
+        </message>
+        <message>
+            <source>No marketplace account is configured at this station.</source>
+            <translation>No marketplace account is configured at this station.</translation>
+        </message>
+        <message>
+            <source>Marketplace sync. Press Escape to go back to packing.</source>
+            <translation>Marketplace sync. Press Escape to go back to packing.</translation>
+        </message>
+        <message>
+            <source>Ready. Scan a parcel to begin.</source>
+            <translation>Ready. Scan a parcel to begin.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncPanel</name>
+        <message>
+            <source>Account</source>
+            <extracomment>``sync_now(account)``: start a sync of one account, or of all when None (returns at once).</extracomment>
+            <translation>Account</translation>
+        </message>
+        <message>
+            <source>Last success</source>
+            <translation>Last success</translation>
+        </message>
+        <message>
+            <source>Orders (new / updated)</source>
+            <translation>Orders (new / updated)</translation>
+        </message>
+        <message>
+            <source>Outbox</source>
+            <translation>Outbox</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>State</translation>
+        </message>
+        <message>
+            <source>Last error</source>
+            <translation>Last error</translation>
+        </message>
+        <message>
+            <source>Sync now</source>
+            <translation>Sync now</translation>
+        </message>
+        <message>
+            <source>{account}: {error}</source>
+            <translation>{account}: {error}</translation>
+        </message>
+        <message>
+            <source>Sync requested…</source>
+            <translation>Sync requested…</translation>
+        </message>
+        <message>
+            <source>Sync could not start: {error}</source>
+            <translation>Sync could not start: {error}</translation>
+        </message>
+        <message>
+            <source>Syncing {accounts}</source>
+            <translation>Syncing {accounts}</translation>
+        </message>
+        <message>
+            <source>running, {pages} page(s)</source>
+            <translation>running, {pages} page(s)</translation>
+        </message>
+        <message>
+            <source>idle</source>
+            <translation>idle</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>never</translation>
+        </message>
+        <message>
+            <source>{pending} pending, {failed} failed</source>
+            <translation>{pending} pending, {failed} failed</translation>
+        </message>
+        <message>
+            <source>Sync state could not be loaded: {error}</source>
+            <translation>Sync state could not be loaded: {error}</translation>
+        </message>
+    </context>
+    <context>
+        <name>ThroughputChart</name>
+        <message>
+            <source>Parcels</source>
+            <translation>Parcels</translation>
+        </message>
+    </context>
+    <context>
+        <name>TotpEnrolDialog</name>
+        <message>
+            <source>Two-factor set-up for {0}</source>
+            <translation>Two-factor set-up for {0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>TotpPanel</name>
+        <message>
+            <source>Scan this code with an authenticator app (Google Authenticator, Microsoft Authenticator, …), then type the 6-digit code it shows.</source>
+            <translation>Scan this code with an authenticator app (Google Authenticator, Microsoft Authenticator, …), then type the 6-digit code it shows.</translation>
+        </message>
+        <message>
+            <source>Or type this key: {0}</source>
+            <translation>Or type this key: {0}</translation>
+        </message>
+        <message>
+            <source>6-digit code</source>
+            <translation>6-digit code</translation>
+        </message>
+    </context>
+    <context>
+        <name>UnsuppliedDialog</name>
+        <message>
+            <source>Item cannot be supplied</source>
+            <translation>Item cannot be supplied</translation>
+        </message>
+        <message>
+            <source>{0} ({1} left)</source>
+            <translation>{0} ({1} left)</translation>
+        </message>
+        <message>
+            <source>Out of stock</source>
+            <translation>Out of stock</translation>
+        </message>
+        <message>
+            <source>Defective</source>
+            <translation>Defective</translation>
+        </message>
+        <message>
+            <source>Wrong price</source>
+            <translation>Wrong price</translation>
+        </message>
+        <message>
+            <source>Bulk purchase</source>
+            <translation>Bulk purchase</translation>
+        </message>
+        <message>
+            <source>Force majeure</source>
+            <translation>Force majeure</translation>
+        </message>
+        <message>
+            <source>Other</source>
+            <translation>Other</translation>
+        </message>
+        <message>
+            <source>A supervisor must approve this. The marketplace is told which items are missing.</source>
+            <translation>A supervisor must approve this. The marketplace is told which items are missing.</translation>
+        </message>
+        <message>
+            <source>Item</source>
+            <translation>Item</translation>
+        </message>
+        <message>
+            <source>Missing</source>
+            <translation>Missing</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>Reason</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>Note</translation>
+        </message>
+    </context>
+    <context>
+        <name>UsersView</name>
+        <message>
+            <source>User name</source>
+            <translation>User name</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>Role</translation>
+        </message>
+        <message>
+            <source>Active</source>
+            <translation>Active</translation>
+        </message>
+        <message>
+            <source>Badge</source>
+            <translation>Badge</translation>
+        </message>
+        <message>
+            <source>PIN</source>
+            <translation>PIN</translation>
+        </message>
+        <message>
+            <source>2FA</source>
+            <translation>2FA</translation>
+        </message>
+        <message>
+            <source>Locked until</source>
+            <translation>Locked until</translation>
+        </message>
+        <message>
+            <source>New user…</source>
+            <translation>New user…</translation>
+        </message>
+        <message>
+            <source>Disable / enable</source>
+            <translation>Disable / enable</translation>
+        </message>
+        <message>
+            <source>Reset password…</source>
+            <translation>Reset password…</translation>
+        </message>
+        <message>
+            <source>Unlock</source>
+            <translation>Unlock</translation>
+        </message>
+        <message>
+            <source>Enrol badge…</source>
+            <translation>Enrol badge…</translation>
+        </message>
+        <message>
+            <source>Enrol 2FA…</source>
+            <translation>Enrol 2FA…</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>yes</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>no</translation>
+        </message>
+        <message>
+            <source>Select a user first</source>
+            <translation>Select a user first</translation>
+        </message>
+        <message>
+            <source>User {0} created</source>
+            <translation>User {0} created</translation>
+        </message>
+        <message>
+            <source>Saved</source>
+            <translation>Saved</translation>
+        </message>
+        <message>
+            <source>Password changed</source>
+            <translation>Password changed</translation>
+        </message>
+        <message>
+            <source>Account unlocked</source>
+            <translation>Account unlocked</translation>
+        </message>
+        <message>
+            <source>Badge enrolled</source>
+            <translation>Badge enrolled</translation>
+        </message>
+        <message>
+            <source>Two-factor enrolled</source>
+            <translation>Two-factor enrolled</translation>
+        </message>
+        <message>
+            <source>Reset password</source>
+            <translation>Reset password</translation>
+        </message>
+        <message>
+            <source>Enrol badge</source>
+            <translation>Enrol badge</translation>
+        </message>
+        <message>
+            <source>Scan the new badge</source>
+            <translation>Scan the new badge</translation>
+        </message>
+        <message>
+            <source>PIN (empty: none)</source>
+            <translation>PIN (empty: none)</translation>
+        </message>
+    </context>
+    <context>
+        <name>_AccountPage</name>
+        <message>
+            <source>The first administrator</source>
+            <translation>The first administrator</translation>
+        </message>
+        <message>
+            <source>This account manages users, stations and settings.</source>
+            <translation>This account manages users, stations and settings.</translation>
+        </message>
+        <message>
+            <source>User name</source>
+            <translation>User name</translation>
+        </message>
+        <message>
+            <source>Full name</source>
+            <translation>Full name</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>Password</translation>
+        </message>
+        <message>
+            <source>Password again</source>
+            <translation>Password again</translation>
+        </message>
+        <message>
+            <source>Enter a user name</source>
+            <translation>Enter a user name</translation>
+        </message>
+        <message>
+            <source>The password must be at least {0} characters long</source>
+            <translation>The password must be at least {0} characters long</translation>
+        </message>
+        <message>
+            <source>The two passwords differ</source>
+            <translation>The two passwords differ</translation>
+        </message>
+    </context>
+    <context>
+        <name>_TwoFactorPage</name>
+        <message>
+            <source>Two-factor authentication</source>
+            <translation>Two-factor authentication</translation>
+        </message>
+        <message>
+            <source>Administrators log in with a password and a code from their phone.</source>
+            <translation>Administrators log in with a password and a code from their phone.</translation>
+        </message>
+    </context>
+</TS>

@@ -1,0 +1,1301 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="tr_TR" sourcelanguage="en_GB">
+<context>
+    <name>ApprovalDialog</name>
+    <message>
+        <source>Supervisor approval</source>
+        <translation>Süpervizör onayı</translation>
+    </message>
+    <message>
+        <source>Supervisor: scan your badge</source>
+        <translation>Süpervizör: kartınızı okutun</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>Approve: {0}</source>
+        <translation>Onaylanacak işlem: {0}</translation>
+    </message>
+    <message>
+        <source>Badge</source>
+        <translation>Kart</translation>
+    </message>
+</context>
+<context>
+    <name>CrashHook</name>
+    <message>
+        <source>Unexpected error</source>
+        <translation>Beklenmeyen hata</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardView</name>
+    <message>
+        <source>Parcels</source>
+        <extracomment>Emitted after each snapshot is shown (tests and the status bar listen). Emitted with a message when a read or an action failed.</extracomment>
+        <translation>Paket</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Ürün</translation>
+    </message>
+    <message>
+        <source>Parcels per hour</source>
+        <translation>Saatlik paket</translation>
+    </message>
+    <message>
+        <source>Median time per parcel</source>
+        <translation>Paket başına medyan süre</translation>
+    </message>
+    <message>
+        <source>Errors per 100 items</source>
+        <translation>100 üründe hata</translation>
+    </message>
+    <message>
+        <source>Stations online</source>
+        <translation>Çevrim içi istasyon</translation>
+    </message>
+    <message>
+        <source>Open exceptions</source>
+        <translation>Açık istisnalar</translation>
+    </message>
+    <message>
+        <source>Parcels/h</source>
+        <translation>Paket/sa</translation>
+    </message>
+    <message>
+        <source>Median s</source>
+        <translation>Medyan sn</translation>
+    </message>
+    <message>
+        <source>Wrong</source>
+        <translation>Yanlış</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Bilinmeyen</translation>
+    </message>
+    <message>
+        <source>Over</source>
+        <translation>Fazla</translation>
+    </message>
+    <message>
+        <source>Errors/100</source>
+        <translation>Hata/100</translation>
+    </message>
+    <message>
+        <source>Packer</source>
+        <translation>Paketleyici</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>İstasyon</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Çevrim içi</translation>
+    </message>
+    <message>
+        <source>Last heartbeat</source>
+        <translation>Son sinyal</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>Bekleyen</translation>
+    </message>
+    <message>
+        <source>Oldest</source>
+        <translation>En eski</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Hesap</translation>
+    </message>
+    <message>
+        <source>Marketplace</source>
+        <translation>Pazaryeri</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Müşteri firma</translation>
+    </message>
+    <message>
+        <source>Last success</source>
+        <translation>Son başarılı</translation>
+    </message>
+    <message>
+        <source>Waiting calls</source>
+        <translation>Bekleyen çağrılar</translation>
+    </message>
+    <message>
+        <source>Failed calls</source>
+        <translation>Başarısız çağrılar</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Son hata</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Başlangıç</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Tür</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>Paket</translation>
+    </message>
+    <message>
+        <source>Assigned to</source>
+        <translation>Atanan kişi</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Ne oldu</translation>
+    </message>
+    <message>
+        <source>Packers</source>
+        <translation>Paketleyiciler</translation>
+    </message>
+    <message>
+        <source>Stations</source>
+        <translation>İstasyonlar</translation>
+    </message>
+    <message>
+        <source>Station health</source>
+        <translation>İstasyon durumu</translation>
+    </message>
+    <message>
+        <source>Marketplace sync</source>
+        <translation>Pazaryeri senkronizasyonu</translation>
+    </message>
+    <message>
+        <source>Exceptions</source>
+        <translation>İstisnalar</translation>
+    </message>
+    <message>
+        <source>All clients</source>
+        <translation>Tüm müşteri firmalar</translation>
+    </message>
+    <message>
+        <source>All marketplaces</source>
+        <translation>Tüm pazaryerleri</translation>
+    </message>
+    <message>
+        <source>All stations</source>
+        <translation>Tüm istasyonlar</translation>
+    </message>
+    <message>
+        <source>All packers</source>
+        <translation>Tüm paketleyiciler</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Yenile</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>PDF olarak dışa aktar…</translation>
+    </message>
+    <message>
+        <source>Export XLSX…</source>
+        <translation>XLSX olarak dışa aktar…</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Başlangıç</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>bitiş</translation>
+    </message>
+    <message>
+        <source>Assign…</source>
+        <translation>Ata…</translation>
+    </message>
+    <message>
+        <source>Resolve…</source>
+        <translation>Çöz…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Dışa aktar</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Dışa aktarılıyor…</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>Kaydedildi: {0}</translation>
+    </message>
+    <message>
+        <source>Not updated: {0}</source>
+        <translation>Güncellenemedi: {0}</translation>
+    </message>
+    <message>
+        <source>Parcels per day</source>
+        <translation>Günlük paket</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>evet</translation>
+    </message>
+    <message>
+        <source>NO</source>
+        <translation>HAYIR</translation>
+    </message>
+    <message>
+        <source>Updated {0}</source>
+        <translation>Güncellendi: {0}</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>Çakışma</translation>
+    </message>
+    <message>
+        <source>Cancelled after packing</source>
+        <translation>Paketlendikten sonra iptal</translation>
+    </message>
+    <message>
+        <source>Unsupplied</source>
+        <translation>Tedarik edilemedi</translation>
+    </message>
+    <message>
+        <source>Wrong item</source>
+        <translation>Yanlış ürün</translation>
+    </message>
+    <message>
+        <source>Printer failure</source>
+        <translation>Yazıcı arızası</translation>
+    </message>
+    <message>
+        <source>Sync error</source>
+        <translation>Senkronizasyon hatası</translation>
+    </message>
+    <message>
+        <source>Resolve exception</source>
+        <translation>İstisnayı çöz</translation>
+    </message>
+    <message>
+        <source>What was done about it?</source>
+        <translation>Bununla ilgili ne yapıldı?</translation>
+    </message>
+    <message>
+        <source>Assign exception</source>
+        <translation>İstisnayı ata</translation>
+    </message>
+    <message>
+        <source>Assign to</source>
+        <translation>Atanacak kişi</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <source>PackStation: first start</source>
+        <translation>PackStation: ilk başlatma</translation>
+    </message>
+</context>
+<context>
+    <name>HomeView</name>
+    <message>
+        <source>ready to pack</source>
+        <translation>paketlenmeye hazır</translation>
+    </message>
+    <message>
+        <source>packed today</source>
+        <translation>bugün paketlendi</translation>
+    </message>
+    <message>
+        <source>packages in total</source>
+        <translation>toplam paket</translation>
+    </message>
+    <message>
+        <source>Waiting to be packed (oldest first)</source>
+        <translation>Paketlenmeyi bekleyenler (en eskisi önce)</translation>
+    </message>
+</context>
+<context>
+    <name>LoginView</name>
+    <message>
+        <source>Log-in is not possible right now: {0}</source>
+        <translation>Şu anda giriş yapılamıyor: {0}</translation>
+    </message>
+    <message>
+        <source>Scan your badge</source>
+        <translation>Kartınızı okutun</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>Packers: scan your badge</source>
+        <translation>Paketleyiciler: kartınızı okutun</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Parola</translation>
+    </message>
+    <message>
+        <source>6-digit code (supervisors and admins)</source>
+        <translation>6 haneli kod (süpervizörler ve yöneticiler)</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Giriş yap</translation>
+    </message>
+    <message>
+        <source>User name and password</source>
+        <translation>Kullanıcı adı ve parola</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Kullanıcı adı</translation>
+    </message>
+    <message>
+        <source>Authenticator code</source>
+        <translation>Doğrulama kodu</translation>
+    </message>
+    <message>
+        <source>Scan your badge to start</source>
+        <translation>Başlamak için kartınızı okutun</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Kontrol ediliyor…</translation>
+    </message>
+    <message>
+        <source>Enter user name and password</source>
+        <translation>Kullanıcı adı ve parolayı girin</translation>
+    </message>
+    <message>
+        <source>Welcome, {0}</source>
+        <translation>Hoş geldiniz, {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>PackStation — {0}</source>
+        <translation>PackStation — {0}</translation>
+    </message>
+    <message>
+        <source>PackStation</source>
+        <translation>PackStation</translation>
+    </message>
+    <message>
+        <source>Demo: embedded database, no marketplace account or printer needed</source>
+        <translation>Demo: gömülü veritabanı; pazaryeri hesabı ya da yazıcı gerekmez</translation>
+    </message>
+    <message>
+        <source>Scan or type a tracking number, package id or order number</source>
+        <translation>Kargo takip numarası, paket numarası ya da sipariş numarası okutun veya yazın</translation>
+    </message>
+    <message>
+        <source>Starting the database…</source>
+        <translation>Veritabanı başlatılıyor…</translation>
+    </message>
+    <message>
+        <source>Station: {0}</source>
+        <translation>İstasyon: {0}</translation>
+    </message>
+    <message>
+        <source>User: not logged in</source>
+        <translation>Kullanıcı: giriş yapılmadı</translation>
+    </message>
+    <message>
+        <source>Database: starting…</source>
+        <translation>Veritabanı: başlatılıyor…</translation>
+    </message>
+    <message>
+        <source>Pending: –</source>
+        <translation>Bekleyen: –</translation>
+    </message>
+    <message>
+        <source>Sync: no marketplace accounts</source>
+        <translation>Senkronizasyon: pazaryeri hesabı yok</translation>
+    </message>
+    <message>
+        <source>Database: online ({0})</source>
+        <translation>Veritabanı: çevrim içi ({0})</translation>
+    </message>
+    <message>
+        <source>Sync: {0} account(s)</source>
+        <translation>Senkronizasyon: {0} hesap</translation>
+    </message>
+    <message>
+        <source>Scan your badge to log in.</source>
+        <translation>Giriş yapmak için kartınızı okutun.</translation>
+    </message>
+    <message>
+        <source>Demo badges: {0}</source>
+        <translation>Demo kartları: {0}</translation>
+    </message>
+    <message>
+        <source>User: {0} ({1})</source>
+        <translation>Kullanıcı: {0} ({1})</translation>
+    </message>
+    <message>
+        <source>Ready. Scan a parcel to begin.</source>
+        <translation>Hazır. Başlamak için bir paket okutun.</translation>
+    </message>
+    <message>
+        <source>Logged out after a period of inactivity. Scan your badge.</source>
+        <translation>Bir süre işlem yapılmadığı için oturum kapatıldı. Kartınızı okutun.</translation>
+    </message>
+    <message>
+        <source>Database: unavailable</source>
+        <translation>Veritabanı: kullanılamıyor</translation>
+    </message>
+    <message>
+        <source>The database could not be opened: {0}</source>
+        <translation>Veritabanı açılamadı: {0}</translation>
+    </message>
+    <message>
+        <source>Still starting: scan again in a moment.</source>
+        <translation>Hâlâ başlatılıyor: birazdan yeniden okutun.</translation>
+    </message>
+    <message>
+        <source>Parcel complete. Scan the next parcel.</source>
+        <translation>Paket tamamlandı. Sonraki paketi okutun.</translation>
+    </message>
+    <message>
+        <source>Recorded. Scan the remaining items.</source>
+        <translation>Kaydedildi. Kalan ürünleri okutun.</translation>
+    </message>
+    <message>
+        <source>ORDER CANCELLED: do not ship this parcel. Put the items back.</source>
+        <translation>SİPARİŞ İPTAL EDİLDİ: bu paketi kargoya vermeyin. Ürünleri yerine koyun.</translation>
+    </message>
+    <message>
+        <source>Sync: error at {0}: {1}</source>
+        <translation>Senkronizasyon: {0} itibarıyla hata: {1}</translation>
+    </message>
+    <message>
+        <source>Sync: OK at {0}</source>
+        <translation>Senkronizasyon: {0} itibarıyla tamam</translation>
+    </message>
+    <message>
+        <source>Sync: running ({0})</source>
+        <translation>Senkronizasyon: çalışıyor ({0})</translation>
+    </message>
+    <message>
+        <source>Parcel put back. Scan the next parcel.</source>
+        <translation>Paket geri bırakıldı. Sonraki paketi okutun.</translation>
+    </message>
+    <message>
+        <source>Database: OFFLINE — {0}</source>
+        <translation>Veritabanı: ÇEVRİM DIŞI — {0}</translation>
+    </message>
+    <message>
+        <source>OFFLINE: the database cannot be reached. Packing continues from this station&apos;s copy; {0} operation(s) will upload when it is back.</source>
+        <translation>ÇEVRİM DIŞI: veritabanına ulaşılamıyor. Paketleme bu istasyondaki kopyadan devam ediyor; bağlantı gelince {0} işlem gönderilecek.</translation>
+    </message>
+    <message>
+        <source>Pending: 0</source>
+        <translation>Bekleyen: 0</translation>
+    </message>
+    <message>
+        <source> (oldest {0} s)</source>
+        <translation> (en eskisi {0} sn)</translation>
+    </message>
+    <message>
+        <source>Pending: {0}</source>
+        <translation>Bekleyen: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>NewUserDialog</name>
+    <message>
+        <source>New user</source>
+        <translation>Yeni kullanıcı</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Kullanıcı adı</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Ad soyad</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rol</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Parola</translation>
+    </message>
+</context>
+<context>
+    <name>PackCommands</name>
+    <message>
+        <source>No open parcel with missing items.</source>
+        <translation>Eksik ürünlü açık paket yok.</translation>
+    </message>
+    <message>
+        <source>{0} unit(s) cannot be supplied</source>
+        <translation>{0} adet tedarik edilemiyor</translation>
+    </message>
+    <message>
+        <source>complete this parcel without verifying every item</source>
+        <translation>bu paketi her ürünü doğrulamadan tamamlama</translation>
+    </message>
+    <message>
+        <source>Nothing to reprint: complete a parcel first.</source>
+        <translation>Yeniden basılacak etiket yok: önce bir paketi tamamlayın.</translation>
+    </message>
+    <message>
+        <source>reprint this label again</source>
+        <translation>bu etiketi tekrar yeniden basma</translation>
+    </message>
+    <message>
+        <source>Reprinting the label of {0}.</source>
+        <translation>{0} paketinin etiketi yeniden basılıyor.</translation>
+    </message>
+    <message>
+        <source>This command needs a supervisor at this station.</source>
+        <translation>Bu komut için bu istasyonda bir süpervizör gerekir.</translation>
+    </message>
+    <message>
+        <source>Preview unavailable: {0}</source>
+        <translation>Önizleme yok: {0}</translation>
+    </message>
+    <message>
+        <source>Label queued.</source>
+        <translation>Etiket sıraya alındı.</translation>
+    </message>
+    <message>
+        <source>Label printing…</source>
+        <translation>Etiket basılıyor…</translation>
+    </message>
+    <message>
+        <source>Label printed.</source>
+        <translation>Etiket basıldı.</translation>
+    </message>
+    <message>
+        <source>Printer problem, retrying: {0}</source>
+        <translation>Yazıcı sorunu, yeniden deneniyor: {0}</translation>
+    </message>
+    <message>
+        <source>LABEL NOT PRINTED: {0}. Scan REPRINT when the printer is ready.</source>
+        <translation>ETİKET BASILMADI: {0}. Yazıcı hazır olunca YENİDEN BAS barkodunu okutun.</translation>
+    </message>
+    <message>
+        <source>LABEL NOT PRINTED: {0}. Scan REPRINT to try again.</source>
+        <translation>ETİKET BASILMADI: {0}. Yeniden denemek için YENİDEN BAS barkodunu okutun.</translation>
+    </message>
+    <message>
+        <source>Label not printed: {0}</source>
+        <translation>Etiket basılmadı: {0}</translation>
+    </message>
+    <message>
+        <source>Another printer</source>
+        <translation>Başka yazıcı</translation>
+    </message>
+    <message>
+        <source>Printer address (e.g. tcp://10.0.0.32:9100):</source>
+        <translation>Yazıcı adresi (ör. tcp://10.0.0.32:9100):</translation>
+    </message>
+</context>
+<context>
+    <name>PackView</name>
+    <message>
+        <source>Product</source>
+        <translation>Ürün</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>Renk</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Beden</translation>
+    </message>
+    <message>
+        <source>Bin</source>
+        <translation>Raf</translation>
+    </message>
+    <message>
+        <source>Barcode</source>
+        <translation>Barkod</translation>
+    </message>
+    <message>
+        <source>Scanned</source>
+        <translation>Okutulan</translation>
+    </message>
+    <message>
+        <source>The label appears here when the parcel is complete.</source>
+        <translation>Paket tamamlanınca etiket burada görünür.</translation>
+    </message>
+    <message>
+        <source>Retry printing</source>
+        <translation>Yeniden yazdır</translation>
+    </message>
+    <message>
+        <source>Send to another printer…</source>
+        <translation>Başka yazıcıya gönder…</translation>
+    </message>
+    <message>
+        <source>ORDER CANCELLED
+DO NOT SHIP
+
+Put the items back and scan the abort command.</source>
+        <translation>SİPARİŞ İPTAL EDİLDİ
+KARGOYA VERMEYİN
+
+Ürünleri yerine koyun ve iptal komutunu okutun.</translation>
+    </message>
+    <message>
+        <source>Order {0} · Package {1}</source>
+        <translation>Sipariş {0} · Paket {1}</translation>
+    </message>
+    <message>
+        <source>Complete! The label is printing.</source>
+        <translation>Tamamlandı! Etiket basılıyor.</translation>
+    </message>
+</context>
+<context>
+    <name>PackageStatus</name>
+    <message>
+        <source>New</source>
+        <translation>Yeni</translation>
+    </message>
+    <message>
+        <source>Awaiting</source>
+        <translation>Bekliyor</translation>
+    </message>
+    <message>
+        <source>Being packed</source>
+        <translation>Paketleniyor</translation>
+    </message>
+    <message>
+        <source>Invoiced</source>
+        <translation>Faturalandı</translation>
+    </message>
+    <message>
+        <source>Shipped</source>
+        <translation>Kargoda</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Teslim edildi</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>İptal edildi</translation>
+    </message>
+    <message>
+        <source>Unsupplied</source>
+        <translation>Tedarik edilemedi</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>İade edildi</translation>
+    </message>
+</context>
+<context>
+    <name>PackageTableModel</name>
+    <message>
+        <source>Tracking number</source>
+        <translation>Kargo takip numarası</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>Sipariş</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>Paket</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Alıcı</translation>
+    </message>
+    <message>
+        <source>City / district</source>
+        <translation>İl / ilçe</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Ürün</translation>
+    </message>
+    <message>
+        <source>Carrier</source>
+        <translation>Kargo firması</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Durum</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterPage</name>
+    <message>
+        <source>Label printer</source>
+        <translation>Etiket yazıcısı</translation>
+    </message>
+    <message>
+        <source>A Zebra-compatible printer: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://QUEUE.</source>
+        <translation>Zebra uyumlu bir yazıcı: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://KUYRUK.</translation>
+    </message>
+    <message>
+        <source>empty: labels only go to the spool folder</source>
+        <translation>boş: etiketler yalnızca yazdırma klasörüne gider</translation>
+    </message>
+    <message>
+        <source>Print a test label</source>
+        <translation>Test etiketi bas</translation>
+    </message>
+    <message>
+        <source>Printer address</source>
+        <translation>Yazıcı adresi</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Çözünürlük</translation>
+    </message>
+    <message>
+        <source>Label size</source>
+        <translation>Etiket boyutu</translation>
+    </message>
+    <message>
+        <source>Invalid printer address: {0}</source>
+        <translation>Geçersiz yazıcı adresi: {0}</translation>
+    </message>
+    <message>
+        <source>Enter the printer address first</source>
+        <translation>Önce yazıcı adresini girin</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>Basılıyor…</translation>
+    </message>
+</context>
+<context>
+    <name>Role</name>
+    <message>
+        <source>packer</source>
+        <translation>paketleyici</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>süpervizör</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>yönetici</translation>
+    </message>
+</context>
+<context>
+    <name>ScannerPage</name>
+    <message>
+        <source>Barcode scanner</source>
+        <translation>Barkod okuyucu</translation>
+    </message>
+    <message>
+        <source>Scan any barcode into the test field: the text must match the barcode.</source>
+        <translation>Test alanına herhangi bir barkod okutun: çıkan metin barkodla aynı olmalı.</translation>
+    </message>
+    <message>
+        <source>keyboard, or serial:///dev/ttyACM0?baud=9600</source>
+        <translation>keyboard ya da serial:///dev/ttyACM0?baud=9600</translation>
+    </message>
+    <message>
+        <source>Test scan: scan a barcode here</source>
+        <translation>Test okutma: buraya bir barkod okutun</translation>
+    </message>
+    <message>
+        <source>Scanner</source>
+        <translation>Barkod okuyucu</translation>
+    </message>
+    <message>
+        <source>Read: {0} ({1} characters)</source>
+        <translation>Okunan: {0} ({1} karakter)</translation>
+    </message>
+    <message>
+        <source>Repaired from the Turkish-Q keyboard layout: {0}</source>
+        <translation>Türkçe Q klavye düzeninden düzeltildi: {0}</translation>
+    </message>
+    <message>
+        <source>Invalid scanner address: {0}</source>
+        <translation>Geçersiz barkod okuyucu adresi: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>StationPage</name>
+    <message>
+        <source>This station</source>
+        <translation>Bu istasyon</translation>
+    </message>
+    <message>
+        <source>Every station sharing a database needs its own name.</source>
+        <translation>Aynı veritabanını kullanan her istasyonun kendine ait bir adı olmalı.</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Sistem dili</translation>
+    </message>
+    <message>
+        <source>High contrast (yellow and white on black)</source>
+        <translation>Yüksek kontrast (siyah üzerine sarı ve beyaz)</translation>
+    </message>
+    <message>
+        <source>Station name</source>
+        <translation>İstasyon adı</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Dil</translation>
+    </message>
+    <message>
+        <source>Text size</source>
+        <translation>Yazı boyutu</translation>
+    </message>
+    <message>
+        <source>Language and look take effect when the window opens.</source>
+        <translation>Dil ve görünüm, pencere açıldığında uygulanır.</translation>
+    </message>
+    <message>
+        <source>Enter a station name (at most 64 characters)</source>
+        <translation>Bir istasyon adı girin (en fazla 64 karakter)</translation>
+    </message>
+</context>
+<context>
+    <name>StationSetupWizard</name>
+    <message>
+        <source>PackStation: set up this station</source>
+        <translation>PackStation: bu istasyonu kurun</translation>
+    </message>
+</context>
+<context>
+    <name>StationsView</name>
+    <message>
+        <source>Station</source>
+        <translation>İstasyon</translation>
+    </message>
+    <message>
+        <source>Computer</source>
+        <translation>Bilgisayar</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Durum</translation>
+    </message>
+    <message>
+        <source>Last heartbeat</source>
+        <translation>Son sinyal</translation>
+    </message>
+    <message>
+        <source>Waiting to upload</source>
+        <translation>Gönderilmeyi bekleyen</translation>
+    </message>
+    <message>
+        <source>Parcels held</source>
+        <translation>Üzerindeki paketler</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Yenile</translation>
+    </message>
+    <message>
+        <source>Release its parcels</source>
+        <translation>Paketlerini serbest bırak</translation>
+    </message>
+    <message>
+        <source>{0} s ago</source>
+        <translation>{0} sn önce</translation>
+    </message>
+    <message>
+        <source> (oldest {0} min)</source>
+        <translation> (en eskisi {0} dk)</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>çevrim içi</translation>
+    </message>
+    <message>
+        <source>OFFLINE</source>
+        <translation>ÇEVRİM DIŞI</translation>
+    </message>
+    <message>
+        <source>{0} station(s)</source>
+        <translation>{0} istasyon</translation>
+    </message>
+    <message>
+        <source>Choose a station first.</source>
+        <translation>Önce bir istasyon seçin.</translation>
+    </message>
+    <message>
+        <source>Release parcels</source>
+        <translation>Paketleri serbest bırak</translation>
+    </message>
+    <message>
+        <source>Release the {0} parcel(s) station {1} holds? Do this only if that station is really gone.</source>
+        <translation>{1} istasyonunun üzerindeki {0} paket serbest bırakılsın mı? Bunu yalnızca o istasyon gerçekten devre dışıysa yapın.</translation>
+    </message>
+    <message>
+        <source>{0} parcel(s) released.</source>
+        <translation>{0} paket serbest bırakıldı.</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorPages</name>
+    <message>
+        <source>open the supervisor dashboard</source>
+        <translation>süpervizör panelini açma</translation>
+    </message>
+    <message>
+        <source>Dashboard. Press Escape to go back to packing.</source>
+        <translation>Panel. Paketlemeye dönmek için Esc tuşuna basın.</translation>
+    </message>
+    <message>
+        <source>manage users</source>
+        <translation>kullanıcıları yönetme</translation>
+    </message>
+    <message>
+        <source>Users. Press Escape to go back to packing.</source>
+        <translation>Kullanıcılar. Paketlemeye dönmek için Esc tuşuna basın.</translation>
+    </message>
+    <message>
+        <source>manage stations</source>
+        <translation>istasyonları yönetme</translation>
+    </message>
+    <message>
+        <source>Stations. Press Escape to go back to packing.</source>
+        <translation>İstasyonlar. Paketlemeye dönmek için Esc tuşuna basın.</translation>
+    </message>
+    <message>
+        <source>No marketplace account is configured at this station.</source>
+        <translation>Bu istasyonda yapılandırılmış pazaryeri hesabı yok.</translation>
+    </message>
+    <message>
+        <source>Marketplace sync. Press Escape to go back to packing.</source>
+        <translation>Pazaryeri senkronizasyonu. Paketlemeye dönmek için Esc tuşuna basın.</translation>
+    </message>
+    <message>
+        <source>Ready. Scan a parcel to begin.</source>
+        <translation>Hazır. Başlamak için bir paket okutun.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanel</name>
+    <message>
+        <source>Account</source>
+        <extracomment>``sync_now(account)``: start a sync of one account, or of all when None (returns at once).</extracomment>
+        <translation>Hesap</translation>
+    </message>
+    <message>
+        <source>Last success</source>
+        <translation>Son başarılı</translation>
+    </message>
+    <message>
+        <source>Orders (new / updated)</source>
+        <translation>Siparişler (yeni / güncellenen)</translation>
+    </message>
+    <message>
+        <source>Outbox</source>
+        <translation>Gönderim kuyruğu</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Durum</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Son hata</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Şimdi senkronize et</translation>
+    </message>
+    <message>
+        <source>{account}: {error}</source>
+        <translation>{account}: {error}</translation>
+    </message>
+    <message>
+        <source>Sync requested…</source>
+        <translation>Senkronizasyon istendi…</translation>
+    </message>
+    <message>
+        <source>Sync could not start: {error}</source>
+        <translation>Senkronizasyon başlatılamadı: {error}</translation>
+    </message>
+    <message>
+        <source>Syncing {accounts}</source>
+        <translation>{accounts} senkronize ediliyor</translation>
+    </message>
+    <message>
+        <source>running, {pages} page(s)</source>
+        <translation>çalışıyor, {pages} sayfa</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>boşta</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>hiç</translation>
+    </message>
+    <message>
+        <source>{pending} pending, {failed} failed</source>
+        <translation>{pending} bekliyor, {failed} başarısız</translation>
+    </message>
+    <message>
+        <source>Sync state could not be loaded: {error}</source>
+        <translation>Senkronizasyon durumu yüklenemedi: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>ThroughputChart</name>
+    <message>
+        <source>Parcels</source>
+        <translation>Paket</translation>
+    </message>
+</context>
+<context>
+    <name>TotpEnrolDialog</name>
+    <message>
+        <source>Two-factor set-up for {0}</source>
+        <translation>{0} için iki aşamalı doğrulama kurulumu</translation>
+    </message>
+</context>
+<context>
+    <name>TotpPanel</name>
+    <message>
+        <source>Scan this code with an authenticator app (Google Authenticator, Microsoft Authenticator, …), then type the 6-digit code it shows.</source>
+        <translation>Bu kodu bir doğrulama uygulamasıyla (Google Authenticator, Microsoft Authenticator, …) okutun, ardından uygulamanın gösterdiği 6 haneli kodu yazın.</translation>
+    </message>
+    <message>
+        <source>Or type this key: {0}</source>
+        <translation>Ya da bu anahtarı yazın: {0}</translation>
+    </message>
+    <message>
+        <source>6-digit code</source>
+        <translation>6 haneli kod</translation>
+    </message>
+</context>
+<context>
+    <name>UnsuppliedDialog</name>
+    <message>
+        <source>Item cannot be supplied</source>
+        <translation>Ürün tedarik edilemiyor</translation>
+    </message>
+    <message>
+        <source>{0} ({1} left)</source>
+        <translation>{0} ({1} kaldı)</translation>
+    </message>
+    <message>
+        <source>Out of stock</source>
+        <translation>Stokta yok</translation>
+    </message>
+    <message>
+        <source>Defective</source>
+        <translation>Kusurlu</translation>
+    </message>
+    <message>
+        <source>Wrong price</source>
+        <translation>Yanlış fiyat</translation>
+    </message>
+    <message>
+        <source>Bulk purchase</source>
+        <translation>Toplu alım</translation>
+    </message>
+    <message>
+        <source>Force majeure</source>
+        <translation>Mücbir sebep</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Diğer</translation>
+    </message>
+    <message>
+        <source>A supervisor must approve this. The marketplace is told which items are missing.</source>
+        <translation>Bunu bir süpervizörün onaylaması gerekir. Pazaryerine hangi ürünlerin eksik olduğu bildirilir.</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>Ürün</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>Eksik</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Neden</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Not</translation>
+    </message>
+</context>
+<context>
+    <name>UsersView</name>
+    <message>
+        <source>User name</source>
+        <translation>Kullanıcı adı</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Ad</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rol</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Etkin</translation>
+    </message>
+    <message>
+        <source>Badge</source>
+        <translation>Kart</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>2FA</source>
+        <translation>2FA</translation>
+    </message>
+    <message>
+        <source>Locked until</source>
+        <translation>Kilit bitişi</translation>
+    </message>
+    <message>
+        <source>New user…</source>
+        <translation>Yeni kullanıcı…</translation>
+    </message>
+    <message>
+        <source>Disable / enable</source>
+        <translation>Devre dışı bırak / etkinleştir</translation>
+    </message>
+    <message>
+        <source>Reset password…</source>
+        <translation>Parolayı sıfırla…</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Kilidi aç</translation>
+    </message>
+    <message>
+        <source>Enrol badge…</source>
+        <translation>Kart tanımla…</translation>
+    </message>
+    <message>
+        <source>Enrol 2FA…</source>
+        <translation>2FA kur…</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>evet</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>hayır</translation>
+    </message>
+    <message>
+        <source>Select a user first</source>
+        <translation>Önce bir kullanıcı seçin</translation>
+    </message>
+    <message>
+        <source>User {0} created</source>
+        <translation>{0} kullanıcısı oluşturuldu</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Kaydedildi</translation>
+    </message>
+    <message>
+        <source>Password changed</source>
+        <translation>Parola değiştirildi</translation>
+    </message>
+    <message>
+        <source>Account unlocked</source>
+        <translation>Hesabın kilidi açıldı</translation>
+    </message>
+    <message>
+        <source>Badge enrolled</source>
+        <translation>Kart tanımlandı</translation>
+    </message>
+    <message>
+        <source>Two-factor enrolled</source>
+        <translation>İki aşamalı doğrulama kuruldu</translation>
+    </message>
+    <message>
+        <source>Reset password</source>
+        <translation>Parolayı sıfırla</translation>
+    </message>
+    <message>
+        <source>Enrol badge</source>
+        <translation>Kart tanımla</translation>
+    </message>
+    <message>
+        <source>Scan the new badge</source>
+        <translation>Yeni kartı okutun</translation>
+    </message>
+    <message>
+        <source>PIN (empty: none)</source>
+        <translation>PIN (boş: yok)</translation>
+    </message>
+</context>
+<context>
+    <name>_AccountPage</name>
+    <message>
+        <source>The first administrator</source>
+        <translation>İlk yönetici</translation>
+    </message>
+    <message>
+        <source>This account manages users, stations and settings.</source>
+        <translation>Bu hesap kullanıcıları, istasyonları ve ayarları yönetir.</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Kullanıcı adı</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Ad soyad</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Parola</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>Parola (tekrar)</translation>
+    </message>
+    <message>
+        <source>Enter a user name</source>
+        <translation>Bir kullanıcı adı girin</translation>
+    </message>
+    <message>
+        <source>The password must be at least {0} characters long</source>
+        <translation>Parola en az {0} karakter olmalı</translation>
+    </message>
+    <message>
+        <source>The two passwords differ</source>
+        <translation>İki parola aynı değil</translation>
+    </message>
+</context>
+<context>
+    <name>_TwoFactorPage</name>
+    <message>
+        <source>Two-factor authentication</source>
+        <translation>İki aşamalı doğrulama</translation>
+    </message>
+    <message>
+        <source>Administrators log in with a password and a code from their phone.</source>
+        <translation>Yöneticiler parola ve telefonlarındaki bir kodla giriş yapar.</translation>
+    </message>
+</context>
+</TS>

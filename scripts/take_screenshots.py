@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""README screenshots: drives a real station window on the embedded demo database and grabs each screen.
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/take_screenshots.py --language tr
+    .venv/bin/python scripts/take_screenshots.py --language en --high-contrast   (QT_QPA_PLATFORM=offscreen works too)
+
+Logs in with the demo badge 1001, opens the oldest parcel, scans all but one item (the pack screen
+mid-way), scans the last (complete, label previewed), and renders the printed label as PNG. Also grabs
+the station set-up wizard. Files: ``docs/screenshots/<screen>_<language>[_contrast].png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from packstation.app import demo_settings, start_services  # noqa: E402
+from packstation.config import load_settings  # noqa: E402
+from packstation.db.models import Package  # noqa: E402
+from packstation.i18n import Language  # noqa: E402
+from packstation.services.events import EventBus  # noqa: E402
+from packstation.services.labelling import LabelPreview, render_preview_png  # noqa: E402
+from packstation.ui.bridge import Bridge  # noqa: E402
+from packstation.ui.i18n import UiTranslators  # noqa: E402
+from packstation.ui.main_window import MainWindow  # noqa: E402
+from packstation.ui.sounds import SoundBoard  # noqa: E402
+from packstation.ui.station_setup import StationSetupWizard  # noqa: E402
+from packstation.ui.theme import ThemeChoice, apply_theme  # noqa: E402
+
+
+def wait_until(condition: Callable[[], bool], *, timeout: float = 20.0, what: str = "") -> None:
+    """Run the event loop until ``condition`` holds; a screen that never appears is an error."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what or condition}")
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def settle(seconds: float = 0.5) -> None:
+    """Let animations, sounds and queued signals finish before a grab."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def grab(widget: QWidget, path: Path) -> None:
+    """Save a window grab and say where."""
+    settle()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"{path.relative_to(ROOT)} {path.stat().st_size // 1024} KB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line; see the module docstring."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--language", choices=[lang.value for lang in Language], default="tr")
+    parser.add_argument("--high-contrast", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+    language = Language(args.language)
+    suffix = f"_{language.value}" + ("_contrast" if args.high_contrast else "")
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    translators = UiTranslators(app)
+    translators.install(language)
+    apply_theme(app, ThemeChoice(high_contrast=args.high_contrast))
+
+    with tempfile.TemporaryDirectory(prefix="packstation-shots-") as scratch:
+        base = load_settings(
+            environ={},
+            overrides={"station": {"name": "istasyon-1", "data_dir": scratch, "language": language.value}},
+        )
+        settings = demo_settings(base)
+
+        wizard = StationSetupWizard(
+            config_path=Path(scratch) / "config.toml", settings=settings, print_test=lambda *a: ""
+        )
+        wizard.resize(900, 620)
+        wizard.show()
+        grab(wizard, args.out / f"setup{suffix}.png")
+        wizard.next()
+        grab(wizard, args.out / f"setup_printer{suffix}.png")
+        wizard.close()
+
+        bus = EventBus()
+        context = start_services(settings, bus, demo=True, demo_packages=40)
+        window = MainWindow(station_name="istasyon-1", bridge=Bridge(bus), demo=True, sounds=SoundBoard(enabled=False))
+        window.resize(1400, 900)
+        window.show()
+        window.attach(context)
+        try:
+            wait_until(lambda: window.pages.currentWidget() is window.login, what="the login screen")
+            grab(window, args.out / f"login{suffix}.png")
+
+            window.handle_scan("1001")  # Ayşe, the demo packer
+            wait_until(lambda: window.user is not None, what="the badge login")
+            wait_until(lambda: window.home.model.rowCount() > 0, what="the list of parcels")
+            grab(window, args.out / f"home{suffix}.png")
+
+            with context.database.sessions() as session:
+                package = session.scalars(
+                    select(Package).where(Package.packed_at.is_(None)).order_by(Package.id).limit(1)
+                ).one()
+                tracking = package.cargo_tracking_number
+                items = [line.barcode for line in package.lines for _ in range(line.quantity)]
+            window.handle_scan(tracking)
+            wait_until(lambda: window.pack.package is not None, what="the parcel to open")
+            for barcode in items[:-1]:
+                window.handle_scan(barcode)
+            wait_until(lambda: window.pack.progress.value() == len(items) - 1, what="the item scans")
+            grab(window, args.out / f"pack{suffix}.png")
+
+            window.handle_scan(items[-1])
+            wait_until(lambda: window.pack.feedback.property("kind") == "complete", what="the parcel to complete")
+            wait_until(lambda: not window.pack.preview.pixmap().isNull(), what="the label preview")
+            grab(window, args.out / f"pack_complete{suffix}.png")
+
+            spool = Path(scratch) / "demo" / "spool"
+            wait_until(lambda: any(spool.glob("*.zpl")), what="the label in the spool folder")
+            if not args.high_contrast:
+                zpl = b"".join(p.read_bytes() for p in sorted(spool.glob("*.zpl")))
+                width, height = (100.0, 150.0)
+                preview = LabelPreview(
+                    package_external_id=tracking, job_id="", zpl=zpl, width_mm=width, height_mm=height, dpi=203
+                )
+                label_path = args.out / "label.png"
+                label_path.write_bytes(render_preview_png(preview))
+                print(f"{label_path.relative_to(ROOT)} {label_path.stat().st_size // 1024} KB")
+        finally:
+            window.shutdown()
+            window.close()
+            context.close()
+            translators.uninstall()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
