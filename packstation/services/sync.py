@@ -120,9 +120,12 @@ class PackageSync:
             if account is None:
                 raise ValueError(f"no marketplace account {account_id}")
             company_id = account.client_company_id
-            state = session.get(SyncState, account_id) or SyncState(account_id=account_id)
+            # Two syncs of one account may start together (the schedule and "sync now", or two
+            # stations): create the row race-free, then take it under a row lock.
+            session.execute(insert(SyncState).values(account_id=account_id).on_conflict_do_nothing())
+            state = session.get(SyncState, account_id, with_for_update=True)
+            assert state is not None
             state.last_attempt_at = started
-            session.add(state)
             previous = state.watermark
         since = previous - self.settings.overlap if previous else started - self.settings.first_sync_lookback
         tally = _Tally()

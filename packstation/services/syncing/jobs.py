@@ -178,7 +178,9 @@ class MarketplaceJobs:
         """One pull of ``account`` (only on the leading station)."""
         if not self.leadership.is_leader and not self.check_leadership():
             return
-        self._set_running(account, True)
+        if not self._set_running(account, True):
+            log.info("pull skipped account=%s reason=already running", account)
+            return
         self._publish(SyncProgress(account, SyncPhase.PULL, 0))
         try:
             client = self.clients.by_name(account)
@@ -206,12 +208,16 @@ class MarketplaceJobs:
         self._publish(OutboxPushed(result, pending_outbox(self._sessions)))
         return result
 
-    def _set_running(self, account: str, running: bool) -> None:
+    def _set_running(self, account: str, running: bool) -> bool:
+        """Mark ``account`` as syncing or done; False when it was already syncing (one pull at a time)."""
         with self._running_lock:
+            if running and account in self._running:
+                return False
             (self._running.add if running else self._running.discard)(account)
             busy = sorted(self._running)
         detail = _("syncing {accounts}").format(accounts=", ".join(busy)) if busy else ""
         self._publish(SyncStatus(accounts=len(self.accounts), running=bool(busy), detail=detail))
+        return True
 
 
 def pending_outbox(sessions: sessionmaker[Session]) -> int:
