@@ -341,6 +341,11 @@ class PackingService:
                 address_line=row.address_line,
                 cargo_provider=row.cargo_provider or "",
                 cargo_tracking_number=row.cargo_tracking_number or "",
+                marketplace=row.account.kind,
+                sender_name=row.account.client_company.name,
+                sender_address=row.account.client_company.address or "",
+                sender_phone=row.account.client_company.phone or "",
+                phone=row.phone or "",
                 lines=tuple(
                     LineInfo(
                         line.external_line_id,

@@ -148,3 +148,14 @@ def test_force_complete_records_what_was_not_verified(db: Database, tmp_path: Pa
     assert len(completions) == 1
     complete = [op for op in journal.pending() if op.kind.value == "complete"]
     assert complete and complete[0].payload["forced"] is True and complete[0].payload["unverified"]
+
+
+def test_opened_parcel_carries_what_the_label_needs(db: Database, tmp_path: Path) -> None:
+    seed_demo_data(db.sessions, packages=3)
+    service, _journal, _completions = make_service(db, tmp_path)
+    with db.sessions() as session:
+        tracking = session.scalars(select(Package.cargo_tracking_number).order_by(Package.id).limit(1)).one()
+    opened = service.open(tracking, user_id=None).package
+    assert opened is not None
+    assert opened.sender_name == "Güllü Ayakkabı" and opened.sender_address
+    assert opened.marketplace == "trendyol"
