@@ -142,6 +142,35 @@ def main(argv: list[str] | None = None) -> int:
                 label_path = args.out / "label.png"
                 label_path.write_bytes(render_preview_png(preview))
                 print(f"{label_path.relative_to(ROOT)} {label_path.stat().st_size // 1024} KB")
+
+            # A few more parcels, so the supervisor's dashboard has a day to show.
+            for _round in range(4):
+                with context.database.sessions() as session:
+                    more = session.scalars(
+                        select(Package)
+                        .where(Package.packed_at.is_(None), Package.claimed_by_station_id.is_(None))
+                        .order_by(Package.id)
+                        .limit(1)
+                    ).one()
+                    codes = [line.barcode for line in more.lines for _ in range(line.quantity)]
+                window.handle_scan(more.cargo_tracking_number)
+                wait_until(
+                    lambda more=more: window.pack.package is not None and window.pack.package.id == more.id,
+                    what="the next parcel",
+                )
+                for code in ["8690000000098", *codes]:  # one unknown barcode, as happens on a real shift
+                    window.handle_scan(code)
+                wait_until(lambda: window.pack.feedback.property("kind") == "complete", what="the parcel to complete")
+            wait_until(lambda: context.pump._journal.stats().pending == 0, what="the journal to drain")
+            window.supervisor._show_dashboard(None)
+            dashboard = window.supervisor.dashboard
+            assert dashboard is not None
+            dashboard.refresh()
+            wait_until(
+                lambda: dashboard.snapshot is not None and dashboard.snapshot.total.parcels >= 5,
+                what="the dashboard figures",
+            )
+            grab(window, args.out / f"dashboard{suffix}.png")
         finally:
             window.shutdown()
             window.close()
