@@ -26,6 +26,7 @@ from packstation.db.local_server import LocalPostgres
 PACKAGES = 1_000_000
 SCANS = 10_000
 OPENS = 500
+WARM_UP = 20
 
 SEED_SQL = f"""
 INSERT INTO client_companies (name) VALUES ('Bench Ayakkabı');
@@ -140,11 +141,12 @@ def _measure(url: str, data_dir: Path) -> dict[str, object]:
     # Opening by tracking number: look-up among a million, claim, load (on the packing thread).
     rng = random.Random(7)
     open_samples = []
-    for _ in range(OPENS):
+    for index in range(OPENS + WARM_UP):
         tracking = str(7330000000000000 + rng.randint(1, PACKAGES))
         started = time.perf_counter()
         result = context.packing.open(tracking, user_id=window.user_id)
-        open_samples.append(time.perf_counter() - started)
+        if index >= WARM_UP:  # the first opens load the catalogue and fill caches: not what a shift sees
+            open_samples.append(time.perf_counter() - started)
         assert result.outcome.value == "opened", result.message
         context.packing.abort(user_id=window.user_id)
 

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 
+from packstation.db.models import MarketplaceAccountRow, Product, ProductBarcode
 from packstation.db.models import Package as PackageRow
 from packstation.db.models import PackageLine as LineRow
-from packstation.db.models import Product, ProductBarcode
 from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
 from packstation.domain.outcomes import ScanOutcome, UnsuppliedReason
 from packstation.domain.packing import Package, PackageLine, PackSession, ScanResult
@@ -321,7 +321,12 @@ class PackingService:
 
     def _load(self, package_id: int) -> tuple[OpenedPackage, str] | None:
         with self._sessions() as session:
-            row = session.get(PackageRow, package_id)
+            # One round trip for the package, its account and client company (the label needs them).
+            row = session.get(
+                PackageRow,
+                package_id,
+                options=[joinedload(PackageRow.account).joinedload(MarketplaceAccountRow.client_company)],
+            )
             if row is None:
                 return None
             lines = session.execute(

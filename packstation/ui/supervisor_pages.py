@@ -51,22 +51,26 @@ class SupervisorPages(QObject):
             Permission.VIEW_REPORTS, self.tr("open the supervisor dashboard"), self._show_dashboard
         )
 
-    def _show_dashboard(self, _approval: Approval | None) -> None:
+    def _show_dashboard(self, approval: Approval | None) -> None:
+        from datetime import UTC, datetime
         from zoneinfo import ZoneInfo
 
-        from packstation.services.reports import ExceptionQueue, ReportQueries
+        from packstation.services.reports.access import ReportAccess
         from packstation.ui.dashboard import DashboardView
 
-        window, context = self._window, self._window.context
-        if context is None:
+        window, context, user = self._window, self._window.context, self._window.user
+        if context is None or user is None:
             return
         if self.dashboard is None:
-            sessions = context.database.sessions
-            self.dashboard = DashboardView(
-                ReportQueries(sessions, tz=ZoneInfo(context.settings.station.time_zone)),
-                exceptions=ExceptionQueue(sessions),
-                current_user_id=window.user_id,
+            access = ReportAccess(
+                context.database.sessions,
+                tz=ZoneInfo(context.settings.station.time_zone),
+                audit=context.audit,
+                clock=lambda: datetime.now(UTC),
             )
+            # The service hands the queries out only to someone allowed to see reports.
+            queries, exceptions = access.open_reports(user, approval=approval)
+            self.dashboard = DashboardView(queries, exceptions=exceptions, current_user_id=window.user_id)
             window.pages.addWidget(self.dashboard)
         window.pages.setCurrentWidget(self.dashboard)
         self.dashboard.start()

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -28,6 +29,7 @@ from packstation.services.permissions import (
     authorize,
     privileged,
 )
+from packstation.services.reports.access import ReportAccess
 from packstation.services.stations import StationService
 from packstation.services.users import UserError
 
@@ -58,6 +60,9 @@ FACTORIES: dict[str, Callable[[Stack], Any]] = {
     "packstation.services.users.UserService": lambda stack: stack.users,
     "packstation.services.audit.AuditLog": lambda stack: stack.audit,
     "packstation.services.packing.PackingService": _packing,
+    "packstation.services.reports.access.ReportAccess": lambda stack: ReportAccess(
+        stack.db.sessions, tz=ZoneInfo("Europe/Istanbul"), audit=stack.audit, clock=stack.clock
+    ),
     "packstation.services.stations.StationService": lambda stack: StationService(
         stack.db.sessions, name="perm-station", audit=stack.audit, clock=stack.clock
     ),

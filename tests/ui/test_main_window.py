@@ -99,7 +99,26 @@ def test_dashboard_page_needs_a_supervisor_and_shows_figures(qtbot: QtBot, conte
     dialog.reject()
     assert window.supervisor.dashboard is None
 
-    window.supervisor._show_dashboard(None)  # as after an approval
+    import uuid
+    from datetime import timedelta
+
+    from packstation.domain.status import Role
+    from packstation.services.permissions import Approval, Permission, PermissionDenied
+
+    with pytest.raises(PermissionDenied):  # the service itself refuses a packer without approval
+        window.supervisor._show_dashboard(None)
+    now = datetime.now(UTC)
+    approval = Approval(
+        permission=Permission.VIEW_REPORTS,
+        approver_id=1,
+        approver_name="Süpervizör",
+        approver_role=Role.SUPERVISOR,
+        station_id=context.station_id,
+        granted_at=now,
+        expires_at=now + timedelta(minutes=2),
+        token=uuid.uuid4(),
+    )
+    window.supervisor._show_dashboard(approval)  # as after a supervisor's badge and PIN
     dashboard = window.supervisor.dashboard
     assert dashboard is not None and window.pages.currentWidget() is dashboard
     qtbot.waitUntil(lambda: dashboard.snapshot is not None, timeout=15_000)
