@@ -453,6 +453,21 @@ class PackingService:
         self._journal_ops(self._op(OperationKind.CANCELLED_NOTICE, user_id=None, at=self._clock(), payload={}))
         return True
 
+    def successor_of(self, package_id: int) -> OpenedPackage | None:
+        """The package the marketplace made from ``package_id`` (split, or the rest after unsupplied lines).
+
+        It carries a new package id and tracking number, so the parcel needs a new label. None when
+        the sync has not brought the successor yet.
+        """
+        with self._sessions() as session:
+            successor = session.scalar(
+                select(PackageRow.id).where(PackageRow.origin_package_id == package_id).order_by(PackageRow.id.desc())
+            )
+        if successor is None:
+            return None
+        loaded = self._load(successor)
+        return loaded[0] if loaded else None
+
     def _completion_op(self, *, user_id: int | None, at: datetime) -> Operation:
         current = self._require_current()
         progress = {p.line_id: p for p in current.session.lines}

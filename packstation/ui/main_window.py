@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         self.worker.closed.connect(self.back_home)
         self.worker.updated.connect(self._on_updated)
         self.worker.remote_cancelled.connect(self._on_remote_cancel)
+        self.worker.replaced.connect(self.commands.package_replaced)
         self.worker.failed.connect(lambda message: self.alert(FeedbackSound.UNKNOWN, message))
         self.home.bind(ready=context.packages.ready_to_pack, counts=context.packages.counts)
         self.pack.set_image_loader(context.images.get)
@@ -326,8 +327,14 @@ class MainWindow(QMainWindow):
             self.set_banner("info", self.tr("Recorded. Scan the remaining items."))
 
     def _package_cancelled(self, event: object) -> None:
-        if self.worker is not None:
-            self.worker.package_cancelled(int(getattr(event, "package_id", 0)))
+        if self.worker is None:
+            return
+        package_id = int(getattr(event, "package_id", 0))
+        if getattr(event, "status", "") == "UnSupplied":
+            # Not a cancellation: the marketplace split off the rest into a new package with a new label.
+            self.worker.package_replaced(package_id)
+        else:
+            self.worker.package_cancelled(package_id)
 
     def _on_remote_cancel(self, _package_id: int) -> None:
         self.pack.stop.show()

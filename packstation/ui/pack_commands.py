@@ -177,6 +177,29 @@ class PackCommands(QObject):
         )
         self._window.alert(FeedbackSound.STOP, self.tr("Label not printed: {0}").replace("{0}", message))
 
+    def package_replaced(self, old: object, successor: object) -> None:
+        """The marketplace gave the parcel a new package id: print the new label (the old one is void)."""
+        window, context = self._window, self._window.context
+        old_id = str(getattr(old, "external_id", ""))
+        if successor is None or context is None:
+            window.alert(
+                FeedbackSound.STOP,
+                self.tr("Package {0} was split by the marketplace: wait for the new label before shipping.").replace(
+                    "{0}", old_id
+                ),
+            )
+            return
+        new_id = str(getattr(successor, "external_id", ""))
+        Task(lambda: context.labels.print_label(successor), owner=window).on_failure(  # type: ignore[arg-type]
+            lambda exc: window.alert(FeedbackSound.STOP, str(exc))
+        ).run()
+        window.alert(
+            FeedbackSound.STOP,
+            self.tr("New package {0} replaces {1}: put the NEW label on the parcel and discard the old one.")
+            .replace("{0}", new_id)
+            .replace("{1}", old_id),
+        )
+
     def retry_print(self) -> None:
         job_id, context = self._window.pack.failed_job_id, self._window.context
         if job_id is None or context is None:

@@ -25,6 +25,7 @@ class PackingWorker(QObject):
     failed = Signal(str)
     updated = Signal(object, bool)  # tuple[LineProgress, ...], package complete
     remote_cancelled = Signal(int)  # the open package was cancelled at the marketplace
+    replaced = Signal(object, object)  # the parcel's old OpenedPackage, its successor (or None yet)
 
     _open_code = Signal(str, object)
     _open_id = Signal(int, object)
@@ -33,6 +34,7 @@ class PackingWorker(QObject):
     _unsupplied = Signal(object, object, object)  # actor, UnsuppliedChoice, approval
     _force = Signal(object, object, str)  # actor, approval, reason
     _cancel_remote = Signal(int)
+    _replaced = Signal(int)
 
     def __init__(self, service: PackingService) -> None:
         super().__init__()
@@ -47,6 +49,7 @@ class PackingWorker(QObject):
         self._unsupplied.connect(self._do_unsupplied)
         self._force.connect(self._do_force)
         self._cancel_remote.connect(self._do_cancel_remote)
+        self._replaced.connect(self._do_replaced)
         self._thread.start()
 
     # -- requests (GUI thread) ------------------------------------------------------------------------
@@ -78,6 +81,10 @@ class PackingWorker(QObject):
     def package_cancelled(self, package_id: int) -> None:
         """The marketplace cancelled ``package_id``: stop the packer if it is the open one."""
         self._cancel_remote.emit(package_id)
+
+    def package_replaced(self, package_id: int) -> None:
+        """The marketplace replaced ``package_id`` (split / unsupplied): find its successor."""
+        self._replaced.emit(package_id)
 
     def stop(self) -> None:
         """End the thread (after the request in progress)."""
@@ -153,3 +160,13 @@ class PackingWorker(QObject):
                 self.remote_cancelled.emit(package_id)
 
         self._guard("cancellation", work)
+
+    @Slot(int)
+    def _do_replaced(self, package_id: int) -> None:
+        def work() -> None:
+            current = self._service.current
+            if current is None or current.id != package_id:
+                return  # not the parcel on this station
+            self.replaced.emit(current, self._service.successor_of(package_id))
+
+        self._guard("split", work)

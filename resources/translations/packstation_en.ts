@@ -597,6 +597,14 @@
             <translation>Label not printed: {0}</translation>
         </message>
         <message>
+            <source>Package {0} was split by the marketplace: wait for the new label before shipping.</source>
+            <translation>Package {0} was split by the marketplace: wait for the new label before shipping.</translation>
+        </message>
+        <message>
+            <source>New package {0} replaces {1}: put the NEW label on the parcel and discard the old one.</source>
+            <translation>New package {0} replaces {1}: put the NEW label on the parcel and discard the old one.</translation>
+        </message>
+        <message>
             <source>Another printer</source>
             <translation>Another printer</translation>
         </message>

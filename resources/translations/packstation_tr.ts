@@ -597,6 +597,14 @@
         <translation>Etiket basılmadı: {0}</translation>
     </message>
     <message>
+        <source>Package {0} was split by the marketplace: wait for the new label before shipping.</source>
+        <translation>{0} numaralı paket pazaryeri tarafından bölündü: göndermeden önce yeni etiketi bekleyin.</translation>
+    </message>
+    <message>
+        <source>New package {0} replaces {1}: put the NEW label on the parcel and discard the old one.</source>
+        <translation>{1} yerine yeni paket {0}: pakete YENİ etiketi yapıştırın, eskisini atın.</translation>
+    </message>
+    <message>
         <source>Another printer</source>
         <translation>Başka yazıcı</translation>
     </message>

@@ -159,3 +159,27 @@ def test_opened_parcel_carries_what_the_label_needs(db: Database, tmp_path: Path
     assert opened is not None
     assert opened.sender_name == "Güllü Ayakkabı" and opened.sender_address
     assert opened.marketplace == "trendyol"
+
+
+def test_successor_after_a_split_is_found_for_its_new_label(db: Database, tmp_path: Path) -> None:
+    seed_demo_data(db.sessions, packages=3)
+    service, _journal, _completions = make_service(db, tmp_path)
+    with db.sessions.begin() as session:
+        origin = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        successor = Package(
+            account_id=origin.account_id,
+            external_id="3299999999",
+            order_number=origin.order_number,
+            status="Created",
+            cargo_tracking_number="7339999999999999",
+            origin_package_id=origin.id,
+            customer_name=origin.customer_name,
+        )
+        session.add(successor)
+        session.flush()
+        origin_id, tracking, successor_id = origin.id, origin.cargo_tracking_number, successor.id
+    assert service.open(tracking, user_id=None).outcome is OpenOutcome.OPENED
+    found = service.successor_of(origin_id)
+    assert found is not None and found.id == successor_id
+    assert found.cargo_tracking_number == "7339999999999999" and found.sender_name == "Güllü Ayakkabı"
+    assert service.successor_of(successor_id) is None
