@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from packstation.db.models import ClientCompany, MarketplaceAccountRow, Package, PackageLine, Product, ProductBarcode
 from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
 from packstation.services.packages import READY_STATUSES, PackageSummary
-from packstation.services.packing import LineInfo, OpenedPackage
+from packstation.services.packing import LineInfo, OpenedPackage, line_info, opened_package
 
 log = logging.getLogger("packstation.services.offline_cache")
 
@@ -159,41 +159,11 @@ class OfflineCache:
             .where(PackageLine.package_id.in_(ids))
             .order_by(PackageLine.id)
         ):
-            lines.setdefault(line.package_id, []).append(
-                LineInfo(
-                    line.external_line_id,
-                    line.id,
-                    line.product_id,
-                    line.barcode,
-                    line.product_name,
-                    line.colour or "",
-                    line.size or "",
-                    line.quantity,
-                    bin_location or "",
-                    image_url or "",
-                )
-            )
+            lines.setdefault(line.package_id, []).append(line_info(line, bin_location, image_url))
         result = []
         for package, account, client in rows:
             package_lines = tuple(lines.get(package.id, ()))
-            opened = OpenedPackage(
-                id=package.id,
-                external_id=package.external_id,
-                order_number=package.order_number,
-                account=account.name,
-                customer_name=package.customer_name,
-                city=package.city,
-                district=package.district,
-                address_line=package.address_line,
-                cargo_provider=package.cargo_provider or "",
-                cargo_tracking_number=package.cargo_tracking_number or "",
-                lines=package_lines,
-                marketplace=account.kind,
-                sender_name=client.name,
-                sender_address=client.address or "",
-                sender_phone=client.phone or "",
-                phone=package.phone or "",
-            )
+            opened = opened_package(package, account, client, package_lines)
             summary = PackageSummary(
                 id=package.id,
                 account=account.name,

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
-from packstation.db.models import MarketplaceAccountRow, Product, ProductBarcode
+from packstation.db.models import ClientCompany, MarketplaceAccountRow, Product, ProductBarcode
 from packstation.db.models import Package as PackageRow
 from packstation.db.models import PackageLine as LineRow
 from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
@@ -87,6 +87,46 @@ class OpenedPackage:
     sender_address: str = ""
     sender_phone: str = ""
     phone: str = ""
+
+
+def line_info(line: LineRow, bin_location: str | None, image_url: str | None) -> LineInfo:
+    """A package line row as the pack screen needs it."""
+    return LineInfo(
+        line.external_line_id,
+        line.id,
+        line.product_id,
+        line.barcode,
+        line.product_name,
+        line.colour or "",
+        line.size or "",
+        line.quantity,
+        bin_location or "",
+        image_url or "",
+    )
+
+
+def opened_package(
+    row: PackageRow, account: MarketplaceAccountRow, client: ClientCompany, lines: tuple[LineInfo, ...]
+) -> OpenedPackage:
+    """A package row with its account and client company (the sender on the label) as the pack screen needs it."""
+    return OpenedPackage(
+        id=row.id,
+        external_id=row.external_id,
+        order_number=row.order_number,
+        account=account.name,
+        customer_name=row.customer_name,
+        city=row.city,
+        district=row.district,
+        address_line=row.address_line,
+        cargo_provider=row.cargo_provider or "",
+        cargo_tracking_number=row.cargo_tracking_number or "",
+        lines=lines,
+        marketplace=account.kind,
+        sender_name=client.name,
+        sender_address=client.address or "",
+        sender_phone=client.phone or "",
+        phone=row.phone or "",
+    )
 
 
 @dataclass(frozen=True)
@@ -335,37 +375,11 @@ class PackingService:
                 .where(LineRow.package_id == package_id)
                 .order_by(LineRow.id)
             ).all()
-            package = OpenedPackage(
-                id=row.id,
-                external_id=row.external_id,
-                order_number=row.order_number,
-                account=row.account.name,
-                customer_name=row.customer_name,
-                city=row.city,
-                district=row.district,
-                address_line=row.address_line,
-                cargo_provider=row.cargo_provider or "",
-                cargo_tracking_number=row.cargo_tracking_number or "",
-                marketplace=row.account.kind,
-                sender_name=row.account.client_company.name,
-                sender_address=row.account.client_company.address or "",
-                sender_phone=row.account.client_company.phone or "",
-                phone=row.phone or "",
-                lines=tuple(
-                    LineInfo(
-                        line.external_line_id,
-                        line.id,
-                        line.product_id,
-                        line.barcode,
-                        line.product_name,
-                        line.colour or "",
-                        line.size or "",
-                        line.quantity,
-                        bin_location or "",
-                        image_url or "",
-                    )
-                    for line, bin_location, image_url in lines
-                ),
+            package = opened_package(
+                row,
+                row.account,
+                row.account.client_company,
+                tuple(line_info(line, bin_location, image_url) for line, bin_location, image_url in lines),
             )
             return package, row.status
 
