@@ -11,13 +11,13 @@ import os
 import tempfile
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from packstation.config import ConfigError, Settings, load_settings
+from packstation.config import ConfigError, MarketplaceAccount, Settings, load_settings
 from packstation.devices.base import PayloadKind
 from packstation.devices.printers import open_printer
 from packstation.devices.uri import PRINTER_SCHEMES, DeviceUriError, parse_device_uri
@@ -167,3 +167,94 @@ def print_test_label(
 
 class PrinterSetupError(Exception):
     """The test label could not be printed; the message is for the person setting the station up."""
+
+
+@dataclass(frozen=True)
+class MarketplaceSetup:
+    """One marketplace account as the set-up wizard asks for it; the secrets never reach the TOML file."""
+
+    name: str
+    kind: str
+    base_url: str
+    seller_id: str
+    client: str
+    secrets: dict[str, str]
+
+    def account(self) -> MarketplaceAccount:
+        """The validated ``[[marketplaces]]`` entry (raises pydantic's ValidationError with the field)."""
+        return MarketplaceAccount.model_validate(
+            {
+                "name": self.name.strip(),
+                "kind": self.kind,
+                "base_url": self.base_url.strip(),
+                "seller_id": self.seller_id.strip(),
+                "client": self.client.strip(),
+            }
+        )
+
+
+def marketplace_secret_names(kind: str) -> tuple[str, ...]:
+    """The secrets an account of ``kind`` needs (the same list the doctor checks)."""
+    from packstation.services.doctor import REQUIRED_SECRETS
+
+    return REQUIRED_SECRETS[kind]
+
+
+def test_marketplace_connection(setup: MarketplaceSetup) -> str:
+    """Call the marketplace with the entered credentials (a one-page order listing); a message, or an error."""
+    from packstation.services.marketplaces.models import PackageQuery
+    from packstation.services.secrets import SecretStore, secret_env_var
+    from packstation.services.syncing.accounts import client_for
+
+    account = setup.account()
+    environ = {secret_env_var(account.name, name): value for name, value in setup.secrets.items() if value}
+    client = client_for(account, SecretStore(environ=environ))
+    try:
+        now = datetime.now(UTC)
+        pages = client.iter_package_pages(PackageQuery(modified_since=now - timedelta(days=1), modified_until=now))
+        page = next(iter(pages), None)
+        count = len(page.packages) if page is not None else 0
+    finally:
+        client.close()
+    return _("Connected to {name}: {count} package(s) changed in the last day.").format(name=account.name, count=count)
+
+
+def store_marketplace(path: Path, setup: MarketplaceSetup) -> list[str]:
+    """Add (or replace) the account in the config file and its secrets in the keyring.
+
+    Returns what the operator still has to do: when no secure keyring exists, the environment
+    variables to set (the secrets are never written to a file).
+    """
+    from packstation.services.secrets import SecretError, SecretStore, secret_env_var
+
+    account = setup.account()
+    existing = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    entries = [entry for entry in existing.get("marketplaces", []) if entry.get("name") != account.name]
+    entries.append(account.model_dump(mode="json", exclude_defaults=True) | {"kind": account.kind.value})
+    existing["marketplaces"] = entries
+    text = tomli_w.dumps(existing)
+    load_settings_text(text)
+    path.write_text(text, encoding="utf-8")
+    todo = []
+    store = SecretStore()
+    for name, value in setup.secrets.items():
+        if not value:
+            continue
+        try:
+            store.set(account.name, name, value)
+        except SecretError:
+            todo.append(
+                _("set {env} on this station (no secure keyring here)").format(env=secret_env_var(account.name, name))
+            )
+    return todo
+
+
+def load_settings_text(text: str) -> None:
+    """Validate TOML text with the station's own loader (raises ConfigError naming the key)."""
+    handle, scratch_name = tempfile.mkstemp(prefix=".check-", suffix=".toml")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        load_settings(Path(scratch_name), environ={})
+    finally:
+        Path(scratch_name).unlink(missing_ok=True)

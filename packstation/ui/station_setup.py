@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -22,11 +23,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from packstation.config import ConfigError, Settings
+from packstation.config import ConfigError, Settings, load_settings
 from packstation.devices.uri import PRINTER_SCHEMES, SCANNER_SCHEMES, DeviceUriError, parse_device_uri
 from packstation.domain.keyboard_layout import LayoutRepair
 from packstation.i18n import Language
-from packstation.services.station_setup import StationSetup, write_station_config
+from packstation.services.station_setup import MarketplaceSetup, StationSetup, write_station_config
 from packstation.ui.tasks import Task
 
 # (printer uri, station name, dpi, label size) -> sentence for the screen; raises PrinterSetupError
@@ -201,22 +202,130 @@ class ScannerPage(QWizardPage):
         return True
 
 
+class MarketplacePage(QWizardPage):
+    """An optional first marketplace account, with a connection test; secrets go to the keyring."""
+
+    BASE_URLS: ClassVar[dict[str, str]] = {
+        "trendyol": "https://apigw.trendyol.com/integration",
+        "hepsiburada": "https://oms-external.hepsiburada.com",
+        "n11": "https://api.n11.com",
+    }
+
+    def __init__(self, *, test_connection: Callable[[MarketplaceSetup], str]) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Marketplace account"))
+        self.setSubTitle(self.tr("Optional: leave the name empty to add accounts later in the configuration file."))
+        self._test_connection = test_connection
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("e.g. gullu-trendyol"))
+        self.kind = QComboBox()
+        for kind in ("trendyol", "hepsiburada", "n11"):
+            self.kind.addItem(kind.title(), kind)
+        self.base_url = QLineEdit(self.BASE_URLS["trendyol"])
+        self.seller_id = QLineEdit()
+        self.client = QLineEdit()
+        self.client.setPlaceholderText(self.tr("the company whose parcels these are"))
+        self.secret_fields: dict[str, QLineEdit] = {}
+        self.form = QFormLayout(self)
+        self.form.addRow(self.tr("Account name"), self.name)
+        self.form.addRow(self.tr("Marketplace"), self.kind)
+        self.form.addRow(self.tr("API address"), self.base_url)
+        self.form.addRow(self.tr("Seller id"), self.seller_id)
+        self.form.addRow(self.tr("Client company"), self.client)
+        self._secret_rows_start = self.form.rowCount()
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        from packstation.services.station_setup import marketplace_secret_names
+
+        kind = str(self.kind.currentData())
+        if self.base_url.text() in self.BASE_URLS.values() or not self.base_url.text():
+            self.base_url.setText(self.BASE_URLS[kind])
+        while self.form.rowCount() > self._secret_rows_start:
+            self.form.removeRow(self.form.rowCount() - 1)
+        self.secret_fields = {}
+        for name in marketplace_secret_names(kind):
+            field = QLineEdit()
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            self.secret_fields[name] = field
+            self.form.addRow(name, field)
+        self.test_button = QPushButton(self.tr("Test connection"))
+        self.test_button.clicked.connect(self.test)
+        self.result = _problem_label()
+        self.form.addRow(self.test_button)
+        self.form.addRow(self.result)
+
+    def marketplace(self) -> MarketplaceSetup | None:
+        """The account as entered, or None when the page was left empty."""
+        if not self.name.text().strip():
+            return None
+        return MarketplaceSetup(
+            name=self.name.text(),
+            kind=str(self.kind.currentData()),
+            base_url=self.base_url.text(),
+            seller_id=self.seller_id.text(),
+            client=self.client.text(),
+            secrets={name: field.text() for name, field in self.secret_fields.items()},
+        )
+
+    def test(self) -> None:
+        """Try the credentials off the GUI thread; the answer appears under the button."""
+        setup = self.marketplace()
+        if setup is None:
+            _set_message(self.result, self.tr("Enter the account first"), kind="error")
+            return
+        self.test_button.setEnabled(False)
+        _set_message(self.result, self.tr("Connecting…"), kind="info")
+
+        def done(message: str) -> None:
+            self.test_button.setEnabled(True)
+            _set_message(self.result, message, kind="ok")
+
+        def failed(exc: Exception) -> None:
+            self.test_button.setEnabled(True)
+            _set_message(self.result, str(exc), kind="error")
+
+        test = self._test_connection
+        Task(lambda: test(setup), owner=self).on_success(done).on_failure(failed).run()
+
+    def validatePage(self) -> bool:
+        """An entered account must be complete and valid (its connection need not be tested)."""
+        setup = self.marketplace()
+        if setup is None:
+            return True
+        try:
+            setup.account()
+        except ValueError as exc:
+            _set_message(self.result, str(exc), kind="error")
+            return False
+        return True
+
+
 class StationSetupWizard(QWizard):
-    """Three pages; Finish writes ``config_path`` and emits ``configured(Settings)``."""
+    """Four pages; Finish writes ``config_path`` (and the account's secrets to the keyring) and emits ``configured``."""
 
     configured = Signal(object)
 
     def __init__(
-        self, *, config_path: Path, settings: Settings, print_test: PrintTest, parent: QWidget | None = None
+        self,
+        *,
+        config_path: Path,
+        settings: Settings,
+        print_test: PrintTest,
+        test_connection: Callable[[MarketplaceSetup], str] | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("PackStation: set up this station"))
         self.config_path = config_path
         self.settings: Settings | None = None
+        self.todo: list[str] = []  # what the operator still has to do (environment variables to set)
         self.station = StationPage(settings)
         self.printer = PrinterPage(settings, print_test=print_test, station_name=self.station.name.text)
         self.scanner = ScannerPage(settings)
-        for page in (self.station, self.printer, self.scanner):
+        self.marketplace = MarketplacePage(test_connection=test_connection or default_test_connection)
+        for page in (self.station, self.printer, self.scanner, self.marketplace):
             self.addPage(page)
 
     def setup(self) -> StationSetup:
@@ -235,13 +344,26 @@ class StationSetupWizard(QWizard):
 
     def accept(self) -> None:
         """Write the file (a small local write); stay open and say why when it is refused."""
+        from packstation.services.station_setup import store_marketplace
+
         try:
             self.settings = write_station_config(self.config_path, self.setup())
-        except (ConfigError, OSError) as exc:
-            _set_message(self.scanner.result, str(exc), kind="error")
+            account = self.marketplace.marketplace()
+            self.todo = store_marketplace(self.config_path, account) if account is not None else []
+            if account is not None:
+                self.settings = load_settings(self.config_path, environ={})
+        except (ConfigError, OSError, ValueError) as exc:
+            _set_message(self.marketplace.result, str(exc), kind="error")
             return
         self.configured.emit(self.settings)
         super().accept()
+
+
+def default_test_connection(setup: MarketplaceSetup) -> str:
+    """The real connection test (runs on a worker thread)."""
+    from packstation.services.station_setup import test_marketplace_connection
+
+    return test_marketplace_connection(setup)
 
 
 def default_print_test(uri: str, station_name: str, dpi: int, label_size: str) -> str:

@@ -512,6 +512,57 @@
         </message>
     </context>
     <context>
+        <name>MarketplacePage</name>
+        <message>
+            <source>Marketplace account</source>
+            <translation>Marketplace account</translation>
+        </message>
+        <message>
+            <source>Optional: leave the name empty to add accounts later in the configuration file.</source>
+            <translation>Optional: leave the name empty to add accounts later in the configuration file.</translation>
+        </message>
+        <message>
+            <source>e.g. gullu-trendyol</source>
+            <translation>e.g. gullu-trendyol</translation>
+        </message>
+        <message>
+            <source>the company whose parcels these are</source>
+            <translation>the company whose parcels these are</translation>
+        </message>
+        <message>
+            <source>Account name</source>
+            <translation>Account name</translation>
+        </message>
+        <message>
+            <source>Marketplace</source>
+            <translation>Marketplace</translation>
+        </message>
+        <message>
+            <source>API address</source>
+            <translation>API address</translation>
+        </message>
+        <message>
+            <source>Seller id</source>
+            <translation>Seller id</translation>
+        </message>
+        <message>
+            <source>Client company</source>
+            <translation>Client company</translation>
+        </message>
+        <message>
+            <source>Test connection</source>
+            <translation>Test connection</translation>
+        </message>
+        <message>
+            <source>Enter the account first</source>
+            <translation>Enter the account first</translation>
+        </message>
+        <message>
+            <source>Connecting…</source>
+            <translation>Connecting…</translation>
+        </message>
+    </context>
+    <context>
         <name>NewUserDialog</name>
         <message>
             <source>New user</source>

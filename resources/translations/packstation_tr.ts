@@ -512,6 +512,57 @@
     </message>
 </context>
 <context>
+    <name>MarketplacePage</name>
+    <message>
+        <source>Marketplace account</source>
+        <translation>Pazaryeri hesabı</translation>
+    </message>
+    <message>
+        <source>Optional: leave the name empty to add accounts later in the configuration file.</source>
+        <translation>İsteğe bağlı: hesapları daha sonra yapılandırma dosyasına eklemek için adı boş bırakın.</translation>
+    </message>
+    <message>
+        <source>e.g. gullu-trendyol</source>
+        <translation>ör. gullu-trendyol</translation>
+    </message>
+    <message>
+        <source>the company whose parcels these are</source>
+        <translation>bu paketlerin sahibi olan firma</translation>
+    </message>
+    <message>
+        <source>Account name</source>
+        <translation>Hesap adı</translation>
+    </message>
+    <message>
+        <source>Marketplace</source>
+        <translation>Pazaryeri</translation>
+    </message>
+    <message>
+        <source>API address</source>
+        <translation>API adresi</translation>
+    </message>
+    <message>
+        <source>Seller id</source>
+        <translation>Satıcı numarası</translation>
+    </message>
+    <message>
+        <source>Client company</source>
+        <translation>Müşteri firma</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Bağlantıyı dene</translation>
+    </message>
+    <message>
+        <source>Enter the account first</source>
+        <translation>Önce hesabı girin</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Bağlanılıyor…</translation>
+    </message>
+</context>
+<context>
     <name>NewUserDialog</name>
     <message>
         <source>New user</source>

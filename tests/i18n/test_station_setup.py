@@ -124,9 +124,53 @@ def test_wizard_prints_a_test_label_tests_the_scanner_and_writes_the_file(
     qtbot.keyClicks(wizard.scanner.test_field, "8690000000012")
     qtbot.keyClick(wizard.scanner.test_field, "\r")
     assert "8690000000012" in wizard.scanner.result.text() and "13" in wizard.scanner.result.text()
+    wizard.next()
+    assert wizard.currentPage() is wizard.marketplace  # optional: left empty here
     wizard.button(QWizard.WizardButton.FinishButton).click()
     assert wizard.result() == QWizard.DialogCode.Accepted
     settings = load_settings(path, environ={})
     assert settings.station.name == "Paketleme 2"
     assert settings.station.language == "tr" and settings.station.high_contrast
     assert settings.printer.uri == f"tcp://127.0.0.1:{printer.port}?status=0"
+
+
+@pytest.mark.gui
+def test_wizard_adds_a_marketplace_account_after_a_connection_test(qtbot: QtBot, tmp_path: Path) -> None:
+    from packstation.services.marketplaces.simulator import SimulatedMarketplace, SimulatorConfig, SimulatorServer
+
+    simulator = SimulatedMarketplace(SimulatorConfig(seed=2, packages=5))
+    server = SimulatorServer(simulator).start()
+    path = tmp_path / "config.toml"
+    wizard = StationSetupWizard(config_path=path, settings=Settings(), print_test=default_print_test)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    try:
+        wizard.station.name.setText("Paketleme 3")
+        wizard.next()
+        wizard.next()
+        wizard.next()
+        page = wizard.marketplace
+        assert wizard.currentPage() is page
+        page.name.setText("gullu-trendyol")
+        page.base_url.setText(server.base_url)
+        page.seller_id.setText(simulator.config.seller_id)
+        page.client.setText("Güllü Ayakkabı")
+        page.secret_fields["api_key"].setText(simulator.config.api_key)
+        page.secret_fields["api_secret"].setText("wrong")
+        page.test_button.click()
+        qtbot.waitUntil(lambda: page.result.property("kind") == "error", timeout=20_000)
+        page.secret_fields["api_secret"].setText(simulator.config.api_secret)
+        page.test_button.click()
+        qtbot.waitUntil(lambda: page.result.property("kind") == "ok", timeout=20_000)
+        assert "gullu-trendyol" in page.result.text()
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        assert wizard.result() == QWizard.DialogCode.Accepted
+    finally:
+        server.stop()
+    settings = load_settings(path, environ={})
+    account = settings.account("gullu-trendyol")
+    assert account.client == "Güllü Ayakkabı" and account.base_url == server.base_url
+    text = path.read_text(encoding="utf-8")
+    assert simulator.config.api_secret not in text and simulator.config.api_key not in text
+    # No secure keyring in the tests: the wizard says which environment variables to set instead.
+    assert any("PACKSTATION_SECRET_GULLU_TRENDYOL_API_SECRET" in line for line in wizard.todo)
