@@ -208,6 +208,12 @@ def start_services(
         id="offline-cache",
         next_run_time=datetime.now(UTC),
     )
+    scale = None
+    if settings.scale.uri:
+        from packstation.devices.scale import Scale
+
+        scale = Scale(settings.scale.uri)
+        scale.start()
     packing = PackingService(
         database.sessions,
         journal=journal,
@@ -221,6 +227,7 @@ def start_services(
         on_completed=dispatcher.on_completed,
         cache=cache,
         audit=audit,
+        weigh=scale.grams if scale is not None else None,
     )
     users = UserService(
         database.sessions, credentials=credentials, audit=audit, pin_min_length=settings.security.pin_min_length
@@ -243,7 +250,7 @@ def start_services(
         )
         jobs.install()
         dispatcher.marketplace_label = marketplace_label_source(jobs)
-    on_close: list[Callable[[], None]] = []
+    on_close: list[Callable[[], None]] = [scale.stop] if scale is not None else []
     if demo_marketplace is not None:
         scheduler.add_job(demo_marketplace.add_order, "interval", seconds=DEMO_ORDER_SECONDS, id="demo-orders")
         on_close.append(demo_marketplace.stop)

@@ -169,7 +169,11 @@ class ScannerSettings(_Section):
 class ScaleSettings(_Section):
     """An optional serial scale that weighs the parcel at completion."""
 
-    uri: str | None = Field(default=None, description="`serial:///dev/ttyUSB1?baud=9600`; absent: no scale.")
+    uri: str | None = Field(
+        default=None,
+        description="`serial:///dev/ttyUSB1?baud=9600&terminator=CRLF` (continuous `ST,GS,+0001.250kg` lines); "
+        "absent: no scale.",
+    )
 
     @field_validator("uri")
     @classmethod

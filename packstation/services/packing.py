@@ -184,6 +184,7 @@ class PackingService:
         on_completed: Callable[[Completion], None] = lambda _c: None,
         cache: OfflineCache | None = None,
         audit: AuditRecorder | None = None,
+        weigh: Callable[[], int | None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._journal = journal
@@ -192,6 +193,7 @@ class PackingService:
         self._clock = clock
         self.clock = clock  # the permission check reads these two
         self.audit = audit
+        self._weigh = weigh  # the scale's latest stable weight in grams, when the station has one
         self._layout_repair = layout_repair
         self._on_journaled = on_journaled
         self._on_completed = on_completed
@@ -489,7 +491,11 @@ class PackingService:
             {"line_id": line.line_id, "product_id": line.product_id, "units": progress[line.line_id].scanned}
             for line in current.package.lines
         ]
-        return self._op(OperationKind.COMPLETE, user_id=user_id, at=at, payload={"box_count": 1, "lines": lines})
+        payload: dict[str, object] = {"box_count": 1, "lines": lines}
+        grams = self._weigh() if self._weigh is not None else None
+        if grams is not None:
+            payload["weight_grams"] = grams
+        return self._op(OperationKind.COMPLETE, user_id=user_id, at=at, payload=payload)
 
     def _finish(self, op: Operation) -> None:
         current = self._require_current()

@@ -183,3 +183,26 @@ def test_successor_after_a_split_is_found_for_its_new_label(db: Database, tmp_pa
     assert found is not None and found.id == successor_id
     assert found.cargo_tracking_number == "7339999999999999" and found.sender_name == "Güllü Ayakkabı"
     assert service.successor_of(successor_id) is None
+
+
+def test_the_scale_weight_is_stored_with_the_completed_parcel(db: Database, tmp_path: Path) -> None:
+    seed_demo_data(db.sessions, packages=3)
+    station_id = StationService(db.sessions, name="st-scale").register()
+    journal = Journal(tmp_path / "scale.sqlite3")
+    service = PackingService(
+        db.sessions,
+        journal=journal,
+        claims=ClaimService(db.sessions, station_id=station_id, lease=timedelta(minutes=5)),
+        station="st-scale",
+        clock=lambda: datetime.now(UTC),
+        weigh=lambda: 1340,
+    )
+    with db.sessions() as session:
+        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        items = [line.barcode for line in package.lines for _ in range(line.quantity)]
+    service.open(package.cargo_tracking_number, user_id=None)
+    for barcode in items:
+        service.scan(barcode, user_id=None)
+    JournalPump(journal, db.sessions).drain_once()
+    with db.sessions() as session:
+        assert session.get(Package, package.id).weight_grams == 1340
