@@ -36,35 +36,40 @@ class ClaimService:
         self._station_id = station_id
         self._lease = lease
 
-    def claim(self, package_id: int, *, user_id: int | None) -> ClaimResult:
-        """Take (or renew) the lease on ``package_id`` for this station."""
-        with self._sessions.begin() as session:
-            expires = session.execute(
-                update(Package)
-                .where(
-                    Package.id == package_id,
-                    Package.packed_at.is_(None),
-                    or_(
-                        Package.claimed_by_station_id.is_(None),
-                        Package.claimed_by_station_id == self._station_id,
-                        Package.claim_expires_at < func.now(),
-                    ),
-                )
-                .values(
-                    claimed_by_station_id=self._station_id,
-                    claimed_by_user_id=user_id,
-                    claim_expires_at=func.now() + self._lease,
-                )
-                .returning(Package.claim_expires_at)
-            ).scalar_one_or_none()
-            if expires is not None:
-                return ClaimResult(won=True, package_id=package_id, expires_at=expires)
-            row = session.execute(
-                select(Package.packed_at, Package.claim_expires_at, Station.name, User.full_name)
-                .outerjoin(Station, Station.id == Package.claimed_by_station_id)
-                .outerjoin(User, User.id == Package.claimed_by_user_id)
-                .where(Package.id == package_id)
-            ).one_or_none()
+    def claim(self, package_id: int, *, user_id: int | None, session: Session | None = None) -> ClaimResult:
+        """Take (or renew) the lease on ``package_id`` for this station (inside ``session`` when given)."""
+        if session is None:
+            with self._sessions.begin() as own:
+                return self._claim(own, package_id, user_id)
+        return self._claim(session, package_id, user_id)
+
+    def _claim(self, session: Session, package_id: int, user_id: int | None) -> ClaimResult:
+        expires = session.execute(
+            update(Package)
+            .where(
+                Package.id == package_id,
+                Package.packed_at.is_(None),
+                or_(
+                    Package.claimed_by_station_id.is_(None),
+                    Package.claimed_by_station_id == self._station_id,
+                    Package.claim_expires_at < func.now(),
+                ),
+            )
+            .values(
+                claimed_by_station_id=self._station_id,
+                claimed_by_user_id=user_id,
+                claim_expires_at=func.now() + self._lease,
+            )
+            .returning(Package.claim_expires_at)
+        ).scalar_one_or_none()
+        if expires is not None:
+            return ClaimResult(won=True, package_id=package_id, expires_at=expires)
+        row = session.execute(
+            select(Package.packed_at, Package.claim_expires_at, Station.name, User.full_name)
+            .outerjoin(Station, Station.id == Package.claimed_by_station_id)
+            .outerjoin(User, User.id == Package.claimed_by_user_id)
+            .where(Package.id == package_id)
+        ).one_or_none()
         if row is None:
             return ClaimResult(won=False, package_id=package_id)
         packed_at, expires_at, station, user = row

@@ -292,8 +292,13 @@ class PackingService:
         ):
             self.abort(user_id=user_id)
         provisional = False
+        loaded: tuple[OpenedPackage, str] | None = None
         try:
-            claim = self._claims.claim(package_id, user_id=user_id)
+            # Claim and load in one transaction: the parcel's look-up is what a packer waits for.
+            with self._sessions.begin() as session:
+                claim = self._claims.claim(package_id, user_id=user_id, session=session)
+                if claim.won:
+                    loaded = self._load(package_id, session=session)
             self.offline = False
         except Exception as exc:
             if not (is_connection_error(exc) and self._cache is not None):
@@ -315,7 +320,7 @@ class PackingService:
                 ),
                 claim=claim,
             )
-        opened = self._load_offline(package_id) if provisional else self._load(package_id)
+        opened = self._load_offline(package_id) if provisional else loaded
         if opened is None:
             if not provisional:
                 self._claims.release(package_id)
@@ -361,29 +366,31 @@ class PackingService:
         package, status, packed_here = cached
         return package, "packed_here" if packed_here else status
 
-    def _load(self, package_id: int) -> tuple[OpenedPackage, str] | None:
-        with self._sessions() as session:
-            # One round trip for the package, its account and client company (the label needs them).
-            row = session.get(
-                PackageRow,
-                package_id,
-                options=[joinedload(PackageRow.account).joinedload(MarketplaceAccountRow.client_company)],
-            )
-            if row is None:
-                return None
-            lines = session.execute(
-                select(LineRow, Product.bin_location, Product.image_url)
-                .outerjoin(Product, Product.id == LineRow.product_id)
-                .where(LineRow.package_id == package_id)
-                .order_by(LineRow.id)
-            ).all()
-            package = opened_package(
-                row,
-                row.account,
-                row.account.client_company,
-                tuple(line_info(line, bin_location, image_url) for line, bin_location, image_url in lines),
-            )
-            return package, row.status
+    def _load(self, package_id: int, *, session: Session | None = None) -> tuple[OpenedPackage, str] | None:
+        if session is None:
+            with self._sessions() as own:
+                return self._load(package_id, session=own)
+        # One round trip for the package, its account and client company (the label needs them).
+        row = session.get(
+            PackageRow,
+            package_id,
+            options=[joinedload(PackageRow.account).joinedload(MarketplaceAccountRow.client_company)],
+        )
+        if row is None:
+            return None
+        lines = session.execute(
+            select(LineRow, Product.bin_location, Product.image_url)
+            .outerjoin(Product, Product.id == LineRow.product_id)
+            .where(LineRow.package_id == package_id)
+            .order_by(LineRow.id)
+        ).all()
+        package = opened_package(
+            row,
+            row.account,
+            row.account.client_company,
+            tuple(line_info(line, bin_location, image_url) for line, bin_location, image_url in lines),
+        )
+        return package, row.status
 
     # -- verifying -----------------------------------------------------------------------------------
 

@@ -290,6 +290,7 @@ class JournalPump:
         on_status: Callable[[PumpStatus], None] = lambda _status: None,
         batch_size: int = 500,
         idle_interval_s: float = 0.5,
+        coalesce_s: float = 0.05,
         max_backoff_s: float = 30.0,
     ) -> None:
         self._journal = journal
@@ -297,6 +298,7 @@ class JournalPump:
         self._on_status = on_status
         self._batch_size = batch_size
         self._idle = idle_interval_s
+        self._coalesce = coalesce_s
         self._max_backoff = max_backoff_s
         self._applier = OperationApplier()
         self._wake = threading.Event()
@@ -378,7 +380,11 @@ class JournalPump:
                 continue
             backoff = 0.5
             self._publish(online=True)
-            self._wake.wait(self._idle)
+            if self._wake.wait(self._idle) and self._coalesce > 0:
+                # Let a burst of scans gather into one transaction rather than one each: the scans are
+                # already durable in the journal, and fewer, larger batches compete less with the
+                # station's own look-ups for the database and the CPU.
+                self._stop.wait(self._coalesce)
             self._wake.clear()
         self._journal.close()
 
