@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from packstation.services.journal import Journal
     from packstation.services.labelling import LabelDispatcher, ReprintService
     from packstation.services.offline_cache import OfflineCache
-    from packstation.services.packages import PackageDetail, PackageQueries
+    from packstation.services.packages import PackageQueries
     from packstation.services.packing import OpenedPackage, PackingService
     from packstation.services.pump import JournalPump
     from packstation.services.secrets import RedactingFilter
@@ -68,12 +68,6 @@ class AppContext:
     scheduler: BackgroundScheduler = field(repr=False)
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
-    def package_detail(self, package_id: int) -> PackageDetail | None:
-        """A package with its lines (worker threads only)."""
-        from packstation.services.packages import package_detail
-
-        return package_detail(self.database.sessions, package_id)
-
     def close(self) -> None:
         """Stop background work, then release the database (the embedded server stops with its last user)."""
         self.scheduler.shutdown(wait=False)
@@ -98,7 +92,9 @@ def heartbeat(station: StationService, bus: EventBus, journal: Journal | None = 
             pending_operations=stats.pending if stats else 0, oldest_pending_at=stats.oldest_at if stats else None
         )
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        from packstation.db.errors import error_reason
+
+        reason = error_reason(exc)
         log.warning("database unreachable reason=%s", reason)
         bus.publish(DatabaseStatus(online=False, detail=reason, checked_at=now))
     else:

@@ -10,6 +10,7 @@ from packstation.config import Settings
 from packstation.db.connect import configured_url, limits_from, open_database
 from packstation.db.embedded import EmbeddedDatabaseError, start_embedded
 from packstation.db.engine import create_db_engine
+from packstation.db.errors import error_reason
 from packstation.db.migrate import current_revision, head_revision, upgrade
 from packstation.domain.status import Role
 from packstation.i18n import _
@@ -23,18 +24,13 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _reason(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def db(settings: Settings, action: str) -> int:
     """`db upgrade` and `db revision`."""
     secrets = SecretStore()
     try:
         database = open_database(settings, secrets, migrate=False, application_name="packstation-cli")
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
-        return _fail(_("cannot open the database: {reason}").format(reason=_reason(exc)))
+        return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
         if action == "upgrade":
             before, after = upgrade(database.engine)
@@ -54,7 +50,7 @@ def db(settings: Settings, action: str) -> int:
             )
         return 0
     except SQLAlchemyError as exc:
-        return _fail(_("migration failed: {reason}").format(reason=_reason(exc)))
+        return _fail(_("migration failed: {reason}").format(reason=error_reason(exc)))
     finally:
         database.close()
 
@@ -93,7 +89,7 @@ def user_add(
     try:
         database = open_database(settings, SecretStore(), application_name="packstation-cli")
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
-        return _fail(_("cannot open the database: {reason}").format(reason=_reason(exc)))
+        return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
         user_id = UserService(database.sessions).add_user(
             username, role=role, password=password, full_name=full_name, badge=badge
@@ -123,11 +119,11 @@ def audit_verify(settings: Settings) -> int:
     try:
         database = open_database(settings, SecretStore(), migrate=False, application_name="packstation-cli")
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
-        return _fail(_("cannot open the database: {reason}").format(reason=_reason(exc)))
+        return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
         verdict = AuditLog(database.sessions).verify()
     except SQLAlchemyError as exc:
-        return _fail(_("cannot read the audit log: {reason}").format(reason=_reason(exc)))
+        return _fail(_("cannot read the audit log: {reason}").format(reason=error_reason(exc)))
     finally:
         database.close()
     if not verdict.intact:
@@ -155,7 +151,7 @@ def sync_once(settings: Settings, *, account: str | None = None, max_wait_s: flo
     try:
         database = open_database(settings, secrets, application_name="packstation-sync")
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
-        return _fail(_("cannot open the database: {reason}").format(reason=_reason(exc)))
+        return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
         report = run_once(
             settings,
@@ -164,7 +160,7 @@ def sync_once(settings: Settings, *, account: str | None = None, max_wait_s: flo
             account=account,
         )
     except SQLAlchemyError as exc:
-        return _fail(_("the database failed during the sync: {reason}").format(reason=_reason(exc)))
+        return _fail(_("the database failed during the sync: {reason}").format(reason=error_reason(exc)))
     finally:
         database.close()
     for line in describe(report):

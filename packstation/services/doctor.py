@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from packstation.config import MarketplaceAccount, Settings
 from packstation.db.engine import ConnectionLimits, create_db_engine
+from packstation.db.errors import error_reason
 from packstation.db.migrate import current_revision, head_revision
 from packstation.devices.uri import PRINTER_SCHEMES, SCANNER_SCHEMES, parse_device_uri
 from packstation.i18n import _
@@ -45,11 +46,6 @@ class CheckResult:
     detail: str
 
 
-def _first_line(exc: BaseException) -> str:
-    message = str(getattr(exc, "orig", None) or exc).strip()
-    return message.splitlines()[0] if message else type(exc).__name__
-
-
 def check_database(url: str, limits: ConnectionLimits) -> list[CheckResult]:
     """Connect, run a query, compare the schema revision with this build's."""
     engine = create_db_engine(url, limits=limits, application_name="packstation-doctor", pool_size=1)
@@ -72,7 +68,9 @@ def check_database(url: str, limits: ConnectionLimits) -> list[CheckResult]:
             )
         return results
     except SQLAlchemyError as exc:
-        return [CheckResult(_("database"), Verdict.FAIL, _("cannot connect: {reason}").format(reason=_first_line(exc)))]
+        return [
+            CheckResult(_("database"), Verdict.FAIL, _("cannot connect: {reason}").format(reason=error_reason(exc)))
+        ]
     finally:
         engine.dispose()
 
@@ -161,7 +159,7 @@ def check_account(account: MarketplaceAccount, secrets: SecretStore, *, timeout:
         httpx.get(account.base_url, timeout=timeout)
     except httpx.HTTPError as exc:
         return CheckResult(
-            name, Verdict.FAIL, _("{url} not reachable: {error}").format(url=account.base_url, error=_first_line(exc))
+            name, Verdict.FAIL, _("{url} not reachable: {error}").format(url=account.base_url, error=error_reason(exc))
         )
     return CheckResult(name, Verdict.OK, _("secrets set; {url} answers").format(url=account.base_url))
 
@@ -176,7 +174,7 @@ def run_checks(settings: Settings, *, database_url: Callable[[], str], secrets: 
     try:
         url = database_url()
     except Exception as exc:
-        results = [CheckResult(_("database"), Verdict.FAIL, _first_line(exc))]
+        results = [CheckResult(_("database"), Verdict.FAIL, error_reason(exc))]
     else:
         results = check_database(url, limits)
     results.append(check_printer(settings))

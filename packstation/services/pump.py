@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from packstation.db.errors import error_reason
 from packstation.db.models import (
     OutboxEntry,
     Package,
@@ -342,7 +343,7 @@ class JournalPump:
                 with self._sessions.begin() as session:
                     self._applier.apply(session, op)
             except IntegrityError as exc:
-                reason = str(exc.orig).strip().splitlines()[0]
+                reason = error_reason(exc)
                 log.error(
                     "operation refused op_id=%s kind=%s package=%s reason=%s", op.op_id, op.kind, op.package_id, reason
                 )
@@ -365,7 +366,7 @@ class JournalPump:
                 while self.drain_once() and not self._stop.is_set():
                     pass
             except (OperationalError, DBAPIError) as exc:
-                reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+                reason = error_reason(exc)
                 log.warning("postgres unreachable, retrying in %.1fs reason=%s", backoff, reason)
                 self._applier._stations.clear()
                 self._publish(online=False, detail=reason)

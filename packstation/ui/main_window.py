@@ -264,8 +264,9 @@ class MainWindow(QMainWindow):
 
     def show_startup_error(self, exc: Exception) -> None:
         """Start-up failed: show the reason in the window and the status bar."""
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        message = reason[0] if reason else type(exc).__name__
+        from packstation.db.errors import error_reason
+
+        message = error_reason(exc)
         self._set_state(self.database_label, self.tr("Database: unavailable"), ok=False)
         self.set_banner("error", self.tr("The database could not be opened: {0}").replace("{0}", message))
 

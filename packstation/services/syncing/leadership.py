@@ -15,6 +15,8 @@ import zlib
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from packstation.db.errors import error_reason
+
 log = logging.getLogger("packstation.services.syncing.leadership")
 
 #: The advisory lock key every station uses for the marketplace jobs (a stable 32-bit value).
@@ -55,7 +57,7 @@ class Leadership:
             try:
                 connection = self._engine.connect()
             except SQLAlchemyError as exc:
-                log.info("leadership not tried station=%s reason=%s", self._station, _first_line(exc))
+                log.info("leadership not tried station=%s reason=%s", self._station, error_reason(exc))
                 return False
             try:
                 taken = bool(
@@ -63,7 +65,7 @@ class Leadership:
                 )
                 connection.commit()  # end the implicit transaction; the session-level lock stays
             except SQLAlchemyError as exc:
-                log.info("leadership not tried station=%s reason=%s", self._station, _first_line(exc))
+                log.info("leadership not tried station=%s reason=%s", self._station, error_reason(exc))
                 connection.invalidate()
                 connection.close()
                 return False
@@ -84,7 +86,7 @@ class Leadership:
                 self._connection.commit()
                 self._connection.close()
             except SQLAlchemyError as exc:
-                log.info("leadership release failed station=%s reason=%s", self._station, _first_line(exc))
+                log.info("leadership release failed station=%s reason=%s", self._station, error_reason(exc))
                 self._drop()
             self._connection = None
             log.info("leadership released station=%s", self._station)
@@ -107,8 +109,3 @@ class Leadership:
             connection.close()
         except SQLAlchemyError:
             log.debug("closing a dead leadership connection failed", exc_info=True)
-
-
-def _first_line(exc: BaseException) -> str:
-    message = str(getattr(exc, "orig", None) or exc).strip()
-    return message.splitlines()[0] if message else type(exc).__name__
