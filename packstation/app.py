@@ -22,13 +22,15 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from packstation.db.connect import Database
+    from packstation.devices.printers.factory import PrinterFactory
     from packstation.devices.printers.print_queue import PrintQueue
     from packstation.services.audit import AuditLog
     from packstation.services.auth import AuthService
     from packstation.services.demo_marketplace import DemoMarketplace
     from packstation.services.images import ImageCache
     from packstation.services.journal import Journal
-    from packstation.services.labelling import LabelDispatcher, ReprintService
+    from packstation.services.labelling import LabelDispatcher, MarketplaceLabelSource, ReprintService
+    from packstation.services.marketplaces.writes import LabelFormat, MarketplaceLabel
     from packstation.services.offline_cache import OfflineCache
     from packstation.services.packages import PackageQueries
     from packstation.services.packing import OpenedPackage, PackingService
@@ -121,14 +123,17 @@ def start_services(
     demo_packages: int = 300,
     redactor: RedactingFilter | None = None,
     demo_marketplace: DemoMarketplace | None = None,
+    printers: PrinterFactory | None = None,
 ) -> AppContext:
     """Open the database (starting the embedded one if needed), seed the demo, start background work.
 
-    Runs on a worker thread: it may take seconds on a first start.
+    Runs on a worker thread: it may take seconds on a first start. ``printers`` builds the print queue's
+    printers (the station window passes one that knows ``qt://`` office printers).
     """
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from packstation.db.connect import open_database
+    from packstation.devices.printers.factory import open_printer
     from packstation.devices.printers.print_queue import PrintQueue
     from packstation.domain.keyboard_layout import LayoutRepair
     from packstation.services.audit import AuditLog
@@ -138,7 +143,7 @@ def start_services(
     from packstation.services.images import ImageCache
     from packstation.services.journal import Journal
     from packstation.services.labelling import LabelDispatcher, ReprintService
-    from packstation.services.labels import LabelService
+    from packstation.services.labels import DocumentFormat, LabelService
     from packstation.services.offline_cache import OfflineCache
     from packstation.services.packages import PackageQueries
     from packstation.services.packing import PackingService
@@ -180,7 +185,12 @@ def start_services(
     )
     pump = JournalPump(journal, database.sessions, on_status=bus.publish)
     label_service = LabelService()
-    print_queue = PrintQueue(data_dir / "print_jobs.sqlite3", setup_job=label_service.font_job(), on_event=bus.publish)
+    print_queue = PrintQueue(
+        data_dir / "print_jobs.sqlite3",
+        setup_job=label_service.font_job(),
+        on_event=bus.publish,
+        printer_factory=printers or open_printer,
+    )
     spool = data_dir / "spool"
     spool.mkdir(parents=True, exist_ok=True)
     dispatcher = LabelDispatcher(
@@ -191,6 +201,7 @@ def start_services(
         size=settings.printer.label_size,
         on_preview=bus.publish,
         on_problem=bus.publish,
+        fmt=DocumentFormat(settings.printer.label_format()),
     )
     credentials = Credentials(database.sessions)
     audit = AuditLog(database.sessions)
@@ -296,15 +307,19 @@ def demo_settings(settings: Settings, *, marketplace: MarketplaceAccount | None 
     )
 
 
-def marketplace_label_source(jobs: MarketplaceJobs) -> Callable[[OpenedPackage], bytes | None]:
-    """The marketplace's own label for a parcel (Trendyol's common label), or None where we print ours."""
+def marketplace_label_source(jobs: MarketplaceJobs) -> MarketplaceLabelSource:
+    """The marketplace's own label for a parcel (Trendyol's common label, Hepsiburada's common barcode),
+    asked for in the printer's format, or None where we print ours."""
+    from packstation.i18n import _
 
-    def fetch(package: OpenedPackage) -> bytes | None:
+    def fetch(package: OpenedPackage, preferred: LabelFormat) -> MarketplaceLabel | None:
         client = jobs.clients.by_name(package.account)
-        label = client.fetch_label(client.get_package(package.external_id))
-        if label is None or not label.documents:
+        if not client.capabilities.marketplace_label:
             return None
-        return b"\n".join(label.documents)
+        remote = client.get_package(package.external_id)
+        if remote is None:
+            raise LookupError(_("package {id} was not found at the marketplace").format(id=package.external_id))
+        return client.fetch_label(remote, preferred=preferred)
 
     return fetch
 
@@ -323,8 +338,11 @@ def run_gui(
     ``config_path`` is the station's configuration file: when it does not exist yet (a new station),
     the set-up wizard writes it before the services start.
     """
+    from packstation.devices.printers.factory import PrinterFactory
     from packstation.ui.application import run_application
+    from packstation.ui.office_printer import register_office_printer
 
+    printers = register_office_printer(PrinterFactory())
     marketplace = None
     if demo:
         from packstation.services.demo_marketplace import start_demo_marketplace
@@ -337,10 +355,16 @@ def run_gui(
         settings=settings,
         bus=bus,
         start=lambda: start_services(
-            settings, bus, demo=demo, demo_packages=demo_packages, redactor=redactor, demo_marketplace=marketplace
+            settings,
+            bus,
+            demo=demo,
+            demo_packages=demo_packages,
+            redactor=redactor,
+            demo_marketplace=marketplace,
+            printers=printers,
         ),
         config_path=config_path,
-        start_with=lambda configured: start_services(configured, bus, demo=False, redactor=redactor),
+        start_with=lambda configured: start_services(configured, bus, demo=False, redactor=redactor, printers=printers),
         demo=demo,
         screenshot=screenshot,
         quit_after=quit_after,

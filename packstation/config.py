@@ -21,6 +21,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from packstation.devices.uri import (
+    PDF_ONLY_PRINTER_SCHEMES,
     PRINTER_SCHEMES,
     SCALE_SCHEMES,
     SCANNER_SCHEMES,
@@ -116,7 +117,14 @@ class PrinterSettings(_Section):
     uri: str | None = Field(
         default=None,
         description="Printer address: `tcp://host:9100`, `serial:///dev/ttyUSB0?baud=9600`, "
-        "`cups://QUEUE`, `file:///folder` (spool). Absent: labels go to the spool folder only.",
+        "`cups://QUEUE`, `file:///folder` (spool), `qt://Printer Name` (an office printer installed on "
+        "this computer, by its system name; `qt://` alone: the default printer). "
+        "Absent: labels go to the spool folder only.",
+    )
+    format: str = Field(
+        default="auto",
+        description="Label format sent to the printer: `zpl`, `pdf`, or `auto` (PDF for `qt://` office "
+        "printers, ZPL for the others).",
     )
     dpi: int = Field(default=203, description="Print resolution: 203 or 300.")
     label_size: str = Field(default="100x150mm", description="`100x150mm` or `4x6in`.")
@@ -143,6 +151,28 @@ class PrinterSettings(_Section):
         if value not in ("100x150mm", "4x6in"):
             raise ValueError("must be '100x150mm' or '4x6in'")
         return value
+
+    @field_validator("format")
+    @classmethod
+    def _valid_format(cls, value: str) -> str:
+        if value not in ("auto", "zpl", "pdf"):
+            raise ValueError("must be 'auto', 'zpl' or 'pdf'")
+        return value
+
+    @model_validator(mode="after")
+    def _format_fits_printer(self) -> PrinterSettings:
+        if self.format == "zpl" and self.uri and self._scheme() in PDF_ONLY_PRINTER_SCHEMES:
+            raise ValueError(f"format 'zpl' cannot go to {self.uri!r}: office printers (qt://) print PDF only")
+        return self
+
+    def _scheme(self) -> str:
+        return parse_device_uri(self.uri, allowed=PRINTER_SCHEMES).scheme if self.uri else ""
+
+    def label_format(self) -> str:
+        """The format labels are built in for this printer: ``"zpl"`` or ``"pdf"``."""
+        if self.format != "auto":
+            return self.format
+        return "pdf" if self._scheme() in PDF_ONLY_PRINTER_SCHEMES else "zpl"
 
 
 class ScannerSettings(_Section):

@@ -1,5 +1,6 @@
 """Device addresses: ``tcp://host:9100``, ``serial:///dev/ttyACM0?baud=9600``, ``cups://QUEUE``,
-``file:///folder``, ``keyboard`` and ``fake://``.
+``file:///folder``, ``qt://Printer Name`` (an office printer through the station window), ``keyboard``
+and ``fake://``.
 
 Parsing is strict so that a typo in the station config is reported at start-up with the key that
 holds it, not discovered at the first label of the shift.
@@ -8,9 +9,11 @@ holds it, not discovered at the first label of the shift.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-PRINTER_SCHEMES = frozenset({"tcp", "serial", "cups", "file", "fake"})
+PRINTER_SCHEMES = frozenset({"tcp", "serial", "cups", "file", "qt", "fake"})
+#: Printers that take PDF only: an office printer driven through Qt's print system (``qt://``).
+PDF_ONLY_PRINTER_SCHEMES = frozenset({"qt"})
 SCANNER_SCHEMES = frozenset({"keyboard", "serial", "fake"})
 SCALE_SCHEMES = frozenset({"serial", "fake"})
 
@@ -51,6 +54,8 @@ def parse_device_uri(raw: str, *, allowed: frozenset[str]) -> DeviceUri:
     if scheme == "keyboard":
         return DeviceUri(scheme="keyboard", raw=text)
 
+    if scheme == "qt":
+        return _qt_printer(text)
     parts = urlsplit(text)
     params = dict(parse_qsl(parts.query, keep_blank_values=True))
     if scheme == "tcp":
@@ -78,3 +83,20 @@ def parse_device_uri(raw: str, *, allowed: frozenset[str]) -> DeviceUri:
             raise DeviceUriError(f"{text!r} names no folder (expected file:///folder)")
         return DeviceUri(scheme, path=parts.path, params=params, raw=text)
     return DeviceUri(scheme, host=parts.netloc, path=parts.path, params=params, raw=text)
+
+
+def _qt_printer(text: str) -> DeviceUri:
+    """``qt://NAME?output=...``: NAME is the system's printer name exactly (spaces allowed, ``%xx`` decoded);
+    empty means the system's default printer, unless ``output=/file.pdf`` writes a PDF file instead."""
+    rest = text[len("qt://") :]
+    name, _sep, query = rest.partition("?")
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    unknown = sorted(set(params) - {"output", "dpi", "paper"})
+    if unknown:
+        raise DeviceUriError(f"{text!r}: unknown option {unknown[0]!r} (qt:// takes output, dpi and paper)")
+    if "output" in params and not params["output"]:
+        raise DeviceUriError(f"{text!r}: output= names no file")
+    dpi = params.get("dpi")
+    if dpi is not None and (not dpi.isdigit() or not 72 <= int(dpi) <= 2400):
+        raise DeviceUriError(f"{text!r}: dpi={dpi!r} must be a whole number from 72 to 2400")
+    return DeviceUri("qt", path=unquote(name).strip(), params=params, raw=text)

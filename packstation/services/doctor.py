@@ -108,6 +108,15 @@ def check_printer(settings: Settings) -> CheckResult:
         if shutil.which("lp") is None:
             return CheckResult(name, Verdict.FAIL, _("CUPS is not installed ('lp' not found)"))
         return CheckResult(name, Verdict.OK, _("CUPS queue {queue}").format(queue=uri.path))
+    if uri.scheme == "qt":
+        # Qt's printer list is the station window's business; this command runs without Qt.
+        return CheckResult(
+            name,
+            Verdict.WARN,
+            _("office printer {uri}: checked by the station window (use the set-up wizard's test print)").format(
+                uri=uri
+            ),
+        )
     return CheckResult(name, Verdict.OK, str(uri))
 
 

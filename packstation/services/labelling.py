@@ -1,4 +1,11 @@
-"""From a completed parcel to a label: build it, queue it for the station's printer, offer a preview."""
+"""From a completed parcel to a label: build it, queue it for the station's printer, offer a preview.
+
+The label goes out in the format the station's printer takes (``[printer] format``: ZPL for thermal
+printers, PDF for ``qt://`` office printers). Where the marketplace issues the label (Trendyol's common
+label, Hepsiburada's "ortak barkod"), it is asked for that format and printed exactly as issued. When it
+issues a format the printer cannot take, nothing is printed and the packer is told why
+(:class:`LabelUnavailable`): our own label instead would not be the one the carrier expects.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +31,10 @@ from packstation.services.labels import (
     Sender,
     ShippingLabelData,
 )
+from packstation.services.labels.model import LabelDocument
 from packstation.services.labels.printing import submit_document
+from packstation.services.labels.raster import PdfRaster
+from packstation.services.marketplaces.writes import LabelFormat, MarketplaceLabel
 from packstation.services.packing import Completion, OpenedPackage
 from packstation.services.permissions import (
     Approval,
@@ -43,10 +53,12 @@ class LabelPreview:
 
     package_external_id: str
     job_id: str
-    zpl: bytes
+    #: The bytes the printer got: ZPL (with the font job it needs first) or a PDF.
+    data: bytes
     width_mm: float
     height_mm: float
     dpi: int
+    format: DocumentFormat = DocumentFormat.ZPL
 
 
 def shipping_data(package: OpenedPackage, *, box_index: int = 1, box_count: int = 1) -> ShippingLabelData:
@@ -85,6 +97,11 @@ class LabelProblem:
     message: str
 
 
+#: Returns the marketplace's own label for a parcel, asked for in the given format, or None for ours.
+MarketplaceLabelSource = Callable[[OpenedPackage, LabelFormat], MarketplaceLabel | None]
+_LABEL_FORMATS = {DocumentFormat.ZPL: LabelFormat.ZPL, DocumentFormat.PDF: LabelFormat.PDF}
+
+
 class LabelDispatcher:
     """Turns completions into queued labels for one printer address: the marketplace's own, else ours.
 
@@ -102,7 +119,8 @@ class LabelDispatcher:
         size: str = "100x150mm",
         on_preview: Callable[[LabelPreview], None] = lambda _p: None,
         on_problem: Callable[[LabelProblem], None] = lambda _p: None,
-        marketplace_label: Callable[[OpenedPackage], bytes | None] | None = None,
+        marketplace_label: MarketplaceLabelSource | None = None,
+        fmt: DocumentFormat = DocumentFormat.ZPL,
     ) -> None:
         self._labels = labels
         self._queue = queue
@@ -113,6 +131,8 @@ class LabelDispatcher:
         self._on_problem = on_problem
         #: Returns the label the marketplace issues for a parcel (printed as issued), or None for ours.
         self.marketplace_label = marketplace_label
+        #: What the printer takes: our labels are built in it, and marketplace labels asked for in it.
+        self.format = fmt
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="labels")
 
     def print_label(self, package: OpenedPackage) -> LabelPreview:
@@ -124,38 +144,68 @@ class LabelDispatcher:
         issued = None
         if self.marketplace_label is not None:
             try:
-                issued = self.marketplace_label(package)
+                issued = self.marketplace_label(package, _LABEL_FORMATS[self.format])
             except Exception as exc:
                 raise LabelUnavailable(
                     _("the marketplace's label for {id} is not available: {error}").format(
                         id=package.external_id, error=exc
                     )
                 ) from exc
-        if issued is not None:
-            document = self._labels.marketplace_label(issued, description=package.external_id)
+        if issued is not None and issued.documents:
+            document = self._as_issued(package, issued)
         else:
             document = self._labels.shipping_label(
-                shipping_data(package), fmt=DocumentFormat.ZPL, size=self._size, dpi=self._dpi
+                shipping_data(package), fmt=self.format, size=self._size, dpi=self._dpi
             )
         job = submit_document(self._queue, self.printer_uri, document)
         log.info(
-            "label queued package=%s job=%s printer=%s issued_by_marketplace=%s",
+            "label queued package=%s job=%s printer=%s format=%s issued_by_marketplace=%s",
             package.external_id,
             job.id,
             self.printer_uri,
+            document.format.value,
             issued is not None,
         )
+        preview = self._preview(package, str(job.id), document)
+        self._on_preview(preview)
+        return preview
+
+    def _as_issued(self, package: OpenedPackage, issued: MarketplaceLabel) -> LabelDocument:
+        """The marketplace's label, untouched, in the printer's format; a mismatch is refused, never lost."""
+        got = DocumentFormat.PDF if issued.format is LabelFormat.PDF else DocumentFormat.ZPL
+        if got is not self.format:
+            raise LabelUnavailable(
+                _(
+                    "the marketplace issued the label of {id} as {issued}, but the printer {printer} takes {wanted}. "
+                    "Print it on a {issued} printer (set [printer] uri and format), or from the marketplace's panel."
+                ).format(
+                    id=package.external_id,
+                    issued=got.value.upper(),
+                    wanted=self.format.value.upper(),
+                    printer=self.printer_uri,
+                )
+            )
+        if got is DocumentFormat.PDF:
+            return self._labels.marketplace_pdf_label(issued.documents, description=package.external_id)
+        return self._labels.marketplace_label(b"\n".join(issued.documents), description=package.external_id)
+
+    def _preview(self, package: OpenedPackage, job_id: str, document: LabelDocument) -> LabelPreview:
         width, height = self._size.value
-        preview = LabelPreview(
+        if document.format is DocumentFormat.PDF:
+            with PdfRaster(document.data) as pdf:
+                width, height = pdf.pages[0].width_mm, pdf.pages[0].height_mm
+            data = document.data
+        else:
+            data = (self._labels.font_job() if document.needs_font else b"") + document.data
+        return LabelPreview(
             package_external_id=package.external_id,
-            job_id=str(job.id),
-            zpl=(self._labels.font_job() if document.needs_font else b"") + document.data,
+            job_id=job_id,
+            data=data,
             width_mm=width,
             height_mm=height,
             dpi=self._dpi.value,
+            format=document.format,
         )
-        self._on_preview(preview)
-        return preview
 
     def on_completed(self, completion: Completion) -> None:
         """Completion hook for the packing service: the label is made on the dispatcher's thread."""
@@ -178,12 +228,15 @@ class LabelUnavailable(Exception):
 
 
 def render_preview_png(preview: LabelPreview) -> bytes:
-    """The label rendered as the printer would print it (PNG), for the preview pane."""
+    """The label rendered as the printer would print it (PNG, first page of a PDF), for the preview pane."""
+    if preview.format is DocumentFormat.PDF:
+        with PdfRaster(preview.data) as pdf:
+            return pdf.render_png(0, dpi=preview.dpi)
     import zplkit
 
     dots = preview.dpi / 25.4
     document = zplkit.render(
-        preview.zpl,
+        preview.data,
         zplkit.Options(width=round(preview.width_mm * dots), height=round(preview.height_mm * dots), dpi=preview.dpi),
     )
     if not document.labels:

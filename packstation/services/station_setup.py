@@ -10,6 +10,7 @@ import logging
 import os
 import tempfile
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,9 +19,15 @@ from typing import Any
 import tomli_w
 
 from packstation.config import ConfigError, MarketplaceAccount, Settings, load_settings
-from packstation.devices.base import PayloadKind
+from packstation.devices.base import LabelPrinter, PayloadKind
 from packstation.devices.printers import open_printer
-from packstation.devices.uri import PRINTER_SCHEMES, DeviceUriError, parse_device_uri
+from packstation.devices.uri import (
+    PDF_ONLY_PRINTER_SCHEMES,
+    PRINTER_SCHEMES,
+    DeviceUri,
+    DeviceUriError,
+    parse_device_uri,
+)
 from packstation.i18n import Language, _
 from packstation.services.labels import LabelService
 from packstation.services.labels.model import (
@@ -111,7 +118,12 @@ def write_station_config(path: Path, setup: StationSetup) -> Settings:
 
 
 def build_test_label(
-    *, station_name: str, dpi: int = 203, label_size: str = "100x150mm", labels: LabelService | None = None
+    *,
+    station_name: str,
+    dpi: int = 203,
+    label_size: str = "100x150mm",
+    labels: LabelService | None = None,
+    fmt: DocumentFormat = DocumentFormat.ZPL,
 ) -> LabelDocument:
     """A shipping label that says it is a test, in this station's label format."""
     service = labels or LabelService()
@@ -130,32 +142,50 @@ def build_test_label(
     )
     return service.shipping_label(
         data,
-        fmt=DocumentFormat.ZPL,
+        fmt=fmt,
         size=LabelSize.IN_4X6 if label_size == "4x6in" else LabelSize.MM_100X150,
         dpi=PrinterDpi(dpi),
     )
 
 
 def print_test_label(
-    uri: str, *, station_name: str, dpi: int = 203, label_size: str = "100x150mm", labels: LabelService | None = None
+    uri: str,
+    *,
+    station_name: str,
+    dpi: int = 203,
+    label_size: str = "100x150mm",
+    labels: LabelService | None = None,
+    printers: Callable[[DeviceUri], LabelPrinter] = open_printer,
 ) -> str:
     """Send a test label straight to the printer at ``uri``; returns a sentence for the screen.
 
-    Raises :class:`PrinterSetupError` with a translated reason when the address is wrong or the
-    printer does not take the job (the device's own error text is kept in the message).
+    The label is PDF for an office printer (``qt://``, built by ``printers``), ZPL otherwise. Raises
+    :class:`PrinterSetupError` with a translated reason when the address is wrong or the printer does not
+    take the job (the device's own error text is kept in the message).
     """
     try:
         parsed = parse_device_uri(uri.strip(), allowed=PRINTER_SCHEMES)
     except DeviceUriError as exc:
         raise PrinterSetupError(_("Invalid printer address: {error}").format(error=exc)) from exc
     service = labels or LabelService()
-    document = build_test_label(station_name=station_name, dpi=dpi, label_size=label_size, labels=service)
-    printer = open_printer(parsed)
+    pdf = parsed.scheme in PDF_ONLY_PRINTER_SCHEMES
+    document = build_test_label(
+        station_name=station_name,
+        dpi=dpi,
+        label_size=label_size,
+        labels=service,
+        fmt=DocumentFormat.PDF if pdf else DocumentFormat.ZPL,
+    )
     try:
+        printer = printers(parsed)
         printer.open()
+    except Exception as exc:
+        log.warning("test label failed printer=%s error=%s", parsed.raw, exc)
+        raise PrinterSetupError(_("The test label was not printed: {error}").format(error=exc)) from exc
+    try:
         if document.needs_font:
             printer.send(service.font_job(), kind=PayloadKind.ZPL, job_id="test-font")
-        printer.send(document.data, kind=PayloadKind.ZPL, job_id="test-label")
+        printer.send(document.data, kind=PayloadKind.PDF if pdf else PayloadKind.ZPL, job_id="test-label")
     except Exception as exc:
         log.warning("test label failed printer=%s error=%s", parsed.raw, exc)
         raise PrinterSetupError(_("The test label was not printed: {error}").format(error=exc)) from exc

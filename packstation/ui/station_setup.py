@@ -28,6 +28,7 @@ from packstation.devices.uri import PRINTER_SCHEMES, SCANNER_SCHEMES, DeviceUriE
 from packstation.domain.keyboard_layout import LayoutRepair
 from packstation.i18n import Language
 from packstation.services.station_setup import MarketplaceSetup, StationSetup, write_station_config
+from packstation.ui.office_printer import available_printers, office_printer_uri
 from packstation.ui.tasks import Task
 
 # (printer uri, station name, dpi, label size) -> sentence for the screen; raises PrinterSetupError
@@ -99,12 +100,24 @@ class PrinterPage(QWizardPage):
         super().__init__()
         self.setTitle(self.tr("Label printer"))
         self.setSubTitle(
-            self.tr("A Zebra-compatible printer: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://QUEUE.")
+            self.tr(
+                "A Zebra-compatible printer: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://QUEUE; "
+                "or an office printer installed on this computer (PDF labels): qt://PRINTER NAME."
+            )
         )
         self._print_test = print_test
         self._station_name = station_name
         self.uri = QLineEdit(settings.printer.uri or "")
         self.uri.setPlaceholderText(self.tr("empty: labels only go to the spool folder"))
+        self.office = QComboBox()
+        self.office.setObjectName("officePrinters")
+        self.office.addItem(self.tr("Choose an office printer…"), None)
+        for name in available_printers():
+            self.office.addItem(name, office_printer_uri(name))
+        if self.office.count() == 1:
+            self.office.setItemText(0, self.tr("No office printer is installed on this computer"))
+            self.office.setEnabled(False)
+        self.office.activated.connect(self._office_chosen)
         self.dpi = QComboBox()
         self.dpi.addItem("203 dpi", 203)
         self.dpi.addItem("300 dpi", 300)
@@ -118,10 +131,16 @@ class PrinterPage(QWizardPage):
         self.result = _problem_label()
         form = QFormLayout(self)
         form.addRow(self.tr("Printer address"), self.uri)
+        form.addRow(self.tr("Office printer"), self.office)
         form.addRow(self.tr("Resolution"), self.dpi)
         form.addRow(self.tr("Label size"), self.label_size)
         form.addRow(self.test_button)
         form.addRow(self.result)
+
+    def _office_chosen(self, index: int) -> None:
+        uri = self.office.itemData(index)
+        if uri:
+            self.uri.setText(str(uri))
 
     def _uri_problem(self) -> str | None:
         uri = self.uri.text().strip()
@@ -367,7 +386,10 @@ def default_test_connection(setup: MarketplaceSetup) -> str:
 
 
 def default_print_test(uri: str, station_name: str, dpi: int, label_size: str) -> str:
-    """The real test print (runs on a worker thread)."""
+    """The real test print (runs on a worker thread); office printers (``qt://``) included."""
+    from packstation.devices.printers.factory import PrinterFactory
     from packstation.services.station_setup import print_test_label
+    from packstation.ui.office_printer import register_office_printer
 
-    return print_test_label(uri, station_name=station_name, dpi=dpi, label_size=label_size)
+    printers = register_office_printer(PrinterFactory())
+    return print_test_label(uri, station_name=station_name, dpi=dpi, label_size=label_size, printers=printers)

@@ -802,12 +802,20 @@ Put the items back and scan the abort command.</translation>
             <translation>Label printer</translation>
         </message>
         <message>
-            <source>A Zebra-compatible printer: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://QUEUE.</source>
-            <translation>A Zebra-compatible printer: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://QUEUE.</translation>
+            <source>A Zebra-compatible printer: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://QUEUE; or an office printer installed on this computer (PDF labels): qt://PRINTER NAME.</source>
+            <translation>A Zebra-compatible printer: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://QUEUE; or an office printer installed on this computer (PDF labels): qt://PRINTER NAME.</translation>
         </message>
         <message>
             <source>empty: labels only go to the spool folder</source>
             <translation>empty: labels only go to the spool folder</translation>
+        </message>
+        <message>
+            <source>Choose an office printer…</source>
+            <translation>Choose an office printer…</translation>
+        </message>
+        <message>
+            <source>No office printer is installed on this computer</source>
+            <translation>No office printer is installed on this computer</translation>
         </message>
         <message>
             <source>Print a test label</source>
@@ -816,6 +824,10 @@ Put the items back and scan the abort command.</translation>
         <message>
             <source>Printer address</source>
             <translation>Printer address</translation>
+        </message>
+        <message>
+            <source>Office printer</source>
+            <translation>Office printer</translation>
         </message>
         <message>
             <source>Resolution</source>

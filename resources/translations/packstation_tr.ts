@@ -802,12 +802,20 @@ KARGOYA VERMEYİN
         <translation>Etiket yazıcısı</translation>
     </message>
     <message>
-        <source>A Zebra-compatible printer: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://QUEUE.</source>
-        <translation>Zebra uyumlu bir yazıcı: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://KUYRUK.</translation>
+        <source>A Zebra-compatible printer: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://QUEUE; or an office printer installed on this computer (PDF labels): qt://PRINTER NAME.</source>
+        <translation>Zebra uyumlu bir yazıcı: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://KUYRUK; ya da bu bilgisayarda kurulu bir ofis yazıcısı (PDF etiketler): qt://YAZICI ADI.</translation>
     </message>
     <message>
         <source>empty: labels only go to the spool folder</source>
         <translation>boş: etiketler yalnızca yazdırma klasörüne gider</translation>
+    </message>
+    <message>
+        <source>Choose an office printer…</source>
+        <translation>Bir ofis yazıcısı seçin…</translation>
+    </message>
+    <message>
+        <source>No office printer is installed on this computer</source>
+        <translation>Bu bilgisayarda kurulu ofis yazıcısı yok</translation>
     </message>
     <message>
         <source>Print a test label</source>
@@ -816,6 +824,10 @@ KARGOYA VERMEYİN
     <message>
         <source>Printer address</source>
         <translation>Yazıcı adresi</translation>
+    </message>
+    <message>
+        <source>Office printer</source>
+        <translation>Ofis yazıcısı</translation>
     </message>
     <message>
         <source>Resolution</source>

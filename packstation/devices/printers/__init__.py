@@ -1,14 +1,15 @@
-"""Label printers chosen by URI: ``tcp://``, ``serial://``, ``cups://``, ``file://``, ``fake://``.
+"""Label printers chosen by URI: ``tcp://``, ``serial://``, ``cups://``, ``file://``, ``fake://``, ``qt://``.
 
 Transports move bytes and report status; they know nothing about label layout (that is
-``packstation.services.labels``). :func:`open_printer` builds one from the station config.
+``packstation.services.labels``). :func:`open_printer` builds one from the station config;
+:class:`PrinterFactory` adds ``qt://`` office printers, which the station window registers.
 """
 
 from __future__ import annotations
 
 from packstation.devices.base import LabelPrinter
 from packstation.devices.printers.cups import CupsPrinter
-from packstation.devices.printers.factory import open_printer
+from packstation.devices.printers.factory import PrinterFactory, open_printer
 from packstation.devices.printers.fake import FakePrinter
 from packstation.devices.printers.jobstore import JobState, PrintJob
 from packstation.devices.printers.print_queue import (
@@ -32,6 +33,7 @@ __all__ = [
     "PrintJobEvent",
     "PrintJobEventKind",
     "PrintQueue",
+    "PrinterFactory",
     "RetryPolicy",
     "SerialPrinter",
     "SpoolFolderPrinter",

@@ -6,13 +6,14 @@ Usage::
     document = labels.shipping_label(data, fmt=DocumentFormat.ZPL, dpi=PrinterDpi.DPI_203)
     queue.submit(printer_uri, document)          # the queue sends labels.font_job() first
 
-Where the marketplace issues its own label (Trendyol's common label), :meth:`marketplace_label`
-wraps those ZPL bytes unchanged.
+Where the marketplace issues its own label (Trendyol's common label, Hepsiburada's common barcode),
+:meth:`marketplace_label` wraps those ZPL bytes unchanged and :meth:`marketplace_pdf_label` those PDFs.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from packstation.i18n import _
 from packstation.services.labels.errors import LabelValidationError
@@ -27,6 +28,7 @@ from packstation.services.labels.model import (
     ShippingLabelData,
 )
 from packstation.services.labels.pdf import PdfRenderer
+from packstation.services.labels.raster import PdfRaster, PdfRasterError, merge_pdfs
 from packstation.services.labels.shipping import layout_shipping_label
 from packstation.services.labels.slip import layout_packing_slip
 from packstation.services.labels.validation import validate_packing_slip, validate_shipping_label
@@ -72,8 +74,9 @@ class LabelService:
         description = _("Label {package} box {index}/{count}").format(
             package=data.package_id, index=data.box_index, count=data.box_count
         )
-        log.debug("shipping label built package=%s tracking=%s format=%s", data.package_id,
-                  data.tracking_number, fmt.value)
+        log.debug(
+            "shipping label built package=%s tracking=%s format=%s", data.package_id, data.tracking_number, fmt.value
+        )
         if fmt is DocumentFormat.PDF:
             return LabelDocument(self._pdf.render([page], title=description), fmt, False, description)
         return LabelDocument(self._zpl[dpi].render([page]), fmt, True, description)
@@ -90,11 +93,13 @@ class LabelService:
         modules = validate_packing_slip(data, self._fonts)
         description = _("Packing slip {package}").format(package=data.package_id)
         if fmt is DocumentFormat.PDF:
-            pages = layout_packing_slip(data, page_size.width_mm, page_size.height_mm, self._fonts,
-                                        code_modules=modules)
+            pages = layout_packing_slip(
+                data, page_size.width_mm, page_size.height_mm, self._fonts, code_modules=modules
+            )
             return LabelDocument(self._pdf.render(pages, title=description), fmt, False, description)
-        pages = layout_packing_slip(data, _ZPL_SLIP_SIZE.width_mm, _ZPL_SLIP_SIZE.height_mm, self._fonts,
-                                    code_modules=modules)
+        pages = layout_packing_slip(
+            data, _ZPL_SLIP_SIZE.width_mm, _ZPL_SLIP_SIZE.height_mm, self._fonts, code_modules=modules
+        )
         return LabelDocument(self._zpl[dpi].render(pages), fmt, True, description)
 
     def marketplace_label(self, zpl: bytes, *, description: str = "") -> LabelDocument:
@@ -109,3 +114,21 @@ class LabelService:
                 "marketplace label", _("The label from the marketplace is not a complete ZPL label.")
             )
         return LabelDocument(zpl, DocumentFormat.ZPL, False, description or _("Marketplace label"))
+
+    def marketplace_pdf_label(self, documents: Sequence[bytes], *, description: str = "") -> LabelDocument:
+        """Wrap PDF labels the marketplace issued (one per box) as one document, every page as issued.
+
+        Each must be a PDF with at least one page; several are joined page after page into one print job.
+        """
+        if not documents:
+            raise LabelValidationError("marketplace label", _("The marketplace sent no label."))
+        try:
+            for data in documents:
+                PdfRaster(data).close()
+            merged = merge_pdfs(tuple(documents))
+        except PdfRasterError as exc:
+            raise LabelValidationError(
+                "marketplace label",
+                _("The label from the marketplace is not a readable PDF: {error}").format(error=exc),
+            ) from exc
+        return LabelDocument(merged, DocumentFormat.PDF, False, description or _("Marketplace label"))

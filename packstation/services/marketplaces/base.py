@@ -25,6 +25,7 @@ from packstation.services.marketplaces.models import (
     RemotePackage,
 )
 from packstation.services.marketplaces.writes import (
+    LabelFormat,
     MarketplaceLabel,
     StockBatchResult,
     StockPushReceipt,
@@ -83,8 +84,14 @@ class MarketplaceClient(abc.ABC):
         """Report lines the warehouse cannot supply; the marketplace answers with a new package."""
         raise self._unsupported(_("reporting unsupplied items"))
 
-    def fetch_label(self, package: RemotePackage) -> MarketplaceLabel | None:
-        """The marketplace's own label for the package, or None where we print our own."""
+    def fetch_label(
+        self, package: RemotePackage, *, preferred: LabelFormat = LabelFormat.ZPL
+    ) -> MarketplaceLabel | None:
+        """The marketplace's own label for the package, or None where we print our own.
+
+        ``preferred`` is the format the station's printer takes; a marketplace that issues one format
+        only returns that one, and the caller decides what a mismatch means.
+        """
         return None
 
     @abc.abstractmethod

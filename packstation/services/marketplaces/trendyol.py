@@ -279,8 +279,13 @@ class TrendyolClient(MarketplaceClient):
             raise
         return WriteOutcome(business_key=business_key, sent=not reply.already_applied)
 
-    def fetch_label(self, package: RemotePackage) -> MarketplaceLabel | None:
-        """Create and read the common ZPL label (TEX/Aras, Trendyol-paid); None where we print our own."""
+    def fetch_label(
+        self, package: RemotePackage, *, preferred: LabelFormat = LabelFormat.ZPL
+    ) -> MarketplaceLabel | None:
+        """Create and read the common ZPL label (TEX/Aras, Trendyol-paid); None where we print our own.
+
+        Trendyol issues ZPL only, whatever ``preferred`` says.
+        """
         tracking = package.cargo_tracking_number
         if not tracking or not package.marketplace_pays_shipping:
             return None
