@@ -1,22 +1,29 @@
-"""Hepsiburada client: open order lines, packing them into packages, packed packages, stock uploads.
+"""Hepsiburada client: open order lines, packing them into packages, packed packages, labels, stock uploads.
 
 HB has no Picking status: packing (``POST /packages``) is the one preparation step, and it creates the
 package number. Until then an order's lines have no package, so open orders are keyed by order number
 and :meth:`HepsiburadaClient.mark_picking` returns the new package number. Shapes follow
 ``reference/marketplaces.md`` §2 (the ``/orders`` line fields are [UNCERTAIN]; readers accept both the
 packed-item and the flat spellings).
+
+Labels: a merchant on HB's shared-barcode model ("ortak barkod", ``hasMerchantMutualBarcode``) must put
+HB's label on the parcel; :meth:`HepsiburadaClient.fetch_label` reads it (ZPL text, or base64 PDF) and
+returns None for other merchants, who print our own. The format names are [UNCERTAIN], so configurable.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from packstation.i18n import _
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched
 from packstation.services.marketplaces.credentials import HepsiburadaCredentials
-from packstation.services.marketplaces.errors import MalformedReply, malformed_package
+from packstation.services.marketplaces.errors import MalformedReply, NotFound, malformed_package
 from packstation.services.marketplaces.fields import (
     ISTANBUL,
     FieldProblem,
@@ -40,6 +47,8 @@ from packstation.services.marketplaces.transport import RetryPolicy, Timeouts, T
 from packstation.services.marketplaces.writes import (
     BatchState,
     ItemState,
+    LabelFormat,
+    MarketplaceLabel,
     StockBatchResult,
     StockItemResult,
     StockPushReceipt,
@@ -80,6 +89,15 @@ class HepsiburadaConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     order_limit: RateLimit = _ORDER_LIMIT
     listing_limit: RateLimit = _LISTING_LIMIT
+    #: How ``labels?format=`` and the reply's ``format`` spell ZPL and PDF [UNCERTAIN]; compared ignoring case.
+    label_zpl_format: str = "ZPL"
+    label_pdf_format: str = "PDF"
+    #: Always ask for this format; None: the format the station's printer takes.
+    label_format: LabelFormat | None = None
+
+    def label_format_name(self, fmt: LabelFormat) -> str:
+        """The ``format`` value HB uses for ``fmt``."""
+        return self.label_pdf_format if fmt is LabelFormat.PDF else self.label_zpl_format
 
 
 def _address(data: Mapping[str, Any]) -> RemoteAddress:
@@ -201,7 +219,7 @@ class HepsiburadaClient(MarketplaceClient):
 
     marketplace = _HB
     capabilities = Capabilities(
-        picking_status=True, invoiced_status=False, unsupplied=False, marketplace_label=False, stock_batch_result=True
+        picking_status=True, invoiced_status=False, unsupplied=False, marketplace_label=True, stock_batch_result=True
     )
 
     def __init__(self, credentials: HepsiburadaCredentials, *, config: HepsiburadaConfig | None = None) -> None:
@@ -317,6 +335,37 @@ class HepsiburadaClient(MarketplaceClient):
             raise MalformedReply("Hepsiburada sent no packageNumber", marketplace=_HB, endpoint=path)
         return WriteOutcome(business_key, new_package_ids=(str(number),))
 
+    def fetch_label(
+        self, package: RemotePackage, *, preferred: LabelFormat = LabelFormat.ZPL
+    ) -> MarketplaceLabel | None:
+        """HB's common barcode label of a packed package, one document per box, in ``preferred`` format
+        (unless the config fixes one); None when the merchant is not on the shared-barcode model."""
+        if package.status is PackageStatus.CREATED:
+            # Open order lines have no package number yet: HB makes the label of a packed package only.
+            raise NotFound(
+                _("Hepsiburada issues the label of order {order} only after it is packed.").format(
+                    order=package.order_number
+                ),
+                marketplace=_HB,
+            )
+        number = package.package_id
+        wanted = self.config.label_format or preferred
+        path = f"/packages/merchantid/{self._merchant}/packagenumber/{number}/labels"
+        reply = self._oms.request("GET", path, group="oms", params={"format": self.config.label_format_name(wanted)})
+        body = parse_json(reply.content, marketplace=_HB, endpoint=path)
+        label = parse_label(
+            body, package_number=number, tracking=package.cargo_tracking_number, config=self.config, endpoint=path
+        )
+        log.info(
+            "label package=%s asked=%s mutual_barcode=%s format=%s documents=%d",
+            number,
+            wanted.value,
+            label is not None,
+            label.format.value if label else "-",
+            len(label.documents) if label else 0,
+        )
+        return label
+
     def push_stock(self, items: Sequence[StockUpdate], *, business_key: str) -> list[StockPushReceipt]:
         """``POST /listings/.../stock-uploads``; keyed by ``hepsiburadaSku`` and/or ``merchantSku``."""
         for item in items:
@@ -367,6 +416,65 @@ class HepsiburadaClient(MarketplaceClient):
         if query.modified_until is not None:
             params["enddate"] = query.modified_until.astimezone(ISTANBUL).strftime("%Y-%m-%d %H:%M")
         return params
+
+
+def parse_label(
+    body: Any, *, package_number: str, tracking: str, config: HepsiburadaConfig, endpoint: str = ""
+) -> MarketplaceLabel | None:
+    """Check a ``labels`` reply strictly: ``{"data": [...], "format": "...", "hasMerchantMutualBarcode": bool}``.
+
+    None when ``hasMerchantMutualBarcode`` is false (the seller prints its own label). Each ``data`` entry is
+    one box: ZPL as text (or base64 of it), PDF as base64. Anything else is a :class:`MalformedReply`.
+    """
+
+    def malformed(problem: str) -> MalformedReply:
+        message = _("Hepsiburada sent an unusable label for package {package}: {problem}").format(
+            package=package_number, problem=problem
+        )
+        return MalformedReply(message, marketplace=_HB, package_id=package_number, endpoint=endpoint)
+
+    if not isinstance(body, Mapping):
+        raise malformed(_("the reply is not a JSON object"))
+    mutual = body.get("hasMerchantMutualBarcode")
+    if not isinstance(mutual, bool):
+        raise malformed(_("'hasMerchantMutualBarcode' is missing or not true/false"))
+    if not mutual:
+        return None
+    named = body.get("format")
+    formats = {config.label_zpl_format.casefold(): LabelFormat.ZPL, config.label_pdf_format.casefold(): LabelFormat.PDF}
+    fmt = formats.get(named.strip().casefold()) if isinstance(named, str) else None
+    if fmt is None:
+        raise malformed(_("format {format!r} is not one the station prints (ZPL or PDF)").format(format=named))
+    data = body.get("data")
+    if not isinstance(data, list) or not data:
+        raise malformed(_("'data' holds no label"))
+    documents = []
+    for index, entry in enumerate(data, start=1):
+        if not isinstance(entry, str) or not entry.strip():
+            raise malformed(_("label {index} is empty or not text").format(index=index))
+        document = _label_document(entry, fmt)
+        if document is None:
+            raise malformed(_("label {index} is not a {format} document").format(index=index, format=fmt.value))
+        documents.append(document)
+    return MarketplaceLabel(cargo_tracking_number=tracking, format=fmt, documents=tuple(documents))
+
+
+def _label_document(entry: str, fmt: LabelFormat) -> bytes | None:
+    """The bytes of one label entry, or None when it is not what ``fmt`` says."""
+    if fmt is LabelFormat.ZPL and _is_zpl(entry.encode("utf-8")):
+        return entry.encode("utf-8")
+    try:
+        decoded = base64.b64decode("".join(entry.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if fmt is LabelFormat.PDF:
+        return decoded if decoded.startswith(b"%PDF-") else None
+    return decoded if _is_zpl(decoded) else None
+
+
+def _is_zpl(data: bytes) -> bool:
+    text = data.strip()
+    return text.startswith(b"^XA") and text.endswith(b"^XZ")
 
 
 def _stock_item(item: StockUpdate) -> dict[str, Any]:
