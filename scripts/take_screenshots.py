@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                 zpl = b"".join(p.read_bytes() for p in sorted(spool.glob("*.zpl")))
                 width, height = (100.0, 150.0)
                 preview = LabelPreview(
-                    package_external_id=tracking, job_id="", zpl=zpl, width_mm=width, height_mm=height, dpi=203
+                    package_external_id=tracking, job_id="", data=zpl, width_mm=width, height_mm=height, dpi=203
                 )
                 label_path = args.out / "label.png"
                 label_path.write_bytes(render_preview_png(preview))
