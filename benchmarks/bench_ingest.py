@@ -18,7 +18,6 @@ are the client's alone. Two passes over the Trendyol stream endpoint at zero lat
 from __future__ import annotations
 
 import io
-import json
 import os
 import subprocess
 import sys
@@ -193,7 +192,7 @@ def _sync(sessions: Any, base_url: str) -> dict[str, Any]:
 
 def _copy_rows(base_url: str) -> tuple[io.StringIO, io.StringIO, int]:
     """The package and line rows the sync writes, as COPY text (built before the clock starts)."""
-    from packstation.services.syncing.rows import line_row, package_row
+    from packstation.services.syncing.rows import json_text, line_row, package_row
 
     packages, lines = io.StringIO(), io.StringIO()
     package_columns = list(package_row(1, _sample_package(base_url)))
@@ -203,7 +202,7 @@ def _copy_rows(base_url: str) -> tuple[io.StringIO, io.StringIO, int]:
         if value is None:
             return "\\N"
         if isinstance(value, dict):
-            value = json.dumps(value, ensure_ascii=False)
+            value = json_text(value)
         return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
     with _client(base_url) as client:
@@ -258,7 +257,7 @@ def _naive(sessions: Any, base_url: str) -> dict[str, Any]:
     from sqlalchemy import select
 
     from packstation.db.models import Package, PackageLine
-    from packstation.services.syncing.rows import line_row, package_row
+    from packstation.services.syncing.rows import jsonable, line_row, package_row
 
     account_id = _account(sessions)
     done = 0
@@ -271,7 +270,9 @@ def _naive(sessions: Any, base_url: str) -> dict[str, Any]:
                         Package.account_id == account_id, Package.external_id == package.package_id
                     )
                 )
-                stored = session.merge(Package(id=existing, **package_row(account_id, package)))
+                row = package_row(account_id, package)
+                row["raw"] = jsonable(row["raw"])
+                stored = session.merge(Package(id=existing, **row))
                 session.flush()
                 for line in package.lines:
                     session.merge(PackageLine(**line_row(stored.id, line, None)))

@@ -21,22 +21,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import MarketplaceAccountRow, Package, PackageLine, SyncState
+from packstation.db.models import MarketplaceAccountRow, SyncState
 from packstation.domain.status import PackageStatus as StoredStatus
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.errors import MarketplaceError
 from packstation.services.marketplaces.models import PackageQuery, PackageStatus, RemotePackage
-from packstation.services.syncing.prefetch import prefetched
-from packstation.services.syncing.rows import ensure_products, line_row, link_successors, package_row
+from packstation.services.syncing.prefetch import prefetched_runs
+from packstation.services.syncing.rows import STOPPING, ensure_products, link_successors, upsert_packages
 
 log = logging.getLogger("packstation.services.sync")
-
-# Stored statuses that mean "do not pack or ship this package": a packer working on it must stop.
-_STOPPING = frozenset({StoredStatus.CANCELLED.value, StoredStatus.UNSUPPLIED.value})
 
 
 @dataclass(frozen=True)
@@ -48,8 +45,9 @@ class SyncSettings:
     #: Longest window one listing may cover (Trendyol stream: 14 days, N11: 15).
     max_window: timedelta = timedelta(days=14) - timedelta(minutes=1)
     statuses: frozenset[PackageStatus] = frozenset()
-    #: Pages downloaded ahead while the current one is written (0: strictly one after the other).
-    prefetch_pages: int = 2
+    #: Pages downloaded ahead while earlier ones are written (0: strictly one after the other); also the
+    #: most pages one transaction takes when the database falls behind.
+    prefetch_pages: int = 8
 
 
 @dataclass(frozen=True)
@@ -137,13 +135,16 @@ class PackageSync:
                 # than in the next sync (which would still catch it, through the overlap).
                 until = window_end if number < len(cut) - 1 else None
                 query = PackageQuery(modified_since=window_start, modified_until=until, statuses=self.settings.statuses)
-                # The next page downloads and parses while this one is written: HTTP and PostgreSQL overlap.
-                for page in prefetched(client.iter_package_pages(query), depth=self.settings.prefetch_pages):
-                    tally.pages += 1
-                    tally.received += len(page.packages)
+                # Pages download and parse while earlier ones are written: HTTP and PostgreSQL overlap.
+                # Pages that arrived while a write ran go into the next transaction together.
+                ahead = self.settings.prefetch_pages
+                for run in prefetched_runs(client.iter_package_pages(query), depth=ahead, most=ahead):
+                    packages = [package for page in run for package in page.packages]
+                    tally.pages += len(run)
+                    tally.received += len(packages)
                     with self._sessions.begin() as session:
-                        self._write_page(session, account_id, company_id, page.packages, tally)
-                    successors |= {p.package_id: p.origin_package_ids for p in page.packages if p.is_successor}
+                        self._write(session, account_id, company_id, packages, tally)
+                    successors |= {p.package_id: p.origin_package_ids for p in packages if p.is_successor}
                     if on_page is not None:
                         on_page(tally.pages, tally.received)
             with self._sessions.begin() as session:
@@ -203,12 +204,12 @@ class PackageSync:
                 update(SyncState).where(SyncState.account_id == account_id).values(last_error=str(error)[:2000])
             )
 
-    def _write_page(
+    def _write(
         self, session: Session, account_id: int, company_id: int, packages: Sequence[RemotePackage], tally: _Tally
     ) -> None:
-        """Upsert one page into ``tally``'s counts."""
+        """Upsert pages' packages into ``tally``'s counts."""
         latest: dict[str, RemotePackage] = {}
-        for package in packages:  # a page can repeat a package; keep its newest copy
+        for package in packages:  # pages can repeat a package; keep its newest copy
             kept = latest.get(package.package_id)
             if kept is None or (package.last_modified_ms or 0) >= (kept.last_modified_ms or 0):
                 latest[package.package_id] = package
@@ -216,87 +217,15 @@ class PackageSync:
             return
         added, product_ids = ensure_products(session, company_id, latest.values())
         tally.new_products += added
-        # What was stored before: tells new from updated, and which packages just turned Cancelled.
-        before = {
-            external: (package_id, status)
-            for package_id, external, status in session.execute(
-                select(Package.id, Package.external_id, Package.status).where(
-                    Package.account_id == account_id, Package.external_id.in_(latest)
-                )
-            )
-        }
-        # Core statements run as executemany: SQLAlchemy batches them into multi-row INSERTs
-        # ("insertmanyvalues") compiled once and cached, instead of compiling one giant VALUES per page.
-        packages_table = Package.__table__
-        statement = insert(packages_table)
-        remote = (
-            "order_number",
-            "status",
-            "cargo_tracking_number",
-            "cargo_provider",
-            "customer_name",
-            "address_line",
-            "district",
-            "city",
-            "phone",
-            "order_date",
-            "remote_modified_at",
-            "raw",
-        )
-        incoming, stored = statement.excluded, packages_table.c
-        statement = statement.on_conflict_do_update(
-            index_elements=[stored.account_id, stored.external_id],
-            set_={name: incoming[name] for name in remote} | {"updated_at": func.now()},
-            # An older or repeated copy (overlapping windows, shifted pages) must not win, and an
-            # identical copy is not rewritten (a second sync in a row changes nothing).
-            where=(stored.remote_modified_at.is_(None))
-            | (incoming.remote_modified_at.is_(None))
-            | (incoming.remote_modified_at > stored.remote_modified_at)
-            | (
-                (incoming.remote_modified_at == stored.remote_modified_at)
-                & tuple_(stored.status, stored.cargo_tracking_number, stored.raw).is_distinct_from(
-                    tuple_(incoming.status, incoming.cargo_tracking_number, incoming.raw)
-                )
-            ),
-        ).returning(stored.id, stored.external_id, stored.status)
-        connection = session.connection()
-        returned = connection.execute(statement, [package_row(account_id, p) for p in latest.values()])
-        written: dict[str, int] = {}
-        for package_id, external, status in returned:
-            written[external] = package_id
-            previous = before.get(external)
-            if previous is None:
+        written = upsert_packages(session, account_id, latest.values(), product_ids)
+        for row in written:
+            if row.inserted:
                 tally.new += 1
                 continue
             tally.updated += 1
-            if status in _STOPPING and previous[1] not in _STOPPING:
-                tally.superseded.append(Superseded(package_id, external, StoredStatus(status)))
+            if row.status in STOPPING and row.previous_status not in STOPPING:
+                tally.superseded.append(Superseded(row.id, row.external_id, StoredStatus(row.status)))
         tally.unchanged += len(latest) - len(written)
-        lines = [
-            line_row(written[p.package_id], line, product_ids.get(line.barcode))
-            for p in latest.values()
-            if p.package_id in written
-            for line in p.lines
-        ]
-        if lines:
-            line_insert = insert(PackageLine.__table__)
-            line_insert = line_insert.on_conflict_do_update(
-                index_elements=[PackageLine.package_id, PackageLine.external_line_id],
-                set_={
-                    name: line_insert.excluded[name]
-                    for name in (
-                        "barcode",
-                        "stock_code",
-                        "product_name",
-                        "colour",
-                        "size",
-                        "quantity",
-                        "unit_price",
-                        "product_id",
-                    )
-                },
-            )
-            connection.execute(line_insert, lines)
 
 
 def windows(since: datetime, until: datetime, size: timedelta) -> list[tuple[datetime, datetime]]:

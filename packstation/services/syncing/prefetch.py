@@ -25,8 +25,19 @@ def prefetched(source: Iterator[T], *, depth: int = 2) -> Iterator[T]:
     The producer's exception is re-raised at the position it happened. When the consumer stops early
     (``break``, an exception, ``close()``), the producer stops after its current item.
     """
+    for run in prefetched_runs(source, depth=depth, most=1):
+        yield from run
+
+
+def prefetched_runs(source: Iterator[T], *, depth: int = 2, most: int = 1) -> Iterator[list[T]]:
+    """Like :func:`prefetched`, but yield the next item together with those already waiting (up to ``most``).
+
+    A consumer slower than the producer gets bigger runs (fewer, larger transactions); a faster one
+    gets each item as soon as it arrives, never waiting to fill a run.
+    """
     if depth <= 0:
-        yield from source
+        for item in source:
+            yield [item]
         return
     items: queue.Queue[object] = queue.Queue(maxsize=depth)
     stop = threading.Event()
@@ -55,12 +66,26 @@ def prefetched(source: Iterator[T], *, depth: int = 2) -> Iterator[T]:
     worker.start()
     try:
         while True:
-            item = items.get()
+            item: object = items.get()
+            run: list[T] = []
+            while True:
+                if item is _DONE or isinstance(item, _Failure):
+                    break
+                run.append(item)  # type: ignore[arg-type]
+                if len(run) >= most:
+                    item = None
+                    break
+                try:
+                    item = items.get_nowait()
+                except queue.Empty:
+                    item = None
+                    break
+            if run:
+                yield run
             if item is _DONE:
                 return
             if isinstance(item, _Failure):
                 raise item.error
-            yield item  # type: ignore[misc]
     finally:
         stop.set()
         worker.join(timeout=5)
