@@ -256,6 +256,16 @@ class MarketplaceAccount(_Section):
     client: str = Field(description="The client company whose parcels these are.")
     enabled: bool = Field(default=True, description="Sync this account.")
     sync_interval_s: int = Field(default=120, ge=15, description="Seconds between order pulls.")
+    label_zpl_format: str = Field(
+        default="ZPL",
+        min_length=1,
+        description="Hepsiburada: how `labels?format=` spells ZPL (undocumented; change it if HB answers otherwise).",
+    )
+    label_pdf_format: str = Field(
+        default="PDF",
+        min_length=1,
+        description="Hepsiburada: how `labels?format=` spells PDF (undocumented; change it if HB answers otherwise).",
+    )
 
     @field_validator("name")
     @classmethod

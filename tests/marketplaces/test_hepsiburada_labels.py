@@ -242,3 +242,36 @@ def test_an_order_not_yet_packed_has_no_label_to_fetch(loopback_api: Any) -> Non
     with _client(loopback_api.url) as client, pytest.raises(NotFound, match="4401"):
         client.fetch_label(_open_package())
     assert loopback_api.seen == []
+
+
+def test_the_format_names_come_from_the_account_settings() -> None:
+    from packstation.config import MarketplaceAccount
+    from packstation.services.secrets import SecretStore, secret_env_var
+    from packstation.services.syncing.accounts import HEPSIBURADA_USER_AGENT_SECRET, client_for
+
+    account = MarketplaceAccount(
+        name="gullu-hb",
+        kind="hepsiburada",
+        base_url="https://oms-external.hepsiburada.com",
+        seller_id=MERCHANT,
+        client="Güllü",
+        label_zpl_format="zpl203",
+        label_pdf_format="Pdf",
+    )
+    secrets = SecretStore(
+        environ={
+            secret_env_var("gullu-hb", name): value
+            for name, value in {
+                "merchant_id": MERCHANT,
+                "service_key": "AbCd3fGh1jKl",
+                HEPSIBURADA_USER_AGENT_SECRET: "gullu_dev",
+            }.items()
+        }
+    )
+    client = client_for(account, secrets)
+    assert isinstance(client, HepsiburadaClient)
+    try:
+        assert client.config.label_format_name(LabelFormat.ZPL) == "zpl203"
+        assert client.config.label_format_name(LabelFormat.PDF) == "Pdf"
+    finally:
+        client.close()

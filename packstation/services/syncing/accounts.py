@@ -120,7 +120,10 @@ def client_for(
             )
             # One configured URL: the order host; the listing host has the same shape with "listing".
             hb_config = HepsiburadaConfig(
-                oms_url=account.base_url, listing_url=account.base_url.replace("oms-external", "listing-external")
+                oms_url=account.base_url,
+                listing_url=account.base_url.replace("oms-external", "listing-external"),
+                label_zpl_format=account.label_zpl_format,
+                label_pdf_format=account.label_pdf_format,
             )
             return HepsiburadaClient(hb_credentials, config=replace(hb_config, retry=retry) if retry else hb_config)
         n11_credentials = N11Credentials(secrets.require(name, "app_key"), secrets.require(name, "app_secret"))
