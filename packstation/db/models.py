@@ -198,7 +198,8 @@ class Package(Base):
     order_date: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     remote_modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     origin_package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"))
-    raw: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    # Deferred: the full marketplace payload (kilobytes) is for audits and support, not for screens.
+    raw: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"), deferred=True)
     claimed_by_station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
     claimed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claim_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

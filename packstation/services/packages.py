@@ -90,10 +90,11 @@ class PackageQueries:
             for package, account, line_count, item_count in rows
         ]
 
-    def find_by_code(self, code: str, *, limit: int = 20) -> list[PackageSummary]:
+    def find_by_code(self, code: str, *, limit: int = 20, session: Session | None = None) -> list[PackageSummary]:
         """Packages a scanned code can mean: tracking number, package id, order number or slip code.
 
-        Several packages can share an order number; the caller offers a choice then.
+        Several packages can share an order number; the caller offers a choice then. Runs in
+        ``session`` when given (the caller's transaction), otherwise in its own.
         """
         code = code.strip()
         if not code:
@@ -104,8 +105,10 @@ class PackageQueries:
             Package.order_number == code,
             Package.packing_slip_code == code,
         )
-        with self._sessions() as session:
+        if session is not None:
             return self._summaries(session, where, limit=limit)
+        with self._sessions() as own:
+            return self._summaries(own, where, limit=limit)
 
     def ready_to_pack(self, *, limit: int = 200) -> list[PackageSummary]:
         """Oldest first: packages waiting to be packed."""

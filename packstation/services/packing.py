@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import ClientCompany, MarketplaceAccountRow, Product, ProductBarcode
 from packstation.db.models import Package as PackageRow
@@ -140,6 +140,20 @@ class OpenResult:
     claim: ClaimResult | None = None
 
 
+class _Claimed(NamedTuple):
+    """A claim taken in PostgreSQL and, when won, the package as loaded in the same transaction."""
+
+    claim: ClaimResult
+    loaded: tuple[OpenedPackage, str] | None
+
+
+def _only_open(matches: list[PackageSummary]) -> PackageSummary | None:
+    """The package to open: the only match, unless it is cancelled."""
+    if len(matches) == 1 and matches[0].status != PackageStatus.CANCELLED.value:
+        return matches[0]
+    return None
+
+
 @dataclass(frozen=True)
 class Completion:
     """A parcel that just completed: what the label and the screen need."""
@@ -216,8 +230,8 @@ class PackingService:
 
     # -- journaling ----------------------------------------------------------------------------------
 
-    def _journal_ops(self, *ops: Operation) -> None:
-        self._journal.append_many(ops)
+    def _journal_ops(self, *ops: Operation, flush: bool = True) -> None:
+        self._journal.append_many(ops, flush=flush)
         self._on_journaled()
 
     def _op(self, kind: OperationKind, *, user_id: int | None, at: datetime, payload: dict[str, object]) -> Operation:
@@ -258,8 +272,17 @@ class PackingService:
 
     def open(self, code: str, *, user_id: int | None) -> OpenResult:
         """Open the package a scanned code means; several matches come back as a choice."""
+        chosen: PackageSummary | None = None
+        claimed: _Claimed | None = None
         try:
-            matches = self._queries.find_by_code(code)
+            # Look-up, claim and load share one connection and transaction: every round trip is time
+            # the packer waits, and more so while a sync keeps the CPUs busy.
+            with self._sessions.begin() as session:
+                matches = self._queries.find_by_code(code, session=session)
+                chosen = _only_open(matches)
+                if chosen is not None:
+                    self._leave_current_for(chosen.id, user_id=user_id)
+                    claimed = self._claim_and_load(session, chosen.id, user_id=user_id)
             self.offline = False
         except Exception as exc:
             if not (is_connection_error(exc) and self._cache is not None):
@@ -267,45 +290,60 @@ class PackingService:
             log.warning("database unreachable, searching the offline cache code=%s", code)
             self.offline = True
             matches = self._cache.find_by_code(code)
+            chosen = _only_open(matches)
+            claimed = None
         if not matches:
             return OpenResult(OpenOutcome.NOT_FOUND, _("No package found for “{code}”.").format(code=code))
-        open_ones = [m for m in matches if m.status not in (PackageStatus.CANCELLED.value,)]
         if len(matches) > 1:
             return OpenResult(
                 OpenOutcome.CHOOSE,
                 _("{n} packages share “{code}”: choose one.").format(n=len(matches), code=code),
                 choices=tuple(matches),
             )
-        if not open_ones:
+        if chosen is None:
             return OpenResult(
                 OpenOutcome.CANCELLED,
                 _("Order {order} is cancelled: do not ship.").format(order=matches[0].order_number),
             )
-        return self.open_package(matches[0].id, user_id=user_id)
+        if claimed is None:  # offline
+            self._leave_current_for(chosen.id, user_id=user_id)
+        return self._open_claimed(chosen.id, claimed, user_id=user_id)
 
     def open_package(self, package_id: int, *, user_id: int | None) -> OpenResult:
         """Claim and open one package by its database id."""
+        self._leave_current_for(package_id, user_id=user_id)
+        claimed: _Claimed | None = None
+        try:
+            with self._sessions.begin() as session:
+                claimed = self._claim_and_load(session, package_id, user_id=user_id)
+            self.offline = False
+        except Exception as exc:
+            if not (is_connection_error(exc) and self._cache is not None):
+                raise
+            self.offline = True
+        return self._open_claimed(package_id, claimed, user_id=user_id)
+
+    def _leave_current_for(self, package_id: int, *, user_id: int | None) -> None:
+        """Abort the parcel on screen when another one is opened over it unfinished."""
         if (
             self._current is not None
             and self._current.package.id != package_id
             and not self._current.session.is_complete
         ):
             self.abort(user_id=user_id)
-        provisional = False
-        loaded: tuple[OpenedPackage, str] | None = None
-        try:
-            # Claim and load in one transaction: the parcel's look-up is what a packer waits for.
-            with self._sessions.begin() as session:
-                claim = self._claims.claim(package_id, user_id=user_id, session=session)
-                if claim.won:
-                    loaded = self._load(package_id, session=session)
-            self.offline = False
-        except Exception as exc:
-            if not (is_connection_error(exc) and self._cache is not None):
-                raise
+
+    def _claim_and_load(self, session: Session, package_id: int, *, user_id: int | None) -> _Claimed:
+        claim = self._claims.claim(package_id, user_id=user_id, session=session)
+        return _Claimed(claim, self._load(package_id, session=session) if claim.won else None)
+
+    def _open_claimed(self, package_id: int, claimed: _Claimed | None, *, user_id: int | None) -> OpenResult:
+        """Finish opening: ``claimed`` is None when PostgreSQL was unreachable (a provisional claim)."""
+        provisional = claimed is None
+        if claimed is None:
             # Offline: claim provisionally; the pump confirms it, or reports a conflict, once PostgreSQL is back.
-            self.offline, provisional = True, True
-            claim = ClaimResult(won=True, package_id=package_id)
+            claim, loaded = ClaimResult(won=True, package_id=package_id), None
+        else:
+            claim, loaded = claimed
         if not claim.won:
             if claim.already_packed_at is not None:
                 return OpenResult(
@@ -343,13 +381,17 @@ class PackingService:
         self._current = _Current(package, session, {line.line_id: line for line in package.lines})
         if status == PackageStatus.CANCELLED.value:
             session.cancel()
+        # An online open is not flushed on its own: the first scan's flush makes it durable, and an
+        # open that a power cut forgets before any scan loses nothing (the claim is in PostgreSQL).
+        # An offline open is the provisional claim itself: flushed.
         self._journal_ops(
             self._op(
                 OperationKind.OPEN,
                 user_id=user_id,
                 at=at,
                 payload={"external_id": package.external_id, "provisional": provisional},
-            )
+            ),
+            flush=provisional,
         )
         return OpenResult(
             OpenOutcome.OPENED,
@@ -370,27 +412,21 @@ class PackingService:
         if session is None:
             with self._sessions() as own:
                 return self._load(package_id, session=own)
-        # One round trip for the package, its account and client company (the label needs them).
-        row = session.get(
-            PackageRow,
-            package_id,
-            options=[joinedload(PackageRow.account).joinedload(MarketplaceAccountRow.client_company)],
-        )
-        if row is None:
-            return None
-        lines = session.execute(
-            select(LineRow, Product.bin_location, Product.image_url)
+        # One round trip for the package, its account and client company (the label needs them) and its lines.
+        rows = session.execute(
+            select(PackageRow, MarketplaceAccountRow, ClientCompany, LineRow, Product.bin_location, Product.image_url)
+            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == PackageRow.account_id)
+            .join(ClientCompany, ClientCompany.id == MarketplaceAccountRow.client_company_id)
+            .outerjoin(LineRow, LineRow.package_id == PackageRow.id)
             .outerjoin(Product, Product.id == LineRow.product_id)
-            .where(LineRow.package_id == package_id)
+            .where(PackageRow.id == package_id)
             .order_by(LineRow.id)
         ).all()
-        package = opened_package(
-            row,
-            row.account,
-            row.account.client_company,
-            tuple(line_info(line, bin_location, image_url) for line, bin_location, image_url in lines),
-        )
-        return package, row.status
+        if not rows:
+            return None
+        row, account, client = rows[0][:3]
+        lines = tuple(line_info(line, bin_loc, image) for *_, line, bin_loc, image in rows if line is not None)
+        return opened_package(row, account, client, lines), row.status
 
     # -- verifying -----------------------------------------------------------------------------------
 
