@@ -181,6 +181,7 @@ class Package(Base):
         Index("ix_packages_external_id", "external_id"),
         Index("ix_packages_slip_code", "packing_slip_code"),
         Index("ix_packages_ready", "status", "order_date", postgresql_where=text("packed_at IS NULL")),
+        Index("ix_packages_updated_at", "updated_at"),  # the offline cache copies what changed
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("marketplace_accounts.id"))

@@ -1,0 +1,112 @@
+"""The offline cache between full copies: only what changed in PostgreSQL is copied again."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.connect import Database
+from packstation.db.models import Package, PackageLine
+from packstation.domain.status import PackageStatus
+from packstation.services.demo_data import seed_demo_data
+from packstation.services.offline_cache import OfflineCache
+from packstation.services.packages import READY_STATUSES
+
+
+def _seed_backlog(sessions: sessionmaker[Session], packages: int, seed: int) -> None:
+    """Demo packages last written an hour ago (a refresh's change window is a few minutes)."""
+    seed_demo_data(sessions, packages=packages, seed=seed)
+    with sessions.begin() as session:
+        session.execute(update(Package).values(updated_at=func.now() - timedelta(hours=1)))
+
+
+def _ready_ids(sessions: sessionmaker[Session]) -> list[int]:
+    with sessions() as session:
+        return list(
+            session.scalars(
+                select(Package.id)
+                .where(Package.status.in_(READY_STATUSES), Package.packed_at.is_(None))
+                .order_by(Package.id)
+            )
+        )
+
+
+def _add_package(sessions: sessionmaker[Session], external_id: str) -> int:
+    with sessions.begin() as session:
+        template = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        package = Package(
+            account_id=template.account_id,
+            external_id=external_id,
+            order_number=f"O-{external_id}",
+            status=PackageStatus.CREATED.value,
+            cargo_tracking_number=f"TRK-{external_id}",
+            customer_name="Şükrü Gökçe",
+            city="Iğdır",
+            order_date=datetime.now(UTC),
+        )
+        session.add(package)
+        session.flush()
+        session.add(
+            PackageLine(
+                package_id=package.id, external_line_id="1", barcode="8690000000017", product_name="Çanta", quantity=2
+            )
+        )
+        return package.id
+
+
+def test_a_refresh_between_full_copies_copies_only_what_changed(db: Database, tmp_path: Path) -> None:
+    sessions = db.sessions
+    _seed_backlog(sessions, 40, 3)
+    cache = OfflineCache(tmp_path / "cache.sqlite3")
+    ready = _ready_ids(sessions)
+    assert cache.refresh(sessions) == len(ready)  # the first refresh is a full copy
+
+    packed, cancelled, moved, marked = ready[:4]
+    cache.mark_packed(marked)  # packed here while offline: the mark must survive the refresh
+    with sessions.begin() as session:
+        session.execute(update(Package).where(Package.id == packed).values(packed_at=func.now()))
+        session.execute(update(Package).where(Package.id == cancelled).values(status=PackageStatus.CANCELLED.value))
+        session.execute(update(Package).where(Package.id.in_([moved, marked])).values(city="Ağrı"))
+    new = _add_package(sessions, "NEW-1")
+
+    copied = cache.refresh(sessions)
+
+    assert copied == 3  # the two changed ready packages and the new one, not everything again
+    assert not cache.find_by_code(_tracking(sessions, packed))
+    assert not cache.find_by_code(_tracking(sessions, cancelled))
+    moved_copy = cache.load(moved)
+    assert moved_copy is not None and moved_copy[0].city == "Ağrı"
+    marked_copy = cache.load(marked)
+    assert marked_copy is not None and marked_copy[2] is True
+    new_copy = cache.load(new)
+    assert new_copy is not None and new_copy[0].customer_name == "Şükrü Gökçe"
+    assert [line.name for line in new_copy[0].lines] == ["Çanta"]
+    assert [summary.id for summary in cache.find_by_code("TRK-NEW-1")] == [new]
+
+    # Unchanged packages were left as they were, and a second refresh in a row copies nothing new.
+    untouched = cache.load(ready[-1])
+    assert untouched is not None
+    assert cache.refresh(sessions) == copied  # within the overlap the same changes are read again
+
+
+def test_a_full_copy_is_made_when_one_is_due(db: Database, tmp_path: Path) -> None:
+    sessions = db.sessions
+    _seed_backlog(sessions, 12, 4)
+    cache = OfflineCache(tmp_path / "cache.sqlite3")
+    total = cache.refresh(sessions)
+    assert cache.refresh(sessions) == 0  # nothing changed: nothing copied
+    stale = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    with cache._connection() as connection:  # the last full copy an hour ago
+        connection.execute("UPDATE meta SET value = ? WHERE key = 'full_at'", (stale,))
+    assert cache.refresh(sessions) == total
+    assert cache.refresh(sessions, full=True) == total
+
+
+def _tracking(sessions: sessionmaker[Session], package_id: int) -> str:
+    with sessions() as session:
+        tracking = session.scalar(select(Package.cargo_tracking_number).where(Package.id == package_id))
+    assert tracking
+    return tracking
