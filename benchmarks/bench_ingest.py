@@ -20,13 +20,13 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import start_simulator
 from packstation.services.marketplaces import (
     ListingMode,
     PackageQuery,
@@ -46,27 +46,7 @@ MEMORY_LONG = 10_000
 
 
 def _start_simulator() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "packstation.services.marketplaces.simulator",
-            "--port",
-            "0",
-            "--seed",
-            str(SEED),
-            "--packages",
-            str(PACKAGES),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith("listening "):
-        process.kill()
-        raise RuntimeError(f"simulator did not start: {line!r}")
-    return process, line.split()[1]
+    return start_simulator(seed=SEED, packages=PACKAGES)
 
 
 def _client(base_url: str) -> TrendyolClient:

@@ -41,9 +41,17 @@ def _sample(number: int) -> ShippingLabelData:
         sender=Sender("Anadolu Tekstil Ltd. Şti.", ("Organize Sanayi Bölgesi 3. Cadde No:12",), "Bursa"),
         receiver_name="Şükrü Gökçe",
         address_lines=("Cumhuriyet Mahallesi, Atatürk Bulvarı No: 123/4 Daire 5", "Kat 2, Çiçek Apartmanı"),
-        district="Iğdır", city="Ağrı", order_number=f"1029{number:07d}", package_id=f"34{number:08d}",
-        carrier="Trendyol Express", tracking_number=tracking, marketplace=Marketplace.TRENDYOL,
-        item_count=3, box_index=1, box_count=2, phone="0532 *** ** 45",
+        district="Iğdır",
+        city="Ağrı",
+        order_number=f"1029{number:07d}",
+        package_id=f"34{number:08d}",
+        carrier="Trendyol Express",
+        tracking_number=tracking,
+        marketplace=Marketplace.TRENDYOL,
+        item_count=3,
+        box_index=1,
+        box_count=2,
+        phone="0532 *** ** 45",
         tracking_url=f"https://kargotakip.example.com/t?no={tracking}",
     )
 
@@ -83,8 +91,9 @@ def _straightforward_pdf(service: LabelService, data: ShippingLabelData) -> byte
     drawing.add(qr)
     renderPDF.draw(drawing, canvas, 3 * mm, 3 * mm)
     canvas.setFont(regular, 11)
-    for number, text in enumerate((f"Order: {data.order_number}", f"Package: {data.package_id}",
-                                   f"Items: {data.item_count}")):
+    for number, text in enumerate(
+        (f"Order: {data.order_number}", f"Package: {data.package_id}", f"Items: {data.item_count}")
+    ):
         canvas.drawString(37 * mm, (28 - 6 * number) * mm, text)
     canvas.showPage()
     canvas.save()
@@ -126,8 +135,11 @@ def _submit_to_first_byte(service: LabelService, count: int) -> dict[str, float]
     listener = _Listener()
     printed = threading.Event()
     with tempfile.TemporaryDirectory() as folder:
-        queue = PrintQueue(Path(folder) / "jobs.sqlite", setup_job=service.font_job(),
-                           on_event=lambda event: event.kind is PrintJobEventKind.PRINTED and printed.set())
+        queue = PrintQueue(
+            Path(folder) / "jobs.sqlite",
+            setup_job=service.font_job(),
+            on_event=lambda event: event.kind is PrintJobEventKind.PRINTED and printed.set(),
+        )
         queue.start()
         uri = f"tcp://127.0.0.1:{listener.port}"
         try:

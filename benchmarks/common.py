@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import statistics
+import subprocess
+import sys
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -20,3 +22,28 @@ def percentiles(samples: list[float]) -> dict[str, float]:
         "p99_ms": round(pick(0.99) * 1000, 3),
         "max_ms": round(ordered[-1] * 1000, 3),
     }
+
+
+def start_simulator(*, seed: int, packages: int) -> tuple[subprocess.Popen[str], str]:
+    """The simulated Trendyol in its own process (a marketplace is never inside the station); its base URL."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "packstation.services.marketplaces.simulator",
+            "--port",
+            "0",
+            "--seed",
+            str(seed),
+            "--packages",
+            str(packages),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line.startswith("listening "):
+        process.kill()
+        raise RuntimeError(f"simulator did not start: {line!r}")
+    return process, line.split()[1]

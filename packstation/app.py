@@ -133,6 +133,7 @@ def start_services(
     Runs on a worker thread: it may take seconds on a first start. ``printers`` builds the print queue's
     printers (the station window passes one that knows ``qt://`` office printers).
     """
+    from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from packstation.db.connect import open_database
@@ -141,6 +142,7 @@ def start_services(
     from packstation.domain.keyboard_layout import LayoutRepair
     from packstation.services.audit import AuditLog
     from packstation.services.auth import AuthService, install_secret_redactions
+    from packstation.services.background import lower_thread_priority
     from packstation.services.claims import ClaimService
     from packstation.services.demo_data import seed_demo_data, seed_demo_users
     from packstation.services.images import ImageCache
@@ -178,7 +180,10 @@ def start_services(
         database.close()
         raise
     scheduler = BackgroundScheduler(
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}, timezone=UTC
+        # Sync, pushes and heartbeats on threads that give way to the packing thread.
+        executors={"default": ThreadPoolExecutor(10, pool_kwargs={"initializer": lower_thread_priority})},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        timezone=UTC,
     )
     data_dir = settings.data_dir()
     journal = Journal(data_dir / "journal.sqlite3")
