@@ -149,7 +149,7 @@ def start_services(
     from packstation.services.journal import Journal
     from packstation.services.labelling import LabelDispatcher, ReprintService
     from packstation.services.labels import DocumentFormat, LabelService
-    from packstation.services.offline_cache import OfflineCache
+    from packstation.services.offline_cache import CACHE_FILE, OfflineCache
     from packstation.services.packages import PackageQueries
     from packstation.services.packing import PackingService
     from packstation.services.pump import JournalPump
@@ -218,7 +218,7 @@ def start_services(
     credentials = Credentials(database.sessions)
     audit = AuditLog(database.sessions)
     station.audit = audit  # station administration is audited
-    cache = OfflineCache(data_dir / "offline_cache.sqlite3")
+    cache = OfflineCache(data_dir / CACHE_FILE)
     scheduler.add_job(
         refresh_offline_cache,
         "interval",

@@ -57,6 +57,8 @@ CREATE TABLE IF NOT EXISTS barcodes (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+#: The cache's file name in the station's data folder.
+CACHE_FILE = "offline_cache.sqlite3"
 #: A full copy at least this often; in between, refreshes copy what changed.
 FULL_REFRESH_S = 15 * 60
 #: Changes are read again this far back: a transaction stamps ``updated_at`` when it starts and may
