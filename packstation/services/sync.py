@@ -4,9 +4,10 @@ One sync of one account:
 
 1. list packages modified since ``watermark - overlap`` (first sync: a look-back), in windows no longer
    than the marketplace allows; the overlap catches changes the marketplace stamped late or out of order;
-2. write each page in its own transaction: products missing from the catalogue, then packages with
-   ``INSERT ... ON CONFLICT (account_id, external_id) DO UPDATE`` guarded by the remote modification
-   time (a repeated or older copy never overwrites a newer one), then their lines;
+2. write the pages in batches (the pages that arrived while earlier batches were written), each in
+   its own transaction, two at a time on two connections: products missing from the catalogue, then
+   packages and their lines in one ``INSERT ... ON CONFLICT (account_id, external_id) DO UPDATE``
+   guarded by the remote modification time (a repeated or older copy never overwrites a newer one);
 3. link successors (split / unsupplied) to their origin packages once every page is in;
 4. advance the watermark to the sync's start only when the whole listing succeeded.
 
@@ -17,12 +18,15 @@ when a sync fails stay written: every write is an idempotent upsert, and the nex
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import MarketplaceAccountRow, SyncState
@@ -34,6 +38,9 @@ from packstation.services.syncing.prefetch import prefetched_runs
 from packstation.services.syncing.rows import STOPPING, ensure_products, link_successors, upsert_packages
 
 log = logging.getLogger("packstation.services.sync")
+
+_DEADLOCK = "40P01"
+_WRITE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,8 @@ class SyncSettings:
     #: Pages downloaded ahead while earlier ones are written (0: strictly one after the other); also the
     #: most pages one transaction takes when the database falls behind.
     prefetch_pages: int = 8
+    #: Batches written at once, each on its own connection (1: one after the other).
+    writers: int = 2
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,16 @@ class _Tally:
     new_products: int = 0
     superseded: list[Superseded] = field(default_factory=list)
 
+    def add(self, other: _Tally) -> None:
+        """Count ``other``'s batch in."""
+        self.pages += other.pages
+        self.received += other.received
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.new_products += other.new_products
+        self.superseded.extend(other.superseded)
+
 
 class PackageSync:
     """Syncs marketplace accounts into the shared database."""
@@ -135,18 +154,9 @@ class PackageSync:
                 # than in the next sync (which would still catch it, through the overlap).
                 until = window_end if number < len(cut) - 1 else None
                 query = PackageQuery(modified_since=window_start, modified_until=until, statuses=self.settings.statuses)
-                # Pages download and parse while earlier ones are written: HTTP and PostgreSQL overlap.
-                # Pages that arrived while a write ran go into the next transaction together.
-                ahead = self.settings.prefetch_pages
-                for run in prefetched_runs(client.iter_package_pages(query), depth=ahead, most=ahead):
-                    packages = [package for page in run for package in page.packages]
-                    tally.pages += len(run)
-                    tally.received += len(packages)
-                    with self._sessions.begin() as session:
-                        self._write(session, account_id, company_id, packages, tally)
-                    successors |= {p.package_id: p.origin_package_ids for p in packages if p.is_successor}
-                    if on_page is not None:
-                        on_page(tally.pages, tally.received)
+                successors |= self._pull(
+                    client, query, account_id=account_id, company_id=company_id, tally=tally, on_page=on_page
+                )
             with self._sessions.begin() as session:
                 linked = link_successors(session, account_id, successors)
         except MarketplaceError as error:
@@ -197,6 +207,68 @@ class PackageSync:
         )
         return result
 
+    def _pull(
+        self,
+        client: MarketplaceClient,
+        query: PackageQuery,
+        *,
+        account_id: int,
+        company_id: int,
+        tally: _Tally,
+        on_page: PageCallback | None,
+    ) -> dict[str, tuple[str, ...]]:
+        """List one window and write it; returns the successors seen (package id -> origin ids)."""
+        successors: dict[str, tuple[str, ...]] = {}
+        products: dict[str, int] = {}  # barcode -> product id, shared by this window's batches
+        # Three stages overlap: pages download and parse on the prefetch thread, and up to
+        # ``writers`` batches are written at once, each on its own connection, so PostgreSQL's work
+        # spreads over its cores. Pages that arrived meanwhile go into the next batch together.
+        ahead, writers = self.settings.prefetch_pages, max(1, self.settings.writers)
+        in_flight: deque[Future[_Tally]] = deque()
+
+        def settle(batch: Future[_Tally]) -> None:
+            tally.add(batch.result())
+            if on_page is not None:
+                on_page(tally.pages, tally.received)
+
+        with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="sync-write") as pool:
+            try:
+                for run in prefetched_runs(client.iter_package_pages(query), depth=ahead, most=ahead):
+                    packages = [package for page in run for package in page.packages]
+                    successors |= {p.package_id: p.origin_package_ids for p in packages if p.is_successor}
+                    in_flight.append(
+                        pool.submit(self._write_batch, account_id, company_id, len(run), packages, products)
+                    )
+                    while len(in_flight) >= writers:
+                        settle(in_flight.popleft())
+                while in_flight:
+                    settle(in_flight.popleft())
+            finally:
+                for batch in in_flight:  # a failure: let the other writes finish or stop, then raise
+                    batch.cancel()
+        return successors
+
+    def _write_batch(
+        self, account_id: int, company_id: int, pages: int, packages: list[RemotePackage], products: dict[str, int]
+    ) -> _Tally:
+        """Write one batch in its own transaction, retried when PostgreSQL picked it as a deadlock victim."""
+        for attempt in range(1, _WRITE_ATTEMPTS + 1):
+            batch = _Tally(pages=pages, received=len(packages))
+            # Products this batch adds are shared with the other batches only once it committed.
+            resolved = dict(products)
+            try:
+                with self._sessions.begin() as session:
+                    self._write(session, account_id, company_id, packages, tally=batch, products=resolved)
+                products.update(resolved)
+                return batch
+            except DBAPIError as exc:
+                # Two writers locking the same rows (a package on two pages, a new product in two
+                # batches) in opposite orders: PostgreSQL aborts one; running it again is safe.
+                if getattr(exc.orig, "pgcode", None) != _DEADLOCK or attempt == _WRITE_ATTEMPTS:
+                    raise
+                log.info("sync batch retried after a deadlock account=%d attempt=%d", account_id, attempt)
+        raise AssertionError("unreachable")
+
     def _record_failure(self, account_id: int, error: MarketplaceError) -> None:
         log.error("sync failed account=%d error=%s", account_id, error)
         with self._sessions.begin() as session:
@@ -205,7 +277,14 @@ class PackageSync:
             )
 
     def _write(
-        self, session: Session, account_id: int, company_id: int, packages: Sequence[RemotePackage], tally: _Tally
+        self,
+        session: Session,
+        account_id: int,
+        company_id: int,
+        packages: Sequence[RemotePackage],
+        *,
+        tally: _Tally,
+        products: dict[str, int],
     ) -> None:
         """Upsert pages' packages into ``tally``'s counts."""
         latest: dict[str, RemotePackage] = {}
@@ -215,9 +294,11 @@ class PackageSync:
                 latest[package.package_id] = package
         if not latest:
             return
-        added, product_ids = ensure_products(session, company_id, latest.values())
+        # Rows in key order: concurrent writers then take their row locks in the same order.
+        ordered = [latest[key] for key in sorted(latest)]
+        added, product_ids = ensure_products(session, company_id, ordered, known=products)
         tally.new_products += added
-        written = upsert_packages(session, account_id, latest.values(), product_ids)
+        written = upsert_packages(session, account_id, ordered, product_ids)
         for row in written:
             if row.inserted:
                 tally.new += 1

@@ -86,6 +86,8 @@ def text(data: Mapping[str, Any], *names: str) -> str:
 def positive_int(data: Mapping[str, Any], *names: str) -> int:
     """A required whole number above zero (quantities)."""
     name, value = first_present(data, *names)
+    if type(value) is int and value > 0:  # the usual case, without the round trip through Decimal
+        return value
     if value is None:
         raise FieldProblem("/".join(names), "is missing")
     if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
@@ -102,6 +104,8 @@ def positive_int(data: Mapping[str, Any], *names: str) -> int:
 def money(data: Mapping[str, Any], *names: str) -> Decimal | None:
     """An optional amount; a nested ``{"amount": x}`` (Hepsiburada) is unwrapped."""
     name, value = first_present(data, *names)
+    if type(value) is Decimal:  # parse_json's own numbers: already exact
+        return value
     if isinstance(value, Mapping):
         value = value.get("amount")
     if value is None or value == "":
@@ -118,6 +122,8 @@ def money(data: Mapping[str, Any], *names: str) -> Decimal | None:
 def epoch_ms(data: Mapping[str, Any], *names: str) -> int | None:
     """An optional epoch-milliseconds field as an int."""
     name, value = first_present(data, *names)
+    if type(value) is int:  # the usual case, without the round trip through Decimal
+        return value
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | Decimal | str):

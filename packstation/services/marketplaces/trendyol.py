@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched
@@ -124,19 +125,28 @@ class TrendyolClient(MarketplaceClient):
             params["lastModifiedStartDate"] = self._encode_time(query.modified_since)
         if query.modified_until is not None:
             params["lastModifiedEndDate"] = self._encode_time(query.modified_until)
-        number = 0
-        while True:
-            reply = self._http.request("GET", path, group="list_packages", params=params)
-            page = parse_stream_page(
-                self._json(reply, path), number, endpoint=path, local_epoch=self.config.local_epoch
-            )
-            log.debug("stream page=%d packages=%d has_more=%s", number, len(page.packages), page.has_more)
-            yield page
-            if not page.has_more:
-                return
-            # The cursor must go back exactly as received, with the same filters (else Trendyol says 400).
-            params = {**params, "nextCursor": page.next_cursor}
-            number += 1
+
+        def fetch(params: dict[str, str | int]) -> Any:
+            return self._json(self._http.request("GET", path, group="list_packages", params=params), path)
+
+        # The next page is requested as soon as this one's cursor is known, and downloads while this
+        # one is parsed: a cursor stream cannot be read in parallel, but it can be read ahead.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trendyol-read-ahead") as ahead:
+            body = fetch(params)
+            number = 0
+            while True:
+                cursor = body.get("nextCursor") if isinstance(body, dict) and body.get("hasMore") else None
+                # The cursor must go back exactly as received, with the same filters (else Trendyol says 400).
+                following = ahead.submit(fetch, {**params, "nextCursor": cursor}) if cursor else None
+                # A malformed page, or a reader that stops early, leaves the executor waiting for the
+                # page in flight (bounded by the timeouts) and discarding it.
+                page = parse_stream_page(body, number, endpoint=path, local_epoch=self.config.local_epoch)
+                log.debug("stream page=%d packages=%d has_more=%s", number, len(page.packages), page.has_more)
+                yield page
+                if following is None:
+                    return
+                body = following.result()
+                number += 1
 
     def _paged_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
         path = self.config.orders_path.format(seller_id=self._seller)

@@ -115,17 +115,28 @@ def _json_value(value: object) -> int | float | str:
     raise TypeError(f"cannot store {type(value).__name__} as JSON")
 
 
-def ensure_products(session: Session, company_id: int, packages: Iterable[RemotePackage]) -> tuple[int, dict[str, int]]:
-    """Add catalogue products for line barcodes the company does not know; return (added, barcode→id)."""
-    seen = {line.barcode: line for package in packages for line in package.lines}
-    known = dict(
+def ensure_products(
+    session: Session, company_id: int, packages: Iterable[RemotePackage], *, known: dict[str, int] | None = None
+) -> tuple[int, dict[str, int]]:
+    """Add catalogue products for line barcodes the company does not know; return (added, barcode→id).
+
+    ``known``: barcodes already resolved (by earlier batches of the same sync); it is extended and
+    returned, so a sync looks each barcode up once instead of once per batch.
+    """
+    known = {} if known is None else known
+    seen = {line.barcode: line for package in packages for line in package.lines if line.barcode not in known}
+    if not seen:
+        return 0, known
+    known.update(
         session.execute(
             select(ProductBarcode.barcode, ProductBarcode.product_id)
             .join(Product, Product.id == ProductBarcode.product_id)
             .where(Product.client_company_id == company_id, ProductBarcode.barcode.in_(seen))
         ).all()
     )
+    # In key order, so that concurrent sync writers lock new products in the same order.
     missing = [line for barcode, line in seen.items() if barcode not in known]
+    missing.sort(key=lambda line: line.stock_code or line.barcode)
     if not missing:
         return 0, known
     rows = [

@@ -11,8 +11,9 @@ import sys
 import threading
 
 from packstation.services.marketplaces.simulator.catalog import Naming
+from packstation.services.marketplaces.simulator.render import encoded_packages
 from packstation.services.marketplaces.simulator.server import SimulatorServer
-from packstation.services.marketplaces.simulator.state import SimulatedMarketplace, SimulatorConfig
+from packstation.services.marketplaces.simulator.state import ListFilter, SimulatedMarketplace, SimulatorConfig
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +38,11 @@ def main(argv: list[str] | None = None) -> int:
         api_secret=args.api_secret,
         naming=Naming(args.naming),
     )
-    server = SimulatorServer(SimulatedMarketplace(config), host=args.host, port=args.port).start()
+    sim = SimulatedMarketplace(config)
+    # Encode every package before serving: listings then cost what a real marketplace's do to us,
+    # almost nothing, instead of the simulator's own CPU (it often shares the machine with the client).
+    encoded_packages(sim.rendered, list(sim.iter_desc(ListFilter())))
+    server = SimulatorServer(sim, host=args.host, port=args.port).start()
     print(f"listening {server.base_url} admin={server.admin_url}", flush=True)
     try:
         threading.Event().wait()

@@ -6,6 +6,8 @@ Dates go out the way Trendyol sends them: order, deadline and modification stamp
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -138,3 +140,46 @@ def common_label_zpl(package: SimPackage) -> str:
         f"^FO40,640^A0N,28,28^FDPaket: {package.package_id}^FS\n"
         "^XZ\n"
     )
+
+
+def json_bytes(body: Any) -> bytes:
+    """A reply body as Trendyol sends it: compact UTF-8 JSON, amounts as plain numbers."""
+
+    def default(value: object) -> object:
+        if isinstance(value, Decimal):
+            return float(value)
+        raise TypeError(f"cannot encode {type(value).__name__}")
+
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=default).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A listing's ``content``, each package already encoded (see :func:`encoded_packages`)."""
+
+    items: tuple[bytes, ...]
+
+    def decoded(self) -> list[Any]:
+        """The packages as JSON values (for a fault that edits them)."""
+        return [json.loads(item) for item in self.items]
+
+
+def encoded_packages(cache: dict[int, tuple[int, str, bytes]], packages: list[SimPackage]) -> Encoded:
+    """``packages`` as JSON, each encoded once per version (a change always brings a new stamp)."""
+    items = []
+    for package in packages:
+        version = (package.last_modified_ms, package.status.value)
+        cached = cache.get(package.package_id)
+        if cached is None or cached[:2] != version:
+            cached = cache[package.package_id] = (*version, json_bytes(package_json(package)))
+        items.append(cached[2])
+    return Encoded(tuple(items))
+
+
+def body_bytes(body: Any) -> bytes:
+    """Encode a reply body; a listing's pre-encoded content is spliced in as it is."""
+    if isinstance(body, dict) and isinstance(body.get("content"), Encoded):
+        rest = json_bytes({key: value for key, value in body.items() if key != "content"})
+        content = b'{"content":[' + b",".join(body["content"].items) + b"]"
+        return content + (b"," + rest[1:] if len(rest) > 2 else b"}")
+    return json_bytes(body)

@@ -15,7 +15,6 @@ import logging
 import re
 import threading
 import time
-from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -23,6 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from packstation.services.marketplaces.simulator import trendyol_api
 from packstation.services.marketplaces.simulator.faults import FaultKind, FaultPlan
+from packstation.services.marketplaces.simulator.render import Encoded, body_bytes
 from packstation.services.marketplaces.simulator.state import (
     RecordedRequest,
     SimError,
@@ -36,17 +36,10 @@ API_PREFIX = "/integration"
 ADMIN_PREFIX = "/__sim__"
 
 
-def _json_bytes(body: Any) -> bytes:
-    def default(value: object) -> object:
-        if isinstance(value, Decimal):
-            return float(value)
-        raise TypeError(f"cannot encode {type(value).__name__}")
-
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=default).encode("utf-8")
-
-
 def _delete_path(body: Any, dotted: str) -> None:
     """Remove ``dotted`` (e.g. ``lines.0.quantity``) from the first package of a listing reply."""
+    if isinstance(body, dict) and isinstance(body.get("content"), Encoded):
+        body["content"] = body["content"].decoded()
     if not isinstance(body, dict) or not body.get("content"):
         return
     target: Any = body["content"][0]
@@ -89,11 +82,11 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if parts.path.startswith(ADMIN_PREFIX):
                 status, body = _admin(sim, method, parts.path[len(ADMIN_PREFIX) :], raw_body)
-                payload = _json_bytes(body) if body is not None else b""
+                payload = body_bytes(body) if body is not None else b""
             else:
                 status, payload, headers, delay = self._api(sim, method, parts.path, params, raw_body)
         except SimError as error:
-            status, payload, headers = error.status, _json_bytes(error.body), error.headers
+            status, payload, headers = error.status, body_bytes(error.body), error.headers
         sim.record(
             RecordedRequest(method, parts.path, parts.query, status, self.headers.get("User-Agent", ""), raw_body)
         )
@@ -136,7 +129,7 @@ class _Handler(BaseHTTPRequestHandler):
         status, body = trendyol_api.dispatch(sim, method, route, params, raw_body)
         if fault is not None and fault.kind is FaultKind.MALFORMED_PACKAGE:
             _delete_path(body, fault.field)
-        payload = _json_bytes(body) if body is not None else b""
+        payload = body_bytes(body) if body is not None else b""
         if fault is not None and fault.kind is FaultKind.MALFORMED_BODY:
             payload = payload[: max(1, len(payload) // 2)]
         delay = fault.delay if fault is not None and fault.kind is FaultKind.SLOW else 0.0

@@ -106,6 +106,8 @@ class SimulatedMarketplace:
         self.batches: dict[str, dict[str, object]] = {}
         self.recent_stock_bodies: dict[bytes, float] = {}
         self.labels: dict[str, str] = {}
+        #: Each package's newest version as encoded JSON: id -> (stamp, status, bytes); see ``render``.
+        self.rendered: dict[int, tuple[int, str, bytes]] = {}
         self.lock = threading.RLock()
         anchor = self.config.anchor_ms or (int(time.time()) // 60) * 60_000
         span = int(self.config.span_days * _DAY_MS)

@@ -19,7 +19,7 @@ from typing import Any
 
 from packstation.services.marketplaces.models import PackageStatus
 from packstation.services.marketplaces.simulator.catalog import GMT3_MS, package_id_of_tracking
-from packstation.services.marketplaces.simulator.render import common_label_zpl, package_json
+from packstation.services.marketplaces.simulator.render import common_label_zpl, encoded_packages
 from packstation.services.marketplaces.simulator.state import (
     ListFilter,
     SimError,
@@ -94,7 +94,7 @@ def stream(sim: SimulatedMarketplace, params: Mapping[str, str]) -> Reply:
     if has_more:
         last = content[-1]
         cursor = _encode_cursor(last.last_modified_ms, last.package_id, fingerprint)
-    body = {"content": [package_json(p) for p in content], "size": len(content), "hasMore": has_more}
+    body = {"content": encoded_packages(sim.rendered, content), "size": len(content), "hasMore": has_more}
     if cursor:
         body["nextCursor"] = cursor
     return 200, body
@@ -135,19 +135,19 @@ def paged(sim: SimulatedMarketplace, params: Mapping[str, str]) -> Reply:
             ids.reverse()
         total = len(ids)
         chosen = [sim.package(i) for i in ids[page * size : (page + 1) * size]]
-        return 200, _page_body([p for p in chosen if p is not None], page, size, total)
+        return 200, _page_body(sim, [p for p in chosen if p is not None], page, size, total)
     statuses = _statuses(params.get("status"))
     packages = [p for p in packages if not statuses or p.status in statuses]
-    return 200, _page_body(packages[page * size : (page + 1) * size], page, size, len(packages))
+    return 200, _page_body(sim, packages[page * size : (page + 1) * size], page, size, len(packages))
 
 
-def _page_body(packages: list[Any], page: int, size: int, total: int) -> dict[str, Any]:
+def _page_body(sim: SimulatedMarketplace, packages: list[Any], page: int, size: int, total: int) -> dict[str, Any]:
     return {
         "page": page,
         "size": size,
         "totalPages": (total + size - 1) // size,
         "totalElements": total,
-        "content": [package_json(p) for p in packages],
+        "content": encoded_packages(sim.rendered, packages),
     }
 
 
