@@ -15,6 +15,8 @@ import json
 import logging
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -150,9 +152,7 @@ class OfflineCache:
                     ProductBarcode.barcode, Product.id, Product.stock_code, Product.name, ProductBarcode.multiplier
                 ).join(Product, Product.id == ProductBarcode.product_id)
             ).all()
-        connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as connection:
             # Parcels packed here while offline stay marked until PostgreSQL shows them packed.
             packed_here = {row[0] for row in connection.execute("SELECT id FROM packages WHERE packed_locally = 1")}
             connection.execute("DELETE FROM packages")
@@ -160,10 +160,6 @@ class OfflineCache:
             connection.execute("DELETE FROM barcodes")
             connection.executemany("INSERT INTO barcodes VALUES (?, ?, ?, ?, ?)", [tuple(row) for row in barcodes])
             self._stamp(connection, started, full=True)
-            connection.execute("COMMIT")
-        except Exception:
-            connection.execute("ROLLBACK")
-            raise
         log.info("offline cache refreshed packages=%s barcodes=%s", len(packages), len(barcodes))
         return len(packages)
 
@@ -182,9 +178,7 @@ class OfflineCache:
             still_ready = [package_id for package_id, is_ready in changed if is_ready]
             packages = self._read_ready(session, limit, ids=still_ready) if still_ready else []
         gone = [(package_id,) for package_id, is_ready in changed if not is_ready]
-        connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as connection:
             connection.executemany("DELETE FROM packages WHERE id = ?", gone)
             again = set(still_ready)
             packed_here = {
@@ -195,12 +189,20 @@ class OfflineCache:
             connection.executemany("DELETE FROM packages WHERE id = ?", [(p.id,) for p, *_rest in packages])
             self._store(connection, packages, packed_here)
             self._stamp(connection, started, full=False)
-            connection.execute("COMMIT")
-        except Exception:
-            connection.execute("ROLLBACK")
-            raise
         log.debug("offline cache updated packages=%s gone=%s", len(packages), len(gone))
         return len(packages)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction on this thread's connection: committed, or rolled back on any error."""
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
 
     @staticmethod
     def _store(

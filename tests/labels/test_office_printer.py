@@ -11,8 +11,6 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,7 +24,6 @@ from packstation.devices.base import PayloadKind, PrinterError, PrinterFaultKind
 from packstation.devices.printers import (
     JobState,
     PrinterFactory,
-    PrintJobEvent,
     PrintJobEventKind,
     PrintQueue,
     RetryPolicy,
@@ -40,6 +37,7 @@ from packstation.services.packing import LineInfo, OpenedPackage
 from packstation.services.station_setup import TEST_TRACKING_NUMBER
 from packstation.ui.office_printer import OfficePrinter, available_printers, register_office_printer
 from packstation.ui.station_setup import StationSetupWizard, default_print_test
+from tests.printers.events import Events
 
 from .conftest import TRACKING, decode, render_pdf
 
@@ -48,31 +46,6 @@ pytestmark = pytest.mark.gui
 TURKISH_WORDS = ("Şükrü", "Gökçe", "Iğdır", "Ağrı", "Şti.")
 POINTS_PER_MM = 72 / 25.4
 ONCE = RetryPolicy(max_attempts=1)
-
-
-class Events:
-    """Queue events from the printer's thread, waited for by job and kind."""
-
-    def __init__(self) -> None:
-        self.items: list[PrintJobEvent] = []
-        self._changed = threading.Condition()
-
-    def __call__(self, event: PrintJobEvent) -> None:
-        with self._changed:
-            self.items.append(event)
-            self._changed.notify_all()
-
-    def wait(self, job_id: str, *kinds: PrintJobEventKind, timeout: float = 30.0) -> PrintJobEvent:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                for event in self.items:
-                    if event.job.id == job_id and event.kind in kinds:
-                        return event
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"no {kinds} for {job_id}: {[(e.kind, e.job.last_error) for e in self.items]}")
-                self._changed.wait(remaining)
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
-import time
 
 import pytest
 
@@ -13,47 +11,18 @@ from packstation.devices.printers import (
     FakePrinter,
     JobState,
     JobStateError,
-    PrintJobEvent,
     PrintJobEventKind,
     PrintQueue,
     RetryPolicy,
 )
 
+from .events import Events
 from .zebra_sim import ZebraSimulator
 
 FONT = b"~DYE:PSFONT,B,T,4,,FONT"
 LABEL_1 = b"^XA^FDone^FS^XZ"
 LABEL_2 = b"^XA^FDtwo^FS^XZ"
 FAST = RetryPolicy(max_attempts=3, first_delay=0.05, max_delay=0.2)
-
-
-class Events:
-    """Collects queue events from worker threads."""
-
-    def __init__(self) -> None:
-        self.items: list[PrintJobEvent] = []
-        self._changed = threading.Condition()
-
-    def __call__(self, event: PrintJobEvent) -> None:
-        with self._changed:
-            self.items.append(event)
-            self._changed.notify_all()
-
-    def wait(self, job_id: str, kind: PrintJobEventKind, timeout: float = 5.0) -> PrintJobEvent:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                for event in self.items:
-                    if event.job.id == job_id and event.kind is kind:
-                        return event
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"no {kind} for {job_id}: {[(e.kind, e.job.id) for e in self.items]}")
-                self._changed.wait(remaining)
-
-    def kinds(self, job_id: str) -> list[PrintJobEventKind]:
-        with self._changed:
-            return [event.kind for event in self.items if event.job.id == job_id]
 
 
 def fakes_factory(printers: dict[str, FakePrinter]):
@@ -79,8 +48,13 @@ def test_store_is_wal_with_synchronous_full(tmp_path) -> None:
 
 def test_font_job_goes_first_once_per_connection(tmp_path, events: Events) -> None:
     printers: dict[str, FakePrinter] = {}
-    queue = PrintQueue(tmp_path / "jobs.sqlite", on_event=events, setup_job=FONT,
-                       printer_factory=fakes_factory(printers), retry_policy=FAST)
+    queue = PrintQueue(
+        tmp_path / "jobs.sqlite",
+        on_event=events,
+        setup_job=FONT,
+        printer_factory=fakes_factory(printers),
+        retry_policy=FAST,
+    )
     queue.start()
     try:
         first = queue.submit("fake://a", LABEL_1, kind=PayloadKind.ZPL, needs_setup=True)
@@ -97,8 +71,11 @@ def test_font_job_goes_first_once_per_connection(tmp_path, events: Events) -> No
         fourth = queue.submit("fake://b", LABEL_2, kind=PayloadKind.ZPL, needs_setup=False)
         events.wait(fourth.id, PrintJobEventKind.PRINTED)
         assert printers["fake://b"].received == LABEL_2
-        assert events.kinds(first.id) == [PrintJobEventKind.QUEUED, PrintJobEventKind.PRINTING,
-                                          PrintJobEventKind.PRINTED]
+        assert events.kinds(first.id) == [
+            PrintJobEventKind.QUEUED,
+            PrintJobEventKind.PRINTING,
+            PrintJobEventKind.PRINTED,
+        ]
     finally:
         queue.stop()
 
@@ -126,8 +103,12 @@ def free_port() -> int:
 def test_label_waits_for_a_printer_that_comes_back(tmp_path, events: Events) -> None:
     port = free_port()
     uri = f"tcp://127.0.0.1:{port}?timeout=0.5&connect_timeout=0.5"
-    queue = PrintQueue(tmp_path / "jobs.sqlite", on_event=events, setup_job=FONT,
-                       retry_policy=RetryPolicy(max_attempts=50, first_delay=0.05, max_delay=0.1))
+    queue = PrintQueue(
+        tmp_path / "jobs.sqlite",
+        on_event=events,
+        setup_job=FONT,
+        retry_policy=RetryPolicy(max_attempts=50, first_delay=0.05, max_delay=0.1),
+    )
     queue.start()
     zebra = None
     try:
@@ -166,8 +147,13 @@ def test_silent_printer_fails_the_job_with_a_visible_error_then_retry_prints(tmp
 
 def test_move_and_reprint(tmp_path, events: Events) -> None:
     printers: dict[str, FakePrinter] = {}
-    queue = PrintQueue(tmp_path / "jobs.sqlite", on_event=events, setup_job=FONT,
-                       printer_factory=fakes_factory(printers), retry_policy=FAST)
+    queue = PrintQueue(
+        tmp_path / "jobs.sqlite",
+        on_event=events,
+        setup_job=FONT,
+        printer_factory=fakes_factory(printers),
+        retry_policy=FAST,
+    )
     printers["fake://jammed"] = FakePrinter(uri="fake://jammed")
     printers["fake://jammed"].set_faults(PrinterFaultKind.PAPER_OUT)
     queue.start()
