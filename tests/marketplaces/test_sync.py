@@ -199,3 +199,38 @@ def test_windows_cover_the_range_without_gaps() -> None:
     assert all(cut[n][1] == cut[n + 1][0] for n in range(len(cut) - 1))
     with pytest.raises(ValueError, match="positive"):
         windows(start, start, timedelta(0))
+
+
+def test_two_syncs_of_one_account_at_once_store_everything_once(
+    db: Database,
+    sim: SimulatedMarketplace,
+    server: SimulatorServer,
+    config_for: Callable[..., TrendyolConfig],
+    account_id: int,
+) -> None:
+    """The schedule and "sync now" (or two stations) together: each writes two batches at a time."""
+    import threading
+
+    # One-page batches on two writers each: four transactions at a time on the same rows and products.
+    settings = SyncSettings(prefetch_pages=1, writers=2)
+    results: list[object] = []
+
+    def run() -> None:
+        with TrendyolClient(sim_credentials(sim), config=config_for(server, page_size=10)) as client:
+            try:
+                results.append(PackageSync(db.sessions, settings=settings).sync_account(account_id, client))
+            except Exception as exc:  # reported below with the other thread's outcome
+                results.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == 2 and not [r for r in results if isinstance(r, Exception)], results
+    assert _count(db, select(func.count()).select_from(Package)) == sim.config.packages
+    truth = [sim.package(i) for i in sim.matching_ids()]
+    assert _count(db, select(func.count()).select_from(PackageLine)) == sum(len(p.lines) for p in truth if p)
+    barcodes = {line.product.barcode for p in truth if p is not None for line in p.lines}
+    assert _count(db, select(func.count()).select_from(ProductBarcode)) == len(barcodes)
+    assert _count(db, select(func.count()).select_from(Product)) == len(barcodes)
