@@ -28,8 +28,10 @@ from packstation.app import demo_settings, start_services  # noqa: E402
 from packstation.config import load_settings  # noqa: E402
 from packstation.db.models import Package  # noqa: E402
 from packstation.i18n import Language  # noqa: E402
+from packstation.services.demo_data import DEMO_SUPERVISOR  # noqa: E402
 from packstation.services.events import EventBus  # noqa: E402
 from packstation.services.labelling import LabelPreview, render_preview_png  # noqa: E402
+from packstation.services.permissions import Permission  # noqa: E402
 from packstation.ui.bridge import Bridge  # noqa: E402
 from packstation.ui.i18n import UiTranslators  # noqa: E402
 from packstation.ui.main_window import MainWindow  # noqa: E402
@@ -162,7 +164,12 @@ def main(argv: list[str] | None = None) -> int:
                     window.handle_scan(code)
                 wait_until(lambda: window.pack.feedback.property("kind") == "complete", what="the parcel to complete")
             wait_until(lambda: context.pump._journal.stats().pending == 0, what="the journal to drain")
-            window.supervisor._show_dashboard(None)
+            # Reports need a supervisor: the demo's approves with badge and PIN, as at a real station.
+            _username, _name, badge, pin = DEMO_SUPERVISOR
+            approval = context.auth.approve(
+                badge, pin, Permission.VIEW_REPORTS, station_id=context.station_id, requested_by=window.user
+            )
+            window.supervisor._show_dashboard(approval)
             dashboard = window.supervisor.dashboard
             assert dashboard is not None
             dashboard.refresh()

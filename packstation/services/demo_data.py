@@ -281,12 +281,21 @@ def _seed_packages(
 DEMO_PACKERS = (("ayse", "Ayşe Yılmaz", "1001"), ("omer", "Ömer Çelik", "1002"), ("gulsen", "Gülşen Işık", "1003"))
 
 
+#: The demo's supervisor: (user name, full name, badge, PIN). Supervisors do not log in with a badge,
+#: but approve a packer's unsupplied line, forced completion or report view with badge and PIN.
+DEMO_SUPERVISOR = ("sena", "Sena Aydın", "9001", "2580")
+
+
 def seed_demo_users(users: UserService) -> int:
-    """Create the demo packers (badge login) unless users exist already; returns how many were created."""
+    """Create the demo packers (badge login) and supervisor unless users exist already; returns how many."""
     if users.count() > 0:
         return 0
     for username, full_name, badge in DEMO_PACKERS:
         users.add_user(
             username, role=Role.PACKER, password=f"demo-{username}-{badge}", full_name=full_name, badge=badge
         )
-    return len(DEMO_PACKERS)
+    username, full_name, badge, pin = DEMO_SUPERVISOR
+    users.add_user(
+        username, role=Role.SUPERVISOR, password=f"demo-{username}-{badge}", full_name=full_name, badge=badge, pin=pin
+    )
+    return len(DEMO_PACKERS) + 1

@@ -217,11 +217,27 @@ class UserService:
     # -- unprivileged: the command line and the first-run wizard ---------------------------------
 
     def add_user(
-        self, username: str, *, role: Role, password: str, full_name: str = "", badge: str | None = None
+        self,
+        username: str,
+        *,
+        role: Role,
+        password: str,
+        full_name: str = "",
+        badge: str | None = None,
+        pin: str | None = None,
     ) -> int:
-        """Create a user from the command line (whoever runs it can reach the database); returns its id."""
+        """Create a user from the command line (whoever runs it can reach the database); returns its id.
+
+        ``pin`` goes with the badge: a supervisor approves a packer's operation with badge and PIN.
+        """
+        if pin is not None:
+            if badge is None:
+                raise UserError(_("a PIN needs a badge"))
+            self._check_pin(pin)
         with self._sessions.begin() as session:
             user = self._new_user(session, username, role=role, password=password, full_name=full_name, badge=badge)
+            if pin is not None:
+                user.pin_hash = self.credentials.hash_secret(pin)
             self.audit.record(
                 AuditAction.USER_CREATED,
                 subject=f"user:{user.id}",
@@ -230,6 +246,7 @@ class UserService:
                     "role": role.value,
                     "via": "command line",
                     "badge": badge is not None,
+                    "pin": pin is not None,
                 },
                 session=session,
             )

@@ -214,10 +214,14 @@ class MainWindow(QMainWindow):
         self.scan_input.setVisible(False)
         hint = self.tr("Scan your badge to log in.")
         if self._demo:
-            from packstation.services.demo_data import DEMO_PACKERS
+            from packstation.services.demo_data import DEMO_PACKERS, DEMO_SUPERVISOR
 
             badges = ", ".join(f"{badge} ({name})" for _user, name, badge in DEMO_PACKERS)
             hint += " " + self.tr("Demo badges: {0}").replace("{0}", badges)
+            _user, name, badge, pin = DEMO_SUPERVISOR
+            hint += " " + self.tr("Supervisor approval: badge {0}, PIN {1} ({2}).").replace("{0}", badge).replace(
+                "{1}", pin
+            ).replace("{2}", name)
         self.set_banner("info", hint)
         self._set_state(self.user_label, self.tr("User: not logged in"), ok=False)
 

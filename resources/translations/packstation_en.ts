@@ -439,6 +439,10 @@
             <translation>Demo badges: {0}</translation>
         </message>
         <message>
+            <source>Supervisor approval: badge {0}, PIN {1} ({2}).</source>
+            <translation>Supervisor approval: badge {0}, PIN {1} ({2}).</translation>
+        </message>
+        <message>
             <source>User: {0} ({1})</source>
             <translation>User: {0} ({1})</translation>
         </message>

@@ -240,3 +240,23 @@ def test_privileged_rejects_a_method_without_actor_and_approval() -> None:
             @privileged(Permission.VIEW_REPORTS)
             def report(self, actor: UserSession) -> None:
                 """No approval parameter."""
+
+
+def test_the_demo_supervisor_approves_with_badge_and_pin_but_does_not_log_in_with_the_badge(stack: Stack) -> None:
+    from packstation.services.demo_data import DEMO_PACKERS, DEMO_SUPERVISOR, seed_demo_users
+
+    assert seed_demo_users(stack.users) == len(DEMO_PACKERS) + 1
+    _username, name, badge, pin = DEMO_SUPERVISOR
+    packer = stack.auth.login_badge(DEMO_PACKERS[0][2], station_id=stack.station_id)
+    approval = stack.auth.approve(badge, pin, Permission.VIEW_REPORTS, station_id=stack.station_id, requested_by=packer)
+    assert approval.approver_name == name
+    with pytest.raises(AuthRefused) as refused:
+        stack.auth.login_badge(badge, pin=pin, station_id=stack.station_id)
+    assert refused.value.reason is RefusalReason.BADGE_NOT_FOR_ROLE
+    with pytest.raises(AuthRefused):
+        stack.auth.approve(badge, "0000", Permission.VIEW_REPORTS, station_id=stack.station_id, requested_by=packer)
+
+
+def test_a_pin_without_a_badge_is_refused(stack: Stack) -> None:
+    with pytest.raises(UserError):
+        stack.users.add_user("pinli", role=Role.SUPERVISOR, password="Pinli-Parola-1", pin="2580")
