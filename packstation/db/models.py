@@ -182,6 +182,10 @@ class Package(Base):
         Index("ix_packages_slip_code", "packing_slip_code"),
         Index("ix_packages_ready", "status", "order_date", postgresql_where=text("packed_at IS NULL")),
         Index("ix_packages_updated_at", "updated_at"),  # the offline cache copies what changed
+        # Oldest unpacked first (the ready list, the offline cache) without sorting the whole backlog.
+        Index("ix_packages_unpacked_order", "order_date", "id", postgresql_where=text("packed_at IS NULL")),
+        # "Packed today" on the home screen: a range of this index, not a scan of every package ever.
+        Index("ix_packages_packed_at", "packed_at", postgresql_where=text("packed_at IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("marketplace_accounts.id"))

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import func, or_, select, text, true
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import MarketplaceAccountRow, Package, PackageLine
 from packstation.domain.status import PackageStatus
 
 READY_STATUSES = (PackageStatus.CREATED.value, PackageStatus.AWAITING.value, PackageStatus.PICKING.value)
+#: Up to this many packages the home screen's total is counted exactly; beyond, PostgreSQL's estimate.
+EXACT_TOTAL_UP_TO = 100_000
 
 
 @dataclass(frozen=True)
@@ -117,13 +119,23 @@ class PackageQueries:
             return self._summaries(session, where, limit=limit)
 
     def counts(self) -> PackageCounts:
-        """Ready, packed today (UTC day) and total packages."""
+        """Ready, packed today (UTC day) and total packages (estimated once there are very many)."""
         with self._sessions() as session:
             ready = session.scalar(
                 select(func.count()).where(Package.status.in_(READY_STATUSES), Package.packed_at.is_(None))
             )
             packed = session.scalar(select(func.count()).where(Package.packed_at >= func.date_trunc("day", func.now())))
-            total = session.scalar(select(func.count()).select_from(Package))
+            # Every station refreshes this after every parcel: counting millions of rows each time would
+            # load the shared database for a headline figure. PostgreSQL's own estimate (kept by
+            # autovacuum) serves beyond EXACT_TOTAL_UP_TO; -1 means the table was never analysed.
+            estimate = session.scalar(
+                text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:name)"),
+                {"name": Package.__tablename__},
+            )
+            if estimate is None or estimate < EXACT_TOTAL_UP_TO:
+                total = session.scalar(select(func.count()).select_from(Package))
+            else:
+                total = estimate
         return PackageCounts(ready=int(ready or 0), packed_today=int(packed or 0), total=int(total or 0))
 
 

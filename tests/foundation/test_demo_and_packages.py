@@ -80,3 +80,25 @@ def test_user_service_rules(db: Database) -> None:
     with pytest.raises(UserError, match="already exists"):
         users.add_user("mehmet", role=Role.PACKER, password="uzun-bir-parola")
     assert users.count() == 1
+
+
+def test_the_total_is_postgresqls_estimate_once_there_are_very_many(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import text
+
+    from packstation.services import packages
+
+    seed_demo_data(db.sessions, packages=30)
+    queries = PackageQueries(db.sessions)
+    monkeypatch.setattr(packages, "EXACT_TOTAL_UP_TO", 10)
+    assert queries.counts().total == 30  # never analysed: no estimate yet, so counted
+    with db.engine.connect() as connection:
+        connection.execute(text("ANALYZE packages"))
+        connection.commit()
+        # Make the estimate visibly different from the count: what the home screen shows is the estimate.
+        connection.execute(text("UPDATE pg_class SET reltuples = 1234567 WHERE oid = 'packages'::regclass"))
+        connection.commit()
+    assert queries.counts().total == 1_234_567
+    monkeypatch.setattr(packages, "EXACT_TOTAL_UP_TO", 10_000_000)
+    assert queries.counts().total == 30
