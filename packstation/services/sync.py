@@ -33,9 +33,9 @@ from packstation.db.models import MarketplaceAccountRow, SyncState
 from packstation.domain.status import PackageStatus as StoredStatus
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.errors import MarketplaceError
-from packstation.services.marketplaces.models import PackageQuery, PackageStatus, RemotePackage
+from packstation.services.marketplaces.models import PackagePage, PackageQuery, PackageStatus
 from packstation.services.syncing.prefetch import prefetched_runs
-from packstation.services.syncing.rows import STOPPING, ensure_products, link_successors, upsert_packages
+from packstation.services.syncing.rows import STOPPING, Received, ensure_products, link_successors, upsert_packages
 
 log = logging.getLogger("packstation.services.sync")
 
@@ -234,11 +234,10 @@ class PackageSync:
         with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="sync-write") as pool:
             try:
                 for run in prefetched_runs(client.iter_package_pages(query), depth=ahead, most=ahead):
-                    packages = [package for page in run for package in page.packages]
-                    successors |= {p.package_id: p.origin_package_ids for p in packages if p.is_successor}
-                    in_flight.append(
-                        pool.submit(self._write_batch, account_id, company_id, len(run), packages, products)
-                    )
+                    successors |= {
+                        p.package_id: p.origin_package_ids for page in run for p in page.packages if p.is_successor
+                    }
+                    in_flight.append(pool.submit(self._write_batch, account_id, company_id, run, products))
                     while len(in_flight) >= writers:
                         settle(in_flight.popleft())
                 while in_flight:
@@ -249,16 +248,16 @@ class PackageSync:
         return successors
 
     def _write_batch(
-        self, account_id: int, company_id: int, pages: int, packages: list[RemotePackage], products: dict[str, int]
+        self, account_id: int, company_id: int, pages: list[PackagePage], products: dict[str, int]
     ) -> _Tally:
         """Write one batch in its own transaction, retried when PostgreSQL picked it as a deadlock victim."""
         for attempt in range(1, _WRITE_ATTEMPTS + 1):
-            batch = _Tally(pages=pages, received=len(packages))
+            batch = _Tally(pages=len(pages), received=sum(len(page.packages) for page in pages))
             # Products this batch adds are shared with the other batches only once it committed.
             resolved = dict(products)
             try:
                 with self._sessions.begin() as session:
-                    self._write(session, account_id, company_id, packages, tally=batch, products=resolved)
+                    self._write(session, account_id, company_id, pages, tally=batch, products=resolved)
                 products.update(resolved)
                 return batch
             except DBAPIError as exc:
@@ -281,24 +280,26 @@ class PackageSync:
         session: Session,
         account_id: int,
         company_id: int,
-        packages: Sequence[RemotePackage],
+        pages: Sequence[PackagePage],
         *,
         tally: _Tally,
         products: dict[str, int],
     ) -> None:
         """Upsert pages' packages into ``tally``'s counts."""
-        latest: dict[str, RemotePackage] = {}
-        for package in packages:  # pages can repeat a package; keep its newest copy
-            kept = latest.get(package.package_id)
-            if kept is None or (package.last_modified_ms or 0) >= (kept.last_modified_ms or 0):
-                latest[package.package_id] = package
+        latest: dict[str, Received] = {}
+        for page_index, page in enumerate(pages):
+            for item, package in enumerate(page.packages):  # pages can repeat a package; keep its newest copy
+                kept = latest.get(package.package_id)
+                if kept is None or (package.last_modified_ms or 0) >= (kept.package.last_modified_ms or 0):
+                    latest[package.package_id] = Received(package, page_index, item)
         if not latest:
             return
         # Rows in key order: concurrent writers then take their row locks in the same order.
         ordered = [latest[key] for key in sorted(latest)]
-        added, product_ids = ensure_products(session, company_id, ordered, known=products)
+        added, product_ids = ensure_products(session, company_id, [r.package for r in ordered], known=products)
         tally.new_products += added
-        written = upsert_packages(session, account_id, ordered, product_ids)
+        replies = [page.reply_json for page in pages]
+        written = upsert_packages(session, account_id, ordered, product_ids, replies=replies)
         for row in written:
             if row.inserted:
                 tally.new += 1

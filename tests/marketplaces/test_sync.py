@@ -234,3 +234,31 @@ def test_two_syncs_of_one_account_at_once_store_everything_once(
     barcodes = {line.product.barcode for p in truth if p is not None for line in p.lines}
     assert _count(db, select(func.count()).select_from(ProductBarcode)) == len(barcodes)
     assert _count(db, select(func.count()).select_from(Product)) == len(barcodes)
+
+
+def test_each_raw_payload_is_the_marketplaces_own_element_of_its_page(
+    db: Database, sim: SimulatedMarketplace, sync_client: TrendyolClient, account_id: int
+) -> None:
+    """Raw payloads come from the page replies by position: each must be its own package's, as sent."""
+    from sqlalchemy import text
+
+    from packstation.services.marketplaces.simulator.render import json_bytes, package_json
+
+    PackageSync(db.sessions, settings=SyncSettings(prefetch_pages=3)).sync_account(account_id, sync_client)
+    with db.sessions() as session:
+        mismatched = session.scalar(
+            text(
+                "SELECT count(*) FROM packages"
+                " WHERE COALESCE(raw ->> 'shipmentPackageId', raw ->> 'id') IS DISTINCT FROM external_id"
+            )
+        )
+        assert mismatched == 0
+        for package_id in sim.matching_ids()[:5]:
+            package = sim.package(package_id)
+            assert package is not None
+            as_sent = json_bytes(package_json(package)).decode()
+            same = session.scalar(
+                text("SELECT raw = CAST(:sent AS jsonb) FROM packages WHERE external_id = :id"),
+                {"sent": as_sent, "id": str(package_id)},
+            )
+            assert same is True

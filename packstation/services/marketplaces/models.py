@@ -192,3 +192,6 @@ class PackagePage:
     #: The stream cursor that fetches the next page (Trendyol stream only).
     next_cursor: str = ""
     total_elements: int | None = None
+    #: The reply's JSON text when its ``content`` array holds ``packages`` in order (Trendyol): the
+    #: database takes each raw payload from here, exactly as sent, instead of a re-encoded copy.
+    reply_json: str | None = field(default=None, repr=False, compare=False)

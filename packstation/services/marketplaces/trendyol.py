@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched
@@ -75,6 +76,14 @@ _PAST_PICKING = frozenset(
 _PAST_INVOICED = _PAST_PICKING - {PackageStatus.PICKING}
 
 
+def _reply_text(reply: Reply) -> str | None:
+    """A reply body as text for the database (None when it is not UTF-8: the parsed copy serves then)."""
+    try:
+        return reply.content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
 class TrendyolClient(MarketplaceClient):
     """One Trendyol seller account."""
 
@@ -126,13 +135,14 @@ class TrendyolClient(MarketplaceClient):
         if query.modified_until is not None:
             params["lastModifiedEndDate"] = self._encode_time(query.modified_until)
 
-        def fetch(params: dict[str, str | int]) -> Any:
-            return self._json(self._http.request("GET", path, group="list_packages", params=params), path)
+        def fetch(params: dict[str, str | int]) -> tuple[Any, str | None]:
+            reply = self._http.request("GET", path, group="list_packages", params=params)
+            return self._json(reply, path), _reply_text(reply)
 
         # The next page is requested as soon as this one's cursor is known, and downloads while this
         # one is parsed: a cursor stream cannot be read in parallel, but it can be read ahead.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trendyol-read-ahead") as ahead:
-            body = fetch(params)
+            body, text = fetch(params)
             number = 0
             while True:
                 cursor = body.get("nextCursor") if isinstance(body, dict) and body.get("hasMore") else None
@@ -141,11 +151,12 @@ class TrendyolClient(MarketplaceClient):
                 # A malformed page, or a reader that stops early, leaves the executor waiting for the
                 # page in flight (bounded by the timeouts) and discarding it.
                 page = parse_stream_page(body, number, endpoint=path, local_epoch=self.config.local_epoch)
+                page = replace(page, reply_json=text)
                 log.debug("stream page=%d packages=%d has_more=%s", number, len(page.packages), page.has_more)
                 yield page
                 if following is None:
                     return
-                body = following.result()
+                body, text = following.result()
                 number += 1
 
     def _paged_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
@@ -169,6 +180,7 @@ class TrendyolClient(MarketplaceClient):
         while True:
             reply = self._http.request("GET", path, group="list_packages", params={**params, "page": number})
             page = parse_paged_page(self._json(reply, path), endpoint=path, local_epoch=self.config.local_epoch)
+            page = replace(page, reply_json=_reply_text(reply))
             yield page
             if not page.has_more:
                 return

@@ -256,12 +256,25 @@ def _upsert_sql() -> Any:
     package_columns = ("account_id", "external_id", *REMOTE_PACKAGE_COLUMNS)
     listed = ", ".join(package_columns)
     line_listed = ", ".join(_LINE_COLUMNS)
-    # One statement per batch: the rows travel as two JSON documents (serialised by the C encoder,
-    # parsed by PostgreSQL), which is several times faster than binding thousands of parameters.
+    picked = ", ".join(f"r.{name}" for name in package_columns if name != "raw")
+    # One statement per batch: the rows travel as JSON documents (serialised by the C encoder, parsed
+    # by PostgreSQL), which is several times faster than binding thousands of parameters. A row's raw
+    # payload is its own "raw", or element ``item`` of the ``content`` of page reply ``page``: the
+    # marketplace's own bytes, parsed once as jsonb, never re-encoded in Python.
     # All parts see the same snapshot, so ``before`` reads the statuses as they were.
     return text(f"""
-        WITH incoming AS MATERIALIZED (
-            SELECT * FROM json_to_recordset(CAST(:packages AS json)) AS r({_record_type(packages, package_columns)})
+        WITH sent AS (
+            SELECT reply.position - 1 AS page, element.position - 1 AS item, element.value AS raw
+            FROM jsonb_array_elements(CAST(:replies AS jsonb)) WITH ORDINALITY AS reply(body, position)
+            CROSS JOIN LATERAL jsonb_array_elements(
+                CASE WHEN jsonb_typeof(reply.body -> 'content') = 'array' THEN reply.body -> 'content' END
+            ) WITH ORDINALITY AS element(value, position)
+        ),
+        incoming AS MATERIALIZED (
+            SELECT {picked}, COALESCE(r.raw, sent.raw) AS raw
+            FROM json_to_recordset(CAST(:packages AS json))
+                 AS r({_record_type(packages, package_columns)}, page integer, item integer)
+            LEFT JOIN sent ON sent.page = r.page AND sent.item = r.item
         ),
         before AS (
             SELECT stored.external_id, stored.status
@@ -300,17 +313,37 @@ def _upsert_sql() -> Any:
     """)
 
 
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A package to write, and where its raw payload stands: item ``item`` of page reply ``page``."""
+
+    package: RemotePackage
+    page: int | None = None
+    item: int | None = None
+
+
 def upsert_packages(
-    session: Session, account_id: int, packages: Iterable[RemotePackage], product_ids: dict[str, int]
+    session: Session,
+    account_id: int,
+    packages: Iterable[Received],
+    product_ids: dict[str, int],
+    *,
+    replies: Sequence[str | None] = (),
 ) -> list[Written]:
     """Insert or update ``packages`` (one copy each) and their lines in one statement.
 
+    ``replies``: the JSON text of the pages the packages came in (see ``PackagePage.reply_json``);
+    a package whose page reply is known is stored with that reply's element as its raw payload.
     A package whose stored copy is as new and identical is left alone, lines included.
     """
     package_rows = []
     line_rows = []
-    for package in packages:
-        package_rows.append(package_row(account_id, package))
+    for received in packages:
+        package = received.package
+        row = package_row(account_id, package)
+        if received.page is not None and received.page < len(replies) and replies[received.page] is not None:
+            row["raw"], row["page"], row["item"] = None, received.page, received.item
+        package_rows.append(row)
         # A line repeated inside one package would make ON CONFLICT touch a row twice: keep the last.
         by_id = {line.line_id: line for line in package.lines}
         line_rows.extend(
@@ -319,5 +352,9 @@ def upsert_packages(
         )
     if not package_rows:
         return []
-    result = session.execute(_upsert_sql(), {"packages": json_rows(package_rows), "lines": json_rows(line_rows)})
+    # Pages without a usable reply text travel as JSON null and give no elements.
+    sent = "[" + ",".join(reply if reply is not None else "null" for reply in replies) + "]"
+    result = session.execute(
+        _upsert_sql(), {"packages": json_rows(package_rows), "lines": json_rows(line_rows), "replies": sent}
+    )
     return [Written(*row) for row in result]
