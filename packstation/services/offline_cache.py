@@ -173,10 +173,11 @@ class OfflineCache:
                 .order_by(Package.updated_at)
                 .limit(limit + 1)
             ).all()
-            if len(changed) > limit:  # a flood of changes (a first sync, a bulk import): copy afresh
-                return self._refresh_full(sessions, limit)
+            flood = len(changed) > limit  # a first sync, a bulk import: copy afresh instead
             still_ready = [package_id for package_id, is_ready in changed if is_ready]
-            packages = self._read_ready(session, limit, ids=still_ready) if still_ready else []
+            packages = self._read_ready(session, limit, ids=still_ready) if still_ready and not flood else []
+        if flood:
+            return self._refresh_full(sessions, limit)
         gone = [(package_id,) for package_id, is_ready in changed if not is_ready]
         with self._transaction() as connection:
             connection.executemany("DELETE FROM packages WHERE id = ?", gone)

@@ -281,7 +281,6 @@ class PackingService:
                 matches = self._queries.find_by_code(code, session=session)
                 chosen = _only_open(matches)
                 if chosen is not None:
-                    self._leave_current_for(chosen.id, user_id=user_id)
                     claimed = self._claim_and_load(session, chosen.id, user_id=user_id)
             self.offline = False
         except Exception as exc:
@@ -305,13 +304,10 @@ class PackingService:
                 OpenOutcome.CANCELLED,
                 _("Order {order} is cancelled: do not ship.").format(order=matches[0].order_number),
             )
-        if claimed is None:  # offline
-            self._leave_current_for(chosen.id, user_id=user_id)
         return self._open_claimed(chosen.id, claimed, user_id=user_id)
 
     def open_package(self, package_id: int, *, user_id: int | None) -> OpenResult:
         """Claim and open one package by its database id."""
-        self._leave_current_for(package_id, user_id=user_id)
         claimed: _Claimed | None = None
         try:
             with self._sessions.begin() as session:
@@ -338,6 +334,8 @@ class PackingService:
 
     def _open_claimed(self, package_id: int, claimed: _Claimed | None, *, user_id: int | None) -> OpenResult:
         """Finish opening: ``claimed`` is None when PostgreSQL was unreachable (a provisional claim)."""
+        # The parcel on screen is put back whatever the claim's outcome, as a new scan means to leave it.
+        self._leave_current_for(package_id, user_id=user_id)
         provisional = claimed is None
         if claimed is None:
             # Offline: claim provisionally; the pump confirms it, or reports a conflict, once PostgreSQL is back.

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from packstation.services.syncing.prefetch import prefetched, prefetched_runs
+from packstation.services.syncing.prefetch import prefetched_runs
 
 
 def test_items_arrive_in_order_and_runs_gather_what_is_waiting() -> None:
@@ -34,8 +34,8 @@ def test_the_producers_error_comes_after_the_items_before_it() -> None:
 
     seen = []
     with pytest.raises(ValueError, match="page 3"):
-        for item in prefetched(source(), depth=4):
-            seen.append(item)
+        for run in prefetched_runs(source(), depth=4, most=1):
+            seen.extend(run)
     assert seen == [1, 2]
 
 

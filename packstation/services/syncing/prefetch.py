@@ -19,21 +19,14 @@ class _Failure:
         self.error = error
 
 
-def prefetched(source: Iterator[T], *, depth: int = 2) -> Iterator[T]:
-    """Yield ``source``'s items in order while up to ``depth`` further items are produced ahead.
-
-    The producer's exception is re-raised at the position it happened. When the consumer stops early
-    (``break``, an exception, ``close()``), the producer stops after its current item.
-    """
-    for run in prefetched_runs(source, depth=depth, most=1):
-        yield from run
-
-
 def prefetched_runs(source: Iterator[T], *, depth: int = 2, most: int = 1) -> Iterator[list[T]]:
-    """Like :func:`prefetched`, but yield the next item together with those already waiting (up to ``most``).
+    """Yield ``source``'s items in order, in runs: the next item with those already waiting (up to ``most``),
+    while up to ``depth`` further items are produced ahead on a helper thread.
 
     A consumer slower than the producer gets bigger runs (fewer, larger transactions); a faster one
-    gets each item as soon as it arrives, never waiting to fill a run.
+    gets each item as soon as it arrives, never waiting to fill a run. The producer's exception is
+    re-raised at the position it happened. When the consumer stops early (``break``, an exception,
+    ``close()``), the producer stops after its current item.
     """
     if depth <= 0:
         for item in source:
@@ -66,26 +59,19 @@ def prefetched_runs(source: Iterator[T], *, depth: int = 2, most: int = 1) -> It
     worker.start()
     try:
         while True:
-            item: object = items.get()
-            run: list[T] = []
-            while True:
-                if item is _DONE or isinstance(item, _Failure):
-                    break
-                run.append(item)  # type: ignore[arg-type]
-                if len(run) >= most:
-                    item = None
-                    break
+            run: list[object] = [items.get()]
+            while len(run) < most and run[-1] is not _DONE and not isinstance(run[-1], _Failure):
                 try:
-                    item = items.get_nowait()
+                    run.append(items.get_nowait())
                 except queue.Empty:
-                    item = None
                     break
+            end = run.pop() if run[-1] is _DONE or isinstance(run[-1], _Failure) else None  # the producer's last
             if run:
-                yield run
-            if item is _DONE:
+                yield run  # type: ignore[misc]
+            if end is _DONE:
                 return
-            if isinstance(item, _Failure):
-                raise item.error
+            if isinstance(end, _Failure):
+                raise end.error
     finally:
         stop.set()
         worker.join(timeout=5)
