@@ -35,7 +35,7 @@ from packstation.services.marketplaces import (
     TrendyolConfig,
     TrendyolCredentials,
 )
-from packstation.services.marketplaces.trendyol_config import TrendyolLimits
+from packstation.services.marketplaces.trendyol.config import TrendyolLimits
 
 PACKAGES = 50_000
 PAGE_SIZE = 200
@@ -151,7 +151,7 @@ def _account(sessions: Any) -> int:
 def _sync(sessions: Any, base_url: str) -> dict[str, Any]:
     from datetime import timedelta
 
-    from packstation.services.sync import PackageSync, SyncSettings
+    from packstation.services.sync.pull import PackageSync, SyncSettings
 
     account_id = _account(sessions)
     samples: list[float] = []
@@ -172,7 +172,7 @@ def _sync(sessions: Any, base_url: str) -> dict[str, Any]:
 
 def _copy_rows(base_url: str) -> tuple[io.StringIO, io.StringIO, int]:
     """The package and line rows the sync writes, as COPY text (built before the clock starts)."""
-    from packstation.services.syncing.rows import json_text, line_row, package_row
+    from packstation.services.sync.rows import json_text, line_row, package_row
 
     packages, lines = io.StringIO(), io.StringIO()
     package_columns = list(package_row(1, _sample_package(base_url)))
@@ -207,7 +207,7 @@ def _sample_package(base_url: str) -> Any:
 def _copy(url: str, base_url: str) -> dict[str, Any]:
     import psycopg2
 
-    from packstation.services.syncing.rows import line_row, package_row
+    from packstation.services.sync.rows import line_row, package_row
 
     packages, lines, count = _copy_rows(base_url)
     sample = _sample_package(base_url)
@@ -237,7 +237,7 @@ def _naive(sessions: Any, base_url: str) -> dict[str, Any]:
     from sqlalchemy import select
 
     from packstation.db.models import Package, PackageLine
-    from packstation.services.syncing.rows import jsonable, line_row, package_row
+    from packstation.services.sync.rows import jsonable, line_row, package_row
 
     account_id = _account(sessions)
     done = 0

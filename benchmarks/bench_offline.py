@@ -21,11 +21,11 @@ from packstation.db.engine import create_db_engine, session_factory
 from packstation.db.local_server import LocalPostgres
 from packstation.db.migrate import upgrade
 from packstation.db.models import Package
+from packstation.demo.data import seed_demo_data
 from packstation.domain.packing import Package as DomainPackage
 from packstation.domain.packing import PackageLine, PackSession
-from packstation.services.demo_data import seed_demo_data
-from packstation.services.journal import Journal, Operation, OperationKind
-from packstation.services.pump import JournalPump
+from packstation.local_store.journal import Journal, Operation, OperationKind
+from packstation.services.journal.pump import JournalPump
 
 OPERATIONS = 10_000
 

@@ -29,10 +29,10 @@ from benchmarks.common import percentiles
 from packstation.db.engine import create_db_engine, session_factory
 from packstation.db.local_server import LocalPostgres
 from packstation.db.migrate import upgrade
-from packstation.services.billing import BillingPlans, BillingService, Plan, parse_tiers
-from packstation.services.journal import Journal, Operation, OperationKind
-from packstation.services.pump import JournalPump
+from packstation.local_store.journal import Journal, Operation, OperationKind
+from packstation.services.journal.pump import JournalPump
 from packstation.services.reports import FigureSource, ReportFilter, ReportQueries
+from packstation.services.reports.billing import BillingPlans, BillingService, Plan, parse_tiers
 from packstation.services.reports.model import DEFAULT_TIME_ZONE
 from packstation.services.reports.pdf import write_throughput_pdf
 

@@ -59,8 +59,8 @@ def _seed(server: LocalPostgres) -> str:
     from packstation.db.engine import create_db_engine
     from packstation.db.migrate import upgrade
     from packstation.domain.status import Role
-    from packstation.services.audit import AuditLog
-    from packstation.services.users import Credentials, UserService
+    from packstation.services.access.audit import AuditLog
+    from packstation.services.access.users import Credentials, UserService
 
     url = server.url()
     engine = create_db_engine(url)
@@ -83,11 +83,11 @@ def _seed(server: LocalPostgres) -> str:
 def _sync_load(stop: threading.Event, url: str, counter: list[int]) -> None:
     """Marketplace sync running meanwhile: the simulator's orders upserted again and again, back to back."""
     from packstation.db.engine import create_db_engine, session_factory
-    from packstation.services.background import lower_thread_priority
     from packstation.services.marketplaces import TrendyolCredentials
-    from packstation.services.marketplaces.trendyol import TrendyolClient
-    from packstation.services.marketplaces.trendyol_config import TrendyolConfig
-    from packstation.services.sync import PackageSync
+    from packstation.services.marketplaces.trendyol.client import TrendyolClient
+    from packstation.services.marketplaces.trendyol.config import TrendyolConfig
+    from packstation.services.sync.background import lower_thread_priority
+    from packstation.services.sync.pull import PackageSync
 
     lower_thread_priority()  # as the station's scheduler threads, which run the sync in the product
     process, base_url = start_simulator(seed=5, packages=3000)
@@ -112,14 +112,14 @@ def _measure(url: str, data_dir: Path) -> dict[str, object]:
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
-    from packstation.app import start_services
+    from packstation.composition import start_services
     from packstation.config import load_settings
+    from packstation.domain.events import EventBus
     from packstation.domain.packing import Package, PackageLine, PackSession
-    from packstation.services.events import EventBus
-    from packstation.services.offline_cache import CACHE_FILE, OfflineCache
-    from packstation.ui.bridge import Bridge
-    from packstation.ui.main_window import MainWindow
-    from packstation.ui.sounds import SoundBoard
+    from packstation.services.packing.offline_cache import CACHE_FILE, OfflineCache
+    from packstation.ui.platform.sounds import SoundBoard
+    from packstation.ui.shell.bridge import Bridge
+    from packstation.ui.shell.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     settings = load_settings(

@@ -30,7 +30,7 @@ def start_simulator(*, seed: int, packages: int) -> tuple[subprocess.Popen[str],
         [
             sys.executable,
             "-m",
-            "packstation.services.marketplaces.simulator",
+            "packstation.simulators.trendyol",
             "--port",
             "0",
             "--seed",

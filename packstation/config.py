@@ -1,7 +1,7 @@
 """Station settings: a typed model read from a TOML file and overridden by environment variables.
 
 The TOML keys are part of the product's interface (deployments script them), so they stay stable.
-Secrets never live here: see :mod:`packstation.services.secrets`.
+Secrets never live here: see :mod:`packstation.services.access.secrets`.
 
 Precedence, lowest first: model defaults, the TOML file, ``PACKSTATION_<SECTION>_<KEY>`` environment
 variables (e.g. ``PACKSTATION_DATABASE_URL``, ``PACKSTATION_STATION_NAME``), command-line options.

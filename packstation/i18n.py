@@ -1,7 +1,7 @@
 """Translation for messages produced outside the GUI (services, devices, command line).
 
 Services return user-facing text through :func:`_`; the GUI translates its own strings with Qt's
-``tr()`` (see ``packstation/ui/i18n.py``, which also calls :func:`set_language`). Catalogues are gettext
+``tr()`` (see ``packstation/ui/platform/i18n.py``, which also calls :func:`set_language`). Catalogues are gettext
 ``.mo`` files under ``resources/locale/<lang>/LC_MESSAGES``, compiled from the ``.po`` files beside them by
 ``scripts/update_translations.py``.
 

@@ -6,7 +6,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from packstation.services.secrets import RedactingFilter
+from packstation.services.access.secrets import RedactingFilter
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 

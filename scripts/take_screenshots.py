@@ -24,20 +24,20 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from packstation.app import demo_settings, start_services  # noqa: E402
+from packstation.composition import demo_settings, start_services  # noqa: E402
 from packstation.config import load_settings  # noqa: E402
 from packstation.db.models import Package  # noqa: E402
 from packstation.i18n import Language  # noqa: E402
-from packstation.services.demo_data import DEMO_SUPERVISOR  # noqa: E402
-from packstation.services.events import EventBus  # noqa: E402
-from packstation.services.labelling import LabelPreview, render_preview_png  # noqa: E402
-from packstation.services.permissions import Permission  # noqa: E402
-from packstation.ui.bridge import Bridge  # noqa: E402
-from packstation.ui.i18n import UiTranslators  # noqa: E402
-from packstation.ui.main_window import MainWindow  # noqa: E402
-from packstation.ui.sounds import SoundBoard  # noqa: E402
-from packstation.ui.station_setup import StationSetupWizard  # noqa: E402
-from packstation.ui.theme import ThemeChoice, apply_theme  # noqa: E402
+from packstation.demo.data import DEMO_SUPERVISOR  # noqa: E402
+from packstation.domain.events import EventBus  # noqa: E402
+from packstation.services.printing.dispatch import LabelPreview, render_preview_png  # noqa: E402
+from packstation.services.access.permissions import Permission  # noqa: E402
+from packstation.ui.shell.bridge import Bridge  # noqa: E402
+from packstation.ui.platform.i18n import UiTranslators  # noqa: E402
+from packstation.ui.shell.main_window import MainWindow  # noqa: E402
+from packstation.ui.platform.sounds import SoundBoard  # noqa: E402
+from packstation.ui.admin.setup_wizard import StationSetupWizard  # noqa: E402
+from packstation.ui.shell.theme import ThemeChoice, apply_theme  # noqa: E402
 
 
 def wait_until(condition: Callable[[], bool], *, timeout: float = 20.0, what: str = "") -> None:

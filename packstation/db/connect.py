@@ -14,7 +14,7 @@ from packstation.db.embedded import EmbeddedPostgres, start_embedded
 from packstation.db.engine import ConnectionLimits, create_db_engine, session_factory
 from packstation.db.migrate import upgrade
 from packstation.i18n import _
-from packstation.services.secrets import SecretStore
+from packstation.services.access.secrets import SecretStore
 
 log = logging.getLogger("packstation.db.connect")
 DATABASE_SECRET_ACCOUNT = "database"

@@ -17,11 +17,11 @@ from packstation.config import SecuritySettings
 from packstation.db.connect import Database
 from packstation.db.models import User
 from packstation.domain.status import Role
-from packstation.services.audit import AuditLog
-from packstation.services.auth import AuthService
-from packstation.services.permissions import LoginMethod, UserSession
-from packstation.services.stations import StationService
-from packstation.services.users import Credentials, UserService, new_totp_secret
+from packstation.services.access.audit import AuditLog
+from packstation.services.access.auth import AuthService
+from packstation.services.access.permissions import LoginMethod, UserSession
+from packstation.services.access.users import Credentials, UserService, new_totp_secret
+from packstation.services.station.heartbeat import StationService
 
 
 class Clock:

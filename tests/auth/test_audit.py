@@ -11,7 +11,14 @@ from sqlalchemy.exc import DBAPIError
 
 from packstation.db.engine import create_db_engine, session_factory
 from packstation.db.models import AuditEntry
-from packstation.services.audit import GENESIS_HASH, AuditAction, AuditError, AuditLog, canonical_json, chain_hash
+from packstation.services.access.audit import (
+    GENESIS_HASH,
+    AuditAction,
+    AuditError,
+    AuditLog,
+    canonical_json,
+    chain_hash,
+)
 
 from .conftest import Clock, Stack, run_cli
 

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from packstation.db.models import AuditEntry, User
 from packstation.domain.status import Role
-from packstation.services.audit import AuditAction
-from packstation.services.auth import AuthRefused
-from packstation.services.permissions import LogoutReason, StationSession, UserSession
+from packstation.services.access.audit import AuditAction
+from packstation.services.access.auth import AuthRefused
+from packstation.services.access.permissions import LogoutReason, StationSession, UserSession
 
 from .conftest import Clock, Stack, run_cli
 

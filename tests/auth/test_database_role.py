@@ -16,10 +16,10 @@ from sqlalchemy.exc import ProgrammingError
 
 from packstation.db.engine import create_db_engine, session_factory
 from packstation.domain.status import Role
-from packstation.services.audit import AuditAction, AuditLog
-from packstation.services.auth import AuthService
-from packstation.services.stations import StationService
-from packstation.services.users import Credentials, UserService
+from packstation.services.access.audit import AuditAction, AuditLog
+from packstation.services.access.auth import AuthService
+from packstation.services.access.users import Credentials, UserService
+from packstation.services.station.heartbeat import StationService
 
 from .conftest import Stack
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from packstation.db.models import AuditEntry, User
 from packstation.domain.status import Role
-from packstation.services.audit import AuditAction
-from packstation.services.auth import AuthRefused, RefusalReason
-from packstation.services.permissions import LoginMethod
-from packstation.services.users import new_totp_secret
+from packstation.services.access.audit import AuditAction
+from packstation.services.access.auth import AuthRefused, RefusalReason
+from packstation.services.access.permissions import LoginMethod
+from packstation.services.access.users import new_totp_secret
 
 from .conftest import Stack
 
@@ -139,7 +139,7 @@ def test_five_wrong_passwords_lock_the_account_for_the_configured_time(stack: St
 
 def test_lockout_threshold_comes_from_the_settings(stack: Stack) -> None:
     from packstation.config import SecuritySettings
-    from packstation.services.auth import AuthService
+    from packstation.services.access.auth import AuthService
 
     strict = AuthService(
         stack.db.sessions,
@@ -190,7 +190,7 @@ def test_packer_may_log_in_with_password_without_totp(stack: Stack) -> None:
 
 
 def test_first_admin_only_once_and_with_a_right_code(stack: Stack) -> None:
-    from packstation.services.users import UserError
+    from packstation.services.access.users import UserError
 
     secret = new_totp_secret()
     with pytest.raises(UserError, match="authenticator"):

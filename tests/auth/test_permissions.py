@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 import packstation.services
 from packstation.db.models import AuditEntry, User
 from packstation.domain.status import Role
-from packstation.services.audit import AuditAction
-from packstation.services.auth import AuthRefused, RefusalReason
-from packstation.services.permissions import (
+from packstation.services.access.audit import AuditAction
+from packstation.services.access.auth import AuthRefused, RefusalReason
+from packstation.services.access.permissions import (
     PRIVILEGED_OPERATIONS,
     Approval,
     LoginMethod,
@@ -29,9 +29,9 @@ from packstation.services.permissions import (
     authorize,
     privileged,
 )
+from packstation.services.access.users import UserError
 from packstation.services.reports.access import ReportAccess
-from packstation.services.stations import StationService
-from packstation.services.users import UserError
+from packstation.services.station.heartbeat import StationService
 
 from .conftest import Stack
 
@@ -45,9 +45,9 @@ def _packing(stack: Stack) -> Any:
     from datetime import timedelta
     from pathlib import Path
 
-    from packstation.services.claims import ClaimService
-    from packstation.services.journal import Journal
-    from packstation.services.packing import PackingService
+    from packstation.local_store.journal import Journal
+    from packstation.services.packing.claims import ClaimService
+    from packstation.services.packing.service import PackingService
 
     journal = Journal(Path(tempfile.mkdtemp()) / "journal.sqlite3")
     claims = ClaimService(stack.db.sessions, station_id=stack.station_id, lease=timedelta(minutes=5))
@@ -57,13 +57,13 @@ def _packing(stack: Stack) -> Any:
 
 
 FACTORIES: dict[str, Callable[[Stack], Any]] = {
-    "packstation.services.users.UserService": lambda stack: stack.users,
-    "packstation.services.audit.AuditLog": lambda stack: stack.audit,
-    "packstation.services.packing.PackingService": _packing,
+    "packstation.services.access.users.UserService": lambda stack: stack.users,
+    "packstation.services.access.audit.AuditLog": lambda stack: stack.audit,
+    "packstation.services.packing.service.PackingService": _packing,
     "packstation.services.reports.access.ReportAccess": lambda stack: ReportAccess(
         stack.db.sessions, tz=ZoneInfo("Europe/Istanbul"), audit=stack.audit, clock=stack.clock
     ),
-    "packstation.services.stations.StationService": lambda stack: StationService(
+    "packstation.services.station.heartbeat.StationService": lambda stack: StationService(
         stack.db.sessions, name="perm-station", audit=stack.audit, clock=stack.clock
     ),
 }
@@ -243,7 +243,7 @@ def test_privileged_rejects_a_method_without_actor_and_approval() -> None:
 
 
 def test_the_demo_supervisor_approves_with_badge_and_pin_but_does_not_log_in_with_the_badge(stack: Stack) -> None:
-    from packstation.services.demo_data import DEMO_PACKERS, DEMO_SUPERVISOR, seed_demo_users
+    from packstation.demo.data import DEMO_PACKERS, DEMO_SUPERVISOR, seed_demo_users
 
     assert seed_demo_users(stack.users) == len(DEMO_PACKERS) + 1
     _username, name, badge, pin = DEMO_SUPERVISOR

@@ -12,9 +12,9 @@ from sqlalchemy.engine import make_url
 from packstation.config import load_settings
 from packstation.db.local_server import postgres_bin_dir
 from packstation.logging_setup import configure_logging
-from packstation.services.audit import AuditAction
-from packstation.services.auth import install_secret_redactions
-from packstation.services.secrets import SecretStore
+from packstation.services.access.audit import AuditAction
+from packstation.services.access.auth import install_secret_redactions
+from packstation.services.access.secrets import SecretStore
 
 from .conftest import Stack, run_cli
 
@@ -72,10 +72,10 @@ def test_a_configured_secret_appears_in_no_log_dump_or_config_file(tmp_path: Pat
     redactor = configure_logging(level=logging.DEBUG, log_dir=log_dir)
     try:
         assert install_secret_redactions(redactor, settings, SecretStore(environ=env)) == 2
-        logging.getLogger("packstation.services.marketplaces.trendyol").error(
+        logging.getLogger("packstation.services.marketplaces.trendyol.client").error(
             "request failed account=%s auth=%s:%s", "gullu-trendyol", api_key, api_secret
         )
-        logging.getLogger("packstation.services.marketplaces.trendyol").warning(f"retrying with {api_secret}")
+        logging.getLogger("packstation.services.marketplaces.trendyol.client").warning(f"retrying with {api_secret}")
         stack.audit.record(AuditAction.SETTINGS_CHANGED, subject="marketplaces.gullu-trendyol")
     finally:
         for handler in logging.getLogger().handlers:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from packstation.domain.commands import COMMAND_LABELS, Command, UnknownCommandError, parse_command
+from packstation.domain.command_barcodes import COMMAND_LABELS, Command, UnknownCommandError, parse_command
 from packstation.domain.feedback import FeedbackSound, sound_for
 from packstation.domain.keyboard_layout import (
     TURKISH_Q_TO_US,

@@ -3,12 +3,12 @@ from sqlalchemy import func, select
 
 from packstation.db.connect import Database
 from packstation.db.models import Package, PackageLine, Product, ProductBarcode
+from packstation.demo.data import seed_demo_data
 from packstation.domain.gtin import is_valid_gtin
 from packstation.domain.status import Role
-from packstation.services.demo_data import seed_demo_data
-from packstation.services.packages import PackageQueries, package_detail
-from packstation.services.stations import StationService
-from packstation.services.users import UserError, UserService
+from packstation.services.access.users import UserError, UserService
+from packstation.services.packing.read_model import PackageQueries, package_detail
+from packstation.services.station.heartbeat import StationService
 
 
 def test_demo_data_is_realistic_and_idempotent(db: Database) -> None:
@@ -87,7 +87,7 @@ def test_the_total_is_postgresqls_estimate_once_there_are_very_many(
 ) -> None:
     from sqlalchemy import text
 
-    from packstation.services import packages
+    from packstation.services.packing import read_model as packages
 
     seed_demo_data(db.sessions, packages=30)
     queries = PackageQueries(db.sessions)

@@ -2,7 +2,7 @@ import logging
 
 import pytest
 
-from packstation.services.secrets import (
+from packstation.services.access.secrets import (
     RedactingFilter,
     SecretError,
     SecretStore,

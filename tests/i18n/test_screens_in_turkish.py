@@ -23,17 +23,17 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from packstation.config import Settings
+from packstation.domain.events import EventBus
 from packstation.i18n import Language, _
-from packstation.services.events import EventBus
-from packstation.ui.bridge import Bridge
-from packstation.ui.first_run import FirstRunWizard
-from packstation.ui.i18n import TranslationMissingError, UiTranslators
-from packstation.ui.login import LoginView
-from packstation.ui.main_window import MainWindow
-from packstation.ui.sounds import SoundBoard
-from packstation.ui.station_setup import StationSetupWizard
-from packstation.ui.views.home import HomeView
-from packstation.ui.views.pack import PackView
+from packstation.ui.admin.first_run import FirstRunWizard
+from packstation.ui.admin.setup_wizard import StationSetupWizard
+from packstation.ui.packing.home_view import HomeView
+from packstation.ui.packing.pack_view import PackView
+from packstation.ui.platform.i18n import TranslationMissingError, UiTranslators
+from packstation.ui.platform.sounds import SoundBoard
+from packstation.ui.shell.bridge import Bridge
+from packstation.ui.shell.login import LoginView
+from packstation.ui.shell.main_window import MainWindow
 from tests.i18n.conftest import ROOT
 
 pytestmark = pytest.mark.gui
@@ -130,7 +130,7 @@ def test_switching_back_to_english(qtbot: QtBot, turkish: UiTranslators) -> None
 def test_a_missing_screen_catalogue_stops_a_turkish_start(
     qapp: QApplication, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import packstation.ui.i18n as ui_i18n
+    import packstation.ui.platform.i18n as ui_i18n
 
     monkeypatch.setattr(ui_i18n, "screen_catalogue", lambda language: tmp_path / "absent.qm")
     translators = UiTranslators(qapp)

@@ -14,14 +14,14 @@ from pytestqt.qtbot import QtBot
 
 from packstation.config import ConfigError, Settings, load_settings
 from packstation.i18n import Language
-from packstation.services.station_setup import (
+from packstation.services.station.setup import (
     TEST_TRACKING_NUMBER,
     PrinterSetupError,
     StationSetup,
     print_test_label,
     write_station_config,
 )
-from packstation.ui.station_setup import StationSetupWizard, default_print_test
+from packstation.ui.admin.setup_wizard import StationSetupWizard, default_print_test
 
 
 class RawPrinter:
@@ -136,7 +136,7 @@ def test_wizard_prints_a_test_label_tests_the_scanner_and_writes_the_file(
 
 @pytest.mark.gui
 def test_wizard_adds_a_marketplace_account_after_a_connection_test(qtbot: QtBot, tmp_path: Path) -> None:
-    from packstation.services.marketplaces.simulator import SimulatedMarketplace, SimulatorConfig, SimulatorServer
+    from packstation.simulators.trendyol import SimulatedMarketplace, SimulatorConfig, SimulatorServer
 
     simulator = SimulatedMarketplace(SimulatorConfig(seed=2, packages=5))
     server = SimulatorServer(simulator).start()

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from packstation.config import load_settings
-from packstation.ui.theme import HIGH_CONTRAST_STYLE, STYLE, ThemeChoice, apply_theme, style_sheet
+from packstation.ui.shell.theme import HIGH_CONTRAST_STYLE, STYLE, ThemeChoice, apply_theme, style_sheet
 
 SIZES = re.compile(r"font-size:\s*(\d+)pt")
 

@@ -33,8 +33,9 @@ def service() -> LabelService:
 @pytest.fixture
 def label_data() -> ShippingLabelData:
     return ShippingLabelData(
-        sender=Sender("Anadolu Tekstil Ltd. Şti.", ("Organize Sanayi Bölgesi 3. Cadde No:12",), "Bursa",
-                      "0224 555 12 12"),
+        sender=Sender(
+            "Anadolu Tekstil Ltd. Şti.", ("Organize Sanayi Bölgesi 3. Cadde No:12",), "Bursa", "0224 555 12 12"
+        ),
         receiver_name="Şükrü Gökçe",
         address_lines=("Cumhuriyet Mahallesi, Atatürk Bulvarı No: 123/4 Daire 5",),
         district="Iğdır",
@@ -55,22 +56,41 @@ def label_data() -> ShippingLabelData:
 @pytest.fixture
 def slip_data() -> PackingSlipData:
     lines = tuple(
-        PackingSlipLine(f"Erkek Pamuklu Tişört Ürün {number} Çiçekli İşlemeli", number % 3 + 1,
-                        barcode="8690000000005" if number % 2 else "", stock_code=f"STK-{number}",
-                        variant="Renk: Lacivert / Beden: XL")
+        PackingSlipLine(
+            f"Erkek Pamuklu Tişört Ürün {number} Çiçekli İşlemeli",
+            number % 3 + 1,
+            barcode="8690000000005" if number % 2 else "",
+            stock_code=f"STK-{number}",
+            variant="Renk: Lacivert / Beden: XL",
+        )
         for number in range(1, 4)
     )
-    return PackingSlipData(Sender("Anadolu Tekstil Ltd. Şti."), "Şükrü Gökçe", "10293847561", "3452876123",
-                           Marketplace.TRENDYOL, lines, order_date="22.11.2026")
+    return PackingSlipData(
+        Sender("Anadolu Tekstil Ltd. Şti."),
+        "Şükrü Gökçe",
+        "10293847561",
+        "3452876123",
+        Marketplace.TRENDYOL,
+        lines,
+        order_date="22.11.2026",
+    )
 
 
-def render_zpl(service: LabelService, zpl: bytes, *, dpi: PrinterDpi = PrinterDpi.DPI_203,
-               width_mm: float = 100.0, height_mm: float = 150.0, with_font: bool = True) -> list[Image.Image]:
+def render_zpl(
+    service: LabelService,
+    zpl: bytes,
+    *,
+    dpi: PrinterDpi = PrinterDpi.DPI_203,
+    width_mm: float = 100.0,
+    height_mm: float = 150.0,
+    with_font: bool = True,
+) -> list[Image.Image]:
     """Render as a printer would after the font job: one image per ``^XA...^XZ`` format."""
     dots = dpi.dots_per_mm
     payload = (service.font_job() if with_font else b"") + zpl
-    document = zplkit.render(payload, zplkit.Options(width=int(width_mm * dots), height=int(height_mm * dots),
-                                                     dpi=dpi.value))
+    document = zplkit.render(
+        payload, zplkit.Options(width=int(width_mm * dots), height=int(height_mm * dots), dpi=dpi.value)
+    )
     assert not document.warnings, document.warnings
     return [Image.open(io.BytesIO(label.png())) for label in document.labels]
 

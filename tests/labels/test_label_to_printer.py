@@ -9,7 +9,7 @@ from PIL import Image
 
 from packstation.devices.printers import PrintJobEventKind, PrintQueue
 from packstation.services.labels import DocumentFormat, LabelService, ShippingLabelData
-from packstation.services.labels.printing import submit_document
+from packstation.services.printing.submit import submit_document
 
 from .conftest import TRACKING, decode
 
@@ -19,8 +19,11 @@ def test_spooled_label_carries_its_font_and_scans(
 ) -> None:
     printed = threading.Event()
     folder = tmp_path / "spool"
-    queue = PrintQueue(tmp_path / "jobs.sqlite", setup_job=service.font_job(),
-                       on_event=lambda event: event.kind is PrintJobEventKind.PRINTED and printed.set())
+    queue = PrintQueue(
+        tmp_path / "jobs.sqlite",
+        setup_job=service.font_job(),
+        on_event=lambda event: event.kind is PrintJobEventKind.PRINTED and printed.set(),
+    )
     queue.start()
     try:
         job = submit_document(queue, f"file://{folder}", service.shipping_label(label_data))

@@ -29,14 +29,14 @@ from packstation.devices.printers import (
     RetryPolicy,
     open_printer,
 )
-from packstation.services.labelling import LabelDispatcher, render_preview_png
 from packstation.services.labels import DocumentFormat, LabelService, PackingSlipData, ShippingLabelData
 from packstation.services.labels.model import PageSize
-from packstation.services.labels.printing import submit_document
-from packstation.services.packing import LineInfo, OpenedPackage
-from packstation.services.station_setup import TEST_TRACKING_NUMBER
-from packstation.ui.office_printer import OfficePrinter, available_printers, register_office_printer
-from packstation.ui.station_setup import StationSetupWizard, default_print_test
+from packstation.services.packing.service import LineInfo, OpenedPackage
+from packstation.services.printing.dispatch import LabelDispatcher, render_preview_png
+from packstation.services.printing.submit import submit_document
+from packstation.services.station.setup import TEST_TRACKING_NUMBER
+from packstation.ui.admin.setup_wizard import StationSetupWizard, default_print_test
+from packstation.ui.platform.office_printer import OfficePrinter, available_printers, register_office_printer
 from tests.printers.events import Events
 
 from .conftest import TRACKING, decode, render_pdf

@@ -89,8 +89,9 @@ def test_reopen_code_format_round_trips() -> None:
     assert parse_packing_slip_code("PS:") is None
 
 
-turkish_text = st.text(alphabet="abcçdefgğhıijklmnoöprsştuüvyzABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ0123456789 .,-/",
-                       min_size=1, max_size=200)
+turkish_text = st.text(
+    alphabet="abcçdefgğhıijklmnoöprsştuüvyzABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ0123456789 .,-/", min_size=1, max_size=200
+)
 
 
 @settings(max_examples=60, deadline=None)

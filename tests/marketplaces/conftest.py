@@ -13,13 +13,13 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from packstation.services.marketplaces import RateLimit, RetryPolicy, Timeouts, TrendyolClient, TrendyolConfig
-from packstation.services.marketplaces.simulator import (
+from packstation.services.marketplaces.trendyol.config import TrendyolLimits
+from packstation.simulators.trendyol import (
     SimulatedMarketplace,
     SimulatorConfig,
     SimulatorServer,
     sim_credentials,
 )
-from packstation.services.marketplaces.trendyol_config import TrendyolLimits
 
 FAST_RETRY = RetryPolicy(max_attempts=6, base_delay=0.001, max_delay=0.01, max_total=10.0, retry_after_cap=2.0)
 NO_LIMITS = TrendyolLimits(**{name: RateLimit(100_000, 1.0) for name in TrendyolLimits.__dataclass_fields__})

@@ -19,7 +19,7 @@ from packstation.services.marketplaces import (
     RetryPolicy,
     StockUpdate,
 )
-from packstation.services.marketplaces.hepsiburada import HepsiburadaClient, HepsiburadaConfig
+from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient, HepsiburadaConfig
 
 MERCHANT = "7f1c3a0e-merchant"
 CREDENTIALS = HepsiburadaCredentials(MERCHANT, "AbCd3fGh1jKl", user_agent="ayakkabi_dev")
@@ -167,7 +167,7 @@ def test_packing_returns_the_package_number(loopback_api: Any) -> None:
 
 
 def _open_package() -> Any:
-    from packstation.services.marketplaces.hepsiburada import group_open_lines
+    from packstation.services.marketplaces.hepsiburada.client import group_open_lines
 
     (package,) = group_open_lines(
         [_order_line("4401", "line-a", "8691003000368", 1), _order_line("4401", "line-b", "8691003000375", 2)]

@@ -15,13 +15,13 @@ import zxingcpp
 from PIL import Image
 
 from packstation.devices.printers import PrintJobEvent, PrintJobEventKind, PrintQueue
-from packstation.services.labelling import LabelDispatcher, LabelUnavailable
 from packstation.services.labels import DocumentFormat, LabelService
 from packstation.services.marketplaces import LabelFormat, MalformedReply
 from packstation.services.marketplaces.errors import NotFound
-from packstation.services.marketplaces.hepsiburada import HepsiburadaClient, parse_package
+from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient, parse_package
 from packstation.services.marketplaces.models import RemotePackage
-from packstation.services.packing import LineInfo, OpenedPackage
+from packstation.services.packing.service import LineInfo, OpenedPackage
+from packstation.services.printing.dispatch import LabelDispatcher, LabelUnavailable
 
 from .test_hepsiburada import MERCHANT, _authorised, _client, _open_package, _packed
 
@@ -246,8 +246,8 @@ def test_an_order_not_yet_packed_has_no_label_to_fetch(loopback_api: Any) -> Non
 
 def test_the_format_names_come_from_the_account_settings() -> None:
     from packstation.config import MarketplaceAccount
-    from packstation.services.secrets import SecretStore, secret_env_var
-    from packstation.services.syncing.accounts import HEPSIBURADA_USER_AGENT_SECRET, client_for
+    from packstation.services.access.secrets import SecretStore, secret_env_var
+    from packstation.services.sync.accounts import HEPSIBURADA_USER_AGENT_SECRET, client_for
 
     account = MarketplaceAccount(
         name="gullu-hb",

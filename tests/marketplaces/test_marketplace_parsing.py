@@ -17,7 +17,7 @@ from packstation.services.marketplaces.fields import (
     utc_to_gmt3_epoch_ms,
 )
 from packstation.services.marketplaces.transport import parse_json
-from packstation.services.marketplaces.trendyol_parse import parse_batch_result, parse_package
+from packstation.services.marketplaces.trendyol.parser import parse_batch_result, parse_package
 from packstation.services.marketplaces.writes import BatchState, ItemState
 
 # The reference's ShipmentPackage sample (Dec 2025 names), as raw JSON text so numbers arrive as JSON does.

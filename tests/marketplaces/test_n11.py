@@ -20,7 +20,7 @@ from packstation.services.marketplaces import (
     RetryPolicy,
     StockUpdate,
 )
-from packstation.services.marketplaces.n11 import N11Client, N11Config
+from packstation.services.marketplaces.n11.client import N11Client, N11Config
 
 CREDENTIALS = N11Credentials("n11-app-key", "n11-app-secret", integrator="PackStation")
 FAST = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.01, max_total=5.0)
@@ -132,7 +132,7 @@ def test_picking_reports_per_line_refusals(loopback_api: Any) -> None:
         return 200, {"content": [], "totalPages": 0}
 
     loopback_api.route = route
-    from packstation.services.marketplaces.n11 import parse_package
+    from packstation.services.marketplaces.n11.client import parse_package
 
     package = parse_package(_package(1001, "Created"))
     with _client(loopback_api.url) as client:

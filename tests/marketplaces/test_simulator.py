@@ -11,13 +11,13 @@ import httpx
 
 from packstation.domain.gtin import is_valid_gtin
 from packstation.services.marketplaces.models import PackageStatus
-from packstation.services.marketplaces.simulator import (
+from packstation.simulators.trendyol import (
     SimulatedMarketplace,
     SimulatorConfig,
     SimulatorServer,
 )
-from packstation.services.marketplaces.simulator.catalog import CITIES, FIRST_NAMES
-from packstation.services.marketplaces.simulator.render import package_json
+from packstation.simulators.trendyol.catalog import CITIES, FIRST_NAMES
+from packstation.simulators.trendyol.render import package_json
 
 
 def _headers(sim: SimulatedMarketplace, *, agent: str | None = None) -> dict[str, str]:
@@ -57,7 +57,7 @@ def test_fifty_thousand_packages_cost_nothing_until_listed() -> None:
 
 
 def _created_only() -> Any:
-    from packstation.services.marketplaces.simulator.state import ListFilter
+    from packstation.simulators.trendyol.state import ListFilter
 
     return ListFilter(statuses=frozenset({PackageStatus.CREATED}))
 

@@ -29,14 +29,14 @@ from packstation.services.marketplaces import (
     UnsuppliedLine,
     UnsuppliedReason,
 )
-from packstation.services.marketplaces.simulator import (
+from packstation.services.sync.pull import PackageSync, SyncSettings, windows
+from packstation.simulators.trendyol import (
     FaultKind,
     FaultPlan,
     SimulatedMarketplace,
     SimulatorServer,
     sim_credentials,
 )
-from packstation.services.sync import PackageSync, SyncSettings, windows
 
 
 @pytest.fixture
@@ -242,7 +242,7 @@ def test_each_raw_payload_is_the_marketplaces_own_element_of_its_page(
     """Raw payloads come from the page replies by position: each must be its own package's, as sent."""
     from sqlalchemy import text
 
-    from packstation.services.marketplaces.simulator.render import json_bytes, package_json
+    from packstation.simulators.trendyol.render import json_bytes, package_json
 
     PackageSync(db.sessions, settings=SyncSettings(prefetch_pages=3)).sync_account(account_id, sync_client)
     with db.sessions() as session:

@@ -23,7 +23,7 @@ from packstation.services.marketplaces import (
     Unreachable,
     unique_packages,
 )
-from packstation.services.marketplaces.simulator import (
+from packstation.simulators.trendyol import (
     FaultKind,
     FaultPlan,
     Naming,
@@ -32,7 +32,7 @@ from packstation.services.marketplaces.simulator import (
     SimulatorServer,
     sim_credentials,
 )
-from packstation.services.marketplaces.simulator.catalog import BASE_PACKAGE_ID
+from packstation.simulators.trendyol.catalog import BASE_PACKAGE_ID
 
 
 def _ids(packages: object) -> list[str]:

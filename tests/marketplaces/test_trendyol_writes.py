@@ -25,7 +25,7 @@ from packstation.services.marketplaces import (
     UnsuppliedLine,
     UnsuppliedReason,
 )
-from packstation.services.marketplaces.simulator import (
+from packstation.simulators.trendyol import (
     FaultKind,
     FaultPlan,
     SimulatedMarketplace,

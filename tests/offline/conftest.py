@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from packstation.db.engine import ConnectionLimits, create_db_engine, session_factory
 from packstation.db.local_server import LocalPostgres
 from packstation.db.migrate import upgrade
-from packstation.services.claims import ClaimService
-from packstation.services.demo_data import seed_demo_data
-from packstation.services.journal import Journal
-from packstation.services.offline_cache import OfflineCache
-from packstation.services.packing import PackingService
-from packstation.services.pump import JournalPump
-from packstation.services.stations import StationService
+from packstation.demo.data import seed_demo_data
+from packstation.local_store.journal import Journal
+from packstation.services.journal.pump import JournalPump
+from packstation.services.packing.claims import ClaimService
+from packstation.services.packing.offline_cache import OfflineCache
+from packstation.services.packing.service import PackingService
+from packstation.services.station.heartbeat import StationService
 
 LIMITS = ConnectionLimits(connect_timeout_s=2, statement_timeout_ms=5000, tcp_user_timeout_ms=3000)
 

@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from packstation.services.journal import Journal, Operation, OperationKind
+from packstation.local_store.journal import Journal, Operation, OperationKind
 
 
 def main() -> None:

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.connect import Database
 from packstation.db.models import Package, PackageLine
+from packstation.demo.data import seed_demo_data
 from packstation.domain.status import PackageStatus
-from packstation.services.demo_data import seed_demo_data
-from packstation.services.offline_cache import OfflineCache
-from packstation.services.packages import READY_STATUSES
+from packstation.services.packing.offline_cache import OfflineCache
+from packstation.services.packing.read_model import READY_STATUSES
 
 
 def _seed_backlog(sessions: sessionmaker[Session], packages: int, seed: int) -> None:

@@ -18,9 +18,9 @@ from sqlalchemy import select
 
 from packstation.db.connect import Database
 from packstation.db.models import Package, PackEvent
-from packstation.services.demo_data import seed_demo_data
-from packstation.services.journal import Journal
-from packstation.services.pump import JournalPump
+from packstation.demo.data import seed_demo_data
+from packstation.local_store.journal import Journal
+from packstation.services.journal.pump import JournalPump
 
 pytestmark = pytest.mark.slow
 DRIVER = Path(__file__).with_name("crash_driver.py")

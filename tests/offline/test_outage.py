@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from packstation.db.local_server import LocalPostgres
 from packstation.db.models import OutboxEntry, Package, PackEvent, PackException
 from packstation.domain.outcomes import ScanOutcome
-from packstation.services.packing import OpenOutcome
+from packstation.services.packing.service import OpenOutcome
 
 from .conftest import StationRig
 

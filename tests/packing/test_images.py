@@ -9,7 +9,7 @@ from typing import ClassVar
 import pytest
 from PIL import Image
 
-from packstation.services.images import ImageCache
+from packstation.services.packing.images import ImageCache
 
 
 def _png() -> bytes:

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from packstation.db.connect import Database
 from packstation.db.models import OutboxEntry, Package, PackEvent, PackException, StockLevel, StockMovement
-from packstation.services.claims import ClaimService
-from packstation.services.demo_data import seed_demo_data
-from packstation.services.journal import Journal, Operation, OperationKind
-from packstation.services.pump import JournalPump
-from packstation.services.stations import StationService
+from packstation.demo.data import seed_demo_data
+from packstation.local_store.journal import Journal, Operation, OperationKind
+from packstation.services.journal.pump import JournalPump
+from packstation.services.packing.claims import ClaimService
+from packstation.services.station.heartbeat import StationService
 
 
 def _first_package(db: Database) -> Package:

@@ -7,13 +7,13 @@ from sqlalchemy import func, select
 
 from packstation.db.connect import Database
 from packstation.db.models import Package, PackEvent, ProductBarcode
+from packstation.demo.data import seed_demo_data
 from packstation.domain.outcomes import ScanOutcome
-from packstation.services.claims import ClaimService
-from packstation.services.demo_data import seed_demo_data
-from packstation.services.journal import Journal
-from packstation.services.packing import Completion, OpenOutcome, PackingService
-from packstation.services.pump import JournalPump
-from packstation.services.stations import StationService
+from packstation.local_store.journal import Journal
+from packstation.services.journal.pump import JournalPump
+from packstation.services.packing.claims import ClaimService
+from packstation.services.packing.service import Completion, OpenOutcome, PackingService
+from packstation.services.station.heartbeat import StationService
 
 
 def make_service(db: Database, tmp_path: Path, name: str = "st-1") -> tuple[PackingService, Journal, list[Completion]]:
@@ -90,7 +90,7 @@ def _actor(role: str, user_id: int = 1) -> object:
     import uuid
 
     from packstation.domain.status import Role
-    from packstation.services.permissions import LoginMethod, UserSession
+    from packstation.services.access.permissions import LoginMethod, UserSession
 
     return UserSession(
         user_id=user_id,
@@ -109,7 +109,7 @@ def test_unsupplied_needs_a_supervisor_and_reaches_the_outbox(db: Database, tmp_
 
     from packstation.db.models import OutboxEntry, PackException, User
     from packstation.domain.outcomes import UnsuppliedReason
-    from packstation.services.permissions import PermissionDenied
+    from packstation.services.access.permissions import PermissionDenied
 
     seed_demo_data(db.sessions, packages=5)
     with db.sessions.begin() as session:
@@ -135,7 +135,7 @@ def test_unsupplied_needs_a_supervisor_and_reaches_the_outbox(db: Database, tmp_
 def test_force_complete_records_what_was_not_verified(db: Database, tmp_path: Path) -> None:
     import pytest
 
-    from packstation.services.permissions import PermissionDenied
+    from packstation.services.access.permissions import PermissionDenied
 
     seed_demo_data(db.sessions, packages=5)
     service, journal, completions = make_service(db, tmp_path)

@@ -11,11 +11,11 @@ from packstation.db.connect import Database
 from packstation.db.models import AuditEntry, User
 from packstation.devices.printers.print_queue import PrintQueue
 from packstation.domain.status import Role
-from packstation.services.audit import AuditAction, AuditLog
-from packstation.services.labelling import LabelDispatcher, ReprintService
+from packstation.services.access.audit import AuditAction, AuditLog
+from packstation.services.access.permissions import Approval, LoginMethod, Permission, PermissionDenied, UserSession
 from packstation.services.labels import LabelService
-from packstation.services.packing import LineInfo, OpenedPackage
-from packstation.services.permissions import Approval, LoginMethod, Permission, PermissionDenied, UserSession
+from packstation.services.packing.service import LineInfo, OpenedPackage
+from packstation.services.printing.dispatch import LabelDispatcher, ReprintService
 
 PACKAGE = OpenedPackage(
     id=7,

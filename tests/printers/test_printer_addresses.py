@@ -11,7 +11,7 @@ from packstation.config import ConfigError, load_settings
 from packstation.devices.base import PrinterError, PrinterFaultKind
 from packstation.devices.printers import FakePrinter, PrinterFactory, SpoolFolderPrinter
 from packstation.devices.uri import PRINTER_SCHEMES, DeviceUri, DeviceUriError, parse_device_uri
-from packstation.services.station_setup import PrinterSetupError, print_test_label
+from packstation.services.station.setup import PrinterSetupError, print_test_label
 
 
 def test_qt_address_keeps_the_system_name_exactly() -> None:

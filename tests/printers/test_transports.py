@@ -76,9 +76,11 @@ def test_tcp_printer_that_never_answers_is_not_ready() -> None:
 
 @pytest.mark.parametrize(
     ("flag", "kind", "words"),
-    [("paper_out", PrinterFaultKind.PAPER_OUT, "out of labels"),
-     ("head_open", PrinterFaultKind.HEAD_OPEN, "head is open"),
-     ("paused", PrinterFaultKind.PAUSED, "paused")],
+    [
+        ("paper_out", PrinterFaultKind.PAPER_OUT, "out of labels"),
+        ("head_open", PrinterFaultKind.HEAD_OPEN, "head is open"),
+        ("paused", PrinterFaultKind.PAUSED, "paused"),
+    ],
 )
 def test_tcp_printer_faults_have_specific_messages(flag: str, kind: PrinterFaultKind, words: str) -> None:
     simulator = ZebraSimulator(**{flag: True})

@@ -17,8 +17,15 @@ from packstation.devices.printers.host_status import HOST_STATUS_QUERY, format_h
 class ZebraSimulator:
     """One-client-at-a-time raw port like a Zebra's 9100."""
 
-    def __init__(self, *, port: int = 0, answer_status: bool = True, paper_out: bool = False,
-                 head_open: bool = False, paused: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        answer_status: bool = True,
+        paper_out: bool = False,
+        head_open: bool = False,
+        paused: bool = False,
+    ) -> None:
         self.answer_status = answer_status
         self.flags = {"paper_out": paper_out, "head_open": head_open, "paused": paused}
         self._server = socket.create_server(("127.0.0.1", port))

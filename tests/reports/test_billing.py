@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from packstation.db.connect import Database
 from packstation.db.models import ClientCompany, MarketplaceAccountRow, PricingMode, Station
-from packstation.services.billing import (
+from packstation.services.reports.billing import (
     BillingError,
     BillingPlans,
     BillingService,

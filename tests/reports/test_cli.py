@@ -20,7 +20,7 @@ def run(db_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PACKSTATION_")}
     environment["PACKSTATION_STATION_DATA_DIR"] = str(tmp_path / "data")
     return subprocess.run(
-        [sys.executable, "-m", "packstation.reports_cli", "--database-url", db_url, "report", *args],
+        [sys.executable, "-m", "packstation.cli.reports", "--database-url", db_url, "report", *args],
         capture_output=True,
         text=True,
         env=environment,

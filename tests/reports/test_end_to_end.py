@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from packstation.db.connect import Database
 from packstation.db.models import Package, ProductBarcode, User
+from packstation.demo.data import seed_demo_data
 from packstation.domain.outcomes import ScanOutcome
-from packstation.services.demo_data import seed_demo_data
-from packstation.services.journal import Journal, Operation, OperationKind
-from packstation.services.pump import JournalPump
+from packstation.local_store.journal import Journal, Operation, OperationKind
+from packstation.services.journal.pump import JournalPump
 from packstation.services.reports import FigureSource, Grouping, ReportQueries
 from tests.packing.test_packing_service import make_service
 from tests.reports.conftest import IST

@@ -10,8 +10,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from packstation.domain.commands import COMMAND_LABELS, Command, parse_command
-from packstation.services.command_sheet import render_command_sheet
+from packstation.domain.command_barcodes import COMMAND_LABELS, Command, parse_command
+from packstation.services.printing.command_sheet import render_command_sheet
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
 

@@ -9,13 +9,13 @@ import pytest
 from packstation.config import MarketplaceAccount, MarketplaceKind, Settings
 from packstation.db.connect import Database
 from packstation.services.marketplaces import TrendyolClient
-from packstation.services.marketplaces.simulator import (
+from packstation.services.sync.accounts import ensure_accounts
+from packstation.simulators.trendyol import (
     SimulatedMarketplace,
     SimulatorConfig,
     SimulatorServer,
     sim_credentials,
 )
-from packstation.services.syncing.accounts import ensure_accounts
 from tests.marketplaces.conftest import fast_config
 
 ACCOUNT = "adim-trendyol"

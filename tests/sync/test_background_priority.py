@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from packstation.services.background import BACKGROUND_NICENESS, lower_thread_priority
+from packstation.services.sync.background import BACKGROUND_NICENESS, lower_thread_priority
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")
 

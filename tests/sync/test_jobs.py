@@ -13,11 +13,11 @@ from packstation.db.connect import Database
 from packstation.db.engine import create_db_engine, session_factory
 from packstation.db.models import MarketplaceAccountRow, Package
 from packstation.services.marketplaces import PackageStatus, TrendyolClient
-from packstation.services.marketplaces.simulator import SimulatedMarketplace
-from packstation.services.syncing.accounts import ensure_accounts
-from packstation.services.syncing.events import PackageCancelled, SyncFinished, SyncProgress
-from packstation.services.syncing.jobs import PUSH_JOB, MarketplaceJobs, pull_job_id
-from packstation.services.syncing.leadership import Leadership
+from packstation.services.sync.accounts import ensure_accounts
+from packstation.services.sync.events import PackageCancelled, SyncFinished, SyncProgress
+from packstation.services.sync.jobs import PUSH_JOB, MarketplaceJobs, pull_job_id
+from packstation.services.sync.leadership import Leadership
+from packstation.simulators.trendyol import SimulatedMarketplace
 from tests.sync.conftest import ACCOUNT
 
 

@@ -8,7 +8,7 @@ import psycopg2
 from sqlalchemy import Engine
 
 from packstation.db.engine import create_db_engine
-from packstation.services.syncing.leadership import Leadership
+from packstation.services.sync.leadership import Leadership
 
 
 def test_one_leader_and_takeover_after_the_leaders_connection_is_killed(engine: Engine, db_url: str) -> None:

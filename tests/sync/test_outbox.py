@@ -11,10 +11,10 @@ from packstation.db.connect import Database
 from packstation.db.models import OutboxEntry, Package, PackageLine, PackException, StockLevel
 from packstation.domain.status import ExceptionKind, OutboxKind, OutboxState
 from packstation.services.marketplaces import PackageStatus, TrendyolClient
-from packstation.services.marketplaces.simulator import FaultKind, FaultPlan, SimulatedMarketplace
-from packstation.services.outbox import OutboxPusher, PushSettings
-from packstation.services.sync import PackageSync
-from packstation.services.syncing.stock import enqueue_stock_push
+from packstation.services.outbox.pusher import OutboxPusher, PushSettings
+from packstation.services.outbox.stock import enqueue_stock_push
+from packstation.services.sync.pull import PackageSync
+from packstation.simulators.trendyol import FaultKind, FaultPlan, SimulatedMarketplace
 
 
 @pytest.fixture

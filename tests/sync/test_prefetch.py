@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from packstation.services.syncing.prefetch import prefetched_runs
+from packstation.services.sync.prefetch import prefetched_runs
 
 
 def test_items_arrive_in_order_and_runs_gather_what_is_waiting() -> None:

@@ -14,7 +14,7 @@ from packstation.db.connect import Database
 from packstation.db.models import OutboxEntry, Package, SyncState
 from packstation.domain.status import OutboxKind, OutboxState
 from packstation.services.marketplaces import PackageStatus
-from packstation.services.marketplaces.simulator import (
+from packstation.simulators.trendyol import (
     FaultKind,
     FaultPlan,
     SimulatedMarketplace,

@@ -12,10 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from packstation.db.connect import Database
 from packstation.domain.status import Role
-from packstation.services.audit import AuditLog
-from packstation.services.auth import AuthService
-from packstation.services.permissions import LoginMethod, UserSession
-from packstation.services.users import Credentials, UserService, new_totp_secret
+from packstation.services.access.audit import AuditLog
+from packstation.services.access.auth import AuthService
+from packstation.services.access.permissions import LoginMethod, UserSession
+from packstation.services.access.users import Credentials, UserService, new_totp_secret
 from packstation.ui.admin.users import UsersView
 
 pytestmark = pytest.mark.gui

@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 from packstation.db.connect import Database
 from packstation.db.models import PackException, SyncState
 from packstation.services.reports import ExceptionQueue, ReportQueries
-from packstation.ui.dashboard import DashboardView
-from packstation.ui.theme import STYLE
+from packstation.ui.shell.theme import STYLE
+from packstation.ui.supervisor.dashboard import DashboardView
 from tests.reports.conftest import IST, Seeded, local, seed_day
 
 NOW = local(0, 23, 59, 45).astimezone(UTC)

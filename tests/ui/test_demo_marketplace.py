@@ -9,15 +9,15 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from packstation.app import AppContext, demo_settings, start_services
+from packstation.composition import AppContext, demo_settings, start_services
 from packstation.config import load_settings
 from packstation.db.models import OutboxEntry, Package
+from packstation.demo.marketplace import DemoMarketplace, start_demo_marketplace
+from packstation.domain.events import EventBus
 from packstation.domain.status import PackageStatus
-from packstation.services.demo_marketplace import DemoMarketplace, start_demo_marketplace
-from packstation.services.events import EventBus
-from packstation.ui.bridge import Bridge
-from packstation.ui.main_window import MainWindow
-from packstation.ui.sounds import SoundBoard
+from packstation.ui.platform.sounds import SoundBoard
+from packstation.ui.shell.bridge import Bridge
+from packstation.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 

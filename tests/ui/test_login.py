@@ -14,12 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from packstation.db.connect import Database
 from packstation.domain.status import Role
-from packstation.services.audit import AuditLog
-from packstation.services.auth import AuthService
-from packstation.services.permissions import LoginMethod, UserSession
-from packstation.services.users import Credentials, UserService, new_totp_secret
-from packstation.ui.first_run import FirstRunWizard
-from packstation.ui.login import LoginView
+from packstation.services.access.audit import AuditLog
+from packstation.services.access.auth import AuthService
+from packstation.services.access.permissions import LoginMethod, UserSession
+from packstation.services.access.users import Credentials, UserService, new_totp_secret
+from packstation.ui.admin.first_run import FirstRunWizard
+from packstation.ui.shell.login import LoginView
 
 pytestmark = pytest.mark.gui
 

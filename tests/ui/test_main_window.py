@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from packstation.app import AppContext, start_services
+from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
-from packstation.services.events import DatabaseStatus, EventBus
-from packstation.ui.bridge import Bridge
-from packstation.ui.main_window import MainWindow
-from packstation.ui.sounds import SoundBoard
-from packstation.ui.tasks import Task
+from packstation.domain.events import DatabaseStatus, EventBus
+from packstation.ui.platform.sounds import SoundBoard
+from packstation.ui.shell.bridge import Bridge
+from packstation.ui.shell.main_window import MainWindow
+from packstation.ui.shell.tasks import Task
 
 pytestmark = pytest.mark.gui
 
@@ -87,7 +87,7 @@ def test_startup_failure_is_shown_not_raised(qtbot: QtBot) -> None:
 def test_dashboard_page_needs_a_supervisor_and_shows_figures(qtbot: QtBot, context: AppContext) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from packstation.ui.login import ApprovalDialog
+    from packstation.ui.shell.login import ApprovalDialog
 
     window = _window(qtbot, context)
     window.handle_scan("1001")
@@ -103,7 +103,7 @@ def test_dashboard_page_needs_a_supervisor_and_shows_figures(qtbot: QtBot, conte
     from datetime import timedelta
 
     from packstation.domain.status import Role
-    from packstation.services.permissions import Approval, Permission, PermissionDenied
+    from packstation.services.access.permissions import Approval, Permission, PermissionDenied
 
     with pytest.raises(PermissionDenied):  # the service itself refuses a packer without approval
         window.supervisor._show_dashboard(None)
@@ -130,7 +130,7 @@ def test_admin_pages_list_users_and_stations(qtbot: QtBot, context: AppContext) 
     import uuid
 
     from packstation.domain.status import Role
-    from packstation.services.permissions import LoginMethod, UserSession
+    from packstation.services.access.permissions import LoginMethod, UserSession
 
     window = _window(qtbot, context)
     admin_id = context.users.add_user("yonetici", role=Role.ADMIN, password="Yonetici-Parola-1")

@@ -16,15 +16,15 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from packstation.app import AppContext, start_services
+from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
 from packstation.db.models import Package, PackEvent, ProductBarcode
-from packstation.domain.commands import Command
-from packstation.services.events import EventBus
-from packstation.ui.bridge import Bridge
-from packstation.ui.main_window import MainWindow
-from packstation.ui.sounds import SoundBoard
-from packstation.ui.wedge import WedgeScanFilter
+from packstation.domain.command_barcodes import Command
+from packstation.domain.events import EventBus
+from packstation.ui.input.wedge import WedgeScanFilter
+from packstation.ui.platform.sounds import SoundBoard
+from packstation.ui.shell.bridge import Bridge
+from packstation.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -52,8 +52,9 @@ def station(
     qtbot: QtBot, db_url: str, tmp_path: Path
 ) -> Iterator[tuple[MainWindow, AppContext, Clock, WedgeScanFilter]]:
     context = _context(db_url, tmp_path / "station-1", "station-1")
-    window = MainWindow(station_name="station-1", bridge=Bridge(context.bus), demo=True,
-                        sounds=SoundBoard(enabled=False))
+    window = MainWindow(
+        station_name="station-1", bridge=Bridge(context.bus), demo=True, sounds=SoundBoard(enabled=False)
+    )
     qtbot.addWidget(window)
     window.show()
     window.attach(context)
@@ -93,8 +94,10 @@ def test_packer_logs_in_packs_a_parcel_and_the_label_prints(
         package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
         items = [line.barcode for line in package.lines for _ in range(line.quantity)]
         stranger = session.scalars(
-            select(ProductBarcode.barcode).where(ProductBarcode.barcode.notin_(items), ProductBarcode.multiplier == 1)
-            .limit(1)).one()
+            select(ProductBarcode.barcode)
+            .where(ProductBarcode.barcode.notin_(items), ProductBarcode.multiplier == 1)
+            .limit(1)
+        ).one()
     scan(window, clock, package.cargo_tracking_number)
     qtbot.waitUntil(lambda: window.pack.package is not None, timeout=10_000)
     assert window.pages.currentWidget() is window.pack
@@ -116,8 +119,10 @@ def test_packer_logs_in_packs_a_parcel_and_the_label_prints(
     # The journal drains into PostgreSQL: open + wrong item + every accepted item + complete.
     def landed() -> int:
         with context.database.sessions() as session:
-            return int(session.scalar(select(func.count()).select_from(PackEvent).where(
-                PackEvent.package_id == package.id)) or 0)
+            return int(
+                session.scalar(select(func.count()).select_from(PackEvent).where(PackEvent.package_id == package.id))
+                or 0
+            )
 
     qtbot.waitUntil(lambda: landed() == 1 + 1 + len(items) + 1, timeout=15_000)
     with context.database.sessions() as session:

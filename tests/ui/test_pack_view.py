@@ -6,8 +6,8 @@ import pytest
 from PIL import Image
 from pytestqt.qtbot import QtBot
 
-from packstation.services.packing import LineInfo, OpenedPackage
-from packstation.ui.views.pack import PackView
+from packstation.services.packing.service import LineInfo, OpenedPackage
+from packstation.ui.packing.pack_view import PackView
 
 
 def _png() -> bytes:

@@ -17,8 +17,13 @@ def test_void_qt_calls_keep_the_refcount_of_none(qtbot: object) -> None:
     table.setItem(0, 0, QTableWidgetItem("0"))
     label, bar = QLabel(), QProgressBar()
     bar.setRange(0, 10)
-    calls = [lambda: table.item(0, 0).setText("1 / 2"), lambda: label.setText("ok"), lambda: bar.setValue(3),
-             label.hide, label.show]
+    calls = [
+        lambda: table.item(0, 0).setText("1 / 2"),
+        lambda: label.setText("ok"),
+        lambda: bar.setValue(3),
+        label.hide,
+        label.show,
+    ]
     before = sys.getrefcount(None)
     for _ in range(2000):
         for call in calls:

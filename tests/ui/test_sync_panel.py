@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from pytestqt.qtbot import QtBot
 
-from packstation.services.syncing.events import SyncFinished, SyncPhase, SyncProgress
-from packstation.services.syncing.status import AccountSyncState
-from packstation.ui.sync_panel import SyncPanel
+from packstation.services.sync.events import SyncFinished, SyncPhase, SyncProgress
+from packstation.services.sync.status import AccountSyncState
+from packstation.ui.supervisor.sync_panel import SyncPanel
 
 STATES = [
     AccountSyncState("adim-hb", "hepsiburada", True, last_error="Hepsiburada rejected the API credentials (HTTP 401)"),

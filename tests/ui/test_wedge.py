@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout,
 from pytestqt.qtbot import QtBot
 
 from packstation.devices.scanners.wedge import WedgeSettings
-from packstation.ui.wedge import WedgeScanFilter
+from packstation.ui.input.wedge import WedgeScanFilter
 
 pytestmark = pytest.mark.gui
 

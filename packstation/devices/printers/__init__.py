@@ -11,7 +11,6 @@ from packstation.devices.base import LabelPrinter
 from packstation.devices.printers.cups import CupsPrinter
 from packstation.devices.printers.factory import PrinterFactory, open_printer
 from packstation.devices.printers.fake import FakePrinter
-from packstation.devices.printers.jobstore import JobState, PrintJob
 from packstation.devices.printers.print_queue import (
     JobStateError,
     PrintJobEvent,
@@ -22,6 +21,7 @@ from packstation.devices.printers.print_queue import (
 from packstation.devices.printers.serialport import SerialPrinter
 from packstation.devices.printers.spool import SpoolFolderPrinter
 from packstation.devices.printers.tcp import TcpPrinter
+from packstation.local_store.print_jobs import JobState, PrintJob
 
 __all__ = [
     "CupsPrinter",

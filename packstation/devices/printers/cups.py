@@ -55,8 +55,13 @@ class CupsPrinter(LabelPrinter):
         if result.returncode != 0:
             detail = result.stderr.decode("utf-8", errors="replace").strip() or f"exit {result.returncode}"
             raise fault_error(PrinterFaultKind.SPOOLER, f"{self.uri}: {detail}")
-        log.info("queued job=%s bytes=%d queue=%s lp=%s", job_id, len(data), self._queue,
-                 result.stdout.decode("utf-8", errors="replace").strip())
+        log.info(
+            "queued job=%s bytes=%d queue=%s lp=%s",
+            job_id,
+            len(data),
+            self._queue,
+            result.stdout.decode("utf-8", errors="replace").strip(),
+        )
 
     def status(self) -> PrinterStatus:
         """CUPS does not relay the printer's own status; the spooler reports failures on ``send``."""

@@ -62,8 +62,13 @@ def parse_host_status(answer: bytes) -> PrinterStatus:
 
 
 def format_host_status(
-    *, paper_out: bool = False, paused: bool = False, head_open: bool = False, ribbon_out: bool = False,
-    formats_in_buffer: int = 0, labels_remaining: int = 0,
+    *,
+    paper_out: bool = False,
+    paused: bool = False,
+    head_open: bool = False,
+    ribbon_out: bool = False,
+    formats_in_buffer: int = 0,
+    labels_remaining: int = 0,
 ) -> bytes:
     """Build a ``~HS`` answer as a printer would send it (for simulators and tests)."""
     one = f"030,{int(paper_out)},{int(paused)},1218,{formats_in_buffer:03d},0,0,0,000,0,0,0"

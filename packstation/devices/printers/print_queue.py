@@ -20,9 +20,9 @@ from pathlib import Path
 from packstation.devices.base import LabelPrinter, PayloadKind, PrinterError, PrinterFaultKind
 from packstation.devices.printers.factory import open_printer
 from packstation.devices.printers.faults import require_ready
-from packstation.devices.printers.jobstore import JobState, JobStore, PrintJob
 from packstation.devices.uri import DeviceUriError
 from packstation.i18n import _
+from packstation.local_store.print_jobs import JobState, JobStore, PrintJob
 
 log = logging.getLogger("packstation.devices.printer.queue")
 
@@ -104,8 +104,13 @@ class _PrinterWorker:
 
     def _attempt(self, job: PrintJob) -> None:
         store = self._queue.store
-        claimed = store.transition(job.id, JobState.PRINTING, allowed_from=(JobState.QUEUED,),
-                                   printer_uri=self.printer_uri, attempts=job.attempts)
+        claimed = store.transition(
+            job.id,
+            JobState.PRINTING,
+            allowed_from=(JobState.QUEUED,),
+            printer_uri=self.printer_uri,
+            attempts=job.attempts,
+        )
         if claimed is None:
             return  # moved or cancelled by a user action in the meantime
         self._queue.publish(PrintJobEventKind.PRINTING, claimed)
@@ -146,18 +151,25 @@ class _PrinterWorker:
         policy = self._queue.retry_policy
         attempts = job.attempts + 1
         if attempts >= policy.max_attempts:
-            failed = store.transition(job.id, JobState.FAILED, allowed_from=(JobState.PRINTING,),
-                                      attempts=attempts, last_error=message)
-            log.warning("job failed job=%s printer=%s attempts=%d error=%s", job.id, self.printer_uri,
-                        attempts, message)
+            failed = store.transition(
+                job.id, JobState.FAILED, allowed_from=(JobState.PRINTING,), attempts=attempts, last_error=message
+            )
+            log.warning(
+                "job failed job=%s printer=%s attempts=%d error=%s", job.id, self.printer_uri, attempts, message
+            )
             if failed is not None:
                 self._queue.publish(PrintJobEventKind.FAILED, failed)
             return
         retry_at = time.time() + policy.delay(attempts)
-        queued = store.transition(job.id, JobState.QUEUED, allowed_from=(JobState.PRINTING,), attempts=attempts,
-                                  next_attempt_at=retry_at, last_error=message)
-        log.info("retry scheduled job=%s printer=%s attempts=%d error=%s", job.id, self.printer_uri, attempts,
-                 message)
+        queued = store.transition(
+            job.id,
+            JobState.QUEUED,
+            allowed_from=(JobState.PRINTING,),
+            attempts=attempts,
+            next_attempt_at=retry_at,
+            last_error=message,
+        )
+        log.info("retry scheduled job=%s printer=%s attempts=%d error=%s", job.id, self.printer_uri, attempts, message)
         if queued is not None:
             self._queue.publish(PrintJobEventKind.RETRY_SCHEDULED, queued)
 
@@ -237,7 +249,12 @@ class PrintQueue:
     # --- operations -------------------------------------------------------------------------
 
     def submit(
-        self, printer_uri: str, data: bytes, *, kind: PayloadKind, needs_setup: bool = False,
+        self,
+        printer_uri: str,
+        data: bytes,
+        *,
+        kind: PayloadKind,
+        needs_setup: bool = False,
         description: str = "",
     ) -> PrintJob:
         """Queue ``data`` for a printer; it is on disk when this returns."""
@@ -249,8 +266,9 @@ class PrintQueue:
 
     def retry(self, job_id: str) -> PrintJob:
         """Put a failed job back in its printer's queue with a fresh set of attempts."""
-        job = self.store.transition(job_id, JobState.QUEUED, allowed_from=(JobState.FAILED,), attempts=0,
-                                    next_attempt_at=time.time())
+        job = self.store.transition(
+            job_id, JobState.QUEUED, allowed_from=(JobState.FAILED,), attempts=0, next_attempt_at=time.time()
+        )
         if job is None:
             raise JobStateError(_("Only a failed print job can be retried."))
         self.publish(PrintJobEventKind.QUEUED, job)
@@ -260,8 +278,14 @@ class PrintQueue:
     def move(self, job_id: str, printer_uri: str) -> PrintJob:
         """Send a queued or failed job to another printer instead."""
         before = self.store.get(job_id)
-        job = self.store.transition(job_id, JobState.QUEUED, allowed_from=(JobState.QUEUED, JobState.FAILED),
-                                    attempts=0, next_attempt_at=time.time(), new_printer_uri=printer_uri)
+        job = self.store.transition(
+            job_id,
+            JobState.QUEUED,
+            allowed_from=(JobState.QUEUED, JobState.FAILED),
+            attempts=0,
+            next_attempt_at=time.time(),
+            new_printer_uri=printer_uri,
+        )
         if job is None:
             raise JobStateError(_("Only a waiting or failed print job can be moved to another printer."))
         log.info("moved job=%s from=%s to=%s", job_id, before.printer_uri, printer_uri)
@@ -274,8 +298,11 @@ class PrintQueue:
         """Queue a copy of an earlier job, flagged with ``reprint_of`` so the caller can audit it."""
         original = self.store.get(job_id)
         job = self.store.add(
-            printer_uri or original.printer_uri, self.store.data(job_id), kind=original.kind,
-            needs_setup=original.needs_setup, description=original.description,
+            printer_uri or original.printer_uri,
+            self.store.data(job_id),
+            kind=original.kind,
+            needs_setup=original.needs_setup,
+            description=original.description,
             reprint_of=original.reprint_of or original.id,
         )
         log.info("reprint job=%s of=%s printer=%s", job.id, job.reprint_of, job.printer_uri)
@@ -290,4 +317,3 @@ class PrintQueue:
     def jobs(self, *, states: tuple[JobState, ...] | None = None) -> list[PrintJob]:
         """All jobs (optionally only those in ``states``), oldest first."""
         return self.store.list(states=states)
-

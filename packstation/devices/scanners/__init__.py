@@ -2,7 +2,7 @@
 
 ``build_scanner("serial:///dev/ttyACM0?baud=9600&terminator=CR", on_scan=...)`` builds a scanner from
 the station config. Keyboard-wedge scanners (``keyboard``) are not built here: they type into the
-window, so the GUI's application-wide filter (``packstation.ui.wedge``) captures them.
+window, so the GUI's application-wide filter (``packstation.ui.input.wedge``) captures them.
 """
 
 from __future__ import annotations
@@ -81,5 +81,5 @@ def build_scanner(
     if uri.scheme == "fake":
         return FakeScanner(on_scan=on_scan, on_status=on_status, name=uri.raw)
     raise DeviceUriError(
-        f"{address!r}: keyboard scanners are captured by the window (packstation.ui.wedge), not built here"
+        f"{address!r}: keyboard scanners are captured by the window (packstation.ui.input.wedge), not built here"
     )

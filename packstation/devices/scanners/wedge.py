@@ -3,7 +3,7 @@
 A wedge scanner "types" a barcode in a burst: keys 7–16 ms apart, ended by Enter. People never get
 four keys in under 20 ms each (reference §2.1), so a run of at least ``min_length`` keys with gaps of
 at most ``max_gap_ms`` that ends in a suffix is a scan. The detector holds keys until it knows: the
-adapter (``packstation.ui.wedge``) swallows held keys and gives back the ones released as typing, so a
+adapter (``packstation.ui.input.wedge``) swallows held keys and gives back the ones released as typing, so a
 scan never lands in the focused text field and typing is delayed by at most ``max_gap_ms``.
 A scanner programmed with a prefix makes this more robust: with ``prefix`` set, only bursts that
 start with it are scans, and keys that cannot start it are released at once.

@@ -75,8 +75,13 @@ class PdfRenderer:
         """A PDF with one page per :class:`Page`."""
         buffer = io.BytesIO()
         first = pages[0]
-        canvas = Canvas(buffer, pagesize=(first.width * mm, first.height * mm), invariant=True,
-                        pageCompression=1, initialFontName=self._fonts.regular.pdf_name)
+        canvas = Canvas(
+            buffer,
+            pagesize=(first.width * mm, first.height * mm),
+            invariant=True,
+            pageCompression=1,
+            initialFontName=self._fonts.regular.pdf_name,
+        )
         canvas.setTitle(title)
         canvas.setCreator("PackStation")
         for page in pages:
@@ -122,9 +127,11 @@ class PdfRenderer:
         # One pixel per module, scaled up by the viewer: a few hundred bytes instead of a path
         # of hundreds of rectangles, each formatted as text by reportlab.
         image = qr_image(symbol.data)
-        canvas.drawImage(image, symbol.x * mm, (page.height - symbol.y - symbol.size) * mm,
-                         symbol.size * mm, symbol.size * mm)
+        canvas.drawImage(
+            image, symbol.x * mm, (page.height - symbol.y - symbol.size) * mm, symbol.size * mm, symbol.size * mm
+        )
 
     def _box(self, canvas: Canvas, page: Page, box: Box) -> None:
-        canvas.rect(box.x * mm, (page.height - box.y - box.height) * mm, box.width * mm, box.height * mm,
-                    stroke=0, fill=1)
+        canvas.rect(
+            box.x * mm, (page.height - box.y - box.height) * mm, box.width * mm, box.height * mm, stroke=0, fill=1
+        )

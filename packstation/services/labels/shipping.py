@@ -48,8 +48,7 @@ def layout_shipping_label(
     # Header: carrier left, box i/n right, both large: the sorter reads these from a distance.
     box_text = _("Box {index}/{count}").format(index=data.box_index, count=data.box_count)
     box_fit = fit_line(fonts, box_text, field="box", width=inner * 0.35, size=6.5, min_size=4.0, bold=True)
-    carrier_fit = fit_line(fonts, data.carrier, field="carrier", width=inner * 0.62, size=6.5, min_size=3.5,
-                           bold=True)
+    carrier_fit = fit_line(fonts, data.carrier, field="carrier", width=inner * 0.62, size=6.5, min_size=3.5, bold=True)
     elements.append(TextBlock(MARGIN, y, inner * 0.62, carrier_fit))
     elements.append(TextBlock(MARGIN + inner * 0.65, y, inner * 0.35, box_fit, Align.RIGHT))
     y += 6.5 * LINE_PITCH + 1.0
@@ -60,18 +59,16 @@ def layout_shipping_label(
     caption = fit_line(fonts, _("FROM"), field="caption", width=inner, size=2.6, min_size=2.0, bold=True)
     elements.append(TextBlock(MARGIN, y, inner, caption))
     y += caption.height
-    sender_name = fit_line(fonts, data.sender.name, field="sender name", width=inner, size=3.6, min_size=2.4,
-                           bold=True)
+    sender_name = fit_line(fonts, data.sender.name, field="sender name", width=inner, size=3.6, min_size=2.4, bold=True)
     elements.append(TextBlock(MARGIN, y, inner, sender_name))
     y += sender_name.height
     sender_rest = ", ".join(
-        part
-        for part in (*data.sender.address_lines, data.sender.city, _no_break(data.sender.phone or ""))
-        if part
+        part for part in (*data.sender.address_lines, data.sender.city, _no_break(data.sender.phone or "")) if part
     )
     if sender_rest:
-        rest_fit = fit_text(fonts, sender_rest, field="sender address", width=inner, max_lines=2, size=3.0,
-                            min_size=2.2)
+        rest_fit = fit_text(
+            fonts, sender_rest, field="sender address", width=inner, max_lines=2, size=3.0, min_size=2.2
+        )
         elements.append(TextBlock(MARGIN, y, inner, rest_fit))
         y += rest_fit.height
     y += 1.0
@@ -80,16 +77,18 @@ def layout_shipping_label(
 
     # Bottom-anchored blocks, computed first so the receiver knows how much room it has.
     bottom_top = height - MARGIN - QR_SIZE
-    tracking_text = fit_line(fonts, data.tracking_number, field="tracking number", width=inner, size=6.0,
-                             min_size=3.5, bold=True)
+    tracking_text = fit_line(
+        fonts, data.tracking_number, field="tracking number", width=inner, size=6.0, min_size=3.5, bold=True
+    )
     barcode_top = bottom_top - 2.5 - tracking_text.height - 1.0 - BARCODE_HEIGHT
     receiver_bottom = barcode_top - 2.5
 
     caption = fit_line(fonts, _("TO"), field="caption", width=inner, size=2.6, min_size=2.0, bold=True)
     elements.append(TextBlock(MARGIN, y, inner, caption))
     y += caption.height
-    name = fit_text(fonts, data.receiver_name, field="receiver name", width=inner, max_lines=2, size=5.5,
-                    min_size=3.5, bold=True)
+    name = fit_text(
+        fonts, data.receiver_name, field="receiver name", width=inner, max_lines=2, size=5.5, min_size=3.5, bold=True
+    )
     elements.append(TextBlock(MARGIN, y, inner, name))
     y += name.height + 0.5
     place = " / ".join(part for part in (data.district, data.city) if part)
@@ -104,12 +103,20 @@ def layout_shipping_label(
     address_lines = max(1, int(address_room // (address_size * LINE_PITCH)))
     address_text = "\n".join(line for line in data.address_lines if line.strip())
     try:
-        address = fit_text(fonts, address_text, field="address", width=inner, max_lines=address_lines,
-                           size=address_size, min_size=2.6)
+        address = fit_text(
+            fonts, address_text, field="address", width=inner, max_lines=address_lines, size=address_size, min_size=2.6
+        )
     except TextDoesNotFitError:
         # More lines fit at the smallest size than at the preferred one: use them before giving up.
-        address = fit_text(fonts, address_text, field="address", width=inner,
-                           max_lines=max(1, int(address_room // (2.6 * LINE_PITCH))), size=2.6, min_size=2.6)
+        address = fit_text(
+            fonts,
+            address_text,
+            field="address",
+            width=inner,
+            max_lines=max(1, int(address_room // (2.6 * LINE_PITCH))),
+            size=2.6,
+            min_size=2.6,
+        )
     elements.append(TextBlock(MARGIN, y, inner, address))
     y += address.height + 0.5
     elements.append(TextBlock(MARGIN, y, inner, place_fit))
@@ -119,8 +126,9 @@ def layout_shipping_label(
 
     # Tracking barcode with its number underneath, in our font (bigger than the printer's ^BC text).
     elements.append(_rule(0, barcode_top - 1.5, width))
-    elements.append(Code128(BARCODE_QUIET, barcode_top, bar_width, BARCODE_HEIGHT, data.tracking_number,
-                            tracking_modules))
+    elements.append(
+        Code128(BARCODE_QUIET, barcode_top, bar_width, BARCODE_HEIGHT, data.tracking_number, tracking_modules)
+    )
     elements.append(TextBlock(MARGIN, barcode_top + BARCODE_HEIGHT + 1.0, inner, tracking_text, Align.CENTER))
     elements.append(_rule(0, bottom_top - 1.5, width))
 

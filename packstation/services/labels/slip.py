@@ -22,11 +22,11 @@ CODE_HEIGHT = 12.0
 def _line_blocks(fonts: LabelFonts, line: PackingSlipLine, number: int, width: float) -> list[FittedText]:
     """The name, variant and codes of one slip line, fitted into the item column."""
     field = f"line {number}"
-    blocks = [fit_text(fonts, line.name, field=f"{field} name", width=width, max_lines=3, size=3.4,
-                       min_size=2.4)]
+    blocks = [fit_text(fonts, line.name, field=f"{field} name", width=width, max_lines=3, size=3.4, min_size=2.4)]
     if line.variant:
-        blocks.append(fit_text(fonts, line.variant, field=f"{field} variant", width=width, max_lines=2,
-                               size=2.8, min_size=2.2))
+        blocks.append(
+            fit_text(fonts, line.variant, field=f"{field} variant", width=width, max_lines=2, size=2.8, min_size=2.2)
+        )
     codes = " · ".join(
         part
         for part in (
@@ -36,8 +36,7 @@ def _line_blocks(fonts: LabelFonts, line: PackingSlipLine, number: int, width: f
         if part
     )
     if codes:
-        blocks.append(fit_text(fonts, codes, field=f"{field} codes", width=width, max_lines=2, size=2.8,
-                               min_size=2.2))
+        blocks.append(fit_text(fonts, codes, field=f"{field} codes", width=width, max_lines=2, size=2.8, min_size=2.2))
     return blocks
 
 
@@ -48,11 +47,11 @@ def layout_packing_slip(
     inner = width - 2 * MARGIN
     header: list[Element] = []
     y = MARGIN
-    title = fit_line(fonts, _("PACKING SLIP"), field="title", width=inner * 0.6, size=4.6, min_size=3.0,
-                     bold=True)
+    title = fit_line(fonts, _("PACKING SLIP"), field="title", width=inner * 0.6, size=4.6, min_size=3.0, bold=True)
     header.append(TextBlock(MARGIN, y, inner * 0.6, title))
-    market = fit_line(fonts, data.marketplace.display_name, field="marketplace", width=inner * 0.38, size=3.6,
-                      min_size=2.4, bold=True)
+    market = fit_line(
+        fonts, data.marketplace.display_name, field="marketplace", width=inner * 0.38, size=3.6, min_size=2.4, bold=True
+    )
     header.append(TextBlock(MARGIN + inner * 0.62, y, inner * 0.38, market, Align.RIGHT))
     y += title.height + 0.5
     facts = [
@@ -71,8 +70,9 @@ def layout_packing_slip(
     header.append(Box(MARGIN, y, inner, 0.4))
     y += 1.2
     qty_caption = fit_line(fonts, _("Qty"), field="caption", width=QTY_WIDTH, size=2.8, min_size=2.0, bold=True)
-    item_caption = fit_line(fonts, _("Item"), field="caption", width=inner - QTY_WIDTH, size=2.8, min_size=2.0,
-                            bold=True)
+    item_caption = fit_line(
+        fonts, _("Item"), field="caption", width=inner - QTY_WIDTH, size=2.8, min_size=2.0, bold=True
+    )
     header.append(TextBlock(MARGIN, y, QTY_WIDTH, qty_caption))
     header.append(TextBlock(MARGIN + QTY_WIDTH, y, inner - QTY_WIDTH, item_caption))
     y += qty_caption.height + 0.5
@@ -81,8 +81,7 @@ def layout_packing_slip(
     # Footer: reopen barcode and page number, anchored to the bottom of every page.
     code_width = inner
     check_barcode_fits(code_modules, code_width, field="package id", value=data.reopen_code)
-    code_text = fit_line(fonts, data.reopen_code, field="package id", width=inner * 0.7, size=3.0,
-                         min_size=2.2)
+    code_text = fit_line(fonts, data.reopen_code, field="package id", width=inner * 0.7, size=3.0, min_size=2.2)
     footer_top = height - MARGIN - code_text.height - 0.5 - CODE_HEIGHT
     body_bottom = footer_top - 2.0
 
@@ -100,8 +99,15 @@ def layout_packing_slip(
         if y + block_height > body_bottom and pages_rows[-1]:
             pages_rows.append([])
             y = body_top
-        qty = fit_line(fonts, f"{line.quantity}×", field=f"line {number} quantity", width=QTY_WIDTH, size=4.0,
-                       min_size=2.6, bold=True)
+        qty = fit_line(
+            fonts,
+            f"{line.quantity}×",
+            field=f"line {number} quantity",
+            width=QTY_WIDTH,
+            size=4.0,
+            min_size=2.6,
+            bold=True,
+        )
         pages_rows[-1].append((y, TextBlock(MARGIN, y, QTY_WIDTH, qty)))
         row_y = y
         for block in blocks:
@@ -118,9 +124,14 @@ def layout_packing_slip(
         elements.append(Code128(MARGIN, footer_top, code_width, CODE_HEIGHT, data.reopen_code, code_modules))
         text_y = footer_top + CODE_HEIGHT + 0.5
         elements.append(TextBlock(MARGIN, text_y, inner * 0.7, code_text))
-        page_text = fit_line(fonts, _("Page {index}/{total}").format(index=index, total=total), field="page",
-                             width=inner * 0.28, size=3.0, min_size=2.2)
+        page_text = fit_line(
+            fonts,
+            _("Page {index}/{total}").format(index=index, total=total),
+            field="page",
+            width=inner * 0.28,
+            size=3.0,
+            min_size=2.2,
+        )
         elements.append(TextBlock(MARGIN + inner * 0.72, text_y, inner * 0.28, page_text, Align.RIGHT))
         pages.append(Page(width, height, tuple(elements)))
     return pages
-

@@ -110,6 +110,4 @@ def fit_line(
     fonts: LabelFonts, text: str, *, field: str, width: float, size: float, min_size: float, bold: bool = False
 ) -> FittedText:
     """Fit ``text`` on one line, shrinking it rather than wrapping (numbers, names in headers)."""
-    return fit_text(
-        fonts, text, field=field, width=width, max_lines=1, size=size, min_size=min_size, bold=bold
-    )
+    return fit_text(fonts, text, field=field, width=width, max_lines=1, size=size, min_size=min_size, bold=bold)

@@ -45,9 +45,7 @@ def check_barcode_fits(modules: str, width_mm: float, *, field: str, value: str)
     if len(modules) * MIN_MODULE_MM > width_mm:
         raise LabelValidationError(
             field,
-            _("The {field} {value!r} is too long to print as a scannable barcode.").format(
-                field=field, value=value
-            ),
+            _("The {field} {value!r} is too long to print as a scannable barcode.").format(field=field, value=value),
         )
 
 
@@ -55,9 +53,7 @@ def check_gtin(barcode: str, *, field: str) -> None:
     """A barcode that looks like a GTIN (8, 12, 13 or 14 digits) must have the right check digit."""
     code = barcode.strip()
     if code.isascii() and code.isdigit() and len(code) in GTIN_LENGTHS and not is_valid_gtin(code):
-        raise LabelValidationError(
-            field, _("The barcode {code} has a wrong GTIN check digit.").format(code=code)
-        )
+        raise LabelValidationError(field, _("The barcode {code} has a wrong GTIN check digit.").format(code=code))
 
 
 def _require(value: str, field: str) -> None:
@@ -111,9 +107,7 @@ def validate_shipping_label(data: ShippingLabelData, fonts: LabelFonts) -> str:
     if not 1 <= data.box_index <= data.box_count:
         raise LabelValidationError(
             "box",
-            _("Box {index} of {count} is not a valid box number.").format(
-                index=data.box_index, count=data.box_count
-            ),
+            _("Box {index} of {count} is not a valid box number.").format(index=data.box_index, count=data.box_count),
         )
     texts = (
         (data.receiver_name, "receiver name"),

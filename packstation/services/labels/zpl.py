@@ -16,8 +16,7 @@ from packstation.services.labels.model import PrinterDpi
 from packstation.services.labels.validation import MAX_MODULE_MM, MIN_MODULE_MM
 
 # Bytes a QR code of version n (index n-1) holds at error correction Q in byte mode (ISO/IEC 18004).
-_QR_Q_BYTE_CAPACITY = (11, 20, 32, 46, 60, 74, 86, 108, 130, 151, 177, 203, 241, 258, 292, 322, 364, 394,
-                       442, 482)
+_QR_Q_BYTE_CAPACITY = (11, 20, 32, 46, 60, 74, 86, 108, 130, 151, 177, 203, 241, 258, 292, 322, 364, 394, 442, 482)
 #: The QR error-correction level both outputs use: Q survives a quarter of the symbol scuffed.
 QR_ERROR_CORRECTION = "Q"
 # ^FH hex escapes for the characters ZPL would read as commands; "\" would start a ^FB escape.
@@ -35,9 +34,7 @@ def qr_version_for(data: str) -> int:
     for version, capacity in enumerate(_QR_Q_BYTE_CAPACITY, start=1):
         if length <= capacity:
             return version
-    raise LabelValidationError(
-        "QR code", _("The QR code content is too long ({length} bytes).").format(length=length)
-    )
+    raise LabelValidationError("QR code", _("The QR code content is too long ({length} bytes).").format(length=length))
 
 
 class ZplRenderer:

@@ -41,7 +41,7 @@ from packstation.services.marketplaces.models import (
 )
 from packstation.services.marketplaces.ratelimit import RateLimit, RateLimiter, TokenBucket
 from packstation.services.marketplaces.transport import RetryPolicy, Timeouts
-from packstation.services.marketplaces.trendyol import TrendyolClient, TrendyolConfig, TrendyolLimits
+from packstation.services.marketplaces.trendyol.client import TrendyolClient, TrendyolConfig, TrendyolLimits
 from packstation.services.marketplaces.writes import (
     BatchState,
     ItemState,

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.services.audit import AuditLog
-from packstation.services.permissions import Approval, Permission, UserSession, privileged
+from packstation.services.access.audit import AuditLog
+from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
 from packstation.services.reports.exceptions import ExceptionQueue
 from packstation.services.reports.queries import ReportQueries
 

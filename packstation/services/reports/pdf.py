@@ -31,7 +31,7 @@ from packstation.services.reports.tables import Table as ReportTable
 from packstation.services.reports.tables import cell_text, figures_table, invoice_table
 
 if TYPE_CHECKING:
-    from packstation.services.billing import InvoiceLine
+    from packstation.services.reports.billing import InvoiceLine
 
 FONTS_DIR = Path(__file__).resolve().parents[3] / "resources" / "fonts"
 FONT, FONT_BOLD = "PackStationReport", "PackStationReport-Bold"

@@ -14,7 +14,7 @@ from packstation.i18n import _
 from packstation.services.reports.model import Figures, Grouping, ParcelRow
 
 if TYPE_CHECKING:
-    from packstation.services.billing import InvoiceLine
+    from packstation.services.reports.billing import InvoiceLine
 
 Cell = str | int | float | Decimal | datetime | None
 
@@ -105,7 +105,7 @@ def parcels_table(rows: Iterable[ParcelRow], *, title: str) -> Table:
 
 def invoice_table(lines: Sequence[InvoiceLine], *, title: str) -> Table:
     """One row per client company: its period's days (inclusive), parcels, tier and amount."""
-    from packstation.services.billing import price_text
+    from packstation.services.reports.billing import price_text
 
     headers = (
         _("Client"),

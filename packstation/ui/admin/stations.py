@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from packstation.services.permissions import UserSession
-from packstation.services.stations import StationService, StationSummary
-from packstation.ui.tasks import Task
+from packstation.services.access.permissions import UserSession
+from packstation.services.station.heartbeat import StationService, StationSummary
+from packstation.ui.shell.tasks import Task
 
 
 class StationsView(QWidget):

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from packstation.domain.status import Role
-from packstation.services.permissions import UserSession
-from packstation.services.users import UserService, UserSummary, new_totp_secret, totp_uri
+from packstation.services.access.permissions import UserSession
+from packstation.services.access.users import UserService, UserSummary, new_totp_secret, totp_uri
 from packstation.ui.admin.totp import TotpEnrolDialog
-from packstation.ui.tasks import Task
+from packstation.ui.shell.tasks import Task
 
 
 class NewUserDialog(QDialog):

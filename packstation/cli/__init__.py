@@ -1,0 +1,1 @@
+"""The `packstation` command line: argument parsing and the headless command handlers."""

@@ -1,0 +1,383 @@
+"""The composition root: builds every object the station runs on and wires them together.
+
+Nothing else creates services, so tests can build exactly the pieces they need.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packstation.config import MarketplaceAccount, Settings
+from packstation.domain.events import DatabaseStatus, EventBus
+from packstation.logging_setup import configure_logging
+
+if TYPE_CHECKING:
+    # The database stack loads on the start-up worker thread, after the window is on screen.
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from packstation.db.connect import Database
+    from packstation.demo.marketplace import DemoMarketplace
+    from packstation.devices.printers.factory import PrinterFactory
+    from packstation.devices.printers.print_queue import PrintQueue
+    from packstation.local_store.journal import Journal
+    from packstation.services.access.audit import AuditLog
+    from packstation.services.access.auth import AuthService
+    from packstation.services.access.secrets import RedactingFilter
+    from packstation.services.access.users import UserService
+    from packstation.services.journal.pump import JournalPump
+    from packstation.services.marketplaces.writes import LabelFormat, MarketplaceLabel
+    from packstation.services.packing.images import ImageCache
+    from packstation.services.packing.offline_cache import OfflineCache
+    from packstation.services.packing.read_model import PackageQueries
+    from packstation.services.packing.service import OpenedPackage, PackingService
+    from packstation.services.printing.dispatch import LabelDispatcher, MarketplaceLabelSource, ReprintService
+    from packstation.services.station.heartbeat import StationService
+    from packstation.services.sync.jobs import MarketplaceJobs
+
+log = logging.getLogger("packstation.composition")
+HEARTBEAT_SECONDS = 15
+#: How often a thread holding the GIL hands it over (see start_services).
+GIL_SWITCH_INTERVAL_S = 0.001
+DEMO_ORDER_SECONDS = 20
+OFFLINE_CACHE_SECONDS = 60
+
+
+@dataclass
+class AppContext:
+    """Everything the window needs once the database is up."""
+
+    settings: Settings
+    database: Database
+    bus: EventBus
+    packages: PackageQueries
+    users: UserService
+    station: StationService
+    station_id: int
+    demo: bool
+    packing: PackingService
+    pump: JournalPump
+    print_queue: PrintQueue
+    labels: LabelDispatcher
+    reprints: ReprintService
+    images: ImageCache
+    auth: AuthService
+    audit: AuditLog
+    jobs: MarketplaceJobs | None
+    scheduler: BackgroundScheduler = field(repr=False)
+    on_close: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Stop background work, then release the database (the embedded server stops with its last user)."""
+        self.scheduler.shutdown(wait=False)
+        if self.jobs is not None:
+            self.jobs.shutdown()
+        for hook in self.on_close:
+            hook()
+        self.labels.close()
+        self.print_queue.stop()
+        self.pump.stop()
+        self.database.close()
+
+
+def heartbeat(station: StationService, bus: EventBus, journal: Journal | None = None) -> None:
+    """Record the heartbeat (with the work still waiting in the journal) and publish whether the database answered."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    now = datetime.now(UTC)
+    stats = journal.stats() if journal is not None else None
+    try:
+        station.heartbeat(
+            pending_operations=stats.pending if stats else 0, oldest_pending_at=stats.oldest_at if stats else None
+        )
+    except SQLAlchemyError as exc:
+        from packstation.db.errors import error_reason
+
+        reason = error_reason(exc)
+        log.warning("database unreachable reason=%s", reason)
+        bus.publish(DatabaseStatus(online=False, detail=reason, checked_at=now))
+    else:
+        bus.publish(DatabaseStatus(online=True, detail="", checked_at=now))
+
+
+def refresh_offline_cache(cache: OfflineCache, sessions: sessionmaker[Session]) -> None:
+    """Copy the ready-to-pack parcels to the station (skipped quietly while the database is away)."""
+    from packstation.services.packing.service import is_connection_error
+
+    try:
+        cache.refresh(sessions)
+    except Exception as exc:
+        if not is_connection_error(exc):
+            raise
+        log.info("offline cache not refreshed: database unreachable")
+
+
+def start_services(
+    settings: Settings,
+    bus: EventBus,
+    *,
+    demo: bool,
+    demo_packages: int = 300,
+    redactor: RedactingFilter | None = None,
+    demo_marketplace: DemoMarketplace | None = None,
+    printers: PrinterFactory | None = None,
+) -> AppContext:
+    """Open the database (starting the embedded one if needed), seed the demo, start background work.
+
+    Runs on a worker thread: it may take seconds on a first start. ``printers`` builds the print queue's
+    printers (the station window passes one that knows ``qt://`` office printers).
+    """
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from packstation.db.connect import open_database
+    from packstation.demo.data import seed_demo_data, seed_demo_users
+    from packstation.devices.printers.factory import open_printer
+    from packstation.devices.printers.print_queue import PrintQueue
+    from packstation.domain.keyboard_layout import LayoutRepair
+    from packstation.local_store.journal import Journal
+    from packstation.services.access.audit import AuditLog
+    from packstation.services.access.auth import AuthService, install_secret_redactions
+    from packstation.services.access.secrets import SecretStore
+    from packstation.services.access.users import Credentials, UserService
+    from packstation.services.journal.pump import JournalPump
+    from packstation.services.labels import DocumentFormat, LabelService
+    from packstation.services.packing.claims import ClaimService
+    from packstation.services.packing.images import ImageCache
+    from packstation.services.packing.offline_cache import CACHE_FILE, OfflineCache
+    from packstation.services.packing.read_model import PackageQueries
+    from packstation.services.packing.service import PackingService
+    from packstation.services.printing.dispatch import LabelDispatcher, ReprintService
+    from packstation.services.station.heartbeat import StationService
+    from packstation.services.sync.background import lower_thread_priority
+
+    # The sync, pump and print threads share the GIL with the packing thread. A thread coming back
+    # from I/O waits for the holder's switch interval: 1 ms instead of Python's 5 ms, so a scan or an
+    # open never queues behind a sync burst for long.
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+    secrets = SecretStore()
+    if redactor is not None:
+        install_secret_redactions(redactor, settings, secrets)
+
+    database = open_database(settings, secrets, application_name=f"packstation/{settings.station.name}")
+    try:
+        if demo:
+            # With the demo marketplace running, parcels arrive through the sync like real orders.
+            local_packages = 0 if demo_marketplace is not None else demo_packages
+            summary = seed_demo_data(database.sessions, packages=local_packages)
+            log.info(
+                "demo data products=%s packages=%s created=%s", summary.products, summary.packages, summary.created
+            )
+        station = StationService(database.sessions, name=settings.station.name)
+        station_id = station.register()
+    except Exception:
+        database.close()
+        raise
+    scheduler = BackgroundScheduler(
+        # Sync, pushes and heartbeats on threads that give way to the packing thread.
+        executors={"default": ThreadPoolExecutor(10, pool_kwargs={"initializer": lower_thread_priority})},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        timezone=UTC,
+    )
+    data_dir = settings.data_dir()
+    journal = Journal(data_dir / "journal.sqlite3")
+    scheduler.add_job(
+        heartbeat,
+        "interval",
+        seconds=HEARTBEAT_SECONDS,
+        args=(station, bus, journal),
+        id="heartbeat",
+        next_run_time=datetime.now(UTC),
+    )
+    pump = JournalPump(journal, database.sessions, on_status=bus.publish)
+    label_service = LabelService()
+    print_queue = PrintQueue(
+        data_dir / "print_jobs.sqlite3",
+        setup_job=label_service.font_job(),
+        on_event=bus.publish,
+        printer_factory=printers or open_printer,
+    )
+    spool = data_dir / "spool"
+    spool.mkdir(parents=True, exist_ok=True)
+    dispatcher = LabelDispatcher(
+        label_service,
+        print_queue,
+        printer_uri=settings.printer.uri or spool.as_uri(),
+        dpi=settings.printer.dpi,
+        size=settings.printer.label_size,
+        on_preview=bus.publish,
+        on_problem=bus.publish,
+        fmt=DocumentFormat(settings.printer.label_format()),
+    )
+    credentials = Credentials(database.sessions)
+    audit = AuditLog(database.sessions)
+    station.audit = audit  # station administration is audited
+    cache = OfflineCache(data_dir / CACHE_FILE)
+    scheduler.add_job(
+        refresh_offline_cache,
+        "interval",
+        seconds=OFFLINE_CACHE_SECONDS,
+        args=(cache, database.sessions),
+        id="offline-cache",
+        next_run_time=datetime.now(UTC),
+    )
+    scale = None
+    if settings.scale.uri:
+        from packstation.devices.scale import Scale
+
+        scale = Scale(settings.scale.uri)
+        scale.start()
+    packing = PackingService(
+        database.sessions,
+        journal=journal,
+        claims=ClaimService(
+            database.sessions, station_id=station_id, lease=timedelta(seconds=settings.station.claim_lease_s)
+        ),
+        station=settings.station.name,
+        clock=lambda: datetime.now(UTC),
+        layout_repair=LayoutRepair(enabled=True) if settings.scanner.repair_turkish_q else None,
+        on_journaled=pump.wake,
+        on_completed=dispatcher.on_completed,
+        cache=cache,
+        audit=audit,
+        weigh=scale.grams if scale is not None else None,
+    )
+    users = UserService(
+        database.sessions, credentials=credentials, audit=audit, pin_min_length=settings.security.pin_min_length
+    )
+    if demo:
+        seed_demo_users(users)
+    jobs = None
+    if settings.marketplaces:
+        from packstation.services.sync.accounts import client_for
+        from packstation.services.sync.jobs import MarketplaceJobs
+        from packstation.services.sync.leadership import Leadership
+
+        jobs = MarketplaceJobs(
+            scheduler,
+            settings=settings,
+            sessions=database.sessions,
+            leadership=Leadership(database.engine, station=settings.station.name),
+            make_client=lambda account: client_for(account, secrets),
+            publish=bus.publish,
+        )
+        jobs.install()
+        dispatcher.marketplace_label = marketplace_label_source(jobs)
+    on_close: list[Callable[[], None]] = [scale.stop] if scale is not None else []
+    if demo_marketplace is not None:
+        scheduler.add_job(demo_marketplace.add_order, "interval", seconds=DEMO_ORDER_SECONDS, id="demo-orders")
+        on_close.append(demo_marketplace.stop)
+    pump.start()
+    print_queue.start()
+    scheduler.start()
+    return AppContext(
+        settings=settings,
+        database=database,
+        bus=bus,
+        packages=PackageQueries(database.sessions),
+        users=users,
+        station=station,
+        station_id=station_id,
+        demo=demo,
+        packing=packing,
+        pump=pump,
+        print_queue=print_queue,
+        labels=dispatcher,
+        reprints=ReprintService(
+            dispatcher,
+            database.sessions,
+            audit=audit,
+            limit=settings.security.reprint_limit,
+            station_id=station_id,
+            clock=lambda: datetime.now(UTC),
+        ),
+        auth=AuthService(database.sessions, credentials=credentials, audit=audit, security=settings.security),
+        audit=audit,
+        images=ImageCache(data_dir / "images"),
+        jobs=jobs,
+        scheduler=scheduler,
+        on_close=on_close,
+    )
+
+
+def demo_settings(settings: Settings, *, marketplace: MarketplaceAccount | None = None) -> Settings:
+    """The demo runs on its own embedded database, spools labels to a folder, and syncs the simulator."""
+    data_dir = settings.data_dir() / "demo"
+    return settings.model_copy(
+        update={
+            "database": settings.database.model_copy(update={"url": None}),
+            "station": settings.station.model_copy(update={"data_dir": data_dir}),
+            "printer": settings.printer.model_copy(update={"uri": None}),
+            "marketplaces": [marketplace] if marketplace is not None else [],
+        }
+    )
+
+
+def marketplace_label_source(jobs: MarketplaceJobs) -> MarketplaceLabelSource:
+    """The marketplace's own label for a parcel (Trendyol's common label, Hepsiburada's common barcode),
+    asked for in the printer's format, or None where we print ours."""
+    from packstation.i18n import _
+
+    def fetch(package: OpenedPackage, preferred: LabelFormat) -> MarketplaceLabel | None:
+        client = jobs.clients.by_name(package.account)
+        if not client.capabilities.marketplace_label:
+            return None
+        remote = client.get_package(package.external_id)
+        if remote is None:
+            raise LookupError(_("package {id} was not found at the marketplace").format(id=package.external_id))
+        return client.fetch_label(remote, preferred=preferred)
+
+    return fetch
+
+
+def run_gui(
+    settings: Settings,
+    *,
+    demo: bool,
+    demo_packages: int = 300,
+    screenshot: Path | None = None,
+    quit_after: float | None = None,
+    config_path: Path | None = None,
+) -> int:
+    """Open the station window; returns the process exit code.
+
+    ``config_path`` is the station's configuration file: when it does not exist yet (a new station),
+    the set-up wizard writes it before the services start.
+    """
+    from packstation.devices.printers.factory import PrinterFactory
+    from packstation.ui.platform.office_printer import register_office_printer
+    from packstation.ui.shell.application import run_application
+
+    printers = register_office_printer(PrinterFactory())
+    marketplace = None
+    if demo:
+        from packstation.demo.marketplace import start_demo_marketplace
+
+        marketplace = start_demo_marketplace(packages=demo_packages)
+        settings = demo_settings(settings, marketplace=marketplace.account)
+    redactor = configure_logging(level=logging.INFO, log_dir=settings.data_dir() / "logs")
+    bus = EventBus()
+    return run_application(
+        settings=settings,
+        bus=bus,
+        start=lambda: start_services(
+            settings,
+            bus,
+            demo=demo,
+            demo_packages=demo_packages,
+            redactor=redactor,
+            demo_marketplace=marketplace,
+            printers=printers,
+        ),
+        config_path=config_path,
+        start_with=lambda configured: start_services(configured, bus, demo=False, redactor=redactor, printers=printers),
+        demo=demo,
+        screenshot=screenshot,
+        quit_after=quit_after,
+    )

@@ -1,0 +1,257 @@
+"""Station-local, durable print jobs in SQLite (WAL, ``synchronous=FULL`` on every connection).
+
+A label must survive a printer that is off and the app restarting, so a job is on disk before
+``submit`` returns, and every state change is committed before it is announced.
+"""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from packstation.devices.base import PayloadKind
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS print_jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    printer_uri TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    data BLOB NOT NULL,
+    needs_setup INTEGER NOT NULL,
+    description TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    last_error TEXT,
+    reprint_of TEXT,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS print_jobs_pending ON print_jobs (printer_uri, state, seq);
+"""
+_COLUMNS = (
+    "id, printer_uri, kind, needs_setup, description, state, attempts, next_attempt_at, "
+    "last_error, reprint_of, created_at, updated_at"
+)
+
+
+class JobState(enum.Enum):
+    """Where a print job is in its life."""
+
+    QUEUED = "queued"
+    PRINTING = "printing"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """A print job as stored (without its bytes; :meth:`JobStore.data` reads those)."""
+
+    id: str
+    printer_uri: str
+    kind: PayloadKind
+    needs_setup: bool
+    description: str
+    state: JobState
+    attempts: int
+    next_attempt_at: float
+    last_error: str | None
+    #: The job this one reprints, so the caller can audit reprints.
+    reprint_of: str | None
+    created_at: float
+    updated_at: float
+
+    @property
+    def is_reprint(self) -> bool:
+        """True for a reprint of an earlier job."""
+        return self.reprint_of is not None
+
+
+class JobNotFoundError(KeyError):
+    """No job with that id."""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open the job database with the durability settings every connection must have."""
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5.0)
+    connection.execute("PRAGMA journal_mode=WAL")
+    # Per connection, not stored in the file: without it a power cut can lose a queued label.
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("PRAGMA busy_timeout=5000")
+    if sys.platform == "darwin":
+        connection.execute("PRAGMA fullfsync=ON")
+    return connection
+
+
+class JobStore:
+    """All job reads and writes; safe to call from any thread (one connection behind a lock)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = connect(self.path)
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._db.close()
+
+    def pragma(self, name: str) -> object:
+        """Read a PRAGMA (for diagnostics and tests)."""
+        with self._lock:
+            return self._db.execute(f"PRAGMA {name}").fetchone()[0]
+
+    @staticmethod
+    def _row(row: tuple) -> PrintJob:
+        return PrintJob(
+            id=row[0],
+            printer_uri=row[1],
+            kind=PayloadKind(row[2]),
+            needs_setup=bool(row[3]),
+            description=row[4],
+            state=JobState(row[5]),
+            attempts=row[6],
+            next_attempt_at=row[7],
+            last_error=row[8],
+            reprint_of=row[9],
+            created_at=row[10],
+            updated_at=row[11],
+        )
+
+    def add(
+        self,
+        printer_uri: str,
+        data: bytes,
+        *,
+        kind: PayloadKind,
+        needs_setup: bool,
+        description: str = "",
+        reprint_of: str | None = None,
+    ) -> PrintJob:
+        """Store a new queued job (durably) and return it."""
+        now = time.time()
+        job_id = uuid.uuid4().hex
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO print_jobs (id, printer_uri, kind, data, needs_setup, description, state, "
+                "attempts, next_attempt_at, reprint_of, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+                (
+                    job_id,
+                    printer_uri,
+                    kind.value,
+                    data,
+                    int(needs_setup),
+                    description,
+                    JobState.QUEUED.value,
+                    now,
+                    reprint_of,
+                    now,
+                    now,
+                ),
+            )
+        return self.get(job_id)
+
+    def get(self, job_id: str) -> PrintJob:
+        """The job with ``job_id``."""
+        with self._lock:
+            row = self._db.execute(f"SELECT {_COLUMNS} FROM print_jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise JobNotFoundError(job_id)
+        return self._row(row)
+
+    def data(self, job_id: str) -> bytes:
+        """The bytes of a job."""
+        with self._lock:
+            row = self._db.execute("SELECT data FROM print_jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise JobNotFoundError(job_id)
+        return bytes(row[0])
+
+    def list(self, *, states: tuple[JobState, ...] | None = None, printer_uri: str | None = None) -> list[PrintJob]:
+        """Jobs in submission order, optionally filtered."""
+        sql = f"SELECT {_COLUMNS} FROM print_jobs WHERE 1=1"
+        args: list[object] = []
+        if states:
+            sql += f" AND state IN ({','.join('?' for _ in states)})"
+            args += [state.value for state in states]
+        if printer_uri is not None:
+            sql += " AND printer_uri = ?"
+            args.append(printer_uri)
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY seq", args).fetchall()
+        return [self._row(row) for row in rows]
+
+    def next_queued(self, printer_uri: str) -> PrintJob | None:
+        """The oldest queued job for a printer (labels come out in the order they were packed)."""
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_COLUMNS} FROM print_jobs WHERE printer_uri = ? AND state = ? ORDER BY seq LIMIT 1",
+                (printer_uri, JobState.QUEUED.value),
+            ).fetchone()
+        return None if row is None else self._row(row)
+
+    def printers_with_pending(self) -> list[str]:
+        """Printer URIs that have queued jobs."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT printer_uri FROM print_jobs WHERE state = ?", (JobState.QUEUED.value,)
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def transition(
+        self,
+        job_id: str,
+        to: JobState,
+        *,
+        allowed_from: tuple[JobState, ...],
+        printer_uri: str | None = None,
+        attempts: int | None = None,
+        next_attempt_at: float | None = None,
+        last_error: str | None = None,
+        new_printer_uri: str | None = None,
+    ) -> PrintJob | None:
+        """Move a job to ``to`` only if it is in one of ``allowed_from`` (and on ``printer_uri``).
+
+        Returns the updated job, or None when the job was not in such a state: the check and the
+        update are one statement, so a worker and a user action cannot both win.
+        """
+        sets = ["state = ?", "updated_at = ?", "last_error = ?"]
+        args: list[object] = [to.value, time.time(), last_error]
+        if attempts is not None:
+            sets.append("attempts = ?")
+            args.append(attempts)
+        if next_attempt_at is not None:
+            sets.append("next_attempt_at = ?")
+            args.append(next_attempt_at)
+        if new_printer_uri is not None:
+            sets.append("printer_uri = ?")
+            args.append(new_printer_uri)
+        sql = (
+            f"UPDATE print_jobs SET {', '.join(sets)} WHERE id = ? AND state IN ({','.join('?' for _ in allowed_from)})"
+        )
+        args += [job_id, *(state.value for state in allowed_from)]
+        if printer_uri is not None:
+            sql += " AND printer_uri = ?"
+            args.append(printer_uri)
+        with self._lock:
+            changed = self._db.execute(sql, args).rowcount
+        return self.get(job_id) if changed else None
+
+    def requeue_interrupted(self) -> int:
+        """After a restart, jobs caught mid-send go back to the queue; returns how many."""
+        with self._lock:
+            return self._db.execute(
+                "UPDATE print_jobs SET state = ?, updated_at = ? WHERE state = ?",
+                (JobState.QUEUED.value, time.time(), JobState.PRINTING.value),
+            ).rowcount

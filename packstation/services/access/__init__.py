@@ -1,0 +1,1 @@
+"""Access: logging in, users, permissions and approvals, the audit log and secrets."""

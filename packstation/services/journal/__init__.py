@@ -1,0 +1,1 @@
+"""The journal's typed operations and the pump that applies them to PostgreSQL."""

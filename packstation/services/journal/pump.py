@@ -1,0 +1,395 @@
+"""The journal pump: applies journaled operations to PostgreSQL, idempotently, in order, with backoff.
+
+Each operation lands as one ``pack_events`` row keyed by its UUID (``ON CONFLICT DO NOTHING``); its
+side effects (package packed, stock moved, marketplace outbox entries) are applied only when that
+row is new, in the same transaction. The journal entry is deleted only after PostgreSQL committed.
+A conflict (another station packed the parcel, the order was cancelled) becomes a ``pack_exceptions``
+row for a supervisor, never a silent drop.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.errors import error_reason
+from packstation.db.models import (
+    OutboxEntry,
+    Package,
+    PackEvent,
+    PackException,
+    Station,
+    StockLevel,
+    StockMovement,
+)
+from packstation.domain.status import ExceptionKind, OutboxKind, PackageStatus
+from packstation.local_store.journal import Journal, JournalStats, Operation, OperationKind
+
+log = logging.getLogger("packstation.services.journal.pump")
+STOCK_NAMESPACE = uuid.UUID("5d0c54a4-51c8-4bd4-9a55-7d3f1a0f2d11")
+
+
+@dataclass(frozen=True)
+class PumpStatus:
+    """Published after every pump cycle: the station's offline state at a glance."""
+
+    online: bool
+    pending: int
+    oldest_at: datetime | None
+    parked: int
+    detail: str = ""
+
+
+class OperationApplier:
+    """Applies operations inside one PostgreSQL transaction (no commit of its own)."""
+
+    def __init__(self) -> None:
+        self._stations: dict[str, int] = {}
+        self._accounts: dict[int, int] = {}  # package id -> account id, for the batch being applied
+        self._outbox_rows: list[dict[str, object]] = []
+        self._movements: list[dict[str, object]] = []
+
+    def station_id(self, session: Session, name: str) -> int:
+        """The id of station ``name``, registering it when a journal arrives before the station row."""
+        if name not in self._stations:
+            statement = (
+                insert(Station)
+                .values(name=name)
+                .on_conflict_do_update(index_elements=[Station.name], set_={"name": name})
+                .returning(Station.id)
+            )
+            self._stations[name] = int(session.execute(statement).scalar_one())
+        return self._stations[name]
+
+    def apply(self, session: Session, op: Operation) -> bool:
+        """Apply ``op``; returns False when PostgreSQL already had it (a replay)."""
+        return op.op_id in self.apply_batch(session, [op])
+
+    def apply_batch(self, session: Session, ops: list[Operation]) -> set[uuid.UUID]:
+        """Apply ``ops`` in order; returns the ids that were new to PostgreSQL.
+
+        All pack events go in with one executemany (SQLAlchemy's multi-row "insertmanyvalues" with
+        RETURNING); the side effects of the new ones are applied in journal order, and their outbox and
+        stock rows are written in bulk at the end. Core statements on the tables, not ORM bulk inserts,
+        which would fall back to one INSERT per row.
+        """
+        if not ops:
+            return set()
+        rows = [
+            {
+                "op_id": op.op_id,
+                "package_id": op.package_id,
+                "line_id": op.payload.get("line_db_id"),
+                "station_id": self.station_id(session, op.station),
+                "user_id": op.user_id,
+                "kind": op.kind.value,
+                "outcome": op.payload.get("outcome"),
+                "barcode": op.payload.get("code") or op.payload.get("text"),
+                "quantity": int(op.payload.get("units") or 0),
+                "occurred_at": op.occurred_at,
+                "detail": op.payload,
+            }
+            for op in ops
+        ]
+        connection = session.connection()
+        events = PackEvent.__table__
+        new = set(
+            connection.execute(
+                insert(events).on_conflict_do_nothing(index_elements=[events.c.op_id]).returning(events.c.op_id),
+                rows,
+            ).scalars()
+        )
+        effective = [op for op in ops if op.op_id in new and op.kind in _EFFECTS]
+        if not effective:
+            return new
+        package_ids = sorted({op.package_id for op in effective if op.package_id is not None})
+        # Lock the batch's packages in id order (no deadlock between stations) and load them at once.
+        packages = session.scalars(
+            select(Package).where(Package.id.in_(package_ids)).order_by(Package.id).with_for_update()
+        ).all()
+        self._accounts = {package.id: package.account_id for package in packages}
+        self._outbox_rows, self._movements = [], []
+        for op in effective:
+            _EFFECTS[op.kind](self, session, op)
+        session.flush()
+        self._flush(connection)
+        return new
+
+    def _flush(self, connection: Connection) -> None:
+        if self._outbox_rows:
+            outbox = OutboxEntry.__table__
+            connection.execute(
+                insert(outbox).on_conflict_do_nothing(index_elements=[outbox.c.business_key]), self._outbox_rows
+            )
+        if not self._movements:
+            return
+        movements = StockMovement.__table__
+        moved = connection.execute(
+            insert(movements)
+            .on_conflict_do_nothing(index_elements=[movements.c.op_id])
+            .returning(movements.c.product_id, movements.c.delta),
+            self._movements,
+        ).all()
+        deltas: dict[int, int] = {}
+        for product_id, delta in moved:
+            deltas[product_id] = deltas.get(product_id, 0) + delta
+        if deltas:
+            levels = StockLevel.__table__
+            statement = insert(levels)
+            connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[levels.c.product_id],
+                    set_={"quantity": levels.c.quantity + statement.excluded.quantity, "updated_at": text("now()")},
+                ),
+                [{"product_id": pid, "quantity": delta} for pid, delta in sorted(deltas.items())],
+            )
+
+    # -- side effects, each applied once because the pack event above is new -------------------------
+
+    def _opened(self, session: Session, op: Operation) -> None:
+        if op.payload.get("provisional"):
+            self._confirm_provisional_claim(session, op)
+        self._outbox(session, op, OutboxKind.STATUS, f"{op.package_id}:picking", {"status": "Picking"})
+
+    def _confirm_provisional_claim(self, session: Session, op: Operation) -> None:
+        """A parcel opened offline: take the claim now, or report who got there first."""
+        package = session.get(Package, op.package_id)  # loaded and locked by apply_batch
+        if package is None:
+            return
+        station_id = self.station_id(session, op.station)
+        holder = package.claimed_by_station_id
+        now = session.scalar(select(func.now()))
+        if package.packed_at is not None and package.packed_at < op.occurred_at:
+            return  # the completion that follows reports the conflict with its details
+        if holder not in (None, station_id) and package.claim_expires_at and package.claim_expires_at > now:
+            holder_name = session.scalar(select(Station.name).where(Station.id == holder))
+            self._exception(
+                session,
+                op,
+                ExceptionKind.CONFLICT,
+                f"parcel {package.external_id} was opened offline at {op.station} while {holder_name} had it",
+            )
+            return
+        package.claimed_by_station_id = station_id
+        package.claimed_by_user_id = op.user_id
+
+    def _completed(self, session: Session, op: Operation) -> None:
+        package = session.get(Package, op.package_id)  # loaded and locked by apply_batch
+        if package is None:
+            self._exception(session, op, ExceptionKind.CONFLICT, "package no longer exists")
+            return
+        if package.packed_at is not None:
+            self._exception(
+                session,
+                op,
+                ExceptionKind.CONFLICT,
+                f"package {package.external_id} was already packed at {package.packed_at:%Y-%m-%d %H:%M}",
+            )
+            return
+        if package.status == PackageStatus.CANCELLED.value:
+            self._exception(
+                session,
+                op,
+                ExceptionKind.CANCELLED_AFTER_PACK,
+                f"order {package.order_number} was cancelled; parcel {package.external_id} must not ship",
+            )
+        package.packed_at = op.occurred_at
+        package.packed_by_user_id = op.user_id
+        package.box_count = int(op.payload.get("box_count") or 1)
+        if op.payload.get("weight_grams") is not None:
+            package.weight_grams = int(op.payload["weight_grams"])
+        package.claimed_by_station_id = None
+        package.claim_expires_at = None
+        for line in op.payload.get("lines", []):
+            product_id, units = line.get("product_id"), int(line.get("units") or 0)
+            if product_id is None or units <= 0:
+                continue
+            self._movements.append(
+                {
+                    "op_id": uuid.uuid5(STOCK_NAMESPACE, f"{op.op_id}:{line.get('line_id')}"),
+                    "product_id": product_id,
+                    "delta": -units,
+                    "reason": "packed",
+                    "package_id": op.package_id,
+                    "user_id": op.user_id,
+                }
+            )
+        self._outbox(session, op, OutboxKind.STATUS, f"{op.package_id}:packed", {"status": "Packed"})
+
+    def _unsupplied(self, session: Session, op: Operation) -> None:
+        self._outbox(session, op, OutboxKind.UNSUPPLIED, f"{op.package_id}:unsupplied:{op.op_id}", op.payload)
+        self._exception(
+            session,
+            op,
+            ExceptionKind.UNSUPPLIED,
+            f"{op.payload.get('quantity')} unit(s) of line {op.payload.get('line_id')} unsupplied: "
+            f"{op.payload.get('reason')}",
+        )
+
+    def _aborted(self, session: Session, op: Operation) -> None:
+        session.execute(
+            update(Package)
+            .where(Package.id == op.package_id, Package.claimed_by_station_id == self.station_id(session, op.station))
+            .values(claimed_by_station_id=None, claimed_by_user_id=None, claim_expires_at=None)
+        )
+
+    def _outbox(self, session: Session, op: Operation, kind: OutboxKind, key: str, payload: dict[str, object]) -> None:
+        account_id = self._accounts.get(op.package_id) if op.package_id is not None else None
+        if account_id is None:
+            return
+        self._outbox_rows.append(
+            {
+                "account_id": account_id,
+                "kind": kind.value,
+                "business_key": key,
+                "package_id": op.package_id,
+                "payload": {**payload, "op_id": str(op.op_id)},
+            }
+        )
+
+    def _exception(self, session: Session, op: Operation, kind: ExceptionKind, message: str) -> None:
+        package_exists = session.scalar(select(Package.id).where(Package.id == op.package_id))
+        session.execute(
+            insert(PackException)
+            .values(
+                kind=kind.value,
+                package_id=package_exists,
+                station_id=self.station_id(session, op.station),
+                op_id=op.op_id,
+                message=message,
+                detail={"operation": op.kind.value, **op.payload},
+            )
+            .on_conflict_do_nothing(index_elements=[PackException.op_id])
+        )
+
+
+_EFFECTS: dict[OperationKind, Callable[[OperationApplier, Session, Operation], None]] = {
+    OperationKind.OPEN: OperationApplier._opened,
+    OperationKind.COMPLETE: OperationApplier._completed,
+    OperationKind.UNSUPPLIED: OperationApplier._unsupplied,
+    OperationKind.ABORT: OperationApplier._aborted,
+}
+
+
+class JournalPump:
+    """Owns the thread that drains the journal into PostgreSQL."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        sessions: sessionmaker[Session],
+        *,
+        on_status: Callable[[PumpStatus], None] = lambda _status: None,
+        batch_size: int = 500,
+        idle_interval_s: float = 0.5,
+        coalesce_s: float = 0.05,
+        max_backoff_s: float = 30.0,
+    ) -> None:
+        self._journal = journal
+        self._sessions = sessions
+        self._on_status = on_status
+        self._batch_size = batch_size
+        self._idle = idle_interval_s
+        self._coalesce = coalesce_s
+        self._max_backoff = max_backoff_s
+        self._applier = OperationApplier()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the pump thread."""
+        self._thread = threading.Thread(target=self._run, name="journal-pump", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the current batch."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def wake(self) -> None:
+        """Something was journaled: apply it now rather than at the next tick."""
+        self._wake.set()
+
+    def drain_once(self) -> int:
+        """Apply one batch on the calling thread; returns how many operations PostgreSQL acknowledged."""
+        ops = self._journal.pending(limit=self._batch_size)
+        if not ops:
+            return 0
+        try:
+            with self._sessions.begin() as session:
+                self._applier.apply_batch(session, ops)
+        except IntegrityError:
+            # One operation the database refuses must not hold up the rest: find it, one at a time.
+            return self._drain_individually(ops)
+        self._journal.acknowledge(op.op_id for op in ops)
+        return len(ops)
+
+    def _drain_individually(self, ops: list[Operation]) -> int:
+        applied = 0
+        for op in ops:
+            try:
+                with self._sessions.begin() as session:
+                    self._applier.apply(session, op)
+            except IntegrityError as exc:
+                reason = error_reason(exc)
+                log.error(
+                    "operation refused op_id=%s kind=%s package=%s reason=%s", op.op_id, op.kind, op.package_id, reason
+                )
+                self._journal.record_failure(op.op_id, reason, park=True)
+                self._applier._stations.clear()
+                continue
+            self._journal.acknowledge([op.op_id])
+            applied += 1
+        return applied
+
+    def _publish(self, *, online: bool, detail: str = "") -> JournalStats:
+        stats = self._journal.stats()
+        self._on_status(PumpStatus(online, stats.pending, stats.oldest_at, stats.parked, detail))
+        return stats
+
+    def _run(self) -> None:
+        backoff = 0.5
+        while not self._stop.is_set():
+            try:
+                while self.drain_once() and not self._stop.is_set():
+                    pass
+            except (OperationalError, DBAPIError) as exc:
+                reason = error_reason(exc)
+                log.warning("postgres unreachable, retrying in %.1fs reason=%s", backoff, reason)
+                self._applier._stations.clear()
+                self._publish(online=False, detail=reason)
+                self._wake.wait(backoff)
+                self._wake.clear()
+                backoff = min(backoff * 2, self._max_backoff)
+                continue
+            except Exception:
+                log.exception("journal pump failed; retrying")
+                self._wake.wait(backoff)
+                backoff = min(backoff * 2, self._max_backoff)
+                continue
+            backoff = 0.5
+            self._publish(online=True)
+            if self._wake.wait(self._idle) and self._coalesce > 0:
+                # Let a burst of scans gather into one transaction rather than one each: the scans are
+                # already durable in the journal, and fewer, larger batches compete less with the
+                # station's own look-ups for the database and the CPU.
+                self._stop.wait(self._coalesce)
+            self._wake.clear()
+        self._journal.close()
+
+
+def now_utc() -> datetime:
+    """The clock services use by default."""
+    return datetime.now(UTC)

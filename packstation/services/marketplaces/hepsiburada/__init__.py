@@ -1,0 +1,1 @@
+"""Hepsiburada's merchant API: client, reply parser and settings."""

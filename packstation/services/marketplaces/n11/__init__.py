@@ -1,0 +1,1 @@
+"""N11's seller REST API: client, reply parser and settings."""

@@ -1,0 +1,1 @@
+"""Trendyol's seller API: client, reply parser and settings."""

@@ -1,0 +1,423 @@
+"""Trendyol seller API client: packages, statuses, unsupplied lines, common labels, stock batches.
+
+Paths and limits follow ``reference/marketplaces.md`` §1; whatever that file marks UNCERTAIN (list path,
+order polling limit, time encoding) is a field of :class:`TrendyolConfig`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any
+
+from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched
+from packstation.services.marketplaces.credentials import TrendyolCredentials
+from packstation.services.marketplaces.errors import DuplicateRequest, MalformedReply, NotFound, Rejected
+from packstation.services.marketplaces.fields import utc_to_epoch_ms, utc_to_gmt3_epoch_ms
+from packstation.services.marketplaces.models import (
+    ListingMode,
+    Marketplace,
+    PackagePage,
+    PackageQuery,
+    PackageStatus,
+    RemotePackage,
+)
+from packstation.services.marketplaces.ratelimit import RateLimiter
+from packstation.services.marketplaces.transport import Reply, Transport, parse_json
+from packstation.services.marketplaces.trendyol.config import (
+    PRODUCTION_URL,
+    STAGE_URL,
+    TrendyolConfig,
+    TrendyolLimits,
+)
+from packstation.services.marketplaces.trendyol.parser import (
+    parse_batch_result,
+    parse_paged_page,
+    parse_stream_page,
+)
+from packstation.services.marketplaces.writes import (
+    LabelFormat,
+    MarketplaceLabel,
+    StockBatchResult,
+    StockPushReceipt,
+    StockUpdate,
+    UnsuppliedLine,
+    UnsuppliedReason,
+    WriteOutcome,
+)
+
+log = logging.getLogger("packstation.services.marketplaces.trendyol.client")
+
+MAX_STOCK = 20_000
+
+
+_REASON_IDS = {
+    UnsuppliedReason.OUT_OF_STOCK: 500,
+    UnsuppliedReason.DEFECTIVE: 501,
+    UnsuppliedReason.WRONG_PRICE: 502,
+    UnsuppliedReason.INTEGRATION_ERROR: 504,
+    UnsuppliedReason.BULK_PURCHASE: 505,
+    UnsuppliedReason.FORCE_MAJEURE: 506,
+    UnsuppliedReason.OTHER: 500,
+}
+# Statuses at or past each target: finding one of these means an earlier attempt already got through.
+_PAST_PICKING = frozenset(
+    {
+        PackageStatus.PICKING,
+        PackageStatus.INVOICED,
+        PackageStatus.SHIPPED,
+        PackageStatus.AT_COLLECTION_POINT,
+        PackageStatus.DELIVERED,
+    }
+)
+_PAST_INVOICED = _PAST_PICKING - {PackageStatus.PICKING}
+
+
+def _reply_text(reply: Reply) -> str | None:
+    """A reply body as text for the database (None when it is not UTF-8: the parsed copy serves then)."""
+    try:
+        return reply.content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+class TrendyolClient(MarketplaceClient):
+    """One Trendyol seller account."""
+
+    marketplace = Marketplace.TRENDYOL
+    capabilities = Capabilities(
+        picking_status=True,
+        invoiced_status=True,
+        unsupplied=True,
+        marketplace_label=True,
+        stock_batch_result=True,
+    )
+
+    def __init__(self, credentials: TrendyolCredentials, *, config: TrendyolConfig | None = None) -> None:
+        self.config = config or TrendyolConfig()
+        self._seller = credentials.seller_id
+        self._http = Transport(
+            marketplace=self.marketplace,
+            base_url=self.config.base_url,
+            headers={"User-Agent": credentials.user_agent, "Accept": "application/json"},
+            auth=(credentials.api_key, credentials.api_secret),
+            limiter=RateLimiter(self.config.limits.as_mapping()),
+            retry=self.config.retry,
+            timeouts=self.config.timeouts,
+            logger=logging.getLogger("packstation.services.marketplaces.trendyol.client.http"),
+        )
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self._http.close()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def iter_package_pages(self, query: PackageQuery, *, mode: ListingMode | None = None) -> Iterator[PackagePage]:
+        """Yield pages of the stream (default) or the paged list; id/order look-ups always use the list."""
+        chosen = mode or self.config.listing_mode
+        if query.package_ids or query.order_number:
+            chosen = ListingMode.PAGED
+        if chosen is ListingMode.STREAM:
+            return self._stream_pages(query)
+        return self._paged_pages(query)
+
+    def _stream_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
+        path = self.config.stream_path.format(seller_id=self._seller)
+        params: dict[str, str | int] = {"size": min(query.page_size or self.config.page_size, 200)}
+        if query.statuses:
+            params["packageItemStatuses"] = ",".join(sorted(status.value for status in query.statuses))
+        if query.modified_since is not None:
+            params["lastModifiedStartDate"] = self._encode_time(query.modified_since)
+        if query.modified_until is not None:
+            params["lastModifiedEndDate"] = self._encode_time(query.modified_until)
+
+        def fetch(params: dict[str, str | int]) -> tuple[Any, str | None]:
+            reply = self._http.request("GET", path, group="list_packages", params=params)
+            return self._json(reply, path), _reply_text(reply)
+
+        # The next page is requested as soon as this one's cursor is known, and downloads while this
+        # one is parsed: a cursor stream cannot be read in parallel, but it can be read ahead.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trendyol-read-ahead") as ahead:
+            body, text = fetch(params)
+            number = 0
+            while True:
+                cursor = body.get("nextCursor") if isinstance(body, dict) and body.get("hasMore") else None
+                # The cursor must go back exactly as received, with the same filters (else Trendyol says 400).
+                following = ahead.submit(fetch, {**params, "nextCursor": cursor}) if cursor else None
+                # A malformed page, or a reader that stops early, leaves the executor waiting for the
+                # page in flight (bounded by the timeouts) and discarding it.
+                page = parse_stream_page(body, number, endpoint=path, local_epoch=self.config.local_epoch)
+                page = replace(page, reply_json=text)
+                log.debug("stream page=%d packages=%d has_more=%s", number, len(page.packages), page.has_more)
+                yield page
+                if following is None:
+                    return
+                body, text = following.result()
+                number += 1
+
+    def _paged_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
+        path = self.config.orders_path.format(seller_id=self._seller)
+        params: dict[str, str | int] = {
+            "size": min(query.page_size or self.config.page_size, 200),
+            "orderByField": "PackageLastModifiedDate",
+            "orderByDirection": "DESC",
+        }
+        if query.statuses:
+            params["status"] = ",".join(sorted(status.value for status in query.statuses))
+        if query.modified_since is not None:
+            params["startDate"] = self._encode_time(query.modified_since)
+        if query.modified_until is not None:
+            params["endDate"] = self._encode_time(query.modified_until)
+        if query.package_ids:
+            params["shipmentPackageIds"] = ",".join(query.package_ids)
+        if query.order_number:
+            params["orderNumber"] = query.order_number
+        number = 0
+        while True:
+            reply = self._http.request("GET", path, group="list_packages", params={**params, "page": number})
+            page = parse_paged_page(self._json(reply, path), endpoint=path, local_epoch=self.config.local_epoch)
+            page = replace(page, reply_json=_reply_text(reply))
+            yield page
+            if not page.has_more:
+                return
+            number += 1
+
+    def get_package(self, package_id: str) -> RemotePackage | None:
+        """Read one package fresh by its shipment package id."""
+        query = PackageQuery(package_ids=(package_id,), page_size=10)
+        for package in self.iter_packages(query):
+            if package.package_id == package_id:
+                return package
+        return None
+
+    def successors_of(self, package: RemotePackage) -> list[RemotePackage]:
+        """The packages Trendyol created from ``package`` (after a split or an unsupplied line)."""
+        query = PackageQuery(order_number=package.order_number)
+        return [p for p in self.iter_packages(query) if package.package_id in p.origin_package_ids]
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def mark_picking(self, package: RemotePackage, *, business_key: str) -> WriteOutcome:
+        """Set Picking, listing every line with its full quantity."""
+        body = {"status": "Picking", "lines": self._lines_body(package), "params": {}}
+        return self._update_status(package, body, _PAST_PICKING, business_key)
+
+    def mark_invoiced(self, package: RemotePackage, *, invoice_number: str, business_key: str) -> WriteOutcome:
+        """Set Invoiced (only after Picking); the invoice number goes inside ``params``."""
+        if not invoice_number.strip():
+            raise ValueError(f"invoice number is empty for package {package.package_id}")
+        body = {
+            "status": "Invoiced",
+            "lines": self._lines_body(package),
+            "params": {"invoiceNumber": invoice_number.strip()},
+        }
+        return self._update_status(package, body, _PAST_INVOICED, business_key)
+
+    def report_unsupplied(
+        self,
+        package: RemotePackage,
+        lines: Sequence[UnsuppliedLine],
+        *,
+        reason: UnsuppliedReason,
+        business_key: str,
+    ) -> WriteOutcome:
+        """Cancel lines as unsupplied; Trendyol then replaces the package (see :meth:`successors_of`)."""
+        known = {line.line_id: line.quantity for line in package.lines}
+        for line in lines:
+            if line.line_id not in known or line.quantity > known[line.line_id]:
+                raise ValueError(f"line {line.line_id} x{line.quantity} is not in package {package.package_id}")
+        path = f"/order/sellers/{self._seller}/shipment-packages/{package.package_id}/items/unsupplied"
+        body = {
+            "lines": [{"lineId": _long(line.line_id), "quantity": line.quantity} for line in lines],
+            "reasonId": _REASON_IDS[reason],
+        }
+
+        def applied() -> bool:
+            fresh = self.get_package(package.package_id)
+            return fresh is None or fresh.status.is_superseded
+
+        return self._write(
+            "PUT",
+            path=path,
+            body=body,
+            group="unsupplied",
+            business_key=business_key,
+            applied=applied,
+            package_id=package.package_id,
+        )
+
+    def _update_status(
+        self, package: RemotePackage, body: dict[str, Any], done: frozenset[PackageStatus], business_key: str
+    ) -> WriteOutcome:
+        path = f"/order/sellers/{self._seller}/shipment-packages/{package.package_id}"
+
+        def applied() -> bool:
+            fresh = self.get_package(package.package_id)
+            return fresh is not None and fresh.status in done
+
+        return self._write(
+            "PUT",
+            path=path,
+            body=body,
+            group="update_package",
+            business_key=business_key,
+            applied=applied,
+            package_id=package.package_id,
+        )
+
+    def _write(
+        self,
+        method: str,
+        *,
+        path: str,
+        body: dict[str, Any],
+        group: str,
+        business_key: str,
+        applied: Callable[[], bool],
+        package_id: str,
+    ) -> WriteOutcome:
+        """Send a write; a refusal caused by our own earlier success counts as done (look-up-then-act)."""
+        log.info("write group=%s package=%s business_key=%s", group, package_id, business_key)
+        try:
+            reply = self._http.request(
+                method,
+                path,
+                group=group,
+                body=body,
+                business_key=business_key,
+                headers=self._key_header(business_key),
+                already_applied=applied,
+            )
+        except Rejected:
+            # An outbox retry after a crash or timeout lands here: Trendyol refuses Picking on a package
+            # that is already Picking. If the package shows our change, the write is done.
+            if applied():
+                log.info("write found applied group=%s package=%s business_key=%s", group, package_id, business_key)
+                return WriteOutcome(business_key=business_key, sent=False)
+            raise
+        return WriteOutcome(business_key=business_key, sent=not reply.already_applied)
+
+    def fetch_label(
+        self, package: RemotePackage, *, preferred: LabelFormat = LabelFormat.ZPL
+    ) -> MarketplaceLabel | None:
+        """Create and read the common ZPL label (TEX/Aras, Trendyol-paid); None where we print our own.
+
+        Trendyol issues ZPL only, whatever ``preferred`` says.
+        """
+        tracking = package.cargo_tracking_number
+        if not tracking or not package.marketplace_pays_shipping:
+            return None
+        if tracking[:3] not in self.config.label_carrier_prefixes:
+            return None
+        path = f"/sellers/{self._seller}/common-label/{tracking}"
+        # Creating twice is harmless (same label), so the create needs no look-up on retry.
+        self._http.request("POST", path, group="common_label", body={"format": "ZPL", "boxQuantity": 1})
+        for attempt in range(1, self.config.label_poll_attempts + 1):
+            try:
+                reply = self._http.request("GET", path, group="common_label")
+                break
+            except NotFound:
+                if attempt == self.config.label_poll_attempts:
+                    raise
+                time.sleep(self.config.label_poll_delay)  # label creation is asynchronous at Trendyol
+        body = self._json(reply, path)
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, list) or not data:
+            raise MalformedReply(f"Trendyol sent no label for {tracking}", marketplace=self.marketplace, endpoint=path)
+        documents = []
+        for item in data:
+            label = item.get("label") if isinstance(item, dict) else None
+            if not isinstance(label, str) or "^XA" not in label:
+                raise MalformedReply(
+                    f"Trendyol sent a label for {tracking} that is not ZPL",
+                    marketplace=self.marketplace,
+                    endpoint=path,
+                )
+            documents.append(label.encode("utf-8"))
+        return MarketplaceLabel(cargo_tracking_number=tracking, format=LabelFormat.ZPL, documents=tuple(documents))
+
+    def push_stock(self, items: Sequence[StockUpdate], *, business_key: str) -> list[StockPushReceipt]:
+        """Send stock/prices in batches of at most 1000 and return one receipt per batch.
+
+        Quantities are absolute, so a resend cannot count twice. Trendyol refuses a byte-identical body
+        within 15 minutes; when that refusal answers our retry, the first attempt got through, so the
+        receipt says ``already_accepted`` instead of failing.
+        """
+        for item in items:
+            if item.quantity is not None and item.quantity > MAX_STOCK:
+                raise ValueError(f"stock {item.quantity} for {item.barcode} is above Trendyol's {MAX_STOCK}")
+        path = f"/inventory/sellers/{self._seller}/products/price-and-inventory"
+        receipts = []
+        for index, chunk in enumerate(batched(items, self.config.stock_batch_size)):
+            key = f"{business_key}/{index}"
+            body = {"items": [_stock_item(item) for item in chunk]}
+            log.info("stock push items=%d business_key=%s", len(chunk), key)
+            try:
+                reply = self._http.request(
+                    "POST",
+                    path,
+                    group="stock_write",
+                    body=body,
+                    business_key=key,
+                    headers=self._key_header(key),
+                )
+            except DuplicateRequest:
+                log.info("stock push already accepted business_key=%s", key)
+                receipts.append(StockPushReceipt(key, "", len(chunk), already_accepted=True))
+                continue
+            answer = self._json(reply, path)
+            batch_id = answer.get("batchRequestId") if isinstance(answer, dict) else None
+            if not batch_id:
+                raise MalformedReply("Trendyol sent no batchRequestId", marketplace=self.marketplace, endpoint=path)
+            receipts.append(StockPushReceipt(key, str(batch_id), len(chunk)))
+        return receipts
+
+    def stock_result(self, batch_id: str) -> StockBatchResult:
+        """Read a stock batch's result (Trendyol keeps it for 4 hours)."""
+        path = f"/product/sellers/{self._seller}/products/batch-requests/{batch_id}"
+        reply = self._http.request("GET", path, group="batch_result")
+        return parse_batch_result(self._json(reply, path), endpoint=path)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _encode_time(self, moment: Any) -> int:
+        return utc_to_gmt3_epoch_ms(moment) if self.config.local_epoch else utc_to_epoch_ms(moment)
+
+    def _json(self, reply: Reply, path: str) -> Any:
+        return parse_json(reply.content, marketplace=self.marketplace, endpoint=path)
+
+    def _key_header(self, business_key: str) -> dict[str, str]:
+        header = self.config.idempotency_header
+        return {header: business_key} if header and business_key else {}
+
+    @staticmethod
+    def _lines_body(package: RemotePackage) -> list[dict[str, Any]]:
+        return [{"lineId": _long(line.line_id), "quantity": line.quantity} for line in package.lines]
+
+
+def _long(identifier: str) -> int | str:
+    """Trendyol wants line ids as JSON numbers (longs); Python ints keep every digit."""
+    return int(identifier) if identifier.isdigit() else identifier
+
+
+def _stock_item(item: StockUpdate) -> dict[str, Any]:
+    body: dict[str, Any] = {"barcode": item.barcode.replace(" ", "")}
+    if item.quantity is not None:
+        body["quantity"] = item.quantity
+    if item.sale_price is not None:
+        body["salePrice"] = item.sale_price
+        body["listPrice"] = item.list_price
+    return body
+
+
+__all__ = [
+    "PRODUCTION_URL",
+    "STAGE_URL",
+    "TrendyolClient",
+    "TrendyolConfig",
+    "TrendyolLimits",
+]

@@ -1,0 +1,1 @@
+"""Pushing what the station did to the marketplaces: statuses, unsupplied lines and stock."""

@@ -1,0 +1,375 @@
+"""The outbox pusher: sends what the station did (statuses, unsupplied lines, stock) to the marketplaces.
+
+Qt-free; runs on the sync scheduler's worker thread of the leading station. Each cycle claims due
+``marketplace_outbox`` rows with ``SELECT ... FOR UPDATE SKIP LOCKED`` and marks them ``in_flight``
+with a lease, so two pushers never send the same row and a row a crashed station was sending is
+claimed again once the lease runs out. The HTTP call happens outside any transaction, carrying the
+row's business key; the clients' look-up-then-act makes a resend after a lost reply harmless.
+
+A package's rows go out in order (Picking before Packed): a row waits while an earlier row of its
+package is still pending. Transient failures come back later with exponential backoff; a permanent
+one marks the row ``failed`` and files a ``sync_error`` exception for a supervisor.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select, true, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.models import MarketplaceAccountRow, OutboxEntry, Package, PackageLine, PackException
+from packstation.domain.status import ExceptionKind, OutboxKind, OutboxState
+from packstation.domain.status import PackageStatus as StoredStatus
+from packstation.i18n import _
+from packstation.services.marketplaces.base import MarketplaceClient
+from packstation.services.marketplaces.errors import AuthError, MarketplaceError, RateLimited
+from packstation.services.marketplaces.models import Marketplace, PackageStatus, RemoteLine, RemotePackage
+from packstation.services.marketplaces.writes import UnsuppliedLine, UnsuppliedReason
+from packstation.services.outbox.rows import Claimed, Outcome
+from packstation.services.outbox.stock_push import StockSender
+
+log = logging.getLogger("packstation.services.outbox.pusher")
+
+#: ``clients(account_id)``: the account's client (may raise ``SecretError``/``AccountSetupError``).
+ClientProvider = Callable[[int], MarketplaceClient]
+#: ``invoice_numbers(package_id)``: the invoice number of a packed package, when one is known.
+InvoiceLookup = Callable[[int], str | None]
+
+_OPEN = (OutboxState.PENDING.value, OutboxState.IN_FLIGHT.value)
+
+
+class PackedStatusPolicy(StrEnum):
+    """What a "packed" entry sends where the marketplace knows an Invoiced status (Trendyol)."""
+
+    #: Invoiced with the invoice number when one is known; otherwise stop at Picking (with a note).
+    INVOICED_WHEN_KNOWN = "invoiced_when_known"
+    #: Never send Invoiced: the seller's e-invoicing software does it.
+    PICKING_ONLY = "picking_only"
+
+
+@dataclass(frozen=True)
+class PushSettings:
+    """How the pusher claims, retries and gives up."""
+
+    batch_size: int = 50
+    #: An in-flight claim older than this was lost with its station; the row is claimed again.
+    lease: timedelta = timedelta(minutes=5)
+    first_retry: timedelta = timedelta(seconds=30)
+    max_retry: timedelta = timedelta(hours=1)
+    #: Transient failures in a row before a row is given up and shown to a supervisor.
+    max_attempts: int = 25
+    packed_policy: PackedStatusPolicy = PackedStatusPolicy.INVOICED_WHEN_KNOWN
+    #: How long after a stock push its batch result is read (and re-read while in progress).
+    stock_result_delay: timedelta = timedelta(seconds=20)
+    #: Trendyol keeps batch results 4 hours; give up following one well before.
+    stock_result_timeout: timedelta = timedelta(hours=3)
+    #: Trendyol refuses a byte-identical stock body within this window.
+    duplicate_window: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What one push cycle did."""
+
+    sent: int = 0
+    settled: int = 0  # done without a call (nothing left to send: cancelled, already there, note)
+    retrying: int = 0
+    waiting: int = 0  # stock batches whose result is not in yet
+    failed: int = 0
+    errors: tuple[str, ...] = ()
+
+    def __add__(self, other: PushResult) -> PushResult:
+        return PushResult(
+            self.sent + other.sent,
+            self.settled + other.settled,
+            self.retrying + other.retrying,
+            self.waiting + other.waiting,
+            self.failed + other.failed,
+            self.errors + other.errors,
+        )
+
+
+class OutboxPusher:
+    """Sends due outbox rows; one instance per station, used from one thread at a time."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clients: ClientProvider,
+        *,
+        settings: PushSettings | None = None,
+        invoice_numbers: InvoiceLookup = lambda _package_id: None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sessions = sessions
+        self._clients = clients
+        self.settings = settings or PushSettings()
+        self._invoice_numbers = invoice_numbers
+        self._clock = clock
+        self._stock = StockSender(sessions, self.settings, clock)
+
+    def push(self, *, account_id: int | None = None, include_waiting: bool = False) -> PushResult:
+        """Send every due row (of one account, or all); ``include_waiting`` also sends rows in backoff.
+
+        A row is handled at most once per call, so a failing row cannot spin inside one cycle.
+        """
+        total = PushResult()
+        seen: set[int] = set()
+        while True:
+            claimed = self._claim(account_id=account_id, include_waiting=include_waiting, exclude=seen)
+            if not claimed:
+                return total
+            seen.update(row.id for row in claimed)
+            packages = self._packages(row.package_id for row in claimed if row.package_id is not None)
+            for row in claimed:
+                total = total + self._handle(row, packages.get(row.package_id) if row.package_id else None)
+
+    # -- claiming ---------------------------------------------------------------------------------
+
+    def _claim(self, *, account_id: int | None, include_waiting: bool, exclude: set[int]) -> list[Claimed]:
+        now = self._clock()
+        outbox = OutboxEntry.__table__.c
+        earlier = OutboxEntry.__table__.alias("earlier")
+        blocked = exists().where(
+            earlier.c.package_id == outbox.package_id, earlier.c.id < outbox.id, earlier.c.state.in_(_OPEN)
+        )
+        due = true() if include_waiting else outbox.next_attempt_at <= now
+        query = (
+            select(OutboxEntry)
+            .where(
+                or_(
+                    and_(outbox.state == OutboxState.PENDING.value, due),
+                    # A claim whose lease ran out: its station died mid-send.
+                    and_(outbox.state == OutboxState.IN_FLIGHT.value, outbox.next_attempt_at <= now),
+                ),
+                ~blocked,
+            )
+            .order_by(OutboxEntry.id)
+            .limit(self.settings.batch_size)
+            .with_for_update(skip_locked=True, of=OutboxEntry)
+        )
+        if account_id is not None:
+            query = query.where(outbox.account_id == account_id)
+        if exclude:
+            query = query.where(outbox.id.not_in(exclude))
+        with self._sessions.begin() as session:
+            rows = session.scalars(query).all()
+            claimed = []
+            for row in rows:
+                row.state = OutboxState.IN_FLIGHT.value
+                row.attempts += 1
+                row.next_attempt_at = now + self.settings.lease
+                claimed.append(
+                    Claimed(
+                        row.id,
+                        row.account_id,
+                        OutboxKind(row.kind),
+                        row.business_key,
+                        row.package_id,
+                        dict(row.payload),
+                        row.attempts,
+                    )
+                )
+        return claimed
+
+    def _packages(self, ids: Iterable[int]) -> dict[int, RemotePackage]:
+        """The claimed rows' packages, built from what the sync stored (no listing call per row)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        with self._sessions() as session:
+            packages = session.execute(
+                select(Package, MarketplaceAccountRow.kind)
+                .join(MarketplaceAccountRow, MarketplaceAccountRow.id == Package.account_id)
+                .where(Package.id.in_(wanted))
+            ).all()
+            lines: dict[int, list[RemoteLine]] = {}
+            for line in session.scalars(
+                select(PackageLine).where(PackageLine.package_id.in_(wanted)).order_by(PackageLine.id)
+            ):
+                lines.setdefault(line.package_id, []).append(
+                    RemoteLine(line.external_line_id, line.barcode, line.quantity, stock_code=line.stock_code or "")
+                )
+            return {
+                package.id: RemotePackage(
+                    marketplace=Marketplace(kind),
+                    package_id=package.external_id,
+                    order_number=package.order_number,
+                    status=PackageStatus.parse(package.status),
+                    status_raw=package.status,
+                    lines=tuple(lines.get(package.id, ())),
+                    cargo_tracking_number=package.cargo_tracking_number or "",
+                )
+                for package, kind in packages
+            }
+
+    # -- sending ----------------------------------------------------------------------------------
+
+    def _handle(self, row: Claimed, package: RemotePackage | None) -> PushResult:
+        try:
+            client = self._clients(row.account_id)
+        except Exception as exc:  # a missing secret or a bad setting: fixable, so try again later
+            outcome = self._retry(row, str(exc))
+        else:
+            try:
+                outcome = self._send(client, row, package)
+            except MarketplaceError as exc:
+                outcome = self._marketplace_error(row, exc)
+            except ValueError as exc:  # the row asks for something the package cannot take
+                outcome = Outcome(OutboxState.FAILED, error=str(exc), escalate=str(exc))
+        self._finish(row, outcome)
+        return _tally(outcome)
+
+    def _send(self, client: MarketplaceClient, row: Claimed, package: RemotePackage | None) -> Outcome:
+        if row.kind is OutboxKind.STOCK:
+            return self._stock.send(client, row)
+        if package is None:
+            message = _("package {id} no longer exists; nothing was sent").format(id=row.package_id)
+            return Outcome(OutboxState.FAILED, error=message, escalate=message)
+        if package.status.is_superseded:
+            return Outcome(
+                OutboxState.DONE,
+                note=_("package {package} is {status} at the marketplace; nothing was sent").format(
+                    package=package.package_id, status=package.status.value
+                ),
+            )
+        if row.kind is OutboxKind.UNSUPPLIED:
+            return self._unsupplied(client, row, package)
+        wanted = str(row.payload.get("status", ""))
+        if wanted == "Picking":
+            return self._picking(client, row, package)
+        if wanted == "Packed":
+            return self._packed(client, row, package)
+        raise ValueError(f"outbox row {row.id} asks for unknown status {wanted!r}")
+
+    def _picking(self, client: MarketplaceClient, row: Claimed, package: RemotePackage) -> Outcome:
+        if client.marketplace is Marketplace.HEPSIBURADA:
+            # HB's only packing call creates the package: it waits for the completed parcel.
+            return Outcome(OutboxState.DONE, note=_("Hepsiburada is told when the parcel is packed"))
+        outcome = client.mark_picking(package, business_key=row.business_key)
+        self._stored_status(row, StoredStatus.PICKING)
+        return Outcome(OutboxState.DONE, sent=outcome.sent, note="" if outcome.sent else _("already Picking"))
+
+    def _packed(self, client: MarketplaceClient, row: Claimed, package: RemotePackage) -> Outcome:
+        if client.marketplace is Marketplace.HEPSIBURADA:
+            outcome = client.mark_picking(package, business_key=row.business_key)
+            return Outcome(OutboxState.DONE, sent=outcome.sent, reference=",".join(outcome.new_package_ids) or None)
+        sent = False
+        if package.status not in (PackageStatus.PICKING, PackageStatus.INVOICED):
+            # Picking must come first (Trendyol refuses Invoiced from Created); the look-up makes it safe.
+            sent = client.mark_picking(package, business_key=f"{row.business_key}/picking").sent
+            self._stored_status(row, StoredStatus.PICKING)
+        if not client.capabilities.invoiced_status:
+            return Outcome(
+                OutboxState.DONE,
+                sent=sent,
+                note=_("{marketplace} takes no packed status over its API; Picking stands").format(
+                    marketplace=client.marketplace.display_name
+                ),
+            )
+        number = str(row.payload.get("invoice_number") or "") or (
+            self._invoice_numbers(row.package_id) if row.package_id is not None else None
+        )
+        if self.settings.packed_policy is PackedStatusPolicy.PICKING_ONLY or not number:
+            # Invoiced needs the e-invoice number; without it the package stays Picking, which is
+            # enough for the carrier to collect it. The note tells a supervisor why.
+            return Outcome(OutboxState.DONE, sent=sent, note=_("Picking sent; Invoiced needs an invoice number"))
+        outcome = client.mark_invoiced(package, invoice_number=number, business_key=row.business_key)
+        self._stored_status(row, StoredStatus.INVOICED)
+        return Outcome(OutboxState.DONE, sent=outcome.sent or sent, reference=number)
+
+    def _unsupplied(self, client: MarketplaceClient, row: Claimed, package: RemotePackage) -> Outcome:
+        line = UnsuppliedLine(str(row.payload["line_id"]), int(row.payload["quantity"]))
+        reason = UnsuppliedReason(str(row.payload.get("reason") or UnsuppliedReason.OUT_OF_STOCK.value))
+        outcome = client.report_unsupplied(package, [line], reason=reason, business_key=row.business_key)
+        return Outcome(OutboxState.DONE, sent=outcome.sent, reference=",".join(outcome.new_package_ids) or None)
+
+    # -- outcomes ---------------------------------------------------------------------------------
+
+    def _marketplace_error(self, row: Claimed, error: MarketplaceError) -> Outcome:
+        # Wrong credentials are fixed by an admin, after which the row must still go out.
+        if error.transient or isinstance(error, AuthError):
+            retry_after = error.retry_after if isinstance(error, RateLimited) else None
+            return self._retry(row, str(error), retry_after=retry_after)
+        message = _("{marketplace} refused {kind} {key}: {error}").format(
+            marketplace=error.marketplace.display_name, kind=row.kind.value, key=row.business_key, error=error
+        )
+        return Outcome(OutboxState.FAILED, error=str(error), escalate=message)
+
+    def _retry(self, row: Claimed, error: str, *, retry_after: float | None = None) -> Outcome:
+        if row.attempts >= self.settings.max_attempts:
+            message = _("gave up on {kind} {key} after {n} attempts: {error}").format(
+                kind=row.kind.value, key=row.business_key, n=row.attempts, error=error
+            )
+            return Outcome(OutboxState.FAILED, error=error, escalate=message)
+        delay = min(self.settings.max_retry, self.settings.first_retry * 2 ** (row.attempts - 1))
+        if retry_after is not None:
+            delay = max(delay, timedelta(seconds=retry_after))
+        return Outcome(OutboxState.PENDING, error=error, retry_at=self._clock() + delay)
+
+    def _stored_status(self, row: Claimed, status: StoredStatus) -> None:
+        """Record what we just told the marketplace until the next sync brings its own copy."""
+        with self._sessions.begin() as session:
+            session.execute(
+                update(Package)
+                .where(
+                    Package.id == row.package_id,
+                    Package.status.in_([StoredStatus.CREATED.value, StoredStatus.PICKING.value]),
+                )
+                .values(status=status.value)
+            )
+
+    def _finish(self, row: Claimed, outcome: Outcome) -> None:
+        now = self._clock()
+        values: dict[str, Any] = {"state": outcome.state.value, "last_error": outcome.error[:2000] or None}
+        if outcome.state is OutboxState.PENDING:
+            values["next_attempt_at"] = outcome.retry_at or now
+        if outcome.state is OutboxState.DONE:
+            values["done_at"] = now
+        if outcome.reference is not None:
+            values["remote_reference"] = outcome.reference
+        payload = dict(outcome.payload)
+        if outcome.note:
+            payload["note"] = outcome.note
+        if payload:
+            values["payload"] = OutboxEntry.payload.op("||")(payload)
+        with self._sessions.begin() as session:
+            session.execute(update(OutboxEntry).where(OutboxEntry.id == row.id).values(**values))
+            if outcome.escalate:
+                session.add(
+                    PackException(
+                        kind=ExceptionKind.SYNC_ERROR.value,
+                        package_id=row.package_id,
+                        message=outcome.escalate[:2000],
+                        detail={"outbox_id": row.id, "business_key": row.business_key, "kind": row.kind.value},
+                    )
+                )
+        level = logging.ERROR if outcome.state is OutboxState.FAILED else logging.INFO
+        log.log(
+            level,
+            "outbox row=%d kind=%s business_key=%s state=%s sent=%s attempts=%d note=%s error=%s",
+            row.id,
+            row.kind.value,
+            row.business_key,
+            outcome.state.value,
+            outcome.sent,
+            row.attempts,
+            outcome.note,
+            outcome.error,
+        )
+
+
+def _tally(outcome: Outcome) -> PushResult:
+    if outcome.state is OutboxState.FAILED:
+        return PushResult(failed=1, errors=(outcome.error,))
+    if outcome.state is OutboxState.PENDING:
+        if outcome.error:
+            return PushResult(retrying=1, sent=int(outcome.sent), errors=(outcome.error,))
+        return PushResult(waiting=1, sent=int(outcome.sent))
+    return PushResult(sent=1) if outcome.sent else PushResult(settled=1)

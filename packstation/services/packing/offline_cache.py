@@ -1,0 +1,339 @@
+"""The station's offline cache: the parcels ready to pack, so packing goes on while PostgreSQL is away.
+
+A full refresh copies the packages that are ready to pack (the oldest ``limit``, with their lines and
+the client company that sends them, and the whole barcode catalogue) from PostgreSQL into a local
+SQLite file. Between full refreshes (every :data:`FULL_REFRESH_S`) a refresh copies only the packages
+whose ``updated_at`` moved since the last one, and drops those no longer ready: a minute's changes
+instead of tens of thousands of parcels, on a station that also packs. With the database
+unreachable, the packing service opens, verifies and completes parcels from here, and claims them
+provisionally; the journal carries every step to PostgreSQL once it is back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.models import ClientCompany, MarketplaceAccountRow, Package, PackageLine, Product, ProductBarcode
+from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
+from packstation.services.packing.read_model import READY_STATUSES, PackageSummary
+from packstation.services.packing.service import LineInfo, OpenedPackage, line_info, opened_package
+
+log = logging.getLogger("packstation.services.packing.offline_cache")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS packages (
+    id INTEGER PRIMARY KEY,
+    external_id TEXT NOT NULL,
+    order_number TEXT NOT NULL,
+    tracking TEXT,
+    slip_code TEXT,
+    status TEXT NOT NULL,
+    document TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    packed_locally INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS packages_tracking ON packages(tracking);
+CREATE INDEX IF NOT EXISTS packages_external ON packages(external_id);
+CREATE INDEX IF NOT EXISTS packages_order ON packages(order_number);
+CREATE INDEX IF NOT EXISTS packages_slip ON packages(slip_code);
+CREATE TABLE IF NOT EXISTS barcodes (
+    barcode TEXT NOT NULL,
+    product_id INTEGER NOT NULL,
+    stock_code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    multiplier INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+#: The cache's file name in the station's data folder.
+CACHE_FILE = "offline_cache.sqlite3"
+#: A full copy at least this often; in between, refreshes copy what changed.
+FULL_REFRESH_S = 15 * 60
+#: Changes are read again this far back: a transaction stamps ``updated_at`` when it starts and may
+#: commit after our read (the station's transactions last milliseconds; a sync batch, seconds).
+CHANGE_OVERLAP = timedelta(minutes=2)
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(kind))
+
+
+def _plain(value: Any) -> dict[str, Any]:
+    """A flat dataclass as a dict (``dataclasses.asdict`` deep-copies every value: 5x slower here)."""
+    return {name: getattr(value, name) for name in _field_names(type(value))}
+
+
+def _summary_to_json(summary: PackageSummary) -> str:
+    data = _plain(summary)
+    data["order_date"] = summary.order_date.isoformat() if summary.order_date else None
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _summary_from_json(text: str) -> PackageSummary:
+    data = json.loads(text)
+    data["order_date"] = datetime.fromisoformat(data["order_date"]) if data["order_date"] else None
+    return PackageSummary(**data)
+
+
+def _package_to_json(package: OpenedPackage) -> str:
+    data = _plain(package)
+    data["lines"] = [_plain(line) for line in package.lines]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _package_from_json(text: str) -> OpenedPackage:
+    data = json.loads(text)
+    data["lines"] = tuple(LineInfo(**line) for line in data["lines"])
+    return OpenedPackage(**data)
+
+
+class OfflineCache:
+    """Ready-to-pack packages and the catalogue, in station-local SQLite (one connection per thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._connection().executescript(SCHEMA)
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")  # a cache: rebuilt from PostgreSQL if lost
+            self._local.connection = connection
+        return connection
+
+    # -- refresh (a background job, while online) --------------------------------------------------------
+
+    def refresh(self, sessions: sessionmaker[Session], *, limit: int = 20_000, full: bool | None = None) -> int:
+        """Bring the cache up to date with PostgreSQL; returns how many packages were copied.
+
+        ``full``: True copies the ``limit`` oldest ready packages and the catalogue afresh, False only
+        what changed since the last refresh, None (the schedule) decides: full when one is due.
+        """
+        watermark, full_at = self._meta("watermark"), self._meta("full_at")
+        if full is None:
+            full = (
+                watermark is None
+                or full_at is None
+                or datetime.now(UTC) - datetime.fromisoformat(full_at) > timedelta(seconds=FULL_REFRESH_S)
+            )
+        if full or watermark is None:
+            return self._refresh_full(sessions, limit)
+        return self._refresh_changes(sessions, limit, datetime.fromisoformat(watermark))
+
+    def _meta(self, key: str) -> str | None:
+        row = self._connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _refresh_full(self, sessions: sessionmaker[Session], limit: int) -> int:
+        with sessions() as session:
+            started = session.scalar(select(func.now()))
+            packages = self._read_ready(session, limit)
+            barcodes = session.execute(
+                select(
+                    ProductBarcode.barcode, Product.id, Product.stock_code, Product.name, ProductBarcode.multiplier
+                ).join(Product, Product.id == ProductBarcode.product_id)
+            ).all()
+        with self._transaction() as connection:
+            # Parcels packed here while offline stay marked until PostgreSQL shows them packed.
+            packed_here = {row[0] for row in connection.execute("SELECT id FROM packages WHERE packed_locally = 1")}
+            connection.execute("DELETE FROM packages")
+            self._store(connection, packages, packed_here)
+            connection.execute("DELETE FROM barcodes")
+            connection.executemany("INSERT INTO barcodes VALUES (?, ?, ?, ?, ?)", [tuple(row) for row in barcodes])
+            self._stamp(connection, started, full=True)
+        log.info("offline cache refreshed packages=%s barcodes=%s", len(packages), len(barcodes))
+        return len(packages)
+
+    def _refresh_changes(self, sessions: sessionmaker[Session], limit: int, watermark: datetime) -> int:
+        ready = and_(Package.status.in_(READY_STATUSES), Package.packed_at.is_(None))
+        with sessions() as session:
+            started = session.scalar(select(func.now()))
+            changed = session.execute(
+                select(Package.id, ready)
+                .where(Package.updated_at >= watermark - CHANGE_OVERLAP)
+                .order_by(Package.updated_at)
+                .limit(limit + 1)
+            ).all()
+            flood = len(changed) > limit  # a first sync, a bulk import: copy afresh instead
+            still_ready = [package_id for package_id, is_ready in changed if is_ready]
+            packages = self._read_ready(session, limit, ids=still_ready) if still_ready and not flood else []
+        if flood:
+            return self._refresh_full(sessions, limit)
+        gone = [(package_id,) for package_id, is_ready in changed if not is_ready]
+        with self._transaction() as connection:
+            connection.executemany("DELETE FROM packages WHERE id = ?", gone)
+            again = set(still_ready)
+            packed_here = {
+                row[0]
+                for row in connection.execute("SELECT id FROM packages WHERE packed_locally = 1")
+                if row[0] in again
+            }
+            connection.executemany("DELETE FROM packages WHERE id = ?", [(p.id,) for p, *_rest in packages])
+            self._store(connection, packages, packed_here)
+            self._stamp(connection, started, full=False)
+        log.debug("offline cache updated packages=%s gone=%s", len(packages), len(gone))
+        return len(packages)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction on this thread's connection: committed, or rolled back on any error."""
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    @staticmethod
+    def _store(
+        connection: sqlite3.Connection,
+        packages: list[tuple[OpenedPackage, PackageSummary, str | None, str]],
+        packed_here: set[int],
+    ) -> None:
+        connection.executemany(
+            "INSERT INTO packages (id, external_id, order_number, tracking, slip_code, status, document, summary,"
+            " packed_locally) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    p.id,
+                    p.external_id,
+                    p.order_number,
+                    p.cargo_tracking_number or None,
+                    slip,
+                    status,
+                    _package_to_json(p),
+                    _summary_to_json(summary),
+                    1 if p.id in packed_here else 0,
+                )
+                for p, summary, slip, status in packages
+            ],
+        )
+
+    @staticmethod
+    def _stamp(connection: sqlite3.Connection, started: datetime | None, *, full: bool) -> None:
+        """Record the refresh: ``started`` is PostgreSQL's clock, the next refresh reads changes from there."""
+        now = datetime.now(UTC).isoformat()
+        rows = [("refreshed_at", now)]
+        if started is not None:
+            rows.append(("watermark", started.isoformat()))
+        if full:
+            rows.append(("full_at", now))
+        connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)
+
+    @staticmethod
+    def _read_ready(
+        session: Session, limit: int, *, ids: list[int] | None = None
+    ) -> list[tuple[OpenedPackage, PackageSummary, str | None, str]]:
+        """The ``limit`` oldest ready packages (of ``ids``, when given)."""
+        # Oldest first, as they will be packed; the partial index ix_packages_ready serves this.
+        query = (
+            select(Package, MarketplaceAccountRow, ClientCompany)
+            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == Package.account_id)
+            .join(ClientCompany, ClientCompany.id == MarketplaceAccountRow.client_company_id)
+            .where(Package.status.in_(READY_STATUSES), Package.packed_at.is_(None))
+            .order_by(Package.order_date.asc().nulls_last(), Package.id)
+            .limit(limit)
+        )
+        if ids is not None:
+            query = query.where(Package.id.in_(ids))
+        rows = session.execute(query).all()
+        ids = [package.id for package, _account, _client in rows]
+        lines: dict[int, list[LineInfo]] = {}
+        for line, bin_location, image_url in session.execute(
+            select(PackageLine, Product.bin_location, Product.image_url)
+            .outerjoin(Product, Product.id == PackageLine.product_id)
+            .where(PackageLine.package_id.in_(ids))
+            .order_by(PackageLine.id)
+        ):
+            lines.setdefault(line.package_id, []).append(line_info(line, bin_location, image_url))
+        result = []
+        for package, account, client in rows:
+            package_lines = tuple(lines.get(package.id, ()))
+            opened = opened_package(package, account, client, package_lines)
+            summary = PackageSummary(
+                id=package.id,
+                account=account.name,
+                external_id=package.external_id,
+                order_number=package.order_number,
+                status=package.status,
+                cargo_tracking_number=package.cargo_tracking_number,
+                cargo_provider=package.cargo_provider,
+                customer_name=package.customer_name,
+                city=package.city,
+                district=package.district,
+                line_count=len(package_lines),
+                item_count=sum(line.quantity for line in package_lines),
+                order_date=package.order_date,
+            )
+            result.append((opened, summary, package.packing_slip_code, package.status))
+        return result
+
+    # -- reads (the packing thread, while offline) -------------------------------------------------------
+
+    def find_by_code(self, code: str) -> list[PackageSummary]:
+        """Cached packages a scanned code can mean (packed-here ones included, so the packer is told)."""
+        code = code.strip()
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT summary, packed_locally FROM packages WHERE tracking = ? OR external_id = ? OR order_number = ?"
+                " OR slip_code = ? ORDER BY id",
+                (code, code, code, code),
+            )
+            .fetchall()
+        )
+        return [_summary_from_json(summary) for summary, _packed in rows]
+
+    def load(self, package_id: int) -> tuple[OpenedPackage, str, bool] | None:
+        """The cached package, its status, and whether it was packed here while offline."""
+        row = (
+            self._connection()
+            .execute("SELECT document, status, packed_locally FROM packages WHERE id = ?", (package_id,))
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return _package_from_json(row[0]), row[1], bool(row[2])
+
+    def mark_packed(self, package_id: int) -> None:
+        """Packed here while offline: a second scan of it must not pack it again."""
+        self._connection().execute("UPDATE packages SET packed_locally = 1 WHERE id = ?", (package_id,))
+
+    def catalogue(self) -> BarcodeIndex:
+        """The barcode catalogue as of the last refresh."""
+        products: dict[int, tuple[str, str, list[CatalogueBarcode]]] = {}
+        for barcode, product_id, stock_code, name, multiplier in self._connection().execute(
+            "SELECT barcode, product_id, stock_code, name, multiplier FROM barcodes"
+        ):
+            products.setdefault(product_id, (stock_code, name, []))[2].append(CatalogueBarcode(barcode, multiplier))
+        return BarcodeIndex(
+            CatalogueProduct(str(pid), stock, tuple(codes), name) for pid, (stock, name, codes) in products.items()
+        )
+
+    def counts(self) -> tuple[int, datetime | None]:
+        """Cached packages and when the cache was last refreshed."""
+        connection = self._connection()
+        count = connection.execute("SELECT count(*) FROM packages WHERE packed_locally = 0").fetchone()[0]
+        row = connection.execute("SELECT value FROM meta WHERE key = 'refreshed_at'").fetchone()
+        return int(count), datetime.fromisoformat(row[0]) if row else None

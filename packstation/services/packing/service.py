@@ -1,0 +1,554 @@
+"""The packing use case: open a parcel, verify each scan, complete it, with every step journaled.
+
+One owner thread drives a :class:`PackingService` (the GUI hands it scans through a queue and gets
+results back as signals). Each result is written to the journal *before* it is returned, so the
+feedback a packer sees is never ahead of what a crash would keep.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.models import ClientCompany, MarketplaceAccountRow, Product, ProductBarcode
+from packstation.db.models import Package as PackageRow
+from packstation.db.models import PackageLine as LineRow
+from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
+from packstation.domain.outcomes import ScanOutcome, UnsuppliedReason
+from packstation.domain.packing import Package, PackageLine, PackSession, ScanResult
+from packstation.domain.status import PackageStatus
+from packstation.i18n import _
+from packstation.local_store.journal import Journal, Operation, OperationKind
+from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
+from packstation.services.packing.claims import ClaimResult, ClaimService
+from packstation.services.packing.read_model import PackageQueries, PackageSummary
+
+if TYPE_CHECKING:
+    from packstation.services.access.permissions import AuditRecorder
+    from packstation.services.packing.offline_cache import OfflineCache
+
+log = logging.getLogger("packstation.services.packing.service")
+CATALOGUE_MAX_AGE_S = 300.0
+
+
+class OpenOutcome(StrEnum):
+    """What scanning a parcel code led to."""
+
+    OPENED = "opened"
+    CHOOSE = "choose"
+    NOT_FOUND = "not_found"
+    TAKEN = "taken"
+    ALREADY_PACKED = "already_packed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """A package line with what the pack screen shows beside it."""
+
+    line_id: str
+    db_id: int
+    product_id: int | None
+    barcode: str
+    name: str
+    colour: str
+    size: str
+    quantity: int
+    bin_location: str
+    image_url: str = ""
+
+
+@dataclass(frozen=True)
+class OpenedPackage:
+    """The package now on the station, as the pack screen shows it."""
+
+    id: int
+    external_id: str
+    order_number: str
+    account: str
+    customer_name: str
+    city: str
+    district: str
+    address_line: str
+    cargo_provider: str
+    cargo_tracking_number: str
+    lines: tuple[LineInfo, ...]
+    marketplace: str = ""
+    sender_name: str = ""
+    sender_address: str = ""
+    sender_phone: str = ""
+    phone: str = ""
+
+
+def line_info(line: LineRow, bin_location: str | None, image_url: str | None) -> LineInfo:
+    """A package line row as the pack screen needs it."""
+    return LineInfo(
+        line.external_line_id,
+        line.id,
+        line.product_id,
+        line.barcode,
+        line.product_name,
+        line.colour or "",
+        line.size or "",
+        line.quantity,
+        bin_location or "",
+        image_url or "",
+    )
+
+
+def opened_package(
+    row: PackageRow, account: MarketplaceAccountRow, client: ClientCompany, lines: tuple[LineInfo, ...]
+) -> OpenedPackage:
+    """A package row with its account and client company (the sender on the label) as the pack screen needs it."""
+    return OpenedPackage(
+        id=row.id,
+        external_id=row.external_id,
+        order_number=row.order_number,
+        account=account.name,
+        customer_name=row.customer_name,
+        city=row.city,
+        district=row.district,
+        address_line=row.address_line,
+        cargo_provider=row.cargo_provider or "",
+        cargo_tracking_number=row.cargo_tracking_number or "",
+        lines=lines,
+        marketplace=account.kind,
+        sender_name=client.name,
+        sender_address=client.address or "",
+        sender_phone=client.phone or "",
+        phone=row.phone or "",
+    )
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    """The answer to a parcel scan."""
+
+    outcome: OpenOutcome
+    message: str
+    package: OpenedPackage | None = None
+    choices: tuple[PackageSummary, ...] = ()
+    claim: ClaimResult | None = None
+
+
+class _Claimed(NamedTuple):
+    """A claim taken in PostgreSQL and, when won, the package as loaded in the same transaction."""
+
+    claim: ClaimResult
+    loaded: tuple[OpenedPackage, str] | None
+
+
+def _only_open(matches: list[PackageSummary]) -> PackageSummary | None:
+    """The package to open: the only match, unless it is cancelled."""
+    if len(matches) == 1 and matches[0].status != PackageStatus.CANCELLED.value:
+        return matches[0]
+    return None
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A parcel that just completed: what the label and the screen need."""
+
+    package: OpenedPackage
+    op_id: str
+    completed_at: datetime
+    box_count: int = 1
+
+
+@dataclass
+class _Current:
+    package: OpenedPackage
+    session: PackSession
+    lines_by_id: dict[str, LineInfo] = field(default_factory=dict)
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """True when ``exc`` means PostgreSQL cannot be reached (as opposed to a refused statement)."""
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+class PackingError(Exception):
+    """The request does not fit the current state (no package open, ...); the message says why."""
+
+
+class PackingService:
+    """Opens, verifies and completes packages for one station. Not thread-safe: one owner thread."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        journal: Journal,
+        claims: ClaimService,
+        station: str,
+        clock: Callable[[], datetime],
+        layout_repair: Callable[[str], str] | None = None,
+        on_journaled: Callable[[], None] = lambda: None,
+        on_completed: Callable[[Completion], None] = lambda _c: None,
+        cache: OfflineCache | None = None,
+        audit: AuditRecorder | None = None,
+        weigh: Callable[[], int | None] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._journal = journal
+        self._claims = claims
+        self._station = station
+        self._clock = clock
+        self.clock = clock  # the permission check reads these two
+        self.audit = audit
+        self._weigh = weigh  # the scale's latest stable weight in grams, when the station has one
+        self._layout_repair = layout_repair
+        self._on_journaled = on_journaled
+        self._on_completed = on_completed
+        self._queries = PackageQueries(sessions)
+        self._cache = cache
+        self.offline = False
+        self._catalogue: BarcodeIndex | None = None
+        self._catalogue_loaded = 0.0
+        self._current: _Current | None = None
+
+    @property
+    def current(self) -> OpenedPackage | None:
+        """The package on the station, if any."""
+        return self._current.package if self._current else None
+
+    @property
+    def session(self) -> PackSession | None:
+        """The verification state of the current package."""
+        return self._current.session if self._current else None
+
+    # -- journaling ----------------------------------------------------------------------------------
+
+    def _journal_ops(self, *ops: Operation, flush: bool = True) -> None:
+        self._journal.append_many(ops, flush=flush)
+        self._on_journaled()
+
+    def _op(self, kind: OperationKind, *, user_id: int | None, at: datetime, payload: dict[str, object]) -> Operation:
+        package_id = self._current.package.id if self._current else None
+        return Operation(
+            kind=kind, station=self._station, occurred_at=at, package_id=package_id, user_id=user_id, payload=payload
+        )
+
+    # -- catalogue -----------------------------------------------------------------------------------
+
+    def catalogue(self) -> BarcodeIndex:
+        """Every product barcode, reloaded when older than a few minutes (sync adds products)."""
+        if self._catalogue is None or time.monotonic() - self._catalogue_loaded > CATALOGUE_MAX_AGE_S:
+            try:
+                self._catalogue = self._load_catalogue()
+            except Exception as exc:
+                if not (is_connection_error(exc) and self._cache is not None):
+                    raise
+                self._catalogue = self._catalogue or self._cache.catalogue()
+            self._catalogue_loaded = time.monotonic()
+        return self._catalogue
+
+    def _load_catalogue(self) -> BarcodeIndex:
+        with self._sessions() as session:
+            rows = session.execute(
+                select(
+                    Product.id, Product.stock_code, Product.name, ProductBarcode.barcode, ProductBarcode.multiplier
+                ).join(ProductBarcode, ProductBarcode.product_id == Product.id)
+            ).all()
+        products: dict[int, tuple[str, str, list[CatalogueBarcode]]] = {}
+        for product_id, stock_code, name, barcode, multiplier in rows:
+            products.setdefault(product_id, (stock_code, name, []))[2].append(CatalogueBarcode(barcode, multiplier))
+        return BarcodeIndex(
+            CatalogueProduct(str(pid), stock, tuple(codes), name) for pid, (stock, name, codes) in products.items()
+        )
+
+    # -- opening -------------------------------------------------------------------------------------
+
+    def open(self, code: str, *, user_id: int | None) -> OpenResult:
+        """Open the package a scanned code means; several matches come back as a choice."""
+        chosen: PackageSummary | None = None
+        claimed: _Claimed | None = None
+        try:
+            # Look-up, claim and load share one connection and transaction: every round trip is time
+            # the packer waits, and more so while a sync keeps the CPUs busy.
+            with self._sessions.begin() as session:
+                matches = self._queries.find_by_code(code, session=session)
+                chosen = _only_open(matches)
+                if chosen is not None:
+                    claimed = self._claim_and_load(session, chosen.id, user_id=user_id)
+            self.offline = False
+        except Exception as exc:
+            if not (is_connection_error(exc) and self._cache is not None):
+                raise
+            log.warning("database unreachable, searching the offline cache code=%s", code)
+            self.offline = True
+            matches = self._cache.find_by_code(code)
+            chosen = _only_open(matches)
+            claimed = None
+        if not matches:
+            return OpenResult(OpenOutcome.NOT_FOUND, _("No package found for “{code}”.").format(code=code))
+        if len(matches) > 1:
+            return OpenResult(
+                OpenOutcome.CHOOSE,
+                _("{n} packages share “{code}”: choose one.").format(n=len(matches), code=code),
+                choices=tuple(matches),
+            )
+        if chosen is None:
+            return OpenResult(
+                OpenOutcome.CANCELLED,
+                _("Order {order} is cancelled: do not ship.").format(order=matches[0].order_number),
+            )
+        return self._open_claimed(chosen.id, claimed, user_id=user_id)
+
+    def open_package(self, package_id: int, *, user_id: int | None) -> OpenResult:
+        """Claim and open one package by its database id."""
+        claimed: _Claimed | None = None
+        try:
+            with self._sessions.begin() as session:
+                claimed = self._claim_and_load(session, package_id, user_id=user_id)
+            self.offline = False
+        except Exception as exc:
+            if not (is_connection_error(exc) and self._cache is not None):
+                raise
+            self.offline = True
+        return self._open_claimed(package_id, claimed, user_id=user_id)
+
+    def _leave_current_for(self, package_id: int, *, user_id: int | None) -> None:
+        """Abort the parcel on screen when another one is opened over it unfinished."""
+        if (
+            self._current is not None
+            and self._current.package.id != package_id
+            and not self._current.session.is_complete
+        ):
+            self.abort(user_id=user_id)
+
+    def _claim_and_load(self, session: Session, package_id: int, *, user_id: int | None) -> _Claimed:
+        claim = self._claims.claim(package_id, user_id=user_id, session=session)
+        return _Claimed(claim, self._load(package_id, session=session) if claim.won else None)
+
+    def _open_claimed(self, package_id: int, claimed: _Claimed | None, *, user_id: int | None) -> OpenResult:
+        """Finish opening: ``claimed`` is None when PostgreSQL was unreachable (a provisional claim)."""
+        # The parcel on screen is put back whatever the claim's outcome, as a new scan means to leave it.
+        self._leave_current_for(package_id, user_id=user_id)
+        provisional = claimed is None
+        if claimed is None:
+            # Offline: claim provisionally; the pump confirms it, or reports a conflict, once PostgreSQL is back.
+            claim, loaded = ClaimResult(won=True, package_id=package_id), None
+        else:
+            claim, loaded = claimed
+        if not claim.won:
+            if claim.already_packed_at is not None:
+                return OpenResult(
+                    OpenOutcome.ALREADY_PACKED,
+                    _("This parcel was already packed at {at:%H:%M}.").format(at=claim.already_packed_at),
+                    claim=claim,
+                )
+            return OpenResult(
+                OpenOutcome.TAKEN,
+                _("Station {station} ({user}) is packing this parcel.").format(
+                    station=claim.holder_station or "?", user=claim.holder_user or _("unknown packer")
+                ),
+                claim=claim,
+            )
+        opened = self._load_offline(package_id) if provisional else loaded
+        if opened is None:
+            if not provisional:
+                self._claims.release(package_id)
+            return OpenResult(OpenOutcome.NOT_FOUND, _("That package no longer exists."))
+        if opened[1] == "packed_here":
+            return OpenResult(OpenOutcome.ALREADY_PACKED, _("This parcel was already packed at this station."))
+        package, status = opened
+        domain = Package(
+            package_id=package.external_id,
+            order_number=package.order_number,
+            lines=tuple(
+                PackageLine(
+                    line.line_id, line.barcode, line.quantity, name=line.name, colour=line.colour, size=line.size
+                )
+                for line in package.lines
+            ),
+        )
+        at = self._clock()
+        session = PackSession(domain, catalogue=self.catalogue(), layout_repair=self._layout_repair, opened_at=at)
+        self._current = _Current(package, session, {line.line_id: line for line in package.lines})
+        if status == PackageStatus.CANCELLED.value:
+            session.cancel()
+        # An online open is not flushed on its own: the first scan's flush makes it durable, and an
+        # open that a power cut forgets before any scan loses nothing (the claim is in PostgreSQL).
+        # An offline open is the provisional claim itself: flushed.
+        self._journal_ops(
+            self._op(
+                OperationKind.OPEN,
+                user_id=user_id,
+                at=at,
+                payload={"external_id": package.external_id, "provisional": provisional},
+            ),
+            flush=provisional,
+        )
+        return OpenResult(
+            OpenOutcome.OPENED,
+            _("Package {id} open: scan every item.").format(id=package.external_id),
+            package=package,
+            claim=claim,
+        )
+
+    def _load_offline(self, package_id: int) -> tuple[OpenedPackage, str] | None:
+        assert self._cache is not None
+        cached = self._cache.load(package_id)
+        if cached is None:
+            return None
+        package, status, packed_here = cached
+        return package, "packed_here" if packed_here else status
+
+    def _load(self, package_id: int, *, session: Session | None = None) -> tuple[OpenedPackage, str] | None:
+        if session is None:
+            with self._sessions() as own:
+                return self._load(package_id, session=own)
+        # One round trip for the package, its account and client company (the label needs them) and its lines.
+        rows = session.execute(
+            select(PackageRow, MarketplaceAccountRow, ClientCompany, LineRow, Product.bin_location, Product.image_url)
+            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == PackageRow.account_id)
+            .join(ClientCompany, ClientCompany.id == MarketplaceAccountRow.client_company_id)
+            .outerjoin(LineRow, LineRow.package_id == PackageRow.id)
+            .outerjoin(Product, Product.id == LineRow.product_id)
+            .where(PackageRow.id == package_id)
+            .order_by(LineRow.id)
+        ).all()
+        if not rows:
+            return None
+        row, account, client = rows[0][:3]
+        lines = tuple(line_info(line, bin_loc, image) for *_, line, bin_loc, image in rows if line is not None)
+        return opened_package(row, account, client, lines), row.status
+
+    # -- verifying -----------------------------------------------------------------------------------
+
+    def scan(self, text: str, *, user_id: int | None) -> ScanResult:
+        """Verify one item scan; journaled durably before it returns. Completes the parcel on the last item."""
+        current = self._require_current()
+        at = self._clock()
+        result = current.session.scan(text, at=at)
+        line = current.lines_by_id.get(result.line_id or "")
+        record = {**result.as_record(), "line_db_id": line.db_id if line else None}
+        ops = [self._op(OperationKind.SCAN, user_id=user_id, at=at, payload=record)]
+        completion = None
+        if result.outcome is ScanOutcome.ACCEPTED and result.package_complete:
+            completion = self._completion_op(user_id=user_id, at=at)
+            ops.append(completion)
+        self._journal_ops(*ops)
+        if completion is not None:
+            self._finish(completion)
+        return result
+
+    @privileged(Permission.MARK_UNSUPPLIED)
+    def mark_unsupplied(
+        self,
+        actor: UserSession,
+        line_id: str,
+        quantity: int,
+        reason: UnsuppliedReason,
+        *,
+        approval: Approval | None = None,
+        note: str = "",
+    ) -> bool:
+        """Declare units of a line unsupplied (a supervisor's decision); returns True if that completed the parcel."""
+        current = self._require_current()
+        at = self._clock()
+        current.session.mark_unsupplied(line_id, quantity, reason, note=note, at=at)
+        payload: dict[str, object] = {
+            "line_id": line_id,
+            "quantity": quantity,
+            "reason": reason.value,
+            "note": note,
+            "approved_by": approval.approver_id if approval else actor.user_id,
+        }
+        ops = [self._op(OperationKind.UNSUPPLIED, user_id=actor.user_id, at=at, payload=payload)]
+        completion = self._completion_op(user_id=actor.user_id, at=at) if current.session.is_complete else None
+        if completion is not None:
+            ops.append(completion)
+        self._journal_ops(*ops)
+        if completion is not None:
+            self._finish(completion)
+        return completion is not None
+
+    @privileged(Permission.FORCE_COMPLETE)
+    def force_complete(self, actor: UserSession, *, approval: Approval | None = None, reason: str = "") -> None:
+        """Complete a parcel that is not fully verified (a supervisor vouches for it); the gap is recorded."""
+        current = self._require_current()
+        if current.session.is_complete:
+            return
+        at = self._clock()
+        unverified = {p.line_id: p.remaining for p in current.session.lines if p.remaining}
+        completion = self._completion_op(user_id=actor.user_id, at=at)
+        completion.payload.update(
+            forced=True,
+            unverified=unverified,
+            reason=reason,
+            approved_by=approval.approver_id if approval else actor.user_id,
+        )
+        self._journal_ops(completion)
+        self._finish(completion)
+
+    def abort(self, *, user_id: int | None) -> None:
+        """Put the parcel back: journaled, claim released by the pump."""
+        current = self._require_current()
+        if not current.session.is_complete:
+            current.session.abort()
+            self._journal_ops(self._op(OperationKind.ABORT, user_id=user_id, at=self._clock(), payload={}))
+        self._current = None
+
+    def cancelled_remotely(self, package_id: int) -> bool:
+        """The marketplace cancelled ``package_id``: stop the session loudly if it is the open one."""
+        if self._current is None or self._current.package.id != package_id:
+            return False
+        self._current.session.cancel()
+        self._journal_ops(self._op(OperationKind.CANCELLED_NOTICE, user_id=None, at=self._clock(), payload={}))
+        return True
+
+    def successor_of(self, package_id: int) -> OpenedPackage | None:
+        """The package the marketplace made from ``package_id`` (split, or the rest after unsupplied lines).
+
+        It carries a new package id and tracking number, so the parcel needs a new label. None when
+        the sync has not brought the successor yet.
+        """
+        with self._sessions() as session:
+            successor = session.scalar(
+                select(PackageRow.id).where(PackageRow.origin_package_id == package_id).order_by(PackageRow.id.desc())
+            )
+        if successor is None:
+            return None
+        loaded = self._load(successor)
+        return loaded[0] if loaded else None
+
+    def _completion_op(self, *, user_id: int | None, at: datetime) -> Operation:
+        current = self._require_current()
+        progress = {p.line_id: p for p in current.session.lines}
+        lines = [
+            {"line_id": line.line_id, "product_id": line.product_id, "units": progress[line.line_id].scanned}
+            for line in current.package.lines
+        ]
+        payload: dict[str, object] = {"box_count": 1, "lines": lines}
+        grams = self._weigh() if self._weigh is not None else None
+        if grams is not None:
+            payload["weight_grams"] = grams
+        return self._op(OperationKind.COMPLETE, user_id=user_id, at=at, payload=payload)
+
+    def _finish(self, op: Operation) -> None:
+        current = self._require_current()
+        completion = Completion(package=current.package, op_id=str(op.op_id), completed_at=op.occurred_at)
+        if self._cache is not None:
+            self._cache.mark_packed(current.package.id)
+        try:
+            self._on_completed(completion)
+        except Exception:  # the parcel is packed and journaled; a label failure is reported by the print queue
+            log.exception("completion hook failed package=%s", current.package.external_id)
+
+    def _require_current(self) -> _Current:
+        if self._current is None:
+            raise PackingError(_("No package is open: scan a parcel first."))
+        return self._current

@@ -1,0 +1,299 @@
+"""From a completed parcel to a label: build it, queue it for the station's printer, offer a preview.
+
+The label goes out in the format the station's printer takes (``[printer] format``: ZPL for thermal
+printers, PDF for ``qt://`` office printers). Where the marketplace issues the label (Trendyol's common
+label, Hepsiburada's "ortak barkod"), it is asked for that format and printed exactly as issued. When it
+issues a format the printer cannot take, nothing is printed and the packer is told why
+(:class:`LabelUnavailable`): our own label instead would not be the one the carrier expects.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.models import AuditEntry
+from packstation.devices.printers.print_queue import PrintQueue
+from packstation.i18n import _
+from packstation.services.access.audit import AuditAction, AuditLog
+from packstation.services.access.permissions import (
+    Approval,
+    Permission,
+    UserSession,
+    authorize,
+    reprint_needs_approval,
+)
+from packstation.services.labels import (
+    DocumentFormat,
+    LabelService,
+    LabelSize,
+    Marketplace,
+    PrinterDpi,
+    Sender,
+    ShippingLabelData,
+)
+from packstation.services.labels.model import LabelDocument
+from packstation.services.labels.raster import PdfRaster
+from packstation.services.marketplaces.writes import LabelFormat, MarketplaceLabel
+from packstation.services.packing.service import Completion, OpenedPackage
+from packstation.services.printing.submit import submit_document
+
+log = logging.getLogger("packstation.services.printing.dispatch")
+
+
+@dataclass(frozen=True)
+class LabelPreview:
+    """A label as it was sent to the printer, for the preview pane."""
+
+    package_external_id: str
+    job_id: str
+    #: The bytes the printer got: ZPL (with the font job it needs first) or a PDF.
+    data: bytes
+    width_mm: float
+    height_mm: float
+    dpi: int
+    format: DocumentFormat = DocumentFormat.ZPL
+
+
+def shipping_data(package: OpenedPackage, *, box_index: int = 1, box_count: int = 1) -> ShippingLabelData:
+    """The label fields for ``package`` (sender is the client company the parcel belongs to)."""
+    try:
+        marketplace = Marketplace(package.marketplace)
+    except ValueError:
+        marketplace = Marketplace.OTHER
+    return ShippingLabelData(
+        sender=Sender(
+            name=package.sender_name or "-",
+            address_lines=tuple(filter(None, [package.sender_address])),
+            phone=package.sender_phone or None,
+        ),
+        receiver_name=package.customer_name,
+        address_lines=(package.address_line,) if package.address_line else (),
+        district=package.district,
+        city=package.city,
+        order_number=package.order_number,
+        package_id=package.external_id,
+        carrier=package.cargo_provider,
+        tracking_number=package.cargo_tracking_number,
+        marketplace=marketplace,
+        item_count=sum(line.quantity for line in package.lines),
+        box_index=box_index,
+        box_count=box_count,
+        phone=package.phone or None,
+    )
+
+
+@dataclass(frozen=True)
+class LabelProblem:
+    """A parcel's label could not be produced (the marketplace did not give its label, say): nothing printed."""
+
+    package_external_id: str
+    message: str
+
+
+#: Returns the marketplace's own label for a parcel, asked for in the given format, or None for ours.
+MarketplaceLabelSource = Callable[[OpenedPackage, LabelFormat], MarketplaceLabel | None]
+_LABEL_FORMATS = {DocumentFormat.ZPL: LabelFormat.ZPL, DocumentFormat.PDF: LabelFormat.PDF}
+
+
+class LabelDispatcher:
+    """Turns completions into queued labels for one printer address: the marketplace's own, else ours.
+
+    Completions are handled on the dispatcher's own thread, so fetching a marketplace label never
+    holds up the next scan.
+    """
+
+    def __init__(
+        self,
+        labels: LabelService,
+        queue: PrintQueue,
+        *,
+        printer_uri: str,
+        dpi: int = 203,
+        size: str = "100x150mm",
+        on_preview: Callable[[LabelPreview], None] = lambda _p: None,
+        on_problem: Callable[[LabelProblem], None] = lambda _p: None,
+        marketplace_label: MarketplaceLabelSource | None = None,
+        fmt: DocumentFormat = DocumentFormat.ZPL,
+    ) -> None:
+        self._labels = labels
+        self._queue = queue
+        self.printer_uri = printer_uri
+        self._dpi = PrinterDpi.DPI_300 if dpi == 300 else PrinterDpi.DPI_203
+        self._size = LabelSize.IN_4X6 if size == "4x6in" else LabelSize.MM_100X150
+        self._on_preview = on_preview
+        self._on_problem = on_problem
+        #: Returns the label the marketplace issues for a parcel (printed as issued), or None for ours.
+        self.marketplace_label = marketplace_label
+        #: What the printer takes: our labels are built in it, and marketplace labels asked for in it.
+        self.format = fmt
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="labels")
+
+    def print_label(self, package: OpenedPackage) -> LabelPreview:
+        """Build and queue the shipping label of ``package``; returns what was sent.
+
+        Raises :class:`LabelUnavailable` when the marketplace issues the label but could not give it:
+        printing ours instead would put a label on the parcel the carrier does not accept.
+        """
+        issued = None
+        if self.marketplace_label is not None:
+            try:
+                issued = self.marketplace_label(package, _LABEL_FORMATS[self.format])
+            except Exception as exc:
+                raise LabelUnavailable(
+                    _("the marketplace's label for {id} is not available: {error}").format(
+                        id=package.external_id, error=exc
+                    )
+                ) from exc
+        if issued is not None and issued.documents:
+            document = self._as_issued(package, issued)
+        else:
+            document = self._labels.shipping_label(
+                shipping_data(package), fmt=self.format, size=self._size, dpi=self._dpi
+            )
+        job = submit_document(self._queue, self.printer_uri, document)
+        log.info(
+            "label queued package=%s job=%s printer=%s format=%s issued_by_marketplace=%s",
+            package.external_id,
+            job.id,
+            self.printer_uri,
+            document.format.value,
+            issued is not None,
+        )
+        preview = self._preview(package, str(job.id), document)
+        self._on_preview(preview)
+        return preview
+
+    def _as_issued(self, package: OpenedPackage, issued: MarketplaceLabel) -> LabelDocument:
+        """The marketplace's label, untouched, in the printer's format; a mismatch is refused, never lost."""
+        got = DocumentFormat.PDF if issued.format is LabelFormat.PDF else DocumentFormat.ZPL
+        if got is not self.format:
+            raise LabelUnavailable(
+                _(
+                    "the marketplace issued the label of {id} as {issued}, but the printer {printer} takes {wanted}. "
+                    "Print it on a {issued} printer (set [printer] uri and format), or from the marketplace's panel."
+                ).format(
+                    id=package.external_id,
+                    issued=got.value.upper(),
+                    wanted=self.format.value.upper(),
+                    printer=self.printer_uri,
+                )
+            )
+        if got is DocumentFormat.PDF:
+            return self._labels.marketplace_pdf_label(issued.documents, description=package.external_id)
+        return self._labels.marketplace_label(b"\n".join(issued.documents), description=package.external_id)
+
+    def _preview(self, package: OpenedPackage, job_id: str, document: LabelDocument) -> LabelPreview:
+        width, height = self._size.value
+        if document.format is DocumentFormat.PDF:
+            with PdfRaster(document.data) as pdf:
+                width, height = pdf.pages[0].width_mm, pdf.pages[0].height_mm
+            data = document.data
+        else:
+            data = (self._labels.font_job() if document.needs_font else b"") + document.data
+        return LabelPreview(
+            package_external_id=package.external_id,
+            job_id=job_id,
+            data=data,
+            width_mm=width,
+            height_mm=height,
+            dpi=self._dpi.value,
+            format=document.format,
+        )
+
+    def on_completed(self, completion: Completion) -> None:
+        """Completion hook for the packing service: the label is made on the dispatcher's thread."""
+        self._executor.submit(self._print_reporting, completion.package)
+
+    def _print_reporting(self, package: OpenedPackage) -> None:
+        try:
+            self.print_label(package)
+        except Exception as exc:  # shown to the packer; REPRINT tries again
+            log.exception("label failed package=%s", package.external_id)
+            self._on_problem(LabelProblem(package.external_id, str(exc)))
+
+    def close(self) -> None:
+        """Finish the labels being made."""
+        self._executor.shutdown(wait=True)
+
+
+class LabelUnavailable(Exception):
+    """The parcel's label cannot be produced now; the message says why."""
+
+
+def render_preview_png(preview: LabelPreview) -> bytes:
+    """The label rendered as the printer would print it (PNG, first page of a PDF), for the preview pane."""
+    if preview.format is DocumentFormat.PDF:
+        with PdfRaster(preview.data) as pdf:
+            return pdf.render_png(0, dpi=preview.dpi)
+    import zplkit
+
+    dots = preview.dpi / 25.4
+    document = zplkit.render(
+        preview.data,
+        zplkit.Options(width=round(preview.width_mm * dots), height=round(preview.height_mm * dots), dpi=preview.dpi),
+    )
+    if not document.labels:
+        raise ValueError(f"label {preview.package_external_id} rendered to nothing: {document.warnings}")
+    return bytes(document.labels[-1].png())
+
+
+class ReprintService:
+    """Reprints a parcel's label: audited, and beyond ``[security] reprint_limit`` only with a supervisor."""
+
+    def __init__(
+        self,
+        dispatcher: LabelDispatcher,
+        sessions: sessionmaker[Session],
+        *,
+        audit: AuditLog,
+        limit: int,
+        station_id: int | None,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._dispatcher = dispatcher
+        self._sessions = sessions
+        self._audit = audit
+        self._limit = limit
+        self._station_id = station_id
+        self._clock = clock
+
+    def reprints_so_far(self, package: OpenedPackage) -> int:
+        """How many times this parcel's label was reprinted (from the audit log, so every station agrees)."""
+        with self._sessions() as session:
+            return int(
+                session.scalar(
+                    select(func.count()).where(
+                        AuditEntry.action == AuditAction.REPRINT.value, AuditEntry.subject == f"package:{package.id}"
+                    )
+                )
+                or 0
+            )
+
+    def reprint(self, actor: UserSession, package: OpenedPackage, *, approval: Approval | None = None) -> LabelPreview:
+        """Queue the label again; raises PermissionDenied past the limit without a valid approval."""
+        count = self.reprints_so_far(package)
+        if reprint_needs_approval(count, limit=self._limit):
+            authorization = authorize(actor, Permission.REPRINT_BEYOND_LIMIT, approval=approval, now=self._clock())
+            if authorization.approval is not None:
+                self._audit.record_authorization(authorization, operation="labels.reprint")
+        preview = self._dispatcher.print_label(package)
+        self._audit.record(
+            AuditAction.REPRINT,
+            actor=actor,
+            station_id=self._station_id,
+            subject=f"package:{package.id}",
+            detail={
+                "job": preview.job_id,
+                "reprint_number": count + 1,
+                "external_id": package.external_id,
+                "approved_by": approval.approver_id if approval else None,
+            },
+        )
+        return preview

@@ -1,0 +1,1 @@
+"""The station itself: first-run set-up, the doctor's checks and the heartbeat."""

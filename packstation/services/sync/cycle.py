@@ -1,0 +1,136 @@
+"""One full marketplace cycle, headless: pull every (or one) account, then push the outbox.
+
+What ``packstation sync --once`` runs. It does not take the leadership lock: an operator running it
+by hand means it, and both halves are safe to run beside a leader (idempotent upserts; outbox rows
+are claimed with SKIP LOCKED).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.config import ConfigError, MarketplaceAccount, Settings
+from packstation.i18n import _
+from packstation.services.marketplaces.base import MarketplaceClient
+from packstation.services.outbox.pusher import OutboxPusher, PushResult
+from packstation.services.outbox.stock import enqueue_stock_push
+from packstation.services.sync.accounts import ensure_accounts
+from packstation.services.sync.jobs import ClientCache, pending_outbox
+from packstation.services.sync.pull import PackageSync, SyncResult
+
+log = logging.getLogger("packstation.services.sync.cycle")
+
+
+@dataclass(frozen=True)
+class AccountReport:
+    """The pull of one account: its result, or the error that stopped it."""
+
+    account: str
+    result: SyncResult | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    """What one cycle did; ``ok`` is False when any pull or push failed."""
+
+    accounts: tuple[AccountReport, ...]
+    push: PushResult = field(default_factory=PushResult)
+    push_error: str = ""
+    pending_after: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """No account failed, no outbox row failed or is waiting on an error."""
+        return (
+            all(not report.error for report in self.accounts)
+            and not self.push_error
+            and self.push.failed == 0
+            and self.push.retrying == 0
+        )
+
+
+def run_once(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    make_client: Callable[[MarketplaceAccount], MarketplaceClient],
+    *,
+    account: str | None = None,
+) -> CycleReport:
+    """Pull then push, for ``account`` or every enabled account; rows in backoff are tried too."""
+    chosen = [settings.account(account)] if account is not None else [a for a in settings.marketplaces if a.enabled]
+    if not chosen:
+        raise ConfigError(_("no enabled [[marketplaces]] account in the configuration"))
+    ids = ensure_accounts(settings, sessions)
+    clients = ClientCache(settings, make_client, ids)
+    sync = PackageSync(sessions)
+    reports = []
+    try:
+        for configured in chosen:
+            try:
+                result = sync.sync_account(ids[configured.name], clients.by_name(configured.name))
+            except Exception as exc:  # reported per account; the other accounts still sync
+                log.warning("pull failed account=%s error=%s", configured.name, exc)
+                reports.append(AccountReport(configured.name, error=str(exc)))
+                continue
+            reports.append(AccountReport(configured.name, result))
+        scope = [ids[configured.name] for configured in chosen]
+        push = PushResult()
+        push_error = ""
+        try:
+            enqueue_stock_push(sessions, account_ids=scope)
+            pusher = OutboxPusher(sessions, clients.by_id)
+            for account_id in scope:
+                push = push + pusher.push(account_id=account_id, include_waiting=True)
+        except Exception as exc:  # the database went away mid-push: rows stay claimed until their lease ends
+            log.warning("push failed error=%s", exc)
+            push_error = str(exc)
+    finally:
+        clients.close()
+    return CycleReport(tuple(reports), push, push_error, pending_outbox(sessions))
+
+
+def describe(report: CycleReport) -> list[str]:
+    """The lines ``sync --once`` prints."""
+    lines = []
+    for account in report.accounts:
+        if account.result is None:
+            lines.append(_("{account}: FAILED: {error}").format(account=account.account, error=account.error))
+            continue
+        r = account.result
+        lines.append(
+            _(
+                "{account}: {received} package(s) received: {new} new, {updated} updated, {unchanged} unchanged; "
+                "{superseded} cancelled or replaced, {products} new product(s)"
+            ).format(
+                account=account.account,
+                received=r.received,
+                new=r.new,
+                updated=r.updated,
+                unchanged=r.unchanged,
+                superseded=len(r.superseded),
+                products=r.new_products,
+            )
+        )
+    p = report.push
+    lines.append(
+        _(
+            "outbox: {sent} sent, {settled} settled without a call, {waiting} awaiting a result, "
+            "{retrying} to retry, {failed} failed; {pending} pending"
+        ).format(
+            sent=p.sent,
+            settled=p.settled,
+            waiting=p.waiting,
+            retrying=p.retrying,
+            failed=p.failed,
+            pending=report.pending_after,
+        )
+    )
+    if report.push_error:
+        lines.append(_("outbox: FAILED: {error}").format(error=report.push_error))
+    lines.extend(_("outbox error: {error}").format(error=error) for error in dict.fromkeys(p.errors))
+    return lines

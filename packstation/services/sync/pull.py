@@ -1,0 +1,323 @@
+"""Pulling marketplace packages into PostgreSQL (Qt-free; runs on the sync scheduler's worker threads).
+
+One sync of one account:
+
+1. list packages modified since ``watermark - overlap`` (first sync: a look-back), in windows no longer
+   than the marketplace allows; the overlap catches changes the marketplace stamped late or out of order;
+2. write the pages in batches (the pages that arrived while earlier batches were written), each in
+   its own transaction, two at a time on two connections: products missing from the catalogue, then
+   packages and their lines in one ``INSERT ... ON CONFLICT (account_id, external_id) DO UPDATE``
+   guarded by the remote modification time (a repeated or older copy never overwrites a newer one);
+3. link successors (split / unsupplied) to their origin packages once every page is in;
+4. advance the watermark to the sync's start only when the whole listing succeeded.
+
+Local packing state (claims, packed_at, weights) is never touched by a sync. Pages already written
+when a sync fails stay written: every write is an idempotent upsert, and the next sync covers the window.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.models import MarketplaceAccountRow, SyncState
+from packstation.domain.status import PackageStatus as StoredStatus
+from packstation.services.marketplaces.base import MarketplaceClient
+from packstation.services.marketplaces.errors import MarketplaceError
+from packstation.services.marketplaces.models import PackagePage, PackageQuery, PackageStatus
+from packstation.services.sync.prefetch import prefetched_runs
+from packstation.services.sync.rows import STOPPING, Received, ensure_products, link_successors, upsert_packages
+
+log = logging.getLogger("packstation.services.sync.pull")
+
+_DEADLOCK = "40P01"
+_WRITE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """How far back and in which steps to list."""
+
+    overlap: timedelta = timedelta(hours=3)
+    first_sync_lookback: timedelta = timedelta(days=14)
+    #: Longest window one listing may cover (Trendyol stream: 14 days, N11: 15).
+    max_window: timedelta = timedelta(days=14) - timedelta(minutes=1)
+    statuses: frozenset[PackageStatus] = frozenset()
+    #: Pages downloaded ahead while earlier ones are written (0: strictly one after the other); also the
+    #: most pages one transaction takes when the database falls behind.
+    prefetch_pages: int = 8
+    #: Batches written at once, each on its own connection (1: one after the other).
+    writers: int = 2
+
+
+@dataclass(frozen=True)
+class Superseded:
+    """A stored package the marketplace cancelled or replaced during this sync (a packer must stop)."""
+
+    package_id: int
+    external_id: str
+    status: StoredStatus
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What one sync did. ``written = new + updated``; ``unchanged`` copies matched what was stored."""
+
+    account_id: int
+    pages: int
+    received: int
+    written: int
+    new_products: int
+    linked_successors: int
+    since: datetime
+    watermark: datetime
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    superseded: tuple[Superseded, ...] = field(default=())
+
+
+#: ``on_page(pages_done, packages_received)`` after each page is stored (progress for the UI).
+PageCallback = Callable[[int, int], None]
+
+
+@dataclass
+class _Tally:
+    """Counters of one sync (mutable, private to ``sync_account``)."""
+
+    pages: int = 0
+    received: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new_products: int = 0
+    superseded: list[Superseded] = field(default_factory=list)
+
+    def add(self, other: _Tally) -> None:
+        """Count ``other``'s batch in."""
+        self.pages += other.pages
+        self.received += other.received
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.new_products += other.new_products
+        self.superseded.extend(other.superseded)
+
+
+class PackageSync:
+    """Syncs marketplace accounts into the shared database."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        settings: SyncSettings | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sessions = sessions
+        self.settings = settings or SyncSettings()
+        self._clock = clock
+
+    def sync_account(
+        self, account_id: int, client: MarketplaceClient, *, on_page: PageCallback | None = None
+    ) -> SyncResult:
+        """Run one sync; raises the marketplace's typed error after recording it in the sync state."""
+        started = self._clock()
+        with self._sessions.begin() as session:
+            account = session.get(MarketplaceAccountRow, account_id)
+            if account is None:
+                raise ValueError(f"no marketplace account {account_id}")
+            company_id = account.client_company_id
+            # Two syncs of one account may start together (the schedule and "sync now", or two
+            # stations): create the row race-free, then take it under a row lock.
+            session.execute(insert(SyncState).values(account_id=account_id).on_conflict_do_nothing())
+            state = session.get(SyncState, account_id, with_for_update=True)
+            assert state is not None
+            state.last_attempt_at = started
+            previous = state.watermark
+        since = previous - self.settings.overlap if previous else started - self.settings.first_sync_lookback
+        tally = _Tally()
+        successors: dict[str, tuple[str, ...]] = {}
+        try:
+            cut = windows(since, started, self.settings.max_window)
+            for number, (window_start, window_end) in enumerate(cut):
+                # The last window stays open: a change stamped just after our start is read now rather
+                # than in the next sync (which would still catch it, through the overlap).
+                until = window_end if number < len(cut) - 1 else None
+                query = PackageQuery(modified_since=window_start, modified_until=until, statuses=self.settings.statuses)
+                successors |= self._pull(
+                    client, query, account_id=account_id, company_id=company_id, tally=tally, on_page=on_page
+                )
+            with self._sessions.begin() as session:
+                linked = link_successors(session, account_id, successors)
+        except MarketplaceError as error:
+            self._record_failure(account_id, error)
+            raise
+        written = tally.new + tally.updated
+        result = SyncResult(
+            account_id,
+            tally.pages,
+            tally.received,
+            written,
+            tally.new_products,
+            linked,
+            since,
+            started,
+            new=tally.new,
+            updated=tally.updated,
+            unchanged=tally.unchanged,
+            superseded=tuple(tally.superseded),
+        )
+        with self._sessions.begin() as session:
+            state = session.get(SyncState, account_id)
+            assert state is not None  # created at the start of this sync
+            state.watermark = started
+            state.last_success_at = self._clock()
+            state.last_error = None
+            # Merged, not replaced: other keys (the stock push watermark) live in the same JSON.
+            state.counts = dict(state.counts or {}) | {
+                "pages": tally.pages,
+                "received": tally.received,
+                "written": written,
+                "new": tally.new,
+                "updated": tally.updated,
+                "unchanged": tally.unchanged,
+                "new_products": tally.new_products,
+            }
+        log.info(
+            "synced account=%d pages=%d received=%d new=%d updated=%d unchanged=%d superseded=%d linked=%d since=%s",
+            account_id,
+            tally.pages,
+            tally.received,
+            tally.new,
+            tally.updated,
+            tally.unchanged,
+            len(tally.superseded),
+            linked,
+            since.isoformat(),
+        )
+        return result
+
+    def _pull(
+        self,
+        client: MarketplaceClient,
+        query: PackageQuery,
+        *,
+        account_id: int,
+        company_id: int,
+        tally: _Tally,
+        on_page: PageCallback | None,
+    ) -> dict[str, tuple[str, ...]]:
+        """List one window and write it; returns the successors seen (package id -> origin ids)."""
+        successors: dict[str, tuple[str, ...]] = {}
+        products: dict[str, int] = {}  # barcode -> product id, shared by this window's batches
+        # Three stages overlap: pages download and parse on the prefetch thread, and up to
+        # ``writers`` batches are written at once, each on its own connection, so PostgreSQL's work
+        # spreads over its cores. Pages that arrived meanwhile go into the next batch together.
+        ahead, writers = self.settings.prefetch_pages, max(1, self.settings.writers)
+        in_flight: deque[Future[_Tally]] = deque()
+
+        def settle(batch: Future[_Tally]) -> None:
+            tally.add(batch.result())
+            if on_page is not None:
+                on_page(tally.pages, tally.received)
+
+        with ThreadPoolExecutor(max_workers=writers, thread_name_prefix="sync-write") as pool:
+            try:
+                for run in prefetched_runs(client.iter_package_pages(query), depth=ahead, most=ahead):
+                    successors |= {
+                        p.package_id: p.origin_package_ids for page in run for p in page.packages if p.is_successor
+                    }
+                    in_flight.append(pool.submit(self._write_batch, account_id, company_id, run, products))
+                    while len(in_flight) >= writers:
+                        settle(in_flight.popleft())
+                while in_flight:
+                    settle(in_flight.popleft())
+            finally:
+                for batch in in_flight:  # a failure: let the other writes finish or stop, then raise
+                    batch.cancel()
+        return successors
+
+    def _write_batch(
+        self, account_id: int, company_id: int, pages: list[PackagePage], products: dict[str, int]
+    ) -> _Tally:
+        """Write one batch in its own transaction, retried when PostgreSQL picked it as a deadlock victim."""
+        for attempt in range(1, _WRITE_ATTEMPTS + 1):
+            batch = _Tally(pages=len(pages), received=sum(len(page.packages) for page in pages))
+            # Products this batch adds are shared with the other batches only once it committed.
+            resolved = dict(products)
+            try:
+                with self._sessions.begin() as session:
+                    self._write(session, account_id, company_id, pages, tally=batch, products=resolved)
+                products.update(resolved)
+                return batch
+            except DBAPIError as exc:
+                # Two writers locking the same rows (a package on two pages, a new product in two
+                # batches) in opposite orders: PostgreSQL aborts one; running it again is safe.
+                if getattr(exc.orig, "pgcode", None) != _DEADLOCK or attempt == _WRITE_ATTEMPTS:
+                    raise
+                log.info("sync batch retried after a deadlock account=%d attempt=%d", account_id, attempt)
+        raise AssertionError("unreachable")
+
+    def _record_failure(self, account_id: int, error: MarketplaceError) -> None:
+        log.error("sync failed account=%d error=%s", account_id, error)
+        with self._sessions.begin() as session:
+            session.execute(
+                update(SyncState).where(SyncState.account_id == account_id).values(last_error=str(error)[:2000])
+            )
+
+    def _write(
+        self,
+        session: Session,
+        account_id: int,
+        company_id: int,
+        pages: Sequence[PackagePage],
+        *,
+        tally: _Tally,
+        products: dict[str, int],
+    ) -> None:
+        """Upsert pages' packages into ``tally``'s counts."""
+        latest: dict[str, Received] = {}
+        for page_index, page in enumerate(pages):
+            for item, package in enumerate(page.packages):  # pages can repeat a package; keep its newest copy
+                kept = latest.get(package.package_id)
+                if kept is None or (package.last_modified_ms or 0) >= (kept.package.last_modified_ms or 0):
+                    latest[package.package_id] = Received(package, page_index, item)
+        if not latest:
+            return
+        # Rows in key order: concurrent writers then take their row locks in the same order.
+        ordered = [latest[key] for key in sorted(latest)]
+        added, product_ids = ensure_products(session, company_id, [r.package for r in ordered], known=products)
+        tally.new_products += added
+        replies = [page.reply_json for page in pages]
+        written = upsert_packages(session, account_id, ordered, product_ids, replies=replies)
+        for row in written:
+            if row.inserted:
+                tally.new += 1
+                continue
+            tally.updated += 1
+            if row.status in STOPPING and row.previous_status not in STOPPING:
+                tally.superseded.append(Superseded(row.id, row.external_id, StoredStatus(row.status)))
+        tally.unchanged += len(latest) - len(written)
+
+
+def windows(since: datetime, until: datetime, size: timedelta) -> list[tuple[datetime, datetime]]:
+    """``[since, until]`` cut into consecutive windows no longer than ``size``."""
+    if size <= timedelta(0):
+        raise ValueError(f"window size must be positive, got {size}")
+    result = []
+    start = since
+    while start < until:
+        end = min(start + size, until)
+        result.append((start, end))
+        start = end
+    return result or [(since, until)]

@@ -1,0 +1,1 @@
+"""Scanner input in the window: the keyboard-wedge capture."""

@@ -1,0 +1,172 @@
+"""The packing owner thread: the one thread that drives :class:`PackingService`.
+
+The GUI thread emits requests (queued to this thread) and receives results as signals, so no
+database query or journal fsync ever runs on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from packstation.services.packing.service import PackingService
+
+log = logging.getLogger("packstation.ui.packing.worker")
+
+
+class PackingWorker(QObject):
+    """Lives on its own QThread; every public method is safe to call from the GUI thread."""
+
+    opened = Signal(object)  # OpenResult
+    scanned = Signal(object, object, float)  # ScanResult, tuple[LineProgress, ...], perf_counter at request
+    closed = Signal()
+    failed = Signal(str)
+    updated = Signal(object, bool)  # tuple[LineProgress, ...], package complete
+    remote_cancelled = Signal(int)  # the open package was cancelled at the marketplace
+    replaced = Signal(object, object)  # the parcel's old OpenedPackage, its successor (or None yet)
+
+    _open_code = Signal(str, object)
+    _open_id = Signal(int, object)
+    _scan = Signal(str, object, float)
+    _abort = Signal(object)
+    _unsupplied = Signal(object, object, object)  # actor, UnsuppliedChoice, approval
+    _force = Signal(object, object, str)  # actor, approval, reason
+    _cancel_remote = Signal(int)
+    _replaced = Signal(int)
+
+    def __init__(self, service: PackingService) -> None:
+        super().__init__()
+        self._service = service
+        self._thread = QThread()
+        self._thread.setObjectName("packing")
+        self.moveToThread(self._thread)
+        self._open_code.connect(self._do_open_code)
+        self._open_id.connect(self._do_open_id)
+        self._scan.connect(self._do_scan)
+        self._abort.connect(self._do_abort)
+        self._unsupplied.connect(self._do_unsupplied)
+        self._force.connect(self._do_force)
+        self._cancel_remote.connect(self._do_cancel_remote)
+        self._replaced.connect(self._do_replaced)
+        self._thread.start()
+
+    # -- requests (GUI thread) ------------------------------------------------------------------------
+
+    def open_code(self, code: str, user_id: int | None) -> None:
+        """Open the parcel ``code`` names."""
+        self._open_code.emit(code, user_id)
+
+    def open_package(self, package_id: int, user_id: int | None) -> None:
+        """Open a package chosen from a list."""
+        self._open_id.emit(package_id, user_id)
+
+    def scan(self, text: str, user_id: int | None) -> None:
+        """Verify one item scan."""
+        self._scan.emit(text, user_id, time.perf_counter())
+
+    def abort(self, user_id: int | None) -> None:
+        """Put the current parcel back."""
+        self._abort.emit(user_id)
+
+    def mark_unsupplied(self, actor: object, choice: object, approval: object) -> None:
+        """Declare units unsupplied (the service checks the permission)."""
+        self._unsupplied.emit(actor, choice, approval)
+
+    def force_complete(self, actor: object, approval: object, reason: str) -> None:
+        """Complete an unverified parcel (the service checks the permission)."""
+        self._force.emit(actor, approval, reason)
+
+    def package_cancelled(self, package_id: int) -> None:
+        """The marketplace cancelled ``package_id``: stop the packer if it is the open one."""
+        self._cancel_remote.emit(package_id)
+
+    def package_replaced(self, package_id: int) -> None:
+        """The marketplace replaced ``package_id`` (split / unsupplied): find its successor."""
+        self._replaced.emit(package_id)
+
+    def stop(self) -> None:
+        """End the thread (after the request in progress)."""
+        self._thread.quit()
+        self._thread.wait(10_000)
+
+    # -- work (packing thread) ------------------------------------------------------------------------
+
+    def _guard(self, action: str, work: object) -> None:
+        try:
+            work()  # type: ignore[operator]
+        except Exception as exc:  # reported to the packer; the thread keeps serving
+            log.exception("packing %s failed", action)
+            self.failed.emit(str(exc) or type(exc).__name__)
+
+    @Slot(str, object)
+    def _do_open_code(self, code: str, user_id: int | None) -> None:
+        self._guard("open", lambda: self.opened.emit(self._service.open(code, user_id=user_id)))
+
+    @Slot(int, object)
+    def _do_open_id(self, package_id: int, user_id: int | None) -> None:
+        self._guard("open", lambda: self.opened.emit(self._service.open_package(package_id, user_id=user_id)))
+
+    @Slot(str, object, float)
+    def _do_scan(self, text: str, user_id: int | None, requested_at: float) -> None:
+        def work() -> None:
+            result = self._service.scan(text, user_id=user_id)
+            session = self._service.session
+            self.scanned.emit(result, session.lines if session else (), requested_at)
+
+        self._guard("scan", work)
+
+    @Slot(object)
+    def _do_abort(self, user_id: int | None) -> None:
+        def work() -> None:
+            if self._service.current is not None:
+                self._service.abort(user_id=user_id)
+            self.closed.emit()
+
+        self._guard("abort", work)
+
+    def _emit_progress(self) -> None:
+        session = self._service.session
+        self.updated.emit(session.lines if session else (), bool(session and session.is_complete))
+
+    @Slot(object, object, object)
+    def _do_unsupplied(self, actor: object, choice: object, approval: object) -> None:
+        def work() -> None:
+            self._service.mark_unsupplied(
+                actor,
+                choice.line_id,
+                choice.quantity,
+                choice.reason,
+                approval=approval,
+                note=choice.note,  # type: ignore[attr-defined]
+            )
+            self._emit_progress()
+
+        self._guard("unsupplied", work)
+
+    @Slot(object, object, str)
+    def _do_force(self, actor: object, approval: object, reason: str) -> None:
+        def work() -> None:
+            self._service.force_complete(actor, approval=approval, reason=reason)
+            self.updated.emit(self._service.session.lines if self._service.session else (), True)
+
+        self._guard("force complete", work)
+
+    @Slot(int)
+    def _do_cancel_remote(self, package_id: int) -> None:
+        def work() -> None:
+            if self._service.cancelled_remotely(package_id):
+                self.remote_cancelled.emit(package_id)
+
+        self._guard("cancellation", work)
+
+    @Slot(int)
+    def _do_replaced(self, package_id: int) -> None:
+        def work() -> None:
+            current = self._service.current
+            if current is None or current.id != package_id:
+                return  # not the parcel on this station
+            self.replaced.emit(current, self._service.successor_of(package_id))
+
+        self._guard("split", work)

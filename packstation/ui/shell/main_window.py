@@ -1,0 +1,437 @@
+"""The main window: one scan entry for everything, the home and pack screens, and an honest status bar.
+
+Every scan (keyboard wedge burst, serial scanner, or typed + Enter) goes through :meth:`handle_scan`:
+a command barcode runs its command; with a parcel being packed it is an item scan; otherwise it
+opens a parcel.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from packstation.domain.command_barcodes import UnknownCommandError, parse_command
+from packstation.domain.feedback import FeedbackSound, sound_for
+from packstation.ui.packing.home_view import HomeView
+from packstation.ui.packing.pack_controller import PackCommands
+from packstation.ui.packing.pack_view import PackView
+from packstation.ui.packing.package_table import role_name
+from packstation.ui.platform.sounds import SoundBoard
+from packstation.ui.shell.bridge import Bridge
+from packstation.ui.shell.tasks import Task
+from packstation.ui.supervisor.pages import SupervisorPages
+
+if TYPE_CHECKING:
+    from packstation.composition import AppContext
+    from packstation.domain.events import DatabaseStatus
+    from packstation.domain.packing import LineProgress, ScanResult
+    from packstation.services.access.permissions import StationSession, UserSession
+    from packstation.services.journal.pump import PumpStatus
+    from packstation.services.packing.service import OpenResult
+    from packstation.ui.packing.worker import PackingWorker
+    from packstation.ui.shell.login import LoginView
+
+log = logging.getLogger("packstation.ui.shell.main_window")
+
+
+class MainWindow(QMainWindow):
+    """Shows at once; screens come alive when the background start-up delivers the services."""
+
+    def __init__(self, *, station_name: str, bridge: Bridge, demo: bool, sounds: SoundBoard | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle(self.tr("PackStation — {0}").replace("{0}", station_name))
+        self.resize(1400, 900)
+        self.context: AppContext | None = None
+        self.worker: PackingWorker | None = None
+        self.login: LoginView | None = None
+        self.station_session: StationSession | None = None
+        self._demo = demo
+        self.last_feedback_latency_s: float | None = None
+        self._sounds = sounds or SoundBoard(self)
+        self.bridge = bridge  # owned here so its signals live as long as the window
+
+        title = QLabel(self.tr("PackStation"))
+        title.setObjectName("title")
+        subtitle = QLabel(
+            self.tr("Demo: embedded database, no marketplace account or printer needed") if demo else station_name
+        )
+        subtitle.setObjectName("subtitle")
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(subtitle)
+
+        self.scan_input = QLineEdit()
+        self.scan_input.setObjectName("scanInput")
+        self.scan_input.setPlaceholderText(self.tr("Scan or type a tracking number, package id or order number"))
+        self.scan_input.returnPressed.connect(self._typed_scan)
+        self.offline_banner = QLabel()
+        self.offline_banner.setObjectName("offlineBanner")
+        self.offline_banner.setWordWrap(True)
+        self.offline_banner.hide()
+        self.banner = QLabel(self.tr("Starting the database…"))
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+
+        self.home = HomeView()
+        self.home.package_chosen.connect(self._open_chosen)
+        self.pack = PackView()
+        self.commands = PackCommands(self)
+        self.supervisor = SupervisorPages(self)
+        self.pack.retry_button.clicked.connect(self.commands.retry_print)
+        self.pack.move_button.clicked.connect(self.commands.move_print)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.home)
+        self.pages.addWidget(self.pack)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(18, 12, 18, 6)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addWidget(self.offline_banner)
+        layout.addWidget(self.scan_input)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.pages, stretch=1)
+        self.setCentralWidget(central)
+        self.set_banner("info", self.banner.text())
+
+        self.station_label = self._status_label(self.tr("Station: {0}").replace("{0}", station_name))
+        self.user_label = self._status_label(self.tr("User: not logged in"))
+        self.database_label = self._status_label(self.tr("Database: starting…"))
+        self.journal_label = self._status_label(self.tr("Pending: –"))
+        self.sync_label = self._status_label(self.tr("Sync: no marketplace accounts"))
+        for label in (self.station_label, self.user_label, self.database_label, self.journal_label):
+            self.statusBar().addWidget(label)
+        self.statusBar().addPermanentWidget(self.sync_label)
+
+        bridge.database_status.connect(self.show_database_status)
+        bridge.pump_status.connect(self.show_pump_status)
+        bridge.label_preview.connect(self.commands.render_preview)
+        bridge.print_event.connect(self.commands.show_print_event)
+        bridge.label_problem.connect(self.commands.show_label_problem)
+        bridge.package_cancelled.connect(self._package_cancelled)
+        bridge.sync_event.connect(self._sync_event)
+
+    # -- plumbing ------------------------------------------------------------------------------------
+
+    def _status_label(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName("status")
+        return label
+
+    def _set_state(self, label: QLabel, text: str, *, ok: bool) -> None:
+        label.setText(text)
+        label.setProperty("state", "ok" if ok else "bad")
+        label.style().unpolish(label)
+        label.style().polish(label)
+
+    def set_banner(self, kind: str, text: str) -> None:
+        """The message line under the scan field."""
+        self.banner.setProperty("kind", kind)
+        self.banner.setText(text)
+        self.banner.style().unpolish(self.banner)
+        self.banner.style().polish(self.banner)
+
+    @property
+    def user(self) -> UserSession | None:
+        """Who is logged in at this station."""
+        return self.station_session.current if self.station_session else None
+
+    @property
+    def user_id(self) -> int | None:
+        """The logged-in user's id (None before login)."""
+        return self.user.user_id if self.user else None
+
+    def attach(self, context: AppContext) -> None:
+        """The services are up: bind the screens to them and ask for a badge."""
+        from packstation.services.access.permissions import StationSession
+        from packstation.ui.packing.worker import PackingWorker
+        from packstation.ui.shell.login import LoginView
+
+        self.context = context
+        station_id = context.station_id
+        self.login = LoginView(
+            login_badge=lambda badge, pin: context.auth.login_badge(badge, pin=pin, station_id=station_id),
+            login_password=lambda user, password, code: context.auth.login_password(
+                user, password, totp_code=code, station_id=station_id
+            ),
+        )
+        self.login.logged_in.connect(self._logged_in)
+        self.pages.addWidget(self.login)
+        self.station_session = StationSession(
+            idle_logout_s=context.settings.security.idle_logout_s,
+            on_end=lambda user, reason: Task(lambda: context.auth.logout(user, reason=reason), owner=self).run(),
+        )
+        self._idle_timer = QTimer(self)
+        self._idle_timer.timeout.connect(self._check_idle)
+        self._idle_timer.start(5000)
+        self.worker = PackingWorker(context.packing)
+        self.worker.opened.connect(self._on_opened)
+        self.worker.scanned.connect(self._on_scanned)
+        self.worker.closed.connect(self.back_home)
+        self.worker.updated.connect(self._on_updated)
+        self.worker.remote_cancelled.connect(self._on_remote_cancel)
+        self.worker.replaced.connect(self.commands.package_replaced)
+        self.worker.failed.connect(lambda message: self.alert(FeedbackSound.UNKNOWN, message))
+        self.home.bind(ready=context.packages.ready_to_pack, counts=context.packages.counts)
+        self.pack.set_image_loader(context.images.get)
+        self._set_state(
+            self.database_label, self.tr("Database: online ({0})").replace("{0}", context.database.display_url), ok=True
+        )
+        accounts = len(context.settings.marketplaces)
+        if accounts:
+            self.sync_label.setText(self.tr("Sync: {0} account(s)").replace("{0}", str(accounts)))
+        self._show_login()
+        Task(context.users.count, owner=self).on_success(self._maybe_first_run).run()
+
+    def _maybe_first_run(self, users: int) -> None:
+        context = self.context
+        if users or context is None:
+            return
+        from packstation.ui.admin.first_run import FirstRunWizard
+
+        wizard = FirstRunWizard(
+            create_first_admin=lambda name, password, full_name, secret, code: context.users.create_first_admin(
+                name, password=password, full_name=full_name, totp_secret=secret, totp_code=code
+            ),
+            issuer=context.settings.security.totp_issuer,
+            parent=self,
+        )
+        wizard.admin_created.connect(lambda _id: self._show_login())
+        wizard.open()
+
+    def _show_login(self) -> None:
+        if self.login is None:
+            return
+        self.login.reset()
+        self.pages.setCurrentWidget(self.login)
+        self.scan_input.setVisible(False)
+        hint = self.tr("Scan your badge to log in.")
+        if self._demo:
+            from packstation.demo.data import DEMO_PACKERS, DEMO_SUPERVISOR
+
+            badges = ", ".join(f"{badge} ({name})" for _user, name, badge in DEMO_PACKERS)
+            hint += " " + self.tr("Demo badges: {0}").replace("{0}", badges)
+            _user, name, badge, pin = DEMO_SUPERVISOR
+            hint += " " + self.tr("Supervisor approval: badge {0}, PIN {1} ({2}).").replace("{0}", badge).replace(
+                "{1}", pin
+            ).replace("{2}", name)
+        self.set_banner("info", hint)
+        self._set_state(self.user_label, self.tr("User: not logged in"), ok=False)
+
+    def _logged_in(self, session: UserSession) -> None:
+        if self.station_session is None:
+            return
+        self.station_session.start(session)
+        self.user_label.setText(
+            self.tr("User: {0} ({1})")
+            .replace("{0}", session.full_name or session.username)
+            .replace("{1}", role_name(session.role.value))
+        )
+        self._set_state(self.user_label, self.user_label.text(), ok=True)
+        self.scan_input.setVisible(True)
+        self.pages.setCurrentWidget(self.pack if self.pack.is_packing else self.home)
+        self.set_banner("info", self.tr("Ready. Scan a parcel to begin."))
+        self.scan_input.setFocus()
+
+    def log_out(self) -> None:
+        """End the user's session (a parcel in progress is put back first)."""
+        if self.worker is not None and self.pack.package is not None and self.pack.is_packing:
+            self.worker.abort(self.user_id)
+        if self.station_session is not None:
+            from packstation.services.access.permissions import LogoutReason
+
+            self.station_session.end(LogoutReason.USER)
+        self._show_login()
+
+    def _check_idle(self) -> None:
+        if self.station_session is not None and self.station_session.expire_if_idle() is not None:
+            self._show_login()
+            self.set_banner("info", self.tr("Logged out after a period of inactivity. Scan your badge."))
+
+    def shutdown(self) -> None:
+        """Stop the packing thread (before the services close); safe to call twice."""
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window ends the packing thread cleanly."""
+        self.shutdown()
+        super().closeEvent(event)
+
+    def show_startup_error(self, exc: Exception) -> None:
+        """Start-up failed: show the reason in the window and the status bar."""
+        from packstation.db.errors import error_reason
+
+        message = error_reason(exc)
+        self._set_state(self.database_label, self.tr("Database: unavailable"), ok=False)
+        self.set_banner("error", self.tr("The database could not be opened: {0}").replace("{0}", message))
+
+    # -- scans ---------------------------------------------------------------------------------------
+
+    def _typed_scan(self) -> None:
+        text = self.scan_input.text()
+        self.scan_input.clear()
+        self.handle_scan(text)
+
+    def handle_scan(self, text: str) -> None:
+        """Route one scan: a command, an item for the open parcel, or a parcel to open."""
+        text = text.strip()
+        if not text:
+            return
+        if self._to_dialog(text):
+            return
+        try:
+            command = parse_command(text)
+        except UnknownCommandError as exc:
+            self.alert(FeedbackSound.UNKNOWN, str(exc))
+            return
+        if self.station_session is not None:
+            self.station_session.touch()
+        if self.worker is None:
+            self.set_banner("info", self.tr("Still starting: scan again in a moment."))
+        elif self.user is None and self.login is not None:
+            if command is None:  # on the login screen a scan is a badge
+                self.login.badge_input.setText(text)
+                self.login.submit_badge()
+        elif command is not None:
+            self.commands.run(command)
+        elif self.worker is None:
+            self.set_banner("info", self.tr("Still starting: scan again in a moment."))
+        elif self.pack.is_packing:
+            self.worker.scan(text, self.user_id)
+        else:
+            self.worker.open_code(text, self.user_id)
+
+    def _to_dialog(self, text: str) -> bool:
+        """While a dialog is open (a supervisor's badge, say), a scan fills its focused field."""
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.activeModalWidget() is None:
+            return False
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit):
+            focus.setText(text)
+            focus.returnPressed.emit()
+        return True
+
+    def _on_updated(self, lines: tuple[LineProgress, ...], complete: bool) -> None:
+        self.pack.show_progress(lines, complete)
+        if complete:
+            self._sounds.play(FeedbackSound.COMPLETE)
+            self.set_banner("ok", self.tr("Parcel complete. Scan the next parcel."))
+            self.home.refresh()
+        else:
+            self.set_banner("info", self.tr("Recorded. Scan the remaining items."))
+
+    def _package_cancelled(self, event: object) -> None:
+        if self.worker is None:
+            return
+        package_id = int(getattr(event, "package_id", 0))
+        if getattr(event, "status", "") == "UnSupplied":
+            # Not a cancellation: the marketplace split off the rest into a new package with a new label.
+            self.worker.package_replaced(package_id)
+        else:
+            self.worker.package_cancelled(package_id)
+
+    def _on_remote_cancel(self, _package_id: int) -> None:
+        self.pack.stop.show()
+        self.pack.stop.raise_()
+        self.alert(FeedbackSound.STOP, self.tr("ORDER CANCELLED: do not ship this parcel. Put the items back."))
+
+    def _sync_event(self, event: object) -> None:
+        """Sync progress and results: the status bar, and new parcels in the list."""
+        if type(event).__name__ == "SyncFinished":
+            error = getattr(event, "error", None)
+            now = datetime.now().strftime("%H:%M")
+            if error:
+                self._set_state(
+                    self.sync_label,
+                    self.tr("Sync: error at {0}: {1}").replace("{0}", now).replace("{1}", str(error)),
+                    ok=False,
+                )
+            else:
+                self._set_state(self.sync_label, self.tr("Sync: OK at {0}").replace("{0}", now), ok=True)
+                if self.pages.currentWidget() is self.home:
+                    self.home.refresh()
+        else:
+            self.sync_label.setText(self.tr("Sync: running ({0})").replace("{0}", str(getattr(event, "account", ""))))
+
+    def _open_chosen(self, package_id: int) -> None:
+        if self.worker is not None:
+            self.worker.open_package(package_id, self.user_id)
+
+    def alert(self, sound: FeedbackSound, message: str) -> None:
+        self._sounds.play(sound)
+        self.set_banner("error", message)
+
+    def _on_opened(self, result: OpenResult) -> None:
+        from packstation.services.packing.service import OpenOutcome
+
+        if result.outcome is OpenOutcome.OPENED and result.package is not None:
+            self.pack.show_package(result.package, result.message)
+            self.pages.setCurrentWidget(self.pack)
+            self.set_banner("ok", result.message)
+        elif result.outcome is OpenOutcome.CHOOSE:
+            self.home.show_choices(list(result.choices), result.message)
+            self.pages.setCurrentWidget(self.home)
+            self.set_banner("info", result.message)
+        else:
+            sound = FeedbackSound.STOP if result.outcome is OpenOutcome.CANCELLED else FeedbackSound.UNKNOWN
+            self.alert(sound, result.message)
+
+    def _on_scanned(self, result: ScanResult, lines: tuple[LineProgress, ...], requested_at: float) -> None:
+        import time
+
+        self.pack.show_scan(result, lines)
+        self._sounds.play(sound_for(result.outcome, package_complete=result.package_complete))
+        self.last_feedback_latency_s = time.perf_counter() - requested_at
+        if result.package_complete:
+            self.set_banner("ok", self.tr("Parcel complete. Scan the next parcel."))
+            self.home.refresh()
+
+    def back_home(self) -> None:
+        self.pack.clear()
+        self.pages.setCurrentWidget(self.home)
+        self.home.refresh()
+        self.set_banner("info", self.tr("Parcel put back. Scan the next parcel."))
+
+    def show_database_status(self, status: DatabaseStatus) -> None:
+        """Online/offline from the heartbeat."""
+        if self.context is None:
+            return
+        if status.online:
+            text = self.tr("Database: online ({0})").replace("{0}", self.context.database.display_url)
+        else:
+            text = self.tr("Database: OFFLINE — {0}").replace("{0}", status.detail)
+        self._set_state(self.database_label, text, ok=status.online)
+
+    def show_pump_status(self, status: PumpStatus) -> None:
+        """Operations waiting for PostgreSQL, and the age of the oldest; an offline banner while it is away."""
+        if status.online:
+            self.offline_banner.hide()
+        else:
+            self.offline_banner.setText(
+                self.tr(
+                    "OFFLINE: the database cannot be reached. Packing continues from this station's copy; "
+                    "{0} operation(s) will upload when it is back."
+                ).replace("{0}", str(status.pending))
+            )
+            self.offline_banner.show()
+        if status.pending == 0:
+            self._set_state(self.journal_label, self.tr("Pending: 0"), ok=True)
+            return
+        age = ""
+        if status.oldest_at is not None:
+            seconds = int((datetime.now(UTC) - status.oldest_at).total_seconds())
+            age = self.tr(" (oldest {0} s)").replace("{0}", str(max(seconds, 0)))
+        self._set_state(
+            self.journal_label, self.tr("Pending: {0}").replace("{0}", str(status.pending)) + age, ok=status.online
+        )

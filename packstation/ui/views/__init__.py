@@ -1,1 +1,0 @@
-"""Screens shown in the main window."""
