@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 
 from packstation.db.connect import Database
-from tests.reports.conftest import DAY, Seeded, seed_day
-from tests.reports.test_billing import TIERS, seed_month
+from tests.services.reports.conftest import DAY, Seeded, seed_day
+from tests.services.reports.test_billing import TIERS, seed_month
 
 
 def run(db_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from packstation.db.connect import Database
 from packstation.db.models import OutboxEntry, SyncState
 from packstation.services.reports import ExceptionActionError, ExceptionQueue, ReportFilter, ReportQueries
-from tests.reports.conftest import DAY, IST, Seeded, local
+from tests.services.reports.conftest import DAY, IST, Seeded, local
 
 NOW = local(0, 12, 0)
 

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from packstation.config import ConfigError, MarketplaceKind, config_reference_markdown, load_settings
+from tests.support import REPO_ROOT
 
 EXAMPLE = """
 [database]
@@ -128,7 +129,7 @@ def test_reference_lists_every_key() -> None:
 
 
 def test_readme_embeds_current_reference() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     assert config_reference_markdown() in readme, (
         "README's configuration reference is stale: run `./dev run config reference` and paste it into README.md"
     )

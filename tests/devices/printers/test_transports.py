@@ -24,8 +24,7 @@ from packstation.devices.printers.host_status import (
     parse_host_status,
 )
 from packstation.devices.uri import DeviceUriError
-
-from .zebra_sim import ZebraSimulator
+from tests.support.zebra_sim import ZebraSimulator
 
 LABEL = "^XA^CI28^FO10,10^FDŞükrü Gökçe^FS^XZ".encode()
 

@@ -18,7 +18,7 @@ from packstation.services.sync.events import PackageCancelled, SyncFinished, Syn
 from packstation.services.sync.jobs import PUSH_JOB, MarketplaceJobs, pull_job_id
 from packstation.services.sync.leadership import Leadership
 from packstation.simulators.trendyol import SimulatedMarketplace
-from tests.sync.conftest import ACCOUNT
+from tests.services.sync.conftest import ACCOUNT
 
 
 def test_ensure_accounts_is_idempotent(db: Database, settings: Settings) -> None:

@@ -16,7 +16,7 @@ from packstation.db.models import PackException, SyncState
 from packstation.services.reports import ExceptionQueue, ReportQueries
 from packstation.ui.shell.theme import STYLE
 from packstation.ui.supervisor.dashboard import DashboardView
-from tests.reports.conftest import IST, Seeded, local, seed_day
+from tests.services.reports.conftest import IST, Seeded, local, seed_day
 
 NOW = local(0, 23, 59, 45).astimezone(UTC)
 

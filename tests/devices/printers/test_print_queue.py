@@ -15,9 +15,8 @@ from packstation.devices.printers import (
     PrintQueue,
     RetryPolicy,
 )
-
-from .events import Events
-from .zebra_sim import ZebraSimulator
+from tests.support.print_events import Events
+from tests.support.zebra_sim import ZebraSimulator
 
 FONT = b"~DYE:PSFONT,B,T,4,,FONT"
 LABEL_1 = b"^XA^FDone^FS^XZ"

@@ -19,7 +19,7 @@ from packstation.services.reports.billing import (
     format_tiers,
     parse_tiers,
 )
-from tests.reports.conftest import IST
+from tests.services.reports.conftest import IST
 
 TIERS = "100:5.00,250:4.50,500:4.00,750:3.50,1000:3.00,*:2.50"
 

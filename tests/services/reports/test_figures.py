@@ -17,7 +17,7 @@ from packstation.services.reports import (
     ReportFilter,
     ReportQueries,
 )
-from tests.reports.conftest import DAY, IST, Seeded, seed_day
+from tests.services.reports.conftest import DAY, IST, Seeded, seed_day
 
 # (parcels, items, wrong, unknown, over, active hours, median seconds)
 AYSE = (3, 6, 0, 0, 0, 4, 60.0)  # P1 60 s, P2 120 s, P8 30 s; hours 09, 10, 11, 23

@@ -16,7 +16,7 @@ from packstation.simulators.trendyol import (
     SimulatorServer,
     sim_credentials,
 )
-from tests.marketplaces.conftest import fast_config
+from tests.services.marketplaces.conftest import fast_config
 
 ACCOUNT = "adim-trendyol"
 

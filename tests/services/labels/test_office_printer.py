@@ -37,7 +37,7 @@ from packstation.services.printing.submit import submit_document
 from packstation.services.station.setup import TEST_TRACKING_NUMBER
 from packstation.ui.admin.setup_wizard import StationSetupWizard, default_print_test
 from packstation.ui.platform.office_printer import OfficePrinter, available_printers, register_office_printer
-from tests.printers.events import Events
+from tests.support.print_events import Events
 
 from .conftest import TRACKING, decode, render_pdf
 

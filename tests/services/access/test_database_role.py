@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg2
 import pytest
@@ -20,10 +19,11 @@ from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.auth import AuthService
 from packstation.services.access.users import Credentials, UserService
 from packstation.services.station.heartbeat import StationService
+from tests.support import REPO_ROOT
 
 from .conftest import Stack
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
+DOC = REPO_ROOT / "docs" / "security.md"
 
 
 def _role_sql() -> str:

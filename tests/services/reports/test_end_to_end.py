@@ -14,8 +14,8 @@ from packstation.domain.outcomes import ScanOutcome
 from packstation.local_store.journal import Journal, Operation, OperationKind
 from packstation.services.journal.pump import JournalPump
 from packstation.services.reports import FigureSource, Grouping, ReportQueries
-from tests.packing.test_packing_service import make_service
-from tests.reports.conftest import IST
+from tests.services.packing.test_packing_service import make_service
+from tests.services.reports.conftest import IST
 
 
 def test_packed_parcels_reach_the_figures_and_a_late_duplicate_does_not(db: Database, tmp_path: Path) -> None:
