@@ -264,6 +264,14 @@ class AuditRecorder(Protocol):
         """Record that a privileged call was refused."""
 
 
+class MissingAuditLogError(RuntimeError):
+    """A privileged method was called on a service built without an audit log (a wiring mistake)."""
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(f"{operation} is privileged and its service has no audit log: pass audit= when building it")
+        self.operation = operation
+
+
 @dataclass(frozen=True)
 class PrivilegedOperation:
     """One registered privileged service method."""
@@ -285,7 +293,8 @@ def privileged(permission: Permission) -> Callable[[F], F]:
     """Declare a service method privileged: ``def op(self, actor, ..., *, approval=None)``.
 
     The owning object must have ``clock`` (a callable returning an aware datetime) and ``audit``
-    (an :class:`AuditRecorder` or None) attributes.
+    (an :class:`AuditRecorder`) attributes. A privileged call on an object without an audit log is
+    refused: an approval or a denial that leaves no trace must not happen.
     """
 
     def decorate(function: F) -> F:
@@ -301,6 +310,8 @@ def privileged(permission: Permission) -> Callable[[F], F]:
         @functools.wraps(function)
         def guarded(self: Any, actor: UserSession, *args: Any, approval: Approval | None = None, **kwargs: Any) -> Any:
             audit: AuditRecorder | None = self.audit
+            if audit is None:
+                raise MissingAuditLogError(operation)
             try:
                 authorization = authorize(actor, permission, approval=approval, now=self.clock())
             except PermissionDenied as denied:
@@ -311,10 +322,9 @@ def privileged(permission: Permission) -> Callable[[F], F]:
                     getattr(actor, "role", "?"),
                     permission.value,
                 )
-                if audit is not None:
-                    audit.record_denial(denied, operation=operation)
+                audit.record_denial(denied, operation=operation)
                 raise
-            if authorization.approval is not None and audit is not None:
+            if authorization.approval is not None:
                 audit.record_authorization(authorization, operation=operation)
             return function(self, actor, *args, approval=approval, **kwargs)
 

@@ -23,6 +23,7 @@ from packstation.services.access.permissions import (
     PRIVILEGED_OPERATIONS,
     Approval,
     LoginMethod,
+    MissingAuditLogError,
     Permission,
     PermissionDenied,
     UserSession,
@@ -240,6 +241,25 @@ def test_privileged_rejects_a_method_without_actor_and_approval() -> None:
             @privileged(Permission.VIEW_REPORTS)
             def report(self, actor: UserSession) -> None:
                 """No approval parameter."""
+
+
+def test_a_privileged_call_without_an_audit_log_is_refused_before_it_runs() -> None:
+    from datetime import UTC, datetime
+
+    ran: list[str] = []
+
+    class Unaudited:
+        clock = staticmethod(lambda: datetime.now(UTC))
+        audit = None
+
+        @privileged(Permission.VIEW_REPORTS)
+        def report(self, actor: UserSession, *, approval: Approval | None = None) -> None:
+            """Would run for a supervisor, if there were somewhere to record it."""
+            ran.append(actor.username)
+
+    with pytest.raises(MissingAuditLogError, match="no audit log"):
+        Unaudited().report(_session(Role.SUPERVISOR))
+    assert ran == []
 
 
 def test_the_demo_supervisor_approves_with_badge_and_pin_but_does_not_log_in_with_the_badge(stack: Stack) -> None:
