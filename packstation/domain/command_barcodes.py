@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from packstation.domain.scan import recordable
+
 COMMAND_PREFIX = "PSCMD"
 
 # Case folding that knows Turkish: str.upper() maps "ı" to "I" but leaves "İ" alone, and Caps Lock on a
@@ -76,4 +78,4 @@ def parse_command(text: str) -> Command | None:
     for command in Command:
         if command.value == name:
             return command
-    raise UnknownCommandError(f"unknown command barcode {text.strip()!r}")
+    raise UnknownCommandError(f"unknown command barcode {recordable(text.strip(), 60)!r}")

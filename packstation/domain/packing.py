@@ -13,7 +13,14 @@ from datetime import datetime
 
 from packstation.domain.catalogue import BarcodeIndex
 from packstation.domain.outcomes import PackState, ScanOutcome, UnsuppliedReason
-from packstation.domain.scan import InvalidReason, InvalidScan, ScannedCode, barcode_key, interpret_scan
+from packstation.domain.scan import (
+    InvalidReason,
+    InvalidScan,
+    ScannedCode,
+    barcode_key,
+    interpret_scan,
+    recordable,
+)
 from packstation.domain.scan_messages import message_for
 from packstation.i18n import _
 
@@ -347,7 +354,8 @@ class PackSession:
             outcome=match.outcome,
             message="",
             package_id=self.package.package_id,
-            text=text,
+            # What is journaled and shown: a NUL or a 100,000-character paste must reach neither.
+            text=recordable(text),
             code=match.code,
             line_id=line.line_id if line else None,
             product_id=match.product_id,

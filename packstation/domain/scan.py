@@ -20,6 +20,15 @@ GS = "\x1d"
 MAX_SCAN_LENGTH = 256
 """Longer input is a stuck key or a pasted document, never one barcode."""
 
+MAX_RECORDED_LENGTH = 300
+"""How much of a scan's text is kept in the journal and shown: a 100,000-character paste is cut to this."""
+
+ELLIPSIS = "…"
+"""The visible mark where text was cut."""
+
+REPLACEMENT = "\ufffd"
+"""What a decoder puts where bytes were not text (invalid UTF-8 from a serial scanner)."""
+
 # AIM symbology identifiers that announce GS1 data (GS1-128, GS1 DataBar, GS1 DataMatrix, GS1 QR).
 _GS1_SYMBOLOGIES = frozenset({"]C1", "]e0", "]d2", "]Q3", "]J1"})
 _AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
@@ -49,6 +58,7 @@ class InvalidReason(Enum):
     CONTROL_CHARACTER = "control_character"
     BAD_CHECK_DIGIT = "bad_check_digit"
     MALFORMED_GS1 = "malformed_gs1"
+    UNDECODABLE = "undecodable"
 
 
 @dataclass(frozen=True)
@@ -88,9 +98,43 @@ def barcode_key(code: str) -> str:
     return normalize_gtin(text) or text
 
 
+def clean_scan(raw: str) -> str:
+    """The scan with NUL bytes dropped and unpaired surrogates replaced: text every store can hold.
+
+    A serial scanner or a wedge may pad a read with NUL; PostgreSQL refuses NUL in any text, so it is
+    stripped before anything is journaled. Other control characters are kept here so that
+    :func:`interpret_scan` refuses the scan (they mean a misconfigured scanner, not data).
+    """
+    if "\x00" in raw:
+        raw = raw.replace("\x00", "")
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = "".join(REPLACEMENT if "\ud800" <= char <= "\udfff" else char for char in raw)
+    return raw
+
+
+def recordable(text: str, limit: int = MAX_RECORDED_LENGTH) -> str:
+    """``text`` as it may be journaled, logged and shown: no control character but GS, at most ``limit`` long.
+
+    Control characters become U+FFFD (visible, and legal in SQLite, PostgreSQL and JSON); longer text is
+    cut with :data:`ELLIPSIS` and the count of characters left out, so nothing pretends to be whole.
+    """
+    text = clean_scan(text)
+    if len(text) > limit:
+        text = f"{text[:limit]}{ELLIPSIS}(+{len(text) - limit})"
+    if any(_is_control(char) for char in text):
+        text = "".join(REPLACEMENT if _is_control(char) else char for char in text)
+    return text
+
+
+def _is_control(char: str) -> bool:
+    return char != GS and unicodedata.category(char) in ("Cc", "Cs")
+
+
 def interpret_scan(raw: str) -> ScannedCode | InvalidScan:
     """Classify one scanned text; never raises, whatever the input."""
-    text = raw.strip(" \t\r\n")
+    text = clean_scan(raw).strip(" \t\r\n")
     if not text:
         return InvalidScan(raw, InvalidReason.EMPTY, "nothing was scanned")
     if len(text) > MAX_SCAN_LENGTH:
@@ -107,6 +151,8 @@ def interpret_scan(raw: str) -> ScannedCode | InvalidScan:
     bad = _first_control_character(text)
     if bad is not None:
         return InvalidScan(raw, InvalidReason.CONTROL_CHARACTER, f"control character U+{ord(bad):04X} in scan")
+    if REPLACEMENT in text:
+        return InvalidScan(raw, InvalidReason.UNDECODABLE, "the scanner sent bytes that are not text")
 
     if text.startswith("("):
         return _from_element_string(raw, text, symbology, _parse_parenthesised(text), marked=True)
@@ -122,6 +168,23 @@ def interpret_scan(raw: str) -> ScannedCode | InvalidScan:
         if isinstance(parsed, tuple) and _valid_ai01(parsed):
             return _from_element_string(raw, text, symbology, parsed, marked=False)
     return ScannedCode(text, symbology=symbology)
+
+
+_UNREADABLE = frozenset(
+    {InvalidReason.EMPTY, InvalidReason.TOO_LONG, InvalidReason.CONTROL_CHARACTER, InvalidReason.UNDECODABLE}
+)
+
+
+def unreadable(raw: str) -> InvalidScan | None:
+    """Why ``raw`` cannot be any code at all (empty, too long, control characters, not text); None if readable.
+
+    Parcel codes (order numbers, tracking numbers) need not be barcodes of a known kind, so only these
+    reasons stop a parcel scan; a bad check digit or malformed GS1 still may be some carrier's code.
+    """
+    found = interpret_scan(raw)
+    if isinstance(found, InvalidScan) and found.reason in _UNREADABLE:
+        return found
+    return None
 
 
 def _first_control_character(text: str) -> str | None:

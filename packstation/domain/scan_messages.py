@@ -14,7 +14,10 @@ if TYPE_CHECKING:
 _INVALID_REASONS: dict[InvalidReason, str] = {
     InvalidReason.EMPTY: N_("Empty scan."),
     InvalidReason.TOO_LONG: N_("Scan too long: scan one barcode at a time."),
-    InvalidReason.CONTROL_CHARACTER: N_("Scan contains a control character: check the scanner settings."),
+    InvalidReason.CONTROL_CHARACTER: N_(
+        "Unreadable scan: it contains a control character. Check the scanner settings."
+    ),
+    InvalidReason.UNDECODABLE: N_("Unreadable scan: the scanner sent bytes that are not text. Rescan."),
     InvalidReason.BAD_CHECK_DIGIT: N_("Barcode check digit is wrong: rescan or type it carefully."),
     InvalidReason.MALFORMED_GS1: N_("GS1 barcode could not be read: rescan."),
 }
@@ -51,4 +54,9 @@ def message_for(result: ScanResult, *, line_name: str, multiplier: int, detail: 
     if outcome is ScanOutcome.PACKAGE_CANCELLED:
         return _("STOP: the order was cancelled. Do not ship this package.")
     reason = result.invalid_reason or InvalidReason.MALFORMED_GS1
+    return _(_INVALID_REASONS[reason])
+
+
+def invalid_message(reason: InvalidReason) -> str:
+    """The packer's sentence for a scan refused as ``reason`` (translated)."""
     return _(_INVALID_REASONS[reason])

@@ -73,8 +73,10 @@ class _ScanLines(Packetizer):
         self._scanner = scanner
 
     def handle_packet(self, packet: bytes) -> None:
+        # NUL padding is line noise, never data (and PostgreSQL cannot store it): dropped here. Bytes
+        # that are not text become U+FFFD, which the scan interpretation refuses as unreadable.
         # A scanner set to CRLF while we expect CR leaves a stray LF at the front; it is not data.
-        text = packet.decode(self._scanner.settings.encoding, errors="replace").strip("\r\n")
+        text = packet.decode(self._scanner.settings.encoding, errors="replace").replace("\x00", "").strip("\r\n")
         if text:
             self._scanner._emit_scan(text)
 

@@ -25,6 +25,8 @@ from packstation.db.models import PackageLine as LineRow
 from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
 from packstation.domain.outcomes import ScanOutcome, UnsuppliedReason
 from packstation.domain.packing import Package, PackageLine, PackSession, ScanResult
+from packstation.domain.scan import clean_scan, unreadable
+from packstation.domain.scan_messages import invalid_message
 from packstation.domain.status import PackageStatus
 from packstation.i18n import _
 from packstation.local_store.journal import Journal, Operation, OperationKind
@@ -49,6 +51,7 @@ class OpenOutcome(StrEnum):
     TAKEN = "taken"
     ALREADY_PACKED = "already_packed"
     CANCELLED = "cancelled"
+    UNREADABLE = "unreadable"
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,11 @@ class PackingService:
 
     def open(self, code: str, *, user_id: int | None) -> OpenResult:
         """Open the package a scanned code means; several matches come back as a choice."""
+        refused = unreadable(code)
+        if refused is not None:
+            # Refused before any look-up or journal write: a NUL or a control character reaches neither.
+            return OpenResult(OpenOutcome.UNREADABLE, invalid_message(refused.reason))
+        code = clean_scan(code).strip()
         chosen: PackageSummary | None = None
         claimed: _Claimed | None = None
         try:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject
 
 from packstation.domain.command_barcodes import Command
 from packstation.domain.feedback import FeedbackSound
+from packstation.ui.platform.text_fit import set_fitted_text
 from packstation.ui.shell.tasks import Task
 
 if TYPE_CHECKING:
@@ -145,8 +146,8 @@ class PackCommands(QObject):
         Task(lambda: render_preview_png(preview), owner=self._window).on_success(
             self._window.pack.show_preview
         ).on_failure(
-            lambda exc: self._window.pack.print_status.setText(
-                self.tr("Preview unavailable: {0}").replace("{0}", str(exc))
+            lambda exc: set_fitted_text(
+                self._window.pack.print_status, self.tr("Preview unavailable: {0}").replace("{0}", str(exc))
             )
         ).run()
 
@@ -162,7 +163,7 @@ class PackCommands(QObject):
             "failed": self.tr("LABEL NOT PRINTED: {0}. Scan REPRINT when the printer is ready.").replace("{0}", error),
         }
         if kind in texts:
-            self._window.pack.print_status.setText(texts[kind])
+            set_fitted_text(self._window.pack.print_status, texts[kind])
         if kind == "failed":
             self._window.alert(FeedbackSound.STOP, texts[kind])
             self._window.pack.show_print_failure(str(getattr(job, "id", "")) or None)
@@ -172,8 +173,9 @@ class PackCommands(QObject):
     def show_label_problem(self, problem: object) -> None:
         """No label could be made for a parcel: say why, loudly; REPRINT tries again."""
         message = str(getattr(problem, "message", problem))
-        self._window.pack.print_status.setText(
-            self.tr("LABEL NOT PRINTED: {0}. Scan REPRINT to try again.").replace("{0}", message)
+        set_fitted_text(
+            self._window.pack.print_status,
+            self.tr("LABEL NOT PRINTED: {0}. Scan REPRINT to try again.").replace("{0}", message),
         )
         self._window.alert(FeedbackSound.STOP, self.tr("Label not printed: {0}").replace("{0}", message))
 

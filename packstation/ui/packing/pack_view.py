@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from packstation.domain.display_text import shorten
 from packstation.domain.outcomes import ScanOutcome
+from packstation.ui.platform.text_fit import never_widen, set_fitted_text
 
 if TYPE_CHECKING:
     from packstation.domain.packing import LineProgress, ScanResult
@@ -42,6 +44,7 @@ OUTCOME_STYLE = {
     ScanOutcome.PACKAGE_ALREADY_COMPLETE: "info",
     ScanOutcome.PACKAGE_CANCELLED: "error",
 }
+CELL_LIMIT = 120  # characters of a product name or barcode in a table cell; the tooltip has more
 DONE = QColor("#d8f3dc")
 PARTLY = QColor("#fff3bf")
 
@@ -57,13 +60,14 @@ class PackView(QWidget):
 
         self.title = QLabel()
         self.title.setObjectName("title")
+        never_widen(self.title)
         self.details = QLabel()
         self.details.setObjectName("subtitle")
-        self.details.setWordWrap(True)
+        never_widen(self.details)
 
         self.feedback = QLabel()
         self.feedback.setObjectName("feedback")
-        self.feedback.setWordWrap(True)
+        never_widen(self.feedback)
         self.feedback.setMinimumHeight(96)
         self.feedback.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -99,7 +103,7 @@ class PackView(QWidget):
         self.preview.setFixedWidth(340)
         self.print_status = QLabel()
         self.print_status.setObjectName("subtitle")
-        self.print_status.setWordWrap(True)
+        never_widen(self.print_status)
         self.print_status.setFixedWidth(340)
 
         left = QVBoxLayout()
@@ -170,18 +174,21 @@ class PackView(QWidget):
         self.package = package
         self.line_progress = {}
         self.stop.hide()
-        self.title.setText(
-            self.tr("Order {0} · Package {1}").replace("{0}", package.order_number).replace("{1}", package.external_id)
+        set_fitted_text(
+            self.title,
+            self.tr("Order {0} · Package {1}").replace("{0}", package.order_number).replace("{1}", package.external_id),
         )
-        self.details.setText(
+        set_fitted_text(
+            self.details,
             f"{package.customer_name} · {package.district} / {package.city} · {package.cargo_provider} · "
-            f"{package.cargo_tracking_number}"
+            f"{package.cargo_tracking_number}",
         )
         self.lines.setRowCount(len(package.lines))
         for row, line in enumerate(package.lines):
             values = (line.name, line.colour, line.size, line.bin_location, line.barcode, f"0 / {line.quantity}")
             for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
+                item = QTableWidgetItem(shorten(value, CELL_LIMIT))
+                item.setToolTip(shorten(value))
                 if column == 5:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.lines.setItem(row, column, item)
@@ -269,7 +276,7 @@ class PackView(QWidget):
     def set_feedback(self, kind: str, text: str) -> None:
         """The big banner under the header."""
         self.feedback.setProperty("kind", kind)
-        self.feedback.setText(text)
+        set_fitted_text(self.feedback, text)
         self.feedback.style().unpolish(self.feedback)
         self.feedback.style().polish(self.feedback)
 

@@ -11,17 +11,20 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from packstation.domain.command_barcodes import UnknownCommandError, parse_command
 from packstation.domain.feedback import FeedbackSound, sound_for
+from packstation.domain.scan import clean_scan, unreadable
+from packstation.domain.scan_messages import invalid_message
 from packstation.ui.packing.home_view import HomeView
 from packstation.ui.packing.pack_controller import PackCommands
 from packstation.ui.packing.pack_view import PackView
 from packstation.ui.packing.package_table import role_name
 from packstation.ui.platform.sounds import SoundBoard
+from packstation.ui.platform.text_fit import never_widen, set_fitted_text
 from packstation.ui.shell.bridge import Bridge
 from packstation.ui.shell.tasks import Task
 from packstation.ui.supervisor.pages import SupervisorPages
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from packstation.ui.shell.login import LoginView
 
 log = logging.getLogger("packstation.ui.shell.main_window")
+STATUS_LIMIT = 80  # characters of one status-bar entry (a server's error message can be a page long)
 
 
 class MainWindow(QMainWindow):
@@ -72,11 +76,11 @@ class MainWindow(QMainWindow):
         self.scan_input.returnPressed.connect(self._typed_scan)
         self.offline_banner = QLabel()
         self.offline_banner.setObjectName("offlineBanner")
-        self.offline_banner.setWordWrap(True)
+        never_widen(self.offline_banner)
         self.offline_banner.hide()
         self.banner = QLabel(self.tr("Starting the database…"))
         self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
+        never_widen(self.banner)
 
         self.home = HomeView()
         self.home.package_chosen.connect(self._open_chosen)
@@ -123,10 +127,12 @@ class MainWindow(QMainWindow):
     def _status_label(self, text: str) -> QLabel:
         label = QLabel(text)
         label.setObjectName("status")
+        label.setTextFormat(Qt.TextFormat.PlainText)
         return label
 
     def _set_state(self, label: QLabel, text: str, *, ok: bool) -> None:
-        label.setText(text)
+        # A status-bar label does not wrap: an error from a server is cut to one short line.
+        set_fitted_text(label, text, STATUS_LIMIT)
         label.setProperty("state", "ok" if ok else "bad")
         label.style().unpolish(label)
         label.style().polish(label)
@@ -134,7 +140,7 @@ class MainWindow(QMainWindow):
     def set_banner(self, kind: str, text: str) -> None:
         """The message line under the scan field."""
         self.banner.setProperty("kind", kind)
-        self.banner.setText(text)
+        set_fitted_text(self.banner, text)
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
 
@@ -283,8 +289,13 @@ class MainWindow(QMainWindow):
 
     def handle_scan(self, text: str) -> None:
         """Route one scan: a command, an item for the open parcel, or a parcel to open."""
-        text = text.strip()
+        text = clean_scan(text).strip()
         if not text:
+            return
+        refused = unreadable(text)
+        if refused is not None and not (self.pack.is_packing and self.user is not None):
+            # Never a badge, a command or a parcel code; while packing, the service journals the refusal.
+            self.alert(FeedbackSound.UNKNOWN, invalid_message(refused.reason))
             return
         if self._to_dialog(text):
             return
