@@ -185,3 +185,5 @@ class LabelDocument:
     needs_font: bool
     #: What the document is, for logs and the print-job list ("label 3452876123 box 1/2").
     description: str = ""
+    #: Fields printed shortened or with characters left out (the packer is told); empty when all is as given.
+    shortened: tuple[str, ...] = ()

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Sequence
 
 from packstation.i18n import _
+from packstation.services.labels.elements import Page, TextBlock
 from packstation.services.labels.errors import LabelValidationError
 from packstation.services.labels.fonts import LabelFonts, default_label_fonts
 from packstation.services.labels.model import (
@@ -28,6 +29,7 @@ from packstation.services.labels.model import (
     ShippingLabelData,
 )
 from packstation.services.labels.pdf import PdfRenderer
+from packstation.services.labels.printable import printable_shipping_data, printable_slip_data
 from packstation.services.labels.raster import PdfRaster, PdfRasterError, merge_pdfs
 from packstation.services.labels.shipping import layout_shipping_label
 from packstation.services.labels.slip import layout_packing_slip
@@ -38,6 +40,10 @@ log = logging.getLogger("packstation.services.labels")
 
 #: Thermal slips use the same stock as shipping labels.
 _ZPL_SLIP_SIZE = LabelSize.MM_100X150
+
+
+def _shortened_fields(page: Page) -> set[str]:
+    return {e.text.field for e in page.elements if isinstance(e, TextBlock) and e.text.shortened}
 
 
 class LabelService:
@@ -68,9 +74,16 @@ class LabelService:
         size: LabelSize = LabelSize.MM_100X150,
         dpi: PrinterDpi = PrinterDpi.DPI_203,
     ) -> LabelDocument:
-        """Validate ``data`` and build our shipping label; raises a :class:`LabelError` subclass."""
+        """Validate ``data`` and build our shipping label; raises a :class:`LabelError` subclass.
+
+        Customer text never stops a label: what the font cannot print is transliterated or left out,
+        what does not fit is cut with ``…``, and :attr:`LabelDocument.shortened` names those fields.
+        Only what the carrier scans (tracking number, package id) is still refused when it is wrong.
+        """
+        data, changed = printable_shipping_data(data, self._fonts)
         modules = validate_shipping_label(data, self._fonts)
         page = layout_shipping_label(data, size, self._fonts, tracking_modules=modules)
+        shortened = tuple(sorted(changed | _shortened_fields(page)))
         description = _("Label {package} box {index}/{count}").format(
             package=data.package_id, index=data.box_index, count=data.box_count
         )
@@ -78,8 +91,8 @@ class LabelService:
             "shipping label built package=%s tracking=%s format=%s", data.package_id, data.tracking_number, fmt.value
         )
         if fmt is DocumentFormat.PDF:
-            return LabelDocument(self._pdf.render([page], title=description), fmt, False, description)
-        return LabelDocument(self._zpl[dpi].render([page]), fmt, True, description)
+            return LabelDocument(self._pdf.render([page], title=description), fmt, False, description, shortened)
+        return LabelDocument(self._zpl[dpi].render([page]), fmt, True, description, shortened)
 
     def packing_slip(
         self,
@@ -90,6 +103,7 @@ class LabelService:
         dpi: PrinterDpi = PrinterDpi.DPI_203,
     ) -> LabelDocument:
         """Validate ``data`` and build the packing slip (PDF on ``page_size``, or ZPL on label stock)."""
+        data, _changed = printable_slip_data(data, self._fonts)
         modules = validate_packing_slip(data, self._fonts)
         description = _("Packing slip {package}").format(package=data.package_id)
         if fmt is DocumentFormat.PDF:

@@ -36,7 +36,7 @@ def _rule(x: float, y: float, width: float) -> Box:
 def layout_shipping_label(
     data: ShippingLabelData, size: LabelSize, fonts: LabelFonts, *, tracking_modules: str
 ) -> Page:
-    """Place every field of ``data`` on a label of ``size``; text is fitted, never cut off."""
+    """Place every field of ``data`` on a label of ``size``; customer text that cannot fit is cut with ``…``."""
     width, height = size.width_mm, size.height_mm
     inner = width - 2 * MARGIN
     elements: list[Element] = []
@@ -48,7 +48,9 @@ def layout_shipping_label(
     # Header: carrier left, box i/n right, both large: the sorter reads these from a distance.
     box_text = _("Box {index}/{count}").format(index=data.box_index, count=data.box_count)
     box_fit = fit_line(fonts, box_text, field="box", width=inner * 0.35, size=6.5, min_size=4.0, bold=True)
-    carrier_fit = fit_line(fonts, data.carrier, field="carrier", width=inner * 0.62, size=6.5, min_size=3.5, bold=True)
+    carrier_fit = fit_line(
+        fonts, data.carrier, field="carrier", width=inner * 0.62, size=6.5, min_size=3.5, bold=True, cut=True
+    )
     elements.append(TextBlock(MARGIN, y, inner * 0.62, carrier_fit))
     elements.append(TextBlock(MARGIN + inner * 0.65, y, inner * 0.35, box_fit, Align.RIGHT))
     y += 6.5 * LINE_PITCH + 1.0
@@ -59,7 +61,9 @@ def layout_shipping_label(
     caption = fit_line(fonts, _("FROM"), field="caption", width=inner, size=2.6, min_size=2.0, bold=True)
     elements.append(TextBlock(MARGIN, y, inner, caption))
     y += caption.height
-    sender_name = fit_line(fonts, data.sender.name, field="sender name", width=inner, size=3.6, min_size=2.4, bold=True)
+    sender_name = fit_line(
+        fonts, data.sender.name, field="sender name", width=inner, size=3.6, min_size=2.4, bold=True, cut=True
+    )
     elements.append(TextBlock(MARGIN, y, inner, sender_name))
     y += sender_name.height
     sender_rest = ", ".join(
@@ -67,7 +71,7 @@ def layout_shipping_label(
     )
     if sender_rest:
         rest_fit = fit_text(
-            fonts, sender_rest, field="sender address", width=inner, max_lines=2, size=3.0, min_size=2.2
+            fonts, sender_rest, field="sender address", width=inner, max_lines=2, size=3.0, min_size=2.2, cut=True
         )
         elements.append(TextBlock(MARGIN, y, inner, rest_fit))
         y += rest_fit.height
@@ -87,16 +91,24 @@ def layout_shipping_label(
     elements.append(TextBlock(MARGIN, y, inner, caption))
     y += caption.height
     name = fit_text(
-        fonts, data.receiver_name, field="receiver name", width=inner, max_lines=2, size=5.5, min_size=3.5, bold=True
+        fonts,
+        data.receiver_name,
+        field="receiver name",
+        width=inner,
+        max_lines=2,
+        size=5.5,
+        min_size=3.5,
+        bold=True,
+        cut=True,
     )
     elements.append(TextBlock(MARGIN, y, inner, name))
     y += name.height + 0.5
     place = " / ".join(part for part in (data.district, data.city) if part)
-    place_fit = fit_line(fonts, place, field="city", width=inner, size=6.0, min_size=3.5, bold=True)
+    place_fit = fit_line(fonts, place, field="city", width=inner, size=6.0, min_size=3.5, bold=True, cut=True)
     phone_fit = None
     if data.phone:
         phone_text = _("Phone: {phone}").format(phone=_no_break(data.phone))
-        phone_fit = fit_line(fonts, phone_text, field="phone", width=inner, size=3.6, min_size=2.6)
+        phone_fit = fit_line(fonts, phone_text, field="phone", width=inner, size=3.6, min_size=2.6, cut=True)
     reserved = place_fit.height + 0.5 + (phone_fit.height if phone_fit else 0.0)
     address_room = receiver_bottom - y - reserved
     address_size = 4.2
@@ -116,6 +128,7 @@ def layout_shipping_label(
             max_lines=max(1, int(address_room // (2.6 * LINE_PITCH))),
             size=2.6,
             min_size=2.6,
+            cut=True,
         )
     elements.append(TextBlock(MARGIN, y, inner, address))
     y += address.height + 0.5
@@ -146,7 +159,8 @@ def layout_shipping_label(
     for text, field, bold in rows:
         if not text:
             continue
-        row = fit_line(fonts, text, field=field, width=info_width, size=4.0, min_size=2.4, bold=bold)
+        cut = field != "package id"  # the package id reopens the parcel: never shortened
+        row = fit_line(fonts, text, field=field, width=info_width, size=4.0, min_size=2.4, bold=bold, cut=cut)
         elements.append(TextBlock(info_x, info_y, info_width, row))
         info_y += 4.0 * LINE_PITCH + 0.8
     return Page(width, height, tuple(elements))

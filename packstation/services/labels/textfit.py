@@ -2,7 +2,8 @@
 
 A receiver's address that is too long must never be cut off silently: it wraps at word
 boundaries, shrinks step by step down to a readable minimum, and only if it still does not fit
-is it a :class:`TextDoesNotFitError` naming the field.
+is it cut with a visible ``…`` (``cut=True``: customer data, where a shortened label beats no
+label, and :attr:`FittedText.shortened` lets the packer be told) or a :class:`TextDoesNotFitError`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ LINE_PITCH = 1.18
 # rasteriser rounds differently still keeps each line inside its ^FB block.
 _SAFETY = 0.97
 _SHRINK_STEP = 0.92
+ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ class FittedText:
     lines: tuple[str, ...]
     size: float
     bold: bool
+    field: str = ""
+    #: True when the text did not fit even at the smallest size and was cut with ``…``.
+    shortened: bool = False
 
     @property
     def line_pitch(self) -> float:
@@ -88,16 +93,22 @@ def fit_text(
     size: float,
     min_size: float,
     bold: bool = False,
+    cut: bool = False,
 ) -> FittedText:
     """Fit ``text`` into at most ``max_lines`` lines of ``width``, shrinking from ``size`` to ``min_size``.
 
-    Raises :class:`TextDoesNotFitError` (with ``field``) when even ``min_size`` is not enough.
+    When even ``min_size`` is not enough: with ``cut`` the text is cut at the last line with a visible
+    ``…``; without, :class:`TextDoesNotFitError` (with ``field``) is raised.
     """
     current = size
     while True:
         lines = wrap(fonts, text, width, current, bold=bold)
         if len(lines) <= max_lines:
-            return FittedText(tuple(lines), current, bold)
+            return FittedText(tuple(lines), current, bold, field)
+        if current <= min_size and cut:
+            kept = lines[:max_lines]
+            kept[-1] = _with_ellipsis(fonts, kept[-1], width * _SAFETY, current, bold)
+            return FittedText(tuple(kept), current, bold, field, shortened=True)
         if current <= min_size:
             raise TextDoesNotFitError(
                 field,
@@ -106,8 +117,26 @@ def fit_text(
         current = max(min_size, current * _SHRINK_STEP)
 
 
+def _with_ellipsis(fonts: LabelFonts, line: str, width: float, size: float, bold: bool) -> str:
+    """``line`` with ``…`` at its end, characters dropped from the end until it fits ``width``."""
+    line = line.rstrip()
+    while line and fonts.width(line + ELLIPSIS, size, bold=bold) > width:
+        line = line[:-1].rstrip()
+    return line + ELLIPSIS
+
+
 def fit_line(
-    fonts: LabelFonts, text: str, *, field: str, width: float, size: float, min_size: float, bold: bool = False
+    fonts: LabelFonts,
+    text: str,
+    *,
+    field: str,
+    width: float,
+    size: float,
+    min_size: float,
+    bold: bool = False,
+    cut: bool = False,
 ) -> FittedText:
     """Fit ``text`` on one line, shrinking it rather than wrapping (numbers, names in headers)."""
-    return fit_text(fonts, text, field=field, width=width, max_lines=1, size=size, min_size=min_size, bold=bold)
+    return fit_text(
+        fonts, text, field=field, width=width, max_lines=1, size=size, min_size=min_size, bold=bold, cut=cut
+    )

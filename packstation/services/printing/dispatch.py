@@ -39,6 +39,7 @@ from packstation.services.labels import (
     ShippingLabelData,
 )
 from packstation.services.labels.model import LabelDocument
+from packstation.services.labels.printable import shortened_note
 from packstation.services.labels.raster import PdfRaster
 from packstation.services.marketplaces.writes import LabelFormat, MarketplaceLabel
 from packstation.services.packing.service import Completion, OpenedPackage
@@ -59,6 +60,8 @@ class LabelPreview:
     height_mm: float
     dpi: int
     format: DocumentFormat = DocumentFormat.ZPL
+    #: For the packer when customer text had to be shortened or simplified to print (empty otherwise).
+    note: str = ""
 
 
 def shipping_data(package: OpenedPackage, *, box_index: int = 1, box_count: int = 1) -> ShippingLabelData:
@@ -205,6 +208,7 @@ class LabelDispatcher:
             height_mm=height,
             dpi=self._dpi.value,
             format=document.format,
+            note=shortened_note(document.shortened),
         )
 
     def on_completed(self, completion: Completion) -> None:

@@ -28,6 +28,7 @@ class PackCommands(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
+        self._label_note = ""  # the last label's note about shortened customer text
 
     def with_approval(self, permission: Permission, what: str, then: Callable[[Approval | None], None]) -> None:
         """Run ``then`` now if the user may, else after a supervisor approves with badge and PIN."""
@@ -143,6 +144,10 @@ class PackCommands(QObject):
     def render_preview(self, preview: LabelPreview) -> None:
         from packstation.services.printing.dispatch import render_preview_png
 
+        # Kept for the print events that follow, so "Label printed." does not hide it.
+        self._label_note = preview.note
+        if preview.note:
+            set_fitted_text(self._window.pack.print_status, preview.note)
         Task(lambda: render_preview_png(preview), owner=self._window).on_success(
             self._window.pack.show_preview
         ).on_failure(
@@ -163,7 +168,8 @@ class PackCommands(QObject):
             "failed": self.tr("LABEL NOT PRINTED: {0}. Scan REPRINT when the printer is ready.").replace("{0}", error),
         }
         if kind in texts:
-            set_fitted_text(self._window.pack.print_status, texts[kind])
+            note = self._label_note if kind in ("queued", "printing", "printed") else ""
+            set_fitted_text(self._window.pack.print_status, f"{texts[kind]} {note}".strip())
         if kind == "failed":
             self._window.alert(FeedbackSound.STOP, texts[kind])
             self._window.pack.show_print_failure(str(getattr(job, "id", "")) or None)
