@@ -22,9 +22,11 @@ from packstation.db.local_server import LocalPostgres
 from packstation.db.migrate import upgrade
 from packstation.db.models import Package
 from packstation.demo.data import seed_demo_data
+from packstation.domain.outcomes import ScanOutcome
 from packstation.domain.packing import Package as DomainPackage
 from packstation.domain.packing import PackageLine, PackSession
-from packstation.local_store.journal import Journal, Operation, OperationKind
+from packstation.local_store.journal import Journal
+from packstation.local_store.operations import Completed, Opened, Operation, PackedLine, Scanned
 from packstation.services.journal.pump import JournalPump
 
 OPERATIONS = 10_000
@@ -34,30 +36,28 @@ def _operations(parcels: list[Package]) -> list[Operation]:
     ops: list[Operation] = []
     now = datetime.now(UTC)
     for parcel in parcels:
-        ops.append(Operation(kind=OperationKind.OPEN, station="bench", occurred_at=now, package_id=parcel.id))
+        ops.append(Operation(body=Opened(), station="bench", occurred_at=now, package_id=parcel.id))
         for line in parcel.lines:
             for _ in range(line.quantity):
                 ops.append(
                     Operation(
-                        kind=OperationKind.SCAN,
+                        body=Scanned(outcome=ScanOutcome.ACCEPTED, code=line.barcode, units=1, line_db_id=line.id),
                         station="bench",
                         occurred_at=now,
                         package_id=parcel.id,
-                        payload={"outcome": "accepted", "code": line.barcode, "units": 1, "line_db_id": line.id},
                     )
                 )
         ops.append(
             Operation(
-                kind=OperationKind.COMPLETE,
+                body=Completed(
+                    lines=tuple(
+                        PackedLine(line_id=ln.external_line_id, product_id=ln.product_id, units=ln.quantity)
+                        for ln in parcel.lines
+                    )
+                ),
                 station="bench",
                 occurred_at=now,
                 package_id=parcel.id,
-                payload={
-                    "lines": [
-                        {"line_id": ln.external_line_id, "product_id": ln.product_id, "units": ln.quantity}
-                        for ln in parcel.lines
-                    ]
-                },
             )
         )
         if len(ops) >= OPERATIONS:
@@ -117,11 +117,10 @@ def _journaling(folder: Path) -> dict[str, object]:
         scanned = time.perf_counter()
         journal.append(
             Operation(
-                kind=OperationKind.SCAN,
+                body=Scanned.of(result, line_db_id=None),
                 station="bench",
                 occurred_at=datetime.now(UTC),
                 package_id=1,
-                payload=result.as_record(),
             )
         )
         journal_samples.append(time.perf_counter() - scanned)

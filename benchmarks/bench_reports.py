@@ -29,7 +29,9 @@ from benchmarks.common import percentiles
 from packstation.db.engine import create_db_engine, session_factory
 from packstation.db.local_server import LocalPostgres
 from packstation.db.migrate import upgrade
-from packstation.local_store.journal import Journal, Operation, OperationKind
+from packstation.domain.outcomes import ScanOutcome
+from packstation.local_store.journal import Journal
+from packstation.local_store.operations import Completed, Opened, Operation, OperationBody, Scanned
 from packstation.services.journal.pump import JournalPump
 from packstation.services.reports import FigureSource, ReportFilter, ReportQueries
 from packstation.services.reports.billing import BillingPlans, BillingService, Plan, parse_tiers
@@ -143,16 +145,15 @@ def _replay(sessions: Any, dsn: dict[str, Any], folder: Path, *, trigger: bool, 
     ops = []
     for index in range(REPLAY_OPS):
         parcel, step = divmod(index, EVENTS_PER_PARCEL)
-        kind = {0: OperationKind.OPEN, EVENTS_PER_PARCEL - 1: OperationKind.COMPLETE}.get(step, OperationKind.SCAN)
-        payload: dict[str, Any] = {"outcome": "accepted", "units": 1, "code": "8690000000000"} if kind == "scan" else {}
+        scan = Scanned(outcome=ScanOutcome.ACCEPTED, units=1, code="8690000000000")
+        body: OperationBody = {0: Opened(), EVENTS_PER_PARCEL - 1: Completed()}.get(step, scan)
         ops.append(
             Operation(
-                kind=kind,
+                body=body,
                 station="İstasyon 1",
                 occurred_at=now + timedelta(seconds=index),
                 package_id=first_package + parcel,
                 user_id=1,
-                payload=payload,
             )
         )
     journal.append_many(ops)

@@ -11,62 +11,42 @@ on a local disk: WAL does not work on network file systems.
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
-import sys
 import threading
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import Any
+
+from packstation.local_store.operations import Operation, OperationDecodeError, decode_body, encode_body
+from packstation.local_store.sqlite import LocalStoreError, StoreSchema, Synchronous, open_store
 
 log = logging.getLogger("packstation.local_store.journal")
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS operations (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    op_id TEXT NOT NULL UNIQUE,
-    kind TEXT NOT NULL,
-    package_id INTEGER,
-    station TEXT NOT NULL,
-    user_id INTEGER,
-    occurred_at TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
-    parked INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS operations_package ON operations(package_id, seq);
-"""
-
-
-class OperationKind(StrEnum):
-    """What a journaled operation records."""
-
-    OPEN = "open"
-    SCAN = "scan"
-    UNSUPPLIED = "unsupplied"
-    COMPLETE = "complete"
-    ABORT = "abort"
-    REPRINT = "reprint"
-    CANCELLED_NOTICE = "cancelled_notice"
-
-
-@dataclass(frozen=True)
-class Operation:
-    """One business operation, identified by a UUID created when it happened."""
-
-    kind: OperationKind
-    station: str
-    occurred_at: datetime
-    package_id: int | None = None
-    user_id: int | None = None
-    payload: dict[str, Any] = field(default_factory=dict)
-    op_id: uuid.UUID = field(default_factory=uuid.uuid4)
+#: Version 1 is the schema the first release created without a version; later changes append here.
+SCHEMA = StoreSchema(
+    "journal",
+    (
+        (
+            """CREATE TABLE IF NOT EXISTS operations (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                op_id TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL,
+                package_id INTEGER,
+                station TEXT NOT NULL,
+                user_id INTEGER,
+                occurred_at TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                parked INTEGER NOT NULL DEFAULT 0
+            )""",
+            "CREATE INDEX IF NOT EXISTS operations_package ON operations(package_id, seq)",
+        ),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +58,7 @@ class JournalStats:
     parked: int
 
 
-class JournalError(Exception):
+class JournalError(LocalStoreError):
     """The journal file cannot be used (disk full, corrupt, read-only); the message says which file."""
 
 
@@ -87,24 +67,16 @@ class Journal:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._connection() as connection:
-            connection.executescript(SCHEMA)
+        self._connection()  # opens the file now (and upgrades its schema), so a bad path fails at start
 
     def _connection(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
             try:
-                connection = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute("PRAGMA synchronous=FULL")
-                connection.execute("PRAGMA busy_timeout=5000")
-                if sys.platform == "darwin":  # fsync does not reach the platter on macOS without this
-                    connection.execute("PRAGMA fullfsync=ON")
-                    connection.execute("PRAGMA checkpoint_fullfsync=ON")
-            except sqlite3.Error as exc:
-                raise JournalError(f"cannot open the journal {self.path}: {exc}") from exc
+                connection = open_store(self.path, SCHEMA, synchronous=Synchronous.FULL)
+            except LocalStoreError as exc:
+                raise JournalError(str(exc)) from exc
             self._local.connection = connection
         return connection
 
@@ -134,7 +106,7 @@ class Journal:
                 op.station,
                 op.user_id,
                 op.occurred_at.astimezone(UTC).isoformat(),
-                json.dumps(op.payload, ensure_ascii=False, default=str),
+                encode_body(op.body),
             )
             for op in operations
         ]
@@ -168,18 +140,26 @@ class Journal:
             )
             .fetchall()
         )
-        return [
-            Operation(
-                op_id=uuid.UUID(op_id),
-                kind=OperationKind(kind),
-                package_id=package_id,
-                station=station,
-                user_id=user_id,
-                occurred_at=datetime.fromisoformat(occurred_at),
-                payload=json.loads(payload),
+        operations: list[Operation] = []
+        for op_id, kind, package_id, station, user_id, occurred_at, payload in rows:
+            try:
+                body = decode_body(kind, payload)
+            except OperationDecodeError as exc:
+                # One unreadable entry must not hold up the rest: it waits, parked, for a supervisor.
+                log.error("journal entry cannot be read, parked op_id=%s reason=%s", op_id, exc)
+                self.record_failure(uuid.UUID(op_id), str(exc), park=True)
+                continue
+            operations.append(
+                Operation(
+                    body=body,
+                    op_id=uuid.UUID(op_id),
+                    package_id=package_id,
+                    station=station,
+                    user_id=user_id,
+                    occurred_at=datetime.fromisoformat(occurred_at),
+                )
             )
-            for op_id, kind, package_id, station, user_id, occurred_at, payload in rows
-        ]
+        return operations
 
     def acknowledge(self, op_ids: Iterable[uuid.UUID]) -> None:
         """PostgreSQL has these operations: forget them here."""

@@ -7,8 +7,6 @@ A label must survive a printer that is off and the app restarting, so a job is o
 from __future__ import annotations
 
 import enum
-import sqlite3
-import sys
 import threading
 import time
 import uuid
@@ -16,26 +14,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packstation.devices.base import PayloadKind
+from packstation.local_store.sqlite import StoreSchema, Synchronous, open_store
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS print_jobs (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    printer_uri TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    data BLOB NOT NULL,
-    needs_setup INTEGER NOT NULL,
-    description TEXT NOT NULL,
-    state TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at REAL NOT NULL,
-    last_error TEXT,
-    reprint_of TEXT,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS print_jobs_pending ON print_jobs (printer_uri, state, seq);
-"""
+#: Version 1 is the schema the first release created without a version; later changes append here.
+SCHEMA = StoreSchema(
+    "print-job store",
+    (
+        (
+            """CREATE TABLE IF NOT EXISTS print_jobs (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                printer_uri TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                data BLOB NOT NULL,
+                needs_setup INTEGER NOT NULL,
+                description TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at REAL NOT NULL,
+                last_error TEXT,
+                reprint_of TEXT,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL
+            )""",
+            "CREATE INDEX IF NOT EXISTS print_jobs_pending ON print_jobs (printer_uri, state, seq)",
+        ),
+    ),
+)
 _COLUMNS = (
     "id, printer_uri, kind, needs_setup, description, state, attempts, next_attempt_at, "
     "last_error, reprint_of, created_at, updated_at"
@@ -79,27 +84,14 @@ class JobNotFoundError(KeyError):
     """No job with that id."""
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open the job database with the durability settings every connection must have."""
-    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5.0)
-    connection.execute("PRAGMA journal_mode=WAL")
-    # Per connection, not stored in the file: without it a power cut can lose a queued label.
-    connection.execute("PRAGMA synchronous=FULL")
-    connection.execute("PRAGMA busy_timeout=5000")
-    if sys.platform == "darwin":
-        connection.execute("PRAGMA fullfsync=ON")
-    return connection
-
-
 class JobStore:
     """All job reads and writes; safe to call from any thread (one connection behind a lock)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = connect(self.path)
-        self._db.executescript(_SCHEMA)
+        # One connection shared by every thread, behind the lock; a queued label must survive a power cut.
+        self._db = open_store(self.path, SCHEMA, synchronous=Synchronous.FULL, check_same_thread=False)
 
     def close(self) -> None:
         """Close the database."""

@@ -32,7 +32,17 @@ from packstation.db.models import (
     StockMovement,
 )
 from packstation.domain.status import ExceptionKind, OutboxKind, PackageStatus
-from packstation.local_store.journal import Journal, JournalStats, Operation, OperationKind
+from packstation.local_store.journal import Journal, JournalStats
+from packstation.local_store.operations import (
+    Aborted,
+    Completed,
+    Opened,
+    Operation,
+    OperationKind,
+    Scanned,
+    Unsupplied,
+    body_as_dict,
+)
 
 log = logging.getLogger("packstation.services.journal.pump")
 STOCK_NAMESPACE = uuid.UUID("5d0c54a4-51c8-4bd4-9a55-7d3f1a0f2d11")
@@ -84,22 +94,7 @@ class OperationApplier:
         """
         if not ops:
             return set()
-        rows = [
-            {
-                "op_id": op.op_id,
-                "package_id": op.package_id,
-                "line_id": op.payload.get("line_db_id"),
-                "station_id": self.station_id(session, op.station),
-                "user_id": op.user_id,
-                "kind": op.kind.value,
-                "outcome": op.payload.get("outcome"),
-                "barcode": op.payload.get("code") or op.payload.get("text"),
-                "quantity": int(op.payload.get("units") or 0),
-                "occurred_at": op.occurred_at,
-                "detail": op.payload,
-            }
-            for op in ops
-        ]
+        rows = [self._event_row(session, op) for op in ops]
         connection = session.connection()
         events = PackEvent.__table__
         new = set(
@@ -123,6 +118,23 @@ class OperationApplier:
         session.flush()
         self._flush(connection)
         return new
+
+    def _event_row(self, session: Session, op: Operation) -> dict[str, object]:
+        """The ``pack_events`` row of ``op``: scans carry their line, outcome, barcode and units."""
+        scan = op.body if isinstance(op.body, Scanned) else None
+        return {
+            "op_id": op.op_id,
+            "package_id": op.package_id,
+            "line_id": scan.line_db_id if scan else None,
+            "station_id": self.station_id(session, op.station),
+            "user_id": op.user_id,
+            "kind": op.kind.value,
+            "outcome": scan.outcome.value if scan and scan.outcome else None,
+            "barcode": scan.barcode if scan else None,
+            "quantity": scan.units if scan else 0,
+            "occurred_at": op.occurred_at,
+            "detail": body_as_dict(op.body),
+        }
 
     def _flush(self, connection: Connection) -> None:
         if self._outbox_rows:
@@ -156,7 +168,8 @@ class OperationApplier:
     # -- side effects, each applied once because the pack event above is new -------------------------
 
     def _opened(self, session: Session, op: Operation) -> None:
-        if op.payload.get("provisional"):
+        assert isinstance(op.body, Opened)
+        if op.body.provisional:
             self._confirm_provisional_claim(session, op)
         self._outbox(session, op, OutboxKind.STATUS, f"{op.package_id}:picking", {"status": "Picking"})
 
@@ -183,6 +196,8 @@ class OperationApplier:
         package.claimed_by_user_id = op.user_id
 
     def _completed(self, session: Session, op: Operation) -> None:
+        body = op.body
+        assert isinstance(body, Completed)
         package = session.get(Package, op.package_id)  # loaded and locked by apply_batch
         if package is None:
             self._exception(session, op, ExceptionKind.CONFLICT, "package no longer exists")
@@ -204,20 +219,19 @@ class OperationApplier:
             )
         package.packed_at = op.occurred_at
         package.packed_by_user_id = op.user_id
-        package.box_count = int(op.payload.get("box_count") or 1)
-        if op.payload.get("weight_grams") is not None:
-            package.weight_grams = int(op.payload["weight_grams"])
+        package.box_count = body.box_count or 1
+        if body.weight_grams is not None:
+            package.weight_grams = body.weight_grams
         package.claimed_by_station_id = None
         package.claim_expires_at = None
-        for line in op.payload.get("lines", []):
-            product_id, units = line.get("product_id"), int(line.get("units") or 0)
-            if product_id is None or units <= 0:
+        for line in body.lines:
+            if line.product_id is None or line.units <= 0:
                 continue
             self._movements.append(
                 {
-                    "op_id": uuid.uuid5(STOCK_NAMESPACE, f"{op.op_id}:{line.get('line_id')}"),
-                    "product_id": product_id,
-                    "delta": -units,
+                    "op_id": uuid.uuid5(STOCK_NAMESPACE, f"{op.op_id}:{line.line_id}"),
+                    "product_id": line.product_id,
+                    "delta": -line.units,
                     "reason": "packed",
                     "package_id": op.package_id,
                     "user_id": op.user_id,
@@ -226,16 +240,18 @@ class OperationApplier:
         self._outbox(session, op, OutboxKind.STATUS, f"{op.package_id}:packed", {"status": "Packed"})
 
     def _unsupplied(self, session: Session, op: Operation) -> None:
-        self._outbox(session, op, OutboxKind.UNSUPPLIED, f"{op.package_id}:unsupplied:{op.op_id}", op.payload)
+        body = op.body
+        assert isinstance(body, Unsupplied)
+        self._outbox(session, op, OutboxKind.UNSUPPLIED, f"{op.package_id}:unsupplied:{op.op_id}", body_as_dict(body))
         self._exception(
             session,
             op,
             ExceptionKind.UNSUPPLIED,
-            f"{op.payload.get('quantity')} unit(s) of line {op.payload.get('line_id')} unsupplied: "
-            f"{op.payload.get('reason')}",
+            f"{body.quantity} unit(s) of line {body.line_id} unsupplied: {body.reason.value}",
         )
 
     def _aborted(self, session: Session, op: Operation) -> None:
+        assert isinstance(op.body, Aborted)
         session.execute(
             update(Package)
             .where(Package.id == op.package_id, Package.claimed_by_station_id == self.station_id(session, op.station))
@@ -266,7 +282,7 @@ class OperationApplier:
                 station_id=self.station_id(session, op.station),
                 op_id=op.op_id,
                 message=message,
-                detail={"operation": op.kind.value, **op.payload},
+                detail={"operation": op.kind.value, **body_as_dict(op.body)},
             )
             .on_conflict_do_nothing(index_elements=[PackException.op_id])
         )

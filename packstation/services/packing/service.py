@@ -29,7 +29,18 @@ from packstation.domain.scan import clean_scan, unreadable
 from packstation.domain.scan_messages import invalid_message
 from packstation.domain.status import PackageStatus
 from packstation.i18n import _
-from packstation.local_store.journal import Journal, Operation, OperationKind
+from packstation.local_store.journal import Journal
+from packstation.local_store.operations import (
+    Aborted,
+    CancelledNotice,
+    Completed,
+    Opened,
+    Operation,
+    OperationBody,
+    PackedLine,
+    Scanned,
+    Unsupplied,
+)
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
 from packstation.services.packing.claims import ClaimResult, ClaimService
 from packstation.services.packing.read_model import PackageQueries, PackageSummary
@@ -237,11 +248,9 @@ class PackingService:
         self._journal.append_many(ops, flush=flush)
         self._on_journaled()
 
-    def _op(self, kind: OperationKind, *, user_id: int | None, at: datetime, payload: dict[str, object]) -> Operation:
+    def _op(self, body: OperationBody, *, user_id: int | None, at: datetime) -> Operation:
         package_id = self._current.package.id if self._current else None
-        return Operation(
-            kind=kind, station=self._station, occurred_at=at, package_id=package_id, user_id=user_id, payload=payload
-        )
+        return Operation(body=body, station=self._station, occurred_at=at, package_id=package_id, user_id=user_id)
 
     # -- catalogue -----------------------------------------------------------------------------------
 
@@ -391,12 +400,7 @@ class PackingService:
         # open that a power cut forgets before any scan loses nothing (the claim is in PostgreSQL).
         # An offline open is the provisional claim itself: flushed.
         self._journal_ops(
-            self._op(
-                OperationKind.OPEN,
-                user_id=user_id,
-                at=at,
-                payload={"external_id": package.external_id, "provisional": provisional},
-            ),
+            self._op(Opened(external_id=package.external_id, provisional=provisional), user_id=user_id, at=at),
             flush=provisional,
         )
         return OpenResult(
@@ -442,8 +446,8 @@ class PackingService:
         at = self._clock()
         result = current.session.scan(text, at=at)
         line = current.lines_by_id.get(result.line_id or "")
-        record = {**result.as_record(), "line_db_id": line.db_id if line else None}
-        ops = [self._op(OperationKind.SCAN, user_id=user_id, at=at, payload=record)]
+        record = Scanned.of(result, line_db_id=line.db_id if line else None)
+        ops = [self._op(record, user_id=user_id, at=at)]
         completion = None
         if result.outcome is ScanOutcome.ACCEPTED and result.package_complete:
             completion = self._completion_op(user_id=user_id, at=at)
@@ -468,14 +472,14 @@ class PackingService:
         current = self._require_current()
         at = self._clock()
         current.session.mark_unsupplied(line_id, quantity, reason, note=note, at=at)
-        payload: dict[str, object] = {
-            "line_id": line_id,
-            "quantity": quantity,
-            "reason": reason.value,
-            "note": note,
-            "approved_by": approval.approver_id if approval else actor.user_id,
-        }
-        ops = [self._op(OperationKind.UNSUPPLIED, user_id=actor.user_id, at=at, payload=payload)]
+        body = Unsupplied(
+            line_id=line_id,
+            quantity=quantity,
+            reason=reason,
+            note=note,
+            approved_by=approval.approver_id if approval else actor.user_id,
+        )
+        ops = [self._op(body, user_id=actor.user_id, at=at)]
         completion = self._completion_op(user_id=actor.user_id, at=at) if current.session.is_complete else None
         if completion is not None:
             ops.append(completion)
@@ -492,8 +496,9 @@ class PackingService:
             return
         at = self._clock()
         unverified = {p.line_id: p.remaining for p in current.session.lines if p.remaining}
-        completion = self._completion_op(user_id=actor.user_id, at=at)
-        completion.payload.update(
+        completion = self._completion_op(
+            user_id=actor.user_id,
+            at=at,
             forced=True,
             unverified=unverified,
             reason=reason,
@@ -507,7 +512,7 @@ class PackingService:
         current = self._require_current()
         if not current.session.is_complete:
             current.session.abort()
-            self._journal_ops(self._op(OperationKind.ABORT, user_id=user_id, at=self._clock(), payload={}))
+            self._journal_ops(self._op(Aborted(), user_id=user_id, at=self._clock()))
         self._current = None
 
     def cancelled_remotely(self, package_id: int) -> bool:
@@ -515,7 +520,7 @@ class PackingService:
         if self._current is None or self._current.package.id != package_id:
             return False
         self._current.session.cancel()
-        self._journal_ops(self._op(OperationKind.CANCELLED_NOTICE, user_id=None, at=self._clock(), payload={}))
+        self._journal_ops(self._op(CancelledNotice(), user_id=None, at=self._clock()))
         return True
 
     def successor_of(self, package_id: int) -> OpenedPackage | None:
@@ -533,18 +538,32 @@ class PackingService:
         loaded = self._load(successor)
         return loaded[0] if loaded else None
 
-    def _completion_op(self, *, user_id: int | None, at: datetime) -> Operation:
+    def _completion_op(
+        self,
+        *,
+        user_id: int | None,
+        at: datetime,
+        forced: bool = False,
+        unverified: dict[str, int] | None = None,
+        reason: str = "",
+        approved_by: int | None = None,
+    ) -> Operation:
         current = self._require_current()
         progress = {p.line_id: p for p in current.session.lines}
-        lines = [
-            {"line_id": line.line_id, "product_id": line.product_id, "units": progress[line.line_id].scanned}
+        lines = tuple(
+            PackedLine(line_id=line.line_id, product_id=line.product_id, units=progress[line.line_id].scanned)
             for line in current.package.lines
-        ]
-        payload: dict[str, object] = {"box_count": 1, "lines": lines}
-        grams = self._weigh() if self._weigh is not None else None
-        if grams is not None:
-            payload["weight_grams"] = grams
-        return self._op(OperationKind.COMPLETE, user_id=user_id, at=at, payload=payload)
+        )
+        body = Completed(
+            box_count=1,
+            lines=lines,
+            weight_grams=self._weigh() if self._weigh is not None else None,
+            forced=forced,
+            unverified=unverified or {},
+            reason=reason,
+            approved_by=approved_by,
+        )
+        return self._op(body, user_id=user_id, at=at)
 
     def _finish(self, op: Operation) -> None:
         current = self._require_current()

@@ -11,7 +11,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from packstation.local_store.journal import Journal, Operation, OperationKind
+from packstation.domain.outcomes import ScanOutcome
+from packstation.local_store.journal import Journal
+from packstation.local_store.operations import Operation, Scanned
 
 
 def main() -> None:
@@ -23,11 +25,10 @@ def main() -> None:
         counter += 1
         package_id = package_ids[counter % len(package_ids)]
         op = Operation(
-            kind=OperationKind.SCAN,
+            body=Scanned(outcome=ScanOutcome.UNKNOWN_BARCODE, text=f"86900{counter:08d}"),
             station=station,
             occurred_at=datetime.now(UTC),
             package_id=package_id,
-            payload={"outcome": "unknown_barcode", "text": f"86900{counter:08d}", "units": 0},
         )
         journal.append(op)
         sys.stdout.write(f"ACK {op.op_id}\n")

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from packstation.db.connect import Database
 from packstation.db.models import OutboxEntry, Package, PackEvent, PackException, StockLevel, StockMovement
 from packstation.demo.data import seed_demo_data
-from packstation.local_store.journal import Journal, Operation, OperationKind
+from packstation.local_store.journal import Journal
+from packstation.local_store.operations import Completed, Opened, Operation, PackedLine, Scanned
 from packstation.services.journal.pump import JournalPump
 from packstation.services.packing.claims import ClaimService
 from packstation.services.station.heartbeat import StationService
@@ -25,16 +26,15 @@ def _first_package(db: Database) -> Package:
 
 def _complete_op(package: Package, station: str = "st-1") -> Operation:
     return Operation(
-        kind=OperationKind.COMPLETE,
+        body=Completed(
+            lines=tuple(
+                PackedLine(line_id=line.external_line_id, product_id=line.product_id, units=line.quantity)
+                for line in package.lines
+            )
+        ),
         station=station,
         occurred_at=datetime.now(UTC),
         package_id=package.id,
-        payload={
-            "lines": [
-                {"line_id": line.external_line_id, "product_id": line.product_id, "units": line.quantity}
-                for line in package.lines
-            ]
-        },
     )
 
 
@@ -42,11 +42,10 @@ def test_journal_survives_reopen_and_keeps_order(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "journal.sqlite3")
     ops = [
         Operation(
-            kind=OperationKind.SCAN,
+            body=Scanned(text=f"86900000{i}", message="Şükrü Gökçe"),
             station="st",
             occurred_at=datetime.now(UTC),
             package_id=i,
-            payload={"text": f"86900000{i}", "name": "Şükrü Gökçe"},
         )
         for i in range(5)
     ]
@@ -56,7 +55,8 @@ def test_journal_survives_reopen_and_keeps_order(tmp_path: Path) -> None:
     reopened = Journal(tmp_path / "journal.sqlite3")
     pending = reopened.pending()
     assert [op.op_id for op in pending] == [op.op_id for op in ops]
-    assert pending[0].payload["name"] == "Şükrü Gökçe"
+    assert pending == ops
+    assert isinstance(pending[0].body, Scanned) and pending[0].body.message == "Şükrü Gökçe"
     assert reopened.stats().pending == 5
     assert reopened.integrity_ok()
     mode = reopened._connection().execute("PRAGMA journal_mode").fetchone()[0]
@@ -68,7 +68,7 @@ def test_pump_applies_once_even_when_replayed(db: Database, tmp_path: Path) -> N
     seed_demo_data(db.sessions, packages=10)
     package = _first_package(db)
     journal = Journal(tmp_path / "j.sqlite3")
-    op_open = Operation(kind=OperationKind.OPEN, station="st-1", occurred_at=datetime.now(UTC), package_id=package.id)
+    op_open = Operation(body=Opened(), station="st-1", occurred_at=datetime.now(UTC), package_id=package.id)
     op_complete = _complete_op(package)
     journal.append_many([op_open, op_complete])
     pump = JournalPump(journal, db.sessions)
@@ -111,7 +111,7 @@ def test_pump_waits_out_an_unreachable_database_and_loses_nothing(tmp_path: Path
 
     engine = create_db_engine("postgresql+psycopg2://u@127.0.0.1:9/none", limits=ConnectionLimits(connect_timeout_s=1))
     journal = Journal(tmp_path / "j.sqlite3")
-    journal.append(Operation(kind=OperationKind.SCAN, station="s", occurred_at=datetime.now(UTC)))
+    journal.append(Operation(body=Scanned(), station="s", occurred_at=datetime.now(UTC)))
     statuses = []
     seen = threading.Event()
 
@@ -164,5 +164,5 @@ def test_expired_claim_can_be_taken_over(db: Database) -> None:
 
 
 def test_unique_op_ids() -> None:
-    ops = {Operation(kind=OperationKind.SCAN, station="s", occurred_at=datetime.now(UTC)).op_id for _ in range(100)}
+    ops = {Operation(body=Scanned(), station="s", occurred_at=datetime.now(UTC)).op_id for _ in range(100)}
     assert len(ops) == 100 and all(isinstance(op, uuid.UUID) for op in ops)

@@ -10,6 +10,7 @@ from packstation.db.models import Package, PackEvent, ProductBarcode
 from packstation.demo.data import seed_demo_data
 from packstation.domain.outcomes import ScanOutcome
 from packstation.local_store.journal import Journal
+from packstation.local_store.operations import Completed
 from packstation.services.journal.pump import JournalPump
 from packstation.services.packing.claims import ClaimService
 from packstation.services.packing.service import Completion, OpenOutcome, PackingService
@@ -146,8 +147,8 @@ def test_force_complete_records_what_was_not_verified(db: Database, tmp_path: Pa
         service.force_complete(_actor("packer"))
     service.force_complete(_actor("supervisor", user_id=None), reason="label on the box already")  # type: ignore[arg-type]
     assert len(completions) == 1
-    complete = [op for op in journal.pending() if op.kind.value == "complete"]
-    assert complete and complete[0].payload["forced"] is True and complete[0].payload["unverified"]
+    complete = [op.body for op in journal.pending() if isinstance(op.body, Completed)]
+    assert complete and complete[0].forced is True and complete[0].unverified
 
 
 def test_opened_parcel_carries_what_the_label_needs(db: Database, tmp_path: Path) -> None:

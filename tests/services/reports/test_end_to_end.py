@@ -11,7 +11,8 @@ from packstation.db.connect import Database
 from packstation.db.models import Package, ProductBarcode, User
 from packstation.demo.data import seed_demo_data
 from packstation.domain.outcomes import ScanOutcome
-from packstation.local_store.journal import Journal, Operation, OperationKind
+from packstation.local_store.journal import Journal
+from packstation.local_store.operations import Completed, Operation
 from packstation.services.journal.pump import JournalPump
 from packstation.services.reports import FigureSource, Grouping, ReportQueries
 from tests.services.packing.test_packing_service import make_service
@@ -54,7 +55,7 @@ def test_packed_parcels_reach_the_figures_and_a_late_duplicate_does_not(db: Data
     other_journal = Journal(tmp_path / "other.sqlite3")
     other_journal.append(
         Operation(
-            kind=OperationKind.COMPLETE,
+            body=Completed(),
             station="st-2",
             occurred_at=datetime.now(UTC),
             package_id=package.id,
