@@ -268,7 +268,7 @@ def start_services(
             publish=bus.publish,
         )
         jobs.install()
-        dispatcher.marketplace_label = marketplace_label_source(jobs)
+        dispatcher.marketplace_label = marketplace_label_source(jobs, database.sessions)
     on_close: list[Callable[[], None]] = [scale.stop] if scale is not None else []
     if demo_marketplace is not None:
         scheduler.add_job(demo_marketplace.add_order, "interval", seconds=DEMO_ORDER_SECONDS, id="demo-orders")
@@ -319,15 +319,26 @@ def demo_settings(settings: Settings, *, marketplace: MarketplaceAccount | None 
     )
 
 
-def marketplace_label_source(jobs: MarketplaceJobs) -> MarketplaceLabelSource:
+def marketplace_label_source(jobs: MarketplaceJobs, sessions: sessionmaker[Session]) -> MarketplaceLabelSource:
     """The marketplace's own label for a parcel (Trendyol's common label, Hepsiburada's common barcode),
     asked for in the printer's format, or None where we print ours."""
     from packstation.i18n import _
+    from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient
+    from packstation.services.sync.hepsiburada import PackageNumbers, hepsiburada_label
 
     def fetch(package: OpenedPackage, preferred: LabelFormat) -> MarketplaceLabel | None:
         client = jobs.clients.by_name(package.account)
         if not client.capabilities.marketplace_label:
             return None
+        if isinstance(client, HepsiburadaClient):
+            # HB's label is asked for by package number: made (once) when the parcel is packed.
+            return hepsiburada_label(
+                client,
+                PackageNumbers(sessions),
+                package.id,
+                tracking=package.cargo_tracking_number,
+                preferred=preferred,
+            )
         remote = client.get_package(package.external_id)
         if remote is None:
             raise LookupError(_("package {id} was not found at the marketplace").format(id=package.external_id))

@@ -257,14 +257,18 @@ class MarketplaceAccount(_Section):
     enabled: bool = Field(default=True, description="Sync this account.")
     sync_interval_s: int = Field(default=120, ge=15, description="Seconds between order pulls.")
     label_zpl_format: str = Field(
-        default="ZPL",
+        default="base64zpl",
         min_length=1,
-        description="Hepsiburada: how `labels?format=` spells ZPL (undocumented; change it if HB answers otherwise).",
+        description=(
+            "Hepsiburada: the `labels?format=` value for ZPL. HB lists `zpl`, `base64zpl`, `pdf`, `png`, `jpg` "
+            "(lower case); `base64zpl` is the one seen in a recorded live reply. Whether `zpl` data is raw or "
+            "base64 is unpublished, so both are read."
+        ),
     )
     label_pdf_format: str = Field(
-        default="PDF",
+        default="pdf",
         min_length=1,
-        description="Hepsiburada: how `labels?format=` spells PDF (undocumented; change it if HB answers otherwise).",
+        description="Hepsiburada: the `labels?format=` value for PDF (data assumed base64; unrecorded).",
     )
 
     @field_validator("name")

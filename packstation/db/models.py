@@ -186,10 +186,19 @@ class Package(Base):
         Index("ix_packages_unpacked_order", "order_date", "id", postgresql_where=text("packed_at IS NULL")),
         # "Packed today" on the home screen: a range of this index, not a scan of every package ever.
         Index("ix_packages_packed_at", "packed_at", postgresql_where=text("packed_at IS NOT NULL")),
+        Index(
+            "ix_packages_marketplace_package_number",
+            "account_id",
+            "marketplace_package_number",
+            postgresql_where=text("marketplace_package_number IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("marketplace_accounts.id"))
     external_id: Mapped[str] = mapped_column(Text)
+    #: The number the marketplace gave the package when it was packed, where it differs from
+    #: ``external_id`` (Hepsiburada: open lines are keyed by order number until packed).
+    marketplace_package_number: Mapped[str | None] = mapped_column(Text)
     order_number: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
     cargo_tracking_number: Mapped[str | None] = mapped_column(Text)

@@ -23,6 +23,7 @@ from packstation.services.marketplaces.models import (
     PackagePage,
     PackageQuery,
     RemotePackage,
+    StatusReport,
 )
 from packstation.services.marketplaces.writes import (
     LabelFormat,
@@ -60,6 +61,10 @@ class MarketplaceClient(abc.ABC):
     def iter_packages(self, query: PackageQuery) -> Iterator[RemotePackage]:
         """Yield each package of the listing once (pages may repeat packages while data changes)."""
         return unique_packages(self.iter_package_pages(query))
+
+    def iter_status_reports(self) -> Iterator[StatusReport]:
+        """Statuses reported without the package (HB's shipped/delivered/cancelled feeds); none by default."""
+        return iter(())
 
     @abc.abstractmethod
     def get_package(self, package_id: str) -> RemotePackage | None:

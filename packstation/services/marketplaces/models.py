@@ -195,3 +195,23 @@ class PackagePage:
     #: The reply's JSON text when its ``content`` array holds ``packages`` in order (Trendyol): the
     #: database takes each raw payload from here, exactly as sent, instead of a re-encoded copy.
     reply_json: str | None = field(default=None, repr=False, compare=False)
+    #: Packages of this page that could not be read (each error names its package): set aside, so the
+    #: rest of the page still lands.
+    rejected: tuple[Exception, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """A status the marketplace reports for a package without sending the package (HB's thin feeds).
+
+    The sync changes the stored package's status only; the stored details stay as they are.
+    """
+
+    #: The stored package's key (``RemotePackage.package_id``).
+    key: str
+    status: PackageStatus
+    #: The marketplace's package number, where it has one (HB); stored with the package.
+    package_number: str = ""
+    cargo_tracking_number: str = ""
+    #: The lines the report is about, when it is about lines (HB's cancelled lines).
+    line_ids: tuple[str, ...] = ()

@@ -278,7 +278,11 @@ class Transport:
                     )
                     raise error
                 ambiguous = ambiguous or response.status_code in _AMBIGUOUS_STATUSES
-                retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+                # HB sends X-RateLimit-Reset (seconds until its window resets) instead of Retry-After.
+                retry_after = retry_after_seconds(
+                    response.headers.get("Retry-After")
+                    or (response.headers.get("X-RateLimit-Reset") if response.status_code == 429 else None)
+                )
                 if isinstance(error, RateLimited):
                     error.retry_after = retry_after
             delay = self._delay(attempt, retry_after)

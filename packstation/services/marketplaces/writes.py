@@ -141,4 +141,6 @@ class MarketplaceLabel:
 
     cargo_tracking_number: str
     format: LabelFormat
+    #: Empty when the marketplace gives no label for this parcel and ours is printed (``note`` says why).
     documents: tuple[bytes, ...]
+    note: str = ""

@@ -33,6 +33,7 @@ from packstation.services.marketplaces.models import Marketplace, PackageStatus,
 from packstation.services.marketplaces.writes import UnsuppliedLine, UnsuppliedReason
 from packstation.services.outbox.rows import Claimed, Outcome
 from packstation.services.outbox.stock_push import StockSender
+from packstation.services.sync.hepsiburada import PackageNumbers
 
 log = logging.getLogger("packstation.services.outbox.pusher")
 
@@ -257,9 +258,10 @@ class OutboxPusher:
         return Outcome(OutboxState.DONE, sent=outcome.sent, note="" if outcome.sent else _("already Picking"))
 
     def _packed(self, client: MarketplaceClient, row: Claimed, package: RemotePackage) -> Outcome:
-        if client.marketplace is Marketplace.HEPSIBURADA:
-            outcome = client.mark_picking(package, business_key=row.business_key)
-            return Outcome(OutboxState.DONE, sent=outcome.sent, reference=",".join(outcome.new_package_ids) or None)
+        if client.marketplace is Marketplace.HEPSIBURADA and row.package_id is not None:
+            # Creates the HB package unless the label dispatcher (or HB's auto-packing) already did.
+            number = PackageNumbers(self._sessions).ensure(client, row.package_id, business_key=row.business_key)
+            return Outcome(OutboxState.DONE, reference=number)
         sent = False
         if package.status not in (PackageStatus.PICKING, PackageStatus.INVOICED):
             # Picking must come first (Trendyol refuses Invoiced from Created); the look-up makes it safe.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -60,7 +60,8 @@ class LabelPreview:
     height_mm: float
     dpi: int
     format: DocumentFormat = DocumentFormat.ZPL
-    #: For the packer when customer text had to be shortened or simplified to print (empty otherwise).
+    #: For the packer: why our own label was printed where the marketplace's was asked for, and when
+    #: customer text had to be shortened or simplified to print (empty otherwise).
     note: str = ""
 
 
@@ -170,6 +171,12 @@ class LabelDispatcher:
             issued is not None,
         )
         preview = self._preview(package, str(job.id), document)
+        ours_because = issued.note if issued is not None and not issued.documents else ""
+        if ours_because:
+            log.warning(
+                "our label instead of the marketplace's package=%s reason=%s", package.external_id, ours_because
+            )
+            preview = replace(preview, note=f"{ours_because} {preview.note}".strip())
         self._on_preview(preview)
         return preview
 

@@ -34,6 +34,7 @@ from packstation.domain.status import PackageStatus as StoredStatus
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.errors import MarketplaceError
 from packstation.services.marketplaces.models import PackagePage, PackageQuery, PackageStatus
+from packstation.services.sync.hepsiburada import apply_status_reports
 from packstation.services.sync.prefetch import prefetched_runs
 from packstation.services.sync.rows import STOPPING, Received, ensure_products, link_successors, upsert_packages
 
@@ -159,6 +160,14 @@ class PackageSync:
                 )
             with self._sessions.begin() as session:
                 linked = link_successors(session, account_id, successors)
+            # Statuses some marketplaces report without the package (HB's shipped/cancelled feeds).
+            reports = list(client.iter_status_reports())
+            if reports:
+                with self._sessions.begin() as session:
+                    moved = apply_status_reports(session, account_id, reports)
+                tally.superseded.extend(
+                    Superseded(m.id, m.external_id, m.status) for m in moved if m.status.value in STOPPING
+                )
         except MarketplaceError as error:
             self._record_failure(account_id, error)
             raise

@@ -144,7 +144,7 @@ class PackCommands(QObject):
     def render_preview(self, preview: LabelPreview) -> None:
         from packstation.services.printing.dispatch import render_preview_png
 
-        # Kept for the print events that follow, so "Label printed." does not hide it.
+        # Kept for the print events that follow, so "Label printed." does not hide it (HB: why ours printed).
         self._label_note = preview.note
         if preview.note:
             set_fitted_text(self._window.pack.print_status, preview.note)
@@ -170,7 +170,11 @@ class PackCommands(QObject):
         if kind in texts:
             note = self._label_note if kind in ("queued", "printing", "printed") else ""
             set_fitted_text(self._window.pack.print_status, f"{texts[kind]} {note}".strip())
+        # The big banner tells the truth about the label too, not only the small print beside it.
+        if kind == "printed":
+            self._window.pack.set_feedback("complete", self.tr("Complete! The label is printed."))
         if kind == "failed":
+            self._window.pack.set_feedback("error", texts[kind])
             self._window.alert(FeedbackSound.STOP, texts[kind])
             self._window.pack.show_print_failure(str(getattr(job, "id", "")) or None)
         elif kind in ("printed", "queued"):
@@ -179,10 +183,9 @@ class PackCommands(QObject):
     def show_label_problem(self, problem: object) -> None:
         """No label could be made for a parcel: say why, loudly; REPRINT tries again."""
         message = str(getattr(problem, "message", problem))
-        set_fitted_text(
-            self._window.pack.print_status,
-            self.tr("LABEL NOT PRINTED: {0}. Scan REPRINT to try again.").replace("{0}", message),
-        )
+        text = self.tr("LABEL NOT PRINTED: {0}. Scan REPRINT to try again.").replace("{0}", message)
+        set_fitted_text(self._window.pack.print_status, text)
+        self._window.pack.set_feedback("error", text)
         self._window.alert(FeedbackSound.STOP, self.tr("Label not printed: {0}").replace("{0}", message))
 
     def package_replaced(self, old: object, successor: object) -> None:

@@ -227,7 +227,7 @@ class PackView(QWidget):
         kind = OUTCOME_STYLE[result.outcome]
         if result.outcome is ScanOutcome.ACCEPTED and result.package_complete:
             kind = "complete"
-            text = self.tr("Complete! The label is printing.")
+            text = self.tr("Complete! Making the label…")
         else:
             text = result.message
         self.set_feedback(kind, text)
@@ -240,7 +240,7 @@ class PackView(QWidget):
         done = sum(p.scanned + p.unsupplied for p in lines)
         self.progress.setValue(self.progress.maximum() if complete else done)
         if complete:
-            self.set_feedback("complete", self.tr("Complete! The label is printing."))
+            self.set_feedback("complete", self.tr("Complete! Making the label…"))
 
     def missing_lines(self) -> list[tuple[str, str, int]]:
         """(line id, name, units left) of every line not yet verified."""

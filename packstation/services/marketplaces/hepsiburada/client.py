@@ -1,49 +1,54 @@
-"""Hepsiburada client: open order lines, packing them into packages, packed packages, labels, stock uploads.
+"""Hepsiburada client: the open-line queue, packing lines into packages, packed packages, labels, stock.
 
 HB has no Picking status: packing (``POST /packages``) is the one preparation step, and it creates the
 package number. Until then an order's lines have no package, so open orders are keyed by order number
-and :meth:`HepsiburadaClient.mark_picking` returns the new package number. Shapes follow
-``reference/marketplaces.md`` §2 (the ``/orders`` line fields are [UNCERTAIN]; readers accept both the
-packed-item and the flat spellings).
+and :meth:`HepsiburadaClient.mark_picking` returns the new package number, which the caller stores.
 
-Labels: a merchant on HB's shared-barcode model ("ortak barkod", ``hasMerchantMutualBarcode``) must put
-HB's label on the parcel; :meth:`HepsiburadaClient.fetch_label` reads it (ZPL text, or base64 PDF) and
-returns None for other merchants, who print our own. The format names are [UNCERTAIN], so configurable.
+Listing: ``GET /orders`` is the queue of open lines (a packed or cancelled line leaves it), read whole
+with ``offset``/``limit`` and no dates, as HB's own examples do: a date filter covers 24 hours at most and
+filters on line creation (DOC changelog Ocak 2023), so windows would lose lines after any downtime. Then
+``GET /packages`` (by packaging date, ``timespan`` hours) brings the packed packages, including those an
+auto-packing merchant's lines became within 15 minutes (DOC test-süreci page), and the shipped,
+delivered, undelivered and cancelled feeds report statuses (:meth:`iter_status_reports`).
+
+Authentication: Basic ``merchantId:serviceKey`` and a User-Agent that is exactly the integrator's user
+name (DOC changelog Ocak/Ağustos 2024); a wrong one gets 401 with an empty body, so a 401 names both.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from packstation.i18n import _
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched
 from packstation.services.marketplaces.credentials import HepsiburadaCredentials
-from packstation.services.marketplaces.errors import MalformedReply, NotFound, malformed_package
-from packstation.services.marketplaces.fields import (
-    ISTANBUL,
-    FieldProblem,
-    id_text,
-    money,
-    positive_int,
-    text,
-    turkish_local_time,
+from packstation.services.marketplaces.errors import AuthError, MalformedReply, NotFound, Rejected
+from packstation.services.marketplaces.hepsiburada.config import (
+    ORDERS_PAGE_MAX,
+    PACKAGES_PAGE_MAX,
+    HepsiburadaConfig,
+)
+from packstation.services.marketplaces.hepsiburada.parser import (
+    NO_MUTUAL_BARCODE,
+    cancelled_item,
+    envelope_items,
+    group_open_lines,
+    parse_label,
+    parse_package,
+    status_item,
 )
 from packstation.services.marketplaces.models import (
     Marketplace,
     PackagePage,
     PackageQuery,
     PackageStatus,
-    RemoteAddress,
-    RemoteLine,
     RemotePackage,
+    StatusReport,
 )
-from packstation.services.marketplaces.ratelimit import RateLimit, RateLimiter
-from packstation.services.marketplaces.transport import RetryPolicy, Timeouts, Transport, parse_json
+from packstation.services.marketplaces.ratelimit import RateLimiter
+from packstation.services.marketplaces.transport import Reply, Transport, parse_json
 from packstation.services.marketplaces.writes import (
     BatchState,
     ItemState,
@@ -56,162 +61,21 @@ from packstation.services.marketplaces.writes import (
     WriteOutcome,
 )
 
+__all__ = ["HepsiburadaClient", "HepsiburadaConfig", "NoMutualBarcode"]
+
 log = logging.getLogger("packstation.services.marketplaces.hepsiburada.client")
 _HB = Marketplace.HEPSIBURADA
-# Package statuses of HB: a packed package waits for the carrier, which is our "being prepared".
-_PACKAGE_STATUS = {
-    "open": PackageStatus.PICKING,
-    "packaged": PackageStatus.PICKING,
-    "intransit": PackageStatus.SHIPPED,
-    "delivered": PackageStatus.DELIVERED,
-    "undelivered": PackageStatus.UNDELIVERED,
-    "unpacked": PackageStatus.UNPACKED,
-    "cancelled": PackageStatus.CANCELLED,
-}
 _DONE_UPLOAD = ("done", "completed", "finished", "success")
-_ORDER_LIMIT = RateLimit(1000, 1.0)
-_LISTING_LIMIT = RateLimit(180, 60.0)
+#: The thin status feeds, in the order they are applied (a later one wins within one sync).
+_STATUS_FEEDS = (
+    ("shipped", PackageStatus.SHIPPED),
+    ("undelivered", PackageStatus.UNDELIVERED),
+    ("delivered", PackageStatus.DELIVERED),
+)
 
 
-@dataclass(frozen=True)
-class HepsiburadaConfig:
-    """Hosts, paging and limits for one HB merchant."""
-
-    oms_url: str = "https://oms-external.hepsiburada.com"
-    listing_url: str = "https://listing-external.hepsiburada.com"
-    orders_page_size: int = 100  # max 100 on /orders
-    packages_page_size: int = 10  # max 10 on /packages
-    #: Stop scanning packed packages for a look-up after this many pages.
-    lookup_pages: int = 20
-    parcel_deci: int = 1
-    stock_batch_size: int = 1000
-    timeouts: Timeouts = field(default_factory=Timeouts)
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    order_limit: RateLimit = _ORDER_LIMIT
-    listing_limit: RateLimit = _LISTING_LIMIT
-    #: How ``labels?format=`` and the reply's ``format`` spell ZPL and PDF [UNCERTAIN]; compared ignoring case.
-    label_zpl_format: str = "ZPL"
-    label_pdf_format: str = "PDF"
-    #: Always ask for this format; None: the format the station's printer takes.
-    label_format: LabelFormat | None = None
-
-    def label_format_name(self, fmt: LabelFormat) -> str:
-        """The ``format`` value HB uses for ``fmt``."""
-        return self.label_pdf_format if fmt is LabelFormat.PDF else self.label_zpl_format
-
-
-def _address(data: Mapping[str, Any]) -> RemoteAddress:
-    nested = data.get("shippingAddress")
-    if isinstance(nested, Mapping):  # the /orders line shape
-        return RemoteAddress(
-            full_name=text(nested, "name", "fullName"),
-            address1=text(nested, "address"),
-            neighborhood=text(nested, "district"),
-            district=text(nested, "town"),
-            city=text(nested, "city"),
-            country_code=text(nested, "countryCode"),
-            phone=text(nested, "phoneNumber"),
-        )
-    return RemoteAddress(
-        full_name=text(data, "recipientName", "customerName"),
-        company=text(data, "companyName"),
-        address1=text(data, "shippingAddressDetail"),
-        neighborhood=text(data, "shippingDistrict"),
-        district=text(data, "shippingTown"),
-        city=text(data, "shippingCity"),
-        country_code=text(data, "shippingCountryCode"),
-        phone=text(data, "phoneNumber"),
-        tax_number=text(data, "taxNumber"),
-        tax_office=text(data, "taxOffice"),
-    )
-
-
-def _line(data: Any, index: int) -> RemoteLine:
-    if not isinstance(data, Mapping):
-        raise FieldProblem(f"items[{index}]", "is not an object")
-    try:
-        price = data.get("price") if isinstance(data.get("price"), Mapping) else {}
-        return RemoteLine(
-            line_id=id_text(data, "lineItemId", "id"),
-            barcode=id_text(data, "productBarcode", "barcode").replace(" ", ""),
-            quantity=positive_int(data, "quantity"),
-            stock_code=text(data, "merchantSku"),
-            product_name=text(data, "productName"),
-            unit_price=money(data, "price", "unitPrice"),
-            currency=text(price, "currency") or "TRY",
-            status_raw=text(data, "status"),
-            marketplace_sku=text(data, "hbSku"),
-        )
-    except FieldProblem as problem:
-        raise FieldProblem(f"items[{index}].{problem.field}", problem.problem) from problem
-
-
-def parse_package(data: Any, *, endpoint: str = "") -> RemotePackage:
-    """One element of ``GET /packages`` (a packed package)."""
-    if not isinstance(data, Mapping):
-        raise MalformedReply("Hepsiburada sent a package that is not an object", marketplace=_HB, endpoint=endpoint)
-    number = ""
-    try:
-        number = id_text(data, "packageNumber")
-        items = data.get("items")
-        if not isinstance(items, list) or not items:
-            raise FieldProblem("items", "is missing or empty")
-        lines = tuple(_line(item, n) for n, item in enumerate(items))
-        status_raw = text(data, "status")
-        status = _PACKAGE_STATUS.get(status_raw.lower().replace(" ", ""), PackageStatus.UNKNOWN)
-        return RemotePackage(
-            marketplace=_HB,
-            package_id=number,
-            order_number=id_text(data, "orderNumber", required=False) or id_text(items[0], "orderNumber"),
-            status=status,
-            status_raw=status_raw,
-            lines=lines,
-            cargo_tracking_number=id_text(data, "barcode", required=False),
-            cargo_provider=text(data, "cargoCompany"),
-            customer_name=text(data, "customerName"),
-            shipment_address=_address(data),
-            order_date=turkish_local_time(text(data, "orderDate"), "orderDate"),
-            ship_by=turkish_local_time(text(data, "dueDate"), "dueDate"),
-            total_price=money(data, "totalPrice"),
-            raw=dict(data),
-        )
-    except FieldProblem as problem:
-        raise malformed_package(_HB, number, problem.field, problem.problem, endpoint=endpoint) from problem
-
-
-def group_open_lines(items: Sequence[Any], *, endpoint: str = "") -> list[RemotePackage]:
-    """Open ``/orders`` line items, grouped by order number into to-be-packed packages."""
-    orders: dict[str, list[Mapping[str, Any]]] = {}
-    for n, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            raise malformed_package(_HB, "", f"items[{n}]", "is not an object", endpoint=endpoint)
-        try:
-            orders.setdefault(id_text(item, "orderNumber"), []).append(item)
-        except FieldProblem as problem:
-            raise malformed_package(_HB, "", problem.field, problem.problem, endpoint=endpoint) from problem
-    packages = []
-    for order_number, group in orders.items():
-        try:
-            first = group[0]
-            packages.append(
-                RemotePackage(
-                    marketplace=_HB,
-                    package_id=order_number,  # no package yet: packing creates its number
-                    order_number=order_number,
-                    status=PackageStatus.CREATED,
-                    status_raw=text(first, "status") or "Open",
-                    lines=tuple(_line(item, n) for n, item in enumerate(group)),
-                    cargo_provider=text(first, "cargoCompany"),
-                    customer_name=text(first, "customerName"),
-                    shipment_address=_address(first),
-                    order_date=turkish_local_time(text(first, "orderDate"), "orderDate"),
-                    ship_by=turkish_local_time(text(first, "dueDate"), "dueDate"),
-                    raw={"items": list(group)},
-                )
-            )
-        except FieldProblem as problem:
-            raise malformed_package(_HB, order_number, problem.field, problem.problem, endpoint=endpoint) from problem
-    return packages
+class NoMutualBarcode(Rejected):
+    """HB's 400 "Cargo company does not provide mutual barcodes": the station prints its own label."""
 
 
 class HepsiburadaClient(MarketplaceClient):
@@ -225,7 +89,8 @@ class HepsiburadaClient(MarketplaceClient):
     def __init__(self, credentials: HepsiburadaCredentials, *, config: HepsiburadaConfig | None = None) -> None:
         self.config = config or HepsiburadaConfig()
         self._merchant = credentials.merchant_id
-        common = {
+        self._user_agent = credentials.user_agent
+        common: dict[str, Any] = {
             "marketplace": _HB,
             # Exactly the integrator username: a decorated value gets 401 (looks like bad credentials).
             "headers": {"User-Agent": credentials.user_agent, "Accept": "application/json"},
@@ -236,62 +101,137 @@ class HepsiburadaClient(MarketplaceClient):
         }
         self._oms = Transport(
             base_url=self.config.oms_url, limiter=RateLimiter({"oms": self.config.order_limit}), **common
-        )  # type: ignore[arg-type]
+        )
         self._listing = Transport(
             base_url=self.config.listing_url, limiter=RateLimiter({"listing": self.config.listing_limit}), **common
-        )  # type: ignore[arg-type]
+        )
 
     def close(self) -> None:
         """Release both connection pools."""
         self._oms.close()
         self._listing.close()
 
+    def _call(self, transport: Transport, method: str, path: str, **kwargs: Any) -> Reply:
+        """One request; a 401 names every cause HB gives it the same answer for."""
+        try:
+            return transport.request(method, path, group="oms" if transport is self._oms else "listing", **kwargs)
+        except AuthError as error:
+            if error.status != 401:
+                raise
+            raise AuthError(
+                _(
+                    "Hepsiburada refused the credentials (HTTP 401). Check the merchant id and service key, and "
+                    "that the User-Agent {agent!r} is exactly the integrator user name registered in the "
+                    "merchant panel (authorising an integrator can take about 2 hours)."
+                ).format(agent=self._user_agent),
+                marketplace=_HB,
+                status=401,
+                marketplace_message=error.marketplace_message,
+                endpoint=path,
+            ) from error
+
+    # -- listing ----------------------------------------------------------------------------------
+
     def iter_package_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
-        """Open (paid, unpacked) orders, the station's work list."""
-        return self.iter_open_order_pages(query)
+        """The open-line queue, then the packed packages of the last ``packages_timespan_hours``.
+
+        The query's dates are not sent: the queue is read whole every time (see the module text).
+        """
+        number = 0
+        for page in self.iter_open_order_pages(query):
+            yield PackagePage(page.packages, number, True, total_elements=page.total_elements, rejected=page.rejected)
+            number += 1
+        pages = list(self.iter_packed_pages(query))
+        for index, page in enumerate(pages):
+            yield PackagePage(page.packages, number, index < len(pages) - 1, rejected=page.rejected)
+            number += 1
+        if not pages:
+            yield PackagePage((), number, False)
 
     def iter_open_order_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
-        """``GET /orders``: open line items grouped per order, ``offset``/``limit`` paging."""
+        """``GET /orders``: open lines grouped per order, ``offset``/``limit`` paging, no dates."""
         path = f"/orders/merchantid/{self._merchant}"
-        limit = min(query.page_size or self.config.orders_page_size, 100)
-        params = {"limit": limit, **self._dates(query)}
+        limit = min(query.page_size or self.config.orders_page_size, ORDERS_PAGE_MAX)
         offset, number = 0, 0
         while True:
-            reply = self._oms.request("GET", path, group="oms", params={**params, "offset": offset})
-            body = parse_json(reply.content, marketplace=_HB, endpoint=path)
-            if not isinstance(body, Mapping) or not isinstance(body.get("items"), list):
-                raise MalformedReply("Hepsiburada sent an order list without 'items'", marketplace=_HB, endpoint=path)
-            items = body["items"]
-            total = body.get("totalCount")
+            reply = self._call(self._oms, "GET", path, params={"offset": offset, "limit": limit})
+            items, total = envelope_items(parse_json(reply.content, marketplace=_HB, endpoint=path), endpoint=path)
+            packages, rejected = group_open_lines(items, endpoint=path)
+            for error in rejected:
+                log.error("open lines set aside endpoint=%s error=%s", path, error)
             offset += len(items)
-            has_more = bool(items) and isinstance(total, int) and offset < total
-            yield PackagePage(tuple(group_open_lines(items, endpoint=path)), number, has_more, total_elements=total)
+            # The queue shifts while we read it (lines get packed); a line skipped now is read next sync.
+            has_more = bool(items) and total is not None and offset < total
+            yield PackagePage(tuple(packages), number, has_more, total_elements=total, rejected=tuple(rejected))
             if not has_more:
                 return
             number += 1
 
-    def iter_packed_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
-        """``GET /packages``: packed packages. Note the capital ``Offset`` (lowercase is ignored)."""
+    def iter_packed_pages(self, query: PackageQuery, *, timespan_hours: int | None = None) -> Iterator[PackagePage]:
+        """``GET /packages``: packed packages, a bare array; capital ``Offset`` (SPEC), ``timespan`` in hours."""
         path = f"/packages/merchantid/{self._merchant}"
-        limit = min(query.page_size or self.config.packages_page_size, 10)
+        limit = min(query.page_size or self.config.packages_page_size, PACKAGES_PAGE_MAX)
+        hours = timespan_hours or self.config.packages_timespan_hours
         offset, number = 0, 0
         while True:
-            params = {"Offset": offset, "limit": limit, **self._dates(query)}
-            reply = self._oms.request("GET", path, group="oms", params=params)
+            params = {"timespan": hours, "limit": limit, "Offset": offset}
+            reply = self._call(self._oms, "GET", path, params=params)
             body = parse_json(reply.content, marketplace=_HB, endpoint=path)
             if not isinstance(body, list):
-                raise MalformedReply("Hepsiburada sent a package list that is not an array", marketplace=_HB)
-            packages = tuple(parse_package(item, endpoint=path) for item in body)
+                raise MalformedReply(
+                    _("Hepsiburada sent a package list that is not an array"), marketplace=_HB, endpoint=path
+                )
+            packages, rejected = [], []
+            for item in body:
+                try:
+                    packages.append(parse_package(item, endpoint=path))
+                except MalformedReply as error:
+                    log.error("package set aside endpoint=%s error=%s", path, error)
+                    rejected.append(error)
+            # Paging counters come in headers whose names HB does not publish (UNCERTAIN): a short page ends.
             has_more = len(body) == limit
-            yield PackagePage(packages, number, has_more)
+            yield PackagePage(tuple(packages), number, has_more, rejected=tuple(rejected))
             if not has_more:
                 return
             offset += limit
             number += 1
 
+    def iter_status_reports(self) -> Iterator[StatusReport]:
+        """Shipped, undelivered and delivered packages, then cancelled lines (each feed: the last month).
+
+        These feeds refuse any date ("WrongDateFormat", OVL), so none is sent.
+        """
+        if not self.config.follow_statuses:
+            return
+        for feed, status in _STATUS_FEEDS:
+            path = f"/packages/merchantid/{self._merchant}/{feed}"
+            for item in self._envelope_pages(path):
+                try:
+                    yield status_item(item, status, endpoint=path)
+                except MalformedReply as error:
+                    log.error("status report set aside endpoint=%s error=%s", path, error)
+        path = f"/orders/merchantid/{self._merchant}/cancelled"
+        for item in self._envelope_pages(path):
+            try:
+                yield cancelled_item(item, endpoint=path)
+            except MalformedReply as error:
+                log.error("status report set aside endpoint=%s error=%s", path, error)
+
+    def _envelope_pages(self, path: str) -> Iterator[Any]:
+        limit, offset = self.config.status_page_size, 0
+        while True:
+            reply = self._call(self._oms, "GET", path, params={"offset": offset, "limit": limit})
+            items, total = envelope_items(parse_json(reply.content, marketplace=_HB, endpoint=path), endpoint=path)
+            yield from items
+            offset += len(items)
+            if not items or total is None or offset >= total:
+                return
+
     def get_package(self, package_id: str) -> RemotePackage | None:
-        """Find a packed package by number (scans at most ``lookup_pages`` pages)."""
-        return self._find_packed(lambda p: p.package_id == package_id)
+        """A packed package by package number or by its (single) order number; scans ``lookup_pages`` pages."""
+        return self._find_packed(
+            lambda p: p.package_id == package_id or str(p.raw.get("packageNumber", "")) == package_id
+        )
 
     def _find_packed(self, predicate: Callable[[RemotePackage], bool]) -> RemotePackage | None:
         for page in self.iter_packed_pages(PackageQuery()):
@@ -302,11 +242,15 @@ class HepsiburadaClient(MarketplaceClient):
                 return None
         return None
 
-    def mark_picking(self, package: RemotePackage, *, business_key: str) -> WriteOutcome:
-        """Pack the order's lines into one package (``POST /packages``); returns the package number.
+    # -- writes -----------------------------------------------------------------------------------
 
-        Retry safety: HB has no idempotency key, so after an ambiguous failure the client looks for a
-        packed package holding these line ids and, if there is one, reports it instead of packing again.
+    def mark_picking(self, package: RemotePackage, *, business_key: str) -> WriteOutcome:
+        """Pack the lines into one package (``POST /packages``); returns the package number.
+
+        Body per SPEC ``CreatePackageRequest``: ``lineItemRequests [{id, quantity}]``, ``parcelQuantity``,
+        ``deci``; answer 201 ``{barcode, packageNumber}``. Retry safety: HB has no idempotency key, so after
+        an ambiguous failure the client looks for a packed package holding these lines and, if there is
+        one, reports it instead of packing again.
         """
         path = f"/packages/merchantid/{self._merchant}"
         body = {
@@ -324,23 +268,66 @@ class HepsiburadaClient(MarketplaceClient):
             return match is not None
 
         log.info("pack order=%s lines=%d business_key=%s", package.order_number, len(line_ids), business_key)
-        reply = self._oms.request(
-            "POST", path, group="oms", body=body, business_key=business_key, already_applied=applied
-        )
+        reply = self._call(self._oms, "POST", path, body=body, business_key=business_key, already_applied=applied)
         if reply.already_applied:
-            return WriteOutcome(business_key, sent=False, new_package_ids=(found[0].package_id,))
+            return WriteOutcome(business_key, sent=False, new_package_ids=(str(found[0].raw.get("packageNumber")),))
         answer = parse_json(reply.content, marketplace=_HB, endpoint=path)
         number = answer.get("packageNumber") if isinstance(answer, Mapping) else None
         if not number:
-            raise MalformedReply("Hepsiburada sent no packageNumber", marketplace=_HB, endpoint=path)
+            raise MalformedReply(_("Hepsiburada sent no packageNumber"), marketplace=_HB, endpoint=path)
         return WriteOutcome(business_key, new_package_ids=(str(number),))
+
+    def packageable_with(self, line_id: str) -> list[str]:
+        """Lines that may share a package with ``line_id`` (``GET …/packageablewith``; 404 = none)."""
+        path = f"/lineitems/merchantid/{self._merchant}/packageablewith/lineitemid/{line_id}"
+        try:
+            reply = self._call(self._oms, "GET", path)
+        except NotFound:
+            return []
+        body = parse_json(reply.content, marketplace=_HB, endpoint=path)
+        items = body.get("lineItems") if isinstance(body, Mapping) else None
+        if not isinstance(items, list):
+            raise MalformedReply(_("Hepsiburada sent no 'lineItems'"), marketplace=_HB, endpoint=path)
+        return [str(item.get("lineItemId")) for item in items if isinstance(item, Mapping) and item.get("lineItemId")]
+
+    def label_by_number(
+        self, package_number: str, *, preferred: LabelFormat = LabelFormat.ZPL, tracking: str = ""
+    ) -> MarketplaceLabel | None:
+        """HB's shared-barcode label of package ``package_number``; raises :class:`NoMutualBarcode` when the
+        carrier gives none (print ours), None when the merchant is not on the shared-barcode model."""
+        wanted = self.config.label_format or preferred
+        path = f"/packages/merchantid/{self._merchant}/packagenumber/{package_number}/labels"
+        try:
+            reply = self._call(self._oms, "GET", path, params={"format": self.config.label_format_name(wanted)})
+        except Rejected as error:
+            if error.status == 400 and NO_MUTUAL_BARCODE.casefold() in str(error.marketplace_message).casefold():
+                raise NoMutualBarcode(
+                    _("Hepsiburada: the carrier gives no shared barcode for package {package}").format(
+                        package=package_number
+                    ),
+                    marketplace=_HB,
+                    status=400,
+                    marketplace_message=error.marketplace_message,
+                    endpoint=path,
+                ) from error
+            raise
+        body = parse_json(reply.content, marketplace=_HB, endpoint=path)
+        label = parse_label(body, package_number=package_number, tracking=tracking, config=self.config, endpoint=path)
+        log.info(
+            "label package=%s asked=%s mutual_barcode=%s documents=%d",
+            package_number,
+            wanted.value,
+            label is not None,
+            len(label.documents) if label else 0,
+        )
+        return label
 
     def fetch_label(
         self, package: RemotePackage, *, preferred: LabelFormat = LabelFormat.ZPL
     ) -> MarketplaceLabel | None:
-        """HB's common barcode label of a packed package, one document per box, in ``preferred`` format
-        (unless the config fixes one); None when the merchant is not on the shared-barcode model."""
-        if package.status is PackageStatus.CREATED:
+        """HB's label of a packed package (its package number comes from the package HB listed)."""
+        number = str(package.raw.get("packageNumber") or "")
+        if package.status is PackageStatus.CREATED or not number:
             # Open order lines have no package number yet: HB makes the label of a packed package only.
             raise NotFound(
                 _("Hepsiburada issues the label of order {order} only after it is packed.").format(
@@ -348,23 +335,7 @@ class HepsiburadaClient(MarketplaceClient):
                 ),
                 marketplace=_HB,
             )
-        number = package.package_id
-        wanted = self.config.label_format or preferred
-        path = f"/packages/merchantid/{self._merchant}/packagenumber/{number}/labels"
-        reply = self._oms.request("GET", path, group="oms", params={"format": self.config.label_format_name(wanted)})
-        body = parse_json(reply.content, marketplace=_HB, endpoint=path)
-        label = parse_label(
-            body, package_number=number, tracking=package.cargo_tracking_number, config=self.config, endpoint=path
-        )
-        log.info(
-            "label package=%s asked=%s mutual_barcode=%s format=%s documents=%d",
-            number,
-            wanted.value,
-            label is not None,
-            label.format.value if label else "-",
-            len(label.documents) if label else 0,
-        )
-        return label
+        return self.label_by_number(number, preferred=preferred, tracking=package.cargo_tracking_number)
 
     def push_stock(self, items: Sequence[StockUpdate], *, business_key: str) -> list[StockPushReceipt]:
         """``POST /listings/.../stock-uploads``; keyed by ``hepsiburadaSku`` and/or ``merchantSku``."""
@@ -379,21 +350,21 @@ class HepsiburadaClient(MarketplaceClient):
             key = f"{business_key}/{index}"
             body = [_stock_item(item) for item in chunk]
             log.info("stock upload items=%d business_key=%s", len(chunk), key)
-            reply = self._listing.request("POST", path, group="listing", body=body, business_key=key)
+            reply = self._call(self._listing, "POST", path, body=body, business_key=key)
             answer = parse_json(reply.content, marketplace=_HB, endpoint=path)
             upload_id = answer.get("id") if isinstance(answer, Mapping) else None
             if not upload_id:
-                raise MalformedReply("Hepsiburada sent no upload id", marketplace=_HB, endpoint=path)
+                raise MalformedReply(_("Hepsiburada sent no upload id"), marketplace=_HB, endpoint=path)
             receipts.append(StockPushReceipt(key, str(upload_id), len(chunk)))
         return receipts
 
     def stock_result(self, batch_id: str) -> StockBatchResult:
         """An upload's result; HB lists only the failing items, so ``items`` holds failures."""
         path = f"/listings/merchantid/{self._merchant}/stock-uploads/id/{batch_id}"
-        reply = self._listing.request("GET", path, group="listing")
+        reply = self._call(self._listing, "GET", path)
         body = parse_json(reply.content, marketplace=_HB, endpoint=path)
         if not isinstance(body, Mapping):
-            raise MalformedReply("Hepsiburada sent an invalid upload result", marketplace=_HB, endpoint=path)
+            raise MalformedReply(_("Hepsiburada sent an invalid upload result"), marketplace=_HB, endpoint=path)
         status = str(body.get("status", "")).lower()
         failures = tuple(
             StockItemResult(
@@ -406,75 +377,6 @@ class HepsiburadaClient(MarketplaceClient):
         )
         state = BatchState.COMPLETED if status in _DONE_UPLOAD else BatchState.IN_PROGRESS
         return StockBatchResult(batch_id=batch_id, state=state, items=failures, raw=dict(body))
-
-    @staticmethod
-    def _dates(query: PackageQuery) -> dict[str, str]:
-        """HB reads ``yyyy-MM-dd HH:mm`` as Turkey local time; ISO text silently returns nothing."""
-        params = {}
-        if query.modified_since is not None:
-            params["begindate"] = query.modified_since.astimezone(ISTANBUL).strftime("%Y-%m-%d %H:%M")
-        if query.modified_until is not None:
-            params["enddate"] = query.modified_until.astimezone(ISTANBUL).strftime("%Y-%m-%d %H:%M")
-        return params
-
-
-def parse_label(
-    body: Any, *, package_number: str, tracking: str, config: HepsiburadaConfig, endpoint: str = ""
-) -> MarketplaceLabel | None:
-    """Check a ``labels`` reply strictly: ``{"data": [...], "format": "...", "hasMerchantMutualBarcode": bool}``.
-
-    None when ``hasMerchantMutualBarcode`` is false (the seller prints its own label). Each ``data`` entry is
-    one box: ZPL as text (or base64 of it), PDF as base64. Anything else is a :class:`MalformedReply`.
-    """
-
-    def malformed(problem: str) -> MalformedReply:
-        message = _("Hepsiburada sent an unusable label for package {package}: {problem}").format(
-            package=package_number, problem=problem
-        )
-        return MalformedReply(message, marketplace=_HB, package_id=package_number, endpoint=endpoint)
-
-    if not isinstance(body, Mapping):
-        raise malformed(_("the reply is not a JSON object"))
-    mutual = body.get("hasMerchantMutualBarcode")
-    if not isinstance(mutual, bool):
-        raise malformed(_("'hasMerchantMutualBarcode' is missing or not true/false"))
-    if not mutual:
-        return None
-    named = body.get("format")
-    formats = {config.label_zpl_format.casefold(): LabelFormat.ZPL, config.label_pdf_format.casefold(): LabelFormat.PDF}
-    fmt = formats.get(named.strip().casefold()) if isinstance(named, str) else None
-    if fmt is None:
-        raise malformed(_("format {format!r} is not one the station prints (ZPL or PDF)").format(format=named))
-    data = body.get("data")
-    if not isinstance(data, list) or not data:
-        raise malformed(_("'data' holds no label"))
-    documents = []
-    for index, entry in enumerate(data, start=1):
-        if not isinstance(entry, str) or not entry.strip():
-            raise malformed(_("label {index} is empty or not text").format(index=index))
-        document = _label_document(entry, fmt)
-        if document is None:
-            raise malformed(_("label {index} is not a {format} document").format(index=index, format=fmt.value))
-        documents.append(document)
-    return MarketplaceLabel(cargo_tracking_number=tracking, format=fmt, documents=tuple(documents))
-
-
-def _label_document(entry: str, fmt: LabelFormat) -> bytes | None:
-    """The bytes of one label entry, or None when it is not what ``fmt`` says."""
-    if fmt is LabelFormat.ZPL and _is_zpl(entry.encode("utf-8")):
-        return entry.encode("utf-8")
-    try:
-        decoded = base64.b64decode("".join(entry.split()), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    if fmt is LabelFormat.PDF:
-        return decoded if decoded.startswith(b"%PDF-") else None
-    return decoded if _is_zpl(decoded) else None
-
-
-def _is_zpl(data: bytes) -> bool:
-    text = data.strip()
-    return text.startswith(b"^XA") and text.endswith(b"^XZ")
 
 
 def _stock_item(item: StockUpdate) -> dict[str, Any]:

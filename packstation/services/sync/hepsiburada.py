@@ -1,0 +1,167 @@
+"""Hepsiburada's side of the shared database: package numbers and statuses reported without packages.
+
+HB keys open lines by order number (the local package's ``external_id``) until the lines are packed;
+``POST /packages`` then gives the package number, stored in ``packages.marketplace_package_number``.
+Labels and the status feeds name packages by that number.
+
+Creating the package happens once, whoever asks first: the label dispatcher at the station (it needs
+the number to fetch HB's label) or the outbox pusher (the Packed status). Both go through
+:func:`ensure_package_number`, which holds the package's row lock while it asks HB, so a second caller
+waits and then finds the number instead of packing the lines again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.models import Package, PackageLine
+from packstation.domain.status import PackageStatus as StoredStatus
+from packstation.i18n import _
+from packstation.services.marketplaces.base import MarketplaceClient
+from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient, NoMutualBarcode
+from packstation.services.marketplaces.models import PackageStatus, RemoteLine, RemotePackage, StatusReport
+from packstation.services.marketplaces.writes import LabelFormat, MarketplaceLabel
+from packstation.services.sync.rows import STORED, json_rows
+
+log = logging.getLogger("packstation.services.sync.hepsiburada")
+
+#: Stored statuses a report never moves a package out of.
+_FINAL = (
+    StoredStatus.DELIVERED.value,
+    StoredStatus.CANCELLED.value,
+    StoredStatus.RETURNED.value,
+    StoredStatus.UNSUPPLIED.value,
+)
+
+_APPLY = text(f"""
+    UPDATE packages AS p
+    SET status = r.status,
+        marketplace_package_number = COALESCE(p.marketplace_package_number, NULLIF(r.package_number, '')),
+        cargo_tracking_number = COALESCE(p.cargo_tracking_number, NULLIF(r.tracking, '')),
+        updated_at = now()
+    FROM json_to_recordset(CAST(:reports AS json))
+         AS r(key text, package_number text, status text, tracking text, line_id text)
+    WHERE p.account_id = :account
+      AND (p.external_id = r.key OR (r.package_number <> '' AND p.marketplace_package_number = r.package_number))
+      AND p.status NOT IN ({", ".join(f"'{status}'" for status in _FINAL)})
+      AND p.status <> r.status
+      -- A cancelled line stops the package holding it, unless the parcel already left.
+      AND (r.status <> 'Cancelled' OR (p.status <> 'Shipped' AND (r.line_id IS NULL OR EXISTS (
+            SELECT 1 FROM package_lines AS l WHERE l.package_id = p.id AND l.external_line_id = r.line_id))))
+    RETURNING p.id, p.external_id, p.status
+""")
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A stored package whose status a report changed."""
+
+    id: int
+    external_id: str
+    status: StoredStatus
+
+
+def apply_status_reports(session: Session, account_id: int, reports: Iterable[StatusReport]) -> list[Moved]:
+    """Move stored packages to the statuses the marketplace reported; the details stay as stored.
+
+    Reports come in feed order (shipped, undelivered, delivered, cancelled): for one package the last wins.
+    """
+    latest: dict[str, StatusReport] = {}
+    for report in reports:
+        latest[report.package_number or report.key] = report
+    if not latest:
+        return []
+    rows = [
+        {
+            "key": report.key,
+            "package_number": report.package_number,
+            "status": STORED[report.status].value,
+            "tracking": report.cargo_tracking_number,
+            "line_id": report.line_ids[0] if report.line_ids else None,
+        }
+        for report in latest.values()
+    ]
+    moved = [
+        Moved(row_id, external_id, StoredStatus(status))
+        for row_id, external_id, status in session.execute(
+            _APPLY, {"reports": json_rows(rows), "account": account_id}
+        ).all()
+    ]
+    if moved:
+        log.info("status reports applied account=%d reports=%d moved=%d", account_id, len(rows), len(moved))
+    return moved
+
+
+def stored_package_number(session: Session, package_id: int) -> str:
+    """The package's marketplace number: stored at packing, or in the payload HB listed it with."""
+    row = session.execute(
+        select(Package.marketplace_package_number, Package.raw["packageNumber"].astext).where(Package.id == package_id)
+    ).one_or_none()
+    if row is None:
+        return ""
+    return str(row[0] or row[1] or "")
+
+
+class PackageNumbers:
+    """Creates an HB package once, stores its number, and answers the number afterwards."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def ensure(self, client: MarketplaceClient, package_id: int, *, business_key: str) -> str:
+        """The package number of local package ``package_id``, creating the HB package if there is none.
+
+        The row lock is held while HB is asked: a second caller (another station, the pusher) waits for
+        the first and then reads its number, so the lines are packed once.
+        """
+        with self._sessions.begin() as session:
+            package = session.get(Package, package_id, with_for_update=True)
+            if package is None:
+                raise LookupError(f"no package {package_id}")
+            known = stored_package_number(session, package_id)
+            if known:
+                package.marketplace_package_number = known
+                return known
+            lines = session.scalars(
+                select(PackageLine).where(PackageLine.package_id == package_id).order_by(PackageLine.id)
+            ).all()
+            remote = RemotePackage(
+                marketplace=client.marketplace,
+                package_id=package.external_id,
+                order_number=package.order_number,
+                status=PackageStatus.CREATED,
+                status_raw=package.status,
+                lines=tuple(RemoteLine(line.external_line_id, line.barcode, line.quantity) for line in lines),
+            )
+            outcome = client.mark_picking(remote, business_key=business_key)
+            if not outcome.new_package_ids:
+                raise LookupError(f"the marketplace gave package {package.external_id} no number")
+            number = outcome.new_package_ids[0]
+            session.execute(
+                update(Package)
+                .where(Package.id == package_id)
+                .values(marketplace_package_number=number, status=StoredStatus.PICKING.value)
+            )
+            log.info("package created at marketplace package=%s number=%s", package.external_id, number)
+            return number
+
+
+def hepsiburada_label(
+    client: HepsiburadaClient, numbers: PackageNumbers, package_id: int, *, tracking: str, preferred: LabelFormat
+) -> MarketplaceLabel | None:
+    """HB's label for local package ``package_id``, creating the HB package first if it is not yet made.
+
+    A carrier without shared barcodes (400 "Cargo company does not provide mutual barcodes") means our
+    own label: the answer then holds no documents and says why, for the packer to read.
+    """
+    number = numbers.ensure(client, package_id, business_key=f"label/{package_id}")
+    try:
+        return client.label_by_number(number, preferred=preferred, tracking=tracking)
+    except NoMutualBarcode as error:
+        reason = _("Our own label: {carrier_said}").format(carrier_said=error.message)
+        return MarketplaceLabel(cargo_tracking_number=tracking, format=preferred, documents=(), note=reason)

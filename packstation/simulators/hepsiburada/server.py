@@ -1,0 +1,349 @@
+"""The simulated Hepsiburada order service over HTTP, strict as the spec (FACTS.md §11).
+
+- Every answer: ``X-RateLimit-Limit/Remaining/Reset`` (reset = seconds to the window's end), and
+  ``x-correlation-id``; 429 with them past the per-second limit (DOC changelog Kasım 2025).
+- Authentication: Basic ``merchantId:serviceKey`` where the user is the path's merchant, and a User-Agent
+  exactly equal to the integrator name; otherwise 401 with an empty JSON body (SDK README).
+- Unknown query parameters, body fields and legacy spellings get 400: a guessed name is never silently
+  accepted (HB itself ignores some; refusing makes a client's mistake visible in tests).
+- ``/orders``: ``offset`` and ``limit`` (1..100) mandatory (400 "Bad Request limit and offset parameters are
+  required"); ``begindate``/``enddate`` as ``yyyy-MM-dd HH:mm`` Turkey time, a range over 24 h cut to begindate
+  + 24 h, filtering on line creation; an ISO date answers 200 with an empty page (OVL; SDK date.ts).
+- ``/packages``: ``limit`` (1..10), capital ``Offset``, and ``timespan`` (hours) or dates, mandatory; a
+  bare array; lower-case ``offset`` is refused.
+- Thin feeds and ``/orders/…/cancelled``: ``offset``/``limit`` ≤ 50; any date → 400 ``"WrongDateFormat"``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from packstation.services.marketplaces.fields import ISTANBUL
+from packstation.simulators.hepsiburada.state import MUTUAL_CARRIERS, SimError, SimulatedHepsiburada
+
+log = logging.getLogger("packstation.simulators.hepsiburada")
+
+_LIMIT_OFFSET = {"message": "Bad Request limit and offset parameters are required"}
+_LABEL_FORMATS = ("zpl", "base64zpl", "pdf", "png", "jpg")
+_HB_DATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+_CREATE_FIELDS = {
+    "lineItemRequests",
+    "parcelQuantity",
+    "deci",
+    "barcode",
+    "cargoCompany",
+    "carrier",
+    "creationReason",
+    "warehouse",
+}
+_LINE_REQUEST_FIELDS = {"id", "quantity", "serialNumbers"}
+
+
+def _allow(params: dict[str, str], allowed: set[str]) -> None:
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise SimError(400, f"Unknown parameter(s): {', '.join(unknown)}")
+
+
+def _int(params: dict[str, str], name: str, low: int, high: int) -> int:
+    try:
+        value = int(params[name])
+    except (KeyError, ValueError) as exc:
+        raise SimError(400, _LIMIT_OFFSET) from exc
+    if not low <= value <= high:
+        raise SimError(400, f"{name} must be between {low} and {high}")
+    return value
+
+
+def _hb_date(value: str) -> datetime | None:
+    """``yyyy-MM-dd HH:mm`` read as Turkey time; None for anything else (ISO: silently matches nothing)."""
+    if not _HB_DATE.fullmatch(value):
+        return None
+    return datetime.strptime(value, "%Y-%m-%d %H:%M").replace(tzinfo=ISTANBUL)
+
+
+def _line_time(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=ISTANBUL)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("http %s", format % args)
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def _handle(self, method: str) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        path = unquote(parts.path)
+        sim = self.server.sim
+        with self.server.lock:
+            sim.requests.append((method, path, params))
+        status, body = 200, None
+        try:
+            self.server.count_request()
+            self._authenticate(path)
+            status, body = self._route(method, path, params, raw)
+        except SimError as error:
+            status, body = error.status, error.body
+        except Exception:  # the stand-in must answer, whatever went wrong in it
+            log.exception("simulator failed path=%s", path)
+            status, body = 500, "Internal Server Error"
+        self._send(status, body)
+
+    def _authenticate(self, path: str) -> None:
+        sim = self.server.sim
+        match = re.match(r"^/(?:orders|packages|lineitems)/merchantid/([^/]+)", path)
+        expected_user = match.group(1) if match else sim.config.merchant_id
+        header = self.headers.get("Authorization", "")
+        try:
+            scheme, encoded = header.split(" ", 1)
+            user, _sep, key = base64.b64decode(encoded, validate=True).decode().partition(":")
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise SimError(401) from None
+        if scheme != "Basic" or user != sim.config.merchant_id or user != expected_user:
+            raise SimError(401)
+        if key != sim.config.service_key or self.headers.get("User-Agent") != sim.config.user_agent:
+            raise SimError(401)
+
+    def _route(self, method: str, path: str, params: dict[str, str], raw: bytes) -> tuple[int, Any]:
+        sim = self.server.sim
+        m = re.escape(sim.config.merchant_id)
+        if method == "GET" and re.fullmatch(f"/orders/merchantid/{m}", path):
+            return 200, self._orders(params)
+        if method == "GET" and re.fullmatch(f"/orders/merchantid/{m}/cancelled", path):
+            return 200, self._envelope(params, list(sim.cancelled))
+        if re.fullmatch(f"/packages/merchantid/{m}", path):
+            if method == "POST":
+                return 201, self._create(params, raw)
+            return 200, self._packages(params)
+        feed = re.fullmatch(f"/packages/merchantid/{m}/(shipped|delivered|undelivered)", path)
+        if method == "GET" and feed:
+            wanted = {"shipped": "InTransit", "delivered": "Delivered", "undelivered": "Undelivered"}[feed.group(1)]
+            items = [sim.thin_json(p, feed.group(1)) for p in sim.packages.values() if p.status == wanted]
+            return 200, self._envelope(params, items)
+        label = re.fullmatch(f"/packages/merchantid/{m}/packagenumber/([^/]+)/labels", path)
+        if method == "GET" and label:
+            return 200, self._label(label.group(1), params)
+        joinable = re.fullmatch(f"/lineitems/merchantid/{m}/packageablewith/lineitemid/([^/]+)", path)
+        if method == "GET" and joinable:
+            _allow(params, set())
+            lines = sim.packageable_with(joinable.group(1))
+            if not lines:
+                raise SimError(404, "no line item can be packaged with this one")
+            return 200, {"lineItems": lines}
+        raise SimError(
+            404,
+            {
+                "statusCode": 404,
+                "code": "1004",
+                "defaultMessage": None,
+                "correlationId": str(uuid.uuid4()),
+                "message": f"no route {method} {path}",
+            },
+        )
+
+    def _orders(self, params: dict[str, str]) -> dict[str, Any]:
+        _allow(params, {"offset", "limit", "begindate", "enddate"})
+        if "offset" not in params or "limit" not in params:
+            raise SimError(400, _LIMIT_OFFSET)
+        offset, limit = _int(params, "offset", 0, 10**9), _int(params, "limit", 1, 100)
+        sim = self.server.sim
+        with self.server.lock:
+            lines = list(sim.open_lines.values())
+        if "begindate" in params or "enddate" in params:
+            begin = _hb_date(params.get("begindate", ""))
+            end = _hb_date(params.get("enddate", "")) if "enddate" in params else None
+            if begin is None or ("enddate" in params and end is None):
+                lines = []  # an ISO (or other) date is accepted and matches nothing (OVL)
+            else:
+                # A range over 24 hours is cut to begindate + 24 h (DOC changelog Ocak 2023).
+                end = min(end or begin + timedelta(hours=24), begin + timedelta(hours=24))
+                lines = [line for line in lines if begin <= _line_time(line["orderDate"]) <= end]
+        page = lines[offset : offset + limit]
+        return {
+            "totalCount": len(lines),
+            "limit": limit,
+            "offset": offset,
+            "pageCount": -(-len(lines) // limit),
+            "items": page,
+        }
+
+    def _packages(self, params: dict[str, str]) -> list[Any]:
+        _allow(params, {"limit", "Offset", "timespan", "begindate", "enddate"})
+        if "limit" not in params or "Offset" not in params:
+            raise SimError(400, _LIMIT_OFFSET)
+        limit, offset = _int(params, "limit", 1, 10), _int(params, "Offset", 0, 10**9)
+        sim = self.server.sim
+        now = sim.now()
+        if "timespan" in params:
+            hours = _int(params, "timespan", 1, 24 * 366)
+            since, until = now - timedelta(hours=hours), now
+        elif "begindate" in params and "enddate" in params:
+            begin, end = _hb_date(params["begindate"]), _hb_date(params["enddate"])
+            if begin is None or end is None:
+                return []
+            since, until = begin, min(end, begin + timedelta(hours=24))
+        else:
+            raise SimError(400, "timespan or begindate and enddate must be given with limit and Offset")
+        with self.server.lock:
+            ready = [p for p in sim.packages.values() if p.status == "Packaged" and since <= p.packaged_at <= until]
+            listed: list[Any] = list(sim.raw_packages) + [sim.package_json(p) for p in ready]
+        return listed[offset : offset + limit]
+
+    def _envelope(self, params: dict[str, str], items: list[Any]) -> dict[str, Any]:
+        if "begindate" in params or "enddate" in params:
+            raise SimError(400, "WrongDateFormat")  # whatever the format (OVL; SDK quirks.ts)
+        _allow(params, {"offset", "limit"})
+        if "offset" not in params or "limit" not in params:
+            raise SimError(400, _LIMIT_OFFSET)
+        offset, limit = _int(params, "offset", 0, 10**9), _int(params, "limit", 1, 50)
+        return {
+            "totalCount": len(items),
+            "limit": limit,
+            "offset": offset,
+            "pageCount": -(-len(items) // limit),
+            "items": items[offset : offset + limit],
+        }
+
+    def _create(self, params: dict[str, str], raw: bytes) -> dict[str, Any]:
+        _allow(params, set())
+        try:
+            body = json.loads(raw)
+        except ValueError as exc:
+            raise SimError(400, "request body is not JSON") from exc
+        if not isinstance(body, dict) or not isinstance(body.get("lineItemRequests"), list):
+            raise SimError(400, "lineItemRequests is required")
+        unknown = sorted(set(body) - _CREATE_FIELDS)
+        if unknown:
+            raise SimError(400, f"Unknown field(s): {', '.join(unknown)}")
+        requests = []
+        for item in body["lineItemRequests"]:
+            if not isinstance(item, dict) or set(item) - _LINE_REQUEST_FIELDS:
+                raise SimError(400, f"lineItemRequests item {item!r} has unknown fields")
+            if not isinstance(item.get("id"), str) or not isinstance(item.get("quantity"), int):
+                raise SimError(400, f"lineItemRequests item {item!r} needs id (string) and quantity (integer)")
+            requests.append((item["id"], item["quantity"]))
+        parcels = body.get("parcelQuantity", 1)
+        deci = body.get("deci", 1)
+        if not isinstance(parcels, int) or parcels < 1 or not isinstance(deci, int | float) or deci < 0:
+            raise SimError(400, "parcelQuantity and deci must be positive numbers")
+        package = self.server.sim.create_package(requests, parcels=parcels, deci=float(deci))
+        return {"barcode": package.barcode, "packageNumber": package.number}
+
+    def _label(self, number: str, params: dict[str, str]) -> dict[str, Any]:
+        _allow(params, {"format"})
+        fmt = params.get("format", "")
+        if fmt not in _LABEL_FORMATS:  # HB lists them in lower case (DOCS-TXT)
+            raise SimError(400, f"format must be one of {', '.join(_LABEL_FORMATS)}")
+        package = self.server.sim.packages.get(number)
+        if package is None:
+            raise SimError(
+                404,
+                {
+                    "statusCode": 404,
+                    "code": "1004",
+                    "defaultMessage": None,
+                    "correlationId": str(uuid.uuid4()),
+                    "message": f"cannot find package with package number {number}",
+                },
+            )
+        if package.lines[0]["cargoCompany"] not in MUTUAL_CARRIERS:
+            raise SimError(400, "Cargo company does not provide mutual barcodes.")
+        return self.server.sim.label(package, fmt)
+
+    def _send(self, status: int, body: Any) -> None:
+        data = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-correlation-id", str(uuid.uuid4()))
+        for name, value in self.server.rate_headers().items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    sim: SimulatedHepsiburada
+    lock: threading.Lock
+    window_end: float = 0.0
+    used: int = 0
+
+    def count_request(self) -> None:
+        """Count one request in the current one-second window; 429 past the limit."""
+        with self.lock:
+            now = time.monotonic()
+            if now >= self.window_end:
+                self.window_end, self.used = now + 1.0, 0
+            self.used += 1
+            if self.used > self.sim.config.rate_limit:
+                raise SimError(429, "TooManyRequest")
+
+    def rate_headers(self) -> dict[str, str]:
+        """``X-RateLimit-*`` (DOC changelog Kasım 2025: Reset is the seconds until the window resets)."""
+        with self.lock:
+            left = max(0, self.sim.config.rate_limit - self.used)
+            reset = max(0.0, self.window_end - time.monotonic())
+        return {
+            "X-RateLimit-Limit": str(self.sim.config.rate_limit),
+            "X-RateLimit-Remaining": str(left),
+            "X-RateLimit-Reset": f"{reset:.3f}",
+        }
+
+
+class HepsiburadaServer:
+    """Serves a :class:`SimulatedHepsiburada` on a loopback port (0 = any free one)."""
+
+    def __init__(self, sim: SimulatedHepsiburada, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.sim = sim
+        self._server = _Server((host, port), _Handler)
+        self._server.sim = sim
+        self._server.lock = threading.Lock()
+        self._thread = threading.Thread(target=self._server.serve_forever, name="hb-sim", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """The OMS base URL a client is configured with."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> HepsiburadaServer:
+        """Start serving in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> HepsiburadaServer:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,400 @@
+"""The simulated Hepsiburada merchant's state: open lines, packages, statuses, cancellations.
+
+Built from HB's published material (/work/research/hepsiburada/FACTS.md §11 and the fixtures there), not
+from our client: shapes and rules are the spec's. Thread-safe: every method takes the lock.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import random
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from packstation.services.marketplaces.fields import ISTANBUL
+
+#: Carriers that give shared barcodes ("ilk aşamada yalnızca HepsiJet ve Aras", DOCS-TXT).
+MUTUAL_CARRIERS = frozenset({"HepsiJet", "Aras Kargo"})
+CARRIERS = ("HepsiJet", "Aras Kargo", "Yurtiçi Kargo", "MNG Kargo")
+_PRODUCTS = (
+    ("SKU-TSHIRT-BLK-M", "HBV00000ABC12", "8690000000017", "Erkek Basic T-Shirt Siyah M", "149.90"),
+    ("SKU-BOT-40", "HBV00000BOT40", "8690000000024", "Kadın Deri Bot Kahverengi 40", "1899.90"),
+    ("SKU-ÇORAP-3", "HBV00000CRP03", "8690000000031", "Pamuklu Çorap 3'lü Gri", "89.50"),
+    ("SKU-ŞAL-İPEK", "HBV00000SAL01", "8690000000048", "İpek Şal Güz Desenli", "449.00"),
+    ("SKU-ÇANTA-KÜÇÜK", "HBV00000CNT02", "8690000000055", "Küçük Omuz Çantası Siyah", "699.99"),
+)
+_NAMES = ("Ayşe Yılmaz", "Mehmet Öztürk", "Zeynep Şahin", "İbrahim Çelik", "Gülşen Doğan", "Ömer Işık")
+_TOWNS = (("ŞİŞLİ", "ESENTEPE", "İstanbul"), ("ÇANKAYA", "KIZILAY", "Ankara"), ("KARŞIYAKA", "BOSTANLI", "İzmir"))
+
+
+def hb_time(moment: datetime) -> str:
+    """HB's line/package date text (Turkey local, no offset), e.g. ``2026-09-14T10:21:33.45``."""
+    return moment.astimezone(ISTANBUL).replace(tzinfo=None).isoformat(timespec="milliseconds")[:-1]
+
+
+@dataclass
+class SimConfig:
+    """Who the merchant is and what it starts with."""
+
+    merchant_id: str = "b2910839-83b9-4d45-adb6-86bad457edcb"
+    service_key: str = "Sk3yAbCd12Ef"
+    #: The integrator user name; the User-Agent must equal it exactly (DOC changelog Ocak 2024).
+    user_agent: str = "packstation_dev"
+    seed: int = 1
+    orders: int = 20
+    #: HB packs every new order itself ("HB otomatik paketleme"); /orders then stays empty.
+    auto_pack: bool = False
+    #: Requests per second before 429 (DOC changelog Kasım 2025: 1000).
+    rate_limit: int = 1000
+
+
+class SimError(Exception):
+    """An HTTP error answer: status and the JSON body (a bare string for most HB errors, SPEC)."""
+
+    def __init__(self, status: int, body: Any = None) -> None:
+        self.status = status
+        self.body = body
+        super().__init__(f"{status}: {body!r}")
+
+
+@dataclass
+class Package:
+    """A package HB made from open lines."""
+
+    guid: str
+    number: str
+    barcode: str
+    lines: list[dict[str, Any]]
+    packaged_at: datetime
+    status: str = "Packaged"
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+    parcels: int = 1
+    deci: float = 1.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class SimulatedHepsiburada:
+    """One HB merchant's order service."""
+
+    def __init__(self, config: SimConfig | None = None, *, clock: Any = None) -> None:
+        self.config = config or SimConfig()
+        self._lock = threading.RLock()
+        self._random = random.Random(self.config.seed)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._numbers = itertools.count(5000030001)
+        self._orders = itertools.count(4500100001)
+        #: Open (and unpacked) lines by id, in creation order.
+        self.open_lines: dict[str, dict[str, Any]] = {}
+        self.packages: dict[str, Package] = {}
+        self.cancelled: list[dict[str, Any]] = []
+        #: Raw /packages elements served as they are (poison tests).
+        self.raw_packages: list[Any] = []
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        for _ in range(self.config.orders):
+            self.add_order()
+
+    def now(self) -> datetime:
+        """The simulator's clock."""
+        return self._clock()
+
+    # -- making orders ---------------------------------------------------------------------------
+
+    def add_order(self, *, lines: int | None = None, carrier: str | None = None, at: datetime | None = None) -> str:
+        """A customer pays for an order: its lines join the queue (or are packed, auto-packing). Its number."""
+        with self._lock:
+            rnd = self._random
+            number = str(next(self._orders))
+            customer = str(uuid.UUID(int=rnd.getrandbits(128)))
+            name = rnd.choice(_NAMES)
+            town, district, city = rnd.choice(_TOWNS)
+            address_id = str(uuid.UUID(int=rnd.getrandbits(128)))
+            cargo = carrier or rnd.choice(CARRIERS)
+            created = at or self.now()
+            order_id = str(uuid.UUID(int=rnd.getrandbits(128)))
+            made = []
+            for sku, hb_sku, barcode, title, price in rnd.sample(_PRODUCTS, lines or rnd.randint(1, 3)):
+                quantity = rnd.randint(1, 2)
+                line_id = str(uuid.UUID(int=rnd.getrandbits(128)))
+                address = {
+                    "addressId": address_id,
+                    "address": f"{district.title()} Mah. Gül Sk. No:{rnd.randint(1, 90)}",
+                    "name": name,
+                    "email": "musteri@example.com",
+                    "countryCode": "TR",
+                    "phoneNumber": f"90532{rnd.randint(1000000, 9999999)}",
+                    "alternatePhoneNumber": "",
+                    "district": district,
+                    "city": city,
+                    "town": town,
+                    "postalCode": "34394",
+                    "directions": "",
+                }
+                line = {
+                    "id": line_id,
+                    "orderId": order_id,
+                    "orderNumber": number,
+                    "orderDate": hb_time(created),
+                    "dueDate": hb_time(created + timedelta(days=2)),
+                    "lastStatusUpdateDate": hb_time(created),
+                    "status": "Open",
+                    "merchantId": self.config.merchant_id,
+                    "merchantSKU": sku,
+                    "sku": hb_sku,
+                    "name": title,
+                    "productBarcode": barcode,
+                    "quantity": quantity,
+                    "unitPrice": {"amount": float(price), "currency": "TRY"},
+                    "totalPrice": {"amount": round(float(price) * quantity, 2), "currency": "TRY"},
+                    "vat": 0,
+                    "vatRate": 20,
+                    "canCreatePackage": True,
+                    "isCancellable": True,
+                    "isCancellableByHbAdmin": True,
+                    "isCargoChangable": True,
+                    "isCustomized": False,
+                    "isJetDelivery": False,
+                    "isMicroExport": False,
+                    "isSundayDelivery": False,
+                    "customerId": customer,
+                    "customerName": name,
+                    "creditCardHolderName": "",
+                    "shippingAddress": address,
+                    "invoice": {
+                        "turkishIdentityNumber": "11111111111",
+                        "taxNumber": "",
+                        "taxOffice": "",
+                        "address": dict(address),
+                    },
+                    "cargoCompany": cargo,
+                    "cargoCompanyModel": {
+                        "id": 50,
+                        "name": cargo,
+                        "shortName": cargo[:2].upper(),
+                        "logoUrl": "",
+                        "trackingUrl": None,
+                    },
+                    "deliveryType": "StandardDelivery",
+                    "deliveryOptionId": 1,
+                    "deliveryNote": {"tags": [], "value": ""},
+                    "dispatchTime": 2,
+                    "pickUpTime": "",
+                    "properties": [],
+                    "productImageUrlFormat": "",
+                    "customizedText01": "",
+                    "customizedTextX": "",
+                    "creationReason": "OrderCreated",
+                }
+                made.append(line)
+                self.open_lines[line_id] = line
+            if self.config.auto_pack:
+                # HB packs an auto-packing merchant's lines itself within 15 minutes (DOC test-süreci page).
+                self._pack([(line["id"], line["quantity"]) for line in made], parcels=1, deci=1.0)
+            return number
+
+    def lines_of(self, order_number: str) -> list[dict[str, Any]]:
+        """The open lines of one order."""
+        with self._lock:
+            return [line for line in self.open_lines.values() if line["orderNumber"] == order_number]
+
+    # -- packing -----------------------------------------------------------------------------------
+
+    def create_package(self, requests: list[tuple[str, int]], *, parcels: int, deci: float) -> Package:
+        """``POST /packages``: the lines must be open, paid and mutually packable."""
+        with self._lock:
+            if not requests:
+                raise SimError(400, "lineItemRequests is empty")
+            for line_id, quantity in requests:
+                line = self.open_lines.get(line_id)
+                if line is None:
+                    if any(c["lineItemId"] == line_id for c in self.cancelled):
+                        raise SimError(409, f"line item {line_id} is cancelled")
+                    raise SimError(404, f"line item {line_id} can not be found for packaging")
+                if line["canCreatePackage"] is not True:
+                    raise SimError(400, f"line item {line_id} can NOT be packaged (payment)")
+                if quantity != line["quantity"]:
+                    raise SimError(400, f"quantity {quantity} of line item {line_id} is not its open quantity")
+            first = self.open_lines[requests[0][0]]
+            for line_id, _quantity in requests[1:]:
+                other = self.open_lines[line_id]
+                if (other["customerId"], other["shippingAddress"]["addressId"]) != (
+                    first["customerId"],
+                    first["shippingAddress"]["addressId"],
+                ):
+                    raise SimError(400, f"line item {line_id} can not be packaged with {requests[0][0]}")
+            return self._pack(requests, parcels=parcels, deci=deci)
+
+    def _pack(self, requests: list[tuple[str, int]], *, parcels: int, deci: float) -> Package:
+        number = str(next(self._numbers))
+        lines = [self.open_lines.pop(line_id) for line_id, _q in requests]
+        package = Package(
+            guid=str(uuid.UUID(int=self._random.getrandbits(128))),
+            number=number,
+            barcode=f"622013{number}",
+            lines=lines,
+            packaged_at=self.now(),
+            parcels=parcels,
+            deci=deci,
+        )
+        self.packages[number] = package
+        return package
+
+    def packageable_with(self, line_id: str) -> list[dict[str, Any]]:
+        """Other open lines going to the same customer and address (the line itself is not echoed)."""
+        with self._lock:
+            line = self.open_lines.get(line_id)
+            if line is None:
+                raise SimError(409, f"Bu ürün paketlenemez.(line item:{line_id} can NOT be packaged!!!)")
+            key = (line["customerId"], line["shippingAddress"]["addressId"])
+            return [
+                {"lineItemId": other["id"], "orderNumber": other["orderNumber"], "quantity": other["quantity"]}
+                for other in self.open_lines.values()
+                if other["id"] != line_id and (other["customerId"], other["shippingAddress"]["addressId"]) == key
+            ]
+
+    # -- what happens after packing -----------------------------------------------------------------
+
+    def ship(self, number: str) -> None:
+        """The carrier collected the package."""
+        with self._lock:
+            package = self.packages[number]
+            package.status, package.shipped_at = "InTransit", self.now()
+
+    def deliver(self, number: str) -> None:
+        """The customer received it."""
+        with self._lock:
+            package = self.packages[number]
+            package.status, package.delivered_at = "Delivered", self.now()
+
+    def cancel_order(self, order_number: str, *, by: str = "Customer") -> list[str]:
+        """The customer cancels every open line of an order; the ids cancelled."""
+        with self._lock:
+            ids = [line["id"] for line in self.lines_of(order_number)]
+            for line_id in ids:
+                line = self.open_lines.pop(line_id)
+                self.cancelled.append(
+                    {
+                        "orderNumber": order_number,
+                        "lineItemId": line_id,
+                        "cancelDate": hb_time(self.now()),
+                        "cancelledBy": by,
+                        "cancelReasonCode": "CustomerRequest",
+                        "merchantId": self.config.merchant_id,
+                        "quantity": line["quantity"],
+                        "sku": line["sku"],
+                        "merchantSku": line["merchantSKU"],
+                    }
+                )
+            return ids
+
+    # -- representations (SPEC shapes) -------------------------------------------------------------
+
+    def package_json(self, package: Package) -> dict[str, Any]:
+        """``ExternalRawPackageRepresentation`` with ``PackageLine`` items (SPEC + VER key set)."""
+        first = package.lines[0]
+        address = first["shippingAddress"]
+        total = sum(line["totalPrice"]["amount"] for line in package.lines)
+        return {
+            "id": package.guid,
+            "status": package.status,
+            "customerId": first["customerId"],
+            "orderDate": first["orderDate"],
+            "dueDate": first["dueDate"],
+            "estimatedArrivalDate": first["dueDate"],
+            "unpackedDate": None,
+            "barcode": package.barcode,
+            "packageNumber": package.number,
+            "cargoCompany": first["cargoCompany"],
+            "isCargoChangable": True,
+            "shippingAddressDetail": address["address"],
+            "recipientName": address["name"],
+            "shippingCountryCode": address["countryCode"],
+            "shippingDistrict": address["district"],
+            "shippingTown": address["town"],
+            "shippingCity": address["city"],
+            "email": address["email"],
+            "phoneNumber": address["phoneNumber"],
+            "customerName": first["customerName"],
+            "companyName": "",
+            "billingAddress": address["address"],
+            "billingCity": address["city"],
+            "billingTown": address["town"],
+            "billingDistrict": address["district"],
+            "billingPostalCode": address["postalCode"],
+            "billingCountryCode": "TR",
+            "taxOffice": None,
+            "taxNumber": "",
+            "identityNo": "11111111111",
+            "shippingTotalPrice": None,
+            "customsTotalPrice": None,
+            "totalPrice": {"amount": round(total, 2), "currency": "TRY"},
+            "totalDeci": package.deci,
+            "items": [
+                {
+                    "lineItemId": line["id"],
+                    "listingId": str(uuid.uuid5(uuid.NAMESPACE_OID, line["sku"])),
+                    "merchantId": line["merchantId"],
+                    "hbSku": line["sku"],
+                    "merchantSku": line["merchantSKU"],
+                    "productBarcode": line["productBarcode"],
+                    "productName": line["name"],
+                    "quantity": line["quantity"],
+                    "price": line["unitPrice"],
+                    "totalPrice": line["totalPrice"],
+                    "vat": line["vat"],
+                    "vatRate": line["vatRate"],
+                    "orderNumber": line["orderNumber"],
+                    "orderDate": line["orderDate"],
+                    "deliveryType": line["deliveryType"],
+                    "pickupTime": None,
+                    "isMicroExport": line["isMicroExport"],
+                    "creationReason": line["creationReason"],
+                    "deci": package.deci,
+                }
+                for line in package.lines
+            ],
+        }
+
+    def thin_json(self, package: Package, feed: str) -> dict[str, Any]:
+        """A PascalCase item of ``/shipped``, ``/delivered`` or ``/undelivered`` (SPEC; VER)."""
+        orders = sorted({line["orderNumber"] for line in package.lines})
+        item: dict[str, Any] = {
+            "Id": package.guid,
+            "Barcode": package.barcode,
+            "PackageNumber": package.number,
+            "OrderNumber": orders[0],
+            "OrderNumbers": orders,
+            "MerchantId": self.config.merchant_id,
+        }
+        if feed == "shipped":
+            item |= {"ShippedDate": hb_time(package.shipped_at or self.now()), "Deci": package.deci, "EtgbNo": ""}
+        elif feed == "delivered":
+            item |= {"DeliveredDate": hb_time(package.delivered_at or self.now()), "EtgbNo": ""}
+        return item
+
+    def label(self, package: Package, fmt: str) -> dict[str, Any]:
+        """``BarcodeData`` for a shared-barcode carrier (SPEC; ``code``/``description`` per 3P-PYTEST)."""
+        first = package.lines[0]
+        documents = []
+        for box in range(1, package.parcels + 1):
+            zpl = (
+                f"^XA^CI28^FO40,40^A0N,40,40^FD{first['cargoCompany']}^FS"
+                f"^FO40,100^BY3^BCN,120,Y,N,N^FD{package.barcode}^FS"
+                f"^FO40,280^A0N,30,30^FD{first['customerName']}^FS"
+                f"^FO40,330^A0N,26,26^FDPaket: {package.number}  Koli {box}/{package.parcels}^FS^XZ"
+            ).encode()
+            if fmt == "zpl":
+                documents.append(zpl.decode())
+            elif fmt == "base64zpl":
+                documents.append(base64.b64encode(zpl).decode())
+            else:  # pdf, png, jpg: base64 of the document (UNCERTAIN in HB's material; the likely reading)
+                body = b"%PDF-1.4\n% HB label " + package.number.encode() + b"\n%%EOF\n" if fmt == "pdf" else b"\x89PNG"
+                documents.append(base64.b64encode(body).decode())
+        answer: dict[str, Any] = {"format": fmt, "data": documents, "hasMerchantMutualBarcode": True}
+        if fmt == "base64zpl":
+            answer |= {"description": "Mutual barcode successful", "code": "100"}
+        return answer

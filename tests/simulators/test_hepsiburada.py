@@ -1,0 +1,158 @@
+"""The strict HB stand-in keeps HB's rules, and the real client works against it over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from packstation.services.marketplaces import AuthError, HepsiburadaCredentials, PackageQuery, RetryPolicy, Timeouts
+from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient, NoMutualBarcode
+from packstation.services.marketplaces.hepsiburada.config import HepsiburadaConfig
+from packstation.services.marketplaces.models import PackageStatus
+from packstation.services.marketplaces.writes import LabelFormat
+from packstation.simulators.hepsiburada import HepsiburadaServer, SimConfig, SimulatedHepsiburada, sim_credentials
+
+FAST = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01, max_total=5.0)
+
+
+@pytest.fixture
+def sim() -> SimulatedHepsiburada:
+    return SimulatedHepsiburada(SimConfig(orders=120, seed=5))
+
+
+@pytest.fixture
+def server(sim: SimulatedHepsiburada) -> Iterator[HepsiburadaServer]:
+    with HepsiburadaServer(sim) as running:
+        yield running
+
+
+def _config(server: HepsiburadaServer, **changes: object) -> HepsiburadaConfig:
+    settings: dict[str, object] = {"oms_url": server.base_url, "retry": FAST, "timeouts": Timeouts(2, 5, 5, 2)}
+    return HepsiburadaConfig(**(settings | changes))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(sim: SimulatedHepsiburada, server: HepsiburadaServer) -> Iterator[HepsiburadaClient]:
+    with HepsiburadaClient(sim_credentials(sim), config=_config(server)) as running:
+        yield running
+
+
+@pytest.fixture
+def http(sim: SimulatedHepsiburada, server: HepsiburadaServer) -> Iterator[httpx.Client]:
+    headers = {"User-Agent": sim.config.user_agent}
+    auth = (sim.config.merchant_id, sim.config.service_key)
+    with httpx.Client(base_url=server.base_url, headers=headers, auth=auth) as raw:
+        yield raw
+
+
+def _orders(sim: SimulatedHepsiburada) -> str:
+    return f"/orders/merchantid/{sim.config.merchant_id}"
+
+
+def test_orders_need_offset_and_limit_up_to_100(http: httpx.Client, sim: SimulatedHepsiburada) -> None:
+    refused = http.get(_orders(sim), params={"limit": 10})
+    assert refused.status_code == 400
+    assert refused.json() == {"message": "Bad Request limit and offset parameters are required"}
+    assert http.get(_orders(sim), params={"offset": 0, "limit": 101}).status_code == 400
+    assert http.get(_orders(sim), params={"offset": 0, "limit": 10, "page": 1}).status_code == 400
+    page = http.get(_orders(sim), params={"offset": 0, "limit": 100})
+    assert page.status_code == 200 and set(page.json()) == {"totalCount", "limit", "offset", "pageCount", "items"}
+    assert all(name in page.headers for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"))
+
+
+def test_iso_dates_answer_an_empty_page(http: httpx.Client, sim: SimulatedHepsiburada) -> None:
+    iso = http.get(_orders(sim), params={"offset": 0, "limit": 100, "begindate": "2020-01-01T00:00:00Z"})
+    assert iso.status_code == 200 and iso.json()["items"] == []
+    old = http.get(_orders(sim), params={"offset": 0, "limit": 100, "begindate": "2020-01-01 00:00"})
+    assert old.json()["items"] == []  # 24 h from 2020: nothing
+
+
+def test_packages_need_capital_offset_and_a_timespan(http: httpx.Client, sim: SimulatedHepsiburada) -> None:
+    path = f"/packages/merchantid/{sim.config.merchant_id}"
+    assert http.get(path, params={"limit": 10, "offset": 0, "timespan": 24}).status_code == 400
+    assert http.get(path, params={"limit": 10, "Offset": 0}).status_code == 400
+    assert http.get(path, params={"limit": 11, "Offset": 0, "timespan": 24}).status_code == 400
+    assert http.get(path, params={"limit": 10, "Offset": 0, "timespan": 24}).json() == []
+
+
+def test_status_feeds_refuse_dates(http: httpx.Client, sim: SimulatedHepsiburada) -> None:
+    path = f"/orders/merchantid/{sim.config.merchant_id}/cancelled"
+    refused = http.get(path, params={"offset": 0, "limit": 50, "begindate": "2026-01-01 00:00"})
+    assert refused.status_code == 400 and refused.json() == "WrongDateFormat"
+
+
+def test_a_decorated_user_agent_gets_401_naming_it(sim: SimulatedHepsiburada, server: HepsiburadaServer) -> None:
+    wrong = HepsiburadaCredentials(sim.config.merchant_id, sim.config.service_key, user_agent="x - packstation_dev")
+    with HepsiburadaClient(wrong, config=_config(server)) as client, pytest.raises(AuthError) as refused:
+        list(client.iter_package_pages(PackageQuery()))
+    assert refused.value.status == 401 and "User-Agent" in str(refused.value)
+
+
+def test_the_queue_is_read_whole_without_dates(client: HepsiburadaClient, sim: SimulatedHepsiburada) -> None:
+    packages = [p for page in client.iter_package_pages(PackageQuery()) for p in page.packages]
+    assert sum(len(p.lines) for p in packages) == len(sim.open_lines) > 100
+    assert all(line.product_name and line.stock_code for p in packages for line in p.lines)
+    asked = [params for method, path, params in sim.requests if path.endswith(sim.config.merchant_id)]
+    assert all("begindate" not in params for params in asked)
+
+
+def test_pack_label_and_statuses(client: HepsiburadaClient, sim: SimulatedHepsiburada) -> None:
+    order = sim.add_order(lines=2, carrier="HepsiJet")
+    package = next(
+        p for page in client.iter_open_order_pages(PackageQuery()) for p in page.packages if p.package_id == order
+    )
+    number = client.mark_picking(package, business_key="b1").new_package_ids[0]
+    assert sim.packages[number].lines and not sim.lines_of(order)
+    label = client.label_by_number(number, preferred=LabelFormat.ZPL)
+    assert label is not None and label.documents[0].startswith(b"^XA")
+    packed = [p for page in client.iter_packed_pages(PackageQuery()) for p in page.packages]
+    assert [(p.package_id, p.raw["packageNumber"]) for p in packed] == [(order, number)]
+    sim.ship(number)
+    reports = list(client.iter_status_reports())
+    assert [(r.key, r.package_number, r.status) for r in reports] == [(order, number, PackageStatus.SHIPPED)]
+
+
+def test_a_carrier_without_shared_barcodes(client: HepsiburadaClient, sim: SimulatedHepsiburada) -> None:
+    order = sim.add_order(lines=1, carrier="Yurtiçi Kargo")
+    package = next(
+        p for page in client.iter_open_order_pages(PackageQuery()) for p in page.packages if p.package_id == order
+    )
+    number = client.mark_picking(package, business_key="b2").new_package_ids[0]
+    with pytest.raises(NoMutualBarcode) as refused:
+        client.label_by_number(number)
+    assert "mutual barcodes" in str(refused.value)
+
+
+def test_lines_of_different_customers_cannot_share_a_package(
+    client: HepsiburadaClient, sim: SimulatedHepsiburada
+) -> None:
+    first, second = sim.add_order(lines=1), sim.add_order(lines=1)
+    line = sim.lines_of(first)[0]["id"]
+    assert client.packageable_with(line) == []
+    other = sim.lines_of(second)[0]
+    with pytest.raises(Exception, match="can not be packaged"):
+        sim.create_package(
+            [(line, sim.open_lines[line]["quantity"]), (other["id"], other["quantity"])], parcels=1, deci=1
+        )
+
+
+def test_auto_packing_merchants_get_their_work_from_packages(
+    sim: SimulatedHepsiburada, server: HepsiburadaServer
+) -> None:
+    auto = SimulatedHepsiburada(SimConfig(orders=4, auto_pack=True, seed=2))
+    with HepsiburadaServer(auto) as running, HepsiburadaClient(sim_credentials(auto), config=_config(running)) as c:
+        packages = [p for page in c.iter_package_pages(PackageQuery()) for p in page.packages]
+    assert not auto.open_lines
+    assert len(packages) == 4 and all(p.status is PackageStatus.PICKING for p in packages)
+    assert all(p.status.is_packable for p in packages)
+
+
+def test_rate_limit_reset_is_honoured(sim: SimulatedHepsiburada, server: HepsiburadaServer) -> None:
+    sim.config.rate_limit = 3
+    with HepsiburadaClient(
+        sim_credentials(sim), config=_config(server, retry=RetryPolicy(max_attempts=8, base_delay=5, max_total=30))
+    ) as c:
+        for _ in range(2):  # past 3 per second: 429 with X-RateLimit-Reset < 1 s, waited out (not 5 s backoff)
+            list(c.iter_open_order_pages(PackageQuery(page_size=100)))
