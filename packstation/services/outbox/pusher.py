@@ -29,6 +29,7 @@ from packstation.domain.status import PackageStatus as StoredStatus
 from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.errors import AuthError, MarketplaceError, RateLimited
+from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient
 from packstation.services.marketplaces.models import Marketplace, PackageStatus, RemoteLine, RemotePackage
 from packstation.services.marketplaces.writes import UnsuppliedLine, UnsuppliedReason
 from packstation.services.outbox.rows import Claimed, Outcome
@@ -258,10 +259,10 @@ class OutboxPusher:
         return Outcome(OutboxState.DONE, sent=outcome.sent, note="" if outcome.sent else _("already Picking"))
 
     def _packed(self, client: MarketplaceClient, row: Claimed, package: RemotePackage) -> Outcome:
-        if client.marketplace is Marketplace.HEPSIBURADA and row.package_id is not None:
+        if isinstance(client, HepsiburadaClient) and row.package_id is not None:
             # Creates the HB package unless the label dispatcher (or HB's auto-packing) already did.
-            number = PackageNumbers(self._sessions).ensure(client, row.package_id, business_key=row.business_key)
-            return Outcome(OutboxState.DONE, reference=number)
+            packed = PackageNumbers(self._sessions).ensure(client, row.package_id, business_key=row.business_key)
+            return Outcome(OutboxState.DONE, reference=packed.number)
         sent = False
         if package.status not in (PackageStatus.PICKING, PackageStatus.INVOICED):
             # Picking must come first (Trendyol refuses Invoiced from Created); the look-up makes it safe.

@@ -158,6 +158,9 @@ class LabelDispatcher:
         if issued is not None and issued.documents:
             document = self._as_issued(package, issued)
         else:
+            if issued is not None and issued.cargo_tracking_number and not package.cargo_tracking_number:
+                # Packing made the tracking number (Hepsiburada): our label must carry it.
+                package = replace(package, cargo_tracking_number=issued.cargo_tracking_number)
             document = self._labels.shipping_label(
                 shipping_data(package), fmt=self.format, size=self._size, dpi=self._dpi
             )

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from packstation.db.models import Package, PackageLine
 from packstation.domain.status import PackageStatus as StoredStatus
 from packstation.i18n import _
-from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient, NoMutualBarcode
 from packstation.services.marketplaces.models import PackageStatus, RemoteLine, RemotePackage, StatusReport
 from packstation.services.marketplaces.writes import LabelFormat, MarketplaceLabel
@@ -107,14 +106,22 @@ def stored_package_number(session: Session, package_id: int) -> str:
     return str(row[0] or row[1] or "")
 
 
+@dataclass(frozen=True)
+class Packed:
+    """The marketplace's package for a local one: its number and the carrier's delivery barcode."""
+
+    number: str
+    tracking: str
+
+
 class PackageNumbers:
     """Creates an HB package once, stores its number, and answers the number afterwards."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    def ensure(self, client: MarketplaceClient, package_id: int, *, business_key: str) -> str:
-        """The package number of local package ``package_id``, creating the HB package if there is none.
+    def ensure(self, client: HepsiburadaClient, package_id: int, *, business_key: str) -> Packed:
+        """The HB package of local package ``package_id``, created (once) if there is none yet.
 
         The row lock is held while HB is asked: a second caller (another station, the pusher) waits for
         the first and then reads its number, so the lines are packed once.
@@ -126,7 +133,7 @@ class PackageNumbers:
             known = stored_package_number(session, package_id)
             if known:
                 package.marketplace_package_number = known
-                return known
+                return Packed(known, package.cargo_tracking_number or "")
             lines = session.scalars(
                 select(PackageLine).where(PackageLine.package_id == package_id).order_by(PackageLine.id)
             ).all()
@@ -138,17 +145,18 @@ class PackageNumbers:
                 status_raw=package.status,
                 lines=tuple(RemoteLine(line.external_line_id, line.barcode, line.quantity) for line in lines),
             )
-            outcome = client.mark_picking(remote, business_key=business_key)
-            if not outcome.new_package_ids:
-                raise LookupError(f"the marketplace gave package {package.external_id} no number")
-            number = outcome.new_package_ids[0]
+            number, tracking, _sent = client.create_package(remote, business_key=business_key)
             session.execute(
                 update(Package)
                 .where(Package.id == package_id)
-                .values(marketplace_package_number=number, status=StoredStatus.PICKING.value)
+                .values(
+                    marketplace_package_number=number,
+                    status=StoredStatus.PICKING.value,
+                    cargo_tracking_number=package.cargo_tracking_number or tracking or None,
+                )
             )
             log.info("package created at marketplace package=%s number=%s", package.external_id, number)
-            return number
+            return Packed(number, package.cargo_tracking_number or tracking)
 
 
 def hepsiburada_label(
@@ -159,9 +167,11 @@ def hepsiburada_label(
     A carrier without shared barcodes (400 "Cargo company does not provide mutual barcodes") means our
     own label: the answer then holds no documents and says why, for the packer to read.
     """
-    number = numbers.ensure(client, package_id, business_key=f"label/{package_id}")
+    packed = numbers.ensure(client, package_id, business_key=f"label/{package_id}")
+    tracking = tracking or packed.tracking
     try:
-        return client.label_by_number(number, preferred=preferred, tracking=tracking)
+        return client.label_by_number(packed.number, preferred=preferred, tracking=tracking)
     except NoMutualBarcode as error:
-        reason = _("Our own label: {carrier_said}").format(carrier_said=error.message)
+        reason = _("Our own label. {carrier_said}").format(carrier_said=error)
+        # Our label carries HB's delivery barcode, which the parcel did not have when it was opened.
         return MarketplaceLabel(cargo_tracking_number=tracking, format=preferred, documents=(), note=reason)

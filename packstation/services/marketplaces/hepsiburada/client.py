@@ -245,12 +245,17 @@ class HepsiburadaClient(MarketplaceClient):
     # -- writes -----------------------------------------------------------------------------------
 
     def mark_picking(self, package: RemotePackage, *, business_key: str) -> WriteOutcome:
-        """Pack the lines into one package (``POST /packages``); returns the package number.
+        """Pack the lines into one package (``POST /packages``); returns the package number."""
+        number, _barcode, sent = self.create_package(package, business_key=business_key)
+        return WriteOutcome(business_key, sent=sent, new_package_ids=(number,))
+
+    def create_package(self, package: RemotePackage, *, business_key: str) -> tuple[str, str, bool]:
+        """``POST /packages``: (package number, delivery barcode, whether it was sent) for the package's lines.
 
         Body per SPEC ``CreatePackageRequest``: ``lineItemRequests [{id, quantity}]``, ``parcelQuantity``,
-        ``deci``; answer 201 ``{barcode, packageNumber}``. Retry safety: HB has no idempotency key, so after
-        an ambiguous failure the client looks for a packed package holding these lines and, if there is
-        one, reports it instead of packing again.
+        ``deci``; answer 201 ``{barcode, packageNumber}`` (the barcode is the carrier's delivery number).
+        Retry safety: HB has no idempotency key, so after an ambiguous failure the client looks for a packed
+        package holding these lines and, if there is one, reports it instead of packing again.
         """
         path = f"/packages/merchantid/{self._merchant}"
         body = {
@@ -270,12 +275,12 @@ class HepsiburadaClient(MarketplaceClient):
         log.info("pack order=%s lines=%d business_key=%s", package.order_number, len(line_ids), business_key)
         reply = self._call(self._oms, "POST", path, body=body, business_key=business_key, already_applied=applied)
         if reply.already_applied:
-            return WriteOutcome(business_key, sent=False, new_package_ids=(str(found[0].raw.get("packageNumber")),))
+            return str(found[0].raw.get("packageNumber")), found[0].cargo_tracking_number, False
         answer = parse_json(reply.content, marketplace=_HB, endpoint=path)
         number = answer.get("packageNumber") if isinstance(answer, Mapping) else None
         if not number:
             raise MalformedReply(_("Hepsiburada sent no packageNumber"), marketplace=_HB, endpoint=path)
-        return WriteOutcome(business_key, new_package_ids=(str(number),))
+        return str(number), str(answer.get("barcode") or ""), True
 
     def packageable_with(self, line_id: str) -> list[str]:
         """Lines that may share a package with ``line_id`` (``GET …/packageablewith``; 404 = none)."""
@@ -307,7 +312,8 @@ class HepsiburadaClient(MarketplaceClient):
                     ),
                     marketplace=_HB,
                     status=400,
-                    marketplace_message=error.marketplace_message,
+                    # HB sends the text as a JSON string: shown without its quotes.
+                    marketplace_message=error.marketplace_message.strip().strip('"'),
                     endpoint=path,
                 ) from error
             raise
