@@ -352,6 +352,7 @@ def run_gui(
     *,
     demo: bool,
     demo_packages: int = 300,
+    demo_marketplace: str = "trendyol",
     screenshot: Path | None = None,
     quit_after: float | None = None,
     config_path: Path | None = None,
@@ -368,9 +369,10 @@ def run_gui(
     printers = register_office_printer(PrinterFactory())
     marketplace = None
     if demo:
+        from packstation.config import MarketplaceKind
         from packstation.demo.marketplace import start_demo_marketplace
 
-        marketplace = start_demo_marketplace(packages=demo_packages)
+        marketplace = start_demo_marketplace(packages=demo_packages, kind=MarketplaceKind(demo_marketplace))
         settings = demo_settings(settings, marketplace=marketplace.account)
     redactor = configure_logging(level=logging.INFO, log_dir=settings.data_dir() / "logs")
     bus = EventBus()

@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="open the window with demo data on the embedded database")
     demo.add_argument("--packages", type=int, default=300, help="how many demo packages to create (first run)")
+    demo.add_argument(
+        "--marketplace",
+        choices=("trendyol", "hepsiburada"),
+        default="trendyol",
+        help="which simulated marketplace the demo syncs (default: trendyol)",
+    )
     _add_window_options(demo)
     gui = commands.add_parser("gui", help="open the packing station window (the default)")
     _add_window_options(gui)
@@ -195,6 +201,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             settings,
             demo=args.command == "demo",
             demo_packages=getattr(args, "packages", 300),
+            demo_marketplace=getattr(args, "marketplace", "trendyol"),
             screenshot=getattr(args, "screenshot", None),
             quit_after=getattr(args, "quit_after", None),
             config_path=_config_path(args),

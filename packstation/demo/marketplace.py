@@ -1,8 +1,9 @@
-"""The demo's marketplace: the simulated Trendyol on a local port, with a new order every little while.
+"""The demo's marketplace: a simulated Trendyol (or Hepsiburada) on a local port, with a new order every little while.
 
 `packstation demo` needs no marketplace account: it configures one account against this server,
 with the simulator's own credentials, so orders arrive in the background exactly as they would from
-Trendyol, and statuses go back to it.
+the marketplace, and statuses go back to it. ``packstation demo --marketplace hepsiburada`` runs the
+strict Hepsiburada stand-in instead of Trendyol's (Trendyol stays the default).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from dataclasses import dataclass
 
 from packstation.config import MarketplaceAccount, MarketplaceKind
 from packstation.services.access.secrets import secret_env_var
+from packstation.simulators.hepsiburada import HepsiburadaServer, SimConfig, SimulatedHepsiburada
 from packstation.simulators.trendyol import SimulatedMarketplace, SimulatorConfig, SimulatorServer
 
 log = logging.getLogger("packstation.demo.marketplace")
 DEMO_ACCOUNT = "demo-trendyol"
+DEMO_HB_ACCOUNT = "demo-hepsiburada"
 DEMO_CLIENT = "Güllü Ayakkabı"
 
 
@@ -24,23 +27,30 @@ DEMO_CLIENT = "Güllü Ayakkabı"
 class DemoMarketplace:
     """A running simulator and the account that points at it."""
 
-    simulator: SimulatedMarketplace
-    server: SimulatorServer
+    simulator: SimulatedMarketplace | SimulatedHepsiburada
+    server: SimulatorServer | HepsiburadaServer
     account: MarketplaceAccount
 
-    def add_order(self) -> int:
-        """A customer orders something; returns the new package id."""
-        package_id = self.simulator.add_package()
-        log.info("demo order arrived package=%s", package_id)
-        return package_id
+    def add_order(self) -> int | str:
+        """A customer orders something; returns the new package id (HB: the order number)."""
+        if isinstance(self.simulator, SimulatedHepsiburada):
+            order: int | str = self.simulator.add_order()
+        else:
+            order = self.simulator.add_package()
+        log.info("demo order arrived package=%s", order)
+        return order
 
     def stop(self) -> None:
         """Shut the simulator down."""
         self.server.stop()
 
 
-def start_demo_marketplace(*, packages: int, seed: int = 7, sync_interval_s: int = 15) -> DemoMarketplace:
+def start_demo_marketplace(
+    *, packages: int, seed: int = 7, sync_interval_s: int = 15, kind: MarketplaceKind = MarketplaceKind.TRENDYOL
+) -> DemoMarketplace:
     """Start the simulator on a free loopback port and put its credentials in this process's environment."""
+    if kind is MarketplaceKind.HEPSIBURADA:
+        return _start_hepsiburada(orders=packages, seed=seed, sync_interval_s=sync_interval_s)
     config = SimulatorConfig(seed=seed, packages=packages)
     simulator = SimulatedMarketplace(config)
     server = SimulatorServer(simulator).start()
@@ -56,4 +66,24 @@ def start_demo_marketplace(*, packages: int, seed: int = 7, sync_interval_s: int
         sync_interval_s=sync_interval_s,
     )
     log.info("demo marketplace listening url=%s packages=%s", server.base_url, packages)
+    return DemoMarketplace(simulator=simulator, server=server, account=account)
+
+
+def _start_hepsiburada(*, orders: int, seed: int, sync_interval_s: int) -> DemoMarketplace:
+    """The strict Hepsiburada stand-in, and an account that points at it."""
+    config = SimConfig(seed=seed, orders=orders)
+    simulator = SimulatedHepsiburada(config)
+    server = HepsiburadaServer(simulator).start()
+    os.environ[secret_env_var(DEMO_HB_ACCOUNT, "merchant_id")] = config.merchant_id
+    os.environ[secret_env_var(DEMO_HB_ACCOUNT, "service_key")] = config.service_key
+    os.environ[secret_env_var(DEMO_HB_ACCOUNT, "user_agent")] = config.user_agent
+    account = MarketplaceAccount(
+        name=DEMO_HB_ACCOUNT,
+        kind=MarketplaceKind.HEPSIBURADA,
+        base_url=server.base_url,
+        seller_id=config.merchant_id,
+        client=DEMO_CLIENT,
+        sync_interval_s=sync_interval_s,
+    )
+    log.info("demo Hepsiburada listening url=%s orders=%s", server.base_url, orders)
     return DemoMarketplace(simulator=simulator, server=server, account=account)

@@ -644,6 +644,10 @@
             <translation>LABEL NOT PRINTED: {0}. Scan REPRINT when the printer is ready.</translation>
         </message>
         <message>
+            <source>Complete! The label is printed.</source>
+            <translation>Complete! The label is printed.</translation>
+        </message>
+        <message>
             <source>LABEL NOT PRINTED: {0}. Scan REPRINT to try again.</source>
             <translation>LABEL NOT PRINTED: {0}. Scan REPRINT to try again.</translation>
         </message>
@@ -721,8 +725,8 @@ Put the items back and scan the abort command.</translation>
             <translation>Order {0} · Package {1}</translation>
         </message>
         <message>
-            <source>Complete! The label is printing.</source>
-            <translation>Complete! The label is printing.</translation>
+            <source>Complete! Making the label…</source>
+            <translation>Complete! Making the label…</translation>
         </message>
     </context>
     <context>

@@ -644,6 +644,10 @@
         <translation>ETİKET BASILMADI: {0}. Yazıcı hazır olunca YENİDEN BAS barkodunu okutun.</translation>
     </message>
     <message>
+        <source>Complete! The label is printed.</source>
+        <translation>Tamamlandı! Etiket basıldı.</translation>
+    </message>
+    <message>
         <source>LABEL NOT PRINTED: {0}. Scan REPRINT to try again.</source>
         <translation>ETİKET BASILMADI: {0}. Yeniden denemek için YENİDEN BAS barkodunu okutun.</translation>
     </message>
@@ -721,8 +725,8 @@ KARGOYA VERMEYİN
         <translation>Sipariş {0} · Paket {1}</translation>
     </message>
     <message>
-        <source>Complete! The label is printing.</source>
-        <translation>Tamamlandı! Etiket basılıyor.</translation>
+        <source>Complete! Making the label…</source>
+        <translation>Tamamlandı! Etiket hazırlanıyor…</translation>
     </message>
 </context>
 <context>

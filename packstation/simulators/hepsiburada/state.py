@@ -116,7 +116,7 @@ class SimulatedHepsiburada:
             cargo = carrier or rnd.choice(CARRIERS)
             created = at or self.now()
             order_id = str(uuid.UUID(int=rnd.getrandbits(128)))
-            made = []
+            made: list[dict[str, Any]] = []
             for sku, hb_sku, barcode, title, price in rnd.sample(_PRODUCTS, lines or rnd.randint(1, 3)):
                 quantity = rnd.randint(1, 2)
                 line_id = str(uuid.UUID(int=rnd.getrandbits(128)))
