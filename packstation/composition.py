@@ -322,7 +322,6 @@ def demo_settings(settings: Settings, *, marketplace: MarketplaceAccount | None 
 def marketplace_label_source(jobs: MarketplaceJobs, sessions: sessionmaker[Session]) -> MarketplaceLabelSource:
     """The marketplace's own label for a parcel (Trendyol's common label, Hepsiburada's common barcode),
     asked for in the printer's format, or None where we print ours."""
-    from packstation.i18n import _
     from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient
     from packstation.services.sync.hepsiburada import PackageNumbers, hepsiburada_label
 
@@ -339,10 +338,8 @@ def marketplace_label_source(jobs: MarketplaceJobs, sessions: sessionmaker[Sessi
                 tracking=package.cargo_tracking_number,
                 preferred=preferred,
             )
-        remote = client.get_package(package.external_id)
-        if remote is None:
-            raise LookupError(_("package {id} was not found at the marketplace").format(id=package.external_id))
-        return client.fetch_label(remote, preferred=preferred)
+        # Multi-box parcels do not exist yet: one box until the packing flow records more.
+        return client.label_for(package.external_id, package.cargo_tracking_number, box_count=1, preferred=preferred)
 
     return fetch
 

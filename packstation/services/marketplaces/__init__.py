@@ -39,7 +39,7 @@ from packstation.services.marketplaces.models import (
     RemoteLine,
     RemotePackage,
 )
-from packstation.services.marketplaces.ratelimit import RateLimit, RateLimiter, TokenBucket
+from packstation.services.marketplaces.ratelimit import RateLimit, RateLimiter, SlidingWindow
 from packstation.services.marketplaces.transport import RetryPolicy, Timeouts
 from packstation.services.marketplaces.trendyol.client import TrendyolClient, TrendyolConfig, TrendyolLimits
 from packstation.services.marketplaces.writes import (
@@ -85,12 +85,12 @@ __all__ = [
     "RemotePackage",
     "RetryPolicy",
     "ServerError",
+    "SlidingWindow",
     "StockBatchResult",
     "StockItemResult",
     "StockPushReceipt",
     "StockUpdate",
     "Timeouts",
-    "TokenBucket",
     "TrendyolClient",
     "TrendyolConfig",
     "TrendyolCredentials",

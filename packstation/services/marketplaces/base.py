@@ -99,6 +99,24 @@ class MarketplaceClient(abc.ABC):
         """
         return None
 
+    def label_for(
+        self,
+        external_id: str,
+        cargo_tracking_number: str,
+        *,
+        box_count: int = 1,
+        preferred: LabelFormat = LabelFormat.ZPL,
+    ) -> MarketplaceLabel | None:
+        """The marketplace's label for a stored package, or None where we print our own.
+
+        By default the package is read fresh first; a marketplace whose label needs only the tracking
+        number (Trendyol) overrides this and reads no listing. ``box_count``: the parcel's boxes.
+        """
+        remote = self.get_package(external_id)
+        if remote is None:
+            raise LookupError(_("package {id} was not found at the marketplace").format(id=external_id))
+        return self.fetch_label(remote, preferred=preferred)
+
     @abc.abstractmethod
     def push_stock(self, items: Sequence[StockUpdate], *, business_key: str) -> list[StockPushReceipt]:
         """Send stock (and prices) in as many batches as the marketplace's size limit needs."""

@@ -68,6 +68,12 @@ class Unreachable(MarketplaceError):
     transient = True
 
 
+class Unverified(MarketplaceError):
+    """A write's earlier attempt could not be checked (the look-up failed): retry later, never fail."""
+
+    transient = True
+
+
 class NotFound(MarketplaceError):
     """404: the package, label or batch does not exist (or no longer exists)."""
 

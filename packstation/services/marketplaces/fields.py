@@ -1,16 +1,27 @@
 """Checked field readers for marketplace JSON, and the time encodings the marketplaces use.
 
 Readers raise :class:`FieldProblem` with the field's name; the package parsers turn it into a
-``MalformedReply`` naming the package, so a bad package is refused whole, never half-read.
+``MalformedReply`` naming the package, so a bad package is refused whole, never half-read (the sync
+then sets that one package aside and stores the rest of the page).
+
+Bounds at parse time, because one bad value must not stop an account's intake: PostgreSQL refuses a
+NUL in text and jsonb, and an index row over ~2.7 kB (a 10,000-character tracking number) fails the
+whole statement. So identifiers (ids, barcodes, tracking numbers) with control characters or longer
+than :data:`MAX_ID` are refused; free text has its control characters stripped and is refused above
+:data:`MAX_TEXT`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from packstation.services.marketplaces.errors import MalformedReply
+from packstation.services.marketplaces.models import RemotePackage, SetAside
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -24,6 +35,54 @@ def _istanbul() -> tzinfo:
 
 
 ISTANBUL = _istanbul()
+
+
+#: Longest identifier accepted (package/line ids, barcodes, tracking numbers). Trendyol's are at most
+#: 20 digits, N11's order numbers 13; a GTIN is 14. 64 leaves room and stays far below index limits.
+MAX_ID = 64
+_ID_INT_LIMIT = 10**MAX_ID
+#: Longest free text accepted (names, addresses). Longer is a broken reply, not an address.
+MAX_TEXT = 2_000
+# C0 controls except tab/newline/carriage return, DEL, and the C1 block: never meaningful in a name
+# or an address, and NUL cannot be stored at all.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: str, field: str = "text") -> str:
+    """Free text without control characters, stripped; refused (FieldProblem) above :data:`MAX_TEXT`."""
+    # isprintable() is one C loop and true for almost every name and address (Turkish letters
+    # included), so the regular expression runs only on the rare text that needs it.
+    if not value.isprintable():
+        value = _CONTROL.sub("", value)
+    value = value.strip()
+    if len(value) > MAX_TEXT:
+        raise FieldProblem(field, f"is {len(value)} characters long, more than {MAX_TEXT}")
+    return value
+
+
+def clean_id(value: str, field: str = "id") -> str:
+    """An identifier, stripped; refused (FieldProblem) with control characters or above :data:`MAX_ID`."""
+    value = value.strip()
+    if len(value) > MAX_ID:
+        raise FieldProblem(field, f"is {len(value)} characters long, more than {MAX_ID}")
+    if not value.isprintable():
+        raise FieldProblem(field, f"contains control characters ({value!r})")
+    return value
+
+
+def without_nul(value: Any) -> Any:
+    """``value`` (parsed JSON) with NUL removed from every string and key: PostgreSQL stores no NUL."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, Mapping):
+        return {str(key).replace("\x00", ""): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    return value
+
+
+#: A reply whose bytes contain this escape carries a NUL somewhere (JSON cannot carry a raw one).
+NUL_ESCAPE = b"\\u0000"
 
 
 class FieldProblem(ValueError):
@@ -54,14 +113,18 @@ def id_text(data: Mapping[str, Any], *names: str, required: bool = True) -> str:
     if isinstance(value, bool):
         raise FieldProblem(name, f"is a boolean ({value!r}), expected an id")
     if isinstance(value, int):
-        return str(value)
+        if -_ID_INT_LIMIT < value < _ID_INT_LIMIT:
+            return str(value)
+        raise FieldProblem(name, f"is a number longer than {MAX_ID} digits")
     if isinstance(value, Decimal):
         # 7.26e19 would have lost digits as a float; as Decimal it is exact if it is integral.
         if value != value.to_integral_value():
             raise FieldProblem(name, f"is a fraction ({value}), expected an id")
+        if value.adjusted() >= MAX_ID:
+            raise FieldProblem(name, f"is a number longer than {MAX_ID} digits")
         return str(int(value))
     if isinstance(value, str):
-        text = value.strip()
+        text = clean_id(value, name)
         if not text and required:
             raise FieldProblem(name, "is empty")
         return text
@@ -76,7 +139,9 @@ def text(data: Mapping[str, Any], *names: str) -> str:
         if value is None:
             continue
         if type(value) is str:
-            return value.strip()
+            if len(value) < 200 and value.isprintable():  # the usual case, without a call
+                return value.strip()
+            return clean_text(value, name)
         if isinstance(value, int | Decimal) and not isinstance(value, bool):
             return str(value)
         raise FieldProblem(name, f"is a {type(value).__name__}, expected text")
@@ -184,3 +249,43 @@ def turkish_local_time(value: str, field: str = "date") -> datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ISTANBUL)
     return parsed.astimezone(UTC)
+
+
+def read_packages(
+    items: Sequence[Any], parse: Callable[[Any], RemotePackage], *, id_names: Sequence[str] = ("id",)
+) -> tuple[tuple[RemotePackage, ...], tuple[SetAside, ...]]:
+    """Parse each package of a listing; a package that fails is set aside, the others are kept.
+
+    ``id_names``: where the package id may be, so a set-aside package is named even when unreadable.
+    """
+    packages: list[RemotePackage] = []
+    set_aside: list[SetAside] = []
+    for item in items:
+        try:
+            packages.append(parse(item))
+        except MalformedReply as error:
+            set_aside.append(_set_aside(item, error, id_names))
+    return tuple(packages), tuple(set_aside)
+
+
+def _set_aside(item: Any, error: MalformedReply, id_names: Sequence[str]) -> SetAside:
+    data = item if isinstance(item, Mapping) else {}
+
+    def loose(*names: str) -> str:
+        # Best effort for naming only: the value may be the very thing that is broken.
+        for name in names:
+            value = data.get(name)
+            if value is not None and not isinstance(value, Mapping | list):
+                return _CONTROL.sub("", str(value))[:MAX_ID]
+        return ""
+
+    try:
+        stamp = epoch_ms(data, "lastModifiedDate")
+    except FieldProblem:
+        stamp = None
+    return SetAside(
+        package_id=error.package_id or loose(*id_names),
+        reason=str(error),
+        order_number=loose("orderNumber"),
+        last_modified_ms=stamp,
+    )

@@ -182,6 +182,17 @@ class PackageQuery:
 
 
 @dataclass(frozen=True)
+class SetAside:
+    """A package of a listing that could not be read or stored: recorded as a sync exception, never
+    allowed to stop the rest of the listing. It is tried again when the marketplace changes it."""
+
+    package_id: str
+    reason: str
+    order_number: str = ""
+    last_modified_ms: int | None = None
+
+
+@dataclass(frozen=True)
 class PackagePage:
     """One page of a listing, as received (it may repeat packages of earlier pages)."""
 
@@ -192,6 +203,8 @@ class PackagePage:
     #: The stream cursor that fetches the next page (Trendyol stream only).
     next_cursor: str = ""
     total_elements: int | None = None
+    #: Packages of this page that could not be parsed (the others are in ``packages``).
+    set_aside: tuple[SetAside, ...] = ()
     #: The reply's JSON text when its ``content`` array holds ``packages`` in order (Trendyol): the
     #: database takes each raw payload from here, exactly as sent, instead of a re-encoded copy.
     reply_json: str | None = field(default=None, repr=False, compare=False)

@@ -90,10 +90,26 @@ class Reply:
     already_applied: bool = False
 
 
+#: Integers longer than this stay text: Python refuses to convert over 4,300 digits, and one absurd
+#: number (a 10,000-digit "tracking number") must fail its own package, not the whole reply.
+_LONGEST_INT = 100
+
+
+def _bounded_int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= _LONGEST_INT else digits
+
+
 def parse_json(content: bytes, *, marketplace: Marketplace, endpoint: str) -> Any:
     """Parse JSON keeping numbers exact: ints are Python ints (no digits lost), decimals are Decimal."""
     try:
-        return json.loads(content, parse_float=Decimal)
+        try:
+            return json.loads(content, parse_float=Decimal)
+        except ValueError as exc:
+            if "digits" not in str(exc):
+                raise
+            # The fast parse refused an integer over Python's digit limit: parse again keeping such
+            # numbers as text, so the field readers refuse only the package that carries one.
+            return json.loads(content, parse_float=Decimal, parse_int=_bounded_int)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedReply(
             _("{marketplace} sent a reply that is not valid JSON ({detail})").format(
@@ -134,8 +150,9 @@ def marketplace_message(content: bytes) -> tuple[str, str]:
         message = first.get("message") or first.get("title") or ""
         key = first.get("key") or first.get("type") or ""
         return str(key), "; ".join([str(message)] + [str(e.get("message", "")) for e in errors[1:]]).strip("; ")
-    key = body.get("exception") or body.get("@type") or body.get("error") or ""
-    message = body.get("message") or ""
+    # N11 /rest: {"errorCode": "SELLER_API.authenticationFailed", "errorMessage": ...}
+    key = body.get("exception") or body.get("@type") or body.get("error") or body.get("errorCode") or ""
+    message = body.get("message") or body.get("errorMessage") or ""
     return str(key), str(message) if message else str(key)
 
 
@@ -150,6 +167,17 @@ def error_for_reply(marketplace: Marketplace, status: int, content: bytes, endpo
         "error_key": key,
         "endpoint": endpoint,
     }
+    if marketplace is Marketplace.N11 and _n11_auth_refusal(status, key, said):
+        # N11 checks no User-Agent. Its refusals: /rest answers 403 text/plain "Authentication failed"
+        # (or 400 JSON SELLER_API.authenticationFailed), /ms answers 401 SellerApiUserUnauthorizedException
+        # (research/n11/FACTS.md §2). Causes: wrong keys, or REST access not yet enabled for the store.
+        return AuthError(
+            _(
+                "N11 refused the API keys (HTTP {status}): either the appKey/appSecret are wrong, or N11 has "
+                "not enabled REST API access for this store yet (ask N11 at sellerintegration@n11.com)"
+            ).format(status=status),
+            **context,
+        )
     if status == 401:
         return AuthError(_("{name} rejected the API credentials (HTTP 401)").format(name=name), **context)
     if status == 403:
@@ -171,6 +199,16 @@ def error_for_reply(marketplace: Marketplace, status: int, content: bytes, endpo
     if _DUPLICATE_MARKER in said:
         return DuplicateRequest(_("{name} refused a repeated request").format(name=name), **context)
     return Rejected(_("{name} refused the request (HTTP {status})").format(name=name, status=status), **context)
+
+
+def _n11_auth_refusal(status: int, key: str, said: str) -> bool:
+    """Every shape N11 uses to say "not authenticated" (the sources disagree on which path gives which)."""
+    return (
+        status in (401, 403)
+        or key.endswith("authenticationFailed")
+        or "SellerApiUserUnauthorized" in key
+        or "Authentication failed" in said
+    )
 
 
 def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:

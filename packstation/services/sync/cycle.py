@@ -45,9 +45,9 @@ class CycleReport:
 
     @property
     def ok(self) -> bool:
-        """No account failed, no outbox row failed or is waiting on an error."""
+        """No account failed or set a package aside, no outbox row failed or is waiting on an error."""
         return (
-            all(not report.error for report in self.accounts)
+            all(not report.error and not (report.result and report.result.set_aside) for report in self.accounts)
             and not self.push_error
             and self.push.failed == 0
             and self.push.retrying == 0
@@ -115,6 +115,15 @@ def describe(report: CycleReport) -> list[str]:
                 superseded=len(r.superseded),
                 products=r.new_products,
             )
+        )
+        lines.extend(
+            _("{account}: SET ASIDE package {package} (order {order}): {reason}").format(
+                account=account.account,
+                package=item.package_id or "?",
+                order=item.order_number or "?",
+                reason=item.reason,
+            )
+            for item in r.set_aside
         )
     p = report.push
     lines.append(

@@ -11,6 +11,12 @@ One sync of one account:
 3. link successors (split / unsupplied) to their origin packages once every page is in;
 4. advance the watermark to the sync's start only when the whole listing succeeded.
 
+Poison packages never block: a package the client could not parse arrives set aside on its page, and
+a batch the database refuses (a value PostgreSQL cannot store) is written again package by package, so
+only the package at fault is set aside. Set-aside packages become sync exceptions (see
+:mod:`set_aside`); the rest lands, the watermark advances, and the account's ``last_error`` names them.
+Any failure of a sync, whatever its type, is recorded in ``last_error``.
+
 Local packing state (claims, packed_at, weights) is never touched by a sync. Pages already written
 when a sync fails stay written: every write is an idempotent upsert, and the next sync covers the window.
 """
@@ -18,10 +24,11 @@ when a sync fails stay written: every write is an idempotent upsert, and the nex
 from __future__ import annotations
 
 import logging
+import re
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
@@ -31,24 +38,37 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import MarketplaceAccountRow, SyncState
 from packstation.domain.status import PackageStatus as StoredStatus
+from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
-from packstation.services.marketplaces.errors import MarketplaceError
-from packstation.services.marketplaces.models import PackagePage, PackageQuery, PackageStatus
+from packstation.services.marketplaces.fields import without_nul
+from packstation.services.marketplaces.models import PackagePage, PackageQuery, PackageStatus, SetAside
 from packstation.services.sync.hepsiburada import apply_status_reports
 from packstation.services.sync.prefetch import prefetched_runs
 from packstation.services.sync.rows import STOPPING, Received, ensure_products, link_successors, upsert_packages
+from packstation.services.sync.set_aside import open_set_aside, record_set_aside, resolve_stored
 
 log = logging.getLogger("packstation.services.sync.pull")
 
 _DEADLOCK = "40P01"
 _WRITE_ATTEMPTS = 3
+#: SQLSTATE classes that blame the data, not the database: data exception (a NUL in jsonb, a value
+#: out of range), integrity violation, program limit exceeded (an index row too large). A batch failing
+#: with one of these is written again package by package; any other failure (the database is away)
+#: fails the sync as before, since writing singly could not help.
+_DATA_FAULTS = frozenset({"22", "23", "54"})
 
 
 @dataclass(frozen=True)
 class SyncSettings:
     """How far back and in which steps to list."""
 
-    overlap: timedelta = timedelta(hours=3)
+    #: Re-read this much before the watermark: changes the marketplace stamped late or out of order.
+    overlap: timedelta = timedelta(hours=1)
+    #: Added to the overlap because the listing's dates have no certain time zone. Trendyol's stream
+    #: spec says only "Unix timestamp in milliseconds" for lastModifiedStartDate/EndDate; a third party
+    #: says GMT+3 (research/trendyol/FACTS.md §1c, UNCERTAIN). We send GMT+3; if Trendyol reads UTC,
+    #: our start lands 3 hours late, and only this allowance keeps those 3 hours from being skipped.
+    timezone_allowance: timedelta = timedelta(hours=3)
     first_sync_lookback: timedelta = timedelta(days=14)
     #: Longest window one listing may cover (Trendyol stream: 14 days, N11: 15).
     max_window: timedelta = timedelta(days=14) - timedelta(minutes=1)
@@ -85,6 +105,8 @@ class SyncResult:
     updated: int = 0
     unchanged: int = 0
     superseded: tuple[Superseded, ...] = field(default=())
+    #: Packages that could not be read or stored (each is an open sync exception now).
+    set_aside: tuple[SetAside, ...] = field(default=())
 
 
 #: ``on_page(pages_done, packages_received)`` after each page is stored (progress for the UI).
@@ -102,6 +124,9 @@ class _Tally:
     unchanged: int = 0
     new_products: int = 0
     superseded: list[Superseded] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)
+    #: Package ids stored by this sync that had an open set-aside exception (to resolve).
+    recovered: set[str] = field(default_factory=set)
 
     def add(self, other: _Tally) -> None:
         """Count ``other``'s batch in."""
@@ -112,6 +137,8 @@ class _Tally:
         self.unchanged += other.unchanged
         self.new_products += other.new_products
         self.superseded.extend(other.superseded)
+        self.set_aside.extend(other.set_aside)
+        self.recovered |= other.recovered
 
 
 class PackageSync:
@@ -145,7 +172,11 @@ class PackageSync:
             assert state is not None
             state.last_attempt_at = started
             previous = state.watermark
-        since = previous - self.settings.overlap if previous else started - self.settings.first_sync_lookback
+            account_name = account.name
+            # Package ids with an open set-aside exception (usually none): resolved once stored.
+            open_ids = frozenset(open_set_aside(session, account_id))
+        overlap = self.settings.overlap + self.settings.timezone_allowance
+        since = previous - overlap if previous else started - self.settings.first_sync_lookback
         tally = _Tally()
         successors: dict[str, tuple[str, ...]] = {}
         try:
@@ -156,10 +187,19 @@ class PackageSync:
                 until = window_end if number < len(cut) - 1 else None
                 query = PackageQuery(modified_since=window_start, modified_until=until, statuses=self.settings.statuses)
                 successors |= self._pull(
-                    client, query, account_id=account_id, company_id=company_id, tally=tally, on_page=on_page
+                    client,
+                    query,
+                    account_id=account_id,
+                    company_id=company_id,
+                    tally=tally,
+                    on_page=on_page,
+                    open_ids=open_ids,
                 )
             with self._sessions.begin() as session:
                 linked = link_successors(session, account_id, successors)
+                record_set_aside(session, account_id, account_name, tally.set_aside)
+                set_aside_ids = {item.package_id for item in tally.set_aside}
+                resolve_stored(session, account_id, tally.recovered - set_aside_ids, at=self._clock())
             # Statuses some marketplaces report without the package (HB's shipped/cancelled feeds).
             reports = list(client.iter_status_reports())
             if reports:
@@ -168,7 +208,7 @@ class PackageSync:
                 tally.superseded.extend(
                     Superseded(m.id, m.external_id, m.status) for m in moved if m.status.value in STOPPING
                 )
-        except MarketplaceError as error:
+        except Exception as error:  # every failure reaches the sync panel, whatever its type
             self._record_failure(account_id, error)
             raise
         written = tally.new + tally.updated
@@ -185,13 +225,14 @@ class PackageSync:
             updated=tally.updated,
             unchanged=tally.unchanged,
             superseded=tuple(tally.superseded),
+            set_aside=tuple(tally.set_aside),
         )
         with self._sessions.begin() as session:
             state = session.get(SyncState, account_id)
             assert state is not None  # created at the start of this sync
             state.watermark = started
             state.last_success_at = self._clock()
-            state.last_error = None
+            state.last_error = _set_aside_summary(tally.set_aside)
             # Merged, not replaced: other keys (the stock push watermark) live in the same JSON.
             state.counts = dict(state.counts or {}) | {
                 "pages": tally.pages,
@@ -201,6 +242,7 @@ class PackageSync:
                 "updated": tally.updated,
                 "unchanged": tally.unchanged,
                 "new_products": tally.new_products,
+                "set_aside": len(tally.set_aside),
             }
         log.info(
             "synced account=%d pages=%d received=%d new=%d updated=%d unchanged=%d superseded=%d linked=%d since=%s",
@@ -225,6 +267,7 @@ class PackageSync:
         company_id: int,
         tally: _Tally,
         on_page: PageCallback | None,
+        open_ids: frozenset[str] = frozenset(),
     ) -> dict[str, tuple[str, ...]]:
         """List one window and write it; returns the successors seen (package id -> origin ids)."""
         successors: dict[str, tuple[str, ...]] = {}
@@ -246,7 +289,7 @@ class PackageSync:
                     successors |= {
                         p.package_id: p.origin_package_ids for page in run for p in page.packages if p.is_successor
                     }
-                    in_flight.append(pool.submit(self._write_batch, account_id, company_id, run, products))
+                    in_flight.append(pool.submit(self._write_batch, account_id, company_id, run, products, open_ids))
                     while len(in_flight) >= writers:
                         settle(in_flight.popleft())
                 while in_flight:
@@ -257,32 +300,84 @@ class PackageSync:
         return successors
 
     def _write_batch(
-        self, account_id: int, company_id: int, pages: list[PackagePage], products: dict[str, int]
+        self,
+        account_id: int,
+        company_id: int,
+        pages: list[PackagePage],
+        products: dict[str, int],
+        open_ids: frozenset[str] = frozenset(),
     ) -> _Tally:
         """Write one batch in its own transaction, retried when PostgreSQL picked it as a deadlock victim."""
         for attempt in range(1, _WRITE_ATTEMPTS + 1):
-            batch = _Tally(pages=len(pages), received=sum(len(page.packages) for page in pages))
+            batch = _Tally(pages=len(pages), received=_received(pages))
+            batch.set_aside.extend(item for page in pages for item in page.set_aside)
             # Products this batch adds are shared with the other batches only once it committed.
             resolved = dict(products)
             try:
                 with self._sessions.begin() as session:
-                    self._write(session, account_id, company_id, pages, tally=batch, products=resolved)
+                    self._write(
+                        session, account_id, company_id, pages, tally=batch, products=resolved, open_ids=open_ids
+                    )
                 products.update(resolved)
                 return batch
             except DBAPIError as exc:
+                code = str(getattr(exc.orig, "pgcode", None) or "")
+                if code[:2] in _DATA_FAULTS:
+                    log.warning("sync batch refused, writing singly account=%d error=%s", account_id, exc.orig)
+                    return self._write_singly(account_id, company_id, pages, products, open_ids)
                 # Two writers locking the same rows (a package on two pages, a new product in two
                 # batches) in opposite orders: PostgreSQL aborts one; running it again is safe.
-                if getattr(exc.orig, "pgcode", None) != _DEADLOCK or attempt == _WRITE_ATTEMPTS:
+                if code != _DEADLOCK or attempt == _WRITE_ATTEMPTS:
                     raise
                 log.info("sync batch retried after a deadlock account=%d attempt=%d", account_id, attempt)
         raise AssertionError("unreachable")
 
-    def _record_failure(self, account_id: int, error: MarketplaceError) -> None:
+    def _write_singly(
+        self,
+        account_id: int,
+        company_id: int,
+        pages: list[PackagePage],
+        products: dict[str, int],
+        open_ids: frozenset[str],
+    ) -> _Tally:
+        """Write a refused batch one package per transaction; set aside the packages still refused."""
+        batch = _Tally(pages=len(pages), received=_received(pages))
+        batch.set_aside.extend(item for page in pages for item in page.set_aside)
+        for page in pages:
+            for package in page.packages:
+                # Without the page's reply text the stored raw payload is the parsed one, NUL-free.
+                single = PackagePage((replace(package, raw=without_nul(package.raw)),), page.number, False)
+                one = _Tally()
+                resolved = dict(products)
+                try:
+                    with self._sessions.begin() as session:
+                        self._write(
+                            session, account_id, company_id, [single], tally=one, products=resolved, open_ids=open_ids
+                        )
+                except DBAPIError as exc:
+                    if str(getattr(exc.orig, "pgcode", None) or "")[:2] not in _DATA_FAULTS:
+                        raise
+                    reason = _("the database refused it: {error}").format(error=str(exc.orig).strip()[:300])
+                    batch.set_aside.append(
+                        SetAside(package.package_id, reason, package.order_number, package.last_modified_ms)
+                    )
+                    continue
+                products.update(resolved)
+                batch.add(one)
+        return batch
+
+    def _record_failure(self, account_id: int, error: Exception) -> None:
         log.error("sync failed account=%d error=%s", account_id, error)
-        with self._sessions.begin() as session:
-            session.execute(
-                update(SyncState).where(SyncState.account_id == account_id).values(last_error=str(error)[:2000])
-            )
+        message = str(error) or type(error).__name__
+        try:
+            with self._sessions.begin() as session:
+                session.execute(
+                    update(SyncState)
+                    .where(SyncState.account_id == account_id)
+                    .values(last_error=_CONTROL.sub("", message)[:2000])
+                )
+        except Exception:  # the database itself failed: the original error is the one to raise
+            log.exception("could not record the sync failure account=%d", account_id)
 
     def _write(
         self,
@@ -293,6 +388,7 @@ class PackageSync:
         *,
         tally: _Tally,
         products: dict[str, int],
+        open_ids: frozenset[str] = frozenset(),
     ) -> None:
         """Upsert pages' packages into ``tally``'s counts."""
         latest: dict[str, Received] = {}
@@ -317,6 +413,8 @@ class PackageSync:
             if row.status in STOPPING and row.previous_status not in STOPPING:
                 tally.superseded.append(Superseded(row.id, row.external_id, StoredStatus(row.status)))
         tally.unchanged += len(latest) - len(written)
+        if open_ids:
+            tally.recovered |= open_ids.intersection(latest)
 
 
 def windows(since: datetime, until: datetime, size: timedelta) -> list[tuple[datetime, datetime]]:
@@ -330,3 +428,22 @@ def windows(since: datetime, until: datetime, size: timedelta) -> list[tuple[dat
         result.append((start, end))
         start = end
     return result or [(since, until)]
+
+
+def _received(pages: Sequence[PackagePage]) -> int:
+    return sum(len(page.packages) + len(page.set_aside) for page in pages)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _set_aside_summary(items: Sequence[SetAside]) -> str | None:
+    """``last_error`` after a sync that set packages aside (None when it set none aside)."""
+    if not items:
+        return None
+    named = ", ".join(item.package_id or "?" for item in items[:10])
+    more = _(" and {n} more").format(n=len(items) - 10) if len(items) > 10 else ""
+    return _CONTROL.sub(
+        "",
+        _("{n} package(s) set aside (see the exception list): {ids}{more}").format(n=len(items), ids=named, more=more),
+    )[:2000]

@@ -27,6 +27,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-key", default="sim-api-key")
     parser.add_argument("--api-secret", default="sim-api-secret")
     parser.add_argument("--naming", choices=[n.value for n in Naming], default=Naming.MIXED.value)
+    parser.add_argument(
+        "--burst-limit",
+        type=int,
+        default=50,
+        help="requests per endpoint within 10 s, as Trendyol allows (0: no limit, for benchmarks)",
+    )
+    parser.add_argument(
+        "--legacy-paged", action="store_true", help="serve the old paged list instead of answering it 426"
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
@@ -37,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         api_key=args.api_key,
         api_secret=args.api_secret,
         naming=Naming(args.naming),
+        burst_limit=args.burst_limit or None,
+        retire_old_paged=not args.legacy_paged,
     )
     sim = SimulatedMarketplace(config)
     # Encode every package before serving: listings then cost what a real marketplace's do to us,

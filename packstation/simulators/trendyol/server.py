@@ -111,6 +111,9 @@ class _Handler(BaseHTTPRequestHandler):
             raise refusal(404, "not.found", f"{path} bulunamadı.")
         self._authenticate(sim)
         route = path[len(API_PREFIX) :]
+        if sim.burst is not None and not sim.burst.admit(trendyol_api.endpoint_of(method, route)):
+            # Trendyol documents no Retry-After; the body text is the documented "too.many.requests".
+            raise SimError(429, {"error": "Too Many Requests", "message": "too.many.requests"})
         fault = sim.faults.take(method, route)
         if fault is not None and fault.kind is FaultKind.RATE_LIMIT:
             headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}

@@ -34,6 +34,7 @@ from packstation.simulators.trendyol.catalog import (
     tracking_number,
 )
 from packstation.simulators.trendyol.faults import FaultBook, FaultPlan
+from packstation.simulators.trendyol.limits import BurstGuard
 
 _DAY_MS = 86_400_000
 
@@ -66,6 +67,13 @@ class SimulatorConfig:
     #: The generated orders spread over this many days before ``anchor_ms`` (default: start time).
     span_days: float = 10.0
     anchor_ms: int | None = None
+    #: Requests allowed per endpoint within ``burst_seconds`` (Trendyol: 50 per 10 s); None: no limit
+    #: (benchmarks measuring the client's own speed turn it off).
+    burst_limit: int | None = 50
+    burst_seconds: float = 10.0
+    #: Answer the old paged list ``/order/sellers/{id}/orders`` with 426, as Trendyol does since the
+    #: v2 list replaced it (switched off 15 Oct 2026, FACTS.md §1b).
+    retire_old_paged: bool = True
 
     def __post_init__(self) -> None:
         if self.packages < 0:
@@ -98,6 +106,8 @@ class SimulatedMarketplace:
 
     def __init__(self, config: SimulatorConfig | None = None) -> None:
         self.config = config or SimulatorConfig()
+        limit = self.config.burst_limit
+        self.burst = BurstGuard(limit, self.config.burst_seconds) if limit else None
         self.catalogue: tuple[Product, ...] = build_catalogue(self.config.seed)
         self.products_by_barcode = {product.barcode: product for product in self.catalogue}
         self.faults = FaultBook()

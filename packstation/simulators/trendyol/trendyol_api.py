@@ -1,8 +1,12 @@
 """The Trendyol API subset the simulator speaks, as functions of (state, request) -> JSON reply.
 
-Routes (relative to ``/integration``): the paged and stream package lists, the status update
+Routes (relative to ``/integration``): the v2 paged and the stream package lists, the status update
 (Picking before Invoiced), unsupplied lines, price-and-inventory batches with their results, and the
 common label. Refusals carry Trendyol's error shapes and, where Trendyol is known to, Turkish messages.
+
+Strict where the published material is (research/trendyol/FACTS.md): a query parameter a route does not
+document is refused with 400; the old paged list answers 426 (switched off for v2); v2 reaches 10,000
+packages by paging and only the last month.
 """
 
 from __future__ import annotations
@@ -31,10 +35,31 @@ from packstation.simulators.trendyol.state import (
 MAX_PAGE = 200
 PAGED_WINDOW = 10_000
 MAX_WINDOW_MS = 14 * 86_400_000
+#: v2 serves only the last month (FACTS.md §1b; 31 days, the longest month).
+HISTORY_MS = 31 * 86_400_000
 DUPLICATE_SECONDS = 15 * 60
 MAX_STOCK = 20_000
 LABEL_PREFIXES = ("733", "726")
 _UNSUPPLIED_REASONS = {500, 501, 502, 504, 505, 506}
+_PAGED_PARAMS = frozenset(
+    {
+        "startDate",
+        "endDate",
+        "page",
+        "size",
+        "orderNumber",
+        "status",
+        "orderByField",
+        "orderByDirection",
+        "shipmentPackageIds",
+    }
+)
+#: The parameters each listing documents [SPEC getShipmentPackages / getShipmentPackagesStream].
+_KNOWN_PARAMS = {
+    "stream": frozenset({"size", "nextCursor", "packageItemStatuses", "lastModifiedStartDate", "lastModifiedEndDate"}),
+    "paged": _PAGED_PARAMS,
+    "paged_v2": _PAGED_PARAMS,
+}
 
 Reply = tuple[int, Any]
 
@@ -116,8 +141,24 @@ def _decode_cursor(cursor: str, fingerprint: str) -> tuple[int, int]:
     return int(stamp), int(package_id)
 
 
+def paged_v2(sim: SimulatedMarketplace, params: Mapping[str, str]) -> Reply:
+    """``GET v2/orders``: the paged list, only for the last month."""
+    low = _int_param(params, "startDate")
+    if low is not None and low - GMT3_MS < int(time.time() * 1000) - HISTORY_MS:
+        raise refusal(400, "date.range.exceeded", "Sadece son 1 aya ait siparişler sorgulanabilir.")
+    return paged_list(sim, params)
+
+
 def paged(sim: SimulatedMarketplace, params: Mapping[str, str]) -> Reply:
     """``GET orders``: 0-based pages over a listing computed at request time (so pages can overlap)."""
+    if sim.config.retire_old_paged:
+        # No source shows Trendyol's real 426 body, so this one claims nothing beyond the status.
+        raise refusal(426, "upgrade.required", "Bu servis kullanımdan kaldırıldı; v2/orders kullanın.")
+    return paged_list(sim, params)
+
+
+def paged_list(sim: SimulatedMarketplace, params: Mapping[str, str]) -> Reply:
+    """0-based pages over a listing computed at request time (so pages can overlap)."""
     size = _size(params, MAX_PAGE)
     page = _int_param(params, "page", 0) or 0
     if page < 0 or (page + 1) * size > PAGED_WINDOW:
@@ -303,6 +344,7 @@ def get_label(sim: SimulatedMarketplace, tracking: str) -> Reply:
 _ROUTES = (
     ("GET", re.compile(r"/order/sellers/(?P<sid>\d+)/orders/stream"), "stream"),
     ("GET", re.compile(r"/order/sellers/(?P<sid>\d+)/orders"), "paged"),
+    ("GET", re.compile(r"/order/sellers/(?P<sid>\d+)/v2/orders"), "paged_v2"),
     (
         "PUT",
         re.compile(r"/order/sellers/(?P<sid>\d+)/shipment-packages/(?P<id>[^/]+)/items/unsupplied"),
@@ -323,6 +365,8 @@ def _call(
         return stream(sim, params)
     if name == "paged":
         return paged(sim, params)
+    if name == "paged_v2":
+        return paged_v2(sim, params)
     if name == "status":
         return update_status(sim, ident, body or {})
     if name == "unsupplied":
@@ -348,6 +392,9 @@ def dispatch(sim: SimulatedMarketplace, method: str, path: str, params: Mapping[
             continue
         if match["sid"] != sim.config.seller_id:
             raise refusal(403, "seller.mismatch", "Satıcı kimliği API bilgileriyle eşleşmiyor.")
+        unknown = sorted(set(params) - _KNOWN_PARAMS.get(name, frozenset()))
+        if unknown:
+            raise refusal(400, "invalid.parameter", f"Bilinmeyen parametre: {', '.join(unknown)}")
         body: Any = None
         if raw_body:
             try:
@@ -358,3 +405,11 @@ def dispatch(sim: SimulatedMarketplace, method: str, path: str, params: Mapping[
     if wrong_method:
         raise refusal(405, "method.not.allowed", f"{method} {path} desteklenmiyor.")
     raise refusal(404, "not.found", f"{path} bulunamadı.")
+
+
+def endpoint_of(method: str, path: str) -> str:
+    """The endpoint a request counts against for the burst rule ("the same endpoint")."""
+    for route_method, pattern, name in _ROUTES:
+        if route_method == method and pattern.fullmatch(path):
+            return name
+    return f"{method} {path}"

@@ -70,8 +70,13 @@ def test_trendyol_refusals(server: SimulatorServer, sim: SimulatedMarketplace) -
     assert mismatch.status_code == 400 and mismatch.json()["errors"][0]["key"] == "cursor.filter.mismatch"
     window = _get(server, sim, "/orders/stream", lastModifiedStartDate=0, lastModifiedEndDate=15 * 86_400_000)
     assert window.status_code == 400 and "14 gün" in window.json()["errors"][0]["message"]
-    assert _get(server, sim, "/orders", page=50, size=200).status_code == 400  # the 10,000-record window
-    assert _get(server, sim, "/orders", size=500).status_code == 400
+    assert _get(server, sim, "/v2/orders", page=50, size=200).status_code == 400  # the 10,000-record window
+    assert _get(server, sim, "/v2/orders", size=500).status_code == 400
+    assert _get(server, sim, "/orders", size=50).status_code == 426  # the old paged list is retired
+    unknown = _get(server, sim, "/orders/stream", supplierId=sim.config.seller_id)
+    assert unknown.status_code == 400 and "supplierId" in unknown.json()["errors"][0]["message"]
+    old_month = _get(server, sim, "/v2/orders", startDate=int((time.time() - 40 * 86_400) * 1000))
+    assert old_month.status_code == 400  # v2 covers the last month only
     no_agent = httpx.get(
         f"{server.base_url}/order/sellers/{sim.config.seller_id}/orders",
         headers={**_headers(sim), "User-Agent": "python-httpx"},
@@ -97,3 +102,14 @@ def test_admin_api_injects_faults_and_changes_packages(server: SimulatorServer, 
     bad = httpx.post(f"{server.admin_url}/faults", json={"kind": "slow", "delay": 0}, timeout=5)
     assert bad.status_code == 400
     assert json.loads(httpx.get(f"{server.admin_url}/health", timeout=5).text)["packages"] == sim.config.packages
+
+
+def test_the_fifty_first_request_within_ten_seconds_gets_429() -> None:
+    """Trendyol's burst rule: 50 requests per endpoint within 10 s; other endpoints are counted apart."""
+    sim = SimulatedMarketplace(SimulatorConfig(seed=3, packages=5))
+    with SimulatorServer(sim) as server, httpx.Client(headers=_headers(sim), timeout=5) as http:
+        base = f"{server.base_url}/order/sellers/{sim.config.seller_id}"
+        answers = [http.get(f"{base}/orders/stream", params={"size": 1}).status_code for _ in range(51)]
+        assert answers[:50] == [200] * 50
+        assert answers[50] == 429
+        assert http.get(f"{base}/v2/orders", params={"size": 1}).status_code == 200  # another endpoint

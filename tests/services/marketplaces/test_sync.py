@@ -186,7 +186,8 @@ def test_failed_sync_records_the_error_and_keeps_the_watermark(
         assert state.last_error is not None and "Exception Occured" in state.last_error
     sim.faults.clear()
     third = sync.sync_account(account_id, sync_client)
-    assert third.since == first.watermark - SyncSettings().overlap
+    settings = SyncSettings()
+    assert third.since == first.watermark - settings.overlap - settings.timezone_allowance
     with db.sessions() as session:
         state = session.get(SyncState, account_id)
         assert state is not None and state.last_error is None and state.watermark == third.watermark

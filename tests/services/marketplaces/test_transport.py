@@ -19,7 +19,7 @@ from packstation.services.marketplaces import (
     RateLimiter,
     Rejected,
     ServerError,
-    TokenBucket,
+    SlidingWindow,
 )
 from packstation.services.marketplaces.transport import error_for_reply, marketplace_message, retry_after_seconds
 
@@ -39,15 +39,30 @@ class FakeClock:
         self.now += seconds
 
 
-def test_bucket_allows_the_burst_then_spaces_requests() -> None:
+def test_sliding_window_allows_the_burst_then_waits_for_the_oldest_to_leave() -> None:
     clock = FakeClock()
-    bucket = TokenBucket(RateLimit(5, 1.0), clock=clock, sleep=clock.sleep)
+    window = SlidingWindow(RateLimit(5, 1.0), clock=clock, sleep=clock.sleep)
     for _ in range(5):
-        assert bucket.acquire() == 0.0
-    assert bucket.acquire() == pytest.approx(0.2)
-    assert bucket.acquire() == pytest.approx(0.2)
-    clock.now += 10  # idle time refills, but never beyond capacity
-    assert [bucket.acquire() for _ in range(6)][-1] == pytest.approx(0.2)
+        assert window.acquire() == 0.0
+    # The 6th may go only when the 1st is a full second old: never 6 within one second.
+    assert window.acquire() == pytest.approx(1.0)
+    clock.now += 10
+    assert [window.acquire() for _ in range(5)] == [0.0] * 5
+
+
+def test_a_minute_quota_never_goes_out_as_one_burst() -> None:
+    """350/min alone would allow 350 at once; with the 50-per-10-s rule at most 50 leave in any 10 s."""
+    clock = FakeClock()
+    window = SlidingWindow((RateLimit(50, 10.0), RateLimit(350, 60.0)), clock=clock, sleep=clock.sleep)
+    sent = []
+    for _ in range(400):
+        window.acquire()
+        sent.append(clock.now)
+    for index, stamp in enumerate(sent):
+        in_ten = sum(1 for other in sent[index:] if other < stamp + 10.0)
+        in_minute = sum(1 for other in sent[index:] if other < stamp + 60.0)
+        assert in_ten <= 50, f"{in_ten} requests within 10 s from request {index}"
+        assert in_minute <= 350, f"{in_minute} requests within 60 s from request {index}"
 
 
 def test_limiter_keeps_groups_apart() -> None:
@@ -58,17 +73,27 @@ def test_limiter_keeps_groups_apart() -> None:
     assert limiter.acquire("orders") == pytest.approx(60.0)
 
 
-def test_bucket_is_thread_safe_under_contention() -> None:
-    bucket = TokenBucket(RateLimit(200, 1.0, burst=10))
-    started = time.monotonic()
-    threads = [threading.Thread(target=lambda: [bucket.acquire() for _ in range(15)]) for _ in range(6)]
+def test_window_is_thread_safe_under_contention() -> None:
+    window = SlidingWindow(RateLimit(30, 0.2))
+    stamps: list[float] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        for _ in range(15):
+            window.acquire()
+            with lock:
+                stamps.append(time.monotonic())
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.monotonic() - started
-    # 90 tokens, 10 of them free: the other 80 need 0.4 s at 200/s whatever the interleaving.
-    assert 0.38 <= elapsed < 2.0
+    stamps.sort()
+    # 90 requests at 30 per 0.2 s: the last 30 cannot start before two full windows have passed.
+    assert stamps[-1] - stamps[0] >= 0.39
+    for index, stamp in enumerate(stamps):
+        assert sum(1 for other in stamps[index:] if other < stamp + 0.19) <= 30
 
 
 def test_rate_limit_rejects_nonsense() -> None:

@@ -138,16 +138,19 @@ def test_persistent_server_error_is_typed(client: TrendyolClient, sim: Simulated
 @pytest.mark.parametrize(
     ("field", "reported"), [("orderNumber", "orderNumber"), ("lines.0.quantity", "lines[0].quantity")]
 )
-def test_malformed_package_is_refused_naming_package_and_field(
+def test_malformed_package_is_set_aside_naming_package_and_field(
     client: TrendyolClient, sim: SimulatedMarketplace, field: str, reported: str
 ) -> None:
     sim.inject(FaultPlan(FaultKind.MALFORMED_PACKAGE, count=1, skip=1, field=field))
     newest_second_page = sim.matching_ids()[25]
-    with pytest.raises(MalformedReply) as caught:
-        list(client.iter_packages(PackageQuery()))
-    assert caught.value.package_id == str(newest_second_page)
-    assert caught.value.field == reported
-    assert str(newest_second_page) in str(caught.value) and reported in str(caught.value)
+    pages = list(client.iter_package_pages(PackageQuery()))
+    set_aside = [item for page in pages for item in page.set_aside]
+    assert [item.package_id for item in set_aside] == [str(newest_second_page)]
+    assert reported in set_aside[0].reason and str(newest_second_page) in set_aside[0].reason
+    listed = {p.package_id for page in pages for p in page.packages}
+    # The rest of that page, and every other page, still arrives.
+    assert listed == {str(i) for i in sim.matching_ids()} - {str(newest_second_page)}
+    assert pages[1].reply_json is None  # positions shifted: raw payloads come from the parsed packages
 
 
 def test_truncated_reply_is_malformed(client: TrendyolClient, sim: SimulatedMarketplace) -> None:

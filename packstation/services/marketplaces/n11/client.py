@@ -1,8 +1,13 @@
 """N11 REST client: shipment packages, Picking per line, price/stock tasks.
 
-Shapes follow ``reference/marketplaces.md`` §3 (field names there are [UNCERTAIN in detail]; readers
-accept the documented alternatives). N11 takes one status per request and clips date windows to 15
-days, so the client lists each status in turn and refuses longer windows instead of missing packages.
+Shapes follow ``reference/marketplaces.md`` §3 and research/n11/FACTS.md (field names there are
+UNCERTAIN in detail; readers accept the documented alternatives). N11 takes one status per request and
+clips date windows to 15 days silently, so the client lists each status in turn and refuses longer
+windows instead of missing packages.
+
+Two kinds of package N11 does send and we must not lose: a line with ``"barcode": null`` (barcodes are
+optional in N11's product create) is packed through its stock code, and a "Konuma Özel Teslimat"
+package with ``"id": null`` is stored under its order number (see :func:`package_key`).
 """
 
 from __future__ import annotations
@@ -11,20 +16,24 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched
 from packstation.services.marketplaces.credentials import N11Credentials
 from packstation.services.marketplaces.errors import MalformedReply, Rejected, malformed_package
 from packstation.services.marketplaces.fields import (
+    NUL_ESCAPE,
     FieldProblem,
     epoch_ms,
     gmt3_epoch_to_utc,
     id_text,
     money,
     positive_int,
+    read_packages,
     text,
     utc_to_gmt3_epoch_ms,
+    without_nul,
 )
 from packstation.services.marketplaces.models import (
     Marketplace,
@@ -97,7 +106,8 @@ def _line(data: Any, index: int) -> RemoteLine:
         }
         return RemoteLine(
             line_id=id_text(data, "orderLineId", "id"),
-            barcode=id_text(data, "barcode").replace(" ", ""),
+            # May be null: the pack screen then matches the line through its stock code's product.
+            barcode=id_text(data, "barcode", required=False).replace(" ", ""),
             quantity=positive_int(data, "quantity"),
             stock_code=text(data, "stockCode"),
             product_name=text(data, "productName"),
@@ -111,13 +121,30 @@ def _line(data: Any, index: int) -> RemoteLine:
         raise FieldProblem(f"lines[{index}].{problem.field}", problem.problem) from problem
 
 
+#: Prefix of the key of a package N11 sent without an id (never a numeric N11 package id).
+ORDER_KEY_PREFIX = "order-"
+
+
+def package_key(data: Mapping[str, Any]) -> str:
+    """The package id, or for a package N11 sends with ``"id": null`` ("Konuma Özel Teslimat",
+    location-specific delivery: documented in N11's changelog, FACTS.md §3) a key from its order
+    number and first line id, so it is stored and shown instead of dropped."""
+    if data.get("id") is not None:
+        return id_text(data, "id")
+    order = id_text(data, "orderNumber")
+    lines = data.get("lines")
+    first = lines[0] if isinstance(lines, list) and lines and isinstance(lines[0], Mapping) else {}
+    line = id_text(first, "orderLineId", "id", required=False)
+    return f"{ORDER_KEY_PREFIX}{order}-{line}" if line else f"{ORDER_KEY_PREFIX}{order}"
+
+
 def parse_package(data: Any, *, endpoint: str = "") -> RemotePackage:
     """One ``content[]`` item of ``shipmentPackages``."""
     if not isinstance(data, Mapping):
         raise MalformedReply("N11 sent a package that is not an object", marketplace=_N11, endpoint=endpoint)
     package_id = ""
     try:
-        package_id = id_text(data, "id")
+        package_id = package_key(data)
         status_raw = text(data, "shipmentPackageStatus", "status")  # may carry stray spaces
         if not status_raw:
             raise FieldProblem("shipmentPackageStatus", "is missing")
@@ -203,25 +230,40 @@ class N11Client(MarketplaceClient):
                 path = "/rest/delivery/v1/shipmentPackages"
                 reply = self._http.request("GET", path, group="list", params={**params, "page": page})
                 body = parse_json(reply.content, marketplace=_N11, endpoint=path)
+                if NUL_ESCAPE in reply.content:
+                    body = without_nul(body)  # PostgreSQL stores no NUL, in text or in the raw payload
                 if not isinstance(body, Mapping) or not isinstance(body.get("content"), list):
                     raise MalformedReply("N11 sent a package list without 'content'", marketplace=_N11, endpoint=path)
-                packages = []
-                for item in body["content"]:
-                    if isinstance(item, Mapping) and item.get("id") is None:
-                        # Documented: "location-specific delivery" packages come without an id.
-                        log.warning("skipping package without id order=%s", item.get("orderNumber"))
-                        continue
-                    packages.append(parse_package(item, endpoint=path))
-                more = page + 1 < int(body.get("totalPages") or 0)
-                yield PackagePage(tuple(packages), number, more, total_elements=body.get("totalElements"))
+                packages, set_aside = read_packages(
+                    body["content"], partial(parse_package, endpoint=path), id_names=("id", "orderNumber")
+                )
+                try:
+                    more = page + 1 < int(body.get("totalPages") or 0)
+                except (TypeError, ValueError) as exc:
+                    raise MalformedReply("N11 sent an invalid page header", marketplace=_N11, endpoint=path) from exc
+                # The documented envelope is {pageCount, totalPages, page, size, content}; totalElements
+                # is not confirmed (FACTS.md §3), so it is only passed on when present.
+                total = body.get("totalElements")
+                yield PackagePage(
+                    packages,
+                    number,
+                    more,
+                    total_elements=total if isinstance(total, int) else None,
+                    set_aside=set_aside,
+                )
                 number += 1
                 if not more:
                     break
                 page += 1
 
     def get_package(self, package_id: str) -> RemotePackage | None:
-        """Read one package by id."""
-        for package in self.iter_packages(PackageQuery(package_ids=(package_id,))):
+        """Read one package by id (a package N11 keeps without an id: by its order number)."""
+        if package_id.startswith(ORDER_KEY_PREFIX):
+            order = package_id.removeprefix(ORDER_KEY_PREFIX).split("-", 1)[0]
+            query = PackageQuery(order_number=order)
+        else:
+            query = PackageQuery(package_ids=(package_id,))
+        for package in self.iter_packages(query):
             if package.package_id == package_id:
                 return package
         return None

@@ -1,7 +1,11 @@
 """Trendyol seller API client: packages, statuses, unsupplied lines, common labels, stock batches.
 
-Paths and limits follow ``reference/marketplaces.md`` §1; whatever that file marks UNCERTAIN (list path,
-order polling limit, time encoding) is a field of :class:`TrendyolConfig`.
+Paths and limits follow ``reference/marketplaces.md`` §1 and research/trendyol/FACTS.md; whatever they
+mark UNCERTAIN (paged path, order polling limit, time encoding) is a field of :class:`TrendyolConfig`.
+
+The old paged list (``/order/sellers/{id}/orders``) is never needed: the sync reads the stream, a
+common label needs only the tracking number, and a write is checked through the v2 paged list by id
+or, when that is retired too (426), through the stream.
 """
 
 from __future__ import annotations
@@ -11,12 +15,23 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
-from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched
+from packstation.i18n import _
+from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched, unique_packages
 from packstation.services.marketplaces.credentials import TrendyolCredentials
-from packstation.services.marketplaces.errors import DuplicateRequest, MalformedReply, NotFound, Rejected
-from packstation.services.marketplaces.fields import utc_to_epoch_ms, utc_to_gmt3_epoch_ms
+from packstation.services.marketplaces.errors import (
+    DuplicateRequest,
+    EndpointRetired,
+    MalformedReply,
+    MarketplaceError,
+    NotFound,
+    Rejected,
+    Unsupported,
+    Unverified,
+)
+from packstation.services.marketplaces.fields import NUL_ESCAPE, utc_to_epoch_ms, utc_to_gmt3_epoch_ms, without_nul
 from packstation.services.marketplaces.models import (
     ListingMode,
     Marketplace,
@@ -54,14 +69,16 @@ log = logging.getLogger("packstation.services.marketplaces.trendyol.client")
 MAX_STOCK = 20_000
 
 
-_REASON_IDS = {
-    UnsuppliedReason.OUT_OF_STOCK: 500,
-    UnsuppliedReason.DEFECTIVE: 501,
-    UnsuppliedReason.WRONG_PRICE: 502,
-    UnsuppliedReason.INTEGRATION_ERROR: 504,
-    UnsuppliedReason.BULK_PURCHASE: 505,
-    UnsuppliedReason.FORCE_MAJEURE: 506,
-    UnsuppliedReason.OTHER: 500,
+#: Trendyol's unsupplied ``reasonId`` enum is exactly 500, 501, 502, 504, 505, 506 [SPEC
+#: cancelOrderPackageItem; names from the EN doc, FACTS.md §4]. There is no "other": a reason without
+#: an equivalent is refused, never sent as a false one (500 "Stock Out" would misreport the seller).
+REASON_IDS = {
+    UnsuppliedReason.OUT_OF_STOCK: 500,  # Stock Out
+    UnsuppliedReason.DEFECTIVE: 501,  # Defective Product
+    UnsuppliedReason.WRONG_PRICE: 502,  # Incorrect Price
+    UnsuppliedReason.INTEGRATION_ERROR: 504,  # Integration Problem
+    UnsuppliedReason.BULK_PURCHASE: 505,  # Bulk purchase
+    UnsuppliedReason.FORCE_MAJEURE: 506,  # Force Majeure
 }
 # Statuses at or past each target: finding one of these means an earlier attempt already got through.
 _PAST_PICKING = frozenset(
@@ -137,7 +154,7 @@ class TrendyolClient(MarketplaceClient):
 
         def fetch(params: dict[str, str | int]) -> tuple[Any, str | None]:
             reply = self._http.request("GET", path, group="list_packages", params=params)
-            return self._json(reply, path), _reply_text(reply)
+            return self._page_body(reply, path)
 
         # The next page is requested as soon as this one's cursor is known, and downloads while this
         # one is parsed: a cursor stream cannot be read in parallel, but it can be read ahead.
@@ -151,7 +168,8 @@ class TrendyolClient(MarketplaceClient):
                 # A malformed page, or a reader that stops early, leaves the executor waiting for the
                 # page in flight (bounded by the timeouts) and discarding it.
                 page = parse_stream_page(body, number, endpoint=path, local_epoch=self.config.local_epoch)
-                page = replace(page, reply_json=text)
+                # Item positions must match packages for the reply text to serve as raw payloads.
+                page = replace(page, reply_json=None if page.set_aside else text)
                 log.debug("stream page=%d packages=%d has_more=%s", number, len(page.packages), page.has_more)
                 yield page
                 if following is None:
@@ -160,9 +178,10 @@ class TrendyolClient(MarketplaceClient):
                 number += 1
 
     def _paged_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
-        path = self.config.orders_path.format(seller_id=self._seller)
+        path = self.config.paged_path.format(seller_id=self._seller)
+        size = min(query.page_size or self.config.page_size, 200)
         params: dict[str, str | int] = {
-            "size": min(query.page_size or self.config.page_size, 200),
+            "size": size,
             "orderByField": "PackageLastModifiedDate",
             "orderByDirection": "DESC",
         }
@@ -178,20 +197,73 @@ class TrendyolClient(MarketplaceClient):
             params["orderNumber"] = query.order_number
         number = 0
         while True:
+            if (number + 1) * size > self.config.paged_record_cap:
+                # v2 reaches 10,000 packages by paging; the rest must come through the stream.
+                raise Rejected(
+                    _("Trendyol's paged list reaches only {cap} packages; list this window through the stream").format(
+                        cap=self.config.paged_record_cap
+                    ),
+                    marketplace=self.marketplace,
+                    endpoint=path,
+                )
             reply = self._http.request("GET", path, group="list_packages", params={**params, "page": number})
-            page = parse_paged_page(self._json(reply, path), endpoint=path, local_epoch=self.config.local_epoch)
-            page = replace(page, reply_json=_reply_text(reply))
+            body, text = self._page_body(reply, path)
+            page = parse_paged_page(body, endpoint=path, local_epoch=self.config.local_epoch)
+            page = replace(page, reply_json=None if page.set_aside else text)
             yield page
             if not page.has_more:
                 return
             number += 1
 
     def get_package(self, package_id: str) -> RemotePackage | None:
-        """Read one package fresh by its shipment package id."""
+        """Read one package fresh by its shipment package id (the configured paged path, v2 by default)."""
         query = PackageQuery(package_ids=(package_id,), page_size=10)
-        for package in self.iter_packages(query):
+        for package in unique_packages(self._paged_pages(query)):
             if package.package_id == package_id:
                 return package
+        return None
+
+    def _look_up(self, package_id: str, attempted: datetime) -> tuple[RemotePackage | None, bool]:
+        """The package as Trendyol has it now, for checking a write first tried at ``attempted``.
+
+        Returns ``(package, exhaustive)``: exhaustive means None is "Trendyol has no such package";
+        otherwise None is "not modified since the attempt". Any failure to check is :class:`Unverified`
+        (transient), so the write is retried later instead of being marked failed.
+        """
+        try:
+            if self.config.write_check is ListingMode.PAGED:
+                try:
+                    return self.get_package(package_id), True
+                except EndpointRetired as retired:
+                    log.warning("paged look-up retired, checking the stream package=%s error=%s", package_id, retired)
+            return self._stream_look_up(package_id, attempted), False
+        except MarketplaceError as error:
+            if error.transient:
+                raise
+            raise Unverified(
+                _("could not check at Trendyol whether package {id} already changed: {error}").format(
+                    id=package_id, error=error
+                ),
+                marketplace=self.marketplace,
+                endpoint=error.endpoint,
+            ) from error
+
+    def _stream_look_up(self, package_id: str, attempted: datetime) -> RemotePackage | None:
+        """Scan the stream (newest change first) for ``package_id`` among packages modified since
+        ``attempted`` minus the look-back (wide enough for a misread time zone)."""
+        query = PackageQuery(modified_since=attempted - self.config.write_check_lookback)
+        for number, page in enumerate(self._stream_pages(query)):
+            for package in page.packages:
+                if package.package_id == package_id:
+                    return package  # the stream is newest first: the first copy is the current one
+            if page.has_more and number + 1 >= self.config.write_check_max_pages:
+                raise Unverified(
+                    _("package {id} was not among the first {pages} pages of recent Trendyol changes").format(
+                        id=package_id, pages=self.config.write_check_max_pages
+                    ),
+                    marketplace=self.marketplace,
+                    endpoint=self.config.stream_path,
+                )
         return None
 
     def successors_of(self, package: RemotePackage) -> list[RemotePackage]:
@@ -226,6 +298,15 @@ class TrendyolClient(MarketplaceClient):
         business_key: str,
     ) -> WriteOutcome:
         """Cancel lines as unsupplied; Trendyol then replaces the package (see :meth:`successors_of`)."""
+        reason_id = REASON_IDS.get(reason)
+        if reason_id is None:
+            raise Unsupported(
+                _(
+                    "Trendyol has no unsupplied reason matching '{reason}'; choose one of: out of stock, "
+                    "defective, wrong price, integration error, bulk purchase, force majeure"
+                ).format(reason=reason.value),
+                marketplace=self.marketplace,
+            )
         known = {line.line_id: line.quantity for line in package.lines}
         for line in lines:
             if line.line_id not in known or line.quantity > known[line.line_id]:
@@ -233,12 +314,15 @@ class TrendyolClient(MarketplaceClient):
         path = f"/order/sellers/{self._seller}/shipment-packages/{package.package_id}/items/unsupplied"
         body = {
             "lines": [{"lineId": _long(line.line_id), "quantity": line.quantity} for line in lines],
-            "reasonId": _REASON_IDS[reason],
+            "reasonId": reason_id,
         }
+        attempted = datetime.now(UTC)
 
         def applied() -> bool:
-            fresh = self.get_package(package.package_id)
-            return fresh is None or fresh.status.is_superseded
+            fresh, exhaustive = self._look_up(package.package_id, attempted)
+            if fresh is None:
+                return exhaustive  # gone from the paged list: replaced; absent from the stream: untouched
+            return fresh.status.is_superseded
 
         return self._write(
             "PUT",
@@ -254,9 +338,10 @@ class TrendyolClient(MarketplaceClient):
         self, package: RemotePackage, body: dict[str, Any], done: frozenset[PackageStatus], business_key: str
     ) -> WriteOutcome:
         path = f"/order/sellers/{self._seller}/shipment-packages/{package.package_id}"
+        attempted = datetime.now(UTC)
 
         def applied() -> bool:
-            fresh = self.get_package(package.package_id)
+            fresh, _exhaustive = self._look_up(package.package_id, attempted)
             return fresh is not None and fresh.status in done
 
         return self._write(
@@ -302,20 +387,41 @@ class TrendyolClient(MarketplaceClient):
         return WriteOutcome(business_key=business_key, sent=not reply.already_applied)
 
     def fetch_label(
-        self, package: RemotePackage, *, preferred: LabelFormat = LabelFormat.ZPL
+        self, package: RemotePackage, *, preferred: LabelFormat = LabelFormat.ZPL, box_count: int = 1
     ) -> MarketplaceLabel | None:
         """Create and read the common ZPL label (TEX/Aras, Trendyol-paid); None where we print our own.
 
         Trendyol issues ZPL only, whatever ``preferred`` says.
         """
-        tracking = package.cargo_tracking_number
-        if not tracking or not package.marketplace_pays_shipping:
+        if not package.marketplace_pays_shipping:
             return None
-        if tracking[:3] not in self.config.label_carrier_prefixes:
+        return self.label_for(
+            package.package_id, package.cargo_tracking_number, box_count=box_count, preferred=preferred
+        )
+
+    def label_for(
+        self,
+        external_id: str,
+        cargo_tracking_number: str,
+        *,
+        box_count: int = 1,
+        preferred: LabelFormat = LabelFormat.ZPL,
+    ) -> MarketplaceLabel | None:
+        """The common label by tracking number alone: no package listing is read first.
+
+        Who pays the carrier is not needed here: the spec says Trendyol-paid TEX/Aras, the 2025 EN
+        doc says supplier-paid TEX/Aras/UPS (FACTS.md §5, UNCERTAIN), so for a TEX/Aras tracking
+        number the label is asked for and Trendyol's refusal, if any, is shown as it is.
+        ``box_count`` is the parcel's boxes: Trendyol returns one label per box.
+        """
+        tracking = cargo_tracking_number.strip()
+        if not tracking or tracking[:3] not in self.config.label_carrier_prefixes:
             return None
+        if box_count < 1:
+            raise ValueError(f"box count must be at least 1, got {box_count} for package {external_id}")
         path = f"/sellers/{self._seller}/common-label/{tracking}"
         # Creating twice is harmless (same label), so the create needs no look-up on retry.
-        self._http.request("POST", path, group="common_label", body={"format": "ZPL", "boxQuantity": 1})
+        self._http.request("POST", path, group="common_label", body={"format": "ZPL", "boxQuantity": box_count})
         for attempt in range(1, self.config.label_poll_attempts + 1):
             try:
                 reply = self._http.request("GET", path, group="common_label")
@@ -389,6 +495,14 @@ class TrendyolClient(MarketplaceClient):
 
     def _json(self, reply: Reply, path: str) -> Any:
         return parse_json(reply.content, marketplace=self.marketplace, endpoint=path)
+
+    def _page_body(self, reply: Reply, path: str) -> tuple[Any, str | None]:
+        """A listing reply parsed, and its text for storage; a reply carrying a NUL (which
+        PostgreSQL cannot store) is cleaned of it and its text is not used."""
+        body = self._json(reply, path)
+        if NUL_ESCAPE in reply.content:
+            return without_nul(body), None
+        return body, _reply_text(reply)
 
     def _key_header(self, business_key: str) -> dict[str, str]:
         header = self.config.idempotency_header

@@ -18,6 +18,7 @@ from packstation.services.marketplaces.fields import (
     id_text,
     money,
     positive_int,
+    read_packages,
     text,
     utc_epoch_to_utc,
 )
@@ -28,6 +29,7 @@ from packstation.services.marketplaces.models import (
     RemoteAddress,
     RemoteLine,
     RemotePackage,
+    SetAside,
 )
 from packstation.services.marketplaces.writes import (
     BatchState,
@@ -148,6 +150,17 @@ def _content(body: Any, endpoint: str) -> list[Any]:
     return body["content"]
 
 
+def _packages(
+    content: list[Any], endpoint: str, local_epoch: bool
+) -> tuple[tuple[RemotePackage, ...], tuple[SetAside, ...]]:
+    """Every package of a page; one that cannot be read is set aside, never failing the page."""
+    return read_packages(
+        content,
+        lambda item: parse_package(item, endpoint=endpoint, local_epoch=local_epoch),
+        id_names=("shipmentPackageId", "id"),
+    )
+
+
 def parse_stream_page(body: Any, number: int, *, endpoint: str = "", local_epoch: bool = True) -> PackagePage:
     """A reply of ``orders/stream``: ``{content, size, hasMore, nextCursor}``."""
     content = _content(body, endpoint)
@@ -157,8 +170,10 @@ def parse_stream_page(body: Any, number: int, *, endpoint: str = "", local_epoch
         raise MalformedReply(
             "Trendyol said more packages follow but sent no nextCursor", marketplace=_TY, endpoint=endpoint
         )
-    packages = tuple(parse_package(item, endpoint=endpoint, local_epoch=local_epoch) for item in content)
-    return PackagePage(packages=packages, number=number, has_more=has_more, next_cursor=str(cursor))
+    packages, set_aside = _packages(content, endpoint, local_epoch)
+    return PackagePage(
+        packages=packages, number=number, has_more=has_more, next_cursor=str(cursor), set_aside=set_aside
+    )
 
 
 def parse_paged_page(body: Any, *, endpoint: str = "", local_epoch: bool = True) -> PackagePage:
@@ -170,12 +185,13 @@ def parse_paged_page(body: Any, *, endpoint: str = "", local_epoch: bool = True)
         total = body.get("totalElements")
     except (TypeError, ValueError) as exc:
         raise MalformedReply("Trendyol sent an invalid page header", marketplace=_TY, endpoint=endpoint) from exc
-    packages = tuple(parse_package(item, endpoint=endpoint, local_epoch=local_epoch) for item in content)
+    packages, set_aside = _packages(content, endpoint, local_epoch)
     return PackagePage(
         packages=packages,
         number=page,
         has_more=page + 1 < total_pages,
         total_elements=int(total) if total is not None else None,
+        set_aside=set_aside,
     )
 
 
