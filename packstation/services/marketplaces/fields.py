@@ -7,7 +7,7 @@ then sets that one package aside and stores the rest of the page).
 Bounds at parse time, because one bad value must not stop an account's intake: PostgreSQL refuses a
 NUL in text and jsonb, and an index row over ~2.7 kB (a 10,000-character tracking number) fails the
 whole statement. So identifiers (ids, barcodes, tracking numbers) with control characters or longer
-than :data:`MAX_ID` are refused; free text has its control characters stripped and is refused above
+than :data:`MAX_ID` are refused; free text has its control characters stripped and is cut at
 :data:`MAX_TEXT`.
 """
 
@@ -49,15 +49,15 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def clean_text(value: str, field: str = "text") -> str:
-    """Free text without control characters, stripped; refused (FieldProblem) above :data:`MAX_TEXT`."""
+    """Free text without control characters, stripped, cut to :data:`MAX_TEXT`."""
     # isprintable() is one C loop and true for almost every name and address (Turkish letters
     # included), so the regular expression runs only on the rare text that needs it.
     if not value.isprintable():
         value = _CONTROL.sub("", value)
+    # Longer is a broken reply, not a name or an address; cut (with a mark) rather than refuse the
+    # package, as the text is for people, not a key. ``field`` is kept for a stricter caller.
     value = value.strip()
-    if len(value) > MAX_TEXT:
-        raise FieldProblem(field, f"is {len(value)} characters long, more than {MAX_TEXT}")
-    return value
+    return value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…"
 
 
 def clean_id(value: str, field: str = "id") -> str:

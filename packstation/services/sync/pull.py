@@ -310,7 +310,7 @@ class PackageSync:
         """Write one batch in its own transaction, retried when PostgreSQL picked it as a deadlock victim."""
         for attempt in range(1, _WRITE_ATTEMPTS + 1):
             batch = _Tally(pages=len(pages), received=_received(pages))
-            batch.set_aside.extend(item for page in pages for item in page.set_aside)
+            batch.set_aside.extend(item for page in pages for item in _set_aside_of(page))
             # Products this batch adds are shared with the other batches only once it committed.
             resolved = dict(products)
             try:
@@ -342,7 +342,7 @@ class PackageSync:
     ) -> _Tally:
         """Write a refused batch one package per transaction; set aside the packages still refused."""
         batch = _Tally(pages=len(pages), received=_received(pages))
-        batch.set_aside.extend(item for page in pages for item in page.set_aside)
+        batch.set_aside.extend(item for page in pages for item in _set_aside_of(page))
         for page in pages:
             for package in page.packages:
                 # Without the page's reply text the stored raw payload is the parsed one, NUL-free.
@@ -431,7 +431,15 @@ def windows(since: datetime, until: datetime, size: timedelta) -> list[tuple[dat
 
 
 def _received(pages: Sequence[PackagePage]) -> int:
-    return sum(len(page.packages) + len(page.set_aside) for page in pages)
+    return sum(len(page.packages) + len(page.set_aside) + len(page.rejected) for page in pages)
+
+
+def _set_aside_of(page: PackagePage) -> tuple[SetAside, ...]:
+    """The packages a client could not read on ``page``: its ``set_aside``, and the errors of a client
+    that reports them as ``rejected`` (Hepsiburada), each naming its package."""
+    return page.set_aside + tuple(
+        SetAside(str(getattr(error, "package_id", "") or ""), str(error)) for error in page.rejected
+    )
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
