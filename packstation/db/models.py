@@ -36,6 +36,7 @@ from packstation.domain.status import (
     OutboxKind,
     OutboxState,
     PackageStatus,
+    ParkedDecision,
     PrintJobState,
     Role,
 )
@@ -392,6 +393,34 @@ class PackException(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolution: Mapped[str | None] = mapped_column(Text)
+
+
+class ParkedOperation(Base):
+    """A station's journal operation PostgreSQL refused: parked there, shown here, until a supervisor decides.
+
+    The station's pump writes the row (it alone has the operation); a supervisor anywhere sets
+    ``decision``; the pump carries it out on its journal and sets ``resolved_at``.
+    """
+
+    __tablename__ = "parked_operations"
+    __table_args__ = (
+        _one_of("decision", ParkedDecision),
+        Index("ix_parked_operations_open", "station_id", postgresql_where=text("resolved_at IS NULL")),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    op_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    package_id: Mapped[int | None] = mapped_column(BigInteger)  # no foreign key: it may be what was refused
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str] = mapped_column(Text)
+    #: The operation's body as escaped JSON text (its raw form may be what PostgreSQL refused).
+    detail: Mapped[str] = mapped_column(Text)
+    parked_at: Mapped[datetime] = _created()
+    decision: Mapped[str | None] = mapped_column(String(10))
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PricingMode(StrEnum):

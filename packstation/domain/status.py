@@ -55,6 +55,13 @@ class PrintJobState(StrEnum):
     CANCELLED = "cancelled"
 
 
+class ParkedDecision(StrEnum):
+    """What a supervisor decided about a journal operation PostgreSQL refused (it waits, parked, until then)."""
+
+    RETRY = "retry"
+    DISCARD = "discard"
+
+
 class ExceptionKind(StrEnum):
     """Kinds of packing exceptions a supervisor resolves."""
 

@@ -58,6 +58,20 @@ class JournalStats:
     parked: int
 
 
+@dataclass(frozen=True)
+class ParkedEntry:
+    """A journal operation set aside because PostgreSQL refused it: as stored, with the error."""
+
+    op_id: uuid.UUID
+    kind: str
+    package_id: int | None
+    station: str
+    occurred_at: datetime
+    #: The operation's body as journaled (JSON text); shown escaped, never decoded, as it may be the culprit.
+    payload: str
+    error: str
+
+
 class JournalError(LocalStoreError):
     """The journal file cannot be used (disk full, corrupt, read-only); the message says which file."""
 
@@ -193,3 +207,32 @@ class Journal:
     def integrity_ok(self) -> bool:
         """SQLite's own integrity check (used after crash tests and by the doctor)."""
         return self._connection().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    # -- parked operations (a supervisor decides; see services/journal/parked.py) ---------------------
+
+    def parked_entries(self) -> list[ParkedEntry]:
+        """Every parked operation, oldest first."""
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT op_id, kind, package_id, station, occurred_at, payload, coalesce(last_error, '')"
+                " FROM operations WHERE parked = 1 ORDER BY seq"
+            )
+            .fetchall()
+        )
+        return [
+            ParkedEntry(uuid.UUID(op_id), kind, package_id, station, datetime.fromisoformat(at), payload, error)
+            for op_id, kind, package_id, station, at, payload, error in rows
+        ]
+
+    def unpark(self, op_id: uuid.UUID) -> bool:
+        """Let the pump try a parked operation again (in its journal order); False if it is not parked."""
+        cursor = self._connection().execute(
+            "UPDATE operations SET parked = 0 WHERE op_id = ? AND parked = 1", (str(op_id),)
+        )
+        return cursor.rowcount > 0
+
+    def discard(self, op_id: uuid.UUID) -> bool:
+        """Drop a parked operation for good (a supervisor's audited decision); False if it is not parked."""
+        cursor = self._connection().execute("DELETE FROM operations WHERE op_id = ? AND parked = 1", (str(op_id),))
+        return cursor.rowcount > 0

@@ -514,6 +514,10 @@
             <source>Pending: {0}</source>
             <translation>Pending: {0}</translation>
         </message>
+        <message>
+            <source>Stuck: {0}</source>
+            <translation>Stuck: {0}</translation>
+        </message>
     </context>
     <context>
         <name>MarketplacePage</name>
@@ -804,6 +808,61 @@ Put the items back and scan the abort command.</translation>
         </message>
     </context>
     <context>
+        <name>ParkedPanel</name>
+        <message>
+            <source>Station</source>
+            <translation>Station</translation>
+        </message>
+        <message>
+            <source>Operation</source>
+            <translation>Operation</translation>
+        </message>
+        <message>
+            <source>Package</source>
+            <translation>Package</translation>
+        </message>
+        <message>
+            <source>Happened</source>
+            <translation>Happened</translation>
+        </message>
+        <message>
+            <source>Decision</source>
+            <translation>Decision</translation>
+        </message>
+        <message>
+            <source>Error</source>
+            <translation>Error</translation>
+        </message>
+        <message>
+            <source>Retry</source>
+            <translation>Retry</translation>
+        </message>
+        <message>
+            <source>Discard…</source>
+            <translation>Discard…</translation>
+        </message>
+        <message>
+            <source>retry asked</source>
+            <translation>retry asked</translation>
+        </message>
+        <message>
+            <source>discard asked</source>
+            <translation>discard asked</translation>
+        </message>
+        <message>
+            <source>{0} operation(s) stuck</source>
+            <translation>{0} operation(s) stuck</translation>
+        </message>
+        <message>
+            <source>Discard operation</source>
+            <translation>Discard operation</translation>
+        </message>
+        <message>
+            <source>The operation will never reach the database. Discard it?</source>
+            <translation>The operation will never reach the database. Discard it?</translation>
+        </message>
+    </context>
+    <context>
         <name>PrinterPage</name>
         <message>
             <source>Label printer</source>
@@ -1030,6 +1089,10 @@ Put the items back and scan the abort command.</translation>
         <message>
             <source>open the supervisor dashboard</source>
             <translation>open the supervisor dashboard</translation>
+        </message>
+        <message>
+            <source>Stuck operations</source>
+            <translation>Stuck operations</translation>
         </message>
         <message>
             <source>Dashboard. Press Escape to go back to packing.</source>

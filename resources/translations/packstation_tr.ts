@@ -514,6 +514,10 @@
         <source>Pending: {0}</source>
         <translation>Bekleyen: {0}</translation>
     </message>
+    <message>
+        <source>Stuck: {0}</source>
+        <translation>Takılan: {0}</translation>
+    </message>
 </context>
 <context>
     <name>MarketplacePage</name>
@@ -804,6 +808,61 @@ KARGOYA VERMEYİN
     </message>
 </context>
 <context>
+    <name>ParkedPanel</name>
+    <message>
+        <source>Station</source>
+        <translation>İstasyon</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>İşlem</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>Paket</translation>
+    </message>
+    <message>
+        <source>Happened</source>
+        <translation>Zaman</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Karar</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Hata</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Yeniden dene</translation>
+    </message>
+    <message>
+        <source>Discard…</source>
+        <translation>Vazgeç…</translation>
+    </message>
+    <message>
+        <source>retry asked</source>
+        <translation>yeniden deneme istendi</translation>
+    </message>
+    <message>
+        <source>discard asked</source>
+        <translation>vazgeçme istendi</translation>
+    </message>
+    <message>
+        <source>{0} operation(s) stuck</source>
+        <translation>{0} işlem takıldı</translation>
+    </message>
+    <message>
+        <source>Discard operation</source>
+        <translation>İşlemden vazgeç</translation>
+    </message>
+    <message>
+        <source>The operation will never reach the database. Discard it?</source>
+        <translation>İşlem veritabanına hiç ulaşmayacak. Vazgeçilsin mi?</translation>
+    </message>
+</context>
+<context>
     <name>PrinterPage</name>
     <message>
         <source>Label printer</source>
@@ -1030,6 +1089,10 @@ KARGOYA VERMEYİN
     <message>
         <source>open the supervisor dashboard</source>
         <translation>süpervizör panelini açma</translation>
+    </message>
+    <message>
+        <source>Stuck operations</source>
+        <translation>Takılan işlemler</translation>
     </message>
     <message>
         <source>Dashboard. Press Escape to go back to packing.</source>

@@ -75,6 +75,8 @@ class AuditAction(StrEnum):
     USER_UNLOCKED = "user.unlocked"
     STATION_RENAMED = "station.renamed"
     STATION_CLAIMS_RELEASED = "station.claims_released"
+    PARKED_RETRIED = "journal.parked_retried"
+    PARKED_DISCARDED = "journal.parked_discarded"
 
 
 class AuditError(Exception):

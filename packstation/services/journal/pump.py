@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,10 +19,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.errors import error_reason
+from packstation.db.errors import error_reason, is_transient
 from packstation.db.models import (
     OutboxEntry,
     Package,
@@ -43,6 +43,7 @@ from packstation.local_store.operations import (
     Unsupplied,
     body_as_dict,
 )
+from packstation.services.journal.parked import sync_parked
 
 log = logging.getLogger("packstation.services.journal.pump")
 STOCK_NAMESPACE = uuid.UUID("5d0c54a4-51c8-4bd4-9a55-7d3f1a0f2d11")
@@ -50,13 +51,22 @@ STOCK_NAMESPACE = uuid.UUID("5d0c54a4-51c8-4bd4-9a55-7d3f1a0f2d11")
 
 @dataclass(frozen=True)
 class PumpStatus:
-    """Published after every pump cycle: the station's offline state at a glance."""
+    """Published after every pump cycle: the station's offline state at a glance.
+
+    ``pending`` counts every operation not yet in PostgreSQL, ``parked`` those of them set aside
+    (refused, waiting for a supervisor); ``oldest_at`` is the oldest of all of them.
+    """
 
     online: bool
     pending: int
     oldest_at: datetime | None
     parked: int
     detail: str = ""
+
+    @property
+    def waiting(self) -> int:
+        """Operations still to upload (pending and not parked)."""
+        return self.pending - self.parked
 
 
 class OperationApplier:
@@ -309,6 +319,7 @@ class JournalPump:
         idle_interval_s: float = 0.5,
         coalesce_s: float = 0.05,
         max_backoff_s: float = 30.0,
+        parked_sync_s: float = 2.0,
     ) -> None:
         self._journal = journal
         self._sessions = sessions
@@ -317,6 +328,8 @@ class JournalPump:
         self._idle = idle_interval_s
         self._coalesce = coalesce_s
         self._max_backoff = max_backoff_s
+        self._parked_sync = parked_sync_s
+        self._parked_synced_at = float("-inf")
         self._applier = OperationApplier()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -346,8 +359,11 @@ class JournalPump:
         try:
             with self._sessions.begin() as session:
                 self._applier.apply_batch(session, ops)
-        except IntegrityError:
-            # One operation the database refuses must not hold up the rest: find it, one at a time.
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            # One operation the database (or the driver) refuses must not hold up the rest: find it, one at a time.
+            self._applier._stations.clear()
             return self._drain_individually(ops)
         self._journal.acknowledge(op.op_id for op in ops)
         return len(ops)
@@ -358,17 +374,33 @@ class JournalPump:
             try:
                 with self._sessions.begin() as session:
                     self._applier.apply(session, op)
-            except IntegrityError as exc:
-                reason = error_reason(exc)
-                log.error(
-                    "operation refused op_id=%s kind=%s package=%s reason=%s", op.op_id, op.kind, op.package_id, reason
-                )
-                self._journal.record_failure(op.op_id, reason, park=True)
-                self._applier._stations.clear()
+            except Exception as exc:
+                if is_transient(exc):
+                    raise  # the connection went: the rest waits for it, nothing is parked for that
+                self._park(op, exc)
                 continue
             self._journal.acknowledge([op.op_id])
             applied += 1
         return applied
+
+    def _park(self, op: Operation, exc: BaseException) -> None:
+        """Set ``op`` aside at once with its error: retrying what fails the same way every time blocks the rest."""
+        reason = f"{type(exc).__name__}: {error_reason(exc)}"
+        log.error("operation parked op_id=%s kind=%s package=%s reason=%s", op.op_id, op.kind, op.package_id, reason)
+        self._journal.record_failure(op.op_id, reason, park=True)
+        self._applier._stations.clear()
+        self._parked_synced_at = float("-inf")  # report it to PostgreSQL now
+
+    def sync_parked(self, *, force: bool = False) -> None:
+        """Report parked operations to PostgreSQL and carry out the supervisors' decisions on them.
+
+        Runs on the pump thread after a good cycle, every ``parked_sync_s`` while anything is parked.
+        """
+        now = time.monotonic()
+        if not force and now - self._parked_synced_at < self._parked_sync:
+            return
+        self._parked_synced_at = now
+        sync_parked(self._journal, self._sessions, self._applier.station_id)
 
     def _publish(self, *, online: bool, detail: str = "") -> JournalStats:
         stats = self._journal.stats()
@@ -381,18 +413,19 @@ class JournalPump:
             try:
                 while self.drain_once() and not self._stop.is_set():
                     pass
-            except (OperationalError, DBAPIError) as exc:
+                self.sync_parked()
+            except Exception as exc:
                 reason = error_reason(exc)
-                log.warning("postgres unreachable, retrying in %.1fs reason=%s", backoff, reason)
+                if is_transient(exc):
+                    log.warning("postgres unreachable, retrying in %.1fs reason=%s", backoff, reason)
+                else:  # the journal itself (disk full, say): logged once per back-off, not in a tight loop
+                    log.exception("journal pump failed; retrying in %.1fs", backoff)
                 self._applier._stations.clear()
                 self._publish(online=False, detail=reason)
-                self._wake.wait(backoff)
+                # Waiting on the stop event, not the wake event: a burst of scans must not cut the back-off
+                # short (each would retry against a server that is down), and the wake is cleared after.
+                self._stop.wait(backoff)
                 self._wake.clear()
-                backoff = min(backoff * 2, self._max_backoff)
-                continue
-            except Exception:
-                log.exception("journal pump failed; retrying")
-                self._wake.wait(backoff)
                 backoff = min(backoff * 2, self._max_backoff)
                 continue
             backoff = 0.5

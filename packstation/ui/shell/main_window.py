@@ -433,7 +433,7 @@ class MainWindow(QMainWindow):
                 self.tr(
                     "OFFLINE: the database cannot be reached. Packing continues from this station's copy; "
                     "{0} operation(s) will upload when it is back."
-                ).replace("{0}", str(status.pending))
+                ).replace("{0}", str(status.waiting))
             )
             self.offline_banner.show()
         if status.pending == 0:
@@ -443,6 +443,8 @@ class MainWindow(QMainWindow):
         if status.oldest_at is not None:
             seconds = int((datetime.now(UTC) - status.oldest_at).total_seconds())
             age = self.tr(" (oldest {0} s)").replace("{0}", str(max(seconds, 0)))
-        self._set_state(
-            self.journal_label, self.tr("Pending: {0}").replace("{0}", str(status.pending)) + age, ok=status.online
-        )
+        text = self.tr("Pending: {0}").replace("{0}", str(status.waiting)) + age
+        if status.parked:
+            # Refused by the database and set aside: a supervisor retries or discards them on the dashboard.
+            text += " · " + self.tr("Stuck: {0}").replace("{0}", str(status.parked))
+        self._set_state(self.journal_label, text, ok=status.online and not status.parked)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from packstation.domain.display_text import shorten
 from packstation.services.reports import Figures
 
 ACCENT = QColor("#1f6feb")
@@ -112,6 +113,10 @@ def make_table(headers: Sequence[str], parent: QWidget | None = None) -> QTableW
 Cell = str | int | float | datetime | None
 
 
+CELL_LIMIT = 160
+"""Characters a table cell shows at most (with …)."""
+
+
 def cell_text(value: Cell) -> str:
     """How a cell shows: numbers as written, times as given (already local), a dash for None."""
     if value is None:
@@ -135,7 +140,11 @@ def fill_table(
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            item = QTableWidgetItem(cell_text(value))
+            text = cell_text(value)
+            # A marketplace's or a server's text can be a page long: the cell shows a line, the tooltip more.
+            item = QTableWidgetItem(shorten(text, CELL_LIMIT))
+            if len(text) > CELL_LIMIT:
+                item.setToolTip(shorten(text))
             if isinstance(value, int | float):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if c == 0 and keys is not None:

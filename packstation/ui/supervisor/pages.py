@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from packstation.ui.admin.users import UsersView
     from packstation.ui.shell.main_window import MainWindow
     from packstation.ui.supervisor.dashboard import DashboardView
+    from packstation.ui.supervisor.parked_panel import ParkedPanel
     from packstation.ui.supervisor.sync_panel import SyncPanel
 
 
@@ -30,6 +31,7 @@ class SupervisorPages(QObject):
         self.users: UsersView | None = None
         self.stations: StationsView | None = None
         self.sync: SyncPanel | None = None
+        self.parked: ParkedPanel | None = None
         for key, slot in (
             (Qt.Key.Key_F9, self.open_dashboard),
             (Qt.Key.Key_F10, self.open_users),
@@ -55,8 +57,10 @@ class SupervisorPages(QObject):
         from datetime import UTC, datetime
         from zoneinfo import ZoneInfo
 
+        from packstation.services.journal.parked import ParkedOperations
         from packstation.services.reports.access import ReportAccess
         from packstation.ui.supervisor.dashboard import DashboardView
+        from packstation.ui.supervisor.parked_panel import ParkedPanel
 
         window, context, user = self._window, self._window.context, self._window.user
         if context is None or user is None:
@@ -71,9 +75,13 @@ class SupervisorPages(QObject):
             # The service hands the queries out only to someone allowed to see reports.
             queries, exceptions = access.open_reports(user, approval=approval)
             self.dashboard = DashboardView(queries, exceptions=exceptions, current_user_id=window.user_id)
+            self.parked = ParkedPanel(ParkedOperations(context.database.sessions, audit=context.audit), user)
+            self.dashboard.tabs.addTab(self.parked, self.tr("Stuck operations"))
             window.pages.addWidget(self.dashboard)
         window.pages.setCurrentWidget(self.dashboard)
         self.dashboard.start()
+        if self.parked is not None:
+            self.parked.refresh()
         window.set_banner("info", self.tr("Dashboard. Press Escape to go back to packing."))
 
     def open_users(self) -> None:
