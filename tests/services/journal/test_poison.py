@@ -21,7 +21,8 @@ from packstation.db.engine import ConnectionLimits, create_db_engine, session_fa
 from packstation.db.models import AuditEntry, OutboxEntry, Package, ParkedOperation, User
 from packstation.demo.data import seed_demo_data, seed_demo_users
 from packstation.domain.status import ParkedDecision, Role
-from packstation.local_store.journal import Journal, Operation, OperationKind
+from packstation.local_store.journal import Journal
+from packstation.local_store.operations import Aborted, Completed, Operation, PackedLine
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import LoginMethod, PermissionDenied, UserSession
 from packstation.services.access.users import UserService
@@ -38,17 +39,11 @@ def _package(db: Database, index: int = 0) -> Package:
 
 
 def _complete(package: Package, station: str = "st-1") -> Operation:
-    lines = [
-        {"line_id": line.external_line_id, "product_id": line.product_id, "units": line.quantity}
+    lines = tuple(
+        PackedLine(line_id=line.external_line_id, product_id=line.product_id, units=line.quantity)
         for line in package.lines
-    ]
-    return Operation(
-        kind=OperationKind.COMPLETE,
-        station=station,
-        occurred_at=datetime.now(UTC),
-        package_id=package.id,
-        payload={"lines": lines},
     )
+    return Operation(Completed(lines=lines), station=station, occurred_at=datetime.now(UTC), package_id=package.id)
 
 
 def _journal_poison(journal: Journal, package: Package, station: str = "st-1") -> uuid.UUID:
@@ -137,9 +132,7 @@ def test_a_supervisor_discards_or_retries_a_parked_operation_audited(db: Databas
 
 def test_retries_back_off_for_real_while_scans_keep_waking_the_pump(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "journal.sqlite3")
-    journal.append(
-        Operation(kind=OperationKind.ABORT, station="st-1", occurred_at=datetime.now(UTC), package_id=1, payload={})
-    )
+    journal.append(Operation(Aborted(), station="st-1", occurred_at=datetime.now(UTC), package_id=1))
     # Nothing listens on this port: every attempt fails fast with a connection error.
     engine = create_db_engine(
         "postgresql+psycopg2://postgres@127.0.0.1:9/none", limits=ConnectionLimits(connect_timeout_s=1)

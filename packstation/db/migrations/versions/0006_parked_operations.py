@@ -1,7 +1,7 @@
 """parked_operations: journal operations PostgreSQL refused, shown to supervisors until they decide
 
 Revision ID: parked_operations
-Revises: 0004_packages_updated_at
+Revises: hb_package_number
 Create Date: 2026-12-06 21:30:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "parked_operations"
-down_revision: str | Sequence[str] | None = "0004_packages_updated_at"
+down_revision: str | Sequence[str] | None = "hb_package_number"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
