@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from packstation.devices.printers.factory import PrinterFactory
     from packstation.devices.printers.print_queue import PrintQueue
     from packstation.local_store.journal import Journal
+    from packstation.local_store.station_lock import StationLock
     from packstation.services.access.audit import AuditLog
     from packstation.services.access.auth import AuthService
     from packstation.services.access.secrets import RedactingFilter
@@ -72,6 +73,8 @@ class AppContext:
     jobs: MarketplaceJobs | None
     scheduler: BackgroundScheduler = field(repr=False)
     on_close: list[Callable[[], None]] = field(default_factory=list)
+    #: Held while the app runs: a second instance on this station folder is refused.
+    station_lock: StationLock | None = field(default=None, repr=False)
 
     def close(self) -> None:
         """Stop background work, then release the database (the embedded server stops with its last user)."""
@@ -84,6 +87,8 @@ class AppContext:
         self.print_queue.stop()
         self.pump.stop()
         self.database.close()
+        if self.station_lock is not None:
+            self.station_lock.release()
 
 
 def heartbeat(station: StationService, bus: EventBus, journal: Journal | None = None) -> None:
@@ -142,6 +147,7 @@ def start_services(
     from packstation.devices.printers.print_queue import PrintQueue
     from packstation.domain.keyboard_layout import LayoutRepair
     from packstation.local_store.journal import Journal
+    from packstation.local_store.station_lock import lock_station_folder
     from packstation.services.access.audit import AuditLog
     from packstation.services.access.auth import AuthService, install_secret_redactions
     from packstation.services.access.secrets import SecretStore
@@ -161,11 +167,17 @@ def start_services(
     # from I/O waits for the holder's switch interval: 1 ms instead of Python's 5 ms, so a scan or an
     # open never queues behind a sync burst for long.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+    # First of all: a second instance must not start an embedded server, a pump or a print queue.
+    station_lock = lock_station_folder(settings.data_dir())
     secrets = SecretStore()
     if redactor is not None:
         install_secret_redactions(redactor, settings, secrets)
 
-    database = open_database(settings, secrets, application_name=f"packstation/{settings.station.name}")
+    try:
+        database = open_database(settings, secrets, application_name=f"packstation/{settings.station.name}")
+    except Exception:
+        station_lock.release()
+        raise
     try:
         if demo:
             # With the demo marketplace running, parcels arrive through the sync like real orders.
@@ -178,6 +190,7 @@ def start_services(
         station_id = station.register()
     except Exception:
         database.close()
+        station_lock.release()
         raise
     scheduler = BackgroundScheduler(
         # Sync, pushes and heartbeats on threads that give way to the packing thread.
@@ -303,6 +316,7 @@ def start_services(
         jobs=jobs,
         scheduler=scheduler,
         on_close=on_close,
+        station_lock=station_lock,
     )
 
 

@@ -249,6 +249,18 @@ class PackSession:
             self._state = PackState.COMPLETE
             self.completed_at = at
 
+    def checkpoint(self) -> object:
+        """The session's state now, for :meth:`restore` when what followed could not be recorded."""
+        counts = tuple((c.scanned, c.unsupplied, tuple(c.marks)) for c in self._counts)
+        return (self._state, self.completed_at, counts)
+
+    def restore(self, checkpoint: object) -> None:
+        """Go back to a :meth:`checkpoint`: a scan the journal could not keep must not count."""
+        state, completed_at, counts = checkpoint  # type: ignore[misc]
+        self._state, self.completed_at = state, completed_at
+        for count, (scanned, unsupplied, marks) in zip(self._counts, counts, strict=True):
+            count.scanned, count.unsupplied, count.marks = scanned, unsupplied, list(marks)
+
     # -- commands from outside ---------------------------------------------------------------------
 
     def abort(self) -> None:

@@ -23,13 +23,13 @@ from packstation.db.models import ClientCompany, MarketplaceAccountRow, Product,
 from packstation.db.models import Package as PackageRow
 from packstation.db.models import PackageLine as LineRow
 from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
-from packstation.domain.outcomes import ScanOutcome, UnsuppliedReason
+from packstation.domain.outcomes import PackState, ScanOutcome, UnsuppliedReason
 from packstation.domain.packing import Package, PackageLine, PackSession, ScanResult
 from packstation.domain.scan import clean_scan, unreadable
 from packstation.domain.scan_messages import invalid_message
 from packstation.domain.status import PackageStatus
 from packstation.i18n import _
-from packstation.local_store.journal import Journal
+from packstation.local_store.journal import Journal, JournalError
 from packstation.local_store.operations import (
     Aborted,
     CancelledNotice,
@@ -196,6 +196,20 @@ class PackingError(Exception):
     """The request does not fit the current state (no package open, ...); the message says why."""
 
 
+class NotRecordedError(PackingError):
+    """The journal could not keep the operation (disk full, say): it did not happen; the message says why."""
+
+
+def not_recorded_message(exc: BaseException) -> str:
+    """The packer's sentence for a journal write that failed (translated)."""
+    text = str(exc).lower()
+    if "full" in text or "no space" in text:
+        return _("DISK FULL: this scan was NOT recorded. Free disk space on this station; scanning resumes by itself.")
+    return _(
+        "This scan was NOT recorded: the station's journal cannot be written ({error}). Call a supervisor."
+    ).format(error=exc)
+
+
 class PackingService:
     """Opens, verifies and completes packages for one station. Not thread-safe: one owner thread."""
 
@@ -245,7 +259,13 @@ class PackingService:
     # -- journaling ----------------------------------------------------------------------------------
 
     def _journal_ops(self, *ops: Operation, flush: bool = True) -> None:
-        self._journal.append_many(ops, flush=flush)
+        try:
+            self._journal.append_many(ops, flush=flush)
+        except JournalError as exc:
+            # Never acknowledge what could not be kept: the packer is told, and the next scan tries again
+            # (so scanning resumes by itself once there is space).
+            log.error("journal write failed, nothing acknowledged: %s", exc)
+            raise NotRecordedError(not_recorded_message(exc)) from exc
         self._on_journaled()
 
     def _op(self, body: OperationBody, *, user_id: int | None, at: datetime) -> Operation:
@@ -399,10 +419,14 @@ class PackingService:
         # An online open is not flushed on its own: the first scan's flush makes it durable, and an
         # open that a power cut forgets before any scan loses nothing (the claim is in PostgreSQL).
         # An offline open is the provisional claim itself: flushed.
-        self._journal_ops(
-            self._op(Opened(external_id=package.external_id, provisional=provisional), user_id=user_id, at=at),
-            flush=provisional,
-        )
+        try:
+            self._journal_ops(
+                self._op(Opened(external_id=package.external_id, provisional=provisional), user_id=user_id, at=at),
+                flush=provisional,
+            )
+        except NotRecordedError:
+            self._current = None  # not open: the claim's lease runs out by itself
+            raise
         return OpenResult(
             OpenOutcome.OPENED,
             _("Package {id} open: scan every item.").format(id=package.external_id),
@@ -441,9 +465,20 @@ class PackingService:
     # -- verifying -----------------------------------------------------------------------------------
 
     def scan(self, text: str, *, user_id: int | None) -> ScanResult:
-        """Verify one item scan; journaled durably before it returns. Completes the parcel on the last item."""
+        """Verify one item scan; journaled durably before it returns. Completes the parcel on the last item.
+
+        Raises :class:`NotRecordedError` (the scan does not count) when the journal cannot keep it.
+        """
         current = self._require_current()
         at = self._clock()
+        before = current.session.checkpoint()
+        try:
+            return self._scan(current, text, at, user_id=user_id)
+        except NotRecordedError:
+            current.session.restore(before)
+            raise
+
+    def _scan(self, current: _Current, text: str, at: datetime, *, user_id: int | None) -> ScanResult:
         result = current.session.scan(text, at=at)
         line = current.lines_by_id.get(result.line_id or "")
         record = Scanned.of(result, line_db_id=line.db_id if line else None)
@@ -511,8 +546,11 @@ class PackingService:
         """Put the parcel back: journaled, claim released by the pump."""
         current = self._require_current()
         if not current.session.is_complete:
-            current.session.abort()
+            if current.session.state is PackState.CANCELLED:
+                current.session.abort()  # raises: a cancelled parcel is stopped, not put back
+            # Journaled first: an abort the journal cannot keep leaves the parcel open as it was.
             self._journal_ops(self._op(Aborted(), user_id=user_id, at=self._clock()))
+            current.session.abort()
         self._current = None
 
     def cancelled_remotely(self, package_id: int) -> bool:
