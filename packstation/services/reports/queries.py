@@ -177,10 +177,13 @@ class ReportQueries:
             params["marketplace"] = flt.marketplace
         rows = session.execute(
             text(
-                "SELECT x.id, x.kind, x.message, x.created_at, p.external_id, p.order_number, s.name,"
+                # A package the sync set aside may not be stored: its id and account are in the detail.
+                "SELECT x.id, x.kind, x.message, x.created_at, coalesce(p.external_id, x.detail->>'external_id'),"
+                " coalesce(p.order_number, x.detail->>'order_number'), s.name,"
                 " coalesce(nullif(u.full_name, ''), u.username)"
                 " FROM pack_exceptions x LEFT JOIN packages p ON p.id = x.package_id"
-                " LEFT JOIN marketplace_accounts a ON a.id = p.account_id"
+                " LEFT JOIN marketplace_accounts a"
+                " ON a.id = coalesce(p.account_id, CAST(x.detail->>'account_id' AS integer))"
                 " LEFT JOIN stations s ON s.id = x.station_id LEFT JOIN users u ON u.id = x.assigned_to_user_id"
                 f" WHERE {' AND '.join(clauses)} ORDER BY x.created_at, x.id LIMIT :limit"
             ),

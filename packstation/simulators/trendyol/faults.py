@@ -16,6 +16,9 @@ class FaultKind(enum.Enum):
     SLOW = "slow"  # the request is processed, then the reply waits ``delay`` seconds
     MALFORMED_PACKAGE = "malformed_package"  # the first package of the reply loses ``field``
     MALFORMED_BODY = "malformed_body"  # the reply is cut off mid-JSON
+    #: The ``item``-th package of the reply gets ``value`` at ``field`` (a NUL in a name, a
+    #: 10,000-character tracking number, an empty ``lines``): a poison package among good ones.
+    POISON_PACKAGE = "poison_package"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class FaultPlan:
     retry_after: float | None = 1.0
     delay: float = 0.0
     field: str = "lines"
+    value: object = None
+    item: int = 0
 
     def __post_init__(self) -> None:
         if self.count < 1 or self.skip < 0:

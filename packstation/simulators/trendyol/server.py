@@ -52,6 +52,24 @@ def _delete_path(body: Any, dotted: str) -> None:
         target.pop(parts[-1], None)
 
 
+def _set_path(body: Any, item: int, dotted: str, value: object) -> None:
+    """Set ``dotted`` (e.g. ``lines.0.productName``) of package ``item`` of a listing reply to ``value``."""
+    if isinstance(body, dict) and isinstance(body.get("content"), Encoded):
+        body["content"] = body["content"].decoded()
+    if not isinstance(body, dict) or len(body.get("content") or ()) <= item:
+        return
+    target: Any = body["content"][item]
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        target = target[int(part)] if isinstance(target, list) else target.get(part)
+        if target is None:
+            return
+    if isinstance(target, list):
+        target[int(parts[-1])] = value
+    elif isinstance(target, dict):
+        target[parts[-1]] = value
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse one connection for a whole listing
     server: _Server
@@ -132,6 +150,8 @@ class _Handler(BaseHTTPRequestHandler):
         status, body = trendyol_api.dispatch(sim, method, route, params, raw_body)
         if fault is not None and fault.kind is FaultKind.MALFORMED_PACKAGE:
             _delete_path(body, fault.field)
+        if fault is not None and fault.kind is FaultKind.POISON_PACKAGE:
+            _set_path(body, fault.item, fault.field, fault.value)
         payload = body_bytes(body) if body is not None else b""
         if fault is not None and fault.kind is FaultKind.MALFORMED_BODY:
             payload = payload[: max(1, len(payload) // 2)]

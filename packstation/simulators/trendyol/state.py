@@ -90,6 +90,8 @@ class RecordedRequest:
     status: int
     user_agent: str
     body: bytes
+    #: When it arrived (monotonic seconds): tests measure request rates from it.
+    at: float = dataclasses.field(default_factory=time.monotonic)
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ class SimulatedMarketplace:
         self.stock: dict[str, int] = {}
         self.batches: dict[str, dict[str, object]] = {}
         self.recent_stock_bodies: dict[bytes, float] = {}
-        self.labels: dict[str, str] = {}
+        #: Tracking number -> one ZPL label per box.
+        self.labels: dict[str, list[str]] = {}
         #: Each package's newest version as encoded JSON: id -> (stamp, status, bytes); see ``render``.
         self.rendered: dict[int, tuple[int, str, bytes]] = {}
         self.lock = threading.RLock()

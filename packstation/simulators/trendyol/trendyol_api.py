@@ -317,8 +317,19 @@ def _label_error(status: int, code: int, kind: str, title: str) -> SimError:
     return SimError(status, {"error": {"status": status, "errors": [{"code": code, "type": kind, "title": title}]}})
 
 
-def create_label(sim: SimulatedMarketplace, tracking: str) -> Reply:
-    """``POST common-label/{tracking}``: TEX/Aras, Trendyol-paid, after Picking."""
+def create_label(sim: SimulatedMarketplace, tracking: str, body: Any) -> Reply:
+    """``POST common-label/{tracking}``: TEX/Aras, Trendyol-paid, after Picking; one label per box.
+
+    Body [SPEC common-label.json]: ``format`` (required, only "ZPL"), ``boxQuantity``, ``volumetricHeight``.
+    """
+    if not isinstance(body, dict) or body.get("format") != "ZPL":
+        raise _label_error(400, 1001, "BadRequestException", "format must be ZPL")
+    unknown = sorted(set(body) - {"format", "boxQuantity", "volumetricHeight"})
+    if unknown:
+        raise _label_error(400, 1001, "BadRequestException", f"Unknown field: {', '.join(unknown)}")
+    boxes = body.get("boxQuantity", 1)
+    if not isinstance(boxes, int) or isinstance(boxes, bool) or boxes < 1:
+        raise _label_error(400, 1001, "BadRequestException", f"Invalid boxQuantity: {boxes!r}")
     package_id = package_id_of_tracking(tracking)
     package = sim.package(package_id) if package_id is not None else None
     if package is None or package.tracking_number != tracking:
@@ -328,7 +339,7 @@ def create_label(sim: SimulatedMarketplace, tracking: str) -> Reply:
     if package.status not in (PackageStatus.PICKING, PackageStatus.INVOICED):
         raise _label_error(400, 1004, "BadRequestException", "Package must be Picking or Invoiced")
     with sim.lock:
-        sim.labels[tracking] = common_label_zpl(package)
+        sim.labels[tracking] = [common_label_zpl(package)] * boxes
     return 200, None
 
 
@@ -338,7 +349,7 @@ def get_label(sim: SimulatedMarketplace, tracking: str) -> Reply:
         label = sim.labels.get(tracking)
     if label is None:
         raise _label_error(404, 1002, "NotFoundException", "Shipment not found")
-    return 200, {"data": [{"label": label, "format": "ZPL"}]}
+    return 200, {"data": [{"label": one, "format": "ZPL"} for one in label]}
 
 
 _ROUTES = (
@@ -376,7 +387,7 @@ def _call(
     if name == "batch":
         return batch_result(sim, ident)
     if name == "create_label":
-        return create_label(sim, ident)
+        return create_label(sim, ident, body)
     return get_label(sim, ident)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -24,7 +25,10 @@ from packstation.services.marketplaces import (
     TrendyolCredentials,
     UnsuppliedLine,
     UnsuppliedReason,
+    Unsupported,
 )
+from packstation.services.marketplaces.trendyol.client import REASON_IDS
+from packstation.services.marketplaces.trendyol.config import TrendyolLimits
 from packstation.simulators.trendyol import (
     FaultKind,
     FaultPlan,
@@ -218,3 +222,88 @@ def test_credentials_are_validated() -> None:
         TrendyolCredentials("abc", "k", "s")
     with pytest.raises(ValueError, match="integrator"):
         TrendyolCredentials("1", "k", "s", integrator="Bad Name!")
+
+
+OLD_PAGED = "/order/sellers/{seller_id}/orders"
+
+
+def _old_list_calls(sim: SimulatedMarketplace) -> list[int]:
+    """Requests to the retired paged list (``.../orders`` exactly, not the stream or v2)."""
+    return [r.status for r in sim.requests if r.method == "GET" and r.path.endswith(f"/{sim.config.seller_id}/orders")]
+
+
+def test_common_label_needs_only_the_tracking_number_and_follows_the_box_count(
+    client: TrendyolClient, sim: SimulatedMarketplace
+) -> None:
+    package = _created(client, lambda p: p.cargo_tracking_number.startswith("726") and p.marketplace_pays_shipping)
+    client.mark_picking(package, business_key="op-label-1")
+    listings_before = len(sim.requests_to("GET", "/orders"))
+    label = client.label_for(package.package_id, package.cargo_tracking_number, box_count=2)
+    assert label is not None and len(label.documents) == 2  # Trendyol: one label per box
+    assert len(sim.requests_to("GET", "/orders")) == listings_before  # no listing read at all
+    assert b'"boxQuantity":2' in sim.requests_to("POST", "common-label")[-1].body
+    assert client.label_for(package.package_id, "725" + package.cargo_tracking_number[3:]) is None  # Yurtiçi
+    with pytest.raises(ValueError, match="box count"):
+        client.label_for(package.package_id, package.cargo_tracking_number, box_count=0)
+    assert _old_list_calls(sim) == []
+
+
+def test_write_check_uses_the_stream_when_the_paged_path_answers_426(
+    sim: SimulatedMarketplace, server: SimulatorServer, config_for: Callable[..., TrendyolConfig]
+) -> None:
+    """A seller still configured on the old list: its 426 must not turn a applied write into FAILED."""
+    config = config_for(server, paged_path=OLD_PAGED, timeouts=Timeouts(connect=2.0, read=0.3, write=2.0, pool=2.0))
+    with TrendyolClient(sim_credentials(sim), config=config) as client:
+        package = _created(client)
+        sim.inject(FaultPlan(FaultKind.SLOW, method="PUT", delay=0.8))  # applied, then the reply stalls
+        outcome = client.mark_picking(package, business_key="op-426-1")
+        assert not outcome.sent  # the stream showed the change: nothing was resent
+        assert len(_puts(sim, package)) == 1
+        assert _old_list_calls(sim) == [426]
+        # A refusal answered by our own earlier success is also settled through the stream.
+        again = client.mark_picking(package, business_key="op-426-1")
+        assert not again.sent
+    assert sim.package(int(package.package_id)).status is PackageStatus.PICKING  # type: ignore[union-attr]
+
+
+def test_v2_is_the_default_paged_path(client: TrendyolClient, sim: SimulatedMarketplace) -> None:
+    package = _created(client)
+    assert client.get_package(package.package_id) == package
+    assert sim.requests_to("GET", "/v2/orders") and _old_list_calls(sim) == []
+
+
+def test_every_unsupplied_reason_is_faithful_and_other_is_refused(
+    client: TrendyolClient, sim: SimulatedMarketplace
+) -> None:
+    # The spec's enum, exactly: no 503, and nothing stands for "other".
+    assert sorted(REASON_IDS.values()) == [500, 501, 502, 504, 505, 506]
+    assert set(REASON_IDS) == set(UnsuppliedReason) - {UnsuppliedReason.OTHER}
+    package = _created(client)
+    line = package.lines[0]
+    with pytest.raises(Unsupported, match="no unsupplied reason matching 'other'"):
+        client.report_unsupplied(
+            package, [UnsuppliedLine(line.line_id, 1)], reason=UnsuppliedReason.OTHER, business_key="op-other"
+        )
+    assert sim.requests_to("PUT", "items/unsupplied") == []
+    client.report_unsupplied(
+        package, [UnsuppliedLine(line.line_id, 1)], reason=UnsuppliedReason.FORCE_MAJEURE, business_key="op-fm"
+    )
+    assert b'"reasonId":506' in sim.requests_to("PUT", "items/unsupplied")[-1].body
+
+
+def test_the_client_never_sends_more_than_fifty_within_ten_seconds(
+    sim: SimulatedMarketplace, server: SimulatorServer, config_for: Callable[..., TrendyolConfig]
+) -> None:
+    """With the shipped limits (stock: 350/min AND 50 per 10 s), 60 stock writes in a row: the stand-in
+    answers the 51st within 10 s with 429, so none may arrive that fast; counted over a sliding 10 s."""
+    with TrendyolClient(sim_credentials(sim), config=config_for(server, limits=TrendyolLimits())) as client:
+        started = time.monotonic()
+        for index in range(60):
+            client.push_stock([StockUpdate(barcode=f"86900000{index:05d}", quantity=index)], business_key=f"b-{index}")
+        elapsed = time.monotonic() - started
+    posts = sim.requests_to("POST", "price-and-inventory")
+    assert len(posts) == 60 and all(r.status == 200 for r in posts)  # no 429: nothing was refused
+    stamps = sorted(r.at for r in posts)
+    busiest = max(sum(1 for later in stamps[i:] if later - first < 10.0) for i, first in enumerate(stamps))
+    assert busiest == 50  # the window is used in full, never exceeded
+    assert elapsed >= 10.0
