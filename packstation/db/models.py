@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
@@ -56,6 +57,9 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSONB, uuid.UUID: UUID(as_uuid=True)}
+    # Every model here is mapped to a Table (none to a join or a select), so Core code may insert into
+    # ``Model.__table__``; SQLAlchemy declares it as the wider FromClause.
+    __table__: ClassVar[Table]
 
 
 def _created() -> Mapped[datetime]:

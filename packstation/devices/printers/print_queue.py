@@ -55,7 +55,7 @@ class RetryPolicy:
 
     def delay(self, attempts: int) -> float:
         """Seconds to wait after the ``attempts``-th failure (doubling, capped)."""
-        return min(self.max_delay, self.first_delay * 2 ** max(0, attempts - 1))
+        return min(self.max_delay, self.first_delay * 2.0 ** max(0, attempts - 1))
 
 
 class JobStateError(ValueError):

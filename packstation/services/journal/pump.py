@@ -190,7 +190,7 @@ class OperationApplier:
             return
         station_id = self.station_id(session, op.station)
         holder = package.claimed_by_station_id
-        now = session.scalar(select(func.now()))
+        now = session.execute(select(func.now())).scalar_one()
         if package.packed_at is not None and package.packed_at < op.occurred_at:
             return  # the completion that follows reports the conflict with its details
         if holder not in (None, station_id) and package.claim_expires_at and package.claim_expires_at > now:

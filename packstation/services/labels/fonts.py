@@ -75,7 +75,10 @@ class LabelFonts:
 
     def missing_glyphs(self, text: str) -> str:
         """The characters of ``text`` the font cannot draw (empty when all are covered)."""
-        face = pdfmetrics.getFont(self.regular.pdf_name).face
+        font = pdfmetrics.getFont(self.regular.pdf_name)
+        if not isinstance(font, TTFont):  # registered by this class, so always a TrueType font
+            raise TypeError(f"{self.regular.pdf_name} is not a TrueType font")
+        face = font.face
         # charToGlyph maps code points to glyph ids; anything absent would print as a box.
         covered = face.charToGlyph
         return "".join(sorted({ch for ch in text if ord(ch) not in covered and ch not in "\n\t"}))

@@ -80,7 +80,7 @@ class PdfRenderer:
             pagesize=(first.width * mm, first.height * mm),
             invariant=True,
             pageCompression=1,
-            initialFontName=self._fonts.regular.pdf_name,
+            initialFontName=self._fonts.regular.pdf_name,  # type: ignore[arg-type]  # stubs mistype it as float
         )
         canvas.setTitle(title)
         canvas.setCreator("PackStation")

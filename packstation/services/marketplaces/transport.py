@@ -353,7 +353,7 @@ class Transport:
             if retry_after > self._retry.retry_after_cap:
                 return None
             return retry_after
-        backoff = min(self._retry.max_delay, self._retry.base_delay * 2 ** (attempt - 1))
+        backoff = min(self._retry.max_delay, self._retry.base_delay * 2.0 ** (attempt - 1))
         # Full jitter on the upper half spreads the stations of a warehouse that failed together.
         return backoff * self._random.uniform(0.5, 1.0)
 

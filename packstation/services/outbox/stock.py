@@ -162,6 +162,8 @@ def _changed_items(session: Session, account_id: int, company_id: int, since: da
     ).all()
     items: dict[str, StockItem] = {}
     for product_id, barcode, stock_code in rows:
+        if product_id is None:  # excluded by the IN above; the column itself is nullable
+            continue
         quantity = min(max(int(changed[product_id]), 0), MAX_MARKETPLACE_STOCK)
         items[barcode] = StockItem(barcode, quantity, stock_code or "")
     return list(items.values())

@@ -23,9 +23,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import CursorResult, delete, select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from packstation.db.models import BillingPlan, BillingTier, ClientCompany, PricingMode
@@ -254,7 +255,9 @@ class BillingPlans:
             if client_company_id is None
             else BillingPlan.client_company_id == client_company_id
         )
-        return session.execute(delete(BillingPlan).where(where)).rowcount or 0
+        # A bulk DELETE returns a CursorResult; Session.execute is typed with the plain Result.
+        result = cast("CursorResult[Any]", session.execute(delete(BillingPlan).where(where)))
+        return result.rowcount or 0
 
 
 class BillingService:

@@ -9,6 +9,7 @@ Europe); for any other zone the raw path answers instead, which is exact but slo
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -165,7 +166,9 @@ def compute_figures(
     counts_where = _where(flt, _ROLLUP if source is FigureSource.ROLLUP else _RAW, params)
     median_where = _where(flt, _FACTS if source is FigureSource.ROLLUP else _RAW, params)
     rows = session.execute(text(_counts_sql(grouping, source, counts_where)), params).all()
-    median_rows = session.execute(text(_median_sql(grouping, source, median_where)), params) if medians else []
+    median_rows: Iterable[Any] = []
+    if medians:
+        median_rows = session.execute(text(_median_sql(grouping, source, median_where)), params)
     median_of = {k: float(m) for k, m in median_rows}
     names = _names(session, grouping, [row[0] for row in rows])
     result = [

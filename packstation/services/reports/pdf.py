@@ -101,7 +101,7 @@ def _integer_axis(axis: object, values: Sequence[int]) -> None:
 def _timeline_chart(timeline: Sequence[Figures], *, width: float, title: str) -> Drawing:
     drawing = Drawing(width, 52 * mm, initialFontName=FONT)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, width - 16 * mm, 35 * mm
+    chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, width - 16 * mm, 35 * mm  # type: ignore[assignment]  # stubs say int; reportlab takes points as floats
     chart.data = [[f.parcels for f in timeline] or [0]]
     chart.categoryAxis.categoryNames = [f.key for f in timeline] or [""]
     chart.categoryAxis.labels.fontName = FONT
@@ -127,8 +127,8 @@ def _packer_chart(packers: Sequence[Figures], *, width: float, title: str) -> Dr
     height = max(26 * mm, (len(shown) * 6 + 14) * mm)
     drawing = Drawing(width, height, initialFontName=FONT)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 45 * mm, 6 * mm
-    chart.width, chart.height = width - 55 * mm, height - 16 * mm
+    chart.x, chart.y = 45 * mm, 6 * mm  # type: ignore[assignment]  # stubs say int; reportlab takes points as floats
+    chart.width, chart.height = width - 55 * mm, height - 16 * mm  # type: ignore[assignment]  # stubs say int; reportlab takes points as floats
     # The chart draws its first category at the bottom: reverse so the best packer is on top.
     chart.data = [[f.parcels for f in reversed(shown)] or [0]]
     chart.categoryAxis.categoryNames = [f.key for f in reversed(shown)] or [""]

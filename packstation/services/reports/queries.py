@@ -165,7 +165,8 @@ class ReportQueries:
             return self._exceptions(session, flt)
 
     def _exceptions(self, session: Session, flt: ReportFilter | None) -> tuple[OpenException, ...]:
-        clauses, params = ["x.resolved_at IS NULL"], {"limit": EXCEPTION_QUEUE_LIMIT}
+        clauses = ["x.resolved_at IS NULL"]
+        params: dict[str, object] = {"limit": EXCEPTION_QUEUE_LIMIT}
         if flt is not None and flt.station_id is not None:
             clauses.append("x.station_id = :station_id")
             params["station_id"] = flt.station_id

@@ -165,7 +165,9 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> None:
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    default_sheet = workbook.active  # a new workbook always has one; openpyxl types it as optional
+    if default_sheet is not None:
+        workbook.remove(default_sheet)
     for table in tables:
         # Sheet names are at most 31 characters and may not hold []:*?/\
         name = "".join(ch for ch in table.title if ch not in "[]:*?/\\")[:31] or "Sheet"

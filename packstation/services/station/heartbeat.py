@@ -6,8 +6,9 @@ import platform
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -112,11 +113,16 @@ class StationService:
     def release_claims(self, actor: UserSession, station_id: int, *, approval: Approval | None = None) -> int:
         """Free the parcels a dead station still holds, so others can pack them; returns how many."""
         with self._sessions.begin() as session:
-            released = session.execute(
-                update(Package)
-                .where(Package.claimed_by_station_id == station_id, Package.packed_at.is_(None))
-                .values(claimed_by_station_id=None, claimed_by_user_id=None, claim_expires_at=None)
-            ).rowcount
+            # A bulk UPDATE returns a CursorResult; Session.execute is typed with the plain Result.
+            result = cast(
+                "CursorResult[Any]",
+                session.execute(
+                    update(Package)
+                    .where(Package.claimed_by_station_id == station_id, Package.packed_at.is_(None))
+                    .values(claimed_by_station_id=None, claimed_by_user_id=None, claim_expires_at=None)
+                ),
+            )
+            released = result.rowcount
         if self.audit is not None:
             self.audit.record(
                 AuditAction.STATION_CLAIMS_RELEASED,

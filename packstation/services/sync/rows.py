@@ -298,8 +298,8 @@ def _record_type(table: Table, columns: Sequence[str]) -> str:
 
 @cache
 def _upsert_sql() -> Any:
-    packages: Table = Package.__table__  # type: ignore[assignment]
-    lines: Table = PackageLine.__table__  # type: ignore[assignment]
+    packages = Package.__table__
+    lines = PackageLine.__table__
     package_columns = ("account_id", "external_id", *REMOTE_PACKAGE_COLUMNS)
     listed = ", ".join(package_columns)
     line_listed = ", ".join(_LINE_COLUMNS)
@@ -383,8 +383,8 @@ def upsert_packages(
     a package whose page reply is known is stored with that reply's element as its raw payload.
     A package whose stored copy is as new and identical is left alone, lines included.
     """
-    package_rows = []
-    line_rows = []
+    package_rows: list[dict[str, Any]] = []
+    line_rows: list[dict[str, Any]] = []
     for received in packages:
         package = received.package
         row = package_row(account_id, package)

@@ -147,7 +147,8 @@ def parse_package(data: Any, *, endpoint: str = "", local_epoch: bool = True) ->
 def _content(body: Any, endpoint: str) -> list[Any]:
     if not isinstance(body, Mapping) or not isinstance(body.get("content"), list):
         raise MalformedReply("Trendyol sent a package list without 'content'", marketplace=_TY, endpoint=endpoint)
-    return body["content"]
+    content: list[Any] = body["content"]
+    return content
 
 
 def _packages(
@@ -212,9 +213,9 @@ def parse_batch_result(body: Any, *, endpoint: str = "") -> StockBatchResult:
     pending = any(item.state is ItemState.PENDING for item in items)
     # An empty item list without a verdict means Trendyol has not processed the batch yet.
     if top == "IN_PROGRESS" or pending or (not items and top != "COMPLETED"):
-        state = BatchState.IN_PROGRESS
+        batch_state = BatchState.IN_PROGRESS
     else:
-        state = BatchState.COMPLETED
+        batch_state = BatchState.COMPLETED
     return StockBatchResult(
-        batch_id=str(body.get("batchRequestId", "")), state=state, items=tuple(items), raw=dict(body)
+        batch_id=str(body.get("batchRequestId", "")), state=batch_state, items=tuple(items), raw=dict(body)
     )
