@@ -62,9 +62,9 @@ def start_embedded(data_dir: Path) -> EmbeddedPostgres:
         with warnings.catch_warnings():
             # pgserver asks platformdirs for a runtime folder at import; the fallback it warns about is fine.
             warnings.simplefilter("ignore")
-            import pgserver
+            from pgserver.postgres_server import get_server  # its home: the package re-exports it implicitly
 
-        handle = pgserver.get_server(pgdata, cleanup_mode="stop")
+        handle = get_server(pgdata, cleanup_mode="stop")
     except Exception as exc:  # pgserver raises plain exceptions from subprocess and asserts
         raise EmbeddedDatabaseError(
             _("the embedded PostgreSQL in {pgdata} did not start: {error} (server log: {log})").format(

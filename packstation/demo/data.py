@@ -180,14 +180,14 @@ def _seed_catalogue(
                         "bin_location": f"{rng.choice('ABCDE')}-{rng.randint(1, 24):02d}-{rng.randint(1, 6)}",
                     }
                 )
-    for code, name, colour, size, _pack in ACCESSORIES:
+    for accessory_code, accessory_name, accessory_colour, accessory_size, _pack in ACCESSORIES:
         rows.append(
             {
                 "client_company_id": client_id,
-                "stock_code": code,
-                "name": name,
-                "colour": colour,
-                "size": size,
+                "stock_code": accessory_code,
+                "name": accessory_name,
+                "colour": accessory_colour,
+                "size": accessory_size,
                 "bin_location": f"F-{rng.randint(1, 8):02d}-1",
             }
         )
@@ -200,8 +200,8 @@ def _seed_catalogue(
         if rng.random() < 0.15:  # some products carry a second (supplier) barcode
             barcodes.append({"product_id": product_id, "barcode": _ean13(rng, used), "multiplier": 1})
         catalogue.append((product_id, primary, str(row["stock_code"]), row["colour"], row["size"], str(row["name"])))
-    for product_id, row in zip(ids[-len(ACCESSORIES) :], ACCESSORIES, strict=True):
-        barcodes.append({"product_id": product_id, "barcode": _ean13(rng, used), "multiplier": row[4]})
+    for product_id, accessory in zip(ids[-len(ACCESSORIES) :], ACCESSORIES, strict=True):
+        barcodes.append({"product_id": product_id, "barcode": _ean13(rng, used), "multiplier": accessory[4]})
     session.execute(insert(ProductBarcode), barcodes)
     session.execute(insert(StockLevel), [{"product_id": pid, "quantity": rng.randint(5, 80)} for pid in ids])
     return catalogue  # type: ignore[return-value]

@@ -206,7 +206,7 @@ class Journal:
 
     def integrity_ok(self) -> bool:
         """SQLite's own integrity check (used after crash tests and by the doctor)."""
-        return self._connection().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return bool(self._connection().execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
     # -- parked operations (a supervisor decides; see services/journal/parked.py) ---------------------
 

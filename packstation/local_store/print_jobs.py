@@ -6,12 +6,14 @@ A label must survive a printer that is off and the app restarting, so a job is o
 
 from __future__ import annotations
 
+import builtins
 import enum
 import threading
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from packstation.devices.base import PayloadKind
 from packstation.local_store.sqlite import StoreSchema, Synchronous, open_store
@@ -104,7 +106,7 @@ class JobStore:
             return self._db.execute(f"PRAGMA {name}").fetchone()[0]
 
     @staticmethod
-    def _row(row: tuple) -> PrintJob:
+    def _row(row: tuple[Any, ...]) -> PrintJob:
         return PrintJob(
             id=row[0],
             printer_uri=row[1],
@@ -193,7 +195,7 @@ class JobStore:
             ).fetchone()
         return None if row is None else self._row(row)
 
-    def printers_with_pending(self) -> list[str]:
+    def printers_with_pending(self) -> builtins.list[str]:  # builtins: the method list() shadows it here
         """Printer URIs that have queued jobs."""
         with self._lock:
             rows = self._db.execute(

@@ -43,7 +43,7 @@ class SerialPrinter(LabelPrinter):
         self._query_status = query_status
         self._status_timeout = status_timeout
         self._write_timeout = write_timeout
-        self._serial: serial.SerialBase | None = None
+        self._serial: serial.Serial | None = None
         self._connection_id = 0
 
     def open(self) -> int:
@@ -59,7 +59,7 @@ class SerialPrinter(LabelPrinter):
             log.info("opened uri=%s connection=%d", self.uri, self._connection_id)
         return self._connection_id
 
-    def _port_or_fail(self) -> serial.SerialBase:
+    def _port_or_fail(self) -> serial.Serial:
         if self._serial is None:
             raise fault_error(PrinterFaultKind.UNREACHABLE, f"{self.uri}: not open")
         return self._serial

@@ -103,7 +103,7 @@ class _ReaderThread(ReaderThread):
         except OSError as exc:
             self.alive = False
             protocol = self.protocol
-            self.protocol = None
+            self.protocol = None  # type: ignore[assignment]  # pyserial itself sets None when closing; stubs omit it
             if protocol is not None:
                 protocol.connection_lost(serial.SerialException(f"read failed: {exc}"))
 
@@ -149,7 +149,7 @@ class SerialScanner(Scanner):
         self._last_error = str(exc) if exc else "port closed"
         self._wake.set()
 
-    def _open(self) -> serial.SerialBase:
+    def _open(self) -> serial.Serial:
         # serial_for_url also accepts pyserial URLs (loop://, socket://, rfc2217://) for tests and remotes.
         return serial.serial_for_url(self.settings.port, baudrate=self.settings.baudrate, timeout=None)
 

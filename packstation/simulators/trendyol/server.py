@@ -212,6 +212,7 @@ class SimulatorServer:
 
     def __init__(self, sim: SimulatedMarketplace, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.sim = sim
+        self._host = host
         self._server = _Server((host, port), _Handler)
         self._server.sim = sim
         self._thread: threading.Thread | None = None
@@ -224,14 +225,12 @@ class SimulatorServer:
     @property
     def base_url(self) -> str:
         """What a Trendyol client uses as ``base_url`` (it includes ``/integration``)."""
-        host = self._server.server_address[0]
-        return f"http://{host}:{self.port}{API_PREFIX}"
+        return f"http://{self._host}:{self.port}{API_PREFIX}"
 
     @property
     def admin_url(self) -> str:
         """The admin API root."""
-        host = self._server.server_address[0]
-        return f"http://{host}:{self.port}{ADMIN_PREFIX}"
+        return f"http://{self._host}:{self.port}{ADMIN_PREFIX}"
 
     def start(self) -> SimulatorServer:
         """Start serving in a daemon thread."""

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from packstation.services.marketplaces.models import PackageStatus
-from packstation.simulators.trendyol.catalog import GMT3_MS, package_id_of_tracking
+from packstation.simulators.trendyol.catalog import GMT3_MS, SimPackage, package_id_of_tracking
 from packstation.simulators.trendyol.render import common_label_zpl, encoded_packages
 from packstation.simulators.trendyol.state import (
     ListFilter,
@@ -109,7 +109,8 @@ def stream(sim: SimulatedMarketplace, params: Mapping[str, str]) -> Reply:
     after = None
     if "nextCursor" in params:
         after = _decode_cursor(params["nextCursor"], fingerprint)
-    content, has_more = [], False
+    content: list[SimPackage] = []
+    has_more = False
     for package in sim.iter_desc(flt, after):
         if len(content) == size:
             has_more = True

@@ -107,9 +107,11 @@ class StationsView(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         stations, actor = self._stations, self._actor
-        Task(lambda: stations.release_claims(actor, row.id), owner=self).on_success(
-            lambda count: (
-                self.message.setText(self.tr("{0} parcel(s) released.").replace("{0}", str(count))),
-                self.refresh(),
-            )
-        ).on_failure(lambda exc: self.message.setText(str(exc))).run()
+
+        def released(count: int) -> None:
+            self.message.setText(self.tr("{0} parcel(s) released.").replace("{0}", str(count)))
+            self.refresh()
+
+        Task(lambda: stations.release_claims(actor, row.id), owner=self).on_success(released).on_failure(
+            lambda exc: self.message.setText(str(exc))
+        ).run()

@@ -14,7 +14,7 @@ def qr_pixmap(text: str, *, box_size: int = 6) -> QPixmap:
     """A QR code of ``text`` as a pixmap (the qrcode package draws it, Qt shows it)."""
     image = qrcode.make(text, box_size=box_size, border=2)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    image.save(buffer)  # PNG: the default kind of both image factories qrcode may pick (Pillow, PyPNG)
     pixmap = QPixmap()
     pixmap.loadFromData(buffer.getvalue(), "PNG")
     return pixmap

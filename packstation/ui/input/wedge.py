@@ -118,7 +118,7 @@ class WedgeScanFilter(QObject):
             self._apply(self._detector.interrupt())
             return False
         now = self._now(event)
-        held = _HeldKey(watched, event.clone())  # type: ignore[arg-type]
+        held = _HeldKey(watched, event.clone())
         self._apply(self._detector.feed(KeyStroke(text, now, payload=held)))
         # Always taken: held, part of a scan, or already re-sent by _apply in its right place in order.
         return True
@@ -128,7 +128,7 @@ class WedgeScanFilter(QObject):
             held = stroke.payload
             assert isinstance(held, _HeldKey)
             if held.release is None and held.press.key() == event.key():
-                held.release = event.clone()  # type: ignore[assignment]
+                held.release = event.clone()
                 return True
         if self._scan_keys[event.key()] > 0:
             self._scan_keys[event.key()] -= 1

@@ -59,7 +59,7 @@ class PackCommands(QObject):
         if not self._window.pack.is_packing or not missing:
             self._window.alert(FeedbackSound.UNKNOWN, self.tr("No open parcel with missing items."))
             return
-        dialog = UnsuppliedDialog([MissingLine(*line) for line in missing], parent=self)
+        dialog = UnsuppliedDialog([MissingLine(*line) for line in missing], parent=self._window)
 
         def chosen() -> None:
             choice = dialog.choice()

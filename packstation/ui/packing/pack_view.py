@@ -7,6 +7,7 @@ order is cancelled while it is being packed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -162,7 +163,7 @@ class PackView(QWidget):
                     return  # no picture, or the packer has moved on to another parcel
                 item.setIcon(QIcon(QPixmap(str(path))))
 
-            Task(lambda url=line.image_url: loader(url), owner=self).on_success(shown).run()
+            Task(partial(loader, line.image_url), owner=self).on_success(shown).run()
 
     @property
     def is_packing(self) -> bool:

@@ -11,7 +11,9 @@ import time
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from packstation.services.access.permissions import Approval, UserSession
 from packstation.services.packing.service import PackingService
+from packstation.ui.packing.unsupplied import UnsuppliedChoice
 
 log = logging.getLogger("packstation.ui.packing.worker")
 
@@ -131,7 +133,7 @@ class PackingWorker(QObject):
         self.updated.emit(session.lines if session else (), bool(session and session.is_complete))
 
     @Slot(object, object, object)
-    def _do_unsupplied(self, actor: object, choice: object, approval: object) -> None:
+    def _do_unsupplied(self, actor: UserSession, choice: UnsuppliedChoice, approval: Approval | None) -> None:
         def work() -> None:
             self._service.mark_unsupplied(
                 actor,
@@ -139,14 +141,14 @@ class PackingWorker(QObject):
                 choice.quantity,
                 choice.reason,
                 approval=approval,
-                note=choice.note,  # type: ignore[attr-defined]
+                note=choice.note,
             )
             self._emit_progress()
 
         self._guard("unsupplied", work)
 
     @Slot(object, object, str)
-    def _do_force(self, actor: object, approval: object, reason: str) -> None:
+    def _do_force(self, actor: UserSession, approval: Approval | None, reason: str) -> None:
         def work() -> None:
             self._service.force_complete(actor, approval=approval, reason=reason)
             self.updated.emit(self._service.session.lines if self._service.session else (), True)

@@ -27,6 +27,7 @@ from packstation.ui.shell.theme import ThemeChoice, apply_theme
 
 if TYPE_CHECKING:
     from packstation.composition import AppContext
+    from packstation.devices.scanners.base import Scanner
 
 log = logging.getLogger("packstation.ui.shell.application")
 STARTUP_MARKER = "PACKSTATION_WINDOW_SHOWN"
@@ -123,7 +124,7 @@ class _ScannerRelay(QObject):
     scanned = Signal(str)
 
 
-def _install_scanners(app: QApplication, window: MainWindow, settings: Settings) -> list[object]:
+def _install_scanners(app: QApplication, window: MainWindow, settings: Settings) -> list[Scanner]:
     """The keyboard wedge always listens; a serial scanner is added when configured."""
     from packstation.devices.scanners.wedge import WedgeSettings
     from packstation.ui.input.wedge import WedgeScanFilter
@@ -131,7 +132,7 @@ def _install_scanners(app: QApplication, window: MainWindow, settings: Settings)
     wedge = WedgeScanFilter(settings=WedgeSettings(max_gap_ms=settings.scanner.max_key_gap_ms), parent=window)
     wedge.install(app)
     wedge.scanned.connect(window.handle_scan)
-    started: list[object] = []
+    started: list[Scanner] = []
     if settings.scanner.uri.startswith("serial://"):
         from packstation.devices.scanners import build_scanner
 
@@ -157,4 +158,6 @@ def _save_screenshot(window: MainWindow, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(path))
     log.info("screenshot saved path=%s", path)
-    QMetaObject.invokeMethod(QApplication.instance(), "quit", Qt.ConnectionType.QueuedConnection)
+    app = QApplication.instance()
+    if app is not None:  # the window exists, so the application does
+        QMetaObject.invokeMethod(app, "quit", Qt.ConnectionType.QueuedConnection)

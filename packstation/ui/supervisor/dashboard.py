@@ -8,8 +8,9 @@ a slow database makes the figures older, never the window frozen.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -245,7 +246,9 @@ class DashboardView(QWidget):
 
     def current_filter(self) -> ReportFilter:
         """The filter the controls describe."""
-        start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
+        # QDate.toPython gives a datetime.date; PySide6 types it as object.
+        start = cast(date, self.date_from.date().toPython())
+        end = cast(date, self.date_to.date().toPython())
         return ReportFilter(
             start,
             max(start, end),
@@ -371,7 +374,7 @@ class DashboardView(QWidget):
         self.refreshed.emit(snapshot)
 
     def _kind_text(self, kind: str) -> str:
-        texts = {
+        texts: dict[str, str] = {
             ExceptionKind.CONFLICT: self.tr("Conflict"),
             ExceptionKind.CANCELLED_AFTER_PACK: self.tr("Cancelled after packing"),
             ExceptionKind.UNSUPPLIED: self.tr("Unsupplied"),
@@ -379,7 +382,7 @@ class DashboardView(QWidget):
             ExceptionKind.PRINTER_FAILURE: self.tr("Printer failure"),
             ExceptionKind.SYNC_ERROR: self.tr("Sync error"),
         }
-        return texts.get(kind, kind)  # type: ignore[call-overload]
+        return texts.get(kind, kind)
 
     # -- exception actions -------------------------------------------------------------------------------
 
@@ -423,6 +426,6 @@ class DashboardView(QWidget):
     def table_text(self, table: QTableWidget) -> list[list[str]]:
         """What a table shows, cell by cell (for tests and support screenshots)."""
         return [
-            [table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
+            [item.text() if (item := table.item(r, c)) else "" for c in range(table.columnCount())]
             for r in range(table.rowCount())
         ]
