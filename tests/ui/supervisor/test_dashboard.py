@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime, timedelta
+import threading
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import psycopg2
+from PySide6.QtCore import QThreadPool, QTimer
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -116,21 +117,35 @@ def test_a_blocked_database_never_freezes_the_window(qtbot: QtBot, db: Database,
     blocker = psycopg2.connect(
         dbname=url.database, user=url.username, host=url.host, port=url.port
     )  # holds a lock the dashboard's read must wait for
+    refreshes: list[object] = []
+    view.refreshed.connect(refreshes.append)
+    # One entry per tick of a GUI-thread timer: True while the blocked read has not come back yet.
+    # A GUI thread that waited for the read itself would run no tick until the read was done.
+    ticks_while_waiting: list[bool] = []
+    ticker = QTimer()
+    ticker.setInterval(20)
+    ticker.timeout.connect(lambda: ticks_while_waiting.append(not refreshes))
+    # A frozen GUI thread would wait for the lock forever: another thread lifts it after a while.
+    release = threading.Timer(10.0, blocker.rollback)
     try:
         with blocker.cursor() as cursor:
             cursor.execute("LOCK TABLE pack_hourly IN ACCESS EXCLUSIVE MODE")
-        started = time.perf_counter()
+        ticker.start()
+        release.start()
         view.refresh()
         view.refresh()  # a second tick while the first read waits is skipped, not queued
-        assert time.perf_counter() - started < 0.05
-        ticks = []
-        for _ in range(10):
-            qtbot.wait(30)  # the event loop keeps running
-            ticks.append(datetime.now(UTC))
-        assert len(ticks) == 10 and view.snapshot is not None
+        qtbot.waitUntil(lambda: ticks_while_waiting.count(True) >= 10 or bool(refreshes), timeout=15_000)
+        assert not refreshes, "a refresh came back before the test lifted the lock: the GUI thread waited for the read"
+        assert ticks_while_waiting.count(True) >= 10  # the event loop kept running while the read waited
         with qtbot.waitSignal(view.refreshed, timeout=15_000):
             blocker.rollback()  # the lock goes; the waiting read completes
+        # A second read, had it been queued, would finish once the pool is idle and report right after.
+        assert QThreadPool.globalInstance().waitForDone(15_000)
+        qtbot.wait(50)
+        assert len(refreshes) == 1
     finally:
+        ticker.stop()
+        release.cancel()
         blocker.close()
     assert view.tiles["parcels"].value.text() == "6"
 
