@@ -4,7 +4,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import psutil
@@ -13,6 +12,7 @@ import pytest
 from packstation.db.embedded import start_embedded
 from packstation.db.engine import create_db_engine
 from packstation.db.migrate import current_revision, head_revision, upgrade
+from tests.support import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -75,10 +75,12 @@ def test_second_instance_reuses_the_running_server(tmp_path: Path) -> None:
         holder.stdin.write("\n")
         holder.stdin.flush()
         holder.wait(timeout=60)
-    deadline = time.monotonic() + 20
-    while _postmaster_pid(tmp_path / "pgdata") is not None and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert _postmaster_pid(tmp_path / "pgdata") is None, "the last instance must stop the server"
+    wait_until(
+        lambda: _postmaster_pid(tmp_path / "pgdata") is None,
+        timeout=20,
+        interval=0.2,
+        what="the last instance to stop the server",
+    )
 
 
 def test_embedded_server_migrates_and_keeps_turkish_text(tmp_path: Path) -> None:

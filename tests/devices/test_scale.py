@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
 
 from packstation.devices.scale import Scale, Weighing, parse_weighing
+from tests.support import wait_until
 
 
 @pytest.mark.parametrize(
@@ -48,10 +48,14 @@ def test_serial_scale_over_a_pty(tmp_path: Path) -> None:
     scale = Scale(f"serial://{link}?baud=9600&terminator=CRLF")
     scale.start()
     try:
-        deadline = time.monotonic() + 10
-        while scale.grams() is None and time.monotonic() < deadline:
+
+        def weighed() -> bool:
+            if scale.grams() is not None:
+                return True
             os.write(master, b"US,GS,+0002.010kg\r\nST,GS,+0002.005kg\r\n")
-            time.sleep(0.1)
+            return False
+
+        wait_until(weighed, timeout=10, interval=0.1, what="a stable weight from the scale")
         assert scale.grams() == 2005
     finally:
         scale.stop()

@@ -12,6 +12,7 @@ import threading
 import time
 
 from packstation.devices.printers.host_status import HOST_STATUS_QUERY, format_host_status
+from tests.support import wait_until
 
 
 class ZebraSimulator:
@@ -54,13 +55,9 @@ class ZebraSimulator:
             self._data.clear()
             self.first_byte_at = None
 
-    def wait_for(self, needle: bytes, timeout: float = 5.0) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if needle in self.received:
-                return True
-            time.sleep(0.005)
-        return False
+    def wait_for(self, needle: bytes, timeout: float = 5.0) -> None:
+        """Fail the test unless ``needle`` arrives within ``timeout`` seconds."""
+        wait_until(lambda: needle in self.received, timeout=timeout, interval=0.005, what=f"{needle!r} at the printer")
 
     def _serve(self) -> None:
         while not self._closed:

@@ -55,7 +55,7 @@ def test_tcp_printer_delivers_exact_bytes_and_reads_status(zebra: ZebraSimulator
     assert printer.open() == 1
     assert require_ready(printer.status()).queried
     printer.send(LABEL, kind=PayloadKind.ZPL, job_id="j1")
-    assert zebra.wait_for(LABEL)
+    zebra.wait_for(LABEL)
     assert zebra.received == LABEL
     assert printer.open() == 1  # still the same connection
     printer.close()
@@ -109,7 +109,7 @@ def test_tcp_printer_reconnect_gets_a_new_connection_id() -> None:
     try:
         assert printer.open() == 2
         printer.send(LABEL, kind=PayloadKind.ZPL)
-        assert second.wait_for(LABEL)
+        second.wait_for(LABEL)
     finally:
         second.close()
 

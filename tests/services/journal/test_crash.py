@@ -21,6 +21,7 @@ from packstation.db.models import Package, PackEvent
 from packstation.demo.data import seed_demo_data
 from packstation.local_store.journal import Journal
 from packstation.services.journal.pump import JournalPump
+from tests.support import wait_until
 
 pytestmark = pytest.mark.slow
 DRIVER = Path(__file__).with_name("crash_driver.py")
@@ -45,9 +46,7 @@ def _run_and_kill(journal_path: Path, package_ids: str, rng: random.Random) -> l
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     # Let it start and write for a random while, then pull the plug mid-write.
-    deadline = time.monotonic() + 10
-    while not acked and time.monotonic() < deadline:
-        time.sleep(0.005)
+    wait_until(lambda: acked, timeout=10, interval=0.005, what="the writer's first acknowledged scan")
     time.sleep(rng.uniform(0.0, 0.08))
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)

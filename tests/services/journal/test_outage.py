@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +12,7 @@ from packstation.db.local_server import LocalPostgres
 from packstation.db.models import OutboxEntry, Package, PackEvent, PackException
 from packstation.domain.outcomes import ScanOutcome
 from packstation.services.packing.service import OpenOutcome
+from tests.support import wait_until
 
 from .conftest import StationRig
 
@@ -39,10 +39,7 @@ def _pack(rig: StationRig, tracking: str, items: list[str]) -> int:
 
 
 def _drain(rig: StationRig, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while rig.journal.stats().pending and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert rig.journal.stats().pending == 0, rig.journal.stats()
+    wait_until(lambda: not rig.journal.stats().pending, timeout=timeout, interval=0.2, what="the journal to drain")
 
 
 def test_200_parcels_across_an_outage(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from typing import Any
 
 import httpx
@@ -47,12 +46,11 @@ def test_same_seed_same_shop_and_turkish_realism() -> None:
     assert all(p is not None and len(p.tracking_number) == 20 for p in packages)
 
 
-def test_fifty_thousand_packages_cost_nothing_until_listed() -> None:
-    started = time.perf_counter()
+def test_fifty_thousand_packages_are_made_on_demand() -> None:
+    # How long that takes is benchmarks/bench_simulator.py's business (a wall-clock bound flakes here).
     sim = SimulatedMarketplace(SimulatorConfig(seed=9, packages=50_000))
     newest = sim.package(sim.matching_ids()[0])
     assert newest is not None
-    assert time.perf_counter() - started < 1.0
     assert len(sim.matching_ids(flt=_created_only())) < 50_000
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import psycopg2
 from sqlalchemy import Engine
 
 from packstation.db.engine import create_db_engine
 from packstation.services.sync.leadership import Leadership
+from tests.support import wait_until
 
 
 def test_one_leader_and_takeover_after_the_leaders_connection_is_killed(engine: Engine, db_url: str) -> None:
@@ -26,13 +25,13 @@ def test_one_leader_and_takeover_after_the_leaders_connection_is_killed(engine: 
         with admin.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", (pid,))
             assert cursor.fetchone() == (True,)
+
             # Termination is a signal: wait until the backend has exited (and its locks are freed).
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
+            def gone() -> bool:
                 cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (pid,))
-                if cursor.fetchone() == (0,):
-                    break
-                time.sleep(0.05)
+                return cursor.fetchone() == (0,)
+
+            wait_until(gone, timeout=10, interval=0.05, what=f"backend {pid} to exit")
         admin.close()
 
         assert second.try_acquire() and second.is_leader
