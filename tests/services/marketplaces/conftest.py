@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import threading
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from packstation.services.marketplaces import RateLimit, RetryPolicy, Timeouts, TrendyolClient, TrendyolConfig
 from packstation.services.marketplaces.trendyol.config import TrendyolLimits
@@ -85,61 +86,31 @@ Route = Callable[[Seen], tuple[int, Any]]
 
 
 class LoopbackApi:
-    """A real HTTP server on 127.0.0.1 whose answers come from a test's ``route`` function."""
+    """A real HTTP server on 127.0.0.1 (pytest-httpserver) whose answers come from a test's ``route`` function."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: HTTPServer) -> None:
         self.route: Route = lambda seen: (404, None)
         self.seen: list[Seen] = []
-        api = self
+        self.url = server.url_for("/").rstrip("/")
+        server.expect_request(re.compile(".*")).respond_with_handler(self._serve)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                parts = urlsplit(self.path)
-                seen = Seen(
-                    self.command,
-                    parts.path,
-                    dict(parse_qsl(parts.query)),
-                    {k.lower(): v for k, v in self.headers.items()},
-                    json.loads(raw) if raw else None,
-                )
-                api.seen.append(seen)
-                status, body = api.route(seen)
-                if isinstance(body, bytes | str):
-                    payload = body.encode() if isinstance(body, str) else body
-                    kind = "text/plain"
-                else:
-                    payload = json.dumps(body).encode() if body is not None else b""
-                    kind = "application/json"
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST = do_PUT = _serve
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        """Stop the server."""
-        self._server.shutdown()
-        self._server.server_close()
+    def _serve(self, request: Request) -> Response:
+        raw = request.get_data()
+        seen = Seen(
+            request.method,
+            request.path,
+            dict(parse_qsl(request.query_string.decode())),
+            {k.lower(): v for k, v in request.headers.items()},
+            json.loads(raw) if raw else None,
+        )
+        self.seen.append(seen)
+        status, body = self.route(seen)
+        if isinstance(body, bytes | str):
+            return Response(body, status=status, content_type="text/plain")
+        return Response(json.dumps(body) if body is not None else b"", status=status, content_type="application/json")
 
 
 @pytest.fixture
-def loopback_api() -> Iterator[LoopbackApi]:
+def loopback_api(httpserver: HTTPServer) -> LoopbackApi:
     """A scriptable HTTP API on loopback, for the Hepsiburada and N11 shapes."""
-    api = LoopbackApi()
-    yield api
-    api.close()
+    return LoopbackApi(httpserver)
