@@ -145,7 +145,7 @@ class CancelledNotice(_Body, frozen=True, kw_only=True):
 
 OperationBody = Opened | Scanned | Unsupplied | Completed | Aborted | CancelledNotice
 
-_BODY_TYPES: dict[OperationKind, type[_Body]] = {
+_BODY_TYPES: dict[OperationKind, type[OperationBody]] = {
     body.kind: body for body in (Opened, Scanned, Unsupplied, Completed, Aborted, CancelledNotice)
 }
 _ENCODER = msgspec.json.Encoder()

@@ -276,16 +276,16 @@ class OutboxPusher:
                     marketplace=client.marketplace.display_name
                 ),
             )
-        number = str(row.payload.get("invoice_number") or "") or (
+        invoice_number = str(row.payload.get("invoice_number") or "") or (
             self._invoice_numbers(row.package_id) if row.package_id is not None else None
         )
-        if self.settings.packed_policy is PackedStatusPolicy.PICKING_ONLY or not number:
+        if self.settings.packed_policy is PackedStatusPolicy.PICKING_ONLY or not invoice_number:
             # Invoiced needs the e-invoice number; without it the package stays Picking, which is
             # enough for the carrier to collect it. The note tells a supervisor why.
             return Outcome(OutboxState.DONE, sent=sent, note=_("Picking sent; Invoiced needs an invoice number"))
-        outcome = client.mark_invoiced(package, invoice_number=number, business_key=row.business_key)
+        outcome = client.mark_invoiced(package, invoice_number=invoice_number, business_key=row.business_key)
         self._stored_status(row, StoredStatus.INVOICED)
-        return Outcome(OutboxState.DONE, sent=outcome.sent or sent, reference=number)
+        return Outcome(OutboxState.DONE, sent=outcome.sent or sent, reference=invoice_number)
 
     def _unsupplied(self, client: MarketplaceClient, row: Claimed, package: RemotePackage) -> Outcome:
         line = UnsuppliedLine(str(row.payload["line_id"]), int(row.payload["quantity"]))
