@@ -102,7 +102,8 @@ def take_decisions(session: Session, op_ids: Iterable[uuid.UUID]) -> list[tuple[
         )
         .order_by(ParkedOperation.decided_at)
     ).all()
-    return [(op_id, ParkedDecision(decision)) for op_id, decision in rows]
+    # ``decision is not None`` repeats the query's filter for the type checker (the column is nullable).
+    return [(op_id, ParkedDecision(decision)) for op_id, decision in rows if decision is not None]
 
 
 def mark_resolved(session: Session, op_ids: Iterable[uuid.UUID]) -> None:
