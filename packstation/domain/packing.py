@@ -183,6 +183,11 @@ class _LineCount:
     marks: list[UnsuppliedMark] = field(default_factory=list)
 
 
+#: A session's state at one moment (see :meth:`PackSession.checkpoint`): its state, when it completed,
+#: and each line's scanned and unsupplied counts with the unsupplied declarations.
+SessionCheckpoint = tuple[PackState, datetime | None, tuple[tuple[int, int, tuple[UnsuppliedMark, ...]], ...]]
+
+
 class PackSession:
     """Verifies one package scan by scan. Not thread-safe: one owner (the packing service) drives it."""
 
@@ -249,14 +254,14 @@ class PackSession:
             self._state = PackState.COMPLETE
             self.completed_at = at
 
-    def checkpoint(self) -> object:
+    def checkpoint(self) -> SessionCheckpoint:
         """The session's state now, for :meth:`restore` when what followed could not be recorded."""
         counts = tuple((c.scanned, c.unsupplied, tuple(c.marks)) for c in self._counts)
         return (self._state, self.completed_at, counts)
 
-    def restore(self, checkpoint: object) -> None:
+    def restore(self, checkpoint: SessionCheckpoint) -> None:
         """Go back to a :meth:`checkpoint`: a scan the journal could not keep must not count."""
-        state, completed_at, counts = checkpoint  # type: ignore[misc]
+        state, completed_at, counts = checkpoint
         self._state, self.completed_at = state, completed_at
         for count, (scanned, unsupplied, marks) in zip(self._counts, counts, strict=True):
             count.scanned, count.unsupplied, count.marks = scanned, unsupplied, list(marks)
