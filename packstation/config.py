@@ -270,6 +270,15 @@ class MarketplaceAccount(_Section):
         min_length=1,
         description="Hepsiburada: the `labels?format=` value for PDF (data assumed base64; unrecorded).",
     )
+    paged_path: str = Field(
+        default="/order/sellers/{seller_id}/v2/orders",
+        pattern=r"^/.*\{seller_id\}",
+        description=(
+            "Trendyol: the paged package list, used to look a package up by id. The old "
+            "`/order/sellers/{seller_id}/orders` answers 426 and was switched off on 15 Oct 2026; v2 is the "
+            "default (its path is not in the published OpenAPI copy, but every client codebase agrees on it)."
+        ),
+    )
 
     @field_validator("name")
     @classmethod

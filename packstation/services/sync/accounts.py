@@ -110,7 +110,7 @@ def client_for(
             credentials = TrendyolCredentials(
                 account.seller_id, secrets.require(name, "api_key"), secrets.require(name, "api_secret")
             )
-            config = TrendyolConfig(base_url=account.base_url)
+            config = TrendyolConfig(base_url=account.base_url, paged_path=account.paged_path)
             return TrendyolClient(credentials, config=replace(config, retry=retry) if retry else config)
         if account.kind is MarketplaceKind.HEPSIBURADA:
             hb_credentials = HepsiburadaCredentials(
