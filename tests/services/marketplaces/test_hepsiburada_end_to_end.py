@@ -3,7 +3,6 @@ station (PackingService) → the package created at HB → its label on a TCP pr
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -138,10 +137,7 @@ def _stored(db: Database, rig: Rig, order_number: str) -> Package:
 
 
 def _drain(rig: Rig) -> None:
-    deadline = time.monotonic() + 30
-    while rig.journal.stats().pending and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert rig.journal.stats().pending == 0
+    wait_until(lambda: not rig.journal.stats().pending, timeout=30, interval=0.1, what="the journal to drain")
 
 
 def test_sync_pack_create_and_print_hbs_label(db: Database, rig: Rig) -> None:
