@@ -208,7 +208,7 @@ def start_services(
         id="heartbeat",
         next_run_time=datetime.now(UTC),
     )
-    pump = JournalPump(journal, database.sessions, on_status=bus.publish)
+    pump = JournalPump(journal, database.for_pump(), on_status=bus.publish)
     label_service = LabelService()
     print_queue = PrintQueue(
         data_dir / "print_jobs.sqlite3",
@@ -247,10 +247,10 @@ def start_services(
         scale = Scale(settings.scale.uri)
         scale.start()
     packing = PackingService(
-        database.sessions,
+        database.for_packing(),
         journal=journal,
         claims=ClaimService(
-            database.sessions, station_id=station_id, lease=timedelta(seconds=settings.station.claim_lease_s)
+            database.for_packing(), station_id=station_id, lease=timedelta(seconds=settings.station.claim_lease_s)
         ),
         station=settings.station.name,
         clock=lambda: datetime.now(UTC),

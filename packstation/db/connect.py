@@ -20,17 +20,44 @@ log = logging.getLogger("packstation.db.connect")
 DATABASE_SECRET_ACCOUNT = "database"
 
 
+#: Connections a station holds at most: one for the packing thread, one for the journal pump, one shared
+#: by the background jobs (sync, outbox, heartbeat, offline cache, screens' reads). Fifty stations on
+#: one PostgreSQL then need 150 connections, or a PgBouncer in front (see the README).
+STATION_CONNECTIONS = 3
+#: Background jobs queue for their one connection; a sync page may hold it for a few seconds.
+BACKGROUND_POOL_TIMEOUT_S = 30
+
+
 @dataclass
 class Database:
-    """An open database: engine, session factory and, for the embedded default, the server handle."""
+    """An open database: engines, session factories and, for the embedded default, the server handle.
+
+    ``sessions`` serve background work. The packing thread and the journal pump each get an engine of
+    their own with one connection (``packing_sessions``, ``pump_sessions``): a scan or an open never
+    waits for a sync page to give a connection back, and a station never holds more than
+    :data:`STATION_CONNECTIONS`. Where they are None (tests build a Database by hand), ``sessions`` serves.
+    """
 
     engine: Engine
     sessions: sessionmaker[Session]
     display_url: str
     embedded: EmbeddedPostgres | None = field(default=None)
+    packing_sessions: sessionmaker[Session] | None = None
+    pump_sessions: sessionmaker[Session] | None = None
+    own_engines: tuple[Engine, ...] = ()
+
+    def for_packing(self) -> sessionmaker[Session]:
+        """Sessions for the packing thread (claims, look-ups, loads)."""
+        return self.packing_sessions or self.sessions
+
+    def for_pump(self) -> sessionmaker[Session]:
+        """Sessions for the journal pump."""
+        return self.pump_sessions or self.sessions
 
     def close(self) -> None:
         """Dispose of connections and release the embedded server."""
+        for engine in self.own_engines:
+            engine.dispose()
         self.engine.dispose()
         if self.embedded is not None:
             self.embedded.stop()
@@ -80,12 +107,25 @@ def open_database(
     if url is None:
         embedded = start_embedded(settings.data_dir())
         url = embedded.url
-    engine = create_db_engine(url, limits=limits_from(settings), application_name=application_name)
+    limits = limits_from(settings)
+    engine = create_db_engine(
+        url,
+        limits=limits,
+        application_name=application_name,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout_s=BACKGROUND_POOL_TIMEOUT_S,
+    )
+    packing = create_db_engine(url, limits=limits, application_name=application_name, pool_size=1, max_overflow=0)
+    pump = create_db_engine(url, limits=limits, application_name=application_name, pool_size=1, max_overflow=0)
     database = Database(
         engine=engine,
         sessions=session_factory(engine),
         display_url=_describe(url, embedded=embedded is not None),
         embedded=embedded,
+        packing_sessions=session_factory(packing),
+        pump_sessions=session_factory(pump),
+        own_engines=(packing, pump),
     )
     if migrate:
         try:

@@ -43,8 +43,15 @@ def create_db_engine(
     limits: ConnectionLimits | None = None,
     application_name: str = "packstation",
     pool_size: int = 5,
+    max_overflow: int | None = None,
+    pool_timeout_s: float | None = None,
 ) -> Engine:
-    """An engine with timeouts, keepalives and pre-ping set, for one station."""
+    """An engine with timeouts, keepalives and pre-ping set, for one station.
+
+    At most ``pool_size + max_overflow`` connections (overflow: as many again unless given): a warehouse of fifty stations counts them (see
+    :data:`packstation.db.connect.STATION_CONNECTIONS`). ``pool_timeout_s`` is how long a thread waits for
+    one (the connect timeout by default).
+    """
     limits = limits or ConnectionLimits()
     connect_args = {
         "connect_timeout": limits.connect_timeout_s,
@@ -60,8 +67,8 @@ def create_db_engine(
         normalize_url(url),
         pool_pre_ping=True,
         pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_timeout=limits.connect_timeout_s,
+        max_overflow=pool_size if max_overflow is None else max_overflow,
+        pool_timeout=pool_timeout_s if pool_timeout_s is not None else limits.connect_timeout_s,
         pool_recycle=1800,
         connect_args=connect_args,
         # Batched UPDATEs too (the pump marks hundreds of parcels packed in one flush), not one round trip each.

@@ -514,3 +514,17 @@ class BillingTier(Base):
     up_to: Mapped[int | None] = mapped_column(Integer)
     price_per_parcel: Mapped[Decimal] = mapped_column(Numeric(12, 4))
     plan: Mapped[BillingPlan] = relationship(back_populates="tiers")
+
+
+class Lease(Base):
+    """A named lease (the marketplace jobs' leadership): held by ``holder`` until ``expires_at``.
+
+    A row, not an advisory lock, so it works through a PgBouncer in transaction pooling.
+    """
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    token: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    acquired_at: Mapped[datetime] = _created()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

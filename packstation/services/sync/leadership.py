@@ -1,111 +1,117 @@
-"""Which station runs the marketplace jobs: the one holding a PostgreSQL advisory lock.
+"""Which station runs the marketplace jobs: the one holding the ``marketplace-jobs`` lease row.
 
-The lock is session-level and lives on a connection this object keeps checked out for as long as it
-leads. If the leader's process dies, or its connection is cut, PostgreSQL ends the session and
-releases the lock; the next ``try_acquire`` of another station (the leadership job runs every 15 s)
-takes it over. A leader that lost its connection notices on its own next ``try_acquire``.
+A lease, not a session-level advisory lock: the lock would live on one server connection, which a
+PgBouncer in transaction pooling hands to another client after every transaction, and it would keep a
+connection of the station's small pool checked out for good. The lease is taken or renewed by one
+conditional upsert in one short transaction; it lapses when its holder stops renewing it (a dead
+process, a cut network), and another station takes it over at its next check (every 15 s).
+
+A holder that cannot renew counts itself leader only until the lease it last renewed runs out (by its
+own clock, less a safety margin), so two stations never both believe they lead, as long as the
+stations' clocks tick at the same rate (expiry is measured on the station's monotonic clock from
+before the renewal, PostgreSQL's clock decides who may take the row).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import zlib
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
 
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from packstation.db.errors import error_reason
 
 log = logging.getLogger("packstation.services.sync.leadership")
 
-#: The advisory lock key every station uses for the marketplace jobs (a stable 32-bit value).
-MARKETPLACE_JOBS_LOCK = zlib.crc32(b"packstation.marketplace-jobs")
+#: The lease every station contends for to run the marketplace jobs.
+MARKETPLACE_JOBS_LEASE = "marketplace-jobs"
+#: Three missed checks (every 15 s) and the lease is free for another station.
+DEFAULT_LEASE = timedelta(seconds=45)
+#: A holder stops counting itself leader this long before its lease runs out.
+SAFETY_MARGIN_S = 5.0
+
+_TAKE_SQL = text(
+    "INSERT INTO leases AS l (name, holder, token, acquired_at, expires_at)"
+    " VALUES (:name, :holder, :token, now(), now() + :ttl)"
+    " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, token = excluded.token,"
+    "   acquired_at = CASE WHEN l.token = excluded.token THEN l.acquired_at ELSE now() END,"
+    "   expires_at = excluded.expires_at"
+    " WHERE l.token = excluded.token OR l.expires_at < now()"
+    " RETURNING l.token"
+)
 
 
 class Leadership:
-    """Holds (or tries to take) the marketplace-jobs lock. Thread-safe."""
+    """Holds (or tries to take) the marketplace-jobs lease. Thread-safe; needs no connection of its own."""
 
-    def __init__(self, engine: Engine, *, key: int = MARKETPLACE_JOBS_LOCK, station: str = "") -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        name: str = MARKETPLACE_JOBS_LEASE,
+        station: str = "",
+        lease: timedelta = DEFAULT_LEASE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._engine = engine
-        self._key = key
+        self._name = name
         self._station = station
-        self._connection: Connection | None = None
+        self._lease = lease
+        self._clock = clock
+        self._token = uuid.uuid4()  # this process's claim: a restarted station is a new holder
+        self._valid_until: float | None = None
         self._lock = threading.Lock()
+
+    def _now(self) -> float:
+        return self._clock()
 
     @property
     def is_leader(self) -> bool:
-        """True while this station holds the lock (as of the last check)."""
-        return self._connection is not None
-
-    @property
-    def backend_pid(self) -> int | None:
-        """The PostgreSQL backend holding the lock for us (for diagnostics and tests)."""
-        with self._lock:
-            if self._connection is None:
-                return None
-            return int(self._connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        """True while the lease this station last took or renewed has not run out (less the margin)."""
+        return self._valid_until is not None and self._now() < self._valid_until
 
     def try_acquire(self) -> bool:
-        """Confirm or take leadership; False when another station leads or the database is away."""
+        """Take or renew the lease; False when another station holds it or the database is away."""
         with self._lock:
-            if self._connection is not None:
-                if self._alive(self._connection):
-                    return True
-                log.warning("leadership lost station=%s reason=connection closed", self._station)
-                self._drop()
+            asked_at = self._now()
             try:
-                connection = self._engine.connect()
+                with self._engine.begin() as connection:
+                    won = connection.execute(
+                        _TAKE_SQL,
+                        {"name": self._name, "holder": self._station[:100], "token": self._token, "ttl": self._lease},
+                    ).scalar_one_or_none()
             except SQLAlchemyError as exc:
-                log.info("leadership not tried station=%s reason=%s", self._station, error_reason(exc))
+                log.info("leadership not renewed station=%s reason=%s", self._station, error_reason(exc))
+                return self.is_leader
+            was = self._valid_until is not None
+            if won is None:
+                if was:
+                    log.warning("leadership lost station=%s reason=taken over", self._station)
+                self._valid_until = None
                 return False
-            try:
-                taken = bool(
-                    connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key}).scalar_one()
-                )
-                connection.commit()  # end the implicit transaction; the session-level lock stays
-            except SQLAlchemyError as exc:
-                log.info("leadership not tried station=%s reason=%s", self._station, error_reason(exc))
-                connection.invalidate()
-                connection.close()
-                return False
-            if not taken:
-                connection.close()
-                return False
-            self._connection = connection
-            log.info("leadership taken station=%s key=%d", self._station, self._key)
+            self._valid_until = asked_at + self._lease.total_seconds() - SAFETY_MARGIN_S
+            if not was:
+                log.info("leadership taken station=%s lease=%s", self._station, self._name)
             return True
 
     def release(self) -> None:
-        """Give leadership up (on shutdown), so another station can take over at once."""
+        """Give the lease up (on shutdown), so another station can take over at its next check."""
         with self._lock:
-            if self._connection is None:
+            if self._valid_until is None:
                 return
+            self._valid_until = None
             try:
-                self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self._key})
-                self._connection.commit()
-                self._connection.close()
+                with self._engine.begin() as connection:
+                    connection.execute(
+                        text("DELETE FROM leases WHERE name = :name AND token = :token"),
+                        {"name": self._name, "token": self._token},
+                    )
             except SQLAlchemyError as exc:
                 log.info("leadership release failed station=%s reason=%s", self._station, error_reason(exc))
-                self._drop()
-            self._connection = None
+                return
             log.info("leadership released station=%s", self._station)
-
-    def _alive(self, connection: Connection) -> bool:
-        try:
-            connection.execute(text("SELECT 1"))
-            connection.commit()
-            return True
-        except (DBAPIError, SQLAlchemyError):
-            return False
-
-    def _drop(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        try:
-            # Never hand a connection that may still hold the lock back to the pool.
-            connection.invalidate()
-            connection.close()
-        except SQLAlchemyError:
-            log.debug("closing a dead leadership connection failed", exc_info=True)

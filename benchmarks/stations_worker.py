@@ -1,0 +1,165 @@
+"""One headless station for ``bench_stations``: the composition root's services in their own process, no Qt.
+
+``start_services`` builds exactly what the station window runs on (packing service and claims, the
+durable journal and its pump, the print queue to a TCP printer, heartbeats, the offline cache, the
+marketplace jobs with their leadership), so every figure is the product's own path. The packer is this
+process: it opens parcels by tracking number and scans their items, at a human pace or flat out.
+
+Protocol with the parent (one JSON line each way):
+  argv[1]  the station's brief (JSON: url, name, folder, printer, simulator, parcels, pace, seconds)
+  stdout   ``ready`` once the services run and the offline cache holds the ready parcels
+  stdin    ``go`` (the clock starts for every station together)
+  stdout   ``result {...}`` with the samples, then the process exits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+#: A packer's rhythm at human pace: a parcel every 20 s, an item every ~2 s within it.
+PARCEL_EVERY_S = 20.0
+SCAN_GAP_S = (1.2, 2.8)
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """A parcel handed to this station: its tracking number and the item barcodes to scan, one per unit."""
+
+    tracking: str
+    scans: tuple[str, ...]
+
+
+def _settings(brief: dict[str, Any]) -> Any:
+    """The station's configuration file, as a warehouse would write it, and the settings read from it."""
+    import tomli_w
+
+    from packstation.config import load_settings
+
+    folder = Path(brief["folder"])
+    folder.mkdir(parents=True, exist_ok=True)
+    config = {
+        "database": {"url": brief["url"]},
+        "station": {"name": brief["name"], "data_dir": str(folder)},
+        "printer": {"uri": brief["printer"]},
+        "marketplaces": [
+            {
+                "name": "bench",
+                "kind": "trendyol",
+                "base_url": brief["simulator"],
+                "seller_id": "100200",
+                "client": "Bench Ayakkabı",
+                "sync_interval_s": 15,
+            }
+        ],
+    }
+    path = folder / "config.toml"
+    path.write_bytes(tomli_w.dumps(config).encode("utf-8"))
+    return load_settings(path, environ={"XDG_CONFIG_HOME": str(folder)})
+
+
+def _wait_for_cache(settings: Any, timeout_s: float = 600) -> None:
+    """The station's first copy of the ready parcels is start-up work, done before the clock runs."""
+    from packstation.services.packing.offline_cache import CACHE_FILE, OfflineCache
+
+    cache = OfflineCache(settings.data_dir() / CACHE_FILE)
+    deadline = time.monotonic() + timeout_s
+    while cache.counts()[1] is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the offline cache was not filled in time")
+        time.sleep(0.2)
+
+
+def _pack(context: Any, parcels: list[Parcel], *, pace: str, seconds: float, user_id: int) -> dict[str, Any]:
+    """Pack parcels until the time is up or they run out; every latency as the packer would feel it."""
+    rng = random.Random(context.settings.station.name)
+    opens: list[float] = []
+    scans: list[float] = []
+    completed: dict[str, float] = {}  # tracking -> wall-clock time the last scan returned
+    refused: list[str] = []
+    started = time.monotonic()
+    end = started + seconds
+    if pace == "human":  # stations do not start their parcels in lockstep
+        time.sleep(rng.uniform(0, PARCEL_EVERY_S))
+    for parcel in parcels:
+        cycle = time.monotonic()
+        if cycle >= end:
+            break
+        t0 = time.perf_counter()
+        result = context.packing.open(parcel.tracking, user_id=user_id)
+        opens.append(time.perf_counter() - t0)
+        if result.outcome.value != "opened":
+            refused.append(f"{parcel.tracking}: {result.outcome.value}")
+            continue
+        for code in parcel.scans:
+            if pace == "human":
+                time.sleep(rng.uniform(*SCAN_GAP_S))
+            t0 = time.perf_counter()
+            scan = context.packing.scan(code, user_id=user_id)
+            scans.append(time.perf_counter() - t0)
+            if scan.package_complete:
+                completed[parcel.tracking] = time.time()
+        if parcel.tracking not in completed:
+            refused.append(f"{parcel.tracking}: not complete after its scans")
+            context.packing.abort(user_id=user_id)
+        if pace == "human":
+            time.sleep(max(0.0, cycle + PARCEL_EVERY_S - time.monotonic()))
+    return {
+        "opens": opens,
+        "scans": scans,
+        "completed": completed,
+        "refused": refused[:20],
+        "refused_count": len(refused),
+        "elapsed_s": time.monotonic() - started,
+    }
+
+
+def main(argv: list[str]) -> int:
+    """Start the station, say ready, pack when told, report."""
+    brief = json.loads(argv[0])
+    from packstation.composition import start_services
+    from packstation.domain.events import EventBus
+    from packstation.local_store.journal import Journal
+
+    settings = _settings(brief)
+    if os.environ.get("BENCH_STATIONS_DEBUG"):  # the station's own log, to see why a figure is what it is
+        import logging
+
+        from packstation.logging_setup import configure_logging
+
+        configure_logging(level=logging.INFO, log_dir=Path(os.environ["BENCH_STATIONS_DEBUG"]) / brief["name"])
+    context = start_services(settings, EventBus(), demo=False)
+    try:
+        _wait_for_cache(settings)
+        parcels = [Parcel(p["tracking"], tuple(p["scans"])) for p in brief["parcels"]]
+        if parcels:  # warm-up, as after a station's start: the first open loads the catalogue
+            context.packing.open(parcels[0].tracking, user_id=brief["user_id"])
+            context.packing.abort(user_id=brief["user_id"])
+        print("ready", flush=True)
+        if sys.stdin.readline().strip() != "go":
+            return 1
+        outcome = _pack(context, parcels, pace=brief["pace"], seconds=brief["seconds"], user_id=brief["user_id"])
+        # The last scans are in the journal: give the pump and the labels a moment to finish them.
+        journal = Journal(settings.data_dir() / "journal.sqlite3")
+        deadline = time.monotonic() + 30
+        while journal.stats().pending and time.monotonic() < deadline:
+            time.sleep(0.1)
+        journal.close()
+        outcome["leader"] = bool(context.jobs is not None and context.jobs.leadership.is_leader)
+        outcome["finished_at"] = datetime.now(UTC).isoformat()
+        print("result " + json.dumps(outcome), flush=True)
+        time.sleep(brief.get("linger_s", 3.0))  # labels still queued reach the printer
+    finally:
+        context.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
