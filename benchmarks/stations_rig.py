@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -43,11 +44,13 @@ ANALYZE;
 #: until the parcel is Picking at Trendyol, which the leader's outbox push (every 10 s) sends after the
 #: open: at a packer's pace about half of those labels are refused (a finding of this benchmark).
 READY_PARCELS_SQL = """
-SELECT p.cargo_tracking_number, array_agg(l.barcode ORDER BY l.id), array_agg(l.quantity ORDER BY l.id)
+SELECT p.cargo_tracking_number, p.external_id, array_agg(l.barcode ORDER BY l.id),
+       array_agg(l.quantity ORDER BY l.id)
   FROM packages p JOIN package_lines l ON l.package_id = p.id
  WHERE p.id > %(seeded)s AND p.packed_at IS NULL AND p.status IN ('Created', 'Picking')
-   AND p.cargo_tracking_number IS NOT NULL AND left(p.cargo_tracking_number, 3) NOT IN ('733', '726')
- GROUP BY p.id HAVING sum(l.quantity) BETWEEN 3 AND 6 ORDER BY p.id
+   AND p.cargo_tracking_number IS NOT NULL
+   AND (NOT %(own_label)s OR left(p.cargo_tracking_number, 3) NOT IN ('733', '726'))
+ GROUP BY p.id HAVING sum(l.quantity) BETWEEN %(low)s AND %(high)s ORDER BY p.id
 """
 
 
@@ -107,17 +110,68 @@ def sync_marketplace(url: str, simulator: str) -> float:
     return time.perf_counter() - started
 
 
-def ready_parcels(server: LocalPostgres, seeded: int = PACKAGES) -> list[dict[str, Any]]:
-    """Every synced parcel still to pack with 3-6 units: its tracking number and one scan per unit."""
+def ready_parcels(
+    server: LocalPostgres, seeded: int = PACKAGES, *, units: tuple[int, int] = (3, 6), own_label_only: bool = True
+) -> list[dict[str, Any]]:
+    """Every synced parcel still to pack with ``units`` units: its tracking number and one scan per unit."""
     connection = admin(server)
     with connection.cursor() as cursor:
-        cursor.execute(READY_PARCELS_SQL, {"seeded": seeded})
+        cursor.execute(
+            READY_PARCELS_SQL, {"seeded": seeded, "low": units[0], "high": units[1], "own_label": own_label_only}
+        )
         rows = cursor.fetchall()
     connection.close()
     return [
-        {"tracking": tracking, "scans": [code for code, units in zip(codes, units, strict=True) for _ in range(units)]}
-        for tracking, codes, units in rows
+        {
+            "tracking": tracking,
+            "external_id": external_id,
+            "scans": [code for code, count in zip(codes, counts, strict=True) for _ in range(count)],
+        }
+        for tracking, external_id, codes, counts in rows
     ]
+
+
+def add_badge_user(url: str, badge: str) -> int:
+    """A packer who logs in with ``badge`` (the soak's station window asks for a login)."""
+    from packstation.db.engine import create_db_engine, session_factory
+    from packstation.domain.status import Role
+    from packstation.services.access.audit import AuditLog
+    from packstation.services.access.users import Credentials, UserService
+
+    engine = create_db_engine(url)
+    sessions = session_factory(engine)
+    users = UserService(sessions, credentials=Credentials(sessions), audit=AuditLog(sessions))
+    user_id = users.add_user("soak", role=Role.PACKER, password="bench-password", full_name="Şule Soak", badge=badge)
+    engine.dispose()
+    return user_id
+
+
+def station_settings(brief: dict[str, Any]) -> Any:
+    """The station's configuration file, as a warehouse would write it, and the settings read from it."""
+    import tomli_w
+
+    from packstation.config import load_settings
+
+    folder = Path(brief["folder"])
+    folder.mkdir(parents=True, exist_ok=True)
+    config = {
+        "database": {"url": brief["url"]},
+        "station": {"name": brief["name"], "data_dir": str(folder)},
+        "printer": {"uri": brief["printer"]},
+        "marketplaces": [
+            {
+                "name": "bench",
+                "kind": "trendyol",
+                "base_url": brief["simulator"],
+                "seller_id": "100200",
+                "client": "Bench Ayakkabı",
+                "sync_interval_s": 15,
+            }
+        ],
+    }
+    path = folder / "config.toml"
+    path.write_bytes(tomli_w.dumps(config).encode("utf-8"))
+    return load_settings(path, environ={"XDG_CONFIG_HOME": str(folder)})
 
 
 class PrinterSink:

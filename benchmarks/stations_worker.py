@@ -37,34 +37,6 @@ class Parcel:
     scans: tuple[str, ...]
 
 
-def _settings(brief: dict[str, Any]) -> Any:
-    """The station's configuration file, as a warehouse would write it, and the settings read from it."""
-    import tomli_w
-
-    from packstation.config import load_settings
-
-    folder = Path(brief["folder"])
-    folder.mkdir(parents=True, exist_ok=True)
-    config = {
-        "database": {"url": brief["url"]},
-        "station": {"name": brief["name"], "data_dir": str(folder)},
-        "printer": {"uri": brief["printer"]},
-        "marketplaces": [
-            {
-                "name": "bench",
-                "kind": "trendyol",
-                "base_url": brief["simulator"],
-                "seller_id": "100200",
-                "client": "Bench Ayakkabı",
-                "sync_interval_s": 15,
-            }
-        ],
-    }
-    path = folder / "config.toml"
-    path.write_bytes(tomli_w.dumps(config).encode("utf-8"))
-    return load_settings(path, environ={"XDG_CONFIG_HOME": str(folder)})
-
-
 def _wait_for_cache(settings: Any, timeout_s: float = 600) -> None:
     """The station's first copy of the ready parcels is start-up work, done before the clock runs."""
     from packstation.services.packing.offline_cache import CACHE_FILE, OfflineCache
@@ -124,11 +96,12 @@ def _pack(context: Any, parcels: list[Parcel], *, pace: str, seconds: float, use
 def main(argv: list[str]) -> int:
     """Start the station, say ready, pack when told, report."""
     brief = json.loads(argv[0])
+    from benchmarks.stations_rig import station_settings
     from packstation.composition import start_services
     from packstation.domain.events import EventBus
     from packstation.local_store.journal import Journal
 
-    settings = _settings(brief)
+    settings = station_settings(brief)
     if os.environ.get("BENCH_STATIONS_DEBUG"):  # the station's own log, to see why a figure is what it is
         import logging
 

@@ -174,7 +174,9 @@ def start_services(
         install_secret_redactions(redactor, settings, secrets)
 
     try:
-        database = open_database(settings, secrets, application_name=f"packstation/{settings.station.name}")
+        database = open_database(
+            settings, secrets, application_name=f"packstation/{settings.station.name}", station_pools=True
+        )
     except Exception:
         station_lock.release()
         raise

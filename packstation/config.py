@@ -60,6 +60,10 @@ class DatabaseSettings(_Section):
     tcp_user_timeout_ms: int = Field(
         default=10000, ge=1000, description="Drop a connection whose sent data is unacknowledged this long."
     )
+    transaction_pooling: bool = Field(
+        default=False,
+        description="`url` is a PgBouncer in transaction pooling mode: no session settings (see README).",
+    )
 
     @field_validator("url")
     @classmethod

@@ -20,10 +20,13 @@ log = logging.getLogger("packstation.db.connect")
 DATABASE_SECRET_ACCOUNT = "database"
 
 
-#: Connections a station holds at most: one for the packing thread, one for the journal pump, one shared
-#: by the background jobs (sync, outbox, heartbeat, offline cache, screens' reads). Fifty stations on
-#: one PostgreSQL then need 150 connections, or a PgBouncer in front (see the README).
+#: Connections a station keeps: one for the packing thread, one for the journal pump, one shared by the
+#: background jobs (sync, outbox, heartbeat, offline cache, screens' reads). Fifty stations on one
+#: PostgreSQL then hold 150 connections, or a PgBouncer in front (see the README).
 STATION_CONNECTIONS = 3
+#: Background code that opens a session inside another (user administration nests two deep) gets more
+#: connections for that moment, closed again when they are returned.
+BACKGROUND_OVERFLOW = 2
 #: Background jobs queue for their one connection; a sync page may hold it for a few seconds.
 BACKGROUND_POOL_TIMEOUT_S = 30
 
@@ -79,6 +82,7 @@ def limits_from(settings: Settings) -> ConnectionLimits:
         connect_timeout_s=settings.database.connect_timeout_s,
         statement_timeout_ms=settings.database.statement_timeout_ms,
         tcp_user_timeout_ms=settings.database.tcp_user_timeout_ms,
+        transaction_pooling=settings.database.transaction_pooling,
     )
 
 
@@ -100,33 +104,46 @@ def open_database(
     *,
     migrate: bool = True,
     application_name: str = "packstation",
+    station_pools: bool = False,
 ) -> Database:
-    """Connect (starting the embedded server if needed) and, by default, bring the schema to head."""
+    """Connect (starting the embedded server if needed) and, by default, bring the schema to head.
+
+    ``station_pools``: the station's three small pools (see :class:`Database`) instead of one engine.
+    """
     embedded = None
     url = configured_url(settings, secrets)
     if url is None:
         embedded = start_embedded(settings.data_dir())
         url = embedded.url
     limits = limits_from(settings)
-    engine = create_db_engine(
-        url,
-        limits=limits,
-        application_name=application_name,
-        pool_size=1,
-        max_overflow=0,
-        pool_timeout_s=BACKGROUND_POOL_TIMEOUT_S,
-    )
-    packing = create_db_engine(url, limits=limits, application_name=application_name, pool_size=1, max_overflow=0)
-    pump = create_db_engine(url, limits=limits, application_name=application_name, pool_size=1, max_overflow=0)
-    database = Database(
-        engine=engine,
-        sessions=session_factory(engine),
-        display_url=_describe(url, embedded=embedded is not None),
-        embedded=embedded,
-        packing_sessions=session_factory(packing),
-        pump_sessions=session_factory(pump),
-        own_engines=(packing, pump),
-    )
+    if not station_pools:  # the command line and tools: one engine, the default pool
+        engine = create_db_engine(url, limits=limits, application_name=application_name)
+        database = Database(
+            engine=engine,
+            sessions=session_factory(engine),
+            display_url=_describe(url, embedded=embedded is not None),
+            embedded=embedded,
+        )
+    else:
+        engine = create_db_engine(
+            url,
+            limits=limits,
+            application_name=application_name,
+            pool_size=1,
+            max_overflow=BACKGROUND_OVERFLOW,
+            pool_timeout_s=BACKGROUND_POOL_TIMEOUT_S,
+        )
+        packing = create_db_engine(url, limits=limits, application_name=application_name, pool_size=1, max_overflow=0)
+        pump = create_db_engine(url, limits=limits, application_name=application_name, pool_size=1, max_overflow=0)
+        database = Database(
+            engine=engine,
+            sessions=session_factory(engine),
+            display_url=_describe(url, embedded=embedded is not None),
+            embedded=embedded,
+            packing_sessions=session_factory(packing),
+            pump_sessions=session_factory(pump),
+            own_engines=(packing, pump),
+        )
     if migrate:
         try:
             upgrade(engine)

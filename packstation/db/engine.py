@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +27,11 @@ class ConnectionLimits:
     keepalives_idle_s: int = 5
     keepalives_interval_s: int = 2
     keepalives_count: int = 3
+    #: A pooler in transaction mode (PgBouncer) is in front: a server connection serves another client
+    #: after every transaction, so nothing may be set for the session. The statement timeout and the
+    #: time zone then go with every transaction (``SET LOCAL``) instead of the connection's options,
+    #: which PgBouncer refuses ("unsupported startup parameter: options").
+    transaction_pooling: bool = False
 
 
 def normalize_url(url: str) -> str:
@@ -48,9 +53,9 @@ def create_db_engine(
 ) -> Engine:
     """An engine with timeouts, keepalives and pre-ping set, for one station.
 
-    At most ``pool_size + max_overflow`` connections (overflow: as many again unless given): a warehouse of fifty stations counts them (see
-    :data:`packstation.db.connect.STATION_CONNECTIONS`). ``pool_timeout_s`` is how long a thread waits for
-    one (the connect timeout by default).
+    At most ``pool_size + max_overflow`` connections (the overflow is as many again unless given): a
+    warehouse of fifty stations counts them (see :data:`packstation.db.connect.STATION_CONNECTIONS`).
+    ``pool_timeout_s`` is how long a thread waits for one (the connect timeout by default).
     """
     limits = limits or ConnectionLimits()
     connect_args = {
@@ -61,8 +66,9 @@ def create_db_engine(
         "keepalives_count": limits.keepalives_count,
         "tcp_user_timeout": limits.tcp_user_timeout_ms,
         "application_name": application_name[:63],
-        "options": f"-c statement_timeout={limits.statement_timeout_ms} -c timezone=UTC",
     }
+    if not limits.transaction_pooling:
+        connect_args["options"] = f"-c statement_timeout={limits.statement_timeout_ms} -c timezone=UTC"
     engine = create_engine(
         normalize_url(url),
         pool_pre_ping=True,
@@ -74,6 +80,13 @@ def create_db_engine(
         # Batched UPDATEs too (the pump marks hundreds of parcels packed in one flush), not one round trip each.
         executemany_mode="values_plus_batch",
     )
+
+    if limits.transaction_pooling:
+        per_transaction = f"SET LOCAL statement_timeout = {limits.statement_timeout_ms}; SET LOCAL timezone = 'UTC'"
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Connection) -> None:
+            connection.exec_driver_sql(per_transaction)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: object, _record: object) -> None:

@@ -1,7 +1,7 @@
 """leadership lease: which station runs the marketplace jobs, as a row with an expiry
 
 Revision ID: leadership_lease
-Revises: 0004_packages_updated_at
+Revises: parked_operations
 Create Date: 2026-12-06 21:55:00
 
 A session-level advisory lock does not survive a PgBouncer in transaction pooling (the lock stays on a
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "leadership_lease"
-down_revision: str | Sequence[str] | None = "0004_packages_updated_at"
+down_revision: str | Sequence[str] | None = "parked_operations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
