@@ -75,9 +75,16 @@ class AppContext:
     on_close: list[Callable[[], None]] = field(default_factory=list)
     #: Held while the app runs: a second instance on this station folder is refused.
     station_lock: StationLock | None = field(default=None, repr=False)
+    closed: bool = field(default=False, repr=False)
 
     def close(self) -> None:
-        """Stop background work, then release the database (the embedded server stops with its last user)."""
+        """Stop background work, then release the database (the embedded server stops with its last user).
+
+        Safe to call twice (a signal's shutdown and a window's close may both get here).
+        """
+        if self.closed:
+            return
+        self.closed = True
         self.scheduler.shutdown(wait=False)
         if self.jobs is not None:
             self.jobs.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import time
 import traceback
@@ -109,13 +110,50 @@ def run_application(
     Task(start, owner=window).on_success(attached).on_failure(failed).run()
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), app.quit)
+    ticker = quit_on_signals(app)
     code = app.exec()
+    ticker.stop()
     for scanner in scanners:
         scanner.stop()
-    window.shutdown()
-    for context in contexts:
-        context.close()
+    shut_down(window, contexts)
     return code
+
+
+def quit_on_signals(app: QApplication) -> QTimer:
+    """SIGTERM, SIGINT and SIGHUP (a session logout, ``kill``, Ctrl+C) end the event loop like closing the window.
+
+    Without this the default action kills the process mid-scan and leaves the embedded PostgreSQL running
+    with no owner. Python runs a signal handler only when it gets control, so a timer hands it control.
+    """
+
+    def stop(signum: int, _frame: object) -> None:
+        log.warning("signal %s received: shutting down", signal.Signals(signum).name)
+        app.quit()
+
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, stop)
+    ticker = QTimer(app)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(200)
+    return ticker
+
+
+def shut_down(window: MainWindow, contexts: list[AppContext]) -> None:
+    """Put the open parcel back, stop the packing thread, then the services (journal closed, server stopped)."""
+    window.shutdown()  # the packing thread has stopped: the service is this thread's now
+    for context in contexts:
+        packing = context.packing
+        session = packing.session
+        current = packing.current
+        if current is not None and session is not None and not session.is_complete:
+            try:
+                packing.abort(user_id=window.user_id)  # journaled: the claim is released when it uploads
+                log.info("open parcel put back at shutdown package=%s", current.external_id)
+            except Exception:
+                log.exception("could not put the open parcel back at shutdown")
+        context.close()
 
 
 class _ScannerRelay(QObject):
