@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import httpx
 import pytest
 
-from packstation.services.marketplaces import AuthError, HepsiburadaCredentials, PackageQuery, RetryPolicy, Timeouts
+from packstation.services.marketplaces import (
+    AuthError,
+    HepsiburadaCredentials,
+    PackageQuery,
+    Rejected,
+    RetryPolicy,
+    Timeouts,
+)
 from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient, NoMutualBarcode
 from packstation.services.marketplaces.hepsiburada.config import HepsiburadaConfig
 from packstation.services.marketplaces.models import PackageStatus
@@ -156,3 +164,12 @@ def test_rate_limit_reset_is_honoured(sim: SimulatedHepsiburada, server: Hepsibu
     ) as c:
         for _ in range(2):  # past 3 per second: 429 with X-RateLimit-Reset < 1 s, waited out (not 5 s backoff)
             list(c.iter_open_order_pages(PackageQuery(page_size=100)))
+
+
+def test_the_client_refuses_lines_hb_would_not_pack(client: HepsiburadaClient, sim: SimulatedHepsiburada) -> None:
+    first, second = sim.add_order(lines=1), sim.add_order(lines=1)
+    packages = {p.package_id: p for page in client.iter_open_order_pages(PackageQuery()) for p in page.packages}
+    mixed = replace(packages[first], lines=packages[first].lines + packages[second].lines)
+    with pytest.raises(Rejected, match="cannot pack lines"):
+        client.mark_picking(mixed, business_key="mixed")
+    assert not [r for r in sim.requests if r[0] == "POST"]

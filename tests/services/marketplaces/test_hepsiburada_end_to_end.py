@@ -206,3 +206,19 @@ def test_catch_up_after_downtime_loses_nothing(db: Database, rig: Rig) -> None:
     with db.sessions() as session:
         stored = set(session.scalars(select(Package.external_id).where(Package.account_id == rig.account_id)))
     assert set(orders) <= stored
+
+
+def test_auto_packed_packages_are_work_and_are_not_packed_twice(db: Database, rig: Rig) -> None:
+    rig.sim.config.auto_pack = True  # HB packs the merchant's lines itself: /orders stays empty
+    order = rig.sim.add_order(lines=2, carrier="Aras Kargo")
+    rig.sim_lines = {order: next(iter(rig.sim.packages.values())).lines}  # type: ignore[attr-defined]
+    _sync(db, rig)
+    stored = _stored(db, rig, order)
+    assert stored.status == StoredStatus.PICKING.value and stored.packed_at is None
+    _pack(rig, order)
+    (number,) = rig.sim.packages
+    wait_until(lambda: f"Paket: {number}".encode() in rig.zebra.received, timeout=20, what="HB's label printed")
+    _drain(rig)
+    OutboxPusher(db.sessions, lambda _account: rig.client).push()
+    assert not [r for r in rig.sim.requests if r[0] == "POST"]  # HB had packed it: nothing created again
+    assert _stored(db, rig, order).marketplace_package_number == number

@@ -135,18 +135,19 @@ class HepsiburadaClient(MarketplaceClient):
     def iter_package_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
         """The open-line queue, then the packed packages of the last ``packages_timespan_hours``.
 
-        The query's dates are not sent: the queue is read whole every time (see the module text).
+        The query's dates are not sent: the queue is read whole every time (see the module text). A sync
+        cut into windows reads it in the open-ended last window only; earlier windows get an empty page.
         """
+        if query.modified_until is not None:
+            yield PackagePage((), 0, False)
+            return
         number = 0
         for page in self.iter_open_order_pages(query):
             yield PackagePage(page.packages, number, True, total_elements=page.total_elements, rejected=page.rejected)
             number += 1
-        pages = list(self.iter_packed_pages(query))
-        for index, page in enumerate(pages):
-            yield PackagePage(page.packages, number, index < len(pages) - 1, rejected=page.rejected)
+        for page in self.iter_packed_pages(query):  # always at least one page; the last has has_more False
+            yield PackagePage(page.packages, number, page.has_more, rejected=page.rejected)
             number += 1
-        if not pages:
-            yield PackagePage((), number, False)
 
     def iter_open_order_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
         """``GET /orders``: open lines grouped per order, ``offset``/``limit`` paging, no dates."""
@@ -258,6 +259,7 @@ class HepsiburadaClient(MarketplaceClient):
         package holding these lines and, if there is one, reports it instead of packing again.
         """
         path = f"/packages/merchantid/{self._merchant}"
+        self._check_packable_together(package)
         body = {
             "lineItemRequests": [{"id": line.line_id, "quantity": line.quantity} for line in package.lines],
             "parcelQuantity": 1,
@@ -281,6 +283,21 @@ class HepsiburadaClient(MarketplaceClient):
         if not number:
             raise MalformedReply(_("Hepsiburada sent no packageNumber"), marketplace=_HB, endpoint=path)
         return str(number), str(answer.get("barcode") or ""), True
+
+    def _check_packable_together(self, package: RemotePackage) -> None:
+        """Refuse, naming the lines, a package HB would not make: lines for another customer or address."""
+        if len(package.lines) < 2:
+            return
+        first, *others = (line.line_id for line in package.lines)
+        joinable = set(self.packageable_with(first))
+        apart = [line for line in others if line not in joinable]
+        if apart:
+            raise Rejected(
+                _(
+                    "Hepsiburada cannot pack lines {lines} together with line {first} (another customer or address)"
+                ).format(lines=", ".join(apart), first=first),
+                marketplace=_HB,
+            )
 
     def packageable_with(self, line_id: str) -> list[str]:
         """Lines that may share a package with ``line_id`` (``GET …/packageablewith``; 404 = none)."""
