@@ -222,3 +222,23 @@ def test_auto_packed_packages_are_work_and_are_not_packed_twice(db: Database, ri
     OutboxPusher(db.sessions, lambda _account: rig.client).push()
     assert not [r for r in rig.sim.requests if r[0] == "POST"]  # HB had packed it: nothing created again
     assert _stored(db, rig, order).marketplace_package_number == number
+
+
+def test_poison_packages_do_not_stop_intake(db: Database, rig: Rig) -> None:
+    rig.sim.config.auto_pack = True
+    good = [rig.sim.add_order(lines=1) for _ in range(3)]
+    listed = [rig.sim.package_json(p) for p in rig.sim.packages.values()]
+    no_lines = dict(listed[0], packageNumber="5000099991", items=[])
+    long_tracking = dict(listed[0], packageNumber="5000099992", barcode="9" * 10_000)
+    nul = dict(listed[1], items=[dict(listed[1]["items"][0], productName="Çanta\x00 Siyah\x07")])
+    rig.sim.raw_packages = [no_lines, long_tracking]
+    rig.sim.packages.pop(listed[1]["packageNumber"])
+    rig.sim.raw_packages.append(nul)
+    result = PackageSync(db.sessions).sync_account(rig.account_id, rig.client)
+    assert result.received == 3
+    with db.sessions() as session:
+        stored = {
+            p.external_id: p for p in session.scalars(select(Package).where(Package.account_id == rig.account_id))
+        }
+        assert set(stored) == set(good)
+        assert stored[good[1]].lines[0].product_name == "Çanta Siyah"
