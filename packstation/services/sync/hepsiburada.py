@@ -46,7 +46,10 @@ _APPLY = text(f"""
     FROM json_to_recordset(CAST(:reports AS json))
          AS r(key text, package_number text, status text, tracking text, line_id text)
     WHERE p.account_id = :account
-      AND (p.external_id = r.key OR (r.package_number <> '' AND p.marketplace_package_number = r.package_number))
+      AND (p.external_id = r.key
+           -- A cancelled line: any package of its order that holds the line (indexed by order number).
+           OR (r.line_id IS NOT NULL AND p.order_number = r.key)
+           OR (r.package_number <> '' AND p.marketplace_package_number = r.package_number))
       AND p.status NOT IN ({", ".join(f"'{status}'" for status in _FINAL)})
       AND p.status <> r.status
       -- A cancelled line stops the package holding it, unless the parcel already left.
@@ -70,9 +73,10 @@ def apply_status_reports(session: Session, account_id: int, reports: Iterable[St
 
     Reports come in feed order (shipped, undelivered, delivered, cancelled): for one package the last wins.
     """
-    latest: dict[str, StatusReport] = {}
+    latest: dict[tuple[str, str], StatusReport] = {}
     for report in reports:
-        latest[report.package_number or report.key] = report
+        # One row per package, but every cancelled line: each may stop another package of its order.
+        latest[(report.package_number or report.key, report.line_ids[0] if report.line_ids else "")] = report
     if not latest:
         return []
     rows = [

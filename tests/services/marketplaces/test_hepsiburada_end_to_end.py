@@ -242,3 +242,39 @@ def test_poison_packages_do_not_stop_intake(db: Database, rig: Rig) -> None:
         }
         assert set(stored) == set(good)
         assert stored[good[1]].lines[0].product_name == "Çanta Siyah"
+
+
+def test_a_partial_cancellation_stops_the_parcel_and_the_lines_left_are_new_work(db: Database, rig: Rig) -> None:
+    order = rig.sim.add_order(lines=3, carrier="HepsiJet")
+    _sync(db, rig)
+    lines = rig.sim.lines_of(order)
+    with rig.sim._lock:  # the customer cancels one line of three
+        line = rig.sim.open_lines.pop(lines[0]["id"])
+        rig.sim.cancelled.append(
+            {
+                "orderNumber": order,
+                "lineItemId": line["id"],
+                "cancelDate": line["orderDate"],
+                "cancelledBy": "Customer",
+                "cancelReasonCode": "CustomerRequest",
+                "merchantId": line["merchantId"],
+                "quantity": line["quantity"],
+                "sku": line["sku"],
+                "merchantSku": line["merchantSKU"],
+            }
+        )
+    first = PackageSync(db.sessions).sync_account(rig.account_id, rig.client)
+    assert [s.external_id for s in first.superseded] == [order]
+    second = PackageSync(db.sessions).sync_account(rig.account_id, rig.client)
+    assert not second.superseded  # no flapping between syncs
+    with db.sessions() as session:
+        rows = {p.external_id: p for p in session.scalars(select(Package).where(Package.order_number == order))}
+        assert rows[order].status == StoredStatus.CANCELLED.value
+        (rest,) = [p for key, p in rows.items() if key != order]
+        assert rest.status == StoredStatus.CREATED.value
+        assert {ln.external_line_id for ln in rest.lines} == {ln["id"] for ln in lines[1:]}
+    rig.sim_lines = {rest.external_id: lines[1:]}  # type: ignore[attr-defined]
+    _pack(rig, rest.external_id)
+    wait_until(lambda: b"^FDHepsiJet^FS" in rig.zebra.received, timeout=20, what="HB's label for the lines left")
+    _sync(db, rig)
+    assert _stored(db, rig, rest.external_id).status == StoredStatus.PICKING.value  # /packages keys it alike

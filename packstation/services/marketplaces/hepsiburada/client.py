@@ -90,6 +90,8 @@ class HepsiburadaClient(MarketplaceClient):
         self.config = config or HepsiburadaConfig()
         self._merchant = credentials.merchant_id
         self._user_agent = credentials.user_agent
+        #: Orders with cancelled lines, as of this client's last listing (one sync of an account at a time).
+        self._cancelled_orders: frozenset[str] = frozenset()
         common: dict[str, Any] = {
             "marketplace": _HB,
             # Exactly the integrator username: a decorated value gets 401 (looks like bad credentials).
@@ -141,6 +143,8 @@ class HepsiburadaClient(MarketplaceClient):
         if query.modified_until is not None:
             yield PackagePage((), 0, False)
             return
+        # Orders with cancelled lines: their lines left are keyed apart from the cancelled package.
+        self._cancelled_orders = frozenset(report.key for report in self._cancelled_reports())
         number = 0
         for page in self.iter_open_order_pages(query):
             yield PackagePage(page.packages, number, True, total_elements=page.total_elements, rejected=page.rejected)
@@ -157,7 +161,7 @@ class HepsiburadaClient(MarketplaceClient):
         while True:
             reply = self._call(self._oms, "GET", path, params={"offset": offset, "limit": limit})
             items, total = envelope_items(parse_json(reply.content, marketplace=_HB, endpoint=path), endpoint=path)
-            packages, rejected = group_open_lines(items, endpoint=path)
+            packages, rejected = group_open_lines(items, endpoint=path, cancelled_orders=self._cancelled_orders)
             for error in rejected:
                 log.error("open lines set aside endpoint=%s error=%s", path, error)
             offset += len(items)
@@ -185,7 +189,7 @@ class HepsiburadaClient(MarketplaceClient):
             packages, rejected = [], []
             for item in body:
                 try:
-                    packages.append(parse_package(item, endpoint=path))
+                    packages.append(parse_package(item, endpoint=path, cancelled_orders=self._cancelled_orders))
                 except MalformedReply as error:
                     log.error("package set aside endpoint=%s error=%s", path, error)
                     rejected.append(error)
@@ -211,6 +215,10 @@ class HepsiburadaClient(MarketplaceClient):
                     yield status_item(item, status, endpoint=path)
                 except MalformedReply as error:
                     log.error("status report set aside endpoint=%s error=%s", path, error)
+        yield from self._cancelled_reports()
+
+    def _cancelled_reports(self) -> Iterator[StatusReport]:
+        """``/orders/…/cancelled``: cancelled lines of the last month (no dates: they are refused)."""
         path = f"/orders/merchantid/{self._merchant}/cancelled"
         for item in self._envelope_pages(path):
             try:

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from packstation.i18n import _
@@ -196,7 +197,9 @@ def package_line(item: Any, index: int) -> RemoteLine:
         raise FieldProblem(f"items[{index}].{problem.field}", problem.problem) from problem
 
 
-def group_open_lines(items: Sequence[Any], *, endpoint: str = "") -> tuple[list[RemotePackage], list[MalformedReply]]:
+def group_open_lines(
+    items: Sequence[Any], *, endpoint: str = "", cancelled_orders: Collection[str] = ()
+) -> tuple[list[RemotePackage], list[MalformedReply]]:
     """Open ``/orders`` lines grouped by order number into to-be-packed packages, and the groups set aside.
 
     A line that cannot be read sets its whole order aside (packing half an order would be wrong); the
@@ -214,15 +217,16 @@ def group_open_lines(items: Sequence[Any], *, endpoint: str = "") -> tuple[list[
     packages = []
     for order_number, group in orders.items():
         try:
-            packages.append(_open_package(order_number, group))
+            packages.append(_open_package(order_number, group, cancelled_orders))
         except FieldProblem as problem:
             rejected.append(malformed_package(_HB, order_number, problem.field, problem.problem, endpoint=endpoint))
     return packages, rejected
 
 
-def _open_package(order_number: str, group: list[tuple[int, Any]]) -> RemotePackage:
+def _open_package(order_number: str, group: list[tuple[int, Any]], cancelled_orders: Collection[str]) -> RemotePackage:
     first = group[0][1]
     lines = tuple(open_line(item, n) for n, item in group)
+    key = local_key("", [order_number], [line.line_id for line in lines], cancelled_orders)
     if not all(item.get("canCreatePackage", True) is not False for _n, item in group):
         # HB: "Ödemenin alınıp alınmadığı" — the payment is not through; it must not be packed yet.
         status = PackageStatus.AWAITING
@@ -230,7 +234,7 @@ def _open_package(order_number: str, group: list[tuple[int, Any]]) -> RemotePack
         status = PackageStatus.CREATED
     return RemotePackage(
         marketplace=_HB,
-        package_id=order_number,  # no package yet: packing creates its number
+        package_id=key,  # no package yet: packing creates its number
         order_number=order_number,
         status=status,
         status_raw=_text(first, "status", limit=40) or "Open",
@@ -250,7 +254,23 @@ def package_key(package_number: str, order_numbers: Sequence[str]) -> str:
     return next(iter(distinct)) if len(distinct) == 1 else package_number
 
 
-def parse_package(data: Any, *, endpoint: str = "") -> RemotePackage:
+def local_key(
+    package_number: str, order_numbers: Sequence[str], line_ids: Sequence[str], cancelled_orders: Collection[str]
+) -> str:
+    """The local key of open lines or a package.
+
+    One order's lines are keyed by the order number. When some lines of that order were cancelled, the
+    package with the cancelled lines stops (cancelled) and the lines left are a new package: keyed by the
+    order number and a digest of their line ids, so the cancelled one is never reopened by the lines left.
+    """
+    key = package_key(package_number, order_numbers)
+    if key in cancelled_orders and key != package_number:
+        digest = hashlib.sha1("\n".join(sorted(line_ids)).encode()).hexdigest()[:10]
+        return f"{key}/{digest}"
+    return key
+
+
+def parse_package(data: Any, *, endpoint: str = "", cancelled_orders: Collection[str] = ()) -> RemotePackage:
     """One element of ``GET /packages`` (a packed package); raises :class:`MalformedReply` naming it."""
     if not isinstance(data, Mapping):
         raise MalformedReply("Hepsiburada sent a package that is not an object", marketplace=_HB, endpoint=endpoint)
@@ -266,7 +286,7 @@ def parse_package(data: Any, *, endpoint: str = "") -> RemotePackage:
         status = PACKAGE_STATUS.get(status_raw.lower().replace(" ", ""), PackageStatus.UNKNOWN)
         return RemotePackage(
             marketplace=_HB,
-            package_id=package_key(number, orders),
+            package_id=local_key(number, orders, [line.line_id for line in lines], cancelled_orders),
             order_number=orders[0],
             status=status,
             status_raw=status_raw,
