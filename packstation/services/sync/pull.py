@@ -24,11 +24,10 @@ when a sync fails stay written: every write is an idempotent upsert, and the nex
 from __future__ import annotations
 
 import logging
-import re
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
@@ -41,11 +40,19 @@ from packstation.domain.status import PackageStatus as StoredStatus
 from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.fields import without_nul
-from packstation.services.marketplaces.models import PackagePage, PackageQuery, PackageStatus, SetAside
+from packstation.services.marketplaces.models import PackagePage, PackageQuery, SetAside
 from packstation.services.sync.hepsiburada import apply_status_reports
 from packstation.services.sync.prefetch import prefetched_runs
+from packstation.services.sync.results import PageCallback, Superseded, SyncResult, SyncSettings, Tally
 from packstation.services.sync.rows import STOPPING, Received, ensure_products, link_successors, upsert_packages
-from packstation.services.sync.set_aside import open_set_aside, record_set_aside, resolve_stored
+from packstation.services.sync.set_aside import (
+    open_set_aside,
+    printable,
+    record_set_aside,
+    resolve_stored,
+    set_aside_of,
+    summary,
+)
 
 log = logging.getLogger("packstation.services.sync.pull")
 
@@ -56,89 +63,6 @@ _WRITE_ATTEMPTS = 3
 #: with one of these is written again package by package; any other failure (the database is away)
 #: fails the sync as before, since writing singly could not help.
 _DATA_FAULTS = frozenset({"22", "23", "54"})
-
-
-@dataclass(frozen=True)
-class SyncSettings:
-    """How far back and in which steps to list."""
-
-    #: Re-read this much before the watermark: changes the marketplace stamped late or out of order.
-    overlap: timedelta = timedelta(hours=1)
-    #: Added to the overlap because the listing's dates have no certain time zone. Trendyol's stream
-    #: spec says only "Unix timestamp in milliseconds" for lastModifiedStartDate/EndDate; a third party
-    #: says GMT+3 (research/trendyol/FACTS.md §1c, UNCERTAIN). We send GMT+3; if Trendyol reads UTC,
-    #: our start lands 3 hours late, and only this allowance keeps those 3 hours from being skipped.
-    timezone_allowance: timedelta = timedelta(hours=3)
-    first_sync_lookback: timedelta = timedelta(days=14)
-    #: Longest window one listing may cover (Trendyol stream: 14 days, N11: 15).
-    max_window: timedelta = timedelta(days=14) - timedelta(minutes=1)
-    statuses: frozenset[PackageStatus] = frozenset()
-    #: Pages downloaded ahead while earlier ones are written (0: strictly one after the other); also the
-    #: most pages one transaction takes when the database falls behind.
-    prefetch_pages: int = 8
-    #: Batches written at once, each on its own connection (1: one after the other).
-    writers: int = 2
-
-
-@dataclass(frozen=True)
-class Superseded:
-    """A stored package the marketplace cancelled or replaced during this sync (a packer must stop)."""
-
-    package_id: int
-    external_id: str
-    status: StoredStatus
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    """What one sync did. ``written = new + updated``; ``unchanged`` copies matched what was stored."""
-
-    account_id: int
-    pages: int
-    received: int
-    written: int
-    new_products: int
-    linked_successors: int
-    since: datetime
-    watermark: datetime
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    superseded: tuple[Superseded, ...] = field(default=())
-    #: Packages that could not be read or stored (each is an open sync exception now).
-    set_aside: tuple[SetAside, ...] = field(default=())
-
-
-#: ``on_page(pages_done, packages_received)`` after each page is stored (progress for the UI).
-PageCallback = Callable[[int, int], None]
-
-
-@dataclass
-class _Tally:
-    """Counters of one sync (mutable, private to ``sync_account``)."""
-
-    pages: int = 0
-    received: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    new_products: int = 0
-    superseded: list[Superseded] = field(default_factory=list)
-    set_aside: list[SetAside] = field(default_factory=list)
-    #: Package ids stored by this sync that had an open set-aside exception (to resolve).
-    recovered: set[str] = field(default_factory=set)
-
-    def add(self, other: _Tally) -> None:
-        """Count ``other``'s batch in."""
-        self.pages += other.pages
-        self.received += other.received
-        self.new += other.new
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.new_products += other.new_products
-        self.superseded.extend(other.superseded)
-        self.set_aside.extend(other.set_aside)
-        self.recovered |= other.recovered
 
 
 class PackageSync:
@@ -177,7 +101,7 @@ class PackageSync:
             open_ids = frozenset(open_set_aside(session, account_id))
         overlap = self.settings.overlap + self.settings.timezone_allowance
         since = previous - overlap if previous else started - self.settings.first_sync_lookback
-        tally = _Tally()
+        tally = Tally()
         successors: dict[str, tuple[str, ...]] = {}
         try:
             cut = windows(since, started, self.settings.max_window)
@@ -232,7 +156,7 @@ class PackageSync:
             assert state is not None  # created at the start of this sync
             state.watermark = started
             state.last_success_at = self._clock()
-            state.last_error = _set_aside_summary(tally.set_aside)
+            state.last_error = summary(tally.set_aside)
             # Merged, not replaced: other keys (the stock push watermark) live in the same JSON.
             state.counts = dict(state.counts or {}) | {
                 "pages": tally.pages,
@@ -265,7 +189,7 @@ class PackageSync:
         *,
         account_id: int,
         company_id: int,
-        tally: _Tally,
+        tally: Tally,
         on_page: PageCallback | None,
         open_ids: frozenset[str] = frozenset(),
     ) -> dict[str, tuple[str, ...]]:
@@ -276,9 +200,9 @@ class PackageSync:
         # ``writers`` batches are written at once, each on its own connection, so PostgreSQL's work
         # spreads over its cores. Pages that arrived meanwhile go into the next batch together.
         ahead, writers = self.settings.prefetch_pages, max(1, self.settings.writers)
-        in_flight: deque[Future[_Tally]] = deque()
+        in_flight: deque[Future[Tally]] = deque()
 
-        def settle(batch: Future[_Tally]) -> None:
+        def settle(batch: Future[Tally]) -> None:
             tally.add(batch.result())
             if on_page is not None:
                 on_page(tally.pages, tally.received)
@@ -306,11 +230,11 @@ class PackageSync:
         pages: list[PackagePage],
         products: dict[str, int],
         open_ids: frozenset[str] = frozenset(),
-    ) -> _Tally:
+    ) -> Tally:
         """Write one batch in its own transaction, retried when PostgreSQL picked it as a deadlock victim."""
         for attempt in range(1, _WRITE_ATTEMPTS + 1):
-            batch = _Tally(pages=len(pages), received=_received(pages))
-            batch.set_aside.extend(item for page in pages for item in _set_aside_of(page))
+            batch = Tally(pages=len(pages), received=_received(pages))
+            batch.set_aside.extend(item for page in pages for item in set_aside_of(page))
             # Products this batch adds are shared with the other batches only once it committed.
             resolved = dict(products)
             try:
@@ -339,15 +263,15 @@ class PackageSync:
         pages: list[PackagePage],
         products: dict[str, int],
         open_ids: frozenset[str],
-    ) -> _Tally:
+    ) -> Tally:
         """Write a refused batch one package per transaction; set aside the packages still refused."""
-        batch = _Tally(pages=len(pages), received=_received(pages))
-        batch.set_aside.extend(item for page in pages for item in _set_aside_of(page))
+        batch = Tally(pages=len(pages), received=_received(pages))
+        batch.set_aside.extend(item for page in pages for item in set_aside_of(page))
         for page in pages:
             for package in page.packages:
                 # Without the page's reply text the stored raw payload is the parsed one, NUL-free.
                 single = PackagePage((replace(package, raw=without_nul(package.raw)),), page.number, False)
-                one = _Tally()
+                one = Tally()
                 resolved = dict(products)
                 try:
                     with self._sessions.begin() as session:
@@ -374,7 +298,7 @@ class PackageSync:
                 session.execute(
                     update(SyncState)
                     .where(SyncState.account_id == account_id)
-                    .values(last_error=_CONTROL.sub("", message)[:2000])
+                    .values(last_error=printable(message, 2000))
                 )
         except Exception:  # the database itself failed: the original error is the one to raise
             log.exception("could not record the sync failure account=%d", account_id)
@@ -386,7 +310,7 @@ class PackageSync:
         company_id: int,
         pages: Sequence[PackagePage],
         *,
-        tally: _Tally,
+        tally: Tally,
         products: dict[str, int],
         open_ids: frozenset[str] = frozenset(),
     ) -> None:
@@ -434,24 +358,4 @@ def _received(pages: Sequence[PackagePage]) -> int:
     return sum(len(page.packages) + len(page.set_aside) + len(page.rejected) for page in pages)
 
 
-def _set_aside_of(page: PackagePage) -> tuple[SetAside, ...]:
-    """The packages a client could not read on ``page``: its ``set_aside``, and the errors of a client
-    that reports them as ``rejected`` (Hepsiburada), each naming its package."""
-    return page.set_aside + tuple(
-        SetAside(str(getattr(error, "package_id", "") or ""), str(error)) for error in page.rejected
-    )
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def _set_aside_summary(items: Sequence[SetAside]) -> str | None:
-    """``last_error`` after a sync that set packages aside (None when it set none aside)."""
-    if not items:
-        return None
-    named = ", ".join(item.package_id or "?" for item in items[:10])
-    more = _(" and {n} more").format(n=len(items) - 10) if len(items) > 10 else ""
-    return _CONTROL.sub(
-        "",
-        _("{n} package(s) set aside (see the exception list): {ids}{more}").format(n=len(items), ids=named, more=more),
-    )[:2000]
+__all__ = ["PackageSync", "PageCallback", "Superseded", "SyncResult", "SyncSettings", "windows"]

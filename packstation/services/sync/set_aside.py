@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from packstation.db.models import Package, PackException
 from packstation.domain.status import ExceptionKind
 from packstation.i18n import _
-from packstation.services.marketplaces.models import SetAside
+from packstation.services.marketplaces.models import PackagePage, SetAside
 
 log = logging.getLogger("packstation.services.sync.set_aside")
 
@@ -30,7 +30,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _OPEN = "kind = :kind AND resolved_at IS NULL AND detail->>'source' = :source AND detail->>'account_id' = :account_id"
 
 
-def _printable(value: str, limit: int) -> str:
+def printable(value: str, limit: int) -> str:
     """Marketplace text for the exception row: no NUL (PostgreSQL refuses it), bounded."""
     return _CONTROL.sub("", value)[:limit]
 
@@ -75,15 +75,15 @@ def record_set_aside(session: Session, account_id: int, account: str, items: Seq
         ).all()
     )
     for package_id, item in latest.items():
-        message = _printable(describe(account, item), 2000)
+        message = printable(describe(account, item), 2000)
         detail = {
             "source": SOURCE,
             "account_id": str(account_id),
             "account": account,
-            "external_id": _printable(package_id, 200),
-            "order_number": _printable(item.order_number, 200),
+            "external_id": printable(package_id, 200),
+            "order_number": printable(item.order_number, 200),
             "last_modified_ms": item.last_modified_ms,
-            "reason": _printable(item.reason, 2000),
+            "reason": printable(item.reason, 2000),
         }
         row = existing.get(package_id)
         if row is None:
@@ -120,3 +120,23 @@ def resolve_stored(session: Session, account_id: int, external_ids: Iterable[str
         },
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def set_aside_of(page: PackagePage) -> tuple[SetAside, ...]:
+    """The packages a client could not read on ``page``: its ``set_aside``, and the errors of a client
+    that reports them as ``rejected`` (Hepsiburada), each naming its package."""
+    return page.set_aside + tuple(
+        SetAside(str(getattr(error, "package_id", "") or ""), str(error)) for error in page.rejected
+    )
+
+
+def summary(items: Sequence[SetAside]) -> str | None:
+    """``last_error`` after a sync that set packages aside (None when it set none aside)."""
+    if not items:
+        return None
+    named = ", ".join(item.package_id or "?" for item in items[:10])
+    more = _(" and {n} more").format(n=len(items) - 10) if len(items) > 10 else ""
+    return printable(
+        _("{n} package(s) set aside (see the exception list): {ids}{more}").format(n=len(items), ids=named, more=more),
+        2000,
+    )

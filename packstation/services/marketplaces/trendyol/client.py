@@ -11,7 +11,6 @@ or, when that is retired too (426), through the stream.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -19,14 +18,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from packstation.i18n import _
-from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched, unique_packages
+from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, unique_packages
 from packstation.services.marketplaces.credentials import TrendyolCredentials
 from packstation.services.marketplaces.errors import (
-    DuplicateRequest,
     EndpointRetired,
-    MalformedReply,
     MarketplaceError,
-    NotFound,
     Rejected,
     Unsupported,
     Unverified,
@@ -41,32 +37,26 @@ from packstation.services.marketplaces.models import (
     RemotePackage,
 )
 from packstation.services.marketplaces.ratelimit import RateLimiter
-from packstation.services.marketplaces.transport import Reply, Transport, parse_json
+from packstation.services.marketplaces.transport import Reply, Transport
 from packstation.services.marketplaces.trendyol.config import (
     PRODUCTION_URL,
     STAGE_URL,
     TrendyolConfig,
     TrendyolLimits,
 )
+from packstation.services.marketplaces.trendyol.labels import CommonLabels
 from packstation.services.marketplaces.trendyol.parser import (
-    parse_batch_result,
     parse_paged_page,
     parse_stream_page,
 )
+from packstation.services.marketplaces.trendyol.stock import StockBatches
 from packstation.services.marketplaces.writes import (
-    LabelFormat,
-    MarketplaceLabel,
-    StockBatchResult,
-    StockPushReceipt,
-    StockUpdate,
     UnsuppliedLine,
     UnsuppliedReason,
     WriteOutcome,
 )
 
 log = logging.getLogger("packstation.services.marketplaces.trendyol.client")
-
-MAX_STOCK = 20_000
 
 
 #: Trendyol's unsupplied ``reasonId`` enum is exactly 500, 501, 502, 504, 505, 506 [SPEC
@@ -101,7 +91,7 @@ def _reply_text(reply: Reply) -> str | None:
         return None
 
 
-class TrendyolClient(MarketplaceClient):
+class TrendyolClient(CommonLabels, StockBatches, MarketplaceClient):
     """One Trendyol seller account."""
 
     marketplace = Marketplace.TRENDYOL
@@ -386,115 +376,10 @@ class TrendyolClient(MarketplaceClient):
             raise
         return WriteOutcome(business_key=business_key, sent=not reply.already_applied)
 
-    def fetch_label(
-        self, package: RemotePackage, *, preferred: LabelFormat = LabelFormat.ZPL, box_count: int = 1
-    ) -> MarketplaceLabel | None:
-        """Create and read the common ZPL label (TEX/Aras, Trendyol-paid); None where we print our own.
-
-        Trendyol issues ZPL only, whatever ``preferred`` says.
-        """
-        if not package.marketplace_pays_shipping:
-            return None
-        return self.label_for(
-            package.package_id, package.cargo_tracking_number, box_count=box_count, preferred=preferred
-        )
-
-    def label_for(
-        self,
-        external_id: str,
-        cargo_tracking_number: str,
-        *,
-        box_count: int = 1,
-        preferred: LabelFormat = LabelFormat.ZPL,
-    ) -> MarketplaceLabel | None:
-        """The common label by tracking number alone: no package listing is read first.
-
-        Who pays the carrier is not needed here: the spec says Trendyol-paid TEX/Aras, the 2025 EN
-        doc says supplier-paid TEX/Aras/UPS (FACTS.md §5, UNCERTAIN), so for a TEX/Aras tracking
-        number the label is asked for and Trendyol's refusal, if any, is shown as it is.
-        ``box_count`` is the parcel's boxes: Trendyol returns one label per box.
-        """
-        tracking = cargo_tracking_number.strip()
-        if not tracking or tracking[:3] not in self.config.label_carrier_prefixes:
-            return None
-        if box_count < 1:
-            raise ValueError(f"box count must be at least 1, got {box_count} for package {external_id}")
-        path = f"/sellers/{self._seller}/common-label/{tracking}"
-        # Creating twice is harmless (same label), so the create needs no look-up on retry.
-        self._http.request("POST", path, group="common_label", body={"format": "ZPL", "boxQuantity": box_count})
-        for attempt in range(1, self.config.label_poll_attempts + 1):
-            try:
-                reply = self._http.request("GET", path, group="common_label")
-                break
-            except NotFound:
-                if attempt == self.config.label_poll_attempts:
-                    raise
-                time.sleep(self.config.label_poll_delay)  # label creation is asynchronous at Trendyol
-        body = self._json(reply, path)
-        data = body.get("data") if isinstance(body, dict) else None
-        if not isinstance(data, list) or not data:
-            raise MalformedReply(f"Trendyol sent no label for {tracking}", marketplace=self.marketplace, endpoint=path)
-        documents = []
-        for item in data:
-            label = item.get("label") if isinstance(item, dict) else None
-            if not isinstance(label, str) or "^XA" not in label:
-                raise MalformedReply(
-                    f"Trendyol sent a label for {tracking} that is not ZPL",
-                    marketplace=self.marketplace,
-                    endpoint=path,
-                )
-            documents.append(label.encode("utf-8"))
-        return MarketplaceLabel(cargo_tracking_number=tracking, format=LabelFormat.ZPL, documents=tuple(documents))
-
-    def push_stock(self, items: Sequence[StockUpdate], *, business_key: str) -> list[StockPushReceipt]:
-        """Send stock/prices in batches of at most 1000 and return one receipt per batch.
-
-        Quantities are absolute, so a resend cannot count twice. Trendyol refuses a byte-identical body
-        within 15 minutes; when that refusal answers our retry, the first attempt got through, so the
-        receipt says ``already_accepted`` instead of failing.
-        """
-        for item in items:
-            if item.quantity is not None and item.quantity > MAX_STOCK:
-                raise ValueError(f"stock {item.quantity} for {item.barcode} is above Trendyol's {MAX_STOCK}")
-        path = f"/inventory/sellers/{self._seller}/products/price-and-inventory"
-        receipts = []
-        for index, chunk in enumerate(batched(items, self.config.stock_batch_size)):
-            key = f"{business_key}/{index}"
-            body = {"items": [_stock_item(item) for item in chunk]}
-            log.info("stock push items=%d business_key=%s", len(chunk), key)
-            try:
-                reply = self._http.request(
-                    "POST",
-                    path,
-                    group="stock_write",
-                    body=body,
-                    business_key=key,
-                    headers=self._key_header(key),
-                )
-            except DuplicateRequest:
-                log.info("stock push already accepted business_key=%s", key)
-                receipts.append(StockPushReceipt(key, "", len(chunk), already_accepted=True))
-                continue
-            answer = self._json(reply, path)
-            batch_id = answer.get("batchRequestId") if isinstance(answer, dict) else None
-            if not batch_id:
-                raise MalformedReply("Trendyol sent no batchRequestId", marketplace=self.marketplace, endpoint=path)
-            receipts.append(StockPushReceipt(key, str(batch_id), len(chunk)))
-        return receipts
-
-    def stock_result(self, batch_id: str) -> StockBatchResult:
-        """Read a stock batch's result (Trendyol keeps it for 4 hours)."""
-        path = f"/product/sellers/{self._seller}/products/batch-requests/{batch_id}"
-        reply = self._http.request("GET", path, group="batch_result")
-        return parse_batch_result(self._json(reply, path), endpoint=path)
-
     # -- helpers -----------------------------------------------------------------------------
 
     def _encode_time(self, moment: Any) -> int:
         return utc_to_gmt3_epoch_ms(moment) if self.config.local_epoch else utc_to_epoch_ms(moment)
-
-    def _json(self, reply: Reply, path: str) -> Any:
-        return parse_json(reply.content, marketplace=self.marketplace, endpoint=path)
 
     def _page_body(self, reply: Reply, path: str) -> tuple[Any, str | None]:
         """A listing reply parsed, and its text for storage; a reply carrying a NUL (which
@@ -504,10 +389,6 @@ class TrendyolClient(MarketplaceClient):
             return without_nul(body), None
         return body, _reply_text(reply)
 
-    def _key_header(self, business_key: str) -> dict[str, str]:
-        header = self.config.idempotency_header
-        return {header: business_key} if header and business_key else {}
-
     @staticmethod
     def _lines_body(package: RemotePackage) -> list[dict[str, Any]]:
         return [{"lineId": _long(line.line_id), "quantity": line.quantity} for line in package.lines]
@@ -516,16 +397,6 @@ class TrendyolClient(MarketplaceClient):
 def _long(identifier: str) -> int | str:
     """Trendyol wants line ids as JSON numbers (longs); Python ints keep every digit."""
     return int(identifier) if identifier.isdigit() else identifier
-
-
-def _stock_item(item: StockUpdate) -> dict[str, Any]:
-    body: dict[str, Any] = {"barcode": item.barcode.replace(" ", "")}
-    if item.quantity is not None:
-        body["quantity"] = item.quantity
-    if item.sale_price is not None:
-        body["salePrice"] = item.sale_price
-        body["listPrice"] = item.list_price
-    return body
 
 
 __all__ = [
