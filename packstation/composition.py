@@ -167,6 +167,7 @@ def start_services(
     from packstation.services.packing.read_model import PackageQueries
     from packstation.services.packing.service import PackingService
     from packstation.services.printing.dispatch import LabelDispatcher, ReprintService
+    from packstation.services.station.clock import StationClock
     from packstation.services.station.heartbeat import StationService
     from packstation.services.sync.background import lower_thread_priority
 
@@ -255,6 +256,8 @@ def start_services(
 
         scale = Scale(settings.scale.uri)
         scale.start()
+    # Times the station records (opened, scanned, packed) ignore wall-clock steps; see StationClock.
+    station_clock = StationClock()
     packing = PackingService(
         database.for_packing(),
         journal=journal,
@@ -262,7 +265,7 @@ def start_services(
             database.for_packing(), station_id=station_id, lease=timedelta(seconds=settings.station.claim_lease_s)
         ),
         station=settings.station.name,
-        clock=lambda: datetime.now(UTC),
+        clock=station_clock,
         layout_repair=LayoutRepair(enabled=True) if settings.scanner.repair_turkish_q else None,
         on_journaled=pump.wake,
         on_completed=dispatcher.on_completed,
