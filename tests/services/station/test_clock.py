@@ -96,5 +96,7 @@ def test_a_step_during_a_claim_and_a_parcel_keeps_the_lease_the_order_and_the_ti
     assert stored == len(ops)
     duration = (times[-1] - times[0]).total_seconds()
     real = 10 + 3 * len(codes)
-    assert real * (1 - MAX_SLEW) - 0.01 <= duration <= real * (1 + MAX_SLEW) + 0.01, f"{duration} s recorded for {real} s"
+    assert real * (1 - MAX_SLEW) - 0.01 <= duration <= real * (1 + MAX_SLEW) + 0.01, (
+        f"{duration} s recorded for {real} s"
+    )
     assert packed_at == times[-1]
