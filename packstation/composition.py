@@ -351,7 +351,7 @@ def marketplace_label_source(jobs: MarketplaceJobs, sessions: sessionmaker[Sessi
     from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient
     from packstation.services.sync.hepsiburada import PackageNumbers, hepsiburada_label
 
-    def fetch(package: OpenedPackage, preferred: LabelFormat) -> MarketplaceLabel | None:
+    def fetch(package: OpenedPackage, preferred: LabelFormat, box_count: int) -> MarketplaceLabel | None:
         client = jobs.clients.by_name(package.account)
         if not client.capabilities.marketplace_label:
             return None
@@ -364,8 +364,9 @@ def marketplace_label_source(jobs: MarketplaceJobs, sessions: sessionmaker[Sessi
                 tracking=package.cargo_tracking_number,
                 preferred=preferred,
             )
-        # Multi-box parcels do not exist yet: one box until the packing flow records more.
-        return client.label_for(package.external_id, package.cargo_tracking_number, box_count=1, preferred=preferred)
+        return client.label_for(
+            package.external_id, package.cargo_tracking_number, box_count=box_count, preferred=preferred
+        )
 
     return fetch
 

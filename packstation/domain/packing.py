@@ -135,6 +135,8 @@ class ScanResult:
     invalid_reason: InvalidReason | None = None
     repaired_text: str | None = None
     at: datetime | None = None
+    #: The box the scan's units went into (1-based; the packer opens the next one with NEXTBOX).
+    box: int = 1
 
     @property
     def progress(self) -> float:
@@ -160,7 +162,21 @@ class ScanResult:
             "invalid_reason": self.invalid_reason.value if self.invalid_reason else None,
             "repaired_text": self.repaired_text,
             "at": self.at.isoformat() if self.at else None,
+            "box": self.box,
         }
+
+
+@dataclass(frozen=True)
+class BoxContents:
+    """One box of a parcel: its number and the units of each line verified into it."""
+
+    index: int
+    units: tuple[tuple[str, int], ...]
+
+    @property
+    def total_units(self) -> int:
+        """Units in the box."""
+        return sum(units for _line, units in self.units)
 
 
 @dataclass(frozen=True)
@@ -208,6 +224,8 @@ class PackSession:
         self._layout_repair = layout_repair
         self._state = PackState.OPEN
         self._counts = [_LineCount() for _ in package.lines]
+        # Units per line in each box, in the order the boxes were opened; the last one is being filled.
+        self._boxes: list[dict[str, int]] = [{}]
         self._lines_by_key: dict[str, list[int]] = {}
         self._lines_by_product: dict[str, list[int]] = {}
         for index, line in enumerate(package.lines):
@@ -244,6 +262,22 @@ class PackSession:
         """Every unsupplied declaration, in the order made (for the marketplace notice)."""
         return tuple(mark for count in self._counts for mark in count.marks)
 
+    @property
+    def current_box(self) -> int:
+        """The box being filled (1-based)."""
+        return len(self._boxes)
+
+    @property
+    def boxes(self) -> tuple[BoxContents, ...]:
+        """Every box that holds something, numbered 1..n in the order they were filled (at least one)."""
+        filled = [box for box in self._boxes if box] or [{}]
+        return tuple(BoxContents(index, tuple(box.items())) for index, box in enumerate(filled, start=1))
+
+    @property
+    def box_count(self) -> int:
+        """How many boxes the parcel goes out in: one label each."""
+        return len(self.boxes)
+
     def _progress(self, index: int) -> LineProgress:
         count = self._counts[index]
         line = self.package.lines[index]
@@ -277,6 +311,23 @@ class PackSession:
     def cancel(self) -> None:
         """The marketplace cancelled the order: every later scan answers PACKAGE_CANCELLED (loud stop)."""
         self._state = PackState.CANCELLED
+
+    def next_box(self) -> int:
+        """Close the box being filled and start the next one; returns the new box's number.
+
+        Verification stays per parcel: a box is only where the units went. An empty box is never closed,
+        so every box gets at least one unit (and its own label).
+        """
+        if self._state is not PackState.OPEN:
+            raise PackSessionError(
+                _("Cannot start another box: the package is {state}.").format(state=self._state.value)
+            )
+        if not self._boxes[-1]:
+            raise PackSessionError(
+                _("Box {index} is still empty: scan an item into it first.").format(index=self.current_box)
+            )
+        self._boxes.append({})
+        return self.current_box
 
     def mark_unsupplied(
         self,
@@ -327,6 +378,9 @@ class PackSession:
                     match, repaired = retry, candidate
         if match.outcome is ScanOutcome.ACCEPTED and match.line_index is not None:
             self._counts[match.line_index].scanned += match.units
+            line_id = self.package.lines[match.line_index].line_id
+            box = self._boxes[-1]
+            box[line_id] = box.get(line_id, 0) + match.units
             self._check_complete(at)
         return self._result(match, text, at, repaired=repaired)
 
@@ -385,6 +439,7 @@ class PackSession:
             invalid_reason=match.invalid_reason,
             repaired_text=repaired,
             at=at,
+            box=self.current_box,
         )
         message = message_for(result, line_name=line.name if line else "", multiplier=match.units, detail=match.detail)
         return replace(result, message=message)

@@ -68,6 +68,7 @@ class Scanned(_Body, frozen=True, kw_only=True):
     invalid_reason: InvalidReason | None = None
     repaired_text: str | None = None
     at: datetime | None = None
+    box: int = 1
 
     @classmethod
     def of(cls, result: ScanResult, *, line_db_id: int | None) -> Scanned:
@@ -90,6 +91,7 @@ class Scanned(_Body, frozen=True, kw_only=True):
             invalid_reason=result.invalid_reason,
             repaired_text=result.repaired_text,
             at=result.at,
+            box=result.box,
         )
 
     @property
@@ -118,12 +120,22 @@ class PackedLine(msgspec.Struct, frozen=True, kw_only=True):
     units: int = 0
 
 
+class PackedBox(msgspec.Struct, frozen=True, kw_only=True):
+    """One box of a parcel: the units of each line in it and what the scale read for it."""
+
+    box: int = 1
+    units: dict[str, int] = msgspec.field(default_factory=dict)
+    weight_grams: int | None = None
+
+
 class Completed(_Body, frozen=True, kw_only=True):
     """The parcel is packed; ``forced`` when a supervisor completed it with ``unverified`` units left."""
 
     kind: ClassVar[OperationKind] = OperationKind.COMPLETE
     box_count: int = 1
     lines: tuple[PackedLine, ...] = ()
+    #: The boxes in the order they were filled (absent in journals written before parcels had boxes).
+    boxes: tuple[PackedBox, ...] = ()
     weight_grams: int | None = None
     forced: bool = False
     unverified: dict[str, int] = msgspec.field(default_factory=dict)

@@ -620,6 +620,10 @@
             <translation>Reprinting the label of {0}.</translation>
         </message>
         <message>
+            <source>Open a parcel first: a new box starts while packing one.</source>
+            <translation>Open a parcel first: a new box starts while packing one.</translation>
+        </message>
+        <message>
             <source>This command needs a supervisor at this station.</source>
             <translation>This command needs a supervisor at this station.</translation>
         </message>
@@ -680,6 +684,7 @@
         <name>PackView</name>
         <message>
             <source>Product</source>
+            <extracomment>Units of each line in each box (box number -&gt; line id -&gt; units), from the accepted scans.</extracomment>
             <translation>Product</translation>
         </message>
         <message>
@@ -701,6 +706,10 @@
         <message>
             <source>Scanned</source>
             <translation>Scanned</translation>
+        </message>
+        <message>
+            <source>Boxes</source>
+            <translation>Boxes</translation>
         </message>
         <message>
             <source>The label appears here when the parcel is complete.</source>
@@ -727,6 +736,10 @@ Put the items back and scan the abort command.</translation>
         <message>
             <source>Order {0} · Package {1}</source>
             <translation>Order {0} · Package {1}</translation>
+        </message>
+        <message>
+            <source>Box {0}</source>
+            <translation>Box {0}</translation>
         </message>
         <message>
             <source>Complete! Making the label…</source>

@@ -620,6 +620,10 @@
         <translation>{0} paketinin etiketi yeniden basılıyor.</translation>
     </message>
     <message>
+        <source>Open a parcel first: a new box starts while packing one.</source>
+        <translation>Önce bir paket açın: yeni koli bir paket paketlenirken başlar.</translation>
+    </message>
+    <message>
         <source>This command needs a supervisor at this station.</source>
         <translation>Bu komut için bu istasyonda bir süpervizör gerekir.</translation>
     </message>
@@ -680,6 +684,7 @@
     <name>PackView</name>
     <message>
         <source>Product</source>
+        <extracomment>Units of each line in each box (box number -&gt; line id -&gt; units), from the accepted scans.</extracomment>
         <translation>Ürün</translation>
     </message>
     <message>
@@ -701,6 +706,10 @@
     <message>
         <source>Scanned</source>
         <translation>Okutulan</translation>
+    </message>
+    <message>
+        <source>Boxes</source>
+        <translation>Koliler</translation>
     </message>
     <message>
         <source>The label appears here when the parcel is complete.</source>
@@ -727,6 +736,10 @@ KARGOYA VERMEYİN
     <message>
         <source>Order {0} · Package {1}</source>
         <translation>Sipariş {0} · Paket {1}</translation>
+    </message>
+    <message>
+        <source>Box {0}</source>
+        <translation>Koli {0}</translation>
     </message>
     <message>
         <source>Complete! Making the label…</source>

@@ -80,19 +80,48 @@ class LabelService:
         what does not fit is cut with ``…``, and :attr:`LabelDocument.shortened` names those fields.
         Only what the carrier scans (tracking number, package id) is still refused when it is wrong.
         """
-        data, changed = printable_shipping_data(data, self._fonts)
-        modules = validate_shipping_label(data, self._fonts)
-        page = layout_shipping_label(data, size, self._fonts, tracking_modules=modules)
-        shortened = tuple(sorted(changed | _shortened_fields(page)))
-        description = _("Label {package} box {index}/{count}").format(
-            package=data.package_id, index=data.box_index, count=data.box_count
-        )
+        return self.shipping_labels((data,), fmt=fmt, size=size, dpi=dpi)
+
+    def shipping_labels(
+        self,
+        boxes: Sequence[ShippingLabelData],
+        *,
+        fmt: DocumentFormat = DocumentFormat.ZPL,
+        size: LabelSize = LabelSize.MM_100X150,
+        dpi: PrinterDpi = PrinterDpi.DPI_203,
+    ) -> LabelDocument:
+        """One label per box of a parcel ("Box 1/n" ... "n/n", one tracking number), as one print job."""
+        if not boxes:
+            raise LabelValidationError("boxes", _("A parcel needs at least one box."))
+        pages = []
+        shortened: set[str] = set()
+        for original in boxes:
+            data, changed = printable_shipping_data(original, self._fonts)
+            modules = validate_shipping_label(data, self._fonts)
+            page = layout_shipping_label(data, size, self._fonts, tracking_modules=modules)
+            shortened |= changed | _shortened_fields(page)
+            pages.append(page)
+        first, last = boxes[0], boxes[-1]
+        if len(boxes) == 1:
+            description = _("Label {package} box {index}/{count}").format(
+                package=first.package_id, index=first.box_index, count=first.box_count
+            )
+        else:
+            description = _("Labels {package} boxes {first}-{last}/{count}").format(
+                package=first.package_id, first=first.box_index, last=last.box_index, count=first.box_count
+            )
         log.debug(
-            "shipping label built package=%s tracking=%s format=%s", data.package_id, data.tracking_number, fmt.value
+            "shipping labels built package=%s tracking=%s boxes=%d format=%s",
+            first.package_id,
+            first.tracking_number,
+            len(boxes),
+            fmt.value,
         )
         if fmt is DocumentFormat.PDF:
-            return LabelDocument(self._pdf.render([page], title=description), fmt, False, description, shortened)
-        return LabelDocument(self._zpl[dpi].render([page]), fmt, True, description, shortened)
+            return LabelDocument(
+                self._pdf.render(pages, title=description), fmt, False, description, tuple(sorted(shortened))
+            )
+        return LabelDocument(self._zpl[dpi].render(pages), fmt, True, description, tuple(sorted(shortened)))
 
     def packing_slip(
         self,

@@ -90,12 +90,13 @@ class MarketplaceClient(abc.ABC):
         raise self._unsupported(_("reporting unsupplied items"))
 
     def fetch_label(
-        self, package: RemotePackage, *, preferred: LabelFormat = LabelFormat.ZPL
+        self, package: RemotePackage, *, preferred: LabelFormat = LabelFormat.ZPL, box_count: int = 1
     ) -> MarketplaceLabel | None:
-        """The marketplace's own label for the package, or None where we print our own.
+        """The marketplace's own labels for the package (one per box), or None where we print our own.
 
         ``preferred`` is the format the station's printer takes; a marketplace that issues one format
-        only returns that one, and the caller decides what a mismatch means.
+        only returns that one, and the caller decides what a mismatch means. ``box_count`` is how many
+        boxes the parcel went out in.
         """
         return None
 

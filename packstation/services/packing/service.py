@@ -37,6 +37,7 @@ from packstation.local_store.operations import (
     Opened,
     Operation,
     OperationBody,
+    PackedBox,
     PackedLine,
     Scanned,
     Unsupplied,
@@ -183,6 +184,8 @@ class _Current:
     package: OpenedPackage
     session: PackSession
     lines_by_id: dict[str, LineInfo] = field(default_factory=dict)
+    #: The scale's reading of each closed box, by box number (the last box is weighed at completion).
+    box_grams: dict[int, int] = field(default_factory=dict)
 
 
 def is_connection_error(exc: BaseException) -> bool:
@@ -553,6 +556,20 @@ class PackingService:
             current.session.abort()
         self._current = None
 
+    def next_box(self) -> int:
+        """Close the box being filled and start the next (NEXTBOX); returns the new box's number.
+
+        The closed box is weighed when the station has a scale. Raises :class:`PackSessionError` for an
+        empty box or a parcel that is no longer open; the box of every unit travels in its scan record.
+        """
+        current = self._require_current()
+        closing = current.session.current_box
+        number = current.session.next_box()
+        grams = self._weigh() if self._weigh is not None else None
+        if grams is not None:
+            current.box_grams[closing] = grams
+        return number
+
     def cancelled_remotely(self, package_id: int) -> bool:
         """The marketplace cancelled ``package_id``: stop the session loudly if it is the open one."""
         if self._current is None or self._current.package.id != package_id:
@@ -592,10 +609,19 @@ class PackingService:
             PackedLine(line_id=line.line_id, product_id=line.product_id, units=progress[line.line_id].scanned)
             for line in current.package.lines
         )
+        grams = self._weigh() if self._weigh is not None else None
+        weights = dict(current.box_grams)
+        boxes = current.session.boxes
+        if grams is not None:
+            weights[boxes[-1].index] = grams
         body = Completed(
-            box_count=1,
+            box_count=len(boxes),
             lines=lines,
-            weight_grams=self._weigh() if self._weigh is not None else None,
+            boxes=tuple(
+                PackedBox(box=box.index, units=dict(box.units), weight_grams=weights.get(box.index)) for box in boxes
+            ),
+            # The parcel's weight only when every box was weighed.
+            weight_grams=sum(weights.values()) if len(weights) == len(boxes) else None,
             forced=forced,
             unverified=unverified or {},
             reason=reason,
@@ -605,7 +631,12 @@ class PackingService:
 
     def _finish(self, op: Operation) -> None:
         current = self._require_current()
-        completion = Completion(package=current.package, op_id=str(op.op_id), completed_at=op.occurred_at)
+        completion = Completion(
+            package=current.package,
+            op_id=str(op.op_id),
+            completed_at=op.occurred_at,
+            box_count=op.body.box_count if isinstance(op.body, Completed) else 1,
+        )
         if self._cache is not None:
             self._cache.mark_packed(current.package.id)
         try:

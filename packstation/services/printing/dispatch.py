@@ -101,8 +101,9 @@ class LabelProblem:
     message: str
 
 
-#: Returns the marketplace's own label for a parcel, asked for in the given format, or None for ours.
-MarketplaceLabelSource = Callable[[OpenedPackage, LabelFormat], MarketplaceLabel | None]
+#: Returns the marketplace's own labels for a parcel (one per box), asked for in the given format and for
+#: the given number of boxes, or None for ours.
+MarketplaceLabelSource = Callable[[OpenedPackage, LabelFormat, int], MarketplaceLabel | None]
 _LABEL_FORMATS = {DocumentFormat.ZPL: LabelFormat.ZPL, DocumentFormat.PDF: LabelFormat.PDF}
 
 
@@ -139,30 +140,41 @@ class LabelDispatcher:
         self.format = fmt
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="labels")
 
-    def print_label(self, package: OpenedPackage) -> LabelPreview:
-        """Build and queue the shipping label of ``package``; returns what was sent.
+    def print_label(self, package: OpenedPackage, *, box_count: int = 1, box: int | None = None) -> LabelPreview:
+        """Build and queue the labels of ``package``, one per box, in one print job; returns what was sent.
 
+        ``box`` prints that box's label only (a reprint of one box); None prints all ``box_count``.
         Raises :class:`LabelUnavailable` when the marketplace issues the label but could not give it:
         printing ours instead would put a label on the parcel the carrier does not accept.
         """
+        if box_count < 1 or (box is not None and not 1 <= box <= box_count):
+            raise LabelUnavailable(
+                _("Box {box} is not one of the {count} boxes of {id}.").format(
+                    box=box, count=box_count, id=package.external_id
+                )
+            )
         issued = None
         if self.marketplace_label is not None:
             try:
-                issued = self.marketplace_label(package, _LABEL_FORMATS[self.format])
+                issued = self.marketplace_label(package, _LABEL_FORMATS[self.format], box_count)
             except Exception as exc:
                 raise LabelUnavailable(
                     _("the marketplace's label for {id} is not available: {error}").format(
                         id=package.external_id, error=exc
                     )
                 ) from exc
+        wanted = range(1, box_count + 1) if box is None else (box,)
         if issued is not None and issued.documents:
-            document = self._as_issued(package, issued)
+            document = self._as_issued(package, _issued_boxes(package, issued, box_count, box))
         else:
             if issued is not None and issued.cargo_tracking_number and not package.cargo_tracking_number:
                 # Packing made the tracking number (Hepsiburada): our label must carry it.
                 package = replace(package, cargo_tracking_number=issued.cargo_tracking_number)
-            document = self._labels.shipping_label(
-                shipping_data(package), fmt=self.format, size=self._size, dpi=self._dpi
+            document = self._labels.shipping_labels(
+                [shipping_data(package, box_index=index, box_count=box_count) for index in wanted],
+                fmt=self.format,
+                size=self._size,
+                dpi=self._dpi,
             )
         job = submit_document(self._queue, self.printer_uri, document)
         log.info(
@@ -222,12 +234,12 @@ class LabelDispatcher:
         )
 
     def on_completed(self, completion: Completion) -> None:
-        """Completion hook for the packing service: the label is made on the dispatcher's thread."""
-        self._executor.submit(self._print_reporting, completion.package)
+        """Completion hook for the packing service: the labels are made on the dispatcher's thread."""
+        self._executor.submit(self._print_reporting, completion.package, completion.box_count)
 
-    def _print_reporting(self, package: OpenedPackage) -> None:
+    def _print_reporting(self, package: OpenedPackage, box_count: int) -> None:
         try:
-            self.print_label(package)
+            self.print_label(package, box_count=box_count)
         except Exception as exc:  # shown to the packer; REPRINT tries again
             log.exception("label failed package=%s", package.external_id)
             self._on_problem(LabelProblem(package.external_id, str(exc)))
@@ -239,6 +251,26 @@ class LabelDispatcher:
 
 class LabelUnavailable(Exception):
     """The parcel's label cannot be produced now; the message says why."""
+
+
+def _issued_boxes(
+    package: OpenedPackage, issued: MarketplaceLabel, box_count: int, box: int | None
+) -> MarketplaceLabel:
+    """The marketplace's labels for the boxes asked for: all of them, or box ``box`` of ``box_count``.
+
+    A marketplace issues one label per box when asked for ``box_count`` (Trendyol's ``boxQuantity``); one
+    label for several boxes would leave boxes unlabelled, so that is refused rather than printed short.
+    """
+    documents = tuple(issued.documents)
+    if box_count > 1 and len(documents) != box_count:
+        raise LabelUnavailable(
+            _("the marketplace issued {got} labels for the {count} boxes of {id}").format(
+                got=len(documents), count=box_count, id=package.external_id
+            )
+        )
+    if box is None:
+        return issued
+    return replace(issued, documents=(documents[box - 1],))
 
 
 def render_preview_png(preview: LabelPreview) -> bytes:
@@ -290,14 +322,23 @@ class ReprintService:
                 or 0
             )
 
-    def reprint(self, actor: UserSession, package: OpenedPackage, *, approval: Approval | None = None) -> LabelPreview:
-        """Queue the label again; raises PermissionDenied past the limit without a valid approval."""
+    def reprint(
+        self,
+        actor: UserSession,
+        package: OpenedPackage,
+        *,
+        box_count: int = 1,
+        box: int | None = None,
+        approval: Approval | None = None,
+    ) -> LabelPreview:
+        """Queue the labels again (every box, or box ``box``); raises PermissionDenied past the limit
+        without a valid approval."""
         count = self.reprints_so_far(package)
         if reprint_needs_approval(count, limit=self._limit):
             authorization = authorize(actor, Permission.REPRINT_BEYOND_LIMIT, approval=approval, now=self._clock())
             if authorization.approval is not None:
                 self._audit.record_authorization(authorization, operation="labels.reprint")
-        preview = self._dispatcher.print_label(package)
+        preview = self._dispatcher.print_label(package, box_count=box_count, box=box)
         self._audit.record(
             AuditAction.REPRINT,
             actor=actor,
@@ -306,6 +347,8 @@ class ReprintService:
             detail={
                 "job": preview.job_id,
                 "reprint_number": count + 1,
+                "boxes": box_count,
+                "box": box,
                 "external_id": package.external_id,
                 "approved_by": approval.approver_id if approval else None,
             },

@@ -122,8 +122,8 @@ def fold_ascii(value: str) -> str:
     return value.translate(_ASCII_FOLD).encode("ascii", "replace").decode("ascii")
 
 
-def common_label_zpl(package: SimPackage) -> str:
-    """A 100x130 mm carrier label (8 dots/mm) with the tracking number as Code 128."""
+def common_label_zpl(package: SimPackage, *, box: int = 1, boxes: int = 1) -> str:
+    """A 100x130 mm carrier label (8 dots/mm) with the tracking number as Code 128, for box ``box`` of ``boxes``."""
     customer = package.customer
     name = fold_ascii(f"{customer.first_name} {customer.last_name}")
     street = fold_ascii(f"{customer.neighbourhood} {customer.street} No:{customer.building}")
@@ -138,6 +138,7 @@ def common_label_zpl(package: SimPackage) -> str:
         f"^FO40,245^A0N,28,28^FD{town}^FS\n"
         f"^FO40,330^BY3^BCN,220,Y,N,N^FD{package.tracking_number}^FS\n"
         f"^FO40,640^A0N,28,28^FDPaket: {package.package_id}^FS\n"
+        f"^FO40,700^A0N,40,40^FDKoli {box}/{boxes}^FS\n"
         "^XZ\n"
     )
 

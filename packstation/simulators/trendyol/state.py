@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from packstation.services.marketplaces.models import PackageStatus
 from packstation.simulators.trendyol.catalog import (
@@ -117,8 +118,10 @@ class SimulatedMarketplace:
         self.stock: dict[str, int] = {}
         self.batches: dict[str, dict[str, object]] = {}
         self.recent_stock_bodies: dict[bytes, float] = {}
-        #: Tracking number -> one ZPL label per box.
+        #: Common labels by tracking number, one ZPL per box.
         self.labels: dict[str, list[str]] = {}
+        #: Every common-label request body received (with its tracking number), in order.
+        self.label_requests: list[dict[str, Any]] = []
         #: Each package's newest version as encoded JSON: id -> (stamp, status, bytes); see ``render``.
         self.rendered: dict[int, tuple[int, str, bytes]] = {}
         self.lock = threading.RLock()

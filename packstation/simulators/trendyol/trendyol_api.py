@@ -340,17 +340,18 @@ def create_label(sim: SimulatedMarketplace, tracking: str, body: Any) -> Reply:
     if package.status not in (PackageStatus.PICKING, PackageStatus.INVOICED):
         raise _label_error(400, 1004, "BadRequestException", "Package must be Picking or Invoiced")
     with sim.lock:
-        sim.labels[tracking] = [common_label_zpl(package)] * boxes
+        sim.labels[tracking] = [common_label_zpl(package, box=index, boxes=boxes) for index in range(1, boxes + 1)]
+        sim.label_requests.append({"tracking": tracking, **body})
     return 200, None
 
 
 def get_label(sim: SimulatedMarketplace, tracking: str) -> Reply:
     """``GET common-label/{tracking}``: ``{"data":[{"label","format"}]}``."""
     with sim.lock:
-        label = sim.labels.get(tracking)
-    if label is None:
+        labels = sim.labels.get(tracking)
+    if labels is None:
         raise _label_error(404, 1002, "NotFoundException", "Shipment not found")
-    return 200, {"data": [{"label": one, "format": "ZPL"} for one in label]}
+    return 200, {"data": [{"label": one, "format": "ZPL"} for one in labels]}
 
 
 _ROUTES = (

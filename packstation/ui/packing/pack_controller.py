@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 
 from packstation.domain.command_barcodes import Command
 from packstation.domain.feedback import FeedbackSound
@@ -29,6 +30,10 @@ class PackCommands(QObject):
         super().__init__(window)
         self._window = window
         self._label_note = ""  # the last label's note about shortened customer text
+        # The keyboard twin of the NEXTBOX command barcode.
+        next_box = QShortcut(QKeySequence(Qt.Key.Key_F6), window)
+        next_box.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        next_box.activated.connect(self.next_box)
 
     def with_approval(self, permission: Permission, what: str, then: Callable[[Approval | None], None]) -> None:
         """Run ``then`` now if the user may, else after a supervisor approves with badge and PIN."""
@@ -111,11 +116,21 @@ class PackCommands(QObject):
             else:
                 self._window.alert(FeedbackSound.UNKNOWN, str(exc))
 
-        Task(lambda: context.reprints.reprint(user, package, approval=approval), owner=self._window).on_success(
+        Task(
+            lambda: context.reprints.reprint(user, package, box_count=self._window.pack.box_count, approval=approval),
+            owner=self._window,
+        ).on_success(
             lambda _preview: self._window.set_banner(
                 "info", self.tr("Reprinting the label of {0}.").replace("{0}", package.external_id)
             )
         ).on_failure(refused).run()
+
+    def next_box(self) -> None:
+        """Close the box being filled and start the next one (NEXTBOX, or F6)."""
+        if self._window.worker is None or not self._window.pack.is_packing:
+            self._window.set_banner("info", self.tr("Open a parcel first: a new box starts while packing one."))
+            return
+        self._window.worker.next_box()
 
     def run(self, command: Command) -> None:
         if command is Command.ABORT:
@@ -136,6 +151,9 @@ class PackCommands(QObject):
             return
         if command is Command.UNSUPPLIED:
             self._unsupplied()
+            return
+        if command is Command.NEXT_BOX:
+            self.next_box()
             return
         self._window.set_banner("info", self.tr("This command needs a supervisor at this station."))
 

@@ -58,6 +58,9 @@ class PackView(QWidget):
         self.setObjectName("pack")
         self.package: OpenedPackage | None = None
         self.line_progress: dict[str, LineProgress] = {}
+        #: Units of each line in each box (box number -> line id -> units), from the accepted scans.
+        self.box_units: dict[int, dict[str, int]] = {}
+        self.current_box = 1
 
         self.title = QLabel()
         self.title.setObjectName("title")
@@ -75,8 +78,10 @@ class PackView(QWidget):
         self.progress = QProgressBar()
         self.progress.setObjectName("packProgress")
         self.progress.setFormat("%v / %m")
+        self.box_label = QLabel()
+        self.box_label.setObjectName("boxLabel")
 
-        self.lines = QTableWidget(0, 6)
+        self.lines = QTableWidget(0, 7)
         self.lines.setHorizontalHeaderLabels(
             [
                 self.tr("Product"),
@@ -85,6 +90,7 @@ class PackView(QWidget):
                 self.tr("Bin"),
                 self.tr("Barcode"),
                 self.tr("Scanned"),
+                self.tr("Boxes"),
             ]
         )
         self.lines.verticalHeader().setVisible(False)
@@ -111,7 +117,10 @@ class PackView(QWidget):
         left.addWidget(self.title)
         left.addWidget(self.details)
         left.addWidget(self.feedback)
-        left.addWidget(self.progress)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, stretch=1)
+        progress_row.addWidget(self.box_label)
+        left.addLayout(progress_row)
         left.addWidget(self.lines, stretch=1)
         # Shown when a label could not be printed: the job waits on disk until one of these is chosen.
         self.retry_button = QPushButton(self.tr("Retry printing"))
@@ -174,6 +183,8 @@ class PackView(QWidget):
         """A parcel was opened: show its lines, nothing scanned yet."""
         self.package = package
         self.line_progress = {}
+        self.box_units = {}
+        self.start_box(1)
         self.stop.hide()
         set_fitted_text(
             self.title,
@@ -186,7 +197,7 @@ class PackView(QWidget):
         )
         self.lines.setRowCount(len(package.lines))
         for row, line in enumerate(package.lines):
-            values = (line.name, line.colour, line.size, line.bin_location, line.barcode, f"0 / {line.quantity}")
+            values = (line.name, line.colour, line.size, line.bin_location, line.barcode, f"0 / {line.quantity}", "")
             for column, value in enumerate(values):
                 item = QTableWidgetItem(shorten(value, CELL_LIMIT))
                 item.setToolTip(shorten(value))
@@ -216,10 +227,40 @@ class PackView(QWidget):
                 if cell is not None:
                     cell.setBackground(colour)
 
+    @property
+    def box_count(self) -> int:
+        """Boxes holding something so far (at least one): how many labels the parcel gets."""
+        return max(1, sum(1 for units in self.box_units.values() if units))
+
+    def start_box(self, number: int) -> None:
+        """Box ``number`` is now being filled."""
+        self.current_box = number
+        self.box_label.setText(self.tr("Box {0}").replace("{0}", str(number)))
+        self._show_boxes()
+
+    def _show_boxes(self) -> None:
+        """Each line's units per box ("1: 2 · 2: 1"), once the parcel spans more than one box."""
+        if self.package is None:
+            return
+        several = len(self.box_units) > 1 or self.current_box > 1
+        for row, line in enumerate(self.package.lines):
+            parts = [
+                f"{box}: {units[line.line_id]}"
+                for box, units in sorted(self.box_units.items())
+                if units.get(line.line_id)
+            ]
+            item = self.lines.item(row, 6)
+            if item is not None:
+                item.setText(" · ".join(parts) if several else "")
+
     def show_scan(self, result: ScanResult, lines: tuple[LineProgress, ...]) -> None:
         """Colour, text and counts for one scan."""
         if self.package is None:
             return
+        if result.outcome is ScanOutcome.ACCEPTED and result.line_id is not None:
+            box = self.box_units.setdefault(result.box, {})
+            box[result.line_id] = box.get(result.line_id, 0) + result.units
+            self._show_boxes()
         self._update_lines(lines)
         self.progress.setValue(result.verified_units if result.total_units else self.progress.value())
         if result.outcome is ScanOutcome.PACKAGE_CANCELLED:
@@ -284,6 +325,8 @@ class PackView(QWidget):
     def clear(self) -> None:
         """Nothing on the station."""
         self.package = None
+        self.box_units = {}
+        self.box_label.clear()
         self.stop.hide()
         self.lines.setRowCount(0)
         self.progress.setRange(0, 1)

@@ -28,6 +28,7 @@ class PackingWorker(QObject):
     updated = Signal(object, bool)  # tuple[LineProgress, ...], package complete
     remote_cancelled = Signal(int)  # the open package was cancelled at the marketplace
     replaced = Signal(object, object)  # the parcel's old OpenedPackage, its successor (or None yet)
+    box_started = Signal(int)  # the number of the box now being filled (after NEXTBOX)
 
     _open_code = Signal(str, object)
     _open_id = Signal(int, object)
@@ -37,6 +38,7 @@ class PackingWorker(QObject):
     _force = Signal(object, object, str)  # actor, approval, reason
     _cancel_remote = Signal(int)
     _replaced = Signal(int)
+    _next_box = Signal()
 
     def __init__(self, service: PackingService) -> None:
         super().__init__()
@@ -52,6 +54,7 @@ class PackingWorker(QObject):
         self._force.connect(self._do_force)
         self._cancel_remote.connect(self._do_cancel_remote)
         self._replaced.connect(self._do_replaced)
+        self._next_box.connect(self._do_next_box)
         self._thread.start()
 
     # -- requests (GUI thread) ------------------------------------------------------------------------
@@ -71,6 +74,10 @@ class PackingWorker(QObject):
     def abort(self, user_id: int | None) -> None:
         """Put the current parcel back."""
         self._abort.emit(user_id)
+
+    def next_box(self) -> None:
+        """Close the box being filled and start the next one (NEXTBOX)."""
+        self._next_box.emit()
 
     def mark_unsupplied(self, actor: object, choice: object, approval: object) -> None:
         """Declare units unsupplied (the service checks the permission)."""
@@ -127,6 +134,10 @@ class PackingWorker(QObject):
             self.closed.emit()
 
         self._guard("abort", work)
+
+    @Slot()
+    def _do_next_box(self) -> None:
+        self._guard("next box", lambda: self.box_started.emit(self._service.next_box()))
 
     def _emit_progress(self) -> None:
         session = self._service.session

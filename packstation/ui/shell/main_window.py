@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         self.worker.updated.connect(self._on_updated)
         self.worker.remote_cancelled.connect(self._on_remote_cancel)
         self.worker.replaced.connect(self.commands.package_replaced)
+        self.worker.box_started.connect(self.pack.start_box)
         self.worker.failed.connect(lambda message: self.alert(FeedbackSound.UNKNOWN, message))
         self.home.bind(ready=context.packages.ready_to_pack, counts=context.packages.counts)
         self.pack.set_image_loader(context.images.get)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -158,3 +160,19 @@ def test_marketplace_label_is_printed_exactly_as_issued(service: LabelService) -
     assert document.data is issued and not document.needs_font
     with pytest.raises(LabelValidationError):
         service.marketplace_label(b"<html>error</html>")
+
+
+def test_a_parcel_in_two_boxes_gets_two_labels_in_one_document(
+    service: LabelService, label_data: ShippingLabelData, tmp_path: Path
+) -> None:
+    boxes = [dataclasses.replace(label_data, box_index=i, box_count=2) for i in (1, 2)]
+    zpl = service.shipping_labels(boxes)
+    assert zpl.data.count(b"^XA") == 2 and zpl.description.endswith("boxes 1-2/2")
+    images = render_zpl(service, zpl.data)
+    assert [decode(image)["Code 128"] for image in images] == [TRACKING, TRACKING]
+    text = zpl.data.decode("utf-8")
+    assert text.index("1/2") < text.index("2/2")
+    pdf = service.shipping_labels(boxes, fmt=DocumentFormat.PDF)
+    assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 2
+    words = pdf_text(pdf.data, tmp_path)
+    assert "1/2" in words and "2/2" in words

@@ -187,6 +187,18 @@ def test_common_label_is_zpl_with_the_tracking_barcode(client: TrendyolClient, s
     assert f"^BCN,220,Y,N,N^FD{package.cargo_tracking_number}^FS" in text
 
 
+def test_common_label_for_two_boxes_asks_for_two_and_gets_one_per_box(
+    client: TrendyolClient, sim: SimulatedMarketplace
+) -> None:
+    package = _created(client, lambda p: p.cargo_tracking_number.startswith("733") and p.marketplace_pays_shipping)
+    client.mark_picking(package, business_key="op-13")
+    label = client.fetch_label(package, box_count=2)
+    assert label is not None and len(label.documents) == 2
+    assert sim.label_requests[-1] == {"tracking": package.cargo_tracking_number, "format": "ZPL", "boxQuantity": 2}
+    assert [b"Koli 1/2" in zpl for zpl in label.documents] == [True, False]
+    assert b"Koli 2/2" in label.documents[1]
+
+
 def test_no_common_label_for_other_carriers(client: TrendyolClient, sim: SimulatedMarketplace) -> None:
     package = _created(client, lambda p: p.cargo_tracking_number.startswith(("725", "728")))
     assert client.fetch_label(package) is None

@@ -354,9 +354,11 @@ class HepsiburadaClient(MarketplaceClient):
         return label
 
     def fetch_label(
-        self, package: RemotePackage, *, preferred: LabelFormat = LabelFormat.ZPL
+        self, package: RemotePackage, *, preferred: LabelFormat = LabelFormat.ZPL, box_count: int = 1
     ) -> MarketplaceLabel | None:
-        """HB's label of a packed package (its package number comes from the package HB listed)."""
+        """HB's label of a packed package (its package number comes from the package HB listed).
+
+        HB learns the box count when the package is created (``parcelQuantity``), not here."""
         number = str(package.raw.get("packageNumber") or "")
         if package.status is PackageStatus.CREATED or not number:
             # Open order lines have no package number yet: HB makes the label of a packed package only.

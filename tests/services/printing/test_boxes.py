@@ -1,0 +1,72 @@
+"""A parcel packed in two boxes: two labels in one job at a TCP printer, the box count in PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import zplkit
+from PIL import Image
+from sqlalchemy import select
+
+from packstation.db.connect import Database
+from packstation.db.models import Package, PackEvent
+from packstation.demo.data import seed_demo_data
+from packstation.devices.printers import PrintQueue
+from packstation.domain.outcomes import ScanOutcome
+from packstation.services.journal.pump import JournalPump
+from packstation.services.labels import LabelService
+from packstation.services.printing.dispatch import LabelDispatcher
+from tests.services.labels.conftest import decode
+from tests.services.packing.test_packing_service import make_service
+from tests.support import wait_until
+from tests.support.zebra_sim import ZebraSimulator
+
+
+def _two_unit_package(db: Database) -> tuple[Package, list[str]]:
+    with db.sessions() as session:
+        for package in session.scalars(select(Package).order_by(Package.id)):
+            barcodes = [line.barcode for line in package.lines for _ in range(line.quantity)]
+            if len(barcodes) >= 2:
+                return package, barcodes
+    raise AssertionError("the demo data has no parcel of two units")
+
+
+def test_two_boxes_two_labels_one_job(db: Database, tmp_path: Path) -> None:
+    seed_demo_data(db.sessions, packages=30)
+    package, barcodes = _two_unit_package(db)
+    service, journal, completions = make_service(db, tmp_path)
+    labels = LabelService()
+    zebra = ZebraSimulator()
+    queue = PrintQueue(tmp_path / "jobs.sqlite3", setup_job=labels.font_job())
+    queue.start()
+    dispatcher = LabelDispatcher(labels, queue, printer_uri=zebra.uri)
+    try:
+        service.open(package.cargo_tracking_number, user_id=None)
+        first = service.scan(barcodes[0], user_id=None)
+        assert first.outcome is ScanOutcome.ACCEPTED and first.box == 1
+        assert service.next_box() == 2
+        results = [service.scan(code, user_id=None) for code in barcodes[1:]]
+        assert [r.box for r in results] == [2] * len(results) and results[-1].package_complete
+        [completion] = completions
+        assert completion.box_count == 2
+        dispatcher.on_completed(completion)
+        assert zebra.wait_for(b"2/2^FS", timeout=10)
+        wait_until(lambda: zebra.received.count(b"^XZ") >= 2, what="both labels at the printer")
+        jobs = zebra.received[len(labels.font_job()) :]
+        rendered = zplkit.render(labels.font_job() + jobs, zplkit.Options(width=800, height=1200, dpi=203))
+        images = [Image.open(io.BytesIO(label.png())) for label in rendered.labels]
+        assert [decode(image)["Code 128"] for image in images] == [package.cargo_tracking_number] * 2
+        text = jobs.decode("utf-8")
+        assert text.count("^XA") == 2 and text.index("1/2") < text.index("2/2")
+    finally:
+        dispatcher.close()
+        queue.stop()
+        zebra.close()
+    JournalPump(journal, db.sessions).drain_once()
+    with db.sessions() as session:
+        assert session.get(Package, package.id).box_count == 2  # type: ignore[union-attr]
+        complete = session.scalars(
+            select(PackEvent).where(PackEvent.package_id == package.id, PackEvent.kind == "complete")
+        ).one()
+        assert [box["box"] for box in complete.detail["boxes"]] == [1, 2]
