@@ -13,6 +13,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from packstation.devices.uri import (
     DeviceUriError,
     parse_device_uri,
 )
+from packstation.domain.boxes import BoxType
 
 APP_NAME = "packstation"
 ENV_PREFIX = "PACKSTATION_"
@@ -305,6 +307,20 @@ class MarketplaceAccount(_Section):
         return str(value) if isinstance(value, int) else value
 
 
+class BoxSize(_Section):
+    """One box size of the warehouse: scanning its barcode while packing records the box and its desi."""
+
+    name: str = Field(min_length=1, description="Box name as packers know it (e.g. `K2`).")
+    length_cm: Decimal = Field(gt=0, description="Inside length in centimetres.")
+    width_cm: Decimal = Field(gt=0, description="Inside width in centimetres.")
+    height_cm: Decimal = Field(gt=0, description="Inside height in centimetres.")
+    barcode: str = Field(min_length=1, description="The barcode printed for this box size (scanned while packing).")
+
+    def box_type(self) -> BoxType:
+        """The domain's view of this box size."""
+        return BoxType(self.name, self.length_cm, self.width_cm, self.height_cm, self.barcode)
+
+
 class Settings(_Section):
     """All station settings."""
 
@@ -315,6 +331,7 @@ class Settings(_Section):
     scale: ScaleSettings = ScaleSettings()
     security: SecuritySettings = SecuritySettings()
     marketplaces: list[MarketplaceAccount] = Field(default_factory=list)
+    boxes: list[BoxSize] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_accounts(self) -> Settings:
@@ -323,7 +340,14 @@ class Settings(_Section):
             if account.name in seen:
                 raise ValueError(f"marketplace account name {account.name!r} is used twice")
             seen.add(account.name)
+        barcodes = [box.barcode.strip().casefold() for box in self.boxes]
+        if len(set(barcodes)) != len(barcodes):
+            raise ValueError("two [[boxes]] share one barcode")
         return self
+
+    def box_types(self) -> tuple[BoxType, ...]:
+        """The warehouse's box sizes."""
+        return tuple(box.box_type() for box in self.boxes)
 
     def data_dir(self) -> Path:
         """The folder that holds the embedded database, journal and spool."""
@@ -437,4 +461,6 @@ def config_reference_markdown() -> str:
     for key, info in MarketplaceAccount.model_fields.items():
         default = "" if info.is_required() else f"`{info.default}`"
         out.append(f"| `[[marketplaces]] {key}` | {default} | | {info.description or ''} |")
+    for key, info in BoxSize.model_fields.items():
+        out.append(f"| `[[boxes]] {key}` |  | | {info.description or ''} |")
     return "\n".join(out)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from packstation.domain.boxes import BoxType
 from packstation.domain.catalogue import BarcodeIndex
 from packstation.domain.outcomes import PackState, ScanOutcome, UnsuppliedReason
 from packstation.domain.scan import (
@@ -172,6 +173,8 @@ class BoxContents:
 
     index: int
     units: tuple[tuple[str, int], ...]
+    #: The box size the packer scanned for it, if any.
+    box_type: BoxType | None = None
 
     @property
     def total_units(self) -> int:
@@ -226,6 +229,7 @@ class PackSession:
         self._counts = [_LineCount() for _ in package.lines]
         # Units per line in each box, in the order the boxes were opened; the last one is being filled.
         self._boxes: list[dict[str, int]] = [{}]
+        self._box_types: dict[int, BoxType] = {}
         self._lines_by_key: dict[str, list[int]] = {}
         self._lines_by_product: dict[str, list[int]] = {}
         for index, line in enumerate(package.lines):
@@ -270,8 +274,11 @@ class PackSession:
     @property
     def boxes(self) -> tuple[BoxContents, ...]:
         """Every box that holds something, numbered 1..n in the order they were filled (at least one)."""
-        filled = [box for box in self._boxes if box] or [{}]
-        return tuple(BoxContents(index, tuple(box.items())) for index, box in enumerate(filled, start=1))
+        filled = [(number, box) for number, box in enumerate(self._boxes, start=1) if box] or [(1, {})]
+        return tuple(
+            BoxContents(index, tuple(box.items()), self._box_types.get(number))
+            for index, (number, box) in enumerate(filled, start=1)
+        )
 
     @property
     def box_count(self) -> int:
@@ -327,6 +334,13 @@ class PackSession:
                 _("Box {index} is still empty: scan an item into it first.").format(index=self.current_box)
             )
         self._boxes.append({})
+        return self.current_box
+
+    def choose_box_type(self, box_type: BoxType) -> int:
+        """The box being filled is of ``box_type`` (its barcode was scanned); returns the box's number."""
+        if self._state is not PackState.OPEN:
+            raise PackSessionError(_("Cannot choose a box: the package is {state}.").format(state=self._state.value))
+        self._box_types[self.current_box] = box_type
         return self.current_box
 
     def mark_unsupplied(

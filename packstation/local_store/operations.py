@@ -126,6 +126,9 @@ class PackedBox(msgspec.Struct, frozen=True, kw_only=True):
     box: int = 1
     units: dict[str, int] = msgspec.field(default_factory=dict)
     weight_grams: int | None = None
+    #: The box size the packer scanned (``[[boxes]]``) and its desi, as text to keep it exact.
+    box_type: str | None = None
+    desi: str | None = None
 
 
 class Completed(_Body, frozen=True, kw_only=True):

@@ -742,6 +742,10 @@ Put the items back and scan the abort command.</translation>
             <translation>Box {0}</translation>
         </message>
         <message>
+            <source>Box {0} · {1} ({2}, {3} desi)</source>
+            <translation>Box {0} · {1} ({2}, {3} desi)</translation>
+        </message>
+        <message>
             <source>Complete! Making the label…</source>
             <translation>Complete! Making the label…</translation>
         </message>

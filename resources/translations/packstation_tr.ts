@@ -742,6 +742,10 @@ KARGOYA VERMEYİN
         <translation>Koli {0}</translation>
     </message>
     <message>
+        <source>Box {0} · {1} ({2}, {3} desi)</source>
+        <translation>Koli {0} · {1} ({2}, {3} desi)</translation>
+    </message>
+    <message>
         <source>Complete! Making the label…</source>
         <translation>Tamamlandı! Etiket hazırlanıyor…</translation>
     </message>

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
+from packstation.domain.boxes import BoxType, find_box_type
 from packstation.domain.gtin import with_check_digit
 from packstation.domain.outcomes import UnsuppliedReason
 from packstation.domain.packing import BoxContents, Package, PackageLine, PackSession, PackSessionError, ScanOutcome
@@ -74,3 +77,24 @@ def test_no_next_box_after_completion() -> None:
         session.scan(code)
     with pytest.raises(PackSessionError, match="complete"):
         session.next_box()
+
+
+def test_a_scanned_box_size_gives_the_box_its_desi() -> None:
+    k2 = BoxType("K2", Decimal(40), Decimal(30), Decimal(20), "PSBOXK2")
+    assert k2.desi == Decimal("8.00") and k2.dimensions == "40×30×20 cm"
+    assert BoxType("K1", Decimal("25.5"), Decimal(20), Decimal(10), "B1").desi == Decimal("1.70")
+    assert find_box_type((k2,), "  psboxk2 ") is k2 and find_box_type((k2,), "PSBOXK3") is None
+    session = _session()
+    session.scan(BOOT)
+    assert session.choose_box_type(k2) == 1
+    session.next_box()
+    session.scan(BOOT)
+    session.scan(SANDAL)
+    assert [box.box_type for box in session.boxes] == [k2, None]
+
+
+def test_box_sizes_are_checked() -> None:
+    with pytest.raises(ValueError, match="above zero"):
+        BoxType("K0", Decimal(0), Decimal(1), Decimal(1), "B0")
+    with pytest.raises(ValueError, match="barcode"):
+        BoxType("K0", Decimal(1), Decimal(1), Decimal(1), " ")

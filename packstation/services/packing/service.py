@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from packstation.db.models import ClientCompany, MarketplaceAccountRow, Product, ProductBarcode
 from packstation.db.models import Package as PackageRow
 from packstation.db.models import PackageLine as LineRow
+from packstation.domain.boxes import BoxType
 from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
 from packstation.domain.outcomes import PackState, ScanOutcome, UnsuppliedReason
 from packstation.domain.packing import Package, PackageLine, PackSession, ScanResult
@@ -570,6 +571,10 @@ class PackingService:
             current.box_grams[closing] = grams
         return number
 
+    def choose_box_type(self, box_type: BoxType) -> int:
+        """The box being filled is of ``box_type`` (its barcode was scanned); returns the box's number."""
+        return self._require_current().session.choose_box_type(box_type)
+
     def cancelled_remotely(self, package_id: int) -> bool:
         """The marketplace cancelled ``package_id``: stop the session loudly if it is the open one."""
         if self._current is None or self._current.package.id != package_id:
@@ -618,7 +623,14 @@ class PackingService:
             box_count=len(boxes),
             lines=lines,
             boxes=tuple(
-                PackedBox(box=box.index, units=dict(box.units), weight_grams=weights.get(box.index)) for box in boxes
+                PackedBox(
+                    box=box.index,
+                    units=dict(box.units),
+                    weight_grams=weights.get(box.index),
+                    box_type=box.box_type.name if box.box_type else None,
+                    desi=str(box.box_type.desi) if box.box_type else None,
+                )
+                for box in boxes
             ),
             # The parcel's weight only when every box was weighed.
             weight_grams=sum(weights.values()) if len(weights) == len(boxes) else None,

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from packstation.domain.boxes import BoxType
 from packstation.domain.display_text import shorten
 from packstation.domain.outcomes import ScanOutcome
 from packstation.ui.platform.text_fit import never_widen, set_fitted_text
@@ -237,6 +238,17 @@ class PackView(QWidget):
         self.current_box = number
         self.box_label.setText(self.tr("Box {0}").replace("{0}", str(number)))
         self._show_boxes()
+
+    def show_box_type(self, number: int, box_type: BoxType) -> None:
+        """The packer scanned a box size for box ``number``."""
+        if number == self.current_box:
+            self.box_label.setText(
+                self.tr("Box {0} · {1} ({2}, {3} desi)")
+                .replace("{0}", str(number))
+                .replace("{1}", box_type.name)
+                .replace("{2}", box_type.dimensions)
+                .replace("{3}", f"{box_type.desi:.2f}")
+            )
 
     def _show_boxes(self) -> None:
         """Each line's units per box ("1: 2 · 2: 1"), once the parcel spans more than one box."""

@@ -11,6 +11,7 @@ import time
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from packstation.domain.boxes import BoxType
 from packstation.services.access.permissions import Approval, UserSession
 from packstation.services.packing.service import PackingService
 from packstation.ui.packing.unsupplied import UnsuppliedChoice
@@ -29,6 +30,7 @@ class PackingWorker(QObject):
     remote_cancelled = Signal(int)  # the open package was cancelled at the marketplace
     replaced = Signal(object, object)  # the parcel's old OpenedPackage, its successor (or None yet)
     box_started = Signal(int)  # the number of the box now being filled (after NEXTBOX)
+    box_chosen = Signal(int, object)  # box number, its BoxType (its barcode was scanned)
 
     _open_code = Signal(str, object)
     _open_id = Signal(int, object)
@@ -39,6 +41,7 @@ class PackingWorker(QObject):
     _cancel_remote = Signal(int)
     _replaced = Signal(int)
     _next_box = Signal()
+    _choose_box = Signal(object)
 
     def __init__(self, service: PackingService) -> None:
         super().__init__()
@@ -55,6 +58,7 @@ class PackingWorker(QObject):
         self._cancel_remote.connect(self._do_cancel_remote)
         self._replaced.connect(self._do_replaced)
         self._next_box.connect(self._do_next_box)
+        self._choose_box.connect(self._do_choose_box)
         self._thread.start()
 
     # -- requests (GUI thread) ------------------------------------------------------------------------
@@ -78,6 +82,10 @@ class PackingWorker(QObject):
     def next_box(self) -> None:
         """Close the box being filled and start the next one (NEXTBOX)."""
         self._next_box.emit()
+
+    def choose_box(self, box_type: object) -> None:
+        """The packer scanned a box size's barcode: the box being filled is of that size."""
+        self._choose_box.emit(box_type)
 
     def mark_unsupplied(self, actor: object, choice: object, approval: object) -> None:
         """Declare units unsupplied (the service checks the permission)."""
@@ -138,6 +146,10 @@ class PackingWorker(QObject):
     @Slot()
     def _do_next_box(self) -> None:
         self._guard("next box", lambda: self.box_started.emit(self._service.next_box()))
+
+    @Slot(object)
+    def _do_choose_box(self, box_type: BoxType) -> None:
+        self._guard("choose box", lambda: self.box_chosen.emit(self._service.choose_box_type(box_type), box_type))
 
     def _emit_progress(self) -> None:
         session = self._service.session

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from packstation.domain.boxes import BoxType, find_box_type
 from packstation.domain.command_barcodes import UnknownCommandError, parse_command
 from packstation.domain.feedback import FeedbackSound, sound_for
 from packstation.domain.scan import clean_scan, unreadable
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
         self.context: AppContext | None = None
         self.worker: PackingWorker | None = None
+        self._box_types: tuple[BoxType, ...] = ()  # the warehouse box sizes ([[boxes]]), scanned while packing
         self.login: LoginView | None = None
         self.station_session: StationSession | None = None
         self._demo = demo
@@ -185,6 +187,8 @@ class MainWindow(QMainWindow):
         self.worker.remote_cancelled.connect(self._on_remote_cancel)
         self.worker.replaced.connect(self.commands.package_replaced)
         self.worker.box_started.connect(self.pack.start_box)
+        self.worker.box_chosen.connect(self.pack.show_box_type)
+        self._box_types = context.settings.box_types()
         self.worker.failed.connect(lambda message: self.alert(FeedbackSound.UNKNOWN, message))
         self.home.bind(ready=context.packages.ready_to_pack, counts=context.packages.counts)
         self.pack.set_image_loader(context.images.get)
@@ -317,6 +321,8 @@ class MainWindow(QMainWindow):
             self.commands.run(command)
         elif self.worker is None:
             self.set_banner("info", self.tr("Still starting: scan again in a moment."))
+        elif self.pack.is_packing and (box := find_box_type(self._box_types, text)) is not None:
+            self.worker.choose_box(box)
         elif self.pack.is_packing:
             self.worker.scan(text, self.user_id)
         else:

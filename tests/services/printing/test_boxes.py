@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import zplkit
@@ -13,6 +14,7 @@ from packstation.db.connect import Database
 from packstation.db.models import Package, PackEvent
 from packstation.demo.data import seed_demo_data
 from packstation.devices.printers import PrintQueue
+from packstation.domain.boxes import BoxType
 from packstation.domain.outcomes import ScanOutcome
 from packstation.services.journal.pump import JournalPump
 from packstation.services.labels import LabelService
@@ -21,6 +23,8 @@ from tests.services.labels.conftest import decode
 from tests.services.packing.test_packing_service import make_service
 from tests.support import wait_until
 from tests.support.zebra_sim import ZebraSimulator
+
+K2 = BoxType("K2", Decimal(40), Decimal(30), Decimal(20), "PSBOXK2")
 
 
 def _two_unit_package(db: Database) -> tuple[Package, list[str]]:
@@ -45,6 +49,7 @@ def test_two_boxes_two_labels_one_job(db: Database, tmp_path: Path) -> None:
         service.open(package.cargo_tracking_number, user_id=None)
         first = service.scan(barcodes[0], user_id=None)
         assert first.outcome is ScanOutcome.ACCEPTED and first.box == 1
+        assert service.choose_box_type(K2) == 1
         assert service.next_box() == 2
         results = [service.scan(code, user_id=None) for code in barcodes[1:]]
         assert [r.box for r in results] == [2] * len(results) and results[-1].package_complete
@@ -69,4 +74,7 @@ def test_two_boxes_two_labels_one_job(db: Database, tmp_path: Path) -> None:
         complete = session.scalars(
             select(PackEvent).where(PackEvent.package_id == package.id, PackEvent.kind == "complete")
         ).one()
-        assert [box["box"] for box in complete.detail["boxes"]] == [1, 2]
+        assert [(box["box"], box["box_type"], box["desi"]) for box in complete.detail["boxes"]] == [
+            (1, "K2", "8.00"),
+            (2, None, None),
+        ]
