@@ -363,6 +363,7 @@ def marketplace_label_source(jobs: MarketplaceJobs, sessions: sessionmaker[Sessi
                 package.id,
                 tracking=package.cargo_tracking_number,
                 preferred=preferred,
+                box_count=box_count,
             )
         return client.label_for(
             package.external_id, package.cargo_tracking_number, box_count=box_count, preferred=preferred

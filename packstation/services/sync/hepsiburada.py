@@ -124,8 +124,13 @@ class PackageNumbers:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    def ensure(self, client: HepsiburadaClient, package_id: int, *, business_key: str) -> Packed:
+    def ensure(
+        self, client: HepsiburadaClient, package_id: int, *, business_key: str, boxes: int | None = None
+    ) -> Packed:
         """The HB package of local package ``package_id``, created (once) if there is none yet.
+
+        ``boxes`` is the parcel's box count (HB's ``parcelQuantity``) when the caller knows it before the
+        journal pump has stored it on the package; otherwise the package row's ``box_count`` is used.
 
         The row lock is held while HB is asked: a second caller (another station, the pusher) waits for
         the first and then reads its number, so the lines are packed once.
@@ -149,7 +154,9 @@ class PackageNumbers:
                 status_raw=package.status,
                 lines=tuple(RemoteLine(line.external_line_id, line.barcode, line.quantity) for line in lines),
             )
-            number, tracking, _sent = client.create_package(remote, business_key=business_key)
+            number, tracking, _sent = client.create_package(
+                remote, business_key=business_key, parcel_quantity=boxes or package.box_count or 1
+            )
             session.execute(
                 update(Package)
                 .where(Package.id == package_id)
@@ -164,14 +171,20 @@ class PackageNumbers:
 
 
 def hepsiburada_label(
-    client: HepsiburadaClient, numbers: PackageNumbers, package_id: int, *, tracking: str, preferred: LabelFormat
+    client: HepsiburadaClient,
+    numbers: PackageNumbers,
+    package_id: int,
+    *,
+    tracking: str,
+    preferred: LabelFormat,
+    box_count: int = 1,
 ) -> MarketplaceLabel | None:
     """HB's label for local package ``package_id``, creating the HB package first if it is not yet made.
 
     A carrier without shared barcodes (400 "Cargo company does not provide mutual barcodes") means our
     own label: the answer then holds no documents and says why, for the packer to read.
     """
-    packed = numbers.ensure(client, package_id, business_key=f"label/{package_id}")
+    packed = numbers.ensure(client, package_id, business_key=f"label/{package_id}", boxes=box_count)
     tracking = tracking or packed.tracking
     try:
         return client.label_by_number(packed.number, preferred=preferred, tracking=tracking)

@@ -11,6 +11,7 @@ from packstation.demo.data import seed_demo_data
 from packstation.domain.outcomes import ScanOutcome
 from packstation.local_store.journal import Journal
 from packstation.local_store.operations import Completed
+from packstation.services.access.audit import AuditLog
 from packstation.services.journal.pump import JournalPump
 from packstation.services.packing.claims import ClaimService
 from packstation.services.packing.service import Completion, OpenOutcome, PackingService
@@ -28,6 +29,7 @@ def make_service(db: Database, tmp_path: Path, name: str = "st-1") -> tuple[Pack
         station=name,
         clock=lambda: datetime.now(UTC),
         on_completed=completions.append,
+        audit=AuditLog(db.sessions),
     )
     return service, journal, completions
 
@@ -136,9 +138,12 @@ def test_unsupplied_needs_a_supervisor_and_reaches_the_outbox(db: Database, tmp_
 def test_force_complete_records_what_was_not_verified(db: Database, tmp_path: Path) -> None:
     import pytest
 
+    from packstation.db.models import User
     from packstation.services.access.permissions import PermissionDenied
 
     seed_demo_data(db.sessions, packages=5)
+    with db.sessions.begin() as session:
+        session.add(User(id=1, username="packer", role="packer", password_hash="x"))  # the audited actor
     service, journal, completions = make_service(db, tmp_path)
     with db.sessions() as session:
         tracking = session.scalars(select(Package.cargo_tracking_number).order_by(Package.id).limit(1)).one()

@@ -258,8 +258,11 @@ class HepsiburadaClient(MarketplaceClient):
         number, _barcode, sent = self.create_package(package, business_key=business_key)
         return WriteOutcome(business_key, sent=sent, new_package_ids=(number,))
 
-    def create_package(self, package: RemotePackage, *, business_key: str) -> tuple[str, str, bool]:
-        """``POST /packages``: (package number, delivery barcode, whether it was sent) for the package's lines.
+    def create_package(
+        self, package: RemotePackage, *, business_key: str, parcel_quantity: int = 1
+    ) -> tuple[str, str, bool]:
+        """``POST /packages``: (package number, delivery barcode, whether it was sent) for the package's lines,
+        going out in ``parcel_quantity`` boxes.
 
         Body per SPEC ``CreatePackageRequest``: ``lineItemRequests [{id, quantity}]``, ``parcelQuantity``,
         ``deci``; answer 201 ``{barcode, packageNumber}`` (the barcode is the carrier's delivery number).
@@ -270,7 +273,7 @@ class HepsiburadaClient(MarketplaceClient):
         self._check_packable_together(package)
         body = {
             "lineItemRequests": [{"id": line.line_id, "quantity": line.quantity} for line in package.lines],
-            "parcelQuantity": 1,
+            "parcelQuantity": parcel_quantity,
             "deci": self.config.parcel_deci,
         }
         line_ids = {line.line_id for line in package.lines}
