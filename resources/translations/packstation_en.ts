@@ -597,6 +597,7 @@
         <name>PackCommands</name>
         <message>
             <source>No open parcel with missing items.</source>
+            <extracomment>Seconds a reprint of a parcel in several boxes waits for a box number before it reprints every box.</extracomment>
             <translation>No open parcel with missing items.</translation>
         </message>
         <message>
@@ -606,6 +607,10 @@
         <message>
             <source>complete this parcel without verifying every item</source>
             <translation>complete this parcel without verifying every item</translation>
+        </message>
+        <message>
+            <source>Reprinting all {0} boxes. To reprint one box only, scan its number (1–{0}) now.</source>
+            <translation>Reprinting all {0} boxes. To reprint one box only, scan its number (1–{0}) now.</translation>
         </message>
         <message>
             <source>Nothing to reprint: complete a parcel first.</source>
@@ -618,6 +623,10 @@
         <message>
             <source>Reprinting the label of {0}.</source>
             <translation>Reprinting the label of {0}.</translation>
+        </message>
+        <message>
+            <source>Reprinting box {1}/{2} of {0}.</source>
+            <translation>Reprinting box {1}/{2} of {0}.</translation>
         </message>
         <message>
             <source>Open a parcel first: a new box starts while packing one.</source>

@@ -597,6 +597,7 @@
     <name>PackCommands</name>
     <message>
         <source>No open parcel with missing items.</source>
+        <extracomment>Seconds a reprint of a parcel in several boxes waits for a box number before it reprints every box.</extracomment>
         <translation>Eksik ürünlü açık paket yok.</translation>
     </message>
     <message>
@@ -606,6 +607,10 @@
     <message>
         <source>complete this parcel without verifying every item</source>
         <translation>bu paketi her ürünü doğrulamadan tamamlama</translation>
+    </message>
+    <message>
+        <source>Reprinting all {0} boxes. To reprint one box only, scan its number (1–{0}) now.</source>
+        <translation>{0} kolinin hepsinin etiketi yeniden basılıyor. Yalnızca bir koliyi basmak için şimdi numarasını (1–{0}) okutun.</translation>
     </message>
     <message>
         <source>Nothing to reprint: complete a parcel first.</source>
@@ -618,6 +623,10 @@
     <message>
         <source>Reprinting the label of {0}.</source>
         <translation>{0} paketinin etiketi yeniden basılıyor.</translation>
+    </message>
+    <message>
+        <source>Reprinting box {1}/{2} of {0}.</source>
+        <translation>{0} paketinin {1}/{2} kolisinin etiketi yeniden basılıyor.</translation>
     </message>
     <message>
         <source>Open a parcel first: a new box starts while packing one.</source>

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from packstation.domain.command_barcodes import Command
@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from packstation.ui.shell.main_window import MainWindow
 
 
+#: Seconds a reprint of a parcel in several boxes waits for a box number before it reprints every box.
+REPRINT_BOX_CHOICE_S = 3.0
+
+
 class PackCommands(QObject):
     """Runs command barcodes and the flows that need a supervisor, on behalf of the main window."""
 
@@ -30,6 +34,10 @@ class PackCommands(QObject):
         super().__init__(window)
         self._window = window
         self._label_note = ""  # the last label's note about shortened customer text
+        self._box_choice: int | None = None  # boxes of the parcel while a reprint waits for a box number
+        self._box_timer = QTimer(self)
+        self._box_timer.setSingleShot(True)
+        self._box_timer.timeout.connect(self._reprint_all_boxes)
         # The keyboard twin of the NEXTBOX command barcode.
         next_box = QShortcut(QKeySequence(Qt.Key.Key_F6), window)
         next_box.setContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -101,29 +109,68 @@ class PackCommands(QObject):
         if self._window.worker is not None:
             self._window.worker.force_complete(self._window.user, approval, "")
 
-    def _reprint(self, approval: Approval | None) -> None:
-        """Reprint the completed parcel's label; past the limit a supervisor approves first."""
+    def start_reprint(self) -> None:
+        """REPRINT: every box's label; a box number scanned within a few seconds reprints that box only."""
+        boxes = self._window.pack.box_count
+        if boxes == 1 or self._window.pack.is_packing:
+            self._reprint(None)
+            return
+        self._box_choice = boxes
+        self._window.set_banner(
+            "info",
+            self.tr("Reprinting all {0} boxes. To reprint one box only, scan its number (1–{0}) now.").replace(
+                "{0}", str(boxes)
+            ),
+        )
+        self._box_timer.start(int(REPRINT_BOX_CHOICE_S * 1000))
+
+    def take_box_number(self, text: str) -> bool:
+        """While a reprint waits for a box number, ``text`` naming a box reprints that box; True if taken."""
+        if self._box_choice is None or not text.isdecimal() or not 1 <= int(text) <= self._box_choice:
+            return False
+        self._box_choice = None
+        self._box_timer.stop()
+        self._reprint(None, box=int(text))
+        return True
+
+    def _reprint_all_boxes(self) -> None:
+        if self._box_choice is not None:
+            self._box_choice = None
+            self._reprint(None)
+
+    def _reprint(self, approval: Approval | None, box: int | None = None) -> None:
+        """Reprint the completed parcel's labels (or box ``box``); past the limit a supervisor approves first."""
         from packstation.services.access.permissions import Permission, PermissionDenied
 
         package, context, user = self._window.pack.package, self._window.context, self._window.user
         if package is None or context is None or user is None or self._window.pack.is_packing:
             self._window.alert(FeedbackSound.UNKNOWN, self.tr("Nothing to reprint: complete a parcel first."))
             return
+        boxes = self._window.pack.box_count
 
         def refused(exc: Exception) -> None:
             if isinstance(exc, PermissionDenied) and approval is None:
-                self.with_approval(Permission.REPRINT_BEYOND_LIMIT, self.tr("reprint this label again"), self._reprint)
+                self.with_approval(
+                    Permission.REPRINT_BEYOND_LIMIT,
+                    self.tr("reprint this label again"),
+                    lambda granted: self._reprint(granted, box),
+                )
             else:
                 self._window.alert(FeedbackSound.UNKNOWN, str(exc))
 
-        Task(
-            lambda: context.reprints.reprint(user, package, box_count=self._window.pack.box_count, approval=approval),
-            owner=self._window,
-        ).on_success(
-            lambda _preview: self._window.set_banner(
-                "info", self.tr("Reprinting the label of {0}.").replace("{0}", package.external_id)
+        if box is None:
+            done = self.tr("Reprinting the label of {0}.").replace("{0}", package.external_id)
+        else:
+            done = (
+                self.tr("Reprinting box {1}/{2} of {0}.")
+                .replace("{0}", package.external_id)
+                .replace("{1}", str(box))
+                .replace("{2}", str(boxes))
             )
-        ).on_failure(refused).run()
+        Task(
+            lambda: context.reprints.reprint(user, package, box_count=boxes, box=box, approval=approval),
+            owner=self._window,
+        ).on_success(lambda _preview: self._window.set_banner("info", done)).on_failure(refused).run()
 
     def next_box(self) -> None:
         """Close the box being filled and start the next one (NEXTBOX, or F6)."""
@@ -138,7 +185,7 @@ class PackCommands(QObject):
                 self._window.worker.abort(self._window.user_id)
             return
         if command is Command.REPRINT:
-            self._reprint(None)
+            self.start_reprint()
             return
         if command is Command.LOG_OUT:
             self._window.log_out()

@@ -304,6 +304,8 @@ class MainWindow(QMainWindow):
             return
         if self._to_dialog(text):
             return
+        if self.commands.take_box_number(text):
+            return
         try:
             command = parse_command(text)
         except UnknownCommandError as exc:

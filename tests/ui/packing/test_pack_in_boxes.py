@@ -55,3 +55,11 @@ def test_two_boxes_from_the_scanner_print_box_1_of_2_and_2_of_2(
     [label] = [path.read_bytes() for path in spool.glob("*.zpl")]
     assert label.count(b"^XA^CI28") == 2 and label.count(tracking.encode()) >= 2
     assert label.index(b"1/2") < label.index(b"2/2")
+
+    # REPRINT then a box number: only that box's label goes out again.
+    scan(window, clock, Command.REPRINT.payload)
+    qtbot.waitUntil(lambda: "scan its number" in window.banner.text(), timeout=5_000)
+    scan(window, clock, "2")
+    qtbot.waitUntil(lambda: len(list(spool.glob("*.zpl"))) == 2, timeout=15_000)
+    [again] = [path.read_bytes() for path in spool.glob("*.zpl") if path.read_bytes() != label]
+    assert again.count(b"^XA^CI28") == 1 and b"2/2" in again and b"1/2" not in again
