@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -159,11 +160,14 @@ def test_auto_packing_merchants_get_their_work_from_packages(
 
 def test_rate_limit_reset_is_honoured(sim: SimulatedHepsiburada, server: HepsiburadaServer) -> None:
     sim.config.rate_limit = 3
-    with HepsiburadaClient(
-        sim_credentials(sim), config=_config(server, retry=RetryPolicy(max_attempts=8, base_delay=5, max_total=30))
-    ) as c:
-        for _ in range(2):  # past 3 per second: 429 with X-RateLimit-Reset < 1 s, waited out (not 5 s backoff)
+    slow_backoff = RetryPolicy(max_attempts=8, base_delay=5, max_total=30)
+    with HepsiburadaClient(sim_credentials(sim), config=_config(server, retry=slow_backoff)) as c:
+        started = time.monotonic()
+        for _ in range(2):  # 6 requests at 3 per second: the client waits out X-RateLimit-Reset
             list(c.iter_open_order_pages(PackageQuery(page_size=100)))
+        elapsed = time.monotonic() - started
+    assert sim.throttled == 0  # waited before the window ran out: no 429 earned
+    assert elapsed < 5  # the window's reset, not a 5 s backoff
 
 
 def test_the_client_refuses_lines_hb_would_not_pack(client: HepsiburadaClient, sim: SimulatedHepsiburada) -> None:
@@ -173,3 +177,17 @@ def test_the_client_refuses_lines_hb_would_not_pack(client: HepsiburadaClient, s
     with pytest.raises(Rejected, match="cannot pack lines"):
         client.mark_picking(mixed, business_key="mixed")
     assert not [r for r in sim.requests if r[0] == "POST"]
+
+
+def test_a_429_waits_for_x_ratelimit_reset(
+    sim: SimulatedHepsiburada, server: HepsiburadaServer, http: httpx.Client
+) -> None:
+    sim.config.rate_limit = 1
+    slow_backoff = RetryPolicy(max_attempts=4, base_delay=10, max_total=60)
+    with HepsiburadaClient(sim_credentials(sim), config=_config(server, retry=slow_backoff)) as c:
+        http.get(_orders(sim), params={"offset": 0, "limit": 1})  # someone else spends the window
+        started = time.monotonic()
+        list(c.iter_open_order_pages(PackageQuery(page_size=100)))
+        elapsed = time.monotonic() - started
+    assert sim.throttled >= 1
+    assert elapsed < 8  # HB's reset (under a second each), not the 10 s backoff

@@ -300,6 +300,7 @@ class _Server(ThreadingHTTPServer):
                 self.window_end, self.used = now + 1.0, 0
             self.used += 1
             if self.used > self.sim.config.rate_limit:
+                self.sim.throttled += 1
                 raise SimError(429, "TooManyRequest")
 
     def rate_headers(self) -> dict[str, str]:

@@ -95,6 +95,8 @@ class SimulatedHepsiburada:
         #: Raw /packages elements served as they are (poison tests).
         self.raw_packages: list[Any] = []
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        #: Requests answered 429 (past the per-second limit).
+        self.throttled = 0
         for _ in range(self.config.orders):
             self.add_order()
 

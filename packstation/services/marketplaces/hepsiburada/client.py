@@ -18,6 +18,7 @@ name (DOC changelog Ocak/Ağustos 2024); a wrong one gets 401 with an empty body
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -48,7 +49,7 @@ from packstation.services.marketplaces.models import (
     StatusReport,
 )
 from packstation.services.marketplaces.ratelimit import RateLimiter
-from packstation.services.marketplaces.transport import Reply, Transport, parse_json
+from packstation.services.marketplaces.transport import Reply, Transport, parse_json, retry_after_seconds
 from packstation.services.marketplaces.writes import (
     BatchState,
     ItemState,
@@ -116,7 +117,7 @@ class HepsiburadaClient(MarketplaceClient):
     def _call(self, transport: Transport, method: str, path: str, **kwargs: Any) -> Reply:
         """One request; a 401 names every cause HB gives it the same answer for."""
         try:
-            return transport.request(method, path, group="oms" if transport is self._oms else "listing", **kwargs)
+            reply = transport.request(method, path, group="oms" if transport is self._oms else "listing", **kwargs)
         except AuthError as error:
             if error.status != 401:
                 raise
@@ -131,6 +132,14 @@ class HepsiburadaClient(MarketplaceClient):
                 marketplace_message=error.marketplace_message,
                 endpoint=path,
             ) from error
+        if reply.headers.get("X-RateLimit-Remaining") == "0":
+            # HB's window is spent: wait out X-RateLimit-Reset (seconds, DOC changelog Kasım 2025) instead
+            # of earning a 429 with the next call.
+            wait = retry_after_seconds(reply.headers.get("X-RateLimit-Reset"))
+            if wait:
+                log.info("rate limit window spent, waiting %.2f s path=%s", wait, path)
+                time.sleep(min(wait, self.config.retry.retry_after_cap))
+        return reply
 
     # -- listing ----------------------------------------------------------------------------------
 
