@@ -27,9 +27,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from benchmarks.common import percentiles
-from packstation.devices.base import PayloadKind
 from packstation.devices.printers import PrintJobEventKind, PrintQueue
 from packstation.devices.printers.host_status import HOST_STATUS_QUERY, format_host_status
+from packstation.domain.print_payload import PayloadKind
 from packstation.services.labels import DocumentFormat, LabelService, Marketplace, Sender, ShippingLabelData
 
 GOALS_MS = {"zpl_label_p99": 2.0, "pdf_label_p99": 20.0, "submit_to_first_byte_p99": 50.0}

@@ -10,12 +10,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packstation.config import MarketplaceAccount, Settings
 from packstation.domain.events import DatabaseStatus, EventBus
-from packstation.logging_setup import configure_logging
 
 if TYPE_CHECKING:
     # The database stack loads on the start-up worker thread, after the window is on screen.
@@ -26,12 +24,13 @@ if TYPE_CHECKING:
     from packstation.demo.marketplace import DemoMarketplace
     from packstation.devices.printers.factory import PrinterFactory
     from packstation.devices.printers.print_queue import PrintQueue
+    from packstation.devices.scale import Scale
     from packstation.local_store.journal import Journal
     from packstation.local_store.station_lock import StationLock
     from packstation.services.access.audit import AuditLog
     from packstation.services.access.auth import AuthService
-    from packstation.services.access.secrets import RedactingFilter
-    from packstation.services.access.users import UserService
+    from packstation.services.access.secrets import RedactingFilter, SecretStore
+    from packstation.services.access.users import Credentials, UserService
     from packstation.services.journal.pump import JournalPump
     from packstation.services.marketplaces.writes import LabelFormat, MarketplaceLabel
     from packstation.services.packing.images import ImageCache
@@ -143,33 +142,19 @@ def start_services(
     """Open the database (starting the embedded one if needed), seed the demo, start background work.
 
     Runs on a worker thread: it may take seconds on a first start. ``printers`` builds the print queue's
-    printers (the station window passes one that knows ``qt://`` office printers).
+    printers (the station window passes one that knows ``qt://`` office printers). Each step below
+    builds one group of services from what the earlier steps made; nothing is patched afterwards.
     """
-    from apscheduler.executors.pool import ThreadPoolExecutor
-    from apscheduler.schedulers.background import BackgroundScheduler
-
-    from packstation.db.connect import open_database
-    from packstation.demo.data import seed_demo_data, seed_demo_users
     from packstation.devices.printers.factory import open_printer
-    from packstation.devices.printers.print_queue import PrintQueue
-    from packstation.domain.keyboard_layout import LayoutRepair
     from packstation.local_store.journal import Journal
     from packstation.local_store.station_lock import lock_station_folder
-    from packstation.services.access.audit import AuditLog
-    from packstation.services.access.auth import AuthService, install_secret_redactions
+    from packstation.services.access.auth import AuthService
     from packstation.services.access.secrets import SecretStore
-    from packstation.services.access.users import Credentials, UserService
     from packstation.services.journal.pump import JournalPump
-    from packstation.services.labels import DocumentFormat, LabelService
-    from packstation.services.packing.claims import ClaimService
     from packstation.services.packing.images import ImageCache
     from packstation.services.packing.offline_cache import CACHE_FILE, OfflineCache
     from packstation.services.packing.read_model import PackageQueries
-    from packstation.services.packing.service import PackingService
-    from packstation.services.printing.dispatch import LabelDispatcher, ReprintService
-    from packstation.services.station.clock import StationClock
-    from packstation.services.station.heartbeat import StationService
-    from packstation.services.sync.background import lower_thread_priority
+    from packstation.services.printing.dispatch import ReprintService
 
     # The sync, pump and print threads share the GIL with the packing thread. A thread coming back
     # from I/O waits for the holder's switch interval: 1 ms instead of Python's 5 ms, so a scan or an
@@ -179,52 +164,179 @@ def start_services(
     station_lock = lock_station_folder(settings.data_dir())
     secrets = SecretStore()
     if redactor is not None:
-        install_secret_redactions(redactor, settings, secrets)
+        from packstation.services.access.auth import install_secret_redactions
 
+        install_secret_redactions(redactor, settings, secrets)
     try:
-        database = open_database(
-            settings, secrets, application_name=f"packstation/{settings.station.name}", station_pools=True
+        store = _open_store(
+            settings, secrets, demo=demo, demo_packages=demo_packages, demo_marketplace=demo_marketplace
         )
     except Exception:
         station_lock.release()
         raise
+    data_dir = settings.data_dir()
+    scheduler = _scheduler()
+    journal = Journal(data_dir / "journal.sqlite3")
+    pump = JournalPump(journal, store.database.for_pump(), on_status=bus.publish)
+    jobs = _marketplace_jobs(settings, store.database, scheduler, secrets, bus)
+    print_queue, dispatcher = _printing(
+        settings, bus, printers or open_printer, jobs=jobs, sessions=store.database.sessions
+    )
+    cache = OfflineCache(data_dir / CACHE_FILE)
+    scale = _scale(settings)
+    packing = _packing(settings, store, journal=journal, cache=cache, pump=pump, dispatcher=dispatcher, scale=scale)
+    users = _users(settings, store, demo=demo)
+    _schedule(scheduler, store, bus=bus, journal=journal, cache=cache, demo_marketplace=demo_marketplace)
+    on_close: list[Callable[[], None]] = [scale.stop] if scale is not None else []
+    if demo_marketplace is not None:
+        on_close.append(demo_marketplace.stop)
+    pump.start()
+    print_queue.start()
+    scheduler.start()
+    sessions = store.database.sessions
+    return AppContext(
+        settings=settings,
+        database=store.database,
+        bus=bus,
+        packages=PackageQueries(sessions),
+        users=users,
+        station=store.station,
+        station_id=store.station_id,
+        demo=demo,
+        packing=packing,
+        pump=pump,
+        print_queue=print_queue,
+        labels=dispatcher,
+        reprints=ReprintService(
+            dispatcher,
+            sessions,
+            audit=store.audit,
+            limit=settings.security.reprint_limit,
+            station_id=store.station_id,
+            clock=_utc_now,
+        ),
+        auth=AuthService(sessions, credentials=store.credentials, audit=store.audit, security=settings.security),
+        audit=store.audit,
+        images=ImageCache(data_dir / "images"),
+        jobs=jobs,
+        scheduler=scheduler,
+        on_close=on_close,
+        station_lock=station_lock,
+    )
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class _Store:
+    """The open database and what every service shares on it: the audit log and this station's row."""
+
+    database: Database
+    audit: AuditLog
+    credentials: Credentials
+    station: StationService
+    station_id: int
+
+
+def _open_store(
+    settings: Settings,
+    secrets: SecretStore,
+    *,
+    demo: bool,
+    demo_packages: int,
+    demo_marketplace: DemoMarketplace | None,
+) -> _Store:
+    """Step 1: the database (brought to the current schema), the demo's data, and this station registered."""
+    from packstation.db.connect import open_database
+    from packstation.services.access.audit import AuditLog
+    from packstation.services.access.users import Credentials
+    from packstation.services.station.database_secret import database_password
+    from packstation.services.station.heartbeat import StationService
+
+    database = open_database(
+        settings,
+        database_password(secrets),
+        application_name=f"packstation/{settings.station.name}",
+        station_pools=True,
+    )
     try:
         if demo:
+            from packstation.demo.data import seed_demo_data
+
             # With the demo marketplace running, parcels arrive through the sync like real orders.
             local_packages = 0 if demo_marketplace is not None else demo_packages
             summary = seed_demo_data(database.sessions, packages=local_packages)
             log.info(
                 "demo data products=%s packages=%s created=%s", summary.products, summary.packages, summary.created
             )
-        station = StationService(database.sessions, name=settings.station.name)
+        audit = AuditLog(database.sessions)
+        # Station administration is audited: the audit log goes in with the service, not after it.
+        station = StationService(database.sessions, name=settings.station.name, audit=audit)
         station_id = station.register()
     except Exception:
         database.close()
-        station_lock.release()
         raise
-    scheduler = BackgroundScheduler(
-        # Sync, pushes and heartbeats on threads that give way to the packing thread.
+    return _Store(database, audit, Credentials(database.sessions), station, station_id)
+
+
+def _scheduler() -> BackgroundScheduler:
+    """Step 2: the scheduler for sync, pushes and heartbeats, on threads that give way to the packing thread."""
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from packstation.services.sync.background import lower_thread_priority
+
+    return BackgroundScheduler(
         executors={"default": ThreadPoolExecutor(10, pool_kwargs={"initializer": lower_thread_priority})},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         timezone=UTC,
     )
-    data_dir = settings.data_dir()
-    journal = Journal(data_dir / "journal.sqlite3")
-    scheduler.add_job(
-        heartbeat,
-        "interval",
-        seconds=HEARTBEAT_SECONDS,
-        args=(station, bus, journal),
-        id="heartbeat",
-        next_run_time=datetime.now(UTC),
+
+
+def _marketplace_jobs(
+    settings: Settings, database: Database, scheduler: BackgroundScheduler, secrets: SecretStore, bus: EventBus
+) -> MarketplaceJobs | None:
+    """Step 3: one sync and push job per configured marketplace account (None without accounts)."""
+    if not settings.marketplaces:
+        return None
+    from packstation.services.sync.accounts import client_for
+    from packstation.services.sync.jobs import MarketplaceJobs
+    from packstation.services.sync.leadership import Leadership
+
+    jobs = MarketplaceJobs(
+        scheduler,
+        settings=settings,
+        sessions=database.sessions,
+        leadership=Leadership(database.engine, station=settings.station.name),
+        make_client=lambda account: client_for(account, secrets),
+        publish=bus.publish,
     )
-    pump = JournalPump(journal, database.for_pump(), on_status=bus.publish)
+    jobs.install()
+    return jobs
+
+
+def _printing(
+    settings: Settings,
+    bus: EventBus,
+    printers: PrinterFactory,
+    *,
+    jobs: MarketplaceJobs | None,
+    sessions: sessionmaker[Session],
+) -> tuple[PrintQueue, LabelDispatcher]:
+    """Step 4: the print queue and the label dispatcher (asking the marketplace for its label where it issues one)."""
+    from packstation.devices.printers.print_queue import PrintQueue
+    from packstation.services.labels import DocumentFormat, LabelService
+    from packstation.services.printing.dispatch import LabelDispatcher
+
+    data_dir = settings.data_dir()
     label_service = LabelService()
     print_queue = PrintQueue(
         data_dir / "print_jobs.sqlite3",
         setup_job=label_service.font_job(),
         on_event=bus.publish,
-        printer_factory=printers or open_printer,
+        printer_factory=printers,
     )
     spool = data_dir / "spool"
     spool.mkdir(parents=True, exist_ok=True)
@@ -236,100 +348,105 @@ def start_services(
         size=settings.printer.label_size,
         on_preview=bus.publish,
         on_problem=bus.publish,
+        marketplace_label=marketplace_label_source(jobs, sessions) if jobs is not None else None,
         fmt=DocumentFormat(settings.printer.label_format()),
     )
-    credentials = Credentials(database.sessions)
-    audit = AuditLog(database.sessions)
-    station.audit = audit  # station administration is audited
-    cache = OfflineCache(data_dir / CACHE_FILE)
-    scheduler.add_job(
-        refresh_offline_cache,
-        "interval",
-        seconds=OFFLINE_CACHE_SECONDS,
-        args=(cache, database.sessions),
-        id="offline-cache",
-        next_run_time=datetime.now(UTC),
-    )
-    scale = None
-    if settings.scale.uri:
-        from packstation.devices.scale import Scale
+    return print_queue, dispatcher
 
-        scale = Scale(settings.scale.uri)
-        scale.start()
-    # Times the station records (opened, scanned, packed) ignore wall-clock steps; see StationClock.
-    station_clock = StationClock()
-    packing = PackingService(
-        database.for_packing(),
+
+def _scale(settings: Settings) -> Scale | None:
+    """Step 5: the scale, when one is configured (its reader thread starts here)."""
+    if not settings.scale.uri:
+        return None
+    from packstation.devices.scale import Scale
+
+    scale = Scale(settings.scale.uri)
+    scale.start()
+    return scale
+
+
+def _packing(
+    settings: Settings,
+    store: _Store,
+    *,
+    journal: Journal,
+    cache: OfflineCache,
+    pump: JournalPump,
+    dispatcher: LabelDispatcher,
+    scale: Scale | None,
+) -> PackingService:
+    """Step 6: the packing service: claims, the journal, the offline copy, and the label on completion."""
+    from packstation.domain.keyboard_layout import LayoutRepair
+    from packstation.services.packing.claims import ClaimService
+    from packstation.services.packing.service import PackingService
+    from packstation.services.station.clock import StationClock
+
+    # The packing thread has its own connection pool: a sync burst never makes a scan wait for one.
+    sessions = store.database.for_packing()
+    return PackingService(
+        sessions,
         journal=journal,
         claims=ClaimService(
-            database.for_packing(), station_id=station_id, lease=timedelta(seconds=settings.station.claim_lease_s)
+            sessions, station_id=store.station_id, lease=timedelta(seconds=settings.station.claim_lease_s)
         ),
         station=settings.station.name,
-        clock=station_clock,
+        # Times the station records (opened, scanned, packed) ignore wall-clock steps; see StationClock.
+        clock=StationClock(),
         layout_repair=LayoutRepair(enabled=True) if settings.scanner.repair_turkish_q else None,
         on_journaled=pump.wake,
         on_completed=dispatcher.on_completed,
         cache=cache,
-        audit=audit,
+        audit=store.audit,
         weigh=scale.grams if scale is not None else None,
     )
+
+
+def _users(settings: Settings, store: _Store, *, demo: bool) -> UserService:
+    """Step 7: user administration (and the demo's badges)."""
+    from packstation.services.access.users import UserService
+
     users = UserService(
-        database.sessions, credentials=credentials, audit=audit, pin_min_length=settings.security.pin_min_length
+        store.database.sessions,
+        credentials=store.credentials,
+        audit=store.audit,
+        pin_min_length=settings.security.pin_min_length,
     )
     if demo:
-        seed_demo_users(users)
-    jobs = None
-    if settings.marketplaces:
-        from packstation.services.sync.accounts import client_for
-        from packstation.services.sync.jobs import MarketplaceJobs
-        from packstation.services.sync.leadership import Leadership
+        from packstation.demo.data import seed_demo_users
 
-        jobs = MarketplaceJobs(
-            scheduler,
-            settings=settings,
-            sessions=database.sessions,
-            leadership=Leadership(database.engine, station=settings.station.name),
-            make_client=lambda account: client_for(account, secrets),
-            publish=bus.publish,
-        )
-        jobs.install()
-        dispatcher.marketplace_label = marketplace_label_source(jobs, database.sessions)
-    on_close: list[Callable[[], None]] = [scale.stop] if scale is not None else []
+        seed_demo_users(users)
+    return users
+
+
+def _schedule(
+    scheduler: BackgroundScheduler,
+    store: _Store,
+    *,
+    bus: EventBus,
+    journal: Journal,
+    cache: OfflineCache,
+    demo_marketplace: DemoMarketplace | None,
+) -> None:
+    """Step 8: the station's periodic work: heartbeat, offline copy, and the demo's new orders."""
+    now = datetime.now(UTC)
+    scheduler.add_job(
+        heartbeat,
+        "interval",
+        seconds=HEARTBEAT_SECONDS,
+        args=(store.station, bus, journal),
+        id="heartbeat",
+        next_run_time=now,
+    )
+    scheduler.add_job(
+        refresh_offline_cache,
+        "interval",
+        seconds=OFFLINE_CACHE_SECONDS,
+        args=(cache, store.database.sessions),
+        id="offline-cache",
+        next_run_time=now,
+    )
     if demo_marketplace is not None:
         scheduler.add_job(demo_marketplace.add_order, "interval", seconds=DEMO_ORDER_SECONDS, id="demo-orders")
-        on_close.append(demo_marketplace.stop)
-    pump.start()
-    print_queue.start()
-    scheduler.start()
-    return AppContext(
-        settings=settings,
-        database=database,
-        bus=bus,
-        packages=PackageQueries(database.sessions),
-        users=users,
-        station=station,
-        station_id=station_id,
-        demo=demo,
-        packing=packing,
-        pump=pump,
-        print_queue=print_queue,
-        labels=dispatcher,
-        reprints=ReprintService(
-            dispatcher,
-            database.sessions,
-            audit=audit,
-            limit=settings.security.reprint_limit,
-            station_id=station_id,
-            clock=lambda: datetime.now(UTC),
-        ),
-        auth=AuthService(database.sessions, credentials=credentials, audit=audit, security=settings.security),
-        audit=audit,
-        images=ImageCache(data_dir / "images"),
-        jobs=jobs,
-        scheduler=scheduler,
-        on_close=on_close,
-        station_lock=station_lock,
-    )
 
 
 def demo_settings(settings: Settings, *, marketplace: MarketplaceAccount | None = None) -> Settings:
@@ -370,52 +487,3 @@ def marketplace_label_source(jobs: MarketplaceJobs, sessions: sessionmaker[Sessi
         )
 
     return fetch
-
-
-def run_gui(
-    settings: Settings,
-    *,
-    demo: bool,
-    demo_packages: int = 300,
-    demo_marketplace: str = "trendyol",
-    screenshot: Path | None = None,
-    quit_after: float | None = None,
-    config_path: Path | None = None,
-) -> int:
-    """Open the station window; returns the process exit code.
-
-    ``config_path`` is the station's configuration file: when it does not exist yet (a new station),
-    the set-up wizard writes it before the services start.
-    """
-    from packstation.devices.printers.factory import PrinterFactory
-    from packstation.ui.platform.office_printer import register_office_printer
-    from packstation.ui.shell.application import run_application
-
-    printers = register_office_printer(PrinterFactory())
-    marketplace = None
-    if demo:
-        from packstation.config import MarketplaceKind
-        from packstation.demo.marketplace import start_demo_marketplace
-
-        marketplace = start_demo_marketplace(packages=demo_packages, kind=MarketplaceKind(demo_marketplace))
-        settings = demo_settings(settings, marketplace=marketplace.account)
-    redactor = configure_logging(level=logging.INFO, log_dir=settings.data_dir() / "logs")
-    bus = EventBus()
-    return run_application(
-        settings=settings,
-        bus=bus,
-        start=lambda: start_services(
-            settings,
-            bus,
-            demo=demo,
-            demo_packages=demo_packages,
-            redactor=redactor,
-            demo_marketplace=marketplace,
-            printers=printers,
-        ),
-        config_path=config_path,
-        start_with=lambda configured: start_services(configured, bus, demo=False, redactor=redactor, printers=printers),
-        demo=demo,
-        screenshot=screenshot,
-        quit_after=quit_after,
-    )

@@ -16,6 +16,7 @@ from packstation.domain.status import Role
 from packstation.i18n import _
 from packstation.services.access.secrets import SecretError, SecretStore
 from packstation.services.access.users import UserError, UserService
+from packstation.services.station.database_secret import database_password
 from packstation.services.station.doctor import Verdict, format_table, run_checks
 
 
@@ -28,7 +29,9 @@ def db(settings: Settings, action: str) -> int:
     """`db upgrade` and `db revision`."""
     secrets = SecretStore()
     try:
-        database = open_database(settings, secrets, migrate=False, application_name="packstation-cli")
+        database = open_database(
+            settings, database_password(secrets), migrate=False, application_name="packstation-cli"
+        )
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
@@ -61,7 +64,7 @@ def doctor(settings: Settings) -> int:
     embedded = []
 
     def database_url() -> str:
-        url = configured_url(settings, secrets)
+        url = configured_url(settings, database_password(secrets))
         if url is not None:
             return url
         server = start_embedded(settings.data_dir())
@@ -87,7 +90,7 @@ def user_add(
 ) -> int:
     """Create a user (with a badge when one is given)."""
     try:
-        database = open_database(settings, SecretStore(), application_name="packstation-cli")
+        database = open_database(settings, database_password(SecretStore()), application_name="packstation-cli")
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
@@ -117,7 +120,9 @@ def audit_verify(settings: Settings) -> int:
     from packstation.services.access.audit import AuditLog
 
     try:
-        database = open_database(settings, SecretStore(), migrate=False, application_name="packstation-cli")
+        database = open_database(
+            settings, database_password(SecretStore()), migrate=False, application_name="packstation-cli"
+        )
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
@@ -149,7 +154,7 @@ def sync_once(settings: Settings, *, account: str | None = None, max_wait_s: flo
     secrets = SecretStore()
     retry = replace(RetryPolicy(), max_total=max_wait_s, retry_after_cap=min(60.0, max_wait_s))
     try:
-        database = open_database(settings, secrets, application_name="packstation-sync")
+        database = open_database(settings, database_password(secrets), application_name="packstation-sync")
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:

@@ -195,7 +195,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     # The window path imports only what it needs to show the window; the database stack loads
     # on the start-up worker thread (the cold-start benchmark watches this).
     if args.command in (None, "gui", "demo"):
-        from packstation.composition import run_gui
+        from packstation.ui.shell.launch import run_gui
 
         return run_gui(
             settings,

@@ -109,11 +109,12 @@ def run_report_command(args: argparse.Namespace, settings: Settings) -> int:
     from packstation.services.access.secrets import SecretStore
     from packstation.services.reports import ExceptionActionError, ReportError
     from packstation.services.reports.billing import BillingError
+    from packstation.services.station.database_secret import database_password
 
     if getattr(args, "format", "csv") != "csv" and getattr(args, "out", None) is None:
         return _fail(_("--format {fmt} needs --out FILE").format(fmt=args.format))
     try:
-        database = open_database(settings, SecretStore(), application_name="packstation-report")
+        database = open_database(settings, database_password(SecretStore()), application_name="packstation-report")
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=str(getattr(exc, "orig", exc)).strip()))
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -14,10 +15,11 @@ from packstation.db.embedded import EmbeddedPostgres, start_embedded
 from packstation.db.engine import ConnectionLimits, create_db_engine, session_factory
 from packstation.db.migrate import upgrade
 from packstation.i18n import _
-from packstation.services.access.secrets import SecretStore
 
 log = logging.getLogger("packstation.db.connect")
-DATABASE_SECRET_ACCOUNT = "database"
+#: The server's password, asked for when the database is opened (None: the URL has it, or none is needed).
+#: The services make one from the secret store (``services.station.database_secret``): this layer reads no secrets.
+PasswordSource = Callable[[], str | None]
 
 
 #: Connections a station keeps: one for the packing thread, one for the journal pump, one shared by the
@@ -86,21 +88,21 @@ def limits_from(settings: Settings) -> ConnectionLimits:
     )
 
 
-def configured_url(settings: Settings, secrets: SecretStore) -> str | None:
-    """The configured server's URL with its password from the keyring/environment, or None."""
+def configured_url(settings: Settings, password: PasswordSource) -> str | None:
+    """The configured server's URL with its password (from ``password`` when the URL has none), or None."""
     if settings.database.url is None:
         return None
     url = make_url(settings.database.url)
     if url.password is None:
-        password = secrets.get(DATABASE_SECRET_ACCOUNT, "password")
-        if password:
-            url = url.set(password=password)
+        secret = password()
+        if secret:
+            url = url.set(password=secret)
     return url.render_as_string(hide_password=False)
 
 
 def open_database(
     settings: Settings,
-    secrets: SecretStore,
+    password: PasswordSource,
     *,
     migrate: bool = True,
     application_name: str = "packstation",
@@ -111,7 +113,7 @@ def open_database(
     ``station_pools``: the station's three small pools (see :class:`Database`) instead of one engine.
     """
     embedded = None
-    url = configured_url(settings, secrets)
+    url = configured_url(settings, password)
     if url is None:
         embedded = start_embedded(settings.data_dir())
         url = embedded.url

@@ -11,19 +11,9 @@ import abc
 import enum
 from dataclasses import dataclass
 
+from packstation.domain.print_payload import PayloadKind
+
 # --- Printers -------------------------------------------------------------------------------
-
-
-class PayloadKind(enum.Enum):
-    """What the bytes sent to a printer are; transports use it for file names and spooler options."""
-
-    ZPL = "zpl"
-    PDF = "pdf"
-
-    @property
-    def extension(self) -> str:
-        """File extension for a spooled job of this kind."""
-        return self.value
 
 
 class PrinterFaultKind(enum.Enum):

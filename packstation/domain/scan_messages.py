@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from packstation.domain.outcomes import ScanOutcome
 from packstation.domain.scan import InvalidReason
 from packstation.i18n import N_, _
 
-if TYPE_CHECKING:
-    from packstation.domain.packing import ScanResult
+
+class ScanFacts(Protocol):
+    """What a sentence needs from a scan's result (``domain.packing.ScanResult`` has these fields).
+
+    A protocol rather than an import: ``domain.packing`` builds its results with :func:`message_for`,
+    so importing it back here would make the two modules a cycle.
+    """
+
+    @property
+    def outcome(self) -> ScanOutcome: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def line_id(self) -> str | None: ...
+    @property
+    def scanned(self) -> int: ...
+    @property
+    def required(self) -> int: ...
+    @property
+    def package_complete(self) -> bool: ...
+    @property
+    def invalid_reason(self) -> InvalidReason | None: ...
+
 
 _INVALID_REASONS: dict[InvalidReason, str] = {
     InvalidReason.EMPTY: N_("Empty scan."),
@@ -23,7 +44,7 @@ _INVALID_REASONS: dict[InvalidReason, str] = {
 }
 
 
-def message_for(result: ScanResult, *, line_name: str, multiplier: int, detail: str) -> str:
+def message_for(result: ScanFacts, *, line_name: str, multiplier: int, detail: str) -> str:
     """One short sentence for the big feedback banner; ``detail`` goes to logs, not to the packer."""
     del detail  # kept in the signature so callers pass it; the packer gets the plain reason only
     name = line_name or result.line_id or ""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from packstation.devices.base import PayloadKind
+from packstation.domain.print_payload import PayloadKind
 from packstation.local_store.sqlite import StoreSchema, Synchronous, open_store
 
 #: Version 1 is the schema the first release created without a version; later changes append here.

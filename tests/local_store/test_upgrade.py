@@ -20,8 +20,8 @@ from sqlalchemy import select
 from packstation.db.connect import Database
 from packstation.db.models import OutboxEntry, Package, PackEvent, PackException, StockMovement
 from packstation.demo.data import seed_demo_data
-from packstation.devices.base import PayloadKind
 from packstation.devices.printers import FakePrinter, JobState, PrintJobEventKind, PrintQueue
+from packstation.domain.print_payload import PayloadKind
 from packstation.local_store import journal as journal_store
 from packstation.local_store import print_jobs
 from packstation.local_store.journal import Journal

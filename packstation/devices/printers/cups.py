@@ -10,8 +10,9 @@ import logging
 import shutil
 import subprocess
 
-from packstation.devices.base import LabelPrinter, PayloadKind, PrinterFaultKind, PrinterStatus
+from packstation.devices.base import LabelPrinter, PrinterFaultKind, PrinterStatus
 from packstation.devices.printers.faults import fault_error
+from packstation.domain.print_payload import PayloadKind
 from packstation.i18n import _
 
 log = logging.getLogger("packstation.devices.printer.cups")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from packstation.devices.base import LabelPrinter, PayloadKind, PrinterFaultKind, PrinterStatus
+from packstation.devices.base import LabelPrinter, PrinterFaultKind, PrinterStatus
+from packstation.domain.print_payload import PayloadKind
 
 
 @dataclass(frozen=True)

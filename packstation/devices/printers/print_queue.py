@@ -17,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from packstation.devices.base import LabelPrinter, PayloadKind, PrinterError, PrinterFaultKind
+from packstation.devices.base import LabelPrinter, PrinterError, PrinterFaultKind
 from packstation.devices.printers.factory import open_printer
 from packstation.devices.printers.faults import require_ready
 from packstation.devices.uri import DeviceUriError
+from packstation.domain.print_payload import PayloadKind
 from packstation.i18n import _
 from packstation.local_store.print_jobs import JobState, JobStore, PrintJob
 

@@ -13,8 +13,9 @@ import time
 import uuid
 from pathlib import Path
 
-from packstation.devices.base import LabelPrinter, PayloadKind, PrinterFaultKind, PrinterStatus
+from packstation.devices.base import LabelPrinter, PrinterFaultKind, PrinterStatus
 from packstation.devices.printers.faults import fault_error
+from packstation.domain.print_payload import PayloadKind
 
 log = logging.getLogger("packstation.devices.printer.file")
 

@@ -12,7 +12,7 @@ import select
 import socket
 import time
 
-from packstation.devices.base import LabelPrinter, PayloadKind, PrinterFaultKind, PrinterStatus
+from packstation.devices.base import LabelPrinter, PrinterFaultKind, PrinterStatus
 from packstation.devices.printers.faults import fault_error
 from packstation.devices.printers.host_status import (
     HOST_STATUS_QUERY,
@@ -20,6 +20,7 @@ from packstation.devices.printers.host_status import (
     complete_answer,
     parse_host_status,
 )
+from packstation.domain.print_payload import PayloadKind
 
 log = logging.getLogger("packstation.devices.printer.tcp")
 

@@ -354,7 +354,7 @@ def install_secret_redactions(redactor: RedactingFilter, settings: Settings, sec
     """
     from sqlalchemy.engine import make_url
 
-    from packstation.services.station.doctor import REQUIRED_SECRETS
+    from packstation.services.marketplaces.credentials import REQUIRED_SECRETS
 
     values: list[str] = []
     for account in settings.marketplaces:

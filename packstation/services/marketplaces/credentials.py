@@ -8,6 +8,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from packstation.i18n import N_
+
+#: Which secrets each marketplace needs, by key name in the keyring (the clients, the doctor, the
+#: log redaction and the set-up wizard all read this one list).
+REQUIRED_SECRETS: dict[str, tuple[str, ...]] = {
+    "trendyol": ("api_key", "api_secret"),
+    "hepsiburada": ("merchant_id", "service_key", "user_agent"),
+    "n11": ("app_key", "app_secret"),
+}
+
+#: What each secret is called in words, the way the marketplace's own seller panel names it
+#: (English source text: translate with ``_`` where it is shown).
+SECRET_LABELS: dict[str, dict[str, str]] = {
+    "trendyol": {"api_key": N_("API key"), "api_secret": N_("API secret")},
+    # Hepsiburada's User-Agent carries the integrator name it registered the integration under.
+    "hepsiburada": {
+        "merchant_id": N_("Merchant id"),
+        "service_key": N_("Service key"),
+        "user_agent": N_("Integrator name"),
+    },
+    "n11": {"app_key": N_("App key"), "app_secret": N_("App secret")},
+}
+
 _INTEGRATOR = re.compile(r"[A-Za-z0-9]{1,30}")
 
 

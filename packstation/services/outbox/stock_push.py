@@ -26,7 +26,7 @@ from packstation.services.outbox.rows import Claimed, Outcome
 from packstation.services.outbox.stock import StockItem, identical_recently_sent
 
 if TYPE_CHECKING:
-    from packstation.services.outbox.pusher import PushSettings
+    from packstation.services.outbox.settings import PushSettings
 
 log = logging.getLogger("packstation.services.outbox.pusher.stock")
 

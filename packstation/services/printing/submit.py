@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from packstation.devices.base import PayloadKind
 from packstation.devices.printers.print_queue import PrintQueue
+from packstation.domain.print_payload import PayloadKind
 from packstation.local_store.print_jobs import PrintJob
 from packstation.services.labels.model import DocumentFormat, LabelDocument
 

@@ -20,13 +20,7 @@ from packstation.db.migrate import current_revision, head_revision
 from packstation.devices.uri import PRINTER_SCHEMES, SCANNER_SCHEMES, parse_device_uri
 from packstation.i18n import _
 from packstation.services.access.secrets import SecretStore, keyring_status, secret_env_var
-
-# Which secrets each marketplace needs (the marketplace integration reads the same names).
-REQUIRED_SECRETS = {
-    "trendyol": ("api_key", "api_secret"),
-    "hepsiburada": ("merchant_id", "service_key", "user_agent"),
-    "n11": ("app_key", "app_secret"),
-}
+from packstation.services.marketplaces.credentials import REQUIRED_SECRETS
 
 
 class Verdict(StrEnum):

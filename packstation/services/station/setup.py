@@ -19,7 +19,7 @@ from typing import Any
 import tomli_w
 
 from packstation.config import ConfigError, MarketplaceAccount, Settings, load_settings
-from packstation.devices.base import LabelPrinter, PayloadKind
+from packstation.devices.base import LabelPrinter
 from packstation.devices.printers import open_printer
 from packstation.devices.uri import (
     PDF_ONLY_PRINTER_SCHEMES,
@@ -28,6 +28,7 @@ from packstation.devices.uri import (
     DeviceUriError,
     parse_device_uri,
 )
+from packstation.domain.print_payload import PayloadKind
 from packstation.i18n import Language, _
 from packstation.services.labels import LabelService
 from packstation.services.labels.model import (
@@ -225,7 +226,7 @@ class MarketplaceSetup:
 
 def marketplace_secret_names(kind: str) -> tuple[str, ...]:
     """The secrets an account of ``kind`` needs (the same list the doctor checks)."""
-    from packstation.services.station.doctor import REQUIRED_SECRETS
+    from packstation.services.marketplaces.credentials import REQUIRED_SECRETS
 
     return REQUIRED_SECRETS[kind]
 

@@ -23,10 +23,11 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from packstation.devices.base import LabelPrinter, PayloadKind, PrinterError, PrinterFaultKind, PrinterStatus
+from packstation.devices.base import LabelPrinter, PrinterError, PrinterFaultKind, PrinterStatus
 from packstation.devices.printers.factory import PrinterFactory
 from packstation.devices.printers.faults import fault_error
 from packstation.devices.uri import DeviceUri
+from packstation.domain.print_payload import PayloadKind
 from packstation.i18n import _
 from packstation.services.labels.raster import MM_PER_INCH, POINTS_PER_INCH, PdfPageSize, PdfRaster, PdfRasterError
 

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from packstation.devices.base import PayloadKind, PrinterFaultKind
+from packstation.devices.base import PrinterFaultKind
 from packstation.devices.printers import (
     FakePrinter,
     JobState,
@@ -15,6 +15,7 @@ from packstation.devices.printers import (
     PrintQueue,
     RetryPolicy,
 )
+from packstation.domain.print_payload import PayloadKind
 from tests.support.print_events import Events
 from tests.support.zebra_sim import ZebraSimulator
 

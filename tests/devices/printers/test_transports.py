@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from packstation.devices.base import PayloadKind, PrinterError, PrinterFaultKind
+from packstation.devices.base import PrinterError, PrinterFaultKind
 from packstation.devices.printers import (
     CupsPrinter,
     FakePrinter,
@@ -24,6 +24,7 @@ from packstation.devices.printers.host_status import (
     parse_host_status,
 )
 from packstation.devices.uri import DeviceUriError
+from packstation.domain.print_payload import PayloadKind
 from tests.support.zebra_sim import ZebraSimulator
 
 LABEL = "^XA^CI28^FO10,10^FDŞükrü Gökçe^FS^XZ".encode()

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from packstation.config import Settings
-from packstation.devices.base import PayloadKind, PrinterError, PrinterFaultKind
+from packstation.devices.base import PrinterError, PrinterFaultKind
 from packstation.devices.printers import (
     JobState,
     PrinterFactory,
@@ -29,6 +29,7 @@ from packstation.devices.printers import (
     RetryPolicy,
     open_printer,
 )
+from packstation.domain.print_payload import PayloadKind
 from packstation.services.labels import DocumentFormat, LabelService, PackingSlipData, ShippingLabelData
 from packstation.services.labels.model import PageSize
 from packstation.services.packing.service import LineInfo, OpenedPackage
