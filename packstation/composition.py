@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from packstation.db.connect import Database
     from packstation.demo.marketplace import DemoMarketplace
+    from packstation.devices.base import LabelPrinter
     from packstation.devices.printers.factory import PrinterFactory
     from packstation.devices.printers.print_queue import PrintQueue
     from packstation.devices.scale import Scale
@@ -320,7 +321,7 @@ def _marketplace_jobs(
 def _printing(
     settings: Settings,
     bus: EventBus,
-    printers: PrinterFactory,
+    printers: Callable[[str], LabelPrinter],
     *,
     jobs: MarketplaceJobs | None,
     sessions: sessionmaker[Session],

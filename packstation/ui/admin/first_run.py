@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidg
 
 from packstation.services.access.users import MIN_PASSWORD_LENGTH, new_totp_secret, totp_uri
 from packstation.ui.admin.totp import TotpPanel
-from packstation.ui.shell.tasks import Task
+from packstation.ui.platform.tasks import Task
 
 # (username, password, full name, TOTP secret, TOTP code) -> new user id
 CreateFirstAdmin = Callable[[str, str, str, str, str], int]

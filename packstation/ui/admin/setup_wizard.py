@@ -29,7 +29,7 @@ from packstation.domain.keyboard_layout import LayoutRepair
 from packstation.i18n import Language
 from packstation.services.station.setup import MarketplaceSetup, StationSetup, write_station_config
 from packstation.ui.platform.office_printer import available_printers, office_printer_uri
-from packstation.ui.shell.tasks import Task
+from packstation.ui.platform.tasks import Task
 
 # (printer uri, station name, dpi, label size) -> sentence for the screen; raises PrinterSetupError
 PrintTest = Callable[[str, str, int, str], str]

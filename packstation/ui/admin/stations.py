@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from packstation.services.access.permissions import UserSession
 from packstation.services.station.heartbeat import StationService, StationSummary
-from packstation.ui.shell.tasks import Task
+from packstation.ui.platform.tasks import Task
 
 
 class StationsView(QWidget):

@@ -31,7 +31,7 @@ from packstation.domain.status import Role
 from packstation.services.access.permissions import UserSession
 from packstation.services.access.users import UserService, UserSummary, new_totp_secret, totp_uri
 from packstation.ui.admin.totp import TotpEnrolDialog
-from packstation.ui.shell.tasks import Task
+from packstation.ui.platform.tasks import Task
 
 
 class NewUserDialog(QDialog):

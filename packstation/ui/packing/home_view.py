@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from packstation.ui.packing.package_table import PackageTableModel
-from packstation.ui.shell.tasks import Task
+from packstation.ui.platform.tasks import Task
 
 if TYPE_CHECKING:
     from packstation.services.packing.read_model import PackageCounts, PackageSummary

@@ -157,7 +157,7 @@ class PackView(QWidget):
         self._image_loader = loader
 
     def _load_images(self, package: OpenedPackage) -> None:
-        from packstation.ui.shell.tasks import Task
+        from packstation.ui.platform.tasks import Task
 
         loader = self._image_loader
         if loader is None:

@@ -21,9 +21,9 @@ from packstation.config import Settings, load_settings
 from packstation.domain.events import EventBus
 from packstation.i18n import resolve_language
 from packstation.ui.platform.i18n import install_translators
+from packstation.ui.platform.tasks import Task
 from packstation.ui.shell.bridge import Bridge
 from packstation.ui.shell.main_window import MainWindow
-from packstation.ui.shell.tasks import Task
 from packstation.ui.shell.theme import ThemeChoice, apply_theme
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from packstation.services.access.auth import AuthRefused, RefusalReason
 from packstation.services.access.permissions import Approval, Permission, UserSession
-from packstation.ui.shell.tasks import Task
+from packstation.ui.platform.tasks import Task
 
 BadgeLogin = Callable[[str, str | None], UserSession]
 PasswordLogin = Callable[[str, str, str | None], UserSession]

@@ -21,14 +21,15 @@ from packstation.domain.feedback import FeedbackSound, sound_for
 from packstation.domain.scan import clean_scan, unreadable
 from packstation.domain.scan_messages import invalid_message
 from packstation.ui.packing.home_view import HomeView
-from packstation.ui.packing.pack_controller import PackCommands
+from packstation.ui.packing.pack_controller import PackCommands, PackPrinting
 from packstation.ui.packing.pack_view import PackView
 from packstation.ui.packing.package_table import role_name
 from packstation.ui.platform.sounds import SoundBoard
+from packstation.ui.platform.tasks import Task
 from packstation.ui.platform.text_fit import never_widen, set_fitted_text
+from packstation.ui.shell.approvals import Approvals
 from packstation.ui.shell.bridge import Bridge
-from packstation.ui.shell.tasks import Task
-from packstation.ui.supervisor.pages import SupervisorPages
+from packstation.ui.shell.pages import SupervisorPages, SupervisorServices, SyncControls
 
 if TYPE_CHECKING:
     from packstation.composition import AppContext
@@ -87,10 +88,9 @@ class MainWindow(QMainWindow):
         self.home = HomeView()
         self.home.package_chosen.connect(self._open_chosen)
         self.pack = PackView()
-        self.commands = PackCommands(self)
-        self.supervisor = SupervisorPages(self)
-        self.pack.retry_button.clicked.connect(self.commands.retry_print)
-        self.pack.move_button.clicked.connect(self.commands.move_print)
+        # Built when the services arrive (attach): each takes only the services it uses.
+        self.commands: PackCommands | None = None
+        self.supervisor: SupervisorPages | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.pack)
@@ -118,9 +118,6 @@ class MainWindow(QMainWindow):
 
         bridge.database_status.connect(self.show_database_status)
         bridge.pump_status.connect(self.show_pump_status)
-        bridge.label_preview.connect(self.commands.render_preview)
-        bridge.print_event.connect(self.commands.show_print_event)
-        bridge.label_problem.connect(self.commands.show_label_problem)
         bridge.package_cancelled.connect(self._package_cancelled)
         bridge.sync_event.connect(self._sync_event)
 
@@ -185,11 +182,11 @@ class MainWindow(QMainWindow):
         self.worker.closed.connect(self.back_home)
         self.worker.updated.connect(self._on_updated)
         self.worker.remote_cancelled.connect(self._on_remote_cancel)
-        self.worker.replaced.connect(self.commands.package_replaced)
         self.worker.box_started.connect(self.pack.start_box)
         self.worker.box_chosen.connect(self.pack.show_box_type)
         self._box_types = context.settings.box_types()
         self.worker.failed.connect(lambda message: self.alert(FeedbackSound.UNKNOWN, message))
+        self._build_controllers(context, self.worker)
         self.home.bind(ready=context.packages.ready_to_pack, counts=context.packages.counts)
         self.pack.set_image_loader(context.images.get)
         self._set_state(
@@ -200,6 +197,79 @@ class MainWindow(QMainWindow):
             self.sync_label.setText(self.tr("Sync: {0} account(s)").replace("{0}", str(accounts)))
         self._show_login()
         Task(context.users.count, owner=self).on_success(self._maybe_first_run).run()
+
+    def _build_controllers(self, context: AppContext, worker: PackingWorker) -> None:
+        """The pack screen's commands and the supervisor pages, each given the few services it uses."""
+        from zoneinfo import ZoneInfo
+
+        from packstation.services.journal.parked import ParkedOperations
+        from packstation.services.reports.access import ReportAccess
+
+        station_id = context.station_id
+        approvals = Approvals(
+            current_user=lambda: self.user,
+            approve=lambda badge, pin, permission, user: context.auth.approve(
+                badge, pin, permission, station_id=station_id, requested_by=user
+            ),
+            parent=self,
+        )
+        self.commands = PackCommands(
+            pack=self.pack,
+            worker=worker,
+            shell=self,
+            approvals=approvals,
+            printing=PackPrinting(reprints=context.reprints, labels=context.labels, jobs=context.print_queue),
+            current_user=lambda: self.user,
+        )
+        worker.replaced.connect(self.commands.package_replaced)
+        self.pack.retry_button.clicked.connect(self.commands.retry_print)
+        self.pack.move_button.clicked.connect(self.commands.move_print)
+        self.bridge.label_preview.connect(self.commands.render_preview)
+        self.bridge.print_event.connect(self.commands.show_print_event)
+        self.bridge.label_problem.connect(self.commands.show_label_problem)
+        sync = None
+        if context.jobs is not None:
+            from packstation.services.sync.status import account_states
+
+            sessions = context.database.sessions
+            sync = SyncControls(states=lambda: account_states(sessions), sync_now=context.jobs.sync_now)
+        reports = ReportAccess(
+            context.database.sessions,
+            tz=ZoneInfo(context.settings.station.time_zone),
+            audit=context.audit,
+            clock=lambda: datetime.now(UTC),
+        )
+        self.supervisor = SupervisorPages(
+            pages=self.pages,
+            services=SupervisorServices(
+                reports=reports,
+                parked=ParkedOperations(context.database.sessions, audit=context.audit),
+                users=context.users,
+                totp_issuer=context.settings.security.totp_issuer,
+                stations=context.station,
+                sync=sync,
+            ),
+            approvals=approvals,
+            current_user=lambda: self.user,
+            set_banner=self.set_banner,
+            back_to_packing=self.back_to_packing,
+            shortcuts_on=self,
+        )
+        self.bridge.sync_event.connect(self.supervisor.on_sync_event)
+
+    def back_to_packing(self) -> None:
+        """From a supervisor page back to the pack or home screen."""
+        self._show_packing_screen()
+        self.set_banner("info", self.tr("Ready. Scan a parcel to begin."))
+        self.scan_input.setFocus()
+
+    def _show_packing_screen(self) -> None:
+        if self.pack.is_packing:
+            self.pages.setCurrentWidget(self.pack)
+        else:
+            # The list may have grown while another screen showed (a sync brings parcels in).
+            self.home.refresh()
+            self.pages.setCurrentWidget(self.home)
 
     def _maybe_first_run(self, users: int) -> None:
         context = self.context
@@ -247,7 +317,7 @@ class MainWindow(QMainWindow):
         )
         self._set_state(self.user_label, self.user_label.text(), ok=True)
         self.scan_input.setVisible(True)
-        self.pages.setCurrentWidget(self.pack if self.pack.is_packing else self.home)
+        self._show_packing_screen()
         self.set_banner("info", self.tr("Ready. Scan a parcel to begin."))
         self.scan_input.setFocus()
 
@@ -304,7 +374,7 @@ class MainWindow(QMainWindow):
             return
         if self._to_dialog(text):
             return
-        if self.commands.take_box_number(text):
+        if self.commands is not None and self.commands.take_box_number(text):
             return
         try:
             command = parse_command(text)
@@ -320,7 +390,8 @@ class MainWindow(QMainWindow):
                 self.login.badge_input.setText(text)
                 self.login.submit_badge()
         elif command is not None:
-            self.commands.run(command)
+            if self.commands is not None:
+                self.commands.run(command)
         elif self.worker is None:
             self.set_banner("info", self.tr("Still starting: scan again in a moment."))
         elif self.pack.is_packing and (box := find_box_type(self._box_types, text)) is not None:
@@ -379,8 +450,8 @@ class MainWindow(QMainWindow):
                 )
             else:
                 self._set_state(self.sync_label, self.tr("Sync: OK at {0}").replace("{0}", now), ok=True)
-                if self.pages.currentWidget() is self.home:
-                    self.home.refresh()
+                # New parcels show at once, whichever screen is up (the home screen has no timer).
+                self.home.refresh()
         else:
             self.sync_label.setText(self.tr("Sync: running ({0})").replace("{0}", str(getattr(event, "account", ""))))
 

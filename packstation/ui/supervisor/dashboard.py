@@ -1,6 +1,6 @@
 """The supervisor dashboard: live throughput, station health, sync state and the exception queue.
 
-Every query runs through :class:`~packstation.ui.shell.tasks.Task` on a worker thread; the GUI thread only
+Every query runs through :class:`~packstation.ui.platform.tasks.Task` on a worker thread; the GUI thread only
 paints snapshots. A timer refreshes in the background, skipping a tick while a read is in flight, so
 a slow database makes the figures older, never the window frozen.
 """
@@ -36,7 +36,7 @@ from packstation.services.reports import (
     ReportFilter,
     ReportQueries,
 )
-from packstation.ui.shell.tasks import Task
+from packstation.ui.platform.tasks import Task
 from packstation.ui.supervisor.dashboard_widgets import (
     BAD,
     WARN,

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from packstation.services.sync.events import SyncFinished, SyncProgress
 from packstation.services.sync.status import AccountSyncState
-from packstation.ui.shell.tasks import Task
+from packstation.ui.platform.tasks import Task
 
 log = logging.getLogger("packstation.ui.supervisor.sync_panel")
 

@@ -15,7 +15,7 @@ from packstation.domain.events import DatabaseStatus, EventBus
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.shell.bridge import Bridge
 from packstation.ui.shell.main_window import MainWindow
-from packstation.ui.shell.tasks import Task
+from packstation.ui.platform.tasks import Task
 
 pytestmark = pytest.mark.gui
 

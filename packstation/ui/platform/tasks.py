@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from shiboken6 import isValid
 
 T = TypeVar("T")
-log = logging.getLogger("packstation.ui.shell.tasks")
+log = logging.getLogger("packstation.ui.platform.tasks")
 
 
 class _Relay(QObject):
