@@ -13,9 +13,9 @@ from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
 from packstation.domain.events import DatabaseStatus, EventBus
 from packstation.ui.platform.sounds import SoundBoard
+from packstation.ui.platform.tasks import Task
 from packstation.ui.shell.bridge import Bridge
 from packstation.ui.shell.main_window import MainWindow
-from packstation.ui.platform.tasks import Task
 
 pytestmark = pytest.mark.gui
 
