@@ -1117,10 +1117,6 @@ Put the items back and scan the abort command.</translation>
             <translation>open the supervisor dashboard</translation>
         </message>
         <message>
-            <source>Stuck operations</source>
-            <translation>Stuck operations</translation>
-        </message>
-        <message>
             <source>Dashboard. Press Escape to go back to packing.</source>
             <translation>Dashboard. Press Escape to go back to packing.</translation>
         </message>
@@ -1147,10 +1143,6 @@ Put the items back and scan the abort command.</translation>
         <message>
             <source>Marketplace sync. Press Escape to go back to packing.</source>
             <translation>Marketplace sync. Press Escape to go back to packing.</translation>
-        </message>
-        <message>
-            <source>Ready. Scan a parcel to begin.</source>
-            <translation>Ready. Scan a parcel to begin.</translation>
         </message>
     </context>
     <context>

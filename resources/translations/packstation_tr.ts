@@ -1117,10 +1117,6 @@ KARGOYA VERMEYİN
         <translation>süpervizör panelini açma</translation>
     </message>
     <message>
-        <source>Stuck operations</source>
-        <translation>Takılan işlemler</translation>
-    </message>
-    <message>
         <source>Dashboard. Press Escape to go back to packing.</source>
         <translation>Panel. Paketlemeye dönmek için Esc tuşuna basın.</translation>
     </message>
@@ -1147,10 +1143,6 @@ KARGOYA VERMEYİN
     <message>
         <source>Marketplace sync. Press Escape to go back to packing.</source>
         <translation>Pazaryeri senkronizasyonu. Paketlemeye dönmek için Esc tuşuna basın.</translation>
-    </message>
-    <message>
-        <source>Ready. Scan a parcel to begin.</source>
-        <translation>Hazır. Başlamak için bir paket okutun.</translation>
     </message>
 </context>
 <context>
