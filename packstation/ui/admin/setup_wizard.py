@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +29,7 @@ from packstation.domain.keyboard_layout import LayoutRepair
 from packstation.i18n import Language
 from packstation.services.station.setup import MarketplaceSetup, StationSetup, write_station_config
 from packstation.ui.platform.office_printer import available_printers, office_printer_uri
+from packstation.ui.platform.screen_fit import fit_to_screen
 from packstation.ui.platform.tasks import Task
 
 # (printer uri, station name, dpi, label size) -> sentence for the screen; raises PrinterSetupError
@@ -346,6 +347,8 @@ class StationSetupWizard(QWizard):
         self.marketplace = MarketplacePage(test_connection=test_connection or default_test_connection)
         for page in (self.station, self.printer, self.scanner, self.marketplace):
             self.addPage(page)
+        # Room for the longest page (the printer's), never more than the screen it opens on.
+        fit_to_screen(self, QSize(900, 640))
 
     def setup(self) -> StationSetup:
         """What the pages say now."""

@@ -21,6 +21,7 @@ from packstation.config import Settings, load_settings
 from packstation.domain.events import EventBus
 from packstation.i18n import resolve_language
 from packstation.ui.platform.i18n import install_translators
+from packstation.ui.platform.screen_fit import show_maximised
 from packstation.ui.platform.tasks import Task
 from packstation.ui.shell.bridge import Bridge
 from packstation.ui.shell.main_window import MainWindow
@@ -88,7 +89,7 @@ def run_application(
     window = MainWindow(station_name=settings.station.name, bridge=bridge, demo=demo)
     sys.excepthook = CrashHook(window)
     scanners = _install_scanners(app, window, settings)
-    window.show()
+    show_maximised(window)
     if os.environ.get("PACKSTATION_REPORT_STARTUP"):
         # The start-up benchmark reads this line: time from QApplication creation to the window shown.
         QTimer.singleShot(0, lambda: print(f"{STARTUP_MARKER} {time.perf_counter() - started:.4f}", flush=True))

@@ -11,7 +11,7 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -24,6 +24,7 @@ from packstation.ui.packing.home_view import HomeView
 from packstation.ui.packing.pack_controller import PackCommands, PackPrinting
 from packstation.ui.packing.pack_view import PackView
 from packstation.ui.packing.package_table import role_name
+from packstation.ui.platform.screen_fit import fit_to_screen
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.platform.tasks import Task
 from packstation.ui.platform.text_fit import never_widen, set_fitted_text
@@ -51,7 +52,8 @@ class MainWindow(QMainWindow):
     def __init__(self, *, station_name: str, bridge: Bridge, demo: bool, sounds: SoundBoard | None = None) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("PackStation — {0}").replace("{0}", station_name))
-        self.resize(1400, 900)
+        # Never larger than the screen it opens on; application.py then shows it maximised there.
+        fit_to_screen(self, QSize(1400, 900))
         self.context: AppContext | None = None
         self.worker: PackingWorker | None = None
         self._box_types: tuple[BoxType, ...] = ()  # the warehouse box sizes ([[boxes]]), scanned while packing

@@ -17,10 +17,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTabWidget,
@@ -37,6 +40,7 @@ from packstation.services.reports import (
     ReportQueries,
 )
 from packstation.ui.platform.tasks import Task
+from packstation.ui.platform.text_fit import never_widen
 from packstation.ui.supervisor.dashboard_widgets import (
     BAD,
     WARN,
@@ -49,6 +53,7 @@ from packstation.ui.supervisor.dashboard_widgets import (
 
 log = logging.getLogger("packstation.ui.supervisor")
 DEFAULT_REFRESH_MS = 15_000
+TILES_PER_ROW = 4
 
 
 class DashboardView(QWidget):
@@ -84,9 +89,18 @@ class DashboardView(QWidget):
     # -- layout ----------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        # The figures scroll when the window is smaller than they need (a 1366×768 bench screen with
+        # the offline banner showing), rather than push the window past the screen.
+        content = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
         layout.addLayout(self._filter_bar())
-        tiles = QHBoxLayout()
+        tiles = QGridLayout()
         self.tiles = {
             "parcels": Tile(self.tr("Parcels")),
             "items": Tile(self.tr("Items")),
@@ -96,8 +110,9 @@ class DashboardView(QWidget):
             "stations": Tile(self.tr("Stations online")),
             "exceptions": Tile(self.tr("Open exceptions")),
         }
-        for tile in self.tiles.values():
-            tiles.addWidget(tile)
+        # Two rows of tiles: seven side by side would not fit a 1280-pixel bench screen in Turkish.
+        for index, tile in enumerate(self.tiles.values()):
+            tiles.addWidget(tile, index // TILES_PER_ROW, index % TILES_PER_ROW)
         layout.addLayout(tiles)
         figure_headers = [
             "",
@@ -148,9 +163,10 @@ class DashboardView(QWidget):
         splitter.addWidget(self.tabs)
         splitter.setSizes([480, 720])
         layout.addWidget(splitter, 1)
+        scroll.setWidget(content)
 
-    def _filter_bar(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
+    def _filter_bar(self) -> QVBoxLayout:
+        bar = QVBoxLayout()
         today = QDate.fromString(self._queries.today().start.isoformat(), "yyyy-MM-dd")
         self.date_from, self.date_to = QDateEdit(today), QDateEdit(today)
         for edit in (self.date_from, self.date_to):
@@ -175,6 +191,8 @@ class DashboardView(QWidget):
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.status = QLabel()
         self.status.setObjectName("cardLabel")
+        # Two rows (filters; actions and status), so the bar fits a 1280-pixel bench screen.
+        filters, actions = QHBoxLayout(), QHBoxLayout()
         for widget in (
             QLabel(self.tr("From")),
             self.date_from,
@@ -184,13 +202,14 @@ class DashboardView(QWidget):
             self.market_box,
             self.station_box,
             self.packer_box,
-            self.refresh_button,
-            self.pdf_button,
-            self.xlsx_button,
         ):
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        bar.addWidget(self.status)
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        for widget in (self.refresh_button, self.pdf_button, self.xlsx_button):
+            actions.addWidget(widget)
+        actions.addWidget(never_widen(self.status), 1)
+        bar.addLayout(filters)
+        bar.addLayout(actions)
         return bar
 
     def _exception_panel(self) -> QWidget:
