@@ -19,12 +19,14 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 if TYPE_CHECKING:
     from packstation.services.access.permissions import Approval, UserSession
     from packstation.services.access.users import UserService
+    from packstation.services.journal.parked import ParkedOperations
     from packstation.services.reports.access import ReportAccess
     from packstation.services.station.heartbeat import StationService
     from packstation.ui.admin.stations import StationsView
     from packstation.ui.admin.users import UsersView
     from packstation.ui.shell.approvals import Approvals
     from packstation.ui.supervisor.dashboard import DashboardView
+    from packstation.ui.supervisor.parked_panel import ParkedPanel
     from packstation.ui.supervisor.sync_panel import LoadStates, SyncNow, SyncPanel
 
 
@@ -41,6 +43,8 @@ class SupervisorServices:
     """What the supervisor and admin pages show and change."""
 
     reports: ReportAccess
+    #: Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab).
+    parked: ParkedOperations
     users: UserService
     totp_issuer: str
     stations: StationService
@@ -72,6 +76,7 @@ class SupervisorPages(QObject):
         self.users: UsersView | None = None
         self.stations: StationsView | None = None
         self.sync: SyncPanel | None = None
+        self.parked: ParkedPanel | None = None
         for key, slot in (
             (Qt.Key.Key_F9, self.open_dashboard),
             (Qt.Key.Key_F10, self.open_users),
@@ -95,6 +100,7 @@ class SupervisorPages(QObject):
 
     def _show_dashboard(self, approval: Approval | None) -> None:
         from packstation.ui.supervisor.dashboard import DashboardView
+        from packstation.ui.supervisor.parked_panel import ParkedPanel
 
         user = self._current_user()
         if user is None:
@@ -103,9 +109,13 @@ class SupervisorPages(QObject):
             # The service hands the queries out only to someone allowed to see reports.
             queries, exceptions = self._services.reports.open_reports(user, approval=approval)
             self.dashboard = DashboardView(queries, exceptions=exceptions, current_user_id=user.user_id)
+            self.parked = ParkedPanel(self._services.parked, user)
+            self.dashboard.tabs.addTab(self.parked, self.tr("Stuck operations"))
             self._pages.addWidget(self.dashboard)
         self._pages.setCurrentWidget(self.dashboard)
         self.dashboard.start()
+        if self.parked is not None:
+            self.parked.refresh()
         self._set_banner("info", self.tr("Dashboard. Press Escape to go back to packing."))
 
     def open_users(self) -> None:

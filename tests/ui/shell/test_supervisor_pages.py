@@ -20,6 +20,7 @@ from packstation.domain.status import Role
 from packstation.services.access.audit import AuditLog
 from packstation.services.access.permissions import LoginMethod, Permission, UserSession
 from packstation.services.access.users import Credentials, UserService
+from packstation.services.journal.parked import ParkedOperations
 from packstation.services.reports.access import ReportAccess
 from packstation.services.station.heartbeat import StationService
 from packstation.ui.shell.pages import SupervisorPages, SupervisorServices
@@ -48,6 +49,7 @@ def _pages(qtbot: QtBot, db: Database, user: UserSession) -> tuple[SupervisorPag
     clock = lambda: datetime.now(UTC)  # noqa: E731
     services = SupervisorServices(
         reports=ReportAccess(db.sessions, tz=ZoneInfo("Europe/Istanbul"), audit=audit, clock=clock),
+        parked=ParkedOperations(db.sessions, audit=audit),
         users=UserService(db.sessions, credentials=credentials, audit=audit),
         totp_issuer="PackStation",
         stations=StationService(db.sessions, name="bench-1", audit=audit),
