@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from packstation.domain.status import ParkedDecision
+from packstation.ui.platform.tasks import Task
 from packstation.ui.platform.text_fit import never_widen, set_fitted_text
-from packstation.ui.shell.tasks import Task
 from packstation.ui.supervisor.dashboard_widgets import fill_table, make_table
 
 if TYPE_CHECKING:
