@@ -31,6 +31,7 @@ from packstation.services.access.permissions import (
     privileged,
 )
 from packstation.services.access.users import UserError
+from packstation.services.journal.parked import ParkedOperations
 from packstation.services.reports.access import ReportAccess
 from packstation.services.station.heartbeat import StationService
 
@@ -63,6 +64,9 @@ FACTORIES: dict[str, Callable[[Stack], Any]] = {
     "packstation.services.packing.service.PackingService": _packing,
     "packstation.services.reports.access.ReportAccess": lambda stack: ReportAccess(
         stack.db.sessions, tz=ZoneInfo("Europe/Istanbul"), audit=stack.audit, clock=stack.clock
+    ),
+    "packstation.services.journal.parked.ParkedOperations": lambda stack: ParkedOperations(
+        stack.db.sessions, audit=stack.audit, clock=stack.clock
     ),
     "packstation.services.station.heartbeat.StationService": lambda stack: StationService(
         stack.db.sessions, name="perm-station", audit=stack.audit, clock=stack.clock
