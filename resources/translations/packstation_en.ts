@@ -1114,7 +1114,12 @@ Put the items back and scan the abort command.</translation>
         <name>SupervisorPages</name>
         <message>
             <source>open the supervisor dashboard</source>
+            <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab).</extracomment>
             <translation>open the supervisor dashboard</translation>
+        </message>
+        <message>
+            <source>Stuck operations</source>
+            <translation>Stuck operations</translation>
         </message>
         <message>
             <source>Dashboard. Press Escape to go back to packing.</source>

@@ -1114,7 +1114,12 @@ KARGOYA VERMEYİN
     <name>SupervisorPages</name>
     <message>
         <source>open the supervisor dashboard</source>
+        <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab).</extracomment>
         <translation>süpervizör panelini açma</translation>
+    </message>
+    <message>
+        <source>Stuck operations</source>
+        <translation>Takılan işlemler</translation>
     </message>
     <message>
         <source>Dashboard. Press Escape to go back to packing.</source>

@@ -205,8 +205,8 @@ class DashboardView(QWidget):
         ):
             filters.addWidget(widget)
         filters.addStretch(1)
-        for widget in (self.refresh_button, self.pdf_button, self.xlsx_button):
-            actions.addWidget(widget)
+        for button in (self.refresh_button, self.pdf_button, self.xlsx_button):
+            actions.addWidget(button)
         actions.addWidget(never_widen(self.status), 1)
         bar.addLayout(filters)
         bar.addLayout(actions)
