@@ -296,6 +296,62 @@
         </message>
     </context>
     <context>
+        <name>DatabasePage</name>
+        <message>
+            <source>Database</source>
+            <extracomment>``test(shared)``: connect with the entered login; a message, or an exception that says why not.</extracomment>
+            <translation>Database</translation>
+        </message>
+        <message>
+            <source>This station alone: an embedded database on this computer</source>
+            <translation>This station alone: an embedded database on this computer</translation>
+        </message>
+        <message>
+            <source>A shared server: several stations of the warehouse use one database</source>
+            <translation>A shared server: several stations of the warehouse use one database</translation>
+        </message>
+        <message>
+            <source>e.g. 10.0.0.5 or db.warehouse.local</source>
+            <translation>e.g. 10.0.0.5 or db.warehouse.local</translation>
+        </message>
+        <message>
+            <source>this station's login, e.g. station_2</source>
+            <translation>this station's login, e.g. station_2</translation>
+        </message>
+        <message>
+            <source>The password is kept in this computer's keyring. Where there is no secure keyring, set the environment variable {0} instead.</source>
+            <translation>The password is kept in this computer's keyring. Where there is no secure keyring, set the environment variable {0} instead.</translation>
+        </message>
+        <message>
+            <source>Test connection</source>
+            <translation>Test connection</translation>
+        </message>
+        <message>
+            <source>Server address</source>
+            <translation>Server address</translation>
+        </message>
+        <message>
+            <source>Port</source>
+            <translation>Port</translation>
+        </message>
+        <message>
+            <source>Database name</source>
+            <translation>Database name</translation>
+        </message>
+        <message>
+            <source>Station user name</source>
+            <translation>Station user name</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>Password</translation>
+        </message>
+        <message>
+            <source>Connecting…</source>
+            <translation>Connecting…</translation>
+        </message>
+    </context>
+    <context>
         <name>FirstRunWizard</name>
         <message>
             <source>PackStation: first start</source>

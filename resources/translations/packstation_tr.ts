@@ -296,6 +296,62 @@
     </message>
 </context>
 <context>
+    <name>DatabasePage</name>
+    <message>
+        <source>Database</source>
+        <extracomment>``test(shared)``: connect with the entered login; a message, or an exception that says why not.</extracomment>
+        <translation>Veritabanı</translation>
+    </message>
+    <message>
+        <source>This station alone: an embedded database on this computer</source>
+        <translation>Yalnızca bu istasyon: bu bilgisayarda gömülü veritabanı</translation>
+    </message>
+    <message>
+        <source>A shared server: several stations of the warehouse use one database</source>
+        <translation>Ortak sunucu: depodaki birden çok istasyon tek veritabanını kullanır</translation>
+    </message>
+    <message>
+        <source>e.g. 10.0.0.5 or db.warehouse.local</source>
+        <translation>ör. 10.0.0.5 veya db.depo.local</translation>
+    </message>
+    <message>
+        <source>this station&apos;s login, e.g. station_2</source>
+        <translation>bu istasyonun kullanıcısı, ör. istasyon_2</translation>
+    </message>
+    <message>
+        <source>The password is kept in this computer&apos;s keyring. Where there is no secure keyring, set the environment variable {0} instead.</source>
+        <translation>Parola bu bilgisayarın anahtarlığında saklanır. Güvenli bir anahtarlık yoksa bunun yerine {0} ortam değişkenini ayarlayın.</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Bağlantıyı dene</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Sunucu adresi</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Database name</source>
+        <translation>Veritabanı adı</translation>
+    </message>
+    <message>
+        <source>Station user name</source>
+        <translation>İstasyon kullanıcı adı</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Parola</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Bağlanıyor…</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunWizard</name>
     <message>
         <source>PackStation: first start</source>

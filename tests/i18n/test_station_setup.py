@@ -113,6 +113,9 @@ def test_wizard_prints_a_test_label_tests_the_scanner_and_writes_the_file(
     wizard.station.language.setCurrentIndex(wizard.station.language.findData(Language.TURKISH))
     wizard.station.high_contrast.setChecked(True)
     wizard.next()
+    assert wizard.currentPage() is wizard.database and wizard.database.alone.isChecked()
+    assert not wizard.database.result.isVisible(), "no message box before there is a message"
+    wizard.next()
     wizard.printer.uri.setText("nonsense://")
     wizard.next()
     assert wizard.currentPage() is wizard.printer, "a bad printer address keeps the wizard on the page"
@@ -146,9 +149,8 @@ def test_wizard_adds_a_marketplace_account_after_a_connection_test(qtbot: QtBot,
     wizard.show()
     try:
         wizard.station.name.setText("Paketleme 3")
-        wizard.next()
-        wizard.next()
-        wizard.next()
+        for _page in ("database", "printer", "scanner", "marketplace"):
+            wizard.next()
         page = wizard.marketplace
         assert wizard.currentPage() is page
         page.name.setText("gullu-trendyol")
@@ -174,3 +176,62 @@ def test_wizard_adds_a_marketplace_account_after_a_connection_test(qtbot: QtBot,
     assert simulator.config.api_secret not in text and simulator.config.api_key not in text
     # No secure keyring in the tests: the wizard says which environment variables to set instead.
     assert any("PACKSTATION_SECRET_GULLU_TRENDYOL_API_SECRET" in line for line in wizard.todo)
+
+
+@pytest.mark.gui
+def test_wizard_joins_a_shared_database_after_a_connection_test(qtbot: QtBot, tmp_path: Path, db_url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    from packstation.services.station.database_secret import DATABASE_PASSWORD_ENV
+
+    server = make_url(db_url)
+    path = tmp_path / "config.toml"
+    wizard = StationSetupWizard(config_path=path, settings=Settings(), print_test=default_print_test)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.station.name.setText("Paketleme 4")
+    wizard.next()
+    page = wizard.database
+    assert wizard.currentPage() is page and page.alone.isChecked() and not page.server.isEnabled()
+    page.shared.setChecked(True)
+    assert page.server.isEnabled()
+    wizard.next()
+    assert wizard.currentPage() is page, "a shared server without an address keeps the wizard on the page"
+    assert page.result.isVisible() and "address" in page.result.text()
+    page.host.setText(str(server.host))
+    page.port.setValue(int(server.port or 5432))
+    page.user.setText(str(server.username))
+    page.password.setText("parola-ğüşİ")
+    page.database.setText("no_such_database")
+    page.test_button.click()
+    qtbot.waitUntil(lambda: page.result.property("kind") == "error" and page.test_button.isEnabled(), timeout=20_000)
+    assert "no_such_database" in page.result.text()
+    page.database.setText(str(server.database))
+    page.test_button.click()
+    qtbot.waitUntil(lambda: page.result.property("kind") == "ok", timeout=20_000)
+    assert "PostgreSQL" in page.result.text()
+    for _page in ("printer", "scanner", "marketplace"):
+        wizard.next()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    settings = load_settings(path, environ={})
+    url = make_url(str(settings.database.url))
+    assert (url.host, url.port, url.database, url.username) == (server.host, server.port, server.database, "postgres")
+    assert url.password is None and "parola" not in path.read_text(encoding="utf-8"), "the file never holds it"
+    # The test machine has no secure keyring (conftest): the operator is told which variable to set.
+    assert any(DATABASE_PASSWORD_ENV in line for line in wizard.todo), wizard.todo
+
+
+def test_the_marketplace_page_names_its_secrets_in_words(qtbot: QtBot, tmp_path: Path) -> None:
+    wizard = StationSetupWizard(config_path=tmp_path / "c.toml", settings=Settings(), print_test=default_print_test)
+    qtbot.addWidget(wizard)
+    page = wizard.marketplace
+    expected = {
+        "trendyol": ["API key", "API secret"],
+        "hepsiburada": ["Merchant id", "Service key", "Integrator name"],
+        "n11": ["App key", "App secret"],
+    }
+    for kind, labels in expected.items():
+        page.kind.setCurrentIndex(page.kind.findData(kind))
+        shown = [page.form.labelForField(field).text() for field in page.secret_fields.values()]  # type: ignore[union-attr]
+        assert shown == labels, (kind, shown)

@@ -15,6 +15,21 @@ from packstation.ui.platform.tasks import Task
 CreateFirstAdmin = Callable[[str, str, str, str, str], int]
 
 
+def _problem_label() -> QLabel:
+    """A red message line, hidden until there is a problem (an empty red box reads as an error)."""
+    label = QLabel("")
+    label.setObjectName("banner")
+    label.setProperty("kind", "error")
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+def _show_problem(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
 class _AccountPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
@@ -26,9 +41,7 @@ class _AccountPage(QWizardPage):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat = QLineEdit()
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.problem = QLabel("")
-        self.problem.setObjectName("banner")
-        self.problem.setProperty("kind", "error")
+        self.problem = _problem_label()
         form = QFormLayout(self)
         form.addRow(self.tr("User name"), self.username)
         form.addRow(self.tr("Full name"), self.full_name)
@@ -39,15 +52,16 @@ class _AccountPage(QWizardPage):
     def validatePage(self) -> bool:
         """Refuse to go on with a missing name or mismatched or short passwords."""
         if not self.username.text().strip():
-            self.problem.setText(self.tr("Enter a user name"))
+            _show_problem(self.problem, self.tr("Enter a user name"))
         elif len(self.password.text()) < MIN_PASSWORD_LENGTH:
-            self.problem.setText(
-                self.tr("The password must be at least {0} characters long").replace("{0}", str(MIN_PASSWORD_LENGTH))
+            _show_problem(
+                self.problem,
+                self.tr("The password must be at least {0} characters long").replace("{0}", str(MIN_PASSWORD_LENGTH)),
             )
         elif self.password.text() != self.repeat.text():
-            self.problem.setText(self.tr("The two passwords differ"))
+            _show_problem(self.problem, self.tr("The two passwords differ"))
         else:
-            self.problem.setText("")
+            _show_problem(self.problem, "")
             return True
         return False
 
@@ -59,10 +73,7 @@ class _TwoFactorPage(QWizardPage):
         self.setTitle(self.tr("Two-factor authentication"))
         self.setSubTitle(self.tr("Administrators log in with a password and a code from their phone."))
         self.panel: TotpPanel | None = None
-        self.problem = QLabel("")
-        self.problem.setObjectName("banner")
-        self.problem.setProperty("kind", "error")
-        self.problem.setWordWrap(True)
+        self.problem = _problem_label()
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(self.problem)
         self._done = False
@@ -117,7 +128,7 @@ class FirstRunWizard(QWizard):
 
         def refused(exc: Exception) -> None:
             self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
-            self.two_factor.problem.setText(str(exc))
+            _show_problem(self.two_factor.problem, str(exc))
 
         Task(lambda: create(username, password, full_name, secret, code), owner=self).on_success(created).on_failure(
             refused

@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 from packstation.config import ConfigError, Settings, load_settings
 from packstation.devices.uri import PRINTER_SCHEMES, SCANNER_SCHEMES, DeviceUriError, parse_device_uri
 from packstation.domain.keyboard_layout import LayoutRepair
-from packstation.i18n import Language
+from packstation.i18n import Language, _
+from packstation.services.marketplaces.credentials import SECRET_LABELS
 from packstation.services.station.setup import MarketplaceSetup, StationSetup, write_station_config
+from packstation.ui.admin.database_page import DatabasePage, TestDatabase, default_test_database
 from packstation.ui.platform.office_printer import available_printers, office_printer_uri
 from packstation.ui.platform.screen_fit import fit_to_screen
 from packstation.ui.platform.tasks import Task
@@ -100,12 +102,14 @@ class PrinterPage(QWizardPage):
     def __init__(self, settings: Settings, *, print_test: PrintTest, station_name: Callable[[], str]) -> None:
         super().__init__()
         self.setTitle(self.tr("Label printer"))
-        self.setSubTitle(
+        # In the page, not the wizard's subtitle: a subtitle does not wrap in every style and was cut short.
+        self.explanation = QLabel(
             self.tr(
                 "A Zebra-compatible printer: tcp://10.0.0.31:9100, serial:///dev/ttyUSB0, cups://QUEUE; "
                 "or an office printer installed on this computer (PDF labels): qt://PRINTER NAME."
             )
         )
+        self.explanation.setWordWrap(True)
         self._print_test = print_test
         self._station_name = station_name
         self.uri = QLineEdit(settings.printer.uri or "")
@@ -131,6 +135,7 @@ class PrinterPage(QWizardPage):
         self.test_button.clicked.connect(self.print_test)
         self.result = _problem_label()
         form = QFormLayout(self)
+        form.addRow(self.explanation)
         form.addRow(self.tr("Printer address"), self.uri)
         form.addRow(self.tr("Office printer"), self.office)
         form.addRow(self.tr("Resolution"), self.dpi)
@@ -265,11 +270,14 @@ class MarketplacePage(QWizardPage):
         while self.form.rowCount() > self._secret_rows_start:
             self.form.removeRow(self.form.rowCount() - 1)
         self.secret_fields = {}
+        labels = SECRET_LABELS[kind]
         for name in marketplace_secret_names(kind):
             field = QLineEdit()
             field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setObjectName(f"secret_{name}")
             self.secret_fields[name] = field
-            self.form.addRow(name, field)
+            # In words, as the marketplace's seller panel names it (the keyring key stays the raw name).
+            self.form.addRow(_(labels[name]), field)
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.clicked.connect(self.test)
         self.result = _problem_label()
@@ -323,7 +331,7 @@ class MarketplacePage(QWizardPage):
 
 
 class StationSetupWizard(QWizard):
-    """Four pages; Finish writes ``config_path`` (and the account's secrets to the keyring) and emits ``configured``."""
+    """Five pages; Finish writes ``config_path`` (and the account's secrets to the keyring) and emits ``configured``."""
 
     configured = Signal(object)
 
@@ -334,6 +342,7 @@ class StationSetupWizard(QWizard):
         settings: Settings,
         print_test: PrintTest,
         test_connection: Callable[[MarketplaceSetup], str] | None = None,
+        test_database: TestDatabase | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -342,10 +351,11 @@ class StationSetupWizard(QWizard):
         self.settings: Settings | None = None
         self.todo: list[str] = []  # what the operator still has to do (environment variables to set)
         self.station = StationPage(settings)
+        self.database = DatabasePage(settings, test_connection=test_database or default_test_database)
         self.printer = PrinterPage(settings, print_test=print_test, station_name=self.station.name.text)
         self.scanner = ScannerPage(settings)
         self.marketplace = MarketplacePage(test_connection=test_connection or default_test_connection)
-        for page in (self.station, self.printer, self.scanner, self.marketplace):
+        for page in (self.station, self.database, self.printer, self.scanner, self.marketplace):
             self.addPage(page)
         # Room for the longest page (the printer's), never more than the screen it opens on.
         fit_to_screen(self, QSize(900, 640))
@@ -366,14 +376,19 @@ class StationSetupWizard(QWizard):
 
     def accept(self) -> None:
         """Write the file (a small local write); stay open and say why when it is refused."""
+        from packstation.services.access.secrets import SecretStore
+        from packstation.services.station.database_setup import store_shared_database
         from packstation.services.station.setup import store_marketplace
 
         try:
-            self.settings = write_station_config(self.config_path, self.setup())
+            shared = self.database.shared_database()
+            write_station_config(self.config_path, self.setup())
             account = self.marketplace.marketplace()
-            self.todo = store_marketplace(self.config_path, account) if account is not None else []
-            if account is not None:
-                self.settings = load_settings(self.config_path, environ={})
+            secrets = SecretStore()
+            self.todo = store_shared_database(self.config_path, shared, secrets)
+            self.todo += store_marketplace(self.config_path, account) if account is not None else []
+            # Read back as the station will start: a bad value is refused here, not at the next start.
+            self.settings = load_settings(self.config_path, environ={})
         except (ConfigError, OSError, ValueError) as exc:
             _set_message(self.marketplace.result, str(exc), kind="error")
             return
