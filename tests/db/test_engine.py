@@ -1,6 +1,5 @@
 import socket
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -41,19 +40,17 @@ def test_silent_server_fails_within_the_connect_timeout(silent_server: int) -> N
     engine = create_db_engine(
         f"postgresql+psycopg2://u@127.0.0.1:{silent_server}/db", limits=ConnectionLimits(connect_timeout_s=2)
     )
-    started = time.monotonic()
-    with pytest.raises(OperationalError), engine.connect():
+    # libpq's own words when connect_timeout fires (not a refusal or a reset): how long is not the test's business.
+    with pytest.raises(OperationalError, match="timeout expired"), engine.connect():
         pass
-    assert time.monotonic() - started < 6
     engine.dispose()
 
 
 def test_statement_timeout_stops_a_runaway_query(db_url: str) -> None:
     engine = create_db_engine(db_url, limits=ConnectionLimits(statement_timeout_ms=300))
-    started = time.monotonic()
+    # Without the limit pg_sleep would return normally: the server's own "statement timeout" error proves it.
     with pytest.raises(OperationalError, match="statement timeout"), engine.connect() as connection:
         connection.execute(text("SELECT pg_sleep(10)"))
-    assert time.monotonic() - started < 5
     engine.dispose()
 
 
