@@ -528,3 +528,49 @@ class Lease(Base):
     token: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     acquired_at: Mapped[datetime] = _created()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ClaimRow(Base):
+    """A customer's return request at a marketplace (a Trendyol "claim"), as the sync last read it."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        UniqueConstraint("account_id", "external_id"),
+        Index("ix_claims_return_tracking", "return_tracking_number"),
+        Index("ix_claims_order_number", "order_number"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("marketplace_accounts.id"))
+    external_id: Mapped[str] = mapped_column(Text)
+    order_number: Mapped[str] = mapped_column(Text)
+    #: The return parcel's own tracking number (not the original shipment's).
+    return_tracking_number: Mapped[str | None] = mapped_column(Text)
+    cargo_provider: Mapped[str | None] = mapped_column(Text)
+    customer_name: Mapped[str | None] = mapped_column(Text)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The marketplace's own element for this claim, as it sent it.
+    raw: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = _created()
+    items: Mapped[list[ClaimItemRow]] = relationship(back_populates="claim", cascade="all, delete-orphan")
+
+
+class ClaimItemRow(Base):
+    """One returned unit of a claim: the id the marketplace approves or rejects, and its status."""
+
+    __tablename__ = "claim_items"
+    __table_args__ = (UniqueConstraint("claim_id", "external_id"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(Text)
+    order_line_id: Mapped[str] = mapped_column(Text)
+    barcode: Mapped[str | None] = mapped_column(Text)
+    stock_code: Mapped[str | None] = mapped_column(Text)
+    product_name: Mapped[str | None] = mapped_column(Text)
+    #: The marketplace's status name as sent (ClaimItemStatus when known).
+    status: Mapped[str] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(Text)
+    reason_name: Mapped[str | None] = mapped_column(Text)
+    customer_note: Mapped[str | None] = mapped_column(Text)
+    claim: Mapped[ClaimRow] = relationship(back_populates="items")

@@ -17,11 +17,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from packstation.services.marketplaces.errors import MalformedReply
-from packstation.services.marketplaces.models import RemotePackage, SetAside
+from packstation.services.marketplaces.models import SetAside
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -251,14 +251,18 @@ def turkish_local_time(value: str, field: str = "date") -> datetime | None:
     return parsed.astimezone(UTC)
 
 
+#: What a listing parser makes of one element (a package, a claim).
+Parsed = TypeVar("Parsed")
+
+
 def read_packages(
-    items: Sequence[Any], parse: Callable[[Any], RemotePackage], *, id_names: Sequence[str] = ("id",)
-) -> tuple[tuple[RemotePackage, ...], tuple[SetAside, ...]]:
+    items: Sequence[Any], parse: Callable[[Any], Parsed], *, id_names: Sequence[str] = ("id",)
+) -> tuple[tuple[Parsed, ...], tuple[SetAside, ...]]:
     """Parse each package of a listing; a package that fails is set aside, the others are kept.
 
     ``id_names``: where the package id may be, so a set-aside package is named even when unreadable.
     """
-    packages: list[RemotePackage] = []
+    packages: list[Parsed] = []
     set_aside: list[SetAside] = []
     for item in items:
         try:

@@ -19,6 +19,7 @@ from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.outbox.pusher import OutboxPusher, PushResult
 from packstation.services.outbox.stock import enqueue_stock_push
 from packstation.services.sync.accounts import ensure_accounts
+from packstation.services.sync.claims import ClaimSync
 from packstation.services.sync.jobs import ClientCache, pending_outbox
 from packstation.services.sync.pull import PackageSync, SyncResult
 
@@ -68,11 +69,14 @@ def run_once(
     ids = ensure_accounts(settings, sessions)
     clients = ClientCache(settings, make_client, ids)
     sync = PackageSync(sessions)
+    claims = ClaimSync(sessions)
     reports = []
     try:
         for configured in chosen:
             try:
-                result = sync.sync_account(ids[configured.name], clients.by_name(configured.name))
+                client = clients.by_name(configured.name)
+                result = sync.sync_account(ids[configured.name], client)
+                claims.pull_if_supported(client, account_id=ids[configured.name], account=configured.name)
             except Exception as exc:  # reported per account; the other accounts still sync
                 log.warning("pull failed account=%s error=%s", configured.name, exc)
                 reports.append(AccountReport(configured.name, error=str(exc)))

@@ -25,6 +25,7 @@ from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.outbox.pusher import OutboxPusher, PushResult
 from packstation.services.outbox.stock import enqueue_stock_push
 from packstation.services.sync.accounts import ensure_accounts
+from packstation.services.sync.claims import ClaimSync
 from packstation.services.sync.events import (
     LeadershipChanged,
     OutboxPushed,
@@ -110,6 +111,7 @@ class MarketplaceJobs:
         self.leadership = leadership
         self._publish = publish
         self._sync = sync or PackageSync(sessions)
+        self._claims = ClaimSync(sessions)
         self.account_ids = ensure_accounts(settings, sessions)
         self.clients = ClientCache(settings, make_client, self.account_ids)
         self._pusher = pusher or OutboxPusher(sessions, self.clients.by_id)
@@ -189,6 +191,7 @@ class MarketplaceJobs:
                 client,
                 on_page=lambda pages, _received: self._publish(SyncProgress(account, SyncPhase.PULL, pages)),
             )
+            self._pull_claims(account, client)
         except Exception as exc:  # published for the panel; the next run tries again
             log.warning("pull failed account=%s error=%s", account, exc)
             self._publish(SyncFinished(account, None, str(exc)))
@@ -198,6 +201,13 @@ class MarketplaceJobs:
         for package in result.superseded:
             self._publish(PackageCancelled(package.package_id, package.external_id, package.status.value))
         self._publish(SyncFinished(account, result))
+
+    def _pull_claims(self, account: str, client: MarketplaceClient) -> None:
+        """Returns (claims) after the packages; a failure here never hides the packages that landed."""
+        try:
+            self._claims.pull_if_supported(client, account_id=self.account_ids[account], account=account)
+        except Exception as exc:  # logged; the next pull reads the same claims again
+            log.warning("claims pull failed account=%s error=%s", account, exc)
 
     def push(self) -> PushResult | None:
         """Queue stock changes and send due outbox rows (only on the leading station)."""

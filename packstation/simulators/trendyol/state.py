@@ -114,6 +114,9 @@ class SimulatedMarketplace:
         self.catalogue: tuple[Product, ...] = build_catalogue(self.config.seed)
         self.products_by_barcode = {product.barcode: product for product in self.catalogue}
         self.faults = FaultBook()
+        from packstation.simulators.trendyol.claims import SimClaims  # it builds on this module's errors
+
+        self.claims = SimClaims()
         self.requests: list[RecordedRequest] = []
         self.stock: dict[str, int] = {}
         self.batches: dict[str, dict[str, object]] = {}

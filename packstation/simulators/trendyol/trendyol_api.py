@@ -23,6 +23,7 @@ from typing import Any
 
 from packstation.services.marketplaces.models import PackageStatus
 from packstation.simulators.trendyol.catalog import GMT3_MS, SimPackage, package_id_of_tracking
+from packstation.simulators.trendyol.claims import ISSUE_REASONS
 from packstation.simulators.trendyol.render import common_label_zpl, encoded_packages
 from packstation.simulators.trendyol.state import (
     ListFilter,
@@ -59,6 +60,7 @@ _KNOWN_PARAMS = {
     "stream": frozenset({"size", "nextCursor", "packageItemStatuses", "lastModifiedStartDate", "lastModifiedEndDate"}),
     "paged": _PAGED_PARAMS,
     "paged_v2": _PAGED_PARAMS,
+    "claims": frozenset({"startDate", "endDate", "page", "size", "claimItemStatus", "orderNumber", "claimIds"}),
 }
 
 Reply = tuple[int, Any]
@@ -366,6 +368,9 @@ _ROUTES = (
     ("PUT", re.compile(r"/order/sellers/(?P<sid>\d+)/shipment-packages/(?P<id>[^/]+)"), "status"),
     ("POST", re.compile(r"/inventory/sellers/(?P<sid>\d+)/products/price-and-inventory"), "stock"),
     ("GET", re.compile(r"/product/sellers/(?P<sid>\d+)/products/batch-requests/(?P<id>[^/]+)"), "batch"),
+    ("GET", re.compile(r"/order/sellers/(?P<sid>\d+)/claims"), "claims"),
+    ("PUT", re.compile(r"/order/sellers/(?P<sid>\d+)/claims/(?P<id>[^/]+)/items/approve"), "approve_claim"),
+    ("GET", re.compile(r"/order/claim-issue-reasons"), "claim_issue_reasons"),
     ("POST", re.compile(r"/sellers/(?P<sid>\d+)/common-label/(?P<id>[^/]+)"), "create_label"),
     ("GET", re.compile(r"/sellers/(?P<sid>\d+)/common-label/(?P<id>[^/]+)"), "get_label"),
 )
@@ -388,6 +393,12 @@ def _call(
         return push_stock(sim, raw_body, body)
     if name == "batch":
         return batch_result(sim, ident)
+    if name == "claims":
+        return sim.claims.page(params)
+    if name == "approve_claim":
+        return sim.claims.approve(ident, body)
+    if name == "claim_issue_reasons":
+        return 200, list(ISSUE_REASONS)
     if name == "create_label":
         return create_label(sim, ident, body)
     return get_label(sim, ident)
@@ -403,7 +414,7 @@ def dispatch(sim: SimulatedMarketplace, method: str, path: str, params: Mapping[
         if route_method != method:
             wrong_method = True
             continue
-        if match["sid"] != sim.config.seller_id:
+        if match.groupdict().get("sid", sim.config.seller_id) != sim.config.seller_id:
             raise refusal(403, "seller.mismatch", "Satıcı kimliği API bilgileriyle eşleşmiyor.")
         unknown = sorted(set(params) - _KNOWN_PARAMS.get(name, frozenset()))
         if unknown:

@@ -38,6 +38,7 @@ from packstation.services.marketplaces.models import (
 )
 from packstation.services.marketplaces.ratelimit import RateLimiter
 from packstation.services.marketplaces.transport import Reply, Transport
+from packstation.services.marketplaces.trendyol.claims import TrendyolClaims
 from packstation.services.marketplaces.trendyol.config import (
     PRODUCTION_URL,
     STAGE_URL,
@@ -91,7 +92,7 @@ def _reply_text(reply: Reply) -> str | None:
         return None
 
 
-class TrendyolClient(CommonLabels, StockBatches, MarketplaceClient):
+class TrendyolClient(CommonLabels, StockBatches, TrendyolClaims, MarketplaceClient):
     """One Trendyol seller account."""
 
     marketplace = Marketplace.TRENDYOL

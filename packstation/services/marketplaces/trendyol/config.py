@@ -24,6 +24,8 @@ _UNSUPPLIED_LIMIT = (TRENDYOL_BURST, RateLimit(100, 60.0))
 _LABEL_LIMIT = (TRENDYOL_BURST, RateLimit(100, 60.0))
 _STOCK_LIMIT = (TRENDYOL_BURST, RateLimit(350, 60.0))  # "Inventory & Price Write" group from 14 Sep 2026
 _BATCH_LIMIT = (TRENDYOL_BURST, RateLimit(1000, 60.0))
+_CLAIMS_LIMIT = (TRENDYOL_BURST, RateLimit(30, 60.0))  # the list tier; claims publish none of their own (UNCERTAIN)
+_CLAIM_DECISION_LIMIT = (TRENDYOL_BURST, RateLimit(5, 60.0))  # approve and reject: 5/min each (FACTS.md §7)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class TrendyolLimits:
     common_label: Limits = _LABEL_LIMIT
     stock_write: Limits = _STOCK_LIMIT
     batch_result: Limits = _BATCH_LIMIT
+    claims: Limits = _CLAIMS_LIMIT
+    claim_decisions: Limits = _CLAIM_DECISION_LIMIT
 
     def as_mapping(self) -> dict[str, Limits]:
         """Group name to limit, for the limiter."""
@@ -71,6 +75,8 @@ class TrendyolConfig:
     #: Most stream pages one write check reads before it gives up (and the write is retried later).
     write_check_max_pages: int = 25
     page_size: int = 200
+    #: Claims per page: default 50, at most 200 (``getClaims``).
+    claims_page_size: int = 200
     stock_batch_size: int = 1000
     #: Read orderDate & co. as Istanbul wall-clock ("GMT+3") epoch, as documented; calibrate per account.
     local_epoch: bool = True
