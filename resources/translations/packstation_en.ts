@@ -574,6 +574,10 @@
             <source>Stuck: {0}</source>
             <translation>Stuck: {0}</translation>
         </message>
+        <message>
+            <source>Labels waiting: {0} (oldest {1} s)</source>
+            <translation>Labels waiting: {0} (oldest {1} s)</translation>
+        </message>
     </context>
     <context>
         <name>MarketplacePage</name>

@@ -574,6 +574,10 @@
         <source>Stuck: {0}</source>
         <translation>Takılan: {0}</translation>
     </message>
+    <message>
+        <source>Labels waiting: {0} (oldest {1} s)</source>
+        <translation>Bekleyen etiket: {0} (en eski {1} sn)</translation>
+    </message>
 </context>
 <context>
     <name>MarketplacePage</name>

@@ -280,6 +280,7 @@ class PackCommands(QObject):
         """A print job moved on: say so under the preview; a failure is loud and offers retry or move."""
         kind = getattr(getattr(event, "kind", None), "value", "")
         job = getattr(event, "job", None)
+        self._window.note_print_job(str(getattr(job, "id", "")), kind)
         error = getattr(job, "last_error", "") or ""
         texts = {
             "queued": self.tr("Label queued."),

@@ -113,8 +113,11 @@ class MainWindow(QMainWindow):
         self.user_label = self._status_label(self.tr("User: not logged in"))
         self.database_label = self._status_label(self.tr("Database: starting…"))
         self.journal_label = self._status_label(self.tr("Pending: –"))
+        self.labels_label = self._status_label("")
+        self.labels_label.hide()
+        self._label_jobs: dict[str, tuple[str, datetime]] = {}  # job id -> (state, since) of labels not yet printed
         self.sync_label = self._status_label(self.tr("Sync: no marketplace accounts"))
-        for label in (self.station_label, self.user_label, self.database_label, self.journal_label):
+        for label in (self.station_label, self.user_label, self.database_label, self.journal_label, self.labels_label):
             self.statusBar().addWidget(label)
         self.statusBar().addPermanentWidget(self.sync_label)
 
@@ -530,3 +533,23 @@ class MainWindow(QMainWindow):
             # Refused by the database and set aside: a supervisor retries or discards them on the dashboard.
             text += " · " + self.tr("Stuck: {0}").replace("{0}", str(status.parked))
         self._set_state(self.journal_label, text, ok=status.online and not status.parked)
+
+    def note_print_job(self, job_id: str, kind: str) -> None:
+        """A label job changed state: the status bar counts labels waiting and stuck, with the oldest's age."""
+        if kind == "printed":
+            self._label_jobs.pop(job_id, None)
+        elif job_id:
+            since = self._label_jobs.get(job_id, (kind, datetime.now(UTC)))[1]
+            self._label_jobs[job_id] = (kind, since)
+        if not self._label_jobs:
+            self.labels_label.hide()
+            return
+        stuck = sum(1 for state, _since in self._label_jobs.values() if state == "failed")
+        oldest = min(since for _state, since in self._label_jobs.values())
+        seconds = max(0, int((datetime.now(UTC) - oldest).total_seconds()))
+        text = self.tr("Labels waiting: {0} (oldest {1} s)").replace("{0}", str(len(self._label_jobs) - stuck))
+        text = text.replace("{1}", str(seconds))
+        if stuck:
+            text += " · " + self.tr("Stuck: {0}").replace("{0}", str(stuck))
+        self._set_state(self.labels_label, text, ok=not stuck)
+        self.labels_label.show()
