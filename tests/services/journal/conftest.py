@@ -51,7 +51,7 @@ def outage_sessions(outage_server: LocalPostgres) -> Iterator[sessionmaker[Sessi
     engine = create_db_engine(outage_server.url(), limits=LIMITS)
     upgrade(engine)
     sessions = session_factory(engine)
-    seed_demo_data(sessions, packages=240, seed=11)
+    seed_demo_data(sessions, packages=320, seed=11)  # test_station_faults packs 300
     yield sessions
     engine.dispose()
 
