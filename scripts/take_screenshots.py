@@ -27,16 +27,17 @@ from sqlalchemy import select  # noqa: E402
 from packstation.composition import demo_settings, start_services  # noqa: E402
 from packstation.config import load_settings  # noqa: E402
 from packstation.db.models import Package  # noqa: E402
-from packstation.i18n import Language  # noqa: E402
 from packstation.demo.data import DEMO_SUPERVISOR  # noqa: E402
 from packstation.domain.events import EventBus  # noqa: E402
-from packstation.services.printing.dispatch import LabelPreview, render_preview_png  # noqa: E402
+from packstation.i18n import Language  # noqa: E402
 from packstation.services.access.permissions import Permission  # noqa: E402
-from packstation.ui.shell.bridge import Bridge  # noqa: E402
-from packstation.ui.platform.i18n import UiTranslators  # noqa: E402
-from packstation.ui.shell.main_window import MainWindow  # noqa: E402
-from packstation.ui.platform.sounds import SoundBoard  # noqa: E402
+from packstation.services.printing.dispatch import LabelPreview, render_preview_png  # noqa: E402
 from packstation.ui.admin.setup_wizard import StationSetupWizard  # noqa: E402
+from packstation.ui.platform.i18n import UiTranslators  # noqa: E402
+from packstation.ui.platform.screen_fit import show_maximised  # noqa: E402
+from packstation.ui.platform.sounds import SoundBoard  # noqa: E402
+from packstation.ui.shell.bridge import Bridge  # noqa: E402
+from packstation.ui.shell.main_window import MainWindow  # noqa: E402
 from packstation.ui.shell.theme import ThemeChoice, apply_theme  # noqa: E402
 
 
@@ -73,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", choices=[lang.value for lang in Language], default="tr")
     parser.add_argument("--high-contrast", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument(
+        "--size-suffix",
+        action="store_true",
+        help="add the screen's size to the file names (home_tr_1366x768.png): one set per bench screen",
+    )
     args = parser.parse_args(argv)
     language = Language(args.language)
     suffix = f"_{language.value}" + ("_contrast" if args.high_contrast else "")
@@ -82,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     translators = UiTranslators(app)
     translators.install(language)
     apply_theme(app, ThemeChoice(high_contrast=args.high_contrast))
+    if args.size_suffix:
+        screen = app.primaryScreen().geometry()
+        suffix += f"_{screen.width()}x{screen.height()}"
 
     with tempfile.TemporaryDirectory(prefix="packstation-shots-") as scratch:
         base = load_settings(
@@ -93,18 +102,23 @@ def main(argv: list[str] | None = None) -> int:
         wizard = StationSetupWizard(
             config_path=Path(scratch) / "config.toml", settings=settings, print_test=lambda *a: ""
         )
-        wizard.resize(900, 620)
-        wizard.show()
+        wizard.show()  # sized to its screen by the wizard itself
         grab(wizard, args.out / f"setup{suffix}.png")
         wizard.next()
+        wizard.database.shared.setChecked(True)
+        grab(wizard, args.out / f"setup_database{suffix}.png")
+        wizard.database.alone.setChecked(True)
+        wizard.next()
         grab(wizard, args.out / f"setup_printer{suffix}.png")
+        for _page in ("scanner", "marketplace"):
+            wizard.next()
+        grab(wizard, args.out / f"setup_marketplace{suffix}.png")
         wizard.close()
 
         bus = EventBus()
         context = start_services(settings, bus, demo=True, demo_packages=40)
         window = MainWindow(station_name="istasyon-1", bridge=Bridge(bus), demo=True, sounds=SoundBoard(enabled=False))
-        window.resize(1400, 900)
-        window.show()
+        show_maximised(window)  # as the station opens: maximised on its screen, never larger
         window.attach(context)
         try:
             wait_until(lambda: window.pages.currentWidget() is window.login, what="the login screen")
@@ -178,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
                 what="the dashboard figures",
             )
             grab(window, args.out / f"dashboard{suffix}.png")
+            window.supervisor.open_users()  # the demo supervisor's approval does not reach this page
+            if window.supervisor.users is not None:
+                grab(window, args.out / f"admin_users{suffix}.png")
         finally:
             window.shutdown()
             window.close()

@@ -66,10 +66,16 @@ class MainWindow(QMainWindow):
 
         title = QLabel(self.tr("PackStation"))
         title.setObjectName("title")
+        # The station's name lives in the header, not the status bar: the status bar's five entries
+        # did not fit a 1280-pixel bench screen in Turkish.
+        station = self.tr("Station: {0}").replace("{0}", station_name)
         subtitle = QLabel(
-            self.tr("Demo: embedded database, no marketplace account or printer needed") if demo else station_name
+            self.tr("Demo: embedded database, no marketplace account or printer needed") + "  ·  " + station
+            if demo
+            else station
         )
         subtitle.setObjectName("subtitle")
+        self.station_label = subtitle
         header = QHBoxLayout()
         header.addWidget(title)
         header.addStretch(1)
@@ -109,7 +115,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.set_banner("info", self.banner.text())
 
-        self.station_label = self._status_label(self.tr("Station: {0}").replace("{0}", station_name))
         self.user_label = self._status_label(self.tr("User: not logged in"))
         self.database_label = self._status_label(self.tr("Database: starting…"))
         self.journal_label = self._status_label(self.tr("Pending: –"))
@@ -117,7 +122,7 @@ class MainWindow(QMainWindow):
         self.labels_label.hide()
         self._label_jobs: dict[str, tuple[str, datetime]] = {}  # job id -> (state, since) of labels not yet printed
         self.sync_label = self._status_label(self.tr("Sync: no marketplace accounts"))
-        for label in (self.station_label, self.user_label, self.database_label, self.journal_label, self.labels_label):
+        for label in (self.user_label, self.database_label, self.journal_label, self.labels_label):
             self.statusBar().addWidget(label)
         self.statusBar().addPermanentWidget(self.sync_label)
 

@@ -43,8 +43,8 @@ QLabel#cardLabel { font-size: 11pt; color: #5b6472; }
 QTableView { font-size: 12pt; background: white; gridline-color: #e6e8eb;
              selection-background-color: #2d6cdf; }
 QHeaderView::section { font-size: 11pt; font-weight: bold; padding: 6px; background: #eceff3; border: none; }
-QStatusBar { font-size: 11pt; background: #1d2430; color: #f4f5f7; }
-QStatusBar QLabel { color: #f4f5f7; padding: 0 12px; }
+QStatusBar { font-size: 10pt; background: #1d2430; color: #f4f5f7; }
+QStatusBar QLabel { color: #f4f5f7; padding: 0 6px; }
 QLabel#status[state="ok"] { color: #8ee29e; }
 QLabel#status[state="bad"] { color: #ff8a8a; font-weight: bold; }
 """
@@ -90,7 +90,7 @@ QHeaderView::section { font-size: 11pt; font-weight: bold; padding: 6px; backgro
 QGroupBox { border: 2px solid white; margin-top: 14px; font-weight: bold; }
 QGroupBox::title { color: #ffff00; }
 QStatusBar { font-size: 11pt; background: black; color: white; border-top: 3px solid white; }
-QStatusBar QLabel { color: white; padding: 0 12px; }
+QStatusBar QLabel { color: white; padding: 0 6px; }
 QLabel#status[state="ok"] { color: #00ff00; }
 QLabel#status[state="bad"] { color: #ff4040; font-weight: bold; }
 """

@@ -19,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from packstation.config import Settings
 from packstation.domain.events import EventBus
 from packstation.domain.status import Role
+from packstation.i18n import Language
 from packstation.services.access.audit import AuditLog
 from packstation.services.access.permissions import LoginMethod, UserSession
 from packstation.services.access.users import Credentials, UserService
@@ -28,6 +29,7 @@ from packstation.services.station.heartbeat import StationService
 from packstation.ui.admin.setup_wizard import StationSetupWizard
 from packstation.ui.admin.stations import StationsView
 from packstation.ui.admin.users import UsersView
+from packstation.ui.platform.i18n import UiTranslators
 from packstation.ui.platform.screen_fit import show_maximised
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.shell.bridge import Bridge
@@ -45,6 +47,9 @@ def _size(widget: QWidget) -> list[int]:
 def main() -> int:
     """Measure; one JSON object on stdout."""
     app = QApplication(sys.argv)
+    # Turkish: its words run longer than English, so the tighter of the two catalogues is measured.
+    translators = UiTranslators(app)
+    translators.install(Language.TURKISH)
     apply_theme(app, ThemeChoice(text_scale=1.0, high_contrast=False))
     available = app.primaryScreen().availableGeometry()
     sessions: sessionmaker = sessionmaker()  # never opened: nothing here refreshes
@@ -68,6 +73,12 @@ def main() -> int:
     for name, page in screens.items():
         if name not in ("home", "pack"):
             window.pages.addWidget(page)
+    # The status bar as it reads on a running station (the longest of its everyday texts).
+    window._set_state(window.user_label, window.tr("User: {0} ({1})").replace("{0}", "Ayşe Yılmaz")
+                      .replace("{1}", "paketleyici"), ok=True)  # fmt: skip
+    window._set_state(
+        window.database_label, window.tr("Database: online ({0})").replace("{0}", "gömülü PostgreSQL"), ok=True
+    )
     show_maximised(window)
     app.processEvents()
     result: dict[str, object] = {
@@ -79,6 +90,7 @@ def main() -> int:
             window.frameGeometry().height(),
         ],
         "window_minimum": _size(window),
+        "status_bar": [window.statusBar().minimumSizeHint().width(), window.statusBar().sizeHint().width()],
         "screens": {},
     }
     for name, page in screens.items():

@@ -58,6 +58,9 @@ def test_every_screen_fits_the_bench_monitor(tmp_path: Path, size: str) -> None:
     assert min_width <= width, f"the window cannot be narrower than {min_width} px on a {size} screen"
     assert min_height <= height - DECORATIONS_PX, f"the window needs {min_height} px of a {size} screen"
 
+    status_width = max(measured["status_bar"])
+    assert status_width <= width, f"the status bar needs {status_width} px: its last entries are cut on {size}"
+
     for name, screen in measured["screens"].items():
         need_width, need_height = screen["minimum"]
         shown_width, shown_height = screen["shown"]
