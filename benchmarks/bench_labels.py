@@ -29,8 +29,9 @@ from reportlab.pdfgen.canvas import Canvas
 from benchmarks.common import percentiles
 from packstation.devices.printers import PrintJobEventKind, PrintQueue
 from packstation.devices.printers.host_status import HOST_STATUS_QUERY, format_host_status
+from packstation.domain.marketplace import LabelFormat, Marketplace
 from packstation.domain.print_payload import PayloadKind
-from packstation.services.labels import DocumentFormat, LabelService, Marketplace, Sender, ShippingLabelData
+from packstation.services.labels import LabelService, Sender, ShippingLabelData
 
 GOALS_MS = {"zpl_label_p99": 2.0, "pdf_label_p99": 20.0, "submit_to_first_byte_p99": 50.0}
 
@@ -164,12 +165,12 @@ def run() -> dict:
     """Measure and return the figures as a JSON-able dict."""
     service = LabelService()
     service.shipping_label(_sample(0))  # warm-up: font parsing happens once per process
-    service.shipping_label(_sample(0), fmt=DocumentFormat.PDF)
+    service.shipping_label(_sample(0), fmt=LabelFormat.PDF)
     zpl = percentiles(_timed(lambda n: service.shipping_label(_sample(n + 1)), 1000))
-    pdf = percentiles(_timed(lambda n: service.shipping_label(_sample(n + 5000), fmt=DocumentFormat.PDF), 200))
+    pdf = percentiles(_timed(lambda n: service.shipping_label(_sample(n + 5000), fmt=LabelFormat.PDF), 200))
     baseline = percentiles(_timed(lambda n: _straightforward_pdf(service, _sample(n + 9000)), 100))
     reprint = _sample(1)
-    pdf_cached = percentiles(_timed(lambda _n: service.shipping_label(reprint, fmt=DocumentFormat.PDF), 100))
+    pdf_cached = percentiles(_timed(lambda _n: service.shipping_label(reprint, fmt=LabelFormat.PDF), 100))
     first_byte = _submit_to_first_byte(service, 100)
     return {
         "zpl_label": zpl,

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from packstation.devices.printers.factory import PrinterFactory
     from packstation.devices.printers.print_queue import PrintQueue
     from packstation.devices.scale import Scale
+    from packstation.domain.marketplace import LabelFormat
     from packstation.local_store.journal import Journal
     from packstation.local_store.station_lock import StationLock
     from packstation.services.access.audit import AuditLog
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from packstation.services.access.secrets import RedactingFilter, SecretStore
     from packstation.services.access.users import Credentials, UserService
     from packstation.services.journal.pump import JournalPump
-    from packstation.services.marketplaces.writes import LabelFormat, MarketplaceLabel
+    from packstation.services.marketplaces.writes import MarketplaceLabel
     from packstation.services.packing.images import ImageCache
     from packstation.services.packing.offline_cache import OfflineCache
     from packstation.services.packing.read_model import PackageQueries
@@ -120,7 +121,7 @@ def heartbeat(station: StationService, bus: EventBus, journal: Journal | None = 
 
 def refresh_offline_cache(cache: OfflineCache, sessions: sessionmaker[Session]) -> None:
     """Copy the ready-to-pack parcels to the station (skipped quietly while the database is away)."""
-    from packstation.services.packing.service import is_connection_error
+    from packstation.services.packing.source import is_connection_error
 
     try:
         cache.refresh(sessions)
@@ -328,7 +329,7 @@ def _printing(
 ) -> tuple[PrintQueue, LabelDispatcher]:
     """Step 4: the print queue and the label dispatcher (asking the marketplace for its label where it issues one)."""
     from packstation.devices.printers.print_queue import PrintQueue
-    from packstation.services.labels import DocumentFormat, LabelService
+    from packstation.services.labels import LabelFormat, LabelService
     from packstation.services.printing.dispatch import LabelDispatcher
 
     data_dir = settings.data_dir()
@@ -350,7 +351,7 @@ def _printing(
         on_preview=bus.publish,
         on_problem=bus.publish,
         marketplace_label=marketplace_label_source(jobs, sessions) if jobs is not None else None,
-        fmt=DocumentFormat(settings.printer.label_format()),
+        fmt=LabelFormat(settings.printer.label_format()),
     )
     return print_queue, dispatcher
 

@@ -14,7 +14,6 @@ import re
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from packstation.devices.uri import (
     parse_device_uri,
 )
 from packstation.domain.boxes import BoxType
+from packstation.domain.marketplace import Marketplace
 
 APP_NAME = "packstation"
 ENV_PREFIX = "PACKSTATION_"
@@ -244,19 +244,11 @@ class SecuritySettings(_Section):
     )
 
 
-class MarketplaceKind(StrEnum):
-    """Supported marketplaces."""
-
-    TRENDYOL = "trendyol"
-    HEPSIBURADA = "hepsiburada"
-    N11 = "n11"
-
-
 class MarketplaceAccount(_Section):
     """One seller account on a marketplace. Its secrets live in the keyring or the environment."""
 
     name: str = Field(description="Account name, unique, lower case (e.g. `gullu-trendyol`).")
-    kind: MarketplaceKind = Field(description="`trendyol`, `hepsiburada` or `n11`.")
+    kind: Marketplace = Field(description="`trendyol`, `hepsiburada` or `n11`.")
     base_url: str = Field(description="API base URL, e.g. `https://apigw.trendyol.com/integration`.")
     seller_id: str = Field(description="The seller (supplier / merchant) id, as text.")
     client: str = Field(description="The client company whose parcels these are.")

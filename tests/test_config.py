@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from packstation.config import ConfigError, MarketplaceKind, config_reference_markdown, load_settings
+from packstation.config import ConfigError, config_reference_markdown, load_settings
+from packstation.domain.marketplace import Marketplace
 from tests.support import REPO_ROOT
 
 EXAMPLE = """
@@ -34,7 +35,7 @@ def test_documented_example_loads(config_file: Path) -> None:
     assert settings.database.url == "postgresql+psycopg2://user@host:5432/packstation"
     assert settings.printer.uri == "tcp://10.0.0.31:9100"
     account = settings.account("gullu-trendyol")
-    assert account.kind is MarketplaceKind.TRENDYOL
+    assert account.kind is Marketplace.TRENDYOL
     assert account.client == "Güllü Ayakkabı"
     assert account.seller_id == "123456"
 

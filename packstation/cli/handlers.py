@@ -145,7 +145,7 @@ def sync_once(settings: Settings, *, account: str | None = None, max_wait_s: flo
     """`sync --once`: pull and push one cycle, print what happened; exit 1 if anything failed."""
     from dataclasses import replace
 
-    from packstation.services.marketplaces.transport import RetryPolicy
+    from packstation.domain.retry import RetryPolicy
     from packstation.services.sync.accounts import client_for
     from packstation.services.sync.cycle import describe, run_once
 

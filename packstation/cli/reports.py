@@ -10,13 +10,14 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from packstation.config import ConfigError, Settings, load_settings
+from packstation.domain.clock import now_utc
 from packstation.i18n import _
 
 if TYPE_CHECKING:
@@ -266,11 +267,6 @@ def _describe(plan: Plan) -> str:
 def _fail(message: str) -> int:
     print(_("error: {message}").format(message=message), file=sys.stderr)
     return 1
-
-
-def now_utc() -> datetime:
-    """The clock the report commands use."""
-    return datetime.now(UTC)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,7 @@ Timestamps are ``timestamptz``. Schema changes go through Alembic revisions in `
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -33,12 +34,11 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from packstation.domain.status import (
+    STORED_STATUSES,
     ExceptionKind,
     OutboxKind,
     OutboxState,
-    PackageStatus,
     ParkedDecision,
-    PrintJobState,
     Role,
 )
 
@@ -66,7 +66,7 @@ def _created() -> Mapped[datetime]:
     return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
 
 
-def _one_of(column: str, values: type[StrEnum]) -> CheckConstraint:
+def _one_of(column: str, values: Iterable[StrEnum]) -> CheckConstraint:
     allowed = ", ".join(f"'{member.value}'" for member in values)
     return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_valid")
 
@@ -180,7 +180,7 @@ class Package(Base):
     __tablename__ = "packages"
     __table_args__ = (
         UniqueConstraint("account_id", "external_id"),
-        _one_of("status", PackageStatus),
+        _one_of("status", STORED_STATUSES),
         Index("ix_packages_tracking", "cargo_tracking_number"),
         Index("ix_packages_order_number", "order_number"),
         Index("ix_packages_external_id", "external_id"),
@@ -327,26 +327,6 @@ class OutboxEntry(Base):
     remote_reference: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _created()
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class PrintJob(Base):
-    """A label or slip sent (or to be sent) to a printer; reprints point at their original."""
-
-    __tablename__ = "print_jobs"
-    __table_args__ = (_one_of("state", PrintJobState), Index("ix_print_jobs_package", "package_id"))
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"))
-    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    document: Mapped[str] = mapped_column(String(20))
-    format: Mapped[str] = mapped_column(String(10))
-    printer_uri: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(20))
-    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
-    last_error: Mapped[str | None] = mapped_column(Text)
-    reprint_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("print_jobs.id"))
-    created_at: Mapped[datetime] = _created()
-    printed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(Base):

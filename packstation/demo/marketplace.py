@@ -12,7 +12,8 @@ import logging
 import os
 from dataclasses import dataclass
 
-from packstation.config import MarketplaceAccount, MarketplaceKind
+from packstation.config import MarketplaceAccount
+from packstation.domain.marketplace import Marketplace
 from packstation.services.access.secrets import secret_env_var
 from packstation.simulators.hepsiburada import HepsiburadaServer, SimConfig, SimulatedHepsiburada
 from packstation.simulators.trendyol import SimulatedMarketplace, SimulatorConfig, SimulatorServer
@@ -46,10 +47,10 @@ class DemoMarketplace:
 
 
 def start_demo_marketplace(
-    *, packages: int, seed: int = 7, sync_interval_s: int = 15, kind: MarketplaceKind = MarketplaceKind.TRENDYOL
+    *, packages: int, seed: int = 7, sync_interval_s: int = 15, kind: Marketplace = Marketplace.TRENDYOL
 ) -> DemoMarketplace:
     """Start the simulator on a free loopback port and put its credentials in this process's environment."""
-    if kind is MarketplaceKind.HEPSIBURADA:
+    if kind is Marketplace.HEPSIBURADA:
         return _start_hepsiburada(orders=packages, seed=seed, sync_interval_s=sync_interval_s)
     config = SimulatorConfig(seed=seed, packages=packages)
     simulator = SimulatedMarketplace(config)
@@ -59,7 +60,7 @@ def start_demo_marketplace(
     os.environ[secret_env_var(DEMO_ACCOUNT, "api_secret")] = config.api_secret
     account = MarketplaceAccount(
         name=DEMO_ACCOUNT,
-        kind=MarketplaceKind.TRENDYOL,
+        kind=Marketplace.TRENDYOL,
         base_url=server.base_url,
         seller_id=config.seller_id,
         client=DEMO_CLIENT,
@@ -79,7 +80,7 @@ def _start_hepsiburada(*, orders: int, seed: int, sync_interval_s: int) -> DemoM
     os.environ[secret_env_var(DEMO_HB_ACCOUNT, "user_agent")] = config.user_agent
     account = MarketplaceAccount(
         name=DEMO_HB_ACCOUNT,
-        kind=MarketplaceKind.HEPSIBURADA,
+        kind=Marketplace.HEPSIBURADA,
         base_url=server.base_url,
         seller_id=config.merchant_id,
         client=DEMO_CLIENT,

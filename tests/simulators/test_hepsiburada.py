@@ -9,6 +9,8 @@ from dataclasses import replace
 import httpx
 import pytest
 
+from packstation.domain.marketplace import LabelFormat
+from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces import (
     AuthError,
     HepsiburadaCredentials,
@@ -19,8 +21,6 @@ from packstation.services.marketplaces import (
 )
 from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient, NoMutualBarcode
 from packstation.services.marketplaces.hepsiburada.config import HepsiburadaConfig
-from packstation.services.marketplaces.models import PackageStatus
-from packstation.services.marketplaces.writes import LabelFormat
 from packstation.simulators.hepsiburada import HepsiburadaServer, SimConfig, SimulatedHepsiburada, sim_credentials
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01, max_total=5.0)

@@ -16,11 +16,11 @@ from packstation.devices.printers.print_queue import (
     PrintJobEvent,
     PrintJobEventKind,
     PrintQueue,
-    RetryPolicy,
 )
 from packstation.devices.printers.serialport import SerialPrinter
 from packstation.devices.printers.spool import SpoolFolderPrinter
 from packstation.devices.printers.tcp import TcpPrinter
+from packstation.domain.retry import RetryPolicy
 from packstation.local_store.print_jobs import JobState, PrintJob
 
 __all__ = [

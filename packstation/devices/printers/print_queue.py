@@ -22,6 +22,7 @@ from packstation.devices.printers.factory import open_printer
 from packstation.devices.printers.faults import require_ready
 from packstation.devices.uri import DeviceUriError
 from packstation.domain.print_payload import PayloadKind
+from packstation.domain.retry import PRINTER_RETRY, RetryPolicy
 from packstation.i18n import _
 from packstation.local_store.print_jobs import JobState, JobStore, PrintJob
 
@@ -44,19 +45,6 @@ class PrintJobEvent:
 
     kind: PrintJobEventKind
     job: PrintJob
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how patiently a job is retried before it is marked failed."""
-
-    max_attempts: int = 8
-    first_delay: float = 1.0
-    max_delay: float = 60.0
-
-    def delay(self, attempts: int) -> float:
-        """Seconds to wait after the ``attempts``-th failure (doubling, capped)."""
-        return min(self.max_delay, self.first_delay * 2.0 ** max(0, attempts - 1))
 
 
 class JobStateError(ValueError):
@@ -195,7 +183,7 @@ class PrintQueue:
         self.store = JobStore(store_path)
         self.setup_job = setup_job
         self.printer_factory = printer_factory
-        self.retry_policy = retry_policy or RetryPolicy()
+        self.retry_policy = retry_policy or PRINTER_RETRY
         self._on_event = on_event
         self._workers: dict[str, _PrinterWorker] = {}
         self._lock = threading.Lock()

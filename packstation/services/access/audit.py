@@ -32,6 +32,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import AuditEntry
+from packstation.domain.clock import now_utc
 from packstation.i18n import _
 from packstation.services.access.permissions import (
     Approval,
@@ -166,14 +167,10 @@ def _record_of(row: AuditEntry) -> AuditRecord:
     )
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class AuditLog:
     """Appends entries to the hash chain and checks it."""
 
-    def __init__(self, sessions: sessionmaker[Session], *, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, clock: Callable[[], datetime] = now_utc) -> None:
         self._sessions = sessions
         self.clock = clock
         self.audit = self  # privileged reads of the log are themselves audited

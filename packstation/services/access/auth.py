@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.config import SecuritySettings, Settings
 from packstation.db.models import User
+from packstation.domain.clock import now_utc
 from packstation.domain.status import Role
 from packstation.i18n import _
 from packstation.services.access.audit import AuditAction, AuditLog
@@ -65,10 +66,6 @@ class AuthRefused(Exception):
         self.locked_until = locked_until
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class AuthService:
     """Checks credentials against the shared database and records every attempt."""
 
@@ -79,7 +76,7 @@ class AuthService:
         credentials: Credentials,
         audit: AuditLog,
         security: SecuritySettings | None = None,
-        clock: Callable[[], datetime] = _now,
+        clock: Callable[[], datetime] = now_utc,
     ) -> None:
         self._sessions = sessions
         self._credentials = credentials

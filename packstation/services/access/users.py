@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pyotp
 from argon2 import PasswordHasher
@@ -22,6 +22,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import SecurityParam, User
+from packstation.domain.clock import now_utc
 from packstation.domain.status import Role
 from packstation.i18n import _
 from packstation.services.access.audit import AuditAction, AuditLog
@@ -36,10 +37,6 @@ FIRST_ADMIN_LOCK_KEY = 0x5041434B46495253  # "PACKFIRS": two wizards must not bo
 
 class UserError(Exception):
     """A user cannot be created or changed; the message says why."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Credentials:
@@ -158,7 +155,7 @@ class UserService:
         hasher: PasswordHasher | None = None,
         credentials: Credentials | None = None,
         audit: AuditLog | None = None,
-        clock: Callable[[], datetime] = _now,
+        clock: Callable[[], datetime] = now_utc,
         pin_min_length: int = 4,
     ) -> None:
         self._sessions = sessions

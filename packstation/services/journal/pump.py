@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
@@ -437,8 +437,3 @@ class JournalPump:
                 self._stop.wait(self._coalesce)
             self._wake.clear()
         self._journal.close()
-
-
-def now_utc() -> datetime:
-    """The clock services use by default."""
-    return datetime.now(UTC)

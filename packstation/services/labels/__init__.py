@@ -3,13 +3,12 @@
 Start at :class:`LabelService`; the input models are in :mod:`.model`.
 """
 
+from packstation.domain.marketplace import LabelFormat, Marketplace
 from packstation.services.labels.errors import LabelError, LabelValidationError, TextDoesNotFitError
 from packstation.services.labels.model import (
     PACKING_SLIP_CODE_PREFIX,
-    DocumentFormat,
     LabelDocument,
     LabelSize,
-    Marketplace,
     PackingSlipData,
     PackingSlipLine,
     PageSize,
@@ -23,9 +22,9 @@ from packstation.services.labels.service import LabelService
 
 __all__ = [
     "PACKING_SLIP_CODE_PREFIX",
-    "DocumentFormat",
     "LabelDocument",
     "LabelError",
+    "LabelFormat",
     "LabelService",
     "LabelSize",
     "LabelValidationError",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from packstation.domain.marketplace import LabelFormat, Marketplace
+
 #: The packing-slip barcode payload is this prefix followed by the package id, e.g. ``PS:3452876123``.
 #: Scanning it at any station reopens that package. Code 128 (set B) encodes it.
 PACKING_SLIP_CODE_PREFIX = "PS:"
@@ -29,28 +31,6 @@ def parse_packing_slip_code(scan: str) -> str | None:
         if text.startswith(prefix) and len(text) > len(prefix):
             return text[len(prefix) :]
     return None
-
-
-class Marketplace(enum.Enum):
-    """The marketplace a package was sold on (drives which fields a label may show)."""
-
-    TRENDYOL = "trendyol"
-    HEPSIBURADA = "hepsiburada"
-    N11 = "n11"
-    OTHER = "other"
-
-    @property
-    def display_name(self) -> str:
-        """The marketplace's name as printed on labels."""
-        return _MARKETPLACE_NAMES[self]
-
-
-_MARKETPLACE_NAMES = {
-    Marketplace.TRENDYOL: "Trendyol",
-    Marketplace.HEPSIBURADA: "Hepsiburada",
-    Marketplace.N11: "N11",
-    Marketplace.OTHER: "",
-}
 
 
 class LabelSize(enum.Enum):
@@ -99,13 +79,6 @@ class PrinterDpi(enum.Enum):
         return 8 if self is PrinterDpi.DPI_203 else 12
 
 
-class DocumentFormat(enum.Enum):
-    """The byte format a label document is produced in."""
-
-    ZPL = "zpl"
-    PDF = "pdf"
-
-
 @dataclass(frozen=True)
 class Sender:
     """The company the parcel is sent by: for a 3PL, the client company, not the warehouse."""
@@ -129,7 +102,8 @@ class ShippingLabelData:
     package_id: str
     carrier: str
     tracking_number: str
-    marketplace: Marketplace
+    #: None for a parcel of no known marketplace (a test label): no marketplace name is printed.
+    marketplace: Marketplace | None
     item_count: int
     box_index: int = 1
     box_count: int = 1
@@ -164,7 +138,7 @@ class PackingSlipData:
     receiver_name: str
     order_number: str
     package_id: str
-    marketplace: Marketplace
+    marketplace: Marketplace | None
     lines: tuple[PackingSlipLine, ...]
     order_date: str = ""
     note: str = ""
@@ -180,7 +154,7 @@ class LabelDocument:
     """Bytes ready for a printer, with what they are and whether they use the downloaded font."""
 
     data: bytes
-    format: DocumentFormat
+    format: LabelFormat
     #: True when the ZPL references the label font, so the font job must reach the printer first.
     needs_font: bool
     #: What the document is, for logs and the print-job list ("label 3452876123 box 1/2").

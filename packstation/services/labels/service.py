@@ -3,7 +3,7 @@
 Usage::
 
     labels = LabelService()
-    document = labels.shipping_label(data, fmt=DocumentFormat.ZPL, dpi=PrinterDpi.DPI_203)
+    document = labels.shipping_label(data, fmt=LabelFormat.ZPL, dpi=PrinterDpi.DPI_203)
     queue.submit(printer_uri, document)          # the queue sends labels.font_job() first
 
 Where the marketplace issues its own label (Trendyol's common label, Hepsiburada's common barcode),
@@ -15,12 +15,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from packstation.domain.marketplace import LabelFormat
 from packstation.i18n import _
 from packstation.services.labels.elements import Page, TextBlock
 from packstation.services.labels.errors import LabelValidationError
 from packstation.services.labels.fonts import LabelFonts, default_label_fonts
 from packstation.services.labels.model import (
-    DocumentFormat,
     LabelDocument,
     LabelSize,
     PackingSlipData,
@@ -70,7 +70,7 @@ class LabelService:
         self,
         data: ShippingLabelData,
         *,
-        fmt: DocumentFormat = DocumentFormat.ZPL,
+        fmt: LabelFormat = LabelFormat.ZPL,
         size: LabelSize = LabelSize.MM_100X150,
         dpi: PrinterDpi = PrinterDpi.DPI_203,
     ) -> LabelDocument:
@@ -86,7 +86,7 @@ class LabelService:
         self,
         boxes: Sequence[ShippingLabelData],
         *,
-        fmt: DocumentFormat = DocumentFormat.ZPL,
+        fmt: LabelFormat = LabelFormat.ZPL,
         size: LabelSize = LabelSize.MM_100X150,
         dpi: PrinterDpi = PrinterDpi.DPI_203,
     ) -> LabelDocument:
@@ -117,7 +117,7 @@ class LabelService:
             len(boxes),
             fmt.value,
         )
-        if fmt is DocumentFormat.PDF:
+        if fmt is LabelFormat.PDF:
             return LabelDocument(
                 self._pdf.render(pages, title=description), fmt, False, description, tuple(sorted(shortened))
             )
@@ -127,7 +127,7 @@ class LabelService:
         self,
         data: PackingSlipData,
         *,
-        fmt: DocumentFormat = DocumentFormat.PDF,
+        fmt: LabelFormat = LabelFormat.PDF,
         page_size: PageSize = PageSize.A6,
         dpi: PrinterDpi = PrinterDpi.DPI_203,
     ) -> LabelDocument:
@@ -135,7 +135,7 @@ class LabelService:
         data, _changed = printable_slip_data(data, self._fonts)
         modules = validate_packing_slip(data, self._fonts)
         description = _("Packing slip {package}").format(package=data.package_id)
-        if fmt is DocumentFormat.PDF:
+        if fmt is LabelFormat.PDF:
             pages = layout_packing_slip(
                 data, page_size.width_mm, page_size.height_mm, self._fonts, code_modules=modules
             )
@@ -156,7 +156,7 @@ class LabelService:
             raise LabelValidationError(
                 "marketplace label", _("The label from the marketplace is not a complete ZPL label.")
             )
-        return LabelDocument(zpl, DocumentFormat.ZPL, False, description or _("Marketplace label"))
+        return LabelDocument(zpl, LabelFormat.ZPL, False, description or _("Marketplace label"))
 
     def marketplace_pdf_label(self, documents: Sequence[bytes], *, description: str = "") -> LabelDocument:
         """Wrap PDF labels the marketplace issued (one per box) as one document, every page as issued.
@@ -174,4 +174,4 @@ class LabelService:
                 "marketplace label",
                 _("The label from the marketplace is not a readable PDF: {error}").format(error=exc),
             ) from exc
-        return LabelDocument(merged, DocumentFormat.PDF, False, description or _("Marketplace label"))
+        return LabelDocument(merged, LabelFormat.PDF, False, description or _("Marketplace label"))

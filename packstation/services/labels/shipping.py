@@ -154,7 +154,7 @@ def layout_shipping_label(
         (_("Order: {number}").format(number=data.order_number), "order number", True),
         (_("Package: {package}").format(package=data.package_id), "package id", False),
         (_("Items: {count}").format(count=data.item_count), "item count", False),
-        (data.marketplace.display_name, "marketplace", True),
+        (data.marketplace.display_name if data.marketplace else "", "marketplace", True),
     )
     for text, field, bold in rows:
         if not text:

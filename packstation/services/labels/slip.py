@@ -50,7 +50,13 @@ def layout_packing_slip(
     title = fit_line(fonts, _("PACKING SLIP"), field="title", width=inner * 0.6, size=4.6, min_size=3.0, bold=True)
     header.append(TextBlock(MARGIN, y, inner * 0.6, title))
     market = fit_line(
-        fonts, data.marketplace.display_name, field="marketplace", width=inner * 0.38, size=3.6, min_size=2.4, bold=True
+        fonts,
+        data.marketplace.display_name if data.marketplace else "",
+        field="marketplace",
+        width=inner * 0.38,
+        size=3.6,
+        min_size=2.4,
+        bold=True,
     )
     header.append(TextBlock(MARGIN + inner * 0.62, y, inner * 0.38, market, Align.RIGHT))
     y += title.height + 0.5

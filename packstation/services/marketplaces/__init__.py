@@ -10,6 +10,10 @@ Usage::
 
 from __future__ import annotations
 
+from packstation.domain.marketplace import LabelFormat, Marketplace
+from packstation.domain.outcomes import UnsuppliedReason
+from packstation.domain.retry import RetryPolicy
+from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, unique_packages
 from packstation.services.marketplaces.credentials import (
     HepsiburadaCredentials,
@@ -31,28 +35,24 @@ from packstation.services.marketplaces.errors import (
 )
 from packstation.services.marketplaces.models import (
     ListingMode,
-    Marketplace,
     PackagePage,
     PackageQuery,
-    PackageStatus,
     RemoteAddress,
     RemoteLine,
     RemotePackage,
 )
 from packstation.services.marketplaces.ratelimit import RateLimit, RateLimiter, SlidingWindow
-from packstation.services.marketplaces.transport import RetryPolicy, Timeouts
+from packstation.services.marketplaces.transport import Timeouts
 from packstation.services.marketplaces.trendyol.client import TrendyolClient, TrendyolConfig, TrendyolLimits
 from packstation.services.marketplaces.writes import (
     BatchState,
     ItemState,
-    LabelFormat,
     MarketplaceLabel,
     StockBatchResult,
     StockItemResult,
     StockPushReceipt,
     StockUpdate,
     UnsuppliedLine,
-    UnsuppliedReason,
     WriteOutcome,
 )
 

@@ -16,23 +16,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
+from packstation.domain.marketplace import LabelFormat, Marketplace
+from packstation.domain.outcomes import UnsuppliedReason
 from packstation.i18n import _
 from packstation.services.marketplaces.errors import Unsupported
-from packstation.services.marketplaces.models import (
-    Marketplace,
-    PackagePage,
-    PackageQuery,
-    RemotePackage,
-    StatusReport,
-)
+from packstation.services.marketplaces.models import PackagePage, PackageQuery, RemotePackage, StatusReport
 from packstation.services.marketplaces.writes import (
-    LabelFormat,
     MarketplaceLabel,
     StockBatchResult,
     StockPushReceipt,
     StockUpdate,
     UnsuppliedLine,
-    UnsuppliedReason,
     WriteOutcome,
 )
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from packstation.domain.marketplace import Marketplace
 from packstation.domain.returns import ClaimItemStatus
-from packstation.services.marketplaces.models import Marketplace, SetAside
+from packstation.services.marketplaces.models import SetAside
 
 
 @dataclass(frozen=True)

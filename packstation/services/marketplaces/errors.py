@@ -7,8 +7,8 @@ messages are built from status codes, paths and response bodies only.
 
 from __future__ import annotations
 
+from packstation.domain.marketplace import Marketplace
 from packstation.i18n import _
-from packstation.services.marketplaces.models import Marketplace
 
 
 class MarketplaceError(Exception):

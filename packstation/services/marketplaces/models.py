@@ -15,64 +15,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-
-class Marketplace(enum.Enum):
-    """The marketplaces PackStation talks to."""
-
-    TRENDYOL = "trendyol"
-    HEPSIBURADA = "hepsiburada"
-    N11 = "n11"
-
-    @property
-    def display_name(self) -> str:
-        """The name a seller knows the marketplace by."""
-        return _DISPLAY_NAMES[self]
-
-
-_DISPLAY_NAMES = {
-    Marketplace.TRENDYOL: "Trendyol",
-    Marketplace.HEPSIBURADA: "Hepsiburada",
-    Marketplace.N11: "N11",
-}
-
-
-class PackageStatus(enum.Enum):
-    """A shipment package's status, in Trendyol's vocabulary (HB and N11 map onto it)."""
-
-    AWAITING = "Awaiting"
-    CREATED = "Created"
-    PICKING = "Picking"
-    INVOICED = "Invoiced"
-    SHIPPED = "Shipped"
-    AT_COLLECTION_POINT = "AtCollectionPoint"
-    DELIVERED = "Delivered"
-    UNDELIVERED = "UnDelivered"
-    RETURNED = "Returned"
-    CANCELLED = "Cancelled"
-    UNSUPPLIED = "UnSupplied"
-    UNPACKED = "UnPacked"
-    #: A status this version does not know; ``RemotePackage.status_raw`` keeps the text.
-    UNKNOWN = "Unknown"
-
-    @classmethod
-    def parse(cls, raw: str) -> PackageStatus:
-        """Map a marketplace status string (any case, stray spaces) to a member, or UNKNOWN."""
-        return _STATUS_BY_KEY.get(raw.strip().replace("_", "").replace(" ", "").lower(), cls.UNKNOWN)
-
-    @property
-    def is_packable(self) -> bool:
-        """True for the statuses a packer may work on (Awaiting must never ship)."""
-        return self in (PackageStatus.CREATED, PackageStatus.PICKING, PackageStatus.INVOICED)
-
-    @property
-    def is_superseded(self) -> bool:
-        """True when the package was replaced or withdrawn: a successor (or nothing) ships instead."""
-        return self in (PackageStatus.CANCELLED, PackageStatus.UNSUPPLIED, PackageStatus.UNPACKED)
-
-
-_STATUS_BY_KEY = {member.value.lower(): member for member in PackageStatus}
-# N11 and HB spellings that differ from Trendyol's.
-_STATUS_BY_KEY |= {"open": PackageStatus.CREATED, "packaged": PackageStatus.PICKING}
+from packstation.domain.marketplace import Marketplace
+from packstation.domain.status import PackageStatus
 
 
 class ListingMode(enum.Enum):

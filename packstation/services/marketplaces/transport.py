@@ -27,6 +27,8 @@ from typing import Any
 
 import httpx
 
+from packstation.domain.marketplace import Marketplace
+from packstation.domain.retry import RetryPolicy
 from packstation.i18n import _
 from packstation.services.marketplaces.errors import (
     AuthError,
@@ -40,30 +42,11 @@ from packstation.services.marketplaces.errors import (
     ServerError,
     Unreachable,
 )
-from packstation.services.marketplaces.models import Marketplace
 from packstation.services.marketplaces.ratelimit import RateLimiter
 
 # 556 is not in Trendyol's table but shows up during their outages; treat it like a 5xx.
 _AMBIGUOUS_STATUSES = frozenset({500, 502, 504, 556})
 _DUPLICATE_MARKER = "15 dakika"
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try. Delays are seconds; tests shrink them, production keeps the defaults."""
-
-    max_attempts: int = 6
-    base_delay: float = 1.0
-    max_delay: float = 30.0
-    #: Give up once the next wait would end later than this after the first attempt.
-    max_total: float = 120.0
-    #: Longest ``Retry-After`` we honour; a longer one means "come back later", so we fail and let
-    #: the scheduler come back.
-    retry_after_cap: float = 60.0
-
-    def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError(f"max_attempts must be at least 1, got {self.max_attempts}")
 
 
 @dataclass(frozen=True)
@@ -353,7 +336,7 @@ class Transport:
             if retry_after > self._retry.retry_after_cap:
                 return None
             return retry_after
-        backoff = min(self._retry.max_delay, self._retry.base_delay * 2.0 ** (attempt - 1))
+        backoff = self._retry.delay(attempt)
         # Full jitter on the upper half spreads the stations of a warehouse that failed together.
         return backoff * self._random.uniform(0.5, 1.0)
 

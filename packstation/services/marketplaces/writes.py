@@ -13,17 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-
-class UnsuppliedReason(enum.Enum):
-    """Why a line cannot be supplied; each client maps it to its marketplace's reason id."""
-
-    OUT_OF_STOCK = "out_of_stock"
-    DEFECTIVE = "defective"
-    WRONG_PRICE = "wrong_price"
-    INTEGRATION_ERROR = "integration_error"
-    BULK_PURCHASE = "bulk_purchase"
-    FORCE_MAJEURE = "force_majeure"
-    OTHER = "other"
+from packstation.domain.marketplace import LabelFormat
 
 
 @dataclass(frozen=True)
@@ -126,13 +116,6 @@ class StockBatchResult:
     def failed(self) -> tuple[StockItemResult, ...]:
         """The items the marketplace refused."""
         return tuple(item for item in self.items if item.state is ItemState.FAILED)
-
-
-class LabelFormat(enum.Enum):
-    """Formats a marketplace label can come in."""
-
-    ZPL = "ZPL"
-    PDF = "PDF"
 
 
 @dataclass(frozen=True)

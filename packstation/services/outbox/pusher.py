@@ -23,14 +23,15 @@ from sqlalchemy import and_, exists, or_, select, true, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import MarketplaceAccountRow, OutboxEntry, Package, PackageLine, PackException
-from packstation.domain.status import ExceptionKind, OutboxKind, OutboxState
-from packstation.domain.status import PackageStatus as StoredStatus
+from packstation.domain.marketplace import Marketplace
+from packstation.domain.outcomes import UnsuppliedReason
+from packstation.domain.status import ExceptionKind, OutboxKind, OutboxState, PackageStatus
 from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.errors import AuthError, MarketplaceError, RateLimited
 from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient
-from packstation.services.marketplaces.models import Marketplace, PackageStatus, RemoteLine, RemotePackage
-from packstation.services.marketplaces.writes import UnsuppliedLine, UnsuppliedReason
+from packstation.services.marketplaces.models import RemoteLine, RemotePackage
+from packstation.services.marketplaces.writes import UnsuppliedLine
 from packstation.services.outbox.rows import Claimed, Outcome
 from packstation.services.outbox.settings import PackedStatusPolicy, PushSettings
 from packstation.services.outbox.stock_push import StockSender
@@ -226,7 +227,7 @@ class OutboxPusher:
             # HB's only packing call creates the package: it waits for the completed parcel.
             return Outcome(OutboxState.DONE, note=_("Hepsiburada is told when the parcel is packed"))
         outcome = client.mark_picking(package, business_key=row.business_key)
-        self._stored_status(row, StoredStatus.PICKING)
+        self._stored_status(row, PackageStatus.PICKING)
         return Outcome(OutboxState.DONE, sent=outcome.sent, note="" if outcome.sent else _("already Picking"))
 
     def _packed(self, client: MarketplaceClient, row: Claimed, package: RemotePackage) -> Outcome:
@@ -238,7 +239,7 @@ class OutboxPusher:
         if package.status not in (PackageStatus.PICKING, PackageStatus.INVOICED):
             # Picking must come first (Trendyol refuses Invoiced from Created); the look-up makes it safe.
             sent = client.mark_picking(package, business_key=f"{row.business_key}/picking").sent
-            self._stored_status(row, StoredStatus.PICKING)
+            self._stored_status(row, PackageStatus.PICKING)
         if not client.capabilities.invoiced_status:
             return Outcome(
                 OutboxState.DONE,
@@ -255,7 +256,7 @@ class OutboxPusher:
             # enough for the carrier to collect it. The note tells a supervisor why.
             return Outcome(OutboxState.DONE, sent=sent, note=_("Picking sent; Invoiced needs an invoice number"))
         outcome = client.mark_invoiced(package, invoice_number=invoice_number, business_key=row.business_key)
-        self._stored_status(row, StoredStatus.INVOICED)
+        self._stored_status(row, PackageStatus.INVOICED)
         return Outcome(OutboxState.DONE, sent=outcome.sent or sent, reference=invoice_number)
 
     def _unsupplied(self, client: MarketplaceClient, row: Claimed, package: RemotePackage) -> Outcome:
@@ -287,14 +288,14 @@ class OutboxPusher:
             delay = max(delay, timedelta(seconds=retry_after))
         return Outcome(OutboxState.PENDING, error=error, retry_at=self._clock() + delay)
 
-    def _stored_status(self, row: Claimed, status: StoredStatus) -> None:
+    def _stored_status(self, row: Claimed, status: PackageStatus) -> None:
         """Record what we just told the marketplace until the next sync brings its own copy."""
         with self._sessions.begin() as session:
             session.execute(
                 update(Package)
                 .where(
                     Package.id == row.package_id,
-                    Package.status.in_([StoredStatus.CREATED.value, StoredStatus.PICKING.value]),
+                    Package.status.in_([PackageStatus.CREATED.value, PackageStatus.PICKING.value]),
                 )
                 .values(status=status.value)
             )

@@ -16,11 +16,11 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import OutboxEntry
+from packstation.domain.marketplace import Marketplace
 from packstation.domain.status import OutboxState
 from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.errors import MarketplaceError, NotFound, RateLimited
-from packstation.services.marketplaces.models import Marketplace
 from packstation.services.marketplaces.writes import BatchState, ItemState, StockUpdate
 from packstation.services.outbox.rows import Claimed, Outcome
 from packstation.services.outbox.stock import StockItem, identical_recently_sent

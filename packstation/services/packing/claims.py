@@ -1,8 +1,9 @@
 """Package claims: a short lease in PostgreSQL so two stations never pack the same parcel.
 
-The claim is one conditional ``UPDATE``: it succeeds only when nobody holds the package, this
-station already does, or the holder's lease ran out (a crashed station). The loser learns who has
-the parcel and where.
+The claim is one conditional ``UPDATE``: it succeeds only when the package may be packed (its status
+is packable and it is not packed yet) and nobody holds it, this station already does, or the
+holder's lease ran out (a crashed station). The loser learns why: who has the parcel and where, when
+it was packed, or the status that forbids packing it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import Package, Station, User
+from packstation.domain.status import PackageStatus
+from packstation.services.packing.read_model import READY_STATUSES
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class ClaimResult:
     holder_station: str | None = None
     holder_user: str | None = None
     already_packed_at: datetime | None = None
+    #: Set when the package's status forbids packing it (Awaiting, Cancelled, Shipped ...).
+    refused_status: PackageStatus | None = None
 
 
 class ClaimService:
@@ -48,6 +53,7 @@ class ClaimService:
             update(Package)
             .where(
                 Package.id == package_id,
+                Package.status.in_(READY_STATUSES),
                 Package.packed_at.is_(None),
                 or_(
                     Package.claimed_by_station_id.is_(None),
@@ -65,14 +71,15 @@ class ClaimService:
         if expires is not None:
             return ClaimResult(won=True, package_id=package_id, expires_at=expires)
         row = session.execute(
-            select(Package.packed_at, Package.claim_expires_at, Station.name, User.full_name)
+            select(Package.packed_at, Package.status, Package.claim_expires_at, Station.name, User.full_name)
             .outerjoin(Station, Station.id == Package.claimed_by_station_id)
             .outerjoin(User, User.id == Package.claimed_by_user_id)
             .where(Package.id == package_id)
         ).one_or_none()
         if row is None:
             return ClaimResult(won=False, package_id=package_id)
-        packed_at, expires_at, station, user = row
+        packed_at, status, expires_at, station, user = row
+        refused = PackageStatus.of(status)
         return ClaimResult(
             won=False,
             package_id=package_id,
@@ -80,6 +87,7 @@ class ClaimService:
             holder_station=station,
             holder_user=user,
             already_packed_at=packed_at,
+            refused_status=None if refused.is_packable or packed_at is not None else refused,
         )
 
     def release(self, package_id: int) -> None:

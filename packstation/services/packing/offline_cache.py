@@ -13,10 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -27,37 +23,13 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import ClientCompany, MarketplaceAccountRow, Package, PackageLine, Product, ProductBarcode
-from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
+from packstation.domain.catalogue import BarcodeIndex
+from packstation.local_store.offline_cache import CachedPackage, CacheStore
+from packstation.services.packing.model import LineInfo, LoadedPackage, OpenedPackage, line_info, opened_package
 from packstation.services.packing.read_model import READY_STATUSES, PackageSummary
-from packstation.services.packing.service import LineInfo, OpenedPackage, line_info, opened_package
+from packstation.services.packing.source import catalogue_index
 
 log = logging.getLogger("packstation.services.packing.offline_cache")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS packages (
-    id INTEGER PRIMARY KEY,
-    external_id TEXT NOT NULL,
-    order_number TEXT NOT NULL,
-    tracking TEXT,
-    slip_code TEXT,
-    status TEXT NOT NULL,
-    document TEXT NOT NULL,
-    summary TEXT NOT NULL,
-    packed_locally INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS packages_tracking ON packages(tracking);
-CREATE INDEX IF NOT EXISTS packages_external ON packages(external_id);
-CREATE INDEX IF NOT EXISTS packages_order ON packages(order_number);
-CREATE INDEX IF NOT EXISTS packages_slip ON packages(slip_code);
-CREATE TABLE IF NOT EXISTS barcodes (
-    barcode TEXT NOT NULL,
-    product_id INTEGER NOT NULL,
-    stock_code TEXT NOT NULL,
-    name TEXT NOT NULL,
-    multiplier INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
 
 #: The cache's file name in the station's data folder.
 CACHE_FILE = "offline_cache.sqlite3"
@@ -104,22 +76,15 @@ def _package_from_json(text: str) -> OpenedPackage:
 
 
 class OfflineCache:
-    """Ready-to-pack packages and the catalogue, in station-local SQLite (one connection per thread)."""
+    """Ready-to-pack packages and the catalogue, kept on the station: a package source for when PostgreSQL is away.
+
+    Refreshing reads PostgreSQL and writes the station's cache file (:class:`CacheStore`); the reads
+    serve the packing service through :class:`~packstation.services.packing.source.SourceFallback`.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._connection().executescript(SCHEMA)
-
-    def _connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")  # a cache: rebuilt from PostgreSQL if lost
-            self._local.connection = connection
-        return connection
+        self._store = CacheStore(path)
 
     # -- refresh (a background job, while online) --------------------------------------------------------
 
@@ -129,7 +94,7 @@ class OfflineCache:
         ``full``: True copies the ``limit`` oldest ready packages and the catalogue afresh, False only
         what changed since the last refresh, None (the schedule) decides: full when one is due.
         """
-        watermark, full_at = self._meta("watermark"), self._meta("full_at")
+        watermark, full_at = self._store.meta("watermark"), self._store.meta("full_at")
         if full is None:
             full = (
                 watermark is None
@@ -140,10 +105,6 @@ class OfflineCache:
             return self._refresh_full(sessions, limit)
         return self._refresh_changes(sessions, limit, datetime.fromisoformat(watermark))
 
-    def _meta(self, key: str) -> str | None:
-        row = self._connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
     def _refresh_full(self, sessions: sessionmaker[Session], limit: int) -> int:
         with sessions() as session:
             started = session.scalar(select(func.now()))
@@ -153,14 +114,13 @@ class OfflineCache:
                     ProductBarcode.barcode, Product.id, Product.stock_code, Product.name, ProductBarcode.multiplier
                 ).join(Product, Product.id == ProductBarcode.product_id)
             ).all()
-        with self._transaction() as connection:
+        with self._store.writing() as write:
             # Parcels packed here while offline stay marked until PostgreSQL shows them packed.
-            packed_here = {row[0] for row in connection.execute("SELECT id FROM packages WHERE packed_locally = 1")}
-            connection.execute("DELETE FROM packages")
-            self._store(connection, packages, packed_here)
-            connection.execute("DELETE FROM barcodes")
-            connection.executemany("INSERT INTO barcodes VALUES (?, ?, ?, ?, ?)", [tuple(row) for row in barcodes])
-            self._stamp(connection, started, full=True)
+            packed_here = write.packed_here()
+            write.clear_packages()
+            write.store(_cached(packages), packed_here)
+            write.replace_barcodes(tuple(row) for row in barcodes)  # type: ignore[misc]
+            write.stamp(started, full=True)
         log.info("offline cache refreshed packages=%s barcodes=%s", len(packages), len(barcodes))
         return len(packages)
 
@@ -179,68 +139,15 @@ class OfflineCache:
             packages = self._read_ready(session, limit, ids=still_ready) if still_ready and not flood else []
         if flood:
             return self._refresh_full(sessions, limit)
-        gone = [(package_id,) for package_id, is_ready in changed if not is_ready]
-        with self._transaction() as connection:
-            connection.executemany("DELETE FROM packages WHERE id = ?", gone)
-            again = set(still_ready)
-            packed_here = {
-                row[0]
-                for row in connection.execute("SELECT id FROM packages WHERE packed_locally = 1")
-                if row[0] in again
-            }
-            connection.executemany("DELETE FROM packages WHERE id = ?", [(p.id,) for p, *_rest in packages])
-            self._store(connection, packages, packed_here)
-            self._stamp(connection, started, full=False)
+        gone = [package_id for package_id, is_ready in changed if not is_ready]
+        with self._store.writing() as write:
+            write.delete(gone)
+            packed_here = write.packed_here() & set(still_ready)
+            write.delete(p.id for p, *_rest in packages)
+            write.store(_cached(packages), packed_here)
+            write.stamp(started, full=False)
         log.debug("offline cache updated packages=%s gone=%s", len(packages), len(gone))
         return len(packages)
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction on this thread's connection: committed, or rolled back on any error."""
-        connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
-
-    @staticmethod
-    def _store(
-        connection: sqlite3.Connection,
-        packages: list[tuple[OpenedPackage, PackageSummary, str | None, str]],
-        packed_here: set[int],
-    ) -> None:
-        connection.executemany(
-            "INSERT INTO packages (id, external_id, order_number, tracking, slip_code, status, document, summary,"
-            " packed_locally) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    p.id,
-                    p.external_id,
-                    p.order_number,
-                    p.cargo_tracking_number or None,
-                    slip,
-                    status,
-                    _package_to_json(p),
-                    _summary_to_json(summary),
-                    1 if p.id in packed_here else 0,
-                )
-                for p, summary, slip, status in packages
-            ],
-        )
-
-    @staticmethod
-    def _stamp(connection: sqlite3.Connection, started: datetime | None, *, full: bool) -> None:
-        """Record the refresh: ``started`` is PostgreSQL's clock, the next refresh reads changes from there."""
-        now = datetime.now(UTC).isoformat()
-        rows = [("refreshed_at", now)]
-        if started is not None:
-            rows.append(("watermark", started.isoformat()))
-        if full:
-            rows.append(("full_at", now))
-        connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)
 
     @staticmethod
     def _read_ready(
@@ -290,51 +197,43 @@ class OfflineCache:
             result.append((opened, summary, package.packing_slip_code, package.status))
         return result
 
-    # -- reads (the packing thread, while offline) -------------------------------------------------------
+    # -- reads (the packing thread, while offline): the PackageSource --------------------------------------
 
     def find_by_code(self, code: str) -> list[PackageSummary]:
         """Cached packages a scanned code can mean (packed-here ones included, so the packer is told)."""
-        code = code.strip()
-        rows = (
-            self._connection()
-            .execute(
-                "SELECT summary, packed_locally FROM packages WHERE tracking = ? OR external_id = ? OR order_number = ?"
-                " OR slip_code = ? ORDER BY id",
-                (code, code, code, code),
-            )
-            .fetchall()
-        )
-        return [_summary_from_json(summary) for summary, _packed in rows]
+        return [_summary_from_json(row.summary) for row in self._store.find_by_code(code.strip())]
 
-    def load(self, package_id: int) -> tuple[OpenedPackage, str, bool] | None:
+    def load(self, package_id: int) -> LoadedPackage | None:
         """The cached package, its status, and whether it was packed here while offline."""
-        row = (
-            self._connection()
-            .execute("SELECT document, status, packed_locally FROM packages WHERE id = ?", (package_id,))
-            .fetchone()
-        )
+        row = self._store.load(package_id)
         if row is None:
             return None
-        return _package_from_json(row[0]), row[1], bool(row[2])
+        return LoadedPackage(_package_from_json(row.document), row.status, row.packed_locally)
 
     def mark_packed(self, package_id: int) -> None:
         """Packed here while offline: a second scan of it must not pack it again."""
-        self._connection().execute("UPDATE packages SET packed_locally = 1 WHERE id = ?", (package_id,))
+        self._store.mark_packed(package_id)
 
     def catalogue(self) -> BarcodeIndex:
         """The barcode catalogue as of the last refresh."""
-        products: dict[int, tuple[str, str, list[CatalogueBarcode]]] = {}
-        for barcode, product_id, stock_code, name, multiplier in self._connection().execute(
-            "SELECT barcode, product_id, stock_code, name, multiplier FROM barcodes"
-        ):
-            products.setdefault(product_id, (stock_code, name, []))[2].append(CatalogueBarcode(barcode, multiplier))
-        return BarcodeIndex(
-            CatalogueProduct(str(pid), stock, tuple(codes), name) for pid, (stock, name, codes) in products.items()
-        )
+        return catalogue_index(self._store.barcodes())
 
     def counts(self) -> tuple[int, datetime | None]:
         """Cached packages and when the cache was last refreshed."""
-        connection = self._connection()
-        count = connection.execute("SELECT count(*) FROM packages WHERE packed_locally = 0").fetchone()[0]
-        row = connection.execute("SELECT value FROM meta WHERE key = 'refreshed_at'").fetchone()
-        return int(count), datetime.fromisoformat(row[0]) if row else None
+        return self._store.counts()
+
+
+def _cached(packages: list[tuple[OpenedPackage, PackageSummary, str | None, str]]) -> list[CachedPackage]:
+    return [
+        CachedPackage(
+            id=p.id,
+            external_id=p.external_id,
+            order_number=p.order_number,
+            tracking=p.cargo_tracking_number or None,
+            slip_code=slip,
+            status=status,
+            document=_package_to_json(p),
+            summary=_summary_to_json(summary),
+        )
+        for p, summary, slip, status in packages
+    ]

@@ -9,9 +9,10 @@ from sqlalchemy import func, or_, select, text, true
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import MarketplaceAccountRow, Package, PackageLine
-from packstation.domain.status import PackageStatus
+from packstation.domain.status import STORED_STATUSES
 
-READY_STATUSES = (PackageStatus.CREATED.value, PackageStatus.AWAITING.value, PackageStatus.PICKING.value)
+#: The stored statuses a packer may work on: :attr:`PackageStatus.is_packable`, the one rule, as SQL values.
+READY_STATUSES = tuple(status.value for status in STORED_STATUSES if status.is_packable)
 #: Up to this many packages the home screen's total is counted exactly; beyond, PostgreSQL's estimate.
 EXACT_TOTAL_UP_TO = 100_000
 

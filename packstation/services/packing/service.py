@@ -12,23 +12,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import ClientCompany, MarketplaceAccountRow, Product, ProductBarcode
 from packstation.db.models import Package as PackageRow
-from packstation.db.models import PackageLine as LineRow
 from packstation.domain.boxes import BoxType
-from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
+from packstation.domain.catalogue import BarcodeIndex
 from packstation.domain.outcomes import PackState, ScanOutcome, UnsuppliedReason
 from packstation.domain.packing import Package, PackageLine, PackSession, ScanResult
-from packstation.domain.scan import clean_scan, unreadable
-from packstation.domain.scan_messages import invalid_message
-from packstation.domain.status import PackageStatus
+from packstation.domain.status import PackageStatus, why_not_packable
 from packstation.i18n import _
 from packstation.local_store.journal import Journal, JournalError
 from packstation.local_store.operations import (
@@ -45,139 +39,64 @@ from packstation.local_store.operations import (
 )
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
 from packstation.services.packing.claims import ClaimResult, ClaimService
-from packstation.services.packing.read_model import PackageQueries, PackageSummary
+from packstation.services.packing.model import (
+    Completion,
+    LineInfo,
+    LoadedPackage,
+    NotRecordedError,
+    OpenedPackage,
+    OpenOutcome,
+    OpenResult,
+    PackingError,
+    not_recorded_message,
+)
+from packstation.services.packing.read_model import PackageSummary
+from packstation.services.packing.source import (
+    OfflinePackageSource,
+    PackageSource,
+    PostgresPackageSource,
+    SourceFallback,
+)
 
 if TYPE_CHECKING:
     from packstation.services.access.permissions import AuditRecorder
-    from packstation.services.packing.offline_cache import OfflineCache
 
 log = logging.getLogger("packstation.services.packing.service")
 CATALOGUE_MAX_AGE_S = 300.0
 
-
-class OpenOutcome(StrEnum):
-    """What scanning a parcel code led to."""
-
-    OPENED = "opened"
-    CHOOSE = "choose"
-    NOT_FOUND = "not_found"
-    TAKEN = "taken"
-    ALREADY_PACKED = "already_packed"
-    CANCELLED = "cancelled"
-    UNREADABLE = "unreadable"
-
-
-@dataclass(frozen=True)
-class LineInfo:
-    """A package line with what the pack screen shows beside it."""
-
-    line_id: str
-    db_id: int
-    product_id: int | None
-    barcode: str
-    name: str
-    colour: str
-    size: str
-    quantity: int
-    bin_location: str
-    image_url: str = ""
-
-
-@dataclass(frozen=True)
-class OpenedPackage:
-    """The package now on the station, as the pack screen shows it."""
-
-    id: int
-    external_id: str
-    order_number: str
-    account: str
-    customer_name: str
-    city: str
-    district: str
-    address_line: str
-    cargo_provider: str
-    cargo_tracking_number: str
-    lines: tuple[LineInfo, ...]
-    marketplace: str = ""
-    sender_name: str = ""
-    sender_address: str = ""
-    sender_phone: str = ""
-    phone: str = ""
-
-
-def line_info(line: LineRow, bin_location: str | None, image_url: str | None) -> LineInfo:
-    """A package line row as the pack screen needs it."""
-    return LineInfo(
-        line.external_line_id,
-        line.id,
-        line.product_id,
-        line.barcode,
-        line.product_name,
-        line.colour or "",
-        line.size or "",
-        line.quantity,
-        bin_location or "",
-        image_url or "",
-    )
-
-
-def opened_package(
-    row: PackageRow, account: MarketplaceAccountRow, client: ClientCompany, lines: tuple[LineInfo, ...]
-) -> OpenedPackage:
-    """A package row with its account and client company (the sender on the label) as the pack screen needs it."""
-    return OpenedPackage(
-        id=row.id,
-        external_id=row.external_id,
-        order_number=row.order_number,
-        account=account.name,
-        customer_name=row.customer_name,
-        city=row.city,
-        district=row.district,
-        address_line=row.address_line,
-        cargo_provider=row.cargo_provider or "",
-        cargo_tracking_number=row.cargo_tracking_number or "",
-        lines=lines,
-        marketplace=account.kind,
-        sender_name=client.name,
-        sender_address=client.address or "",
-        sender_phone=client.phone or "",
-        phone=row.phone or "",
-    )
-
-
-@dataclass(frozen=True)
-class OpenResult:
-    """The answer to a parcel scan."""
-
-    outcome: OpenOutcome
-    message: str
-    package: OpenedPackage | None = None
-    choices: tuple[PackageSummary, ...] = ()
-    claim: ClaimResult | None = None
+__all__ = [
+    "Completion",
+    "LineInfo",
+    "NotRecordedError",
+    "OpenOutcome",
+    "OpenResult",
+    "OpenedPackage",
+    "PackingError",
+    "PackingService",
+]
 
 
 class _Claimed(NamedTuple):
     """A claim taken in PostgreSQL and, when won, the package as loaded in the same transaction."""
 
     claim: ClaimResult
-    loaded: tuple[OpenedPackage, str] | None
+    loaded: LoadedPackage | None
 
 
 def _only_open(matches: list[PackageSummary]) -> PackageSummary | None:
-    """The package to open: the only match, unless it is cancelled."""
-    if len(matches) == 1 and matches[0].status != PackageStatus.CANCELLED.value:
+    """The package to open: the only match, if its status lets it be packed."""
+    if len(matches) == 1 and PackageStatus.of(matches[0].status).is_packable:
         return matches[0]
     return None
 
 
-@dataclass(frozen=True)
-class Completion:
-    """A parcel that just completed: what the label and the screen need."""
-
-    package: OpenedPackage
-    op_id: str
-    completed_at: datetime
-    box_count: int = 1
+def _not_packable(order_number: str, status: str) -> OpenResult:
+    """The refusal for a parcel whose status forbids packing it, in the packer's words."""
+    reason = why_not_packable(PackageStatus.of(status)) or ""
+    return OpenResult(
+        OpenOutcome.NOT_PACKABLE,
+        _("Order {order} — {reason}.").format(order=order_number, reason=reason),
+    )
 
 
 @dataclass
@@ -187,31 +106,6 @@ class _Current:
     lines_by_id: dict[str, LineInfo] = field(default_factory=dict)
     #: The scale's reading of each closed box, by box number (the last box is weighed at completion).
     box_grams: dict[int, int] = field(default_factory=dict)
-
-
-def is_connection_error(exc: BaseException) -> bool:
-    """True when ``exc`` means PostgreSQL cannot be reached (as opposed to a refused statement)."""
-    if isinstance(exc, (OperationalError, InterfaceError)):
-        return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
-
-
-class PackingError(Exception):
-    """The request does not fit the current state (no package open, ...); the message says why."""
-
-
-class NotRecordedError(PackingError):
-    """The journal could not keep the operation (disk full, say): it did not happen; the message says why."""
-
-
-def not_recorded_message(exc: BaseException) -> str:
-    """The packer's sentence for a journal write that failed (translated)."""
-    text = str(exc).lower()
-    if "full" in text or "no space" in text:
-        return _("DISK FULL: this scan was NOT recorded. Free disk space on this station; scanning resumes by itself.")
-    return _(
-        "This scan was NOT recorded: the station's journal cannot be written ({error}). Call a supervisor."
-    ).format(error=exc)
 
 
 class PackingService:
@@ -228,7 +122,7 @@ class PackingService:
         layout_repair: Callable[[str], str] | None = None,
         on_journaled: Callable[[], None] = lambda: None,
         on_completed: Callable[[Completion], None] = lambda _c: None,
-        cache: OfflineCache | None = None,
+        cache: OfflinePackageSource | None = None,
         audit: AuditRecorder | None = None,
         weigh: Callable[[], int | None] | None = None,
     ) -> None:
@@ -243,9 +137,8 @@ class PackingService:
         self._layout_repair = layout_repair
         self._on_journaled = on_journaled
         self._on_completed = on_completed
-        self._queries = PackageQueries(sessions)
-        self._cache = cache
-        self.offline = False
+        self._postgres = PostgresPackageSource(sessions)
+        self._sources = SourceFallback(cache)
         self._catalogue: BarcodeIndex | None = None
         self._catalogue_loaded = 0.0
         self._current: _Current | None = None
@@ -276,62 +169,42 @@ class PackingService:
         package_id = self._current.package.id if self._current else None
         return Operation(body=body, station=self._station, occurred_at=at, package_id=package_id, user_id=user_id)
 
+    @property
+    def offline(self) -> bool:
+        """True when the last read had to use the offline cache (PostgreSQL unreachable)."""
+        return self._sources.offline
+
     # -- catalogue -----------------------------------------------------------------------------------
 
     def catalogue(self) -> BarcodeIndex:
         """Every product barcode, reloaded when older than a few minutes (sync adds products)."""
         if self._catalogue is None or time.monotonic() - self._catalogue_loaded > CATALOGUE_MAX_AGE_S:
-            try:
-                self._catalogue = self._load_catalogue()
-            except Exception as exc:
-                if not (is_connection_error(exc) and self._cache is not None):
-                    raise
-                self._catalogue = self._catalogue or self._cache.catalogue()
+            previous = self._catalogue
+            # Offline, the catalogue already in memory is at least as fresh as the cache's copy.
+            self._catalogue = self._sources.read(
+                self._postgres.catalogue, lambda cache: previous or cache.catalogue(), what="the catalogue"
+            )
             self._catalogue_loaded = time.monotonic()
         return self._catalogue
-
-    def _load_catalogue(self) -> BarcodeIndex:
-        with self._sessions() as session:
-            rows = session.execute(
-                select(
-                    Product.id, Product.stock_code, Product.name, ProductBarcode.barcode, ProductBarcode.multiplier
-                ).join(ProductBarcode, ProductBarcode.product_id == Product.id)
-            ).all()
-        products: dict[int, tuple[str, str, list[CatalogueBarcode]]] = {}
-        for product_id, stock_code, name, barcode, multiplier in rows:
-            products.setdefault(product_id, (stock_code, name, []))[2].append(CatalogueBarcode(barcode, multiplier))
-        return BarcodeIndex(
-            CatalogueProduct(str(pid), stock, tuple(codes), name) for pid, (stock, name, codes) in products.items()
-        )
 
     # -- opening -------------------------------------------------------------------------------------
 
     def open(self, code: str, *, user_id: int | None) -> OpenResult:
         """Open the package a scanned code means; several matches come back as a choice."""
-        refused = unreadable(code)
-        if refused is not None:
-            # Refused before any look-up or journal write: a NUL or a control character reaches neither.
-            return OpenResult(OpenOutcome.UNREADABLE, invalid_message(refused.reason))
-        code = clean_scan(code).strip()
-        chosen: PackageSummary | None = None
-        claimed: _Claimed | None = None
-        try:
+
+        def online() -> tuple[list[PackageSummary], _Claimed | None]:
             # Look-up, claim and load share one connection and transaction: every round trip is time
             # the packer waits, and more so while a sync keeps the CPUs busy.
             with self._sessions.begin() as session:
-                matches = self._queries.find_by_code(code, session=session)
+                matches = self._postgres.find_by_code(code, session=session)
                 chosen = _only_open(matches)
-                if chosen is not None:
-                    claimed = self._claim_and_load(session, chosen.id, user_id=user_id)
-            self.offline = False
-        except Exception as exc:
-            if not (is_connection_error(exc) and self._cache is not None):
-                raise
-            log.warning("database unreachable, searching the offline cache code=%s", code)
-            self.offline = True
-            matches = self._cache.find_by_code(code)
-            chosen = _only_open(matches)
-            claimed = None
+                claimed = self._claim_and_load(session, chosen.id, user_id=user_id) if chosen else None
+            return matches, claimed
+
+        def offline(cache: PackageSource) -> tuple[list[PackageSummary], _Claimed | None]:
+            return cache.find_by_code(code), None
+
+        matches, claimed = self._sources.read(online, offline, what=f"code {code}")
         if not matches:
             return OpenResult(OpenOutcome.NOT_FOUND, _("No package found for “{code}”.").format(code=code))
         if len(matches) > 1:
@@ -340,24 +213,19 @@ class PackingService:
                 _("{n} packages share “{code}”: choose one.").format(n=len(matches), code=code),
                 choices=tuple(matches),
             )
+        chosen = _only_open(matches)
         if chosen is None:
-            return OpenResult(
-                OpenOutcome.CANCELLED,
-                _("Order {order} is cancelled: do not ship.").format(order=matches[0].order_number),
-            )
+            return _not_packable(matches[0].order_number, matches[0].status)
         return self._open_claimed(chosen.id, claimed, user_id=user_id)
 
     def open_package(self, package_id: int, *, user_id: int | None) -> OpenResult:
         """Claim and open one package by its database id."""
-        claimed: _Claimed | None = None
-        try:
+
+        def online() -> _Claimed | None:
             with self._sessions.begin() as session:
-                claimed = self._claim_and_load(session, package_id, user_id=user_id)
-            self.offline = False
-        except Exception as exc:
-            if not (is_connection_error(exc) and self._cache is not None):
-                raise
-            self.offline = True
+                return self._claim_and_load(session, package_id, user_id=user_id)
+
+        claimed = self._sources.read(online, lambda _cache: None, what=f"package {package_id}")
         return self._open_claimed(package_id, claimed, user_id=user_id)
 
     def _leave_current_for(self, package_id: int, *, user_id: int | None) -> None:
@@ -371,7 +239,7 @@ class PackingService:
 
     def _claim_and_load(self, session: Session, package_id: int, *, user_id: int | None) -> _Claimed:
         claim = self._claims.claim(package_id, user_id=user_id, session=session)
-        return _Claimed(claim, self._load(package_id, session=session) if claim.won else None)
+        return _Claimed(claim, self._postgres.load(package_id, session=session) if claim.won else None)
 
     def _open_claimed(self, package_id: int, claimed: _Claimed | None, *, user_id: int | None) -> OpenResult:
         """Finish opening: ``claimed`` is None when PostgreSQL was unreachable (a provisional claim)."""
@@ -380,7 +248,7 @@ class PackingService:
         provisional = claimed is None
         if claimed is None:
             # Offline: claim provisionally; the pump confirms it, or reports a conflict, once PostgreSQL is back.
-            claim, loaded = ClaimResult(won=True, package_id=package_id), None
+            claim, loaded = ClaimResult(won=True, package_id=package_id), self._load_offline(package_id)
         else:
             claim, loaded = claimed
         if not claim.won:
@@ -390,6 +258,9 @@ class PackingService:
                     _("This parcel was already packed at {at:%H:%M}.").format(at=claim.already_packed_at),
                     claim=claim,
                 )
+            if claim.refused_status is not None:
+                order = self._order_number(package_id)
+                return _not_packable(order, claim.refused_status.value)
             return OpenResult(
                 OpenOutcome.TAKEN,
                 _("Station {station} ({user}) is packing this parcel.").format(
@@ -397,14 +268,16 @@ class PackingService:
                 ),
                 claim=claim,
             )
-        opened = self._load_offline(package_id) if provisional else loaded
-        if opened is None:
+        if loaded is None:
             if not provisional:
                 self._claims.release(package_id)
             return OpenResult(OpenOutcome.NOT_FOUND, _("That package no longer exists."))
-        if opened[1] == "packed_here":
+        if loaded.packed_here:
             return OpenResult(OpenOutcome.ALREADY_PACKED, _("This parcel was already packed at this station."))
-        package, status = opened
+        if not PackageStatus.of(loaded.status).is_packable:
+            # The claim refuses these online; this is the offline cache's copy saying the same.
+            return _not_packable(loaded.package.order_number, loaded.status)
+        package = loaded.package
         domain = Package(
             package_id=package.external_id,
             order_number=package.order_number,
@@ -418,8 +291,6 @@ class PackingService:
         at = self._clock()
         session = PackSession(domain, catalogue=self.catalogue(), layout_repair=self._layout_repair, opened_at=at)
         self._current = _Current(package, session, {line.line_id: line for line in package.lines})
-        if status == PackageStatus.CANCELLED.value:
-            session.cancel()
         # An online open is not flushed on its own: the first scan's flush makes it durable, and an
         # open that a power cut forgets before any scan loses nothing (the claim is in PostgreSQL).
         # An offline open is the provisional claim itself: flushed.
@@ -438,33 +309,14 @@ class PackingService:
             claim=claim,
         )
 
-    def _load_offline(self, package_id: int) -> tuple[OpenedPackage, str] | None:
-        assert self._cache is not None
-        cached = self._cache.load(package_id)
-        if cached is None:
-            return None
-        package, status, packed_here = cached
-        return package, "packed_here" if packed_here else status
+    def _load_offline(self, package_id: int) -> LoadedPackage | None:
+        cache = self._sources.cache
+        return cache.load(package_id) if cache is not None else None
 
-    def _load(self, package_id: int, *, session: Session | None = None) -> tuple[OpenedPackage, str] | None:
-        if session is None:
-            with self._sessions() as own:
-                return self._load(package_id, session=own)
-        # One round trip for the package, its account and client company (the label needs them) and its lines.
-        rows = session.execute(
-            select(PackageRow, MarketplaceAccountRow, ClientCompany, LineRow, Product.bin_location, Product.image_url)
-            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == PackageRow.account_id)
-            .join(ClientCompany, ClientCompany.id == MarketplaceAccountRow.client_company_id)
-            .outerjoin(LineRow, LineRow.package_id == PackageRow.id)
-            .outerjoin(Product, Product.id == LineRow.product_id)
-            .where(PackageRow.id == package_id)
-            .order_by(LineRow.id)
-        ).all()
-        if not rows:
-            return None
-        row, account, client = rows[0][:3]
-        lines = tuple(line_info(line, bin_loc, image) for *_, line, bin_loc, image in rows if line is not None)
-        return opened_package(row, account, client, lines), row.status
+    def _order_number(self, package_id: int) -> str:
+        """The order number of a package whose claim was refused (for the packer's message)."""
+        with self._sessions() as session:
+            return session.scalar(select(PackageRow.order_number).where(PackageRow.id == package_id)) or "?"
 
     # -- verifying -----------------------------------------------------------------------------------
 
@@ -595,8 +447,8 @@ class PackingService:
             )
         if successor is None:
             return None
-        loaded = self._load(successor)
-        return loaded[0] if loaded else None
+        loaded = self._postgres.load(successor)
+        return loaded.package if loaded else None
 
     def _completion_op(
         self,
@@ -649,8 +501,8 @@ class PackingService:
             completed_at=op.occurred_at,
             box_count=op.body.box_count if isinstance(op.body, Completed) else 1,
         )
-        if self._cache is not None:
-            self._cache.mark_packed(current.package.id)
+        if self._sources.cache is not None:
+            self._sources.cache.mark_packed(current.package.id)
         try:
             self._on_completed(completion)
         except Exception:  # the parcel is packed and journaled; a label failure is reported by the print queue

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import AuditEntry
 from packstation.devices.printers.print_queue import PrintQueue
+from packstation.domain.marketplace import LabelFormat, Marketplace
 from packstation.i18n import _
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import (
@@ -29,19 +30,11 @@ from packstation.services.access.permissions import (
     authorize,
     reprint_needs_approval,
 )
-from packstation.services.labels import (
-    DocumentFormat,
-    LabelService,
-    LabelSize,
-    Marketplace,
-    PrinterDpi,
-    Sender,
-    ShippingLabelData,
-)
+from packstation.services.labels import LabelService, LabelSize, PrinterDpi, Sender, ShippingLabelData
 from packstation.services.labels.model import LabelDocument
 from packstation.services.labels.printable import shortened_note
 from packstation.services.labels.raster import PdfRaster
-from packstation.services.marketplaces.writes import LabelFormat, MarketplaceLabel
+from packstation.services.marketplaces.writes import MarketplaceLabel
 from packstation.services.packing.service import Completion, OpenedPackage
 from packstation.services.printing.submit import submit_document
 
@@ -59,7 +52,7 @@ class LabelPreview:
     width_mm: float
     height_mm: float
     dpi: int
-    format: DocumentFormat = DocumentFormat.ZPL
+    format: LabelFormat = LabelFormat.ZPL
     #: For the packer: why our own label was printed where the marketplace's was asked for, and when
     #: customer text had to be shortened or simplified to print (empty otherwise).
     note: str = ""
@@ -67,10 +60,7 @@ class LabelPreview:
 
 def shipping_data(package: OpenedPackage, *, box_index: int = 1, box_count: int = 1) -> ShippingLabelData:
     """The label fields for ``package`` (sender is the client company the parcel belongs to)."""
-    try:
-        marketplace = Marketplace(package.marketplace)
-    except ValueError:
-        marketplace = Marketplace.OTHER
+    marketplace = Marketplace.of(package.marketplace)
     return ShippingLabelData(
         sender=Sender(
             name=package.sender_name or "-",
@@ -104,7 +94,6 @@ class LabelProblem:
 #: Returns the marketplace's own labels for a parcel (one per box), asked for in the given format and for
 #: the given number of boxes, or None for ours.
 MarketplaceLabelSource = Callable[[OpenedPackage, LabelFormat, int], MarketplaceLabel | None]
-_LABEL_FORMATS = {DocumentFormat.ZPL: LabelFormat.ZPL, DocumentFormat.PDF: LabelFormat.PDF}
 
 
 class LabelDispatcher:
@@ -125,7 +114,7 @@ class LabelDispatcher:
         on_preview: Callable[[LabelPreview], None] = lambda _p: None,
         on_problem: Callable[[LabelProblem], None] = lambda _p: None,
         marketplace_label: MarketplaceLabelSource | None = None,
-        fmt: DocumentFormat = DocumentFormat.ZPL,
+        fmt: LabelFormat = LabelFormat.ZPL,
     ) -> None:
         self._labels = labels
         self._queue = queue
@@ -156,7 +145,7 @@ class LabelDispatcher:
         issued = None
         if self.marketplace_label is not None:
             try:
-                issued = self.marketplace_label(package, _LABEL_FORMATS[self.format], box_count)
+                issued = self.marketplace_label(package, self.format, box_count)
             except Exception as exc:
                 raise LabelUnavailable(
                     _("the marketplace's label for {id} is not available: {error}").format(
@@ -197,7 +186,7 @@ class LabelDispatcher:
 
     def _as_issued(self, package: OpenedPackage, issued: MarketplaceLabel) -> LabelDocument:
         """The marketplace's label, untouched, in the printer's format; a mismatch is refused, never lost."""
-        got = DocumentFormat.PDF if issued.format is LabelFormat.PDF else DocumentFormat.ZPL
+        got = issued.format
         if got is not self.format:
             raise LabelUnavailable(
                 _(
@@ -210,13 +199,13 @@ class LabelDispatcher:
                     printer=self.printer_uri,
                 )
             )
-        if got is DocumentFormat.PDF:
+        if got is LabelFormat.PDF:
             return self._labels.marketplace_pdf_label(issued.documents, description=package.external_id)
         return self._labels.marketplace_label(b"\n".join(issued.documents), description=package.external_id)
 
     def _preview(self, package: OpenedPackage, job_id: str, document: LabelDocument) -> LabelPreview:
         width, height = self._size.value
-        if document.format is DocumentFormat.PDF:
+        if document.format is LabelFormat.PDF:
             with PdfRaster(document.data) as pdf:
                 width, height = pdf.pages[0].width_mm, pdf.pages[0].height_mm
             data = document.data
@@ -275,7 +264,7 @@ def _issued_boxes(
 
 def render_preview_png(preview: LabelPreview) -> bytes:
     """The label rendered as the printer would print it (PNG, first page of a PDF), for the preview pane."""
-    if preview.format is DocumentFormat.PDF:
+    if preview.format is LabelFormat.PDF:
         with PdfRaster(preview.data) as pdf:
             return pdf.render_png(0, dpi=preview.dpi)
     import zplkit

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from packstation.devices.printers.print_queue import PrintQueue
+from packstation.domain.marketplace import LabelFormat
 from packstation.domain.print_payload import PayloadKind
 from packstation.local_store.print_jobs import PrintJob
-from packstation.services.labels.model import DocumentFormat, LabelDocument
+from packstation.services.labels.model import LabelDocument
 
-_KINDS = {DocumentFormat.ZPL: PayloadKind.ZPL, DocumentFormat.PDF: PayloadKind.PDF}
+_KINDS = {LabelFormat.ZPL: PayloadKind.ZPL, LabelFormat.PDF: PayloadKind.PDF}
 
 
 def submit_document(queue: PrintQueue, printer_uri: str, document: LabelDocument) -> PrintJob:

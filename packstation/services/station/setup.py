@@ -28,18 +28,11 @@ from packstation.devices.uri import (
     DeviceUriError,
     parse_device_uri,
 )
+from packstation.domain.marketplace import LabelFormat
 from packstation.domain.print_payload import PayloadKind
 from packstation.i18n import Language, _
 from packstation.services.labels import LabelService
-from packstation.services.labels.model import (
-    DocumentFormat,
-    LabelDocument,
-    LabelSize,
-    Marketplace,
-    PrinterDpi,
-    Sender,
-    ShippingLabelData,
-)
+from packstation.services.labels.model import LabelDocument, LabelSize, PrinterDpi, Sender, ShippingLabelData
 
 log = logging.getLogger("packstation.services.station.setup")
 
@@ -124,7 +117,7 @@ def build_test_label(
     dpi: int = 203,
     label_size: str = "100x150mm",
     labels: LabelService | None = None,
-    fmt: DocumentFormat = DocumentFormat.ZPL,
+    fmt: LabelFormat = LabelFormat.ZPL,
 ) -> LabelDocument:
     """A shipping label that says it is a test, in this station's label format."""
     service = labels or LabelService()
@@ -138,7 +131,7 @@ def build_test_label(
         package_id="TEST",
         carrier="-",
         tracking_number=TEST_TRACKING_NUMBER,
-        marketplace=Marketplace.OTHER,
+        marketplace=None,
         item_count=1,
     )
     return service.shipping_label(
@@ -175,7 +168,7 @@ def print_test_label(
         dpi=dpi,
         label_size=label_size,
         labels=service,
-        fmt=DocumentFormat.PDF if pdf else DocumentFormat.ZPL,
+        fmt=LabelFormat.PDF if pdf else LabelFormat.ZPL,
     )
     try:
         printer = printers(parsed)

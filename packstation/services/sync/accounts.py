@@ -15,8 +15,10 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.config import MarketplaceAccount, MarketplaceKind, Settings
+from packstation.config import MarketplaceAccount, Settings
 from packstation.db.models import ClientCompany, MarketplaceAccountRow
+from packstation.domain.marketplace import Marketplace
+from packstation.domain.retry import RetryPolicy
 from packstation.i18n import _
 from packstation.services.access.secrets import SecretStore
 from packstation.services.marketplaces.base import MarketplaceClient
@@ -27,7 +29,6 @@ from packstation.services.marketplaces.credentials import (
 )
 from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient, HepsiburadaConfig
 from packstation.services.marketplaces.n11.client import N11Client, N11Config
-from packstation.services.marketplaces.transport import RetryPolicy
 from packstation.services.marketplaces.trendyol.client import TrendyolClient
 from packstation.services.marketplaces.trendyol.config import TrendyolConfig
 
@@ -106,13 +107,13 @@ def client_for(
     """
     name = account.name
     try:
-        if account.kind is MarketplaceKind.TRENDYOL:
+        if account.kind is Marketplace.TRENDYOL:
             credentials = TrendyolCredentials(
                 account.seller_id, secrets.require(name, "api_key"), secrets.require(name, "api_secret")
             )
             config = TrendyolConfig(base_url=account.base_url, paged_path=account.paged_path)
             return TrendyolClient(credentials, config=replace(config, retry=retry) if retry else config)
-        if account.kind is MarketplaceKind.HEPSIBURADA:
+        if account.kind is Marketplace.HEPSIBURADA:
             hb_credentials = HepsiburadaCredentials(
                 secrets.require(name, "merchant_id"),
                 secrets.require(name, "service_key"),

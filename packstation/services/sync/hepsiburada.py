@@ -20,21 +20,22 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import Package, PackageLine
-from packstation.domain.status import PackageStatus as StoredStatus
+from packstation.domain.marketplace import LabelFormat
+from packstation.domain.status import PackageStatus
 from packstation.i18n import _
 from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient, NoMutualBarcode
-from packstation.services.marketplaces.models import PackageStatus, RemoteLine, RemotePackage, StatusReport
-from packstation.services.marketplaces.writes import LabelFormat, MarketplaceLabel
-from packstation.services.sync.rows import STORED, json_rows
+from packstation.services.marketplaces.models import RemoteLine, RemotePackage, StatusReport
+from packstation.services.marketplaces.writes import MarketplaceLabel
+from packstation.services.sync.rows import json_rows
 
 log = logging.getLogger("packstation.services.sync.hepsiburada")
 
 #: Stored statuses a report never moves a package out of.
 _FINAL = (
-    StoredStatus.DELIVERED.value,
-    StoredStatus.CANCELLED.value,
-    StoredStatus.RETURNED.value,
-    StoredStatus.UNSUPPLIED.value,
+    PackageStatus.DELIVERED.value,
+    PackageStatus.CANCELLED.value,
+    PackageStatus.RETURNED.value,
+    PackageStatus.UNSUPPLIED.value,
 )
 
 _APPLY = text(f"""
@@ -65,7 +66,7 @@ class Moved:
 
     id: int
     external_id: str
-    status: StoredStatus
+    status: PackageStatus
 
 
 def apply_status_reports(session: Session, account_id: int, reports: Iterable[StatusReport]) -> list[Moved]:
@@ -83,14 +84,14 @@ def apply_status_reports(session: Session, account_id: int, reports: Iterable[St
         {
             "key": report.key,
             "package_number": report.package_number,
-            "status": STORED[report.status].value,
+            "status": report.status.stored.value,
             "tracking": report.cargo_tracking_number,
             "line_id": report.line_ids[0] if report.line_ids else None,
         }
         for report in latest.values()
     ]
     moved = [
-        Moved(row_id, external_id, StoredStatus(status))
+        Moved(row_id, external_id, PackageStatus(status))
         for row_id, external_id, status in session.execute(
             _APPLY, {"reports": json_rows(rows), "account": account_id}
         ).all()
@@ -162,7 +163,7 @@ class PackageNumbers:
                 .where(Package.id == package_id)
                 .values(
                     marketplace_package_number=number,
-                    status=StoredStatus.PICKING.value,
+                    status=PackageStatus.PICKING.value,
                     cargo_tracking_number=package.cargo_tracking_number or tracking or None,
                 )
             )

@@ -36,7 +36,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import MarketplaceAccountRow, SyncState
-from packstation.domain.status import PackageStatus as StoredStatus
+from packstation.domain.status import PackageStatus
 from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.fields import without_nul
@@ -335,7 +335,7 @@ class PackageSync:
                 continue
             tally.updated += 1
             if row.status in STOPPING and row.previous_status not in STOPPING:
-                tally.superseded.append(Superseded(row.id, row.external_id, StoredStatus(row.status)))
+                tally.superseded.append(Superseded(row.id, row.external_id, PackageStatus(row.status)))
         tally.unchanged += len(latest) - len(written)
         if open_ids:
             tally.recovered |= open_ids.intersection(latest)

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from packstation.domain.status import PackageStatus as StoredStatus
-from packstation.services.marketplaces.models import PackageStatus, SetAside
+from packstation.domain.status import PackageStatus
+from packstation.services.marketplaces.models import SetAside
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Superseded:
 
     package_id: int
     external_id: str
-    status: StoredStatus
+    status: PackageStatus
 
 
 @dataclass(frozen=True)

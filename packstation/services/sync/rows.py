@@ -17,27 +17,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from packstation.db.models import Package, PackageLine, Product, ProductBarcode
-from packstation.domain.status import PackageStatus as StoredStatus
-from packstation.services.marketplaces.models import PackageStatus, RemoteLine, RemotePackage
+from packstation.domain.status import PackageStatus
+from packstation.services.marketplaces.models import RemoteLine, RemotePackage
 
 log = logging.getLogger("packstation.services.sync.pull")
-
-#: The database keeps the domain's vocabulary; statuses it lacks map to their packing meaning.
-STORED = {
-    PackageStatus.AWAITING: StoredStatus.AWAITING,
-    PackageStatus.CREATED: StoredStatus.CREATED,
-    PackageStatus.PICKING: StoredStatus.PICKING,
-    PackageStatus.INVOICED: StoredStatus.INVOICED,
-    PackageStatus.SHIPPED: StoredStatus.SHIPPED,
-    PackageStatus.AT_COLLECTION_POINT: StoredStatus.SHIPPED,
-    PackageStatus.UNDELIVERED: StoredStatus.SHIPPED,
-    PackageStatus.DELIVERED: StoredStatus.DELIVERED,
-    PackageStatus.RETURNED: StoredStatus.RETURNED,
-    PackageStatus.CANCELLED: StoredStatus.CANCELLED,
-    PackageStatus.UNSUPPLIED: StoredStatus.UNSUPPLIED,
-    PackageStatus.UNPACKED: StoredStatus.CANCELLED,  # replaced by its split packages: never pack it
-    PackageStatus.UNKNOWN: StoredStatus.UNKNOWN,
-}
 
 
 def package_row(account_id: int, package: RemotePackage) -> dict[str, Any]:
@@ -50,7 +33,7 @@ def package_row(account_id: int, package: RemotePackage) -> dict[str, Any]:
         "account_id": account_id,
         "external_id": package.package_id,
         "order_number": package.order_number,
-        "status": STORED[package.status].value,
+        "status": package.status.stored.value,
         "cargo_tracking_number": package.cargo_tracking_number or None,
         "cargo_provider": package.cargo_provider or None,
         "customer_name": package.customer_name or (address.full_name if address else ""),
@@ -260,7 +243,7 @@ class Written:
 
 
 #: Stored statuses that mean "do not pack or ship this package": a packer working on it must stop.
-STOPPING = frozenset({StoredStatus.CANCELLED.value, StoredStatus.UNSUPPLIED.value})
+STOPPING = frozenset({PackageStatus.CANCELLED.value, PackageStatus.UNSUPPLIED.value})
 
 #: Package columns a sync overwrites; local packing state (claims, packed_at, weights) is never among them.
 REMOTE_PACKAGE_COLUMNS = (

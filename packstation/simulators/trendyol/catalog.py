@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from packstation.domain.gtin import with_check_digit
-from packstation.services.marketplaces.models import PackageStatus
+from packstation.domain.status import PackageStatus
 
 BASE_PACKAGE_ID = 3_330_100_000
 NEW_PACKAGE_ID = 3_340_000_000

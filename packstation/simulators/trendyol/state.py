@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from packstation.services.marketplaces.models import PackageStatus
+from packstation.domain.status import PackageStatus
 from packstation.simulators.trendyol.catalog import (
     BASE_ORDER_NUMBER,
     BASE_PACKAGE_ID,

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from packstation.services.marketplaces.models import PackageStatus
+from packstation.domain.status import PackageStatus
 from packstation.simulators.trendyol.catalog import GMT3_MS, SimPackage, package_id_of_tracking
 from packstation.simulators.trendyol.claims import ISSUE_REASONS
 from packstation.simulators.trendyol.render import common_label_zpl, encoded_packages

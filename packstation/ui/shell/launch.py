@@ -37,10 +37,10 @@ def run_gui(
     printers = register_office_printer(PrinterFactory())
     marketplace = None
     if demo:
-        from packstation.config import MarketplaceKind
+        from packstation.domain.marketplace import Marketplace
         from packstation.demo.marketplace import start_demo_marketplace
 
-        marketplace = start_demo_marketplace(packages=demo_packages, kind=MarketplaceKind(demo_marketplace))
+        marketplace = start_demo_marketplace(packages=demo_packages, kind=Marketplace(demo_marketplace))
         settings = demo_settings(settings, marketplace=marketplace.account)
     redactor = configure_logging(level=logging.INFO, log_dir=settings.data_dir() / "logs")
     bus = EventBus()

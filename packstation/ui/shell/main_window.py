@@ -485,7 +485,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.home)
             self.set_banner("info", result.message)
         else:
-            sound = FeedbackSound.STOP if result.outcome is OpenOutcome.CANCELLED else FeedbackSound.UNKNOWN
+            sound = FeedbackSound.STOP if result.outcome is OpenOutcome.NOT_PACKABLE else FeedbackSound.UNKNOWN
             self.alert(sound, result.message)
 
     def _on_scanned(self, result: ScanResult, lines: tuple[LineProgress, ...], requested_at: float) -> None:

@@ -22,7 +22,7 @@ from tests.support.zebra_sim import ZebraSimulator
 FONT = b"~DYE:PSFONT,B,T,4,,FONT"
 LABEL_1 = b"^XA^FDone^FS^XZ"
 LABEL_2 = b"^XA^FDtwo^FS^XZ"
-FAST = RetryPolicy(max_attempts=3, first_delay=0.05, max_delay=0.2)
+FAST = RetryPolicy(max_attempts=3, base_delay=0.05, max_delay=0.2)
 
 
 def fakes_factory(printers: dict[str, FakePrinter]):
@@ -107,7 +107,7 @@ def test_label_waits_for_a_printer_that_comes_back(tmp_path, events: Events) -> 
         tmp_path / "jobs.sqlite",
         on_event=events,
         setup_job=FONT,
-        retry_policy=RetryPolicy(max_attempts=50, first_delay=0.05, max_delay=0.1),
+        retry_policy=RetryPolicy(max_attempts=50, base_delay=0.05, max_delay=0.1),
     )
     queue.start()
     zebra = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -78,12 +79,12 @@ def test_a_refresh_between_full_copies_copies_only_what_changed(db: Database, tm
     assert not cache.find_by_code(_tracking(sessions, packed))
     assert not cache.find_by_code(_tracking(sessions, cancelled))
     moved_copy = cache.load(moved)
-    assert moved_copy is not None and moved_copy[0].city == "Ağrı"
+    assert moved_copy is not None and moved_copy.package.city == "Ağrı"
     marked_copy = cache.load(marked)
-    assert marked_copy is not None and marked_copy[2] is True
+    assert marked_copy is not None and marked_copy.packed_here is True
     new_copy = cache.load(new)
-    assert new_copy is not None and new_copy[0].customer_name == "Şükrü Gökçe"
-    assert [line.name for line in new_copy[0].lines] == ["Çanta"]
+    assert new_copy is not None and new_copy.package.customer_name == "Şükrü Gökçe"
+    assert [line.name for line in new_copy.package.lines] == ["Çanta"]
     assert [summary.id for summary in cache.find_by_code("TRK-NEW-1")] == [new]
 
     # Unchanged packages were left as they were, and a second refresh in a row copies nothing new.
@@ -99,8 +100,9 @@ def test_a_full_copy_is_made_when_one_is_due(db: Database, tmp_path: Path) -> No
     total = cache.refresh(sessions)
     assert cache.refresh(sessions) == 0  # nothing changed: nothing copied
     stale = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    with cache._connection() as connection:  # the last full copy an hour ago
+    with sqlite3.connect(cache.path) as connection:  # the last full copy an hour ago
         connection.execute("UPDATE meta SET value = ? WHERE key = 'full_at'", (stale,))
+    connection.close()
     assert cache.refresh(sessions) == total
     assert cache.refresh(sessions, full=True) == total
 

@@ -11,9 +11,9 @@ import zplkit
 import zxingcpp
 from PIL import Image
 
+from packstation.domain.marketplace import Marketplace
 from packstation.services.labels import (
     LabelService,
-    Marketplace,
     PackingSlipData,
     PackingSlipLine,
     PrinterDpi,

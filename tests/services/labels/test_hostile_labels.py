@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from packstation.services.labels import DocumentFormat, LabelService, ShippingLabelData
+from packstation.domain.marketplace import LabelFormat
+from packstation.services.labels import LabelService, ShippingLabelData
 from packstation.services.labels.fonts import default_label_fonts
 from packstation.services.labels.printable import printable_text, shortened_note
 from tests.services.labels.conftest import TRACKING, TRACKING_URL, decode, pdf_text, render_pdf, render_zpl
@@ -51,7 +52,7 @@ def test_hostile_receiver_data_still_prints_a_pdf_label_that_scans(
     service: LabelService, label_data: ShippingLabelData, case: str, tmp_path: Path
 ) -> None:
     data = dataclasses.replace(label_data, **HOSTILE[case])
-    document = service.shipping_label(data, fmt=DocumentFormat.PDF)
+    document = service.shipping_label(data, fmt=LabelFormat.PDF)
     [image] = render_pdf(document.data, tmp_path)
     codes = decode(image)
     assert codes["Code 128"] == TRACKING
@@ -62,7 +63,7 @@ def test_a_10000_character_name_is_cut_with_a_visible_mark(
     service: LabelService, label_data: ShippingLabelData, tmp_path: Path
 ) -> None:
     data = dataclasses.replace(label_data, **HOSTILE["long"])
-    document = service.shipping_label(data, fmt=DocumentFormat.PDF)
+    document = service.shipping_label(data, fmt=LabelFormat.PDF)
     text = pdf_text(document.data, tmp_path)
     assert "Şükrü Gökçe" in text and "…" in text
     assert {"receiver name", "address", "city"} <= set(document.shortened)

@@ -8,7 +8,8 @@ import zplkit
 from PIL import Image
 
 from packstation.devices.printers import PrintJobEventKind, PrintQueue
-from packstation.services.labels import DocumentFormat, LabelService, ShippingLabelData
+from packstation.domain.marketplace import LabelFormat
+from packstation.services.labels import LabelService, ShippingLabelData
 from packstation.services.printing.submit import submit_document
 
 from .conftest import TRACKING, decode
@@ -36,7 +37,7 @@ def test_spooled_label_carries_its_font_and_scans(
         assert not document.warnings
         image = Image.open(__import__("io").BytesIO(document.labels[0].png()))
         assert decode(image)["Code 128"] == TRACKING
-        pdf = service.shipping_label(label_data, fmt=DocumentFormat.PDF)
+        pdf = service.shipping_label(label_data, fmt=LabelFormat.PDF)
         printed.clear()
         submit_document(queue, f"file://{folder}", pdf)
         assert printed.wait(10)

@@ -29,8 +29,9 @@ from packstation.devices.printers import (
     RetryPolicy,
     open_printer,
 )
+from packstation.domain.marketplace import LabelFormat
 from packstation.domain.print_payload import PayloadKind
-from packstation.services.labels import DocumentFormat, LabelService, PackingSlipData, ShippingLabelData
+from packstation.services.labels import LabelService, PackingSlipData, ShippingLabelData
 from packstation.services.labels.model import PageSize
 from packstation.services.packing.service import LineInfo, OpenedPackage
 from packstation.services.printing.dispatch import LabelDispatcher, render_preview_png
@@ -91,7 +92,7 @@ def test_pdf_label_prints_through_the_queue_and_qt_with_turkish_text_and_barcode
 ) -> None:
     queue, events = office_queue
     output = tmp_path / "printed.pdf"
-    document = service.shipping_label(label_data, fmt=DocumentFormat.PDF)
+    document = service.shipping_label(label_data, fmt=LabelFormat.PDF)
     job = submit_document(queue, f"qt://?output={output}&dpi=300", document)
     assert events.wait(job.id, PrintJobEventKind.PRINTED, PrintJobEventKind.FAILED).kind is PrintJobEventKind.PRINTED
 
@@ -113,7 +114,7 @@ def test_pdf_label_prints_through_the_queue_and_qt_with_turkish_text_and_barcode
     # The comparison sees the difference a lost Turkish letter makes (Şükrü printed as Sukru).
     ascii_dir = tmp_path / "ascii"
     ascii_dir.mkdir()
-    ascii_label = service.shipping_label(replace(label_data, receiver_name="Sukru Gokce"), fmt=DocumentFormat.PDF)
+    ascii_label = service.shipping_label(replace(label_data, receiver_name="Sukru Gokce"), fmt=LabelFormat.PDF)
     [ascii_image] = render_pdf(ascii_label.data, ascii_dir, dpi=300)
     assert _stray_ink(ascii_image, built, boxes["Şükrü"], 300) > 0.02
 
@@ -148,7 +149,7 @@ def test_forced_paper_shrinks_a_larger_page_without_distortion(
     output = tmp_path / "a7.pdf"
     printer = OfficePrinter("", output=output, dpi=200, paper="A7")  # 74 x 105 mm: smaller than the label
     printer.open()
-    label = service.shipping_label(label_data, fmt=DocumentFormat.PDF).data
+    label = service.shipping_label(label_data, fmt=LabelFormat.PDF).data
     printer.send(label, kind=PayloadKind.PDF, job_id="a7")
     [page] = PdfReader(output).pages
     assert float(page.mediabox.width) / POINTS_PER_MM == pytest.approx(74, abs=0.5)
@@ -175,7 +176,7 @@ def test_unknown_printer_name_is_a_specific_error_never_a_silent_success(
         OfficePrinter("Muhasebe Yazıcısı").open()
     assert raised.value.kind is PrinterFaultKind.UNREACHABLE
     assert "Muhasebe Yazıcısı" in raised.value.message
-    document = service.shipping_label(label_data, fmt=DocumentFormat.PDF)
+    document = service.shipping_label(label_data, fmt=LabelFormat.PDF)
     job = submit_document(queue, "qt://Muhasebe Yazıcısı", document)
     failed = events.wait(job.id, PrintJobEventKind.PRINTED, PrintJobEventKind.FAILED)
     assert failed.kind is PrintJobEventKind.FAILED
@@ -218,12 +219,12 @@ def test_dispatcher_builds_pdf_labels_for_an_office_printer_and_previews_them(
         marketplace="trendyol",
         sender_name="Güllü Ayakkabı",
     )
-    dispatcher = LabelDispatcher(service, queue, printer_uri=f"qt://?output={output}&dpi=300", fmt=DocumentFormat.PDF)
+    dispatcher = LabelDispatcher(service, queue, printer_uri=f"qt://?output={output}&dpi=300", fmt=LabelFormat.PDF)
     try:
         preview = dispatcher.print_label(package)
     finally:
         dispatcher.close()
-    assert preview.format is DocumentFormat.PDF and preview.data.startswith(b"%PDF-")
+    assert preview.format is LabelFormat.PDF and preview.data.startswith(b"%PDF-")
     assert (preview.width_mm, preview.height_mm) == pytest.approx((100, 150), abs=0.1)
     assert events.wait(preview.job_id, PrintJobEventKind.PRINTED, PrintJobEventKind.FAILED).kind is (
         PrintJobEventKind.PRINTED

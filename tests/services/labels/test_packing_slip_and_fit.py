@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from packstation.domain.marketplace import LabelFormat
 from packstation.services.labels import (
     PACKING_SLIP_CODE_PREFIX,
-    DocumentFormat,
     LabelService,
     LabelValidationError,
     PackingSlipData,
@@ -55,7 +55,7 @@ def test_long_slip_continues_on_more_pages_each_with_the_code(
 
 
 def test_zpl_slip_renders_and_scans(service: LabelService, slip_data: PackingSlipData) -> None:
-    document = service.packing_slip(slip_data, fmt=DocumentFormat.ZPL)
+    document = service.packing_slip(slip_data, fmt=LabelFormat.ZPL)
     assert document.needs_font
     [image] = render_zpl(service, document.data)
     assert decode(image)["Code 128"] == "PS:3452876123"

@@ -10,14 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from packstation.services.labels import (
-    DocumentFormat,
-    LabelService,
-    LabelSize,
-    LabelValidationError,
-    PrinterDpi,
-    ShippingLabelData,
-)
+from packstation.domain.marketplace import LabelFormat
+from packstation.services.labels import LabelService, LabelSize, LabelValidationError, PrinterDpi, ShippingLabelData
 
 from .conftest import TRACKING, TRACKING_URL, decode, pdf_text, render_pdf, render_zpl
 
@@ -30,7 +24,7 @@ def test_zpl_label_scans_back_at_every_size_and_resolution(
     service: LabelService, label_data: ShippingLabelData, dpi: PrinterDpi, size: LabelSize
 ) -> None:
     document = service.shipping_label(label_data, dpi=dpi, size=size)
-    assert document.format is DocumentFormat.ZPL and document.needs_font
+    assert document.format is LabelFormat.ZPL and document.needs_font
     [image] = render_zpl(service, document.data, dpi=dpi, width_mm=size.width_mm, height_mm=size.height_mm)
     assert image.size == (int(size.width_mm * dpi.dots_per_mm), int(size.height_mm * dpi.dots_per_mm))
     symbols = decode(image)
@@ -66,8 +60,8 @@ def test_zpl_label_without_the_font_job_cannot_render_turkish(
 def test_pdf_label_embeds_the_font_keeps_turkish_and_scans(
     service: LabelService, label_data: ShippingLabelData, tmp_path
 ) -> None:
-    document = service.shipping_label(label_data, fmt=DocumentFormat.PDF)
-    assert document.format is DocumentFormat.PDF and not document.needs_font
+    document = service.shipping_label(label_data, fmt=LabelFormat.PDF)
+    assert document.format is LabelFormat.PDF and not document.needs_font
     text = pdf_text(document.data, tmp_path)
     for word in TURKISH_WORDS:
         assert word in text
@@ -99,7 +93,7 @@ def test_long_address_wraps_and_shrinks_but_every_word_is_printed(
 ) -> None:
     words = [f"Sokak{n}" for n in range(40)] + ["Üsküdar-Çengelköy-Kuzguncuk-Beylerbeyi-Mahallesi"]
     data = dataclasses.replace(label_data, address_lines=(" ".join(words[:20]), " ".join(words[20:])))
-    document = service.shipping_label(data, fmt=DocumentFormat.PDF)
+    document = service.shipping_label(data, fmt=LabelFormat.PDF)
     flat = " ".join(pdf_text(document.data, tmp_path).split())
     for word in words[:-1]:
         assert re.search(rf"\b{word}\b", flat), word
@@ -172,7 +166,7 @@ def test_a_parcel_in_two_boxes_gets_two_labels_in_one_document(
     assert [decode(image)["Code 128"] for image in images] == [TRACKING, TRACKING]
     text = zpl.data.decode("utf-8")
     assert text.index("1/2") < text.index("2/2")
-    pdf = service.shipping_labels(boxes, fmt=DocumentFormat.PDF)
+    pdf = service.shipping_labels(boxes, fmt=LabelFormat.PDF)
     assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 2
     words = pdf_text(pdf.data, tmp_path)
     assert "1/2" in words and "2/2" in words

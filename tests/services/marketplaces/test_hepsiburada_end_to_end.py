@@ -16,7 +16,7 @@ from packstation.composition import marketplace_label_source
 from packstation.db.connect import Database
 from packstation.db.models import ClientCompany, MarketplaceAccountRow, OutboxEntry, Package
 from packstation.devices.printers.print_queue import PrintQueue
-from packstation.domain.status import PackageStatus as StoredStatus
+from packstation.domain.status import PackageStatus
 from packstation.local_store.journal import Journal
 from packstation.services.journal.pump import JournalPump
 from packstation.services.labels import LabelService
@@ -163,13 +163,13 @@ def test_sync_pack_create_and_print_hbs_label(db: Database, rig: Rig) -> None:
     assert len(posts) == 1 and len(rig.sim.packages) == 1
     # After packing, the local status follows HB: packed, then in transit, then delivered.
     _sync(db, rig)
-    assert _stored(db, rig, order).status == StoredStatus.PICKING.value
+    assert _stored(db, rig, order).status == PackageStatus.PICKING.value
     rig.sim.ship(number)
     _sync(db, rig)
-    assert _stored(db, rig, order).status == StoredStatus.SHIPPED.value
+    assert _stored(db, rig, order).status == PackageStatus.SHIPPED.value
     rig.sim.deliver(number)
     _sync(db, rig)
-    assert _stored(db, rig, order).status == StoredStatus.DELIVERED.value
+    assert _stored(db, rig, order).status == PackageStatus.DELIVERED.value
 
 
 def test_a_carrier_without_shared_barcodes_prints_ours_with_the_reason(db: Database, rig: Rig) -> None:
@@ -196,7 +196,7 @@ def test_a_customer_cancellation_stops_the_parcel(db: Database, rig: Rig) -> Non
     rig.sim.cancel_order(order)
     result = PackageSync(db.sessions).sync_account(rig.account_id, rig.client)
     assert [s.external_id for s in result.superseded] == [order]
-    assert _stored(db, rig, order).status == StoredStatus.CANCELLED.value
+    assert _stored(db, rig, order).status == PackageStatus.CANCELLED.value
 
 
 def test_catch_up_after_downtime_loses_nothing(db: Database, rig: Rig) -> None:
@@ -214,7 +214,7 @@ def test_auto_packed_packages_are_work_and_are_not_packed_twice(db: Database, ri
     rig.sim_lines = {order: next(iter(rig.sim.packages.values())).lines}  # type: ignore[attr-defined]
     _sync(db, rig)
     stored = _stored(db, rig, order)
-    assert stored.status == StoredStatus.PICKING.value and stored.packed_at is None
+    assert stored.status == PackageStatus.PICKING.value and stored.packed_at is None
     _pack(rig, order)
     (number,) = rig.sim.packages
     wait_until(lambda: f"Paket: {number}".encode() in rig.zebra.received, timeout=20, what="HB's label printed")
@@ -271,12 +271,12 @@ def test_a_partial_cancellation_stops_the_parcel_and_the_lines_left_are_new_work
     assert not second.superseded  # no flapping between syncs
     with db.sessions() as session:
         rows = {p.external_id: p for p in session.scalars(select(Package).where(Package.order_number == order))}
-        assert rows[order].status == StoredStatus.CANCELLED.value
+        assert rows[order].status == PackageStatus.CANCELLED.value
         (rest,) = [p for key, p in rows.items() if key != order]
-        assert rest.status == StoredStatus.CREATED.value
+        assert rest.status == PackageStatus.CREATED.value
         assert {ln.external_line_id for ln in rest.lines} == {ln["id"] for ln in lines[1:]}
     rig.sim_lines = {rest.external_id: lines[1:]}  # type: ignore[attr-defined]
     _pack(rig, rest.external_id)
     wait_until(lambda: b"^FDHepsiJet^FS" in rig.zebra.received, timeout=20, what="HB's label for the lines left")
     _sync(db, rig)
-    assert _stored(db, rig, rest.external_id).status == StoredStatus.PICKING.value  # /packages keys it alike
+    assert _stored(db, rig, rest.external_id).status == PackageStatus.PICKING.value  # /packages keys it alike

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from packstation.services.marketplaces import MalformedReply, PackageStatus
+from packstation.domain.marketplace import LabelFormat
+from packstation.domain.status import PackageStatus
+from packstation.services.marketplaces import MalformedReply
 from packstation.services.marketplaces.hepsiburada.config import HepsiburadaConfig
 from packstation.services.marketplaces.hepsiburada.parser import (
     cancelled_item,
@@ -19,7 +21,6 @@ from packstation.services.marketplaces.hepsiburada.parser import (
     parse_package,
     status_item,
 )
-from packstation.services.marketplaces.writes import LabelFormat
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hepsiburada"
 

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from packstation.services.marketplaces import MalformedReply, Marketplace, PackageStatus
+from packstation.domain.marketplace import Marketplace
+from packstation.domain.status import PackageStatus
+from packstation.services.marketplaces import MalformedReply
 from packstation.services.marketplaces.fields import (
     gmt3_epoch_to_utc,
     turkish_local_time,

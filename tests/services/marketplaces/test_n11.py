@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces import (
     AuthError,
     BatchState,
     ItemState,
     N11Credentials,
     PackageQuery,
-    PackageStatus,
     Rejected,
     RetryPolicy,
     StockUpdate,

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from packstation.domain.gtin import is_valid_gtin
-from packstation.services.marketplaces.models import PackageStatus
+from packstation.domain.status import PackageStatus
 from packstation.simulators.trendyol import (
     SimulatedMarketplace,
     SimulatorConfig,

@@ -18,16 +18,16 @@ from packstation.db.models import (
     ProductBarcode,
     SyncState,
 )
+from packstation.domain.outcomes import UnsuppliedReason
+from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces import (
     PackagePage,
     PackageQuery,
-    PackageStatus,
     RemotePackage,
     ServerError,
     TrendyolClient,
     TrendyolConfig,
     UnsuppliedLine,
-    UnsuppliedReason,
 )
 from packstation.services.sync.pull import PackageSync, SyncSettings, windows
 from packstation.simulators.trendyol import (

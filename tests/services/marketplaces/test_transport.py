@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from packstation.domain.marketplace import Marketplace
 from packstation.services.marketplaces import (
     AuthError,
     DuplicateRequest,
     EndpointRetired,
-    Marketplace,
     NotFound,
     RateLimit,
     RateLimited,

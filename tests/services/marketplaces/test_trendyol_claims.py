@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from packstation.domain.marketplace import Marketplace
 from packstation.domain.returns import ClaimItemStatus
 from packstation.services.marketplaces import TrendyolClient
 from packstation.services.marketplaces.errors import MalformedReply, Rejected
-from packstation.services.marketplaces.models import Marketplace
 from packstation.services.marketplaces.transport import parse_json
 from packstation.services.marketplaces.trendyol.claims import parse_claim
 from packstation.simulators.trendyol import SimulatedMarketplace

@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
+from packstation.domain.marketplace import Marketplace
+from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces import (
     AuthError,
     DuplicateRequest,
     EndpointRetired,
     ListingMode,
-    Marketplace,
     PackageQuery,
-    PackageStatus,
     RateLimited,
     Rejected,
     RetryPolicy,

@@ -9,11 +9,11 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces import (
     ListingMode,
     MalformedReply,
     PackageQuery,
-    PackageStatus,
     RateLimited,
     RetryPolicy,
     ServerError,

@@ -9,13 +9,14 @@ from decimal import Decimal
 
 import pytest
 
+from packstation.domain.marketplace import LabelFormat
+from packstation.domain.outcomes import UnsuppliedReason
+from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces import (
     AuthError,
     BatchState,
     ItemState,
-    LabelFormat,
     PackageQuery,
-    PackageStatus,
     Rejected,
     RemotePackage,
     StockUpdate,
@@ -24,7 +25,6 @@ from packstation.services.marketplaces import (
     TrendyolConfig,
     TrendyolCredentials,
     UnsuppliedLine,
-    UnsuppliedReason,
     Unsupported,
 )
 from packstation.services.marketplaces.trendyol.client import REASON_IDS

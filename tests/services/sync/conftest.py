@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from packstation.config import MarketplaceAccount, MarketplaceKind, Settings
+from packstation.config import MarketplaceAccount, Settings
 from packstation.db.connect import Database
+from packstation.domain.marketplace import Marketplace
 from packstation.services.marketplaces import TrendyolClient
 from packstation.services.sync.accounts import ensure_accounts
 from packstation.simulators.trendyol import (
@@ -39,7 +40,7 @@ def settings(sim: SimulatedMarketplace, server: SimulatorServer) -> Settings:
     """Settings with one Trendyol account pointing at the simulator."""
     account = MarketplaceAccount(
         name=ACCOUNT,
-        kind=MarketplaceKind.TRENDYOL,
+        kind=Marketplace.TRENDYOL,
         base_url=server.base_url,
         seller_id=sim.config.seller_id,
         client="Adım Ayakkabı",

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from packstation.db.connect import Database
 from packstation.db.models import OutboxEntry, Package, PackageLine, PackException, StockLevel
-from packstation.domain.status import ExceptionKind, OutboxKind, OutboxState
-from packstation.services.marketplaces import PackageStatus, TrendyolClient
+from packstation.domain.status import ExceptionKind, OutboxKind, OutboxState, PackageStatus
+from packstation.services.marketplaces import TrendyolClient
 from packstation.services.outbox.pusher import OutboxPusher, PushSettings
 from packstation.services.outbox.stock import enqueue_stock_push
 from packstation.services.sync.pull import PackageSync

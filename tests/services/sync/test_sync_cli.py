@@ -12,8 +12,7 @@ from sqlalchemy import func, select
 
 from packstation.db.connect import Database
 from packstation.db.models import OutboxEntry, Package, SyncState
-from packstation.domain.status import OutboxKind, OutboxState
-from packstation.services.marketplaces import PackageStatus
+from packstation.domain.status import OutboxKind, OutboxState, PackageStatus
 from packstation.simulators.trendyol import (
     FaultKind,
     FaultPlan,

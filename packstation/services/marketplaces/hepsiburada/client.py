@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+from packstation.domain.marketplace import LabelFormat, Marketplace
+from packstation.domain.status import PackageStatus
 from packstation.i18n import _
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched
 from packstation.services.marketplaces.credentials import HepsiburadaCredentials
@@ -40,20 +42,12 @@ from packstation.services.marketplaces.hepsiburada.parser import (
     parse_package,
     status_item,
 )
-from packstation.services.marketplaces.models import (
-    Marketplace,
-    PackagePage,
-    PackageQuery,
-    PackageStatus,
-    RemotePackage,
-    StatusReport,
-)
+from packstation.services.marketplaces.models import PackagePage, PackageQuery, RemotePackage, StatusReport
 from packstation.services.marketplaces.ratelimit import RateLimiter
 from packstation.services.marketplaces.transport import Reply, Transport, parse_json, retry_after_seconds
 from packstation.services.marketplaces.writes import (
     BatchState,
     ItemState,
-    LabelFormat,
     MarketplaceLabel,
     StockBatchResult,
     StockItemResult,

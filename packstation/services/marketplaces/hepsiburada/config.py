@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from packstation.domain.marketplace import LabelFormat
+from packstation.domain.retry import RetryPolicy
 from packstation.services.marketplaces.ratelimit import RateLimit
-from packstation.services.marketplaces.transport import RetryPolicy, Timeouts
-from packstation.services.marketplaces.writes import LabelFormat
+from packstation.services.marketplaces.transport import Timeouts
 
 #: ``/orders`` takes at most 100 per page, and ``offset``+``limit`` are mandatory (SPEC; DOC changelog Ocak 2023,
 #: Mayıs 2024: 400 "Bad Request limit and offset parameters are required").

@@ -27,6 +27,8 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from packstation.domain.marketplace import LabelFormat, Marketplace
+from packstation.domain.status import PackageStatus
 from packstation.i18n import _
 from packstation.services.marketplaces.errors import MalformedReply, malformed_package
 from packstation.services.marketplaces.fields import (
@@ -38,15 +40,8 @@ from packstation.services.marketplaces.fields import (
     turkish_local_time,
 )
 from packstation.services.marketplaces.hepsiburada.config import HepsiburadaConfig
-from packstation.services.marketplaces.models import (
-    Marketplace,
-    PackageStatus,
-    RemoteAddress,
-    RemoteLine,
-    RemotePackage,
-    StatusReport,
-)
-from packstation.services.marketplaces.writes import LabelFormat, MarketplaceLabel
+from packstation.services.marketplaces.models import RemoteAddress, RemoteLine, RemotePackage, StatusReport
+from packstation.services.marketplaces.writes import MarketplaceLabel
 
 _HB = Marketplace.HEPSIBURADA
 #: Longest identifier we accept (HB's are GUIDs and 10-digit numbers); a longer one refuses the package.

@@ -19,6 +19,9 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from packstation.domain.marketplace import Marketplace
+from packstation.domain.retry import RetryPolicy
+from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched
 from packstation.services.marketplaces.credentials import N11Credentials
 from packstation.services.marketplaces.errors import MalformedReply, Rejected, malformed_package
@@ -35,17 +38,9 @@ from packstation.services.marketplaces.fields import (
     utc_to_gmt3_epoch_ms,
     without_nul,
 )
-from packstation.services.marketplaces.models import (
-    Marketplace,
-    PackagePage,
-    PackageQuery,
-    PackageStatus,
-    RemoteAddress,
-    RemoteLine,
-    RemotePackage,
-)
+from packstation.services.marketplaces.models import PackagePage, PackageQuery, RemoteAddress, RemoteLine, RemotePackage
 from packstation.services.marketplaces.ratelimit import RateLimit, RateLimiter
-from packstation.services.marketplaces.transport import RetryPolicy, Timeouts, Transport, parse_json
+from packstation.services.marketplaces.transport import Timeouts, Transport, parse_json
 from packstation.services.marketplaces.writes import (
     BatchState,
     ItemState,

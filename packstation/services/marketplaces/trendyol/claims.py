@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from packstation.domain.marketplace import Marketplace
 from packstation.domain.returns import ClaimItemStatus
 from packstation.services.marketplaces.claims import (
     ClaimPage,
@@ -34,7 +35,6 @@ from packstation.services.marketplaces.fields import (
     utc_epoch_to_utc,
     utc_to_epoch_ms,
 )
-from packstation.services.marketplaces.models import Marketplace
 from packstation.services.marketplaces.trendyol.part import TrendyolPart
 from packstation.services.marketplaces.writes import WriteOutcome
 

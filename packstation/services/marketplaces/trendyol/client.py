@@ -17,6 +17,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from packstation.domain.marketplace import Marketplace
+from packstation.domain.outcomes import UnsuppliedReason
+from packstation.domain.status import PackageStatus
 from packstation.i18n import _
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, unique_packages
 from packstation.services.marketplaces.credentials import TrendyolCredentials
@@ -28,14 +31,7 @@ from packstation.services.marketplaces.errors import (
     Unverified,
 )
 from packstation.services.marketplaces.fields import NUL_ESCAPE, utc_to_epoch_ms, utc_to_gmt3_epoch_ms, without_nul
-from packstation.services.marketplaces.models import (
-    ListingMode,
-    Marketplace,
-    PackagePage,
-    PackageQuery,
-    PackageStatus,
-    RemotePackage,
-)
+from packstation.services.marketplaces.models import ListingMode, PackagePage, PackageQuery, RemotePackage
 from packstation.services.marketplaces.ratelimit import RateLimiter
 from packstation.services.marketplaces.transport import Reply, Transport
 from packstation.services.marketplaces.trendyol.claims import TrendyolClaims
@@ -53,7 +49,6 @@ from packstation.services.marketplaces.trendyol.parser import (
 from packstation.services.marketplaces.trendyol.stock import StockBatches
 from packstation.services.marketplaces.writes import (
     UnsuppliedLine,
-    UnsuppliedReason,
     WriteOutcome,
 )
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from packstation.domain.retry import RetryPolicy
 from packstation.services.marketplaces.models import ListingMode
 from packstation.services.marketplaces.ratelimit import TRENDYOL_BURST, Limits, RateLimit
-from packstation.services.marketplaces.transport import RetryPolicy, Timeouts
+from packstation.services.marketplaces.transport import Timeouts
 
 PRODUCTION_URL = "https://apigw.trendyol.com/integration"
 STAGE_URL = "https://stageapigw.trendyol.com/integration"

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 
+from packstation.domain.marketplace import LabelFormat
 from packstation.services.marketplaces.errors import MalformedReply, NotFound
 from packstation.services.marketplaces.models import RemotePackage
 from packstation.services.marketplaces.trendyol.part import TrendyolPart
-from packstation.services.marketplaces.writes import LabelFormat, MarketplaceLabel
+from packstation.services.marketplaces.writes import MarketplaceLabel
 
 
 class CommonLabels(TrendyolPart):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from packstation.domain.marketplace import Marketplace
+from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces.errors import MalformedReply, malformed_package
 from packstation.services.marketplaces.fields import (
     FieldProblem,
@@ -22,21 +24,8 @@ from packstation.services.marketplaces.fields import (
     text,
     utc_epoch_to_utc,
 )
-from packstation.services.marketplaces.models import (
-    Marketplace,
-    PackagePage,
-    PackageStatus,
-    RemoteAddress,
-    RemoteLine,
-    RemotePackage,
-    SetAside,
-)
-from packstation.services.marketplaces.writes import (
-    BatchState,
-    ItemState,
-    StockBatchResult,
-    StockItemResult,
-)
+from packstation.services.marketplaces.models import PackagePage, RemoteAddress, RemoteLine, RemotePackage, SetAside
+from packstation.services.marketplaces.writes import BatchState, ItemState, StockBatchResult, StockItemResult
 
 _TY = Marketplace.TRENDYOL
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from packstation.services.marketplaces.models import Marketplace
+from packstation.domain.marketplace import Marketplace
 from packstation.services.marketplaces.transport import Reply, Transport, parse_json
 from packstation.services.marketplaces.trendyol.config import TrendyolConfig
 

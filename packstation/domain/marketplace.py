@@ -1,0 +1,40 @@
+"""The marketplaces PackStation talks to, and the label formats a label can come in: one definition each."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Marketplace(StrEnum):
+    """A marketplace (also an account's ``kind`` in the settings and ``marketplace_accounts.kind``)."""
+
+    TRENDYOL = "trendyol"
+    HEPSIBURADA = "hepsiburada"
+    N11 = "n11"
+
+    @property
+    def display_name(self) -> str:
+        """The name a seller knows the marketplace by (printed on labels as is)."""
+        return _DISPLAY_NAMES[self]
+
+    @classmethod
+    def of(cls, kind: str) -> Marketplace | None:
+        """The marketplace ``kind`` names; None for anything else (a test label, an unknown account kind)."""
+        try:
+            return cls(kind)
+        except ValueError:
+            return None
+
+
+_DISPLAY_NAMES = {
+    Marketplace.TRENDYOL: "Trendyol",
+    Marketplace.HEPSIBURADA: "Hepsiburada",
+    Marketplace.N11: "N11",
+}
+
+
+class LabelFormat(StrEnum):
+    """The byte format of a label: the one we render and the one a marketplace issues."""
+
+    ZPL = "zpl"
+    PDF = "pdf"

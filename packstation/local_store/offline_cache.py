@@ -1,0 +1,204 @@
+"""The offline cache's SQLite file: ready-to-pack packages as documents, the barcode catalogue, refresh marks.
+
+Storage only: what the documents hold and when to refresh is the packing service's business
+(:mod:`packstation.services.packing.offline_cache`). A cache, so ``synchronous=NORMAL``: a power cut
+may lose the last refresh, which the next one redoes from PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from packstation.local_store.sqlite import StoreSchema, Synchronous, open_store
+
+#: Version 1 is the schema the first release created without a version; later changes append here.
+SCHEMA = StoreSchema(
+    "offline cache",
+    (
+        (
+            """CREATE TABLE IF NOT EXISTS packages (
+                id INTEGER PRIMARY KEY,
+                external_id TEXT NOT NULL,
+                order_number TEXT NOT NULL,
+                tracking TEXT,
+                slip_code TEXT,
+                status TEXT NOT NULL,
+                document TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                packed_locally INTEGER NOT NULL DEFAULT 0
+            )""",
+            "CREATE INDEX IF NOT EXISTS packages_tracking ON packages(tracking)",
+            "CREATE INDEX IF NOT EXISTS packages_external ON packages(external_id)",
+            "CREATE INDEX IF NOT EXISTS packages_order ON packages(order_number)",
+            "CREATE INDEX IF NOT EXISTS packages_slip ON packages(slip_code)",
+            """CREATE TABLE IF NOT EXISTS barcodes (
+                barcode TEXT NOT NULL,
+                product_id INTEGER NOT NULL,
+                stock_code TEXT NOT NULL,
+                name TEXT NOT NULL,
+                multiplier INTEGER NOT NULL
+            )""",
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CachedPackage:
+    """One cached package: the codes it is found by, its status, and its two JSON documents."""
+
+    id: int
+    external_id: str
+    order_number: str
+    tracking: str | None
+    slip_code: str | None
+    status: str
+    #: The package as the pack screen opens it.
+    document: str
+    #: The package as a list or a choice shows it.
+    summary: str
+
+
+@dataclass(frozen=True)
+class CachedRow:
+    """A cached package's stored document, status, and whether it was packed here while offline."""
+
+    document: str
+    summary: str
+    status: str
+    packed_locally: bool
+
+
+class CacheStore:
+    """The cache file; one connection per thread that uses it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._connection()
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = open_store(self.path, SCHEMA, synchronous=Synchronous.NORMAL, timeout_s=10.0)
+            self._local.connection = connection
+        return connection
+
+    def meta(self, key: str) -> str | None:
+        """A refresh mark (``watermark``, ``full_at``, ``refreshed_at``), or None."""
+        row = self._connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @contextmanager
+    def writing(self) -> Iterator[CacheWrite]:
+        """A write transaction: committed when the block ends, rolled back on any error."""
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield CacheWrite(connection)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def find_by_code(self, code: str) -> list[CachedRow]:
+        """Cached packages whose tracking number, package id, order number or slip code is ``code``."""
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT document, summary, status, packed_locally FROM packages"
+                " WHERE tracking = ? OR external_id = ? OR order_number = ? OR slip_code = ? ORDER BY id",
+                (code, code, code, code),
+            )
+            .fetchall()
+        )
+        return [CachedRow(document, summary, status, bool(packed)) for document, summary, status, packed in rows]
+
+    def load(self, package_id: int) -> CachedRow | None:
+        """The cached package ``package_id``, or None."""
+        row = (
+            self._connection()
+            .execute("SELECT document, summary, status, packed_locally FROM packages WHERE id = ?", (package_id,))
+            .fetchone()
+        )
+        return None if row is None else CachedRow(row[0], row[1], row[2], bool(row[3]))
+
+    def mark_packed(self, package_id: int) -> None:
+        """Packed here while offline: a second scan of it must not pack it again."""
+        self._connection().execute("UPDATE packages SET packed_locally = 1 WHERE id = ?", (package_id,))
+
+    def barcodes(self) -> list[tuple[int, str, str, str, int]]:
+        """The catalogue as ``(product_id, stock_code, name, barcode, multiplier)`` rows."""
+        return (
+            self._connection()
+            .execute("SELECT product_id, stock_code, name, barcode, multiplier FROM barcodes")
+            .fetchall()
+        )
+
+    def counts(self) -> tuple[int, datetime | None]:
+        """Cached packages not packed here, and when the cache was last refreshed."""
+        count = self._connection().execute("SELECT count(*) FROM packages WHERE packed_locally = 0").fetchone()[0]
+        refreshed = self.meta("refreshed_at")
+        return int(count), datetime.fromisoformat(refreshed) if refreshed else None
+
+
+class CacheWrite:
+    """The writes of one refresh, inside :meth:`CacheStore.writing`'s transaction."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def packed_here(self) -> set[int]:
+        """Packages packed here while offline (they stay marked until PostgreSQL shows them packed)."""
+        return {row[0] for row in self._connection.execute("SELECT id FROM packages WHERE packed_locally = 1")}
+
+    def clear_packages(self) -> None:
+        """Forget every cached package (a full refresh)."""
+        self._connection.execute("DELETE FROM packages")
+
+    def delete(self, package_ids: Iterable[int]) -> None:
+        """Forget these packages."""
+        self._connection.executemany("DELETE FROM packages WHERE id = ?", [(package_id,) for package_id in package_ids])
+
+    def store(self, packages: Iterable[CachedPackage], packed_here: set[int]) -> None:
+        """Add ``packages``; those in ``packed_here`` keep their packed-here mark."""
+        self._connection.executemany(
+            "INSERT INTO packages (id, external_id, order_number, tracking, slip_code, status, document, summary,"
+            " packed_locally) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    p.id,
+                    p.external_id,
+                    p.order_number,
+                    p.tracking,
+                    p.slip_code,
+                    p.status,
+                    p.document,
+                    p.summary,
+                    1 if p.id in packed_here else 0,
+                )
+                for p in packages
+            ],
+        )
+
+    def replace_barcodes(self, rows: Iterable[tuple[str, int, str, str, int]]) -> None:
+        """The whole catalogue afresh: ``(barcode, product_id, stock_code, name, multiplier)`` rows."""
+        self._connection.execute("DELETE FROM barcodes")
+        self._connection.executemany("INSERT INTO barcodes VALUES (?, ?, ?, ?, ?)", list(rows))
+
+    def stamp(self, started: datetime | None, *, full: bool) -> None:
+        """Record the refresh: ``started`` is PostgreSQL's clock, the next refresh reads changes from there."""
+        now = datetime.now(UTC).isoformat()
+        rows = [("refreshed_at", now)]
+        if started is not None:
+            rows.append(("watermark", started.isoformat()))
+        if full:
+            rows.append(("full_at", now))
+        self._connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)

@@ -1,0 +1,154 @@
+"""What the packing use case hands out: the package on the station, the answer to a parcel scan, a completion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from packstation.db.models import ClientCompany, MarketplaceAccountRow
+from packstation.db.models import Package as PackageRow
+from packstation.db.models import PackageLine as LineRow
+from packstation.i18n import _
+from packstation.services.packing.claims import ClaimResult
+from packstation.services.packing.read_model import PackageSummary
+
+
+class OpenOutcome(StrEnum):
+    """What scanning a parcel code led to."""
+
+    OPENED = "opened"
+    CHOOSE = "choose"
+    NOT_FOUND = "not_found"
+    TAKEN = "taken"
+    ALREADY_PACKED = "already_packed"
+    #: Its status forbids packing it (Awaiting, Cancelled, Shipped ...); the message says which and why.
+    NOT_PACKABLE = "not_packable"
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """A package line with what the pack screen shows beside it."""
+
+    line_id: str
+    db_id: int
+    product_id: int | None
+    barcode: str
+    name: str
+    colour: str
+    size: str
+    quantity: int
+    bin_location: str
+    image_url: str = ""
+
+
+@dataclass(frozen=True)
+class OpenedPackage:
+    """The package now on the station, as the pack screen shows it."""
+
+    id: int
+    external_id: str
+    order_number: str
+    account: str
+    customer_name: str
+    city: str
+    district: str
+    address_line: str
+    cargo_provider: str
+    cargo_tracking_number: str
+    lines: tuple[LineInfo, ...]
+    marketplace: str = ""
+    sender_name: str = ""
+    sender_address: str = ""
+    sender_phone: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class LoadedPackage:
+    """A package as a :class:`~packstation.services.packing.source.PackageSource` loads it for opening."""
+
+    package: OpenedPackage
+    #: The stored status text (``packages.status``).
+    status: str
+    #: Packed at this station while PostgreSQL was away (the offline cache knows; PostgreSQL has packed_at).
+    packed_here: bool = False
+
+
+def line_info(line: LineRow, bin_location: str | None, image_url: str | None) -> LineInfo:
+    """A package line row as the pack screen needs it."""
+    return LineInfo(
+        line.external_line_id,
+        line.id,
+        line.product_id,
+        line.barcode,
+        line.product_name,
+        line.colour or "",
+        line.size or "",
+        line.quantity,
+        bin_location or "",
+        image_url or "",
+    )
+
+
+def opened_package(
+    row: PackageRow, account: MarketplaceAccountRow, client: ClientCompany, lines: tuple[LineInfo, ...]
+) -> OpenedPackage:
+    """A package row with its account and client company (the sender on the label) as the pack screen needs it."""
+    return OpenedPackage(
+        id=row.id,
+        external_id=row.external_id,
+        order_number=row.order_number,
+        account=account.name,
+        customer_name=row.customer_name,
+        city=row.city,
+        district=row.district,
+        address_line=row.address_line,
+        cargo_provider=row.cargo_provider or "",
+        cargo_tracking_number=row.cargo_tracking_number or "",
+        lines=lines,
+        marketplace=account.kind,
+        sender_name=client.name,
+        sender_address=client.address or "",
+        sender_phone=client.phone or "",
+        phone=row.phone or "",
+    )
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    """The answer to a parcel scan."""
+
+    outcome: OpenOutcome
+    message: str
+    package: OpenedPackage | None = None
+    choices: tuple[PackageSummary, ...] = ()
+    claim: ClaimResult | None = None
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A parcel that just completed: what the label and the screen need."""
+
+    package: OpenedPackage
+    op_id: str
+    completed_at: datetime
+    box_count: int = 1
+
+
+class PackingError(Exception):
+    """The request does not fit the current state (no package open, ...); the message says why."""
+
+
+class NotRecordedError(PackingError):
+    """The journal could not keep the operation (disk full, say): it did not happen; the message says why."""
+
+
+def not_recorded_message(exc: BaseException) -> str:
+    """The packer's sentence for a journal write that failed (translated)."""
+    text = str(exc).lower()
+    if "full" in text or "no space" in text:
+        return _("DISK FULL: this scan was NOT recorded. Free disk space on this station; scanning resumes by itself.")
+    return _(
+        "This scan was NOT recorded: the station's journal cannot be written ({error}). Call a supervisor."
+    ).format(error=exc)

@@ -1,0 +1,139 @@
+"""Where the packing service reads packages from: PostgreSQL, or the station's offline cache when it is away.
+
+:class:`PackageSource` is the seam; :class:`PostgresPackageSource` and the offline cache
+(:class:`~packstation.services.packing.offline_cache.OfflineCache`) implement it, and
+:class:`SourceFallback` is the one place that decides between them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.db.models import ClientCompany, MarketplaceAccountRow, Product, ProductBarcode
+from packstation.db.models import Package as PackageRow
+from packstation.db.models import PackageLine as LineRow
+from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
+from packstation.services.packing.model import LoadedPackage, line_info, opened_package
+from packstation.services.packing.read_model import PackageQueries, PackageSummary
+
+log = logging.getLogger("packstation.services.packing.source")
+T = TypeVar("T")
+
+
+class PackageSource(Protocol):
+    """Packages by scanned code, one package for opening, and the barcode catalogue."""
+
+    def find_by_code(self, code: str) -> list[PackageSummary]:
+        """Packages a scanned code can mean (tracking number, package id, order number, slip code)."""
+        ...
+
+    def load(self, package_id: int) -> LoadedPackage | None:
+        """The package with its lines, account and sender; None when there is no such package."""
+        ...
+
+    def catalogue(self) -> BarcodeIndex:
+        """Every product barcode."""
+        ...
+
+
+class OfflinePackageSource(PackageSource, Protocol):
+    """The station's offline cache: a package source that also remembers what was packed here meanwhile."""
+
+    def mark_packed(self, package_id: int) -> None:
+        """Packed here while offline: a second scan of it must not pack it again."""
+        ...
+
+
+def catalogue_index(rows: list[tuple[int, str, str, str, int]]) -> BarcodeIndex:
+    """The barcode index of ``(product_id, stock_code, name, barcode, multiplier)`` rows."""
+    products: dict[int, tuple[str, str, list[CatalogueBarcode]]] = {}
+    for product_id, stock_code, name, barcode, multiplier in rows:
+        products.setdefault(product_id, (stock_code, name, []))[2].append(CatalogueBarcode(barcode, multiplier))
+    return BarcodeIndex(
+        CatalogueProduct(str(pid), stock, tuple(codes), name) for pid, (stock, name, codes) in products.items()
+    )
+
+
+class PostgresPackageSource:
+    """The shared database; each read may run inside the caller's transaction (``session``)."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self._queries = PackageQueries(sessions)
+
+    def find_by_code(self, code: str, *, session: Session | None = None) -> list[PackageSummary]:
+        """Packages a scanned code can mean."""
+        return self._queries.find_by_code(code, session=session)
+
+    def load(self, package_id: int, *, session: Session | None = None) -> LoadedPackage | None:
+        """The package, its account and client company (the label needs them) and its lines, in one round trip."""
+        if session is None:
+            with self._sessions() as own:
+                return self.load(package_id, session=own)
+        rows = session.execute(
+            select(PackageRow, MarketplaceAccountRow, ClientCompany, LineRow, Product.bin_location, Product.image_url)
+            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == PackageRow.account_id)
+            .join(ClientCompany, ClientCompany.id == MarketplaceAccountRow.client_company_id)
+            .outerjoin(LineRow, LineRow.package_id == PackageRow.id)
+            .outerjoin(Product, Product.id == LineRow.product_id)
+            .where(PackageRow.id == package_id)
+            .order_by(LineRow.id)
+        ).all()
+        if not rows:
+            return None
+        row, account, client = rows[0][:3]
+        lines = tuple(line_info(line, bin_loc, image) for *_, line, bin_loc, image in rows if line is not None)
+        return LoadedPackage(opened_package(row, account, client, lines), row.status)
+
+    def catalogue(self) -> BarcodeIndex:
+        """Every product barcode, read afresh."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(
+                    Product.id, Product.stock_code, Product.name, ProductBarcode.barcode, ProductBarcode.multiplier
+                ).join(ProductBarcode, ProductBarcode.product_id == Product.id)
+            ).all()
+        return catalogue_index([tuple(row) for row in rows])  # type: ignore[misc]
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """True when ``exc`` means PostgreSQL cannot be reached (as opposed to a refused statement)."""
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+class SourceFallback:
+    """Try PostgreSQL, else the offline cache: the one place that decides, and remembers which it used."""
+
+    def __init__(self, cache: OfflinePackageSource | None) -> None:
+        self._cache = cache
+        #: True when the last read had to use the offline cache.
+        self.offline = False
+
+    @property
+    def cache(self) -> OfflinePackageSource | None:
+        """The offline cache, when the station has one."""
+        return self._cache
+
+    def read(self, online: Callable[[], T], offline: Callable[[PackageSource], T], *, what: str) -> T:
+        """``online()``; when PostgreSQL cannot be reached and there is a cache, ``offline(cache)`` instead.
+
+        Any other error (a refused statement, a bug) is raised: the cache stands in only for an outage.
+        """
+        try:
+            result = online()
+        except Exception as exc:
+            if not (is_connection_error(exc) and self._cache is not None):
+                raise
+            log.warning("database unreachable, reading the offline cache for %s", what)
+            self.offline = True
+            return offline(self._cache)
+        self.offline = False
+        return result
