@@ -24,6 +24,7 @@ class OpenOutcome(StrEnum):
     ALREADY_PACKED = "already_packed"
     #: Its status forbids packing it (Awaiting, Cancelled, Shipped ...); the message says which and why.
     NOT_PACKABLE = "not_packable"
+    UNREADABLE = "unreadable"
 
 
 @dataclass(frozen=True)

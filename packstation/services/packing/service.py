@@ -22,6 +22,8 @@ from packstation.domain.boxes import BoxType
 from packstation.domain.catalogue import BarcodeIndex
 from packstation.domain.outcomes import PackState, ScanOutcome, UnsuppliedReason
 from packstation.domain.packing import Package, PackageLine, PackSession, ScanResult
+from packstation.domain.scan import clean_scan, unreadable
+from packstation.domain.scan_messages import invalid_message
 from packstation.domain.status import PackageStatus, why_not_packable
 from packstation.i18n import _
 from packstation.local_store.journal import Journal, JournalError
@@ -191,6 +193,11 @@ class PackingService:
 
     def open(self, code: str, *, user_id: int | None) -> OpenResult:
         """Open the package a scanned code means; several matches come back as a choice."""
+        refused = unreadable(code)
+        if refused is not None:
+            # Refused before any look-up or journal write: a NUL or a control character reaches neither.
+            return OpenResult(OpenOutcome.UNREADABLE, invalid_message(refused.reason))
+        code = clean_scan(code).strip()
 
         def online() -> tuple[list[PackageSummary], _Claimed | None]:
             # Look-up, claim and load share one connection and transaction: every round trip is time
