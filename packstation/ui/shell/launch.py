@@ -37,8 +37,8 @@ def run_gui(
     printers = register_office_printer(PrinterFactory())
     marketplace = None
     if demo:
-        from packstation.domain.marketplace import Marketplace
         from packstation.demo.marketplace import start_demo_marketplace
+        from packstation.domain.marketplace import Marketplace
 
         marketplace = start_demo_marketplace(packages=demo_packages, kind=Marketplace(demo_marketplace))
         settings = demo_settings(settings, marketplace=marketplace.account)
