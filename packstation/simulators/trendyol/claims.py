@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from packstation.simulators.trendyol.catalog import SimPackage
-from packstation.simulators.trendyol.state import SimError, refusal
+from packstation.simulators.trendyol.errors import SimError, refusal
 
 CLAIM_STATUSES = frozenset(
     {"Created", "WaitingInAction", "WaitingFraudCheck", "Accepted", "Unresolved", "Rejected", "Cancelled", "InAnalysis"}

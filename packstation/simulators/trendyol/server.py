@@ -21,13 +21,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from packstation.simulators.trendyol import trendyol_api
+from packstation.simulators.trendyol.errors import SimError, refusal
 from packstation.simulators.trendyol.faults import FaultKind, FaultPlan
 from packstation.simulators.trendyol.render import Encoded, body_bytes
 from packstation.simulators.trendyol.state import (
     RecordedRequest,
-    SimError,
     SimulatedMarketplace,
-    refusal,
 )
 
 log = logging.getLogger("packstation.simulators.trendyol")

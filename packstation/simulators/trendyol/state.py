@@ -34,25 +34,11 @@ from packstation.simulators.trendyol.catalog import (
     random_lines,
     tracking_number,
 )
+from packstation.simulators.trendyol.claims import SimClaims
 from packstation.simulators.trendyol.faults import FaultBook, FaultPlan
 from packstation.simulators.trendyol.limits import BurstGuard
 
 _DAY_MS = 86_400_000
-
-
-class SimError(Exception):
-    """A refusal the simulator answers with ``status`` and a Trendyol-shaped JSON ``body``."""
-
-    def __init__(self, status: int, body: dict[str, object], headers: dict[str, str] | None = None) -> None:
-        self.status = status
-        self.body = body
-        self.headers = headers or {}
-        super().__init__(f"{status}: {body}")
-
-
-def refusal(status: int, key: str, message: str) -> SimError:
-    """Trendyol's usual error shape: ``{"errors":[{"key","message","errorCode"}]}``."""
-    return SimError(status, {"errors": [{"key": key, "message": message, "errorCode": str(status)}]})
 
 
 @dataclass(frozen=True)
@@ -114,8 +100,6 @@ class SimulatedMarketplace:
         self.catalogue: tuple[Product, ...] = build_catalogue(self.config.seed)
         self.products_by_barcode = {product.barcode: product for product in self.catalogue}
         self.faults = FaultBook()
-        from packstation.simulators.trendyol.claims import SimClaims  # it builds on this module's errors
-
         self.claims = SimClaims()
         self.requests: list[RecordedRequest] = []
         self.stock: dict[str, int] = {}

@@ -53,6 +53,9 @@ class PackShell(Protocol):
     def back_home(self) -> None:
         """Leave the pack screen for the home screen."""
 
+    def note_print_job(self, job_id: str, kind: str) -> None:
+        """Count a label job's new state in the status bar."""
+
 
 class Reprints(Protocol):
     """Reprints a completed parcel's label (``services.printing.dispatch.ReprintService``)."""
@@ -280,7 +283,7 @@ class PackCommands(QObject):
         """A print job moved on: say so under the preview; a failure is loud and offers retry or move."""
         kind = getattr(getattr(event, "kind", None), "value", "")
         job = getattr(event, "job", None)
-        self._window.note_print_job(str(getattr(job, "id", "")), kind)
+        self._shell.note_print_job(str(getattr(job, "id", "")), kind)
         error = getattr(job, "last_error", "") or ""
         texts = {
             "queued": self.tr("Label queued."),
