@@ -4,7 +4,9 @@ The station packs ``--parcels`` parcels (3,000 by default, about 15,000 scans) s
 Trendyol, with the marketplace sync and outbox running throughout, PostgreSQL restarted every sixth of
 the shift (the station packs on from its offline cache meanwhile) and the TCP printer offline for a
 minute. RSS, threads and open file handles are sampled every 500 parcels (every sixth of a shorter
-run); the first sample is the warm-up baseline. Scan latency is scan to the feedback painted.
+run); the first third of the shift is the warm-up: RSS growth is the last sample against the end of
+the warm-up, thread and handle growth the peak of the last third against the peak of the first.
+Scan latency is scan to the feedback painted.
 
 Lost: a packed parcel without exactly one ``complete`` in PostgreSQL (missing or recorded twice), or
 not Picking at the marketplace stand-in once the outbox is empty.
@@ -19,6 +21,7 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +119,7 @@ def _shift(url: str, server: LocalPostgres, simulator: str, parcels: list[dict[s
 
     from packstation.composition import start_services
     from packstation.domain.events import EventBus
+    from packstation.local_store.journal import Journal
     from packstation.ui.platform.sounds import SoundBoard
     from packstation.ui.shell.bridge import Bridge
     from packstation.ui.shell.main_window import MainWindow
@@ -155,35 +159,56 @@ def _shift(url: str, server: LocalPostgres, simulator: str, parcels: list[dict[s
     per_parcel: list[list[float]] = []
     packed: list[str] = []
     offline_printer_at = len(parcels) // 3
-    outages = 0
-    for index, parcel in enumerate(parcels):
-        if index and index % restart_every == 0:
-            _outage(server, 3.0)
-            outages += 1
-        if index == offline_printer_at:
-            _printer_offline(printer, 60.0)
-        window.handle_scan(parcel["tracking"])
-        wait_until(
-            lambda p=parcel: window.pack.package is not None and window.pack.package.external_id == p["external_id"]
-        )
-        times = []
-        for code in parcel["scans"]:
-            before = done[0]
-            started = time.perf_counter()
-            window.handle_scan(code)
-            wait_until(lambda before=before: done[0] > before, f"scan {code} of parcel {index}")
-            window.pack.feedback.repaint()
-            times.append(time.perf_counter() - started)
-        per_parcel.append(times)
-        packed.append(parcel["external_id"])
-        if (index + 1) % every == 0:
-            samples.append({"parcels": index + 1, **_process_sample(process)})
-    window.shutdown()
-    window.close()
-    context.close()
-    app.processEvents()
-    printer.switch(on=False)
-    return {"samples": samples, "per_parcel": per_parcel, "packed": packed, "outages": outages}
+    outages: list[threading.Thread] = []
+    try:
+        for index, parcel in enumerate(parcels):
+            if index and index % restart_every == 0:
+                outages.append(_outage(server, 3.0))
+            if index == offline_printer_at:
+                _printer_offline(printer, 60.0)
+            window.handle_scan(parcel["tracking"])
+            wait_until(
+                lambda p=parcel: (
+                    window.pack.package is not None and window.pack.package.external_id == p["external_id"]
+                ),
+                f"open parcel {index} {parcel['external_id']}",
+            )
+            times = []
+            for code in parcel["scans"]:
+                before = done[0]
+                started = time.perf_counter()
+                window.handle_scan(code)
+                wait_until(lambda before=before: done[0] > before, f"scan {code} of parcel {index}")
+                window.pack.feedback.repaint()
+                times.append(time.perf_counter() - started)
+            wait_until(lambda: not window.pack.is_packing, f"parcel {index} complete on screen")
+            per_parcel.append(times)
+            packed.append(parcel["external_id"])
+            if (index + 1) % every == 0:
+                samples.append({"parcels": index + 1, **_process_sample(process)})
+        for outage in outages:  # PostgreSQL is up again before the shift is judged
+            outage.join(timeout=120)
+        # The station stays up, as at the end of a real shift, until the journal reached PostgreSQL and the
+        # outbox reached the marketplace (the leader pushes every 10 s).
+        journal = Journal(settings.data_dir() / "journal.sqlite3")
+        wait_until(lambda: journal.stats().pending == 0, "journal drained", timeout_s=180)
+        journal.close()
+        drained = _drained(server, wait=lambda: app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 100))
+    finally:
+        for outage in outages:
+            outage.join(timeout=120)
+        window.shutdown()
+        window.close()
+        context.close()
+        app.processEvents()
+        printer.switch(on=False)
+    return {"samples": samples, "per_parcel": per_parcel, "packed": packed, "outages": len(outages), "drained": drained}
+
+
+def _picked() -> set[Any]:
+    from packstation.services.marketplaces.models import PackageStatus
+
+    return {PackageStatus.PICKING, PackageStatus.INVOICED, PackageStatus.SHIPPED}
 
 
 def _lost(server: LocalPostgres, simulator: str, packed: list[str]) -> dict[str, int]:
@@ -204,11 +229,12 @@ def _lost(server: LocalPostgres, simulator: str, packed: list[str]) -> dict[str,
     client = TrendyolClient(
         TrendyolCredentials("100200", "sim-api-key", "sim-api-secret"), config=TrendyolConfig(base_url=simulator)
     )
+    picked = _picked()
     try:
         not_picking = 0
         for external_id in packed:
             remote = client.get_package(external_id)
-            if remote is None or remote.status not in {"Picking", "Invoiced", "Shipped"}:
+            if remote is None or remote.status not in picked:
                 not_picking += 1
     finally:
         client.close()
@@ -219,7 +245,7 @@ def _lost(server: LocalPostgres, simulator: str, packed: list[str]) -> dict[str,
     }
 
 
-def _drained(server: LocalPostgres, timeout_s: float = 180) -> bool:
+def _drained(server: LocalPostgres, wait: Callable[[], None], timeout_s: float = 180) -> bool:
     """Every parcel's statuses pushed: no outbox row still pending (the leader pushes every 10 s)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -230,7 +256,9 @@ def _drained(server: LocalPostgres, timeout_s: float = 180) -> bool:
         connection.close()
         if pending == 0:
             return True
-        time.sleep(2)
+        deadline_step = time.monotonic() + 1
+        while time.monotonic() < deadline_step:
+            wait()
     return False
 
 
@@ -254,7 +282,6 @@ def run(argv: list[str] | None = None) -> dict[str, object]:
             started = time.perf_counter()
             shift = _shift(url, server, simulator, parcels, folder / "station")
             seconds = time.perf_counter() - started
-            drained = _drained(server)
             lost = _lost(server, simulator, shift["packed"])
         finally:
             if simulator_process is not None:
@@ -265,7 +292,11 @@ def run(argv: list[str] | None = None) -> dict[str, object]:
     edge = min(500, max(1, len(per_parcel) // 3))
     first = percentiles([s for p in per_parcel[:edge] for s in p])
     last = percentiles([s for p in per_parcel[-edge:] for s in p])
-    warm, end = samples[0], samples[-1]
+    # Warm-up is the first third of the shift (thread pools and caches fill on first use); a leak shows as
+    # the last third above it.
+    third = max(1, len(samples) // 3)
+    warm, end = samples[third - 1], samples[-1]
+    early, late = samples[:third], samples[-third:]
     result: dict[str, object] = {
         "parcels": len(per_parcel),
         "scans": sum(len(p) for p in per_parcel),
@@ -273,14 +304,14 @@ def run(argv: list[str] | None = None) -> dict[str, object]:
         "postgres_restarts": shift["outages"],
         "printer_offline_s": 60,
         "rss_growth_pct": round((end["rss_mb"] - warm["rss_mb"]) / warm["rss_mb"] * 100, 1),
-        "threads_growth": end["threads"] - warm["threads"],
-        "fds_growth": end["fds"] - warm["fds"],
+        "threads_growth": max(s["threads"] for s in late) - max(s["threads"] for s in early),
+        "fds_growth": max(s["fds"] for s in late) - max(s["fds"] for s in early),
         "scan_p99_first_ms": first["p99_ms"],
         "scan_p99_last_ms": last["p99_ms"],
         "first_last_parcels": edge,
         "lost": sum(lost.values()),
         "lost_detail": lost,
-        "outbox_drained": drained,
+        "outbox_drained": shift["drained"],
         "samples": samples,
         "goals": GOALS,
     }

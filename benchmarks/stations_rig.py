@@ -121,6 +121,8 @@ def ready_parcels(
         )
         rows = cursor.fetchall()
     connection.close()
+    # A tracking number shared by two parcels (a split order) opens a choice, not a parcel: skip those.
+    shared = Counter(row[0] for row in rows)
     return [
         {
             "tracking": tracking,
@@ -128,6 +130,7 @@ def ready_parcels(
             "scans": [code for code, count in zip(codes, counts, strict=True) for _ in range(count)],
         }
         for tracking, external_id, codes, counts in rows
+        if shared[tracking] == 1
     ]
 
 
@@ -276,7 +279,7 @@ class Sampler:
                 cursor.execute(
                     "SELECT state, coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity"
                     " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
-                    " AND application_name LIKE 'packstation/%%'"
+                    " AND application_name LIKE 'packstation/bench-%%'"  # the stations', not the dashboards'
                 )
                 rows = cursor.fetchall()
                 self.connections_max = max(self.connections_max, len(rows))
