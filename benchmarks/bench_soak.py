@@ -35,6 +35,7 @@ import psutil
 from benchmarks import stations_rig as rig
 from benchmarks.common import percentiles, start_simulator
 from packstation.db.local_server import LocalPostgres
+from packstation.devices.printers.host_status import HOST_STATUS_QUERY, format_host_status
 
 GOALS = {"rss_growth_pct": 10.0, "threads_growth": 0, "fds_growth": 0, "scan_p99_last_vs_first": 1.2, "lost": 0}
 SEEDED = 1000  # parcels in PostgreSQL besides the marketplace's (the million is bench_stations' job)
@@ -86,6 +87,8 @@ class SwitchablePrinter:
                     return
                 if not data:
                     return
+                if HOST_STATUS_QUERY in data:  # a ready Zebra answers the print queue's status query
+                    client.sendall(format_host_status())
                 self.received += len(data)
 
 

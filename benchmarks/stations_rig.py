@@ -19,6 +19,7 @@ import psutil
 import psycopg2
 
 from packstation.db.local_server import LocalPostgres
+from packstation.devices.printers.host_status import HOST_STATUS_QUERY, format_host_status
 
 PACKAGES = 1_000_000
 
@@ -224,6 +225,10 @@ class PrinterSink:
                     sock.close()
                     continue
                 now = time.time()
+                if HOST_STATUS_QUERY in data:  # the print queue asks a Zebra for its status: a ready one answers
+                    sock.setblocking(True)
+                    sock.sendall(format_host_status())
+                    sock.setblocking(False)
                 window = self._tails[sock] + data
                 for match in self.TRACKING.finditer(window):
                     self.arrived.setdefault(match.group().decode(), now)

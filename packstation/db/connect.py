@@ -26,9 +26,10 @@ PasswordSource = Callable[[], str | None]
 #: background jobs (sync, outbox, heartbeat, offline cache, screens' reads). Fifty stations on one
 #: PostgreSQL then hold 150 connections, or a PgBouncer in front (see the README).
 STATION_CONNECTIONS = 3
-#: Background code that opens a session inside another (user administration nests two deep) gets more
-#: connections for that moment, closed again when they are returned.
-BACKGROUND_OVERFLOW = 2
+#: No overflow: concurrent background jobs queue for the one connection (up to
+#: :data:`BACKGROUND_POOL_TIMEOUT_S`) rather than open more. Code running in a station must therefore not
+#: open a session inside another (the command line, which does, gets the default pool).
+BACKGROUND_OVERFLOW = 0
 #: Background jobs queue for their one connection; a sync page may hold it for a few seconds.
 BACKGROUND_POOL_TIMEOUT_S = 30
 
