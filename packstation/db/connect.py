@@ -26,10 +26,10 @@ PasswordSource = Callable[[], str | None]
 #: background jobs (sync, outbox, heartbeat, offline cache, screens' reads). Fifty stations on one
 #: PostgreSQL then hold 150 connections, or a PgBouncer in front (see the README).
 STATION_CONNECTIONS = 3
-#: No overflow: concurrent background jobs queue for the one connection (up to
-#: :data:`BACKGROUND_POOL_TIMEOUT_S`) rather than open more. Code running in a station must therefore not
-#: open a session inside another (the command line, which does, gets the default pool).
-BACKGROUND_OVERFLOW = 0
+#: Background code opens sessions inside others (demo seeding, user administration: up to three deep),
+#: and background jobs overlap: up to two more connections for such moments, closed again when returned
+#: (an overflow connection is not kept). Without them a nested session waits for itself and times out.
+BACKGROUND_OVERFLOW = 2
 #: Background jobs queue for their one connection; a sync page may hold it for a few seconds.
 BACKGROUND_POOL_TIMEOUT_S = 30
 
