@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from packstation.db.models import Package, PackageLine, Product, ProductBarcode
 from packstation.domain.status import PackageStatus
-from packstation.services.marketplaces.models import RemoteLine, RemotePackage
+from packstation.services.marketplaces.models import RemotePackage
 
 log = logging.getLogger("packstation.services.sync.pull")
 
@@ -107,24 +107,9 @@ def ensure_products(
     returned, so a sync looks each barcode up once instead of once per batch.
     """
     known = {} if known is None else known
-    packages = list(packages)
-    # A line without a barcode (N11 sends "barcode": null) is still packable through its product,
-    # found or added by the seller's stock code; it gets no barcode row of its own.
-    unbarcoded = {
-        product_key(line): line
-        for package in packages
-        for line in package.lines
-        if not line.barcode and line.stock_code and product_key(line) not in known
-    }
-    added = _ensure_by_stock_code(session, company_id, unbarcoded, known) if unbarcoded else 0
-    seen = {
-        line.barcode: line
-        for package in packages
-        for line in package.lines
-        if line.barcode and line.barcode not in known
-    }
+    seen = {line.barcode: line for package in packages for line in package.lines if line.barcode not in known}
     if not seen:
-        return added, known
+        return 0, known
     known.update(
         session.execute(
             select(ProductBarcode.barcode, ProductBarcode.product_id)
@@ -136,7 +121,7 @@ def ensure_products(
     missing = [line for barcode, line in seen.items() if barcode not in known]
     missing.sort(key=lambda line: line.stock_code or line.barcode)
     if not missing:
-        return added, known
+        return 0, known
     rows = [
         {
             "client_company_id": company_id,
@@ -164,39 +149,7 @@ def ensure_products(
     connection.execute(insert(ProductBarcode.__table__).on_conflict_do_nothing(), barcodes)
     for line in missing:
         known[line.barcode] = ids[line.stock_code or line.barcode]
-    return added + len(inserted), known
-
-
-#: Prefix of the ``known`` keys of lines without a barcode (a barcode never starts with it).
-_STOCK_CODE_KEY = "stock-code:"
-
-
-def product_key(line: RemoteLine) -> str:
-    """How a line finds its product: by barcode, or by stock code when the line has no barcode."""
-    return line.barcode or (_STOCK_CODE_KEY + line.stock_code if line.stock_code else "")
-
-
-def _ensure_by_stock_code(
-    session: Session, company_id: int, lines: dict[str, RemoteLine], known: dict[str, int]
-) -> int:
-    """Products for barcode-less lines, by stock code (added when missing); returns how many were added."""
-    names = {line.stock_code: line.product_name or line.stock_code for line in lines.values()}
-    codes = sorted(names)  # in key order, as concurrent writers lock new products
-    rows = [{"client_company_id": company_id, "stock_code": code, "name": names[code]} for code in codes]
-    connection = session.connection()
-    inserted = connection.execute(
-        insert(Product.__table__).on_conflict_do_nothing().returning(Product.__table__.c.id), rows
-    ).all()
-    ids = dict(
-        session.execute(
-            select(Product.stock_code, Product.id).where(
-                Product.client_company_id == company_id, Product.stock_code.in_(codes)
-            )
-        ).all()
-    )
-    for key, line in lines.items():
-        known[key] = ids[line.stock_code]
-    return len(inserted)
+    return len(inserted), known
 
 
 def link_successors(session: Session, account_id: int, successors: dict[str, tuple[str, ...]]) -> int:
@@ -377,7 +330,7 @@ def upsert_packages(
         # A line repeated inside one package would make ON CONFLICT touch a row twice: keep the last.
         by_id = {line.line_id: line for line in package.lines}
         line_rows.extend(
-            {"package_external_id": package.package_id} | line_values(line, product_ids.get(product_key(line)))
+            {"package_external_id": package.package_id} | line_values(line, product_ids.get(line.barcode))
             for line in by_id.values()
         )
     if not package_rows:

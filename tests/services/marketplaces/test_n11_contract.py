@@ -41,9 +41,21 @@ def test_documented_packages_parse_including_null_barcode_and_null_id() -> None:
     assert location.package_id == "order-2067885153322-426659301"
     assert location.order_number == "2067885153322"
     (line,) = location.lines
-    assert line.barcode == "" and line.stock_code == "ŞAL-İPEK-01" and line.product_name == "İpek Şal, Gül Kurusu"
+    # No barcode: the stock code is what the packer scans, and what the pack screen shows.
+    assert line.barcode == line.stock_code == "ŞAL-İPEK-01" and line.product_name == "İpek Şal, Gül Kurusu"
     assert pickup.status.value == "Picking" and pickup.shipment_address is not None
     assert pickup.shipment_address.full_name == "" and pickup.shipment_address.district == "Kadıköy"
+
+
+def test_a_line_with_neither_barcode_nor_stock_code_sets_its_package_aside(loopback_api: Any) -> None:
+    page = _load(PAGE)
+    page["content"][1]["lines"][0]["stockCode"] = None
+    loopback_api.route = lambda seen: (200, page)
+    with _client(loopback_api.url) as client:
+        (listed,) = list(client.iter_package_pages(PackageQuery()))
+    assert [p.package_id for p in listed.packages] == ["1054320011", "1054320033"]
+    assert [item.order_number for item in listed.set_aside] == ["2067885153322"]
+    assert "cannot be scanned" in listed.set_aside[0].reason
 
 
 @pytest.mark.parametrize(
@@ -99,11 +111,11 @@ def test_sync_stores_every_package_and_keeps_windows_within_fifteen_days(
     with db.sessions() as session:
         stored = set(session.scalars(select(Package.external_id).where(Package.account_id == n11_account)))
         assert stored == {"1054320011", "order-2067885153322-426659301", "1054320033"}
-        # The barcode-less line is packable: it points at the product found by its stock code.
+        # The barcode-less line is packable: scanning its stock code finds it and its product.
         line = session.execute(
             select(PackageLine.barcode, PackageLine.stock_code, Product.stock_code)
             .join(Product, Product.id == PackageLine.product_id)
             .where(PackageLine.external_line_id == "426659301")
         ).one()
-        assert tuple(line) == ("", "ŞAL-İPEK-01", "ŞAL-İPEK-01")
+        assert tuple(line) == ("ŞAL-İPEK-01", "ŞAL-İPEK-01", "ŞAL-İPEK-01")
     assert result.since <= datetime.now(UTC) - timedelta(days=29)

@@ -90,6 +90,22 @@ def _address(data: Any, name: str) -> RemoteAddress | None:
     )
 
 
+def _scan_code(line: Mapping[str, Any]) -> str:
+    """What the packer scans for a line: its barcode, or its stock code when N11 sends ``"barcode": null``.
+
+    Barcodes are optional in N11's product create (research/n11/FACTS.md §3: "Ulusal barkod, Hayır"), and
+    product rows were observed with ``barcode: null``; such a line is still packed, by the seller's stock
+    code (on the item's own label), which the pack screen then shows where the barcode would be.
+    """
+    barcode = id_text(line, "barcode", required=False).replace(" ", "")
+    if barcode:
+        return barcode
+    stock_code = id_text(line, "stockCode", required=False)
+    if not stock_code:
+        raise FieldProblem("barcode", "and stockCode are both missing: the line cannot be scanned")
+    return stock_code
+
+
 def _line(data: Any, index: int) -> RemoteLine:
     if not isinstance(data, Mapping):
         raise FieldProblem(f"lines[{index}]", "is not an object")
@@ -101,8 +117,7 @@ def _line(data: Any, index: int) -> RemoteLine:
         }
         return RemoteLine(
             line_id=id_text(data, "orderLineId", "id"),
-            # May be null: the pack screen then matches the line through its stock code's product.
-            barcode=id_text(data, "barcode", required=False).replace(" ", ""),
+            barcode=_scan_code(data),
             quantity=positive_int(data, "quantity"),
             stock_code=text(data, "stockCode"),
             product_name=text(data, "productName"),
