@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -74,26 +73,31 @@ def test_limiter_keeps_groups_apart() -> None:
 
 
 def test_window_is_thread_safe_under_contention() -> None:
-    window = SlidingWindow(RateLimit(30, 0.2))
-    stamps: list[float] = []
+    """Six threads reserve at once (the clock stands still, so only the lock orders them): every slot
+    is handed out once, and no 0.2 s holds more than 30 of the 90 reserved send times."""
+    clock = FakeClock()
+    window = SlidingWindow(RateLimit(30, 0.2), clock=clock, sleep=lambda _seconds: None)
+    sends: list[float] = []
     lock = threading.Lock()
+    start = threading.Barrier(6)
 
     def work() -> None:
+        start.wait()
         for _ in range(15):
-            window.acquire()
+            at = clock.now + window.reserve()
             with lock:
-                stamps.append(time.monotonic())
+                sends.append(at)
 
     threads = [threading.Thread(target=work) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    stamps.sort()
-    # 90 requests at 30 per 0.2 s: the last 30 cannot start before two full windows have passed.
-    assert stamps[-1] - stamps[0] >= 0.39
-    for index, stamp in enumerate(stamps):
-        assert sum(1 for other in stamps[index:] if other < stamp + 0.19) <= 30
+    sends.sort()
+    assert len(sends) == 90
+    assert sends[0] == clock.now and sends[-1] == pytest.approx(clock.now + 0.4)  # three windows' worth
+    for index, stamp in enumerate(sends):
+        assert sum(1 for other in sends[index:] if other < stamp + 0.2 - 1e-9) <= 30
 
 
 def test_rate_limit_rejects_nonsense() -> None:
