@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from packstation.config import ConfigError, MarketplaceAccount, Settings
 from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
+from packstation.services.marketplaces.errors import NotFound
 from packstation.services.outbox.pusher import OutboxPusher, PushResult
 from packstation.services.outbox.stock import enqueue_stock_push
 from packstation.services.sync.accounts import ensure_accounts
-from packstation.services.sync.claims import ClaimSync
+from packstation.services.sync.claims import ClaimPullResult, ClaimSync
 from packstation.services.sync.jobs import ClientCache, pending_outbox
 from packstation.services.sync.pull import PackageSync, SyncResult
 
@@ -33,6 +34,9 @@ class AccountReport:
     account: str
     result: SyncResult | None = None
     error: str = ""
+    #: The claims (returns) pull after the packages: what it stored, or why it failed.
+    claims: ClaimPullResult | None = None
+    claims_error: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,10 @@ class CycleReport:
     def ok(self) -> bool:
         """No account failed or set a package aside, no outbox row failed or is waiting on an error."""
         return (
-            all(not report.error and not (report.result and report.result.set_aside) for report in self.accounts)
+            all(
+                not report.error and not report.claims_error and not (report.result and report.result.set_aside)
+                for report in self.accounts
+            )
             and not self.push_error
             and self.push.failed == 0
             and self.push.retrying == 0
@@ -76,12 +83,12 @@ def run_once(
             try:
                 client = clients.by_name(configured.name)
                 result = sync.sync_account(ids[configured.name], client)
-                claims.pull_if_supported(client, account_id=ids[configured.name], account=configured.name)
             except Exception as exc:  # reported per account; the other accounts still sync
                 log.warning("pull failed account=%s error=%s", configured.name, exc)
                 reports.append(AccountReport(configured.name, error=str(exc)))
                 continue
-            reports.append(AccountReport(configured.name, result))
+            pulled, claims_error = _pull_claims(claims, client, ids[configured.name], configured.name)
+            reports.append(AccountReport(configured.name, result, claims=pulled, claims_error=claims_error))
         scope = [ids[configured.name] for configured in chosen]
         push = PushResult()
         push_error = ""
@@ -96,6 +103,24 @@ def run_once(
     finally:
         clients.close()
     return CycleReport(tuple(reports), push, push_error, pending_outbox(sessions))
+
+
+def _pull_claims(
+    claims: ClaimSync, client: MarketplaceClient, account_id: int, account: str
+) -> tuple[ClaimPullResult | None, str]:
+    """The account's claims after its packages: a failure is reported apart and never hides the packages.
+
+    A marketplace (or a stand-in of one) that does not serve the claims list answers 404: that is said,
+    not counted as a failure, as there are then no returns to fetch.
+    """
+    try:
+        return claims.pull_if_supported(client, account_id=account_id, account=account), ""
+    except NotFound as exc:
+        log.warning("claims not served account=%s error=%s", account, exc)
+        return None, ""
+    except Exception as exc:  # reported; the next cycle reads the same claims again
+        log.warning("claims pull failed account=%s error=%s", account, exc)
+        return None, str(exc)
 
 
 def describe(report: CycleReport) -> list[str]:
@@ -129,6 +154,16 @@ def describe(report: CycleReport) -> list[str]:
             )
             for item in r.set_aside
         )
+        if account.claims is not None:
+            lines.append(
+                _("{account}: {claims} return claim(s) read, {items} returned item(s)").format(
+                    account=account.account, claims=account.claims.stored, items=account.claims.items
+                )
+            )
+        if account.claims_error:
+            lines.append(
+                _("{account}: returns FAILED: {error}").format(account=account.account, error=account.claims_error)
+            )
     p = report.push
     lines.append(
         _(

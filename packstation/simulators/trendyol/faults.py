@@ -13,6 +13,7 @@ class FaultKind(enum.Enum):
     RATE_LIMIT = "rate_limit"  # 429 with Retry-After
     SERVER_ERROR = "server_error"  # 500, Trendyol's TrendyolSystemException body
     GATEWAY_556 = "gateway_556"  # 556, as during Trendyol outages
+    NOT_FOUND = "not_found"  # 404: the endpoint is not served (a stand-in without it)
     SLOW = "slow"  # the request is processed, then the reply waits ``delay`` seconds
     MALFORMED_PACKAGE = "malformed_package"  # the first package of the reply loses ``field``
     MALFORMED_BODY = "malformed_body"  # the reply is cut off mid-JSON

@@ -144,6 +144,8 @@ class _Handler(BaseHTTPRequestHandler):
                     "errors": [{"key": "generic.exception", "message": "Exception Occured", "errorCode": None}],
                 },
             )
+        if fault is not None and fault.kind is FaultKind.NOT_FOUND:
+            raise refusal(404, "not.found", f"{route} bulunamadı.")
         if fault is not None and fault.kind is FaultKind.GATEWAY_556:
             raise SimError(556, {"error": "Service Unavailable", "message": "Servis geçici olarak kullanılamıyor."})
         status, body = trendyol_api.dispatch(sim, method, route, params, raw_body)

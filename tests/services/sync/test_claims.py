@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from packstation.config import MarketplaceAccount, Settings
 from packstation.db.connect import Database
 from packstation.db.models import ClaimItemRow, ClaimRow
 from packstation.services.marketplaces import TrendyolClient
 from packstation.services.sync.claims import ClaimSync
-from packstation.simulators.trendyol import SimulatedMarketplace
+from packstation.simulators.trendyol import SimulatedMarketplace, SimulatorServer, sim_credentials
+from packstation.simulators.trendyol.faults import FaultKind, FaultPlan
+from tests.services.marketplaces.conftest import fast_config
 from tests.services.sync.conftest import ACCOUNT
 
 
@@ -37,3 +40,21 @@ def test_claims_land_once_and_follow_their_items(
             select(ClaimItemRow.status).join(ClaimRow).where(ClaimRow.external_id == claims[0]["id"])
         ).all()
         assert set(statuses) == {"Accepted"}
+
+
+def test_sync_once_reports_claims_and_a_marketplace_without_them_is_not_a_failure(
+    db: Database, settings: Settings, sim: SimulatedMarketplace, server: SimulatorServer
+) -> None:
+    from packstation.services.sync.cycle import describe, run_once
+
+    sim.claims.add(sim.package(sim.matching_ids()[0]))  # type: ignore[arg-type]
+
+    def make(account: MarketplaceAccount) -> TrendyolClient:
+        return TrendyolClient(sim_credentials(sim), config=fast_config(server))
+
+    report = run_once(settings, db.sessions, make)
+    assert report.accounts[0].claims is not None and report.accounts[0].claims.stored == 1
+    assert any("1 return claim(s) read" in line for line in describe(report))
+    sim.inject(FaultPlan(FaultKind.NOT_FOUND, count=50, path_contains="claims"))
+    report = run_once(settings, db.sessions, make)
+    assert report.accounts[0].claims is None and not report.accounts[0].claims_error
