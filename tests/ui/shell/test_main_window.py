@@ -155,3 +155,27 @@ def test_admin_pages_list_users_and_stations(qtbot: QtBot, context: AppContext) 
     users = window.supervisor.users
     assert users is not None
     qtbot.waitUntil(lambda: len(users.rows) >= 4, timeout=10_000)  # three demo packers and the admin
+
+
+def test_the_home_screen_follows_a_finished_sync_at_once(qtbot: QtBot, context: AppContext) -> None:
+    """No timer to wait for: the sync's "finished" event reloads the list and the figures."""
+    from sqlalchemy import select, update
+
+    from packstation.db.models import Package
+    from packstation.domain.status import PackageStatus
+    from packstation.services.sync.events import SyncFinished
+
+    window = _window(qtbot, context)
+    # Loaded once at start-up, behind the login screen (where the first sync usually finds the station).
+    qtbot.waitUntil(lambda: window.home.ready_card.value.text() == "30", timeout=10_000)
+    with context.database.sessions.begin() as session:
+        first = session.scalars(select(Package.id).order_by(Package.id).limit(1)).one()
+        # What a sync does when the marketplace cancels an order: the package leaves the list.
+        session.execute(update(Package).where(Package.id == first).values(status=PackageStatus.CANCELLED.value))
+    thread = threading.Thread(target=context.bus.publish, args=(SyncFinished(account="demo", result=None),))
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(lambda: window.home.ready_card.value.text() == "29", timeout=5_000)
+    window.handle_scan("1003")  # logging in shows the list as it is now, not as it was at start-up
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home, timeout=10_000)
+    qtbot.waitUntil(lambda: window.home.model.rowCount() == 29, timeout=5_000)
