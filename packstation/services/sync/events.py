@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from packstation.domain.status import PackageStatus
 from packstation.services.outbox.pusher import PushResult
 from packstation.services.sync.pull import SyncResult
 
@@ -49,7 +50,7 @@ class PackageCancelled:
 
     package_id: int
     external_id: str
-    status: str
+    status: PackageStatus
 
 
 @dataclass(frozen=True)

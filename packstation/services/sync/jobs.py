@@ -199,7 +199,7 @@ class MarketplaceJobs:
         finally:
             self._set_running(account, False)
         for package in result.superseded:
-            self._publish(PackageCancelled(package.package_id, package.external_id, package.status.value))
+            self._publish(PackageCancelled(package.package_id, package.external_id, package.status))
         self._publish(SyncFinished(account, result))
 
     def _pull_claims(self, account: str, client: MarketplaceClient) -> None:

@@ -20,6 +20,7 @@ from packstation.domain.command_barcodes import UnknownCommandError, parse_comma
 from packstation.domain.feedback import FeedbackSound, sound_for
 from packstation.domain.scan import clean_scan, unreadable
 from packstation.domain.scan_messages import invalid_message
+from packstation.domain.status import PackageStatus
 from packstation.ui.packing.home_view import HomeView
 from packstation.ui.packing.pack_controller import PackCommands, PackPrinting
 from packstation.ui.packing.pack_view import PackView
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from packstation.services.access.permissions import StationSession, UserSession
     from packstation.services.journal.pump import PumpStatus
     from packstation.services.packing.service import OpenResult
+    from packstation.services.sync.events import PackageCancelled
     from packstation.ui.packing.worker import PackingWorker
     from packstation.ui.shell.login import LoginView
 
@@ -432,11 +434,11 @@ class MainWindow(QMainWindow):
         else:
             self.set_banner("info", self.tr("Recorded. Scan the remaining items."))
 
-    def _package_cancelled(self, event: object) -> None:
+    def _package_cancelled(self, event: PackageCancelled) -> None:
         if self.worker is None:
             return
-        package_id = int(getattr(event, "package_id", 0))
-        if getattr(event, "status", "") == "UnSupplied":
+        package_id = event.package_id
+        if event.status is PackageStatus.UNSUPPLIED:
             # Not a cancellation: the marketplace split off the rest into a new package with a new label.
             self.worker.package_replaced(package_id)
         else:
