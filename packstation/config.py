@@ -239,6 +239,15 @@ class SecuritySettings(_Section):
         default=120, ge=10, le=3600, description="Seconds a supervisor's badge-and-PIN approval stays usable."
     )
     pin_min_length: int = Field(default=4, ge=4, le=12, description="Fewest digits in a user's PIN.")
+    badge_min_length: int = Field(
+        default=6, ge=4, le=64, description="Fewest characters in a badge code accepted at enrolment."
+    )
+    badge_attempts_per_minute: int = Field(
+        default=10,
+        ge=3,
+        le=100,
+        description="Unknown badges or wrong PINs at one station within a minute that block badges there for a minute.",
+    )
     totp_issuer: str = Field(
         default="PackStation", min_length=1, description="Name the authenticator app shows beside the account."
     )

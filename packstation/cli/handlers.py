@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -36,7 +37,7 @@ def db(settings: Settings, action: str) -> int:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
         if action == "upgrade":
-            before, after = upgrade(database.engine)
+            before, after = upgrade(database.engine, privileges=True)
             if before == after:
                 print(_("database {url} is up to date (revision {rev})").format(url=database.display_url, rev=after))
             else:
@@ -115,8 +116,33 @@ def secret_set(account: str, name: str, value: str) -> int:
     return 0
 
 
-def audit_verify(settings: Settings) -> int:
-    """Check the audit log's chain: exit 0 with the entry count, or 1 naming the first broken row."""
+def create_station_role(settings: Settings, name: str, password: str) -> int:
+    """`db create-station-role NAME --password-stdin`: a station's login role, member of packstation_station only."""
+    from packstation.db.roles import RoleError
+    from packstation.db.roles import create_station_role as create
+
+    try:
+        database = open_database(settings, SecretStore(), migrate=False, application_name="packstation-cli")
+    except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
+        return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
+    try:
+        if current_revision(database.engine) != head_revision():
+            return _fail(_("the database is not at this build's revision: run 'packstation db upgrade' first"))
+        with database.engine.begin() as connection:
+            created = create(connection, name, password)
+    except RoleError as exc:
+        return _fail(str(exc))
+    except SQLAlchemyError as exc:
+        return _fail(_("cannot create the role: {reason}").format(reason=error_reason(exc)))
+    finally:
+        database.close()
+    message = _("station role {name} created") if created else _("station role {name} updated")
+    print(message.format(name=name))
+    return 0
+
+
+def audit_head(settings: Settings) -> int:
+    """`audit head`: the newest entry's id and hash on one line."""
     from packstation.services.access.audit import AuditLog
 
     try:
@@ -126,7 +152,30 @@ def audit_verify(settings: Settings) -> int:
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
-        verdict = AuditLog(database.sessions).verify()
+        print(AuditLog(database.sessions).head().line())
+    except SQLAlchemyError as exc:
+        return _fail(_("cannot read the audit log: {reason}").format(reason=error_reason(exc)))
+    finally:
+        database.close()
+    return 0
+
+
+def audit_verify(settings: Settings, *, head_file: Path | None = None) -> int:
+    """Check the audit log's chain: exit 0 with the entry count, or 1 naming the first broken row."""
+    from packstation.services.access.audit import AuditHead, AuditLog
+
+    head = None
+    if head_file is not None:
+        try:
+            head = AuditHead.parse(head_file.read_text(encoding="utf-8").strip())
+        except (OSError, ValueError) as exc:
+            return _fail(_("cannot read the exported head {path}: {reason}").format(path=head_file, reason=exc))
+    try:
+        database = open_database(settings, SecretStore(), migrate=False, application_name="packstation-cli")
+    except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
+        return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
+    try:
+        verdict = AuditLog(database.sessions).verify(head=head)
     except SQLAlchemyError as exc:
         return _fail(_("cannot read the audit log: {reason}").format(reason=error_reason(exc)))
     finally:

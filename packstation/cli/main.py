@@ -20,10 +20,14 @@ EPILOG = """commands:
   (none)                 open the packing station window
   demo                   open the window on the embedded database with demo data
   db upgrade             bring the database schema to this version (safe to repeat)
+  db create-station-role NAME --password-stdin
+                         create or update a station's least-privilege login role (owner's URL)
   doctor                 check database, printer, scanner, keyring and marketplace accounts
   user add USERNAME      create a user (password on the first line of standard input,
                          with --badge-stdin the badge code on the second)
-  audit verify           check the audit log's hash chain; exit 1 and name the first broken row
+  audit verify [--head FILE]
+                         check the audit log's hash chain; exit 1 and name the first broken row
+  audit head             print the newest entry's id and hash (keep it off-site for verify --head)
   secret set ACCOUNT NAME
                          store a secret in the OS keyring (value on standard input)
   sync --once [--account NAME]
@@ -74,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", help="migrate the schema to this version (idempotent)")
     db_commands.add_parser("revision", help="print the schema revision of the database and of this build")
+    station_role = db_commands.add_parser(
+        "create-station-role",
+        help="create or update a station's least-privilege login role (run with the owner's URL)",
+    )
+    station_role.add_argument("name", help="the login role's name, e.g. station_3")
+    station_role.add_argument(
+        "--password-stdin", action="store_true", required=True, help="read the role's password from standard input"
+    )
 
     commands.add_parser("doctor", help="check everything the station depends on")
 
@@ -97,7 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help="the audit log")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    audit_commands.add_parser("verify", help="check the hash chain; exit 1 naming the first broken row")
+    verify = audit_commands.add_parser("verify", help="check the hash chain; exit 1 naming the first broken row")
+    verify.add_argument(
+        "--head", type=Path, help="a file written by 'audit head': also fail if the log was cut back before it"
+    )
+    audit_commands.add_parser("head", help="print the newest entry's id and hash, to keep outside the database")
 
     secret = commands.add_parser("secret", help="manage secrets in the OS keyring")
     secret_commands = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
@@ -209,6 +225,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from packstation.cli import handlers as commands
 
     if args.command == "db":
+        if args.db_command == "create-station-role":
+            return commands.create_station_role(settings, args.name, _read_stdin_line(_("password")))
         return commands.db(settings, args.db_command)
     if args.command == "doctor":
         return commands.doctor(settings)
@@ -217,7 +235,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         badge = _read_stdin_line(_("badge code")) if args.badge_stdin else None
         return commands.user_add(settings, args.username, Role(args.role), password, args.full_name, badge=badge)
     if args.command == "audit":
-        return commands.audit_verify(settings)
+        if args.audit_command == "head":
+            return commands.audit_head(settings)
+        return commands.audit_verify(settings, head_file=args.head)
     if args.command == "secret":
         value = _read_stdin_line(_("secret value"))
         return commands.secret_set(args.account, args.name, value)

@@ -14,6 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from packstation.db.roles import apply_privileges
+
 log = logging.getLogger("packstation.db.migrate")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -39,14 +41,21 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
-    """Bring the schema to ``revision``; returns (revision before, revision after)."""
+def upgrade(engine: Engine, revision: str = "head", *, privileges: bool = False) -> tuple[str | None, str]:
+    """Bring the schema to ``revision``; returns (revision before, revision after).
+
+    When a migration ran (or ``privileges`` asks for it) and this connection may, the schema objects
+    are handed to the owner role and the station role's grants re-applied (:mod:`packstation.db.roles`).
+    """
     before = current_revision(engine)
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
     after = current_revision(engine)
+    if (privileges or before != after) and after is not None:
+        with engine.begin() as connection:
+            apply_privileges(connection)
     if before != after:
         log.info("migrated from=%s to=%s", before, after)
     return before, str(after)

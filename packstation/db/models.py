@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -342,6 +343,8 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # "sha256": written before revision "security" (unkeyed); "hmac-sha256": keyed, computed by the server.
+    hash_scheme: Mapped[str] = mapped_column(String(20), server_default=text("'hmac-sha256'"))
 
 
 class SyncState(Base):
@@ -554,3 +557,52 @@ class ClaimItemRow(Base):
     reason_name: Mapped[str | None] = mapped_column(Text)
     customer_note: Mapped[str | None] = mapped_column(Text)
     claim: Mapped[ClaimRow] = relationship(back_populates="items")
+
+
+class SecurityKey(Base):
+    """Server-side keys (the audit chain's HMAC key): readable only by the owner role's definer functions."""
+
+    __tablename__ = "security_keys"
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AuthSession(Base):
+    """A server-side log-in session; stations hold its token, the server only the token's SHA-256."""
+
+    __tablename__ = "auth_sessions"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(Text, unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    method: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AuthApproval(Base):
+    """A supervisor's approval of one permission at one station: used once (``used_at``)."""
+
+    __tablename__ = "auth_approvals"
+    token: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    approver_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    permission: Mapped[str] = mapped_column(Text)
+    station_id: Mapped[int | None] = mapped_column(Integer)
+    requested_by: Mapped[int | None] = mapped_column(Integer)
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_for: Mapped[str | None] = mapped_column(Text)
+
+
+class AuthThrottle(Base):
+    """Failure counters that are not an account's: badge guesses per station, unknown user names."""
+
+    __tablename__ = "auth_throttle"
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_started: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

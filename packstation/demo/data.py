@@ -292,10 +292,21 @@ def seed_demo_users(users: UserService) -> int:
         return 0
     for username, full_name, badge in DEMO_PACKERS:
         users.add_user(
-            username, role=Role.PACKER, password=f"demo-{username}-{badge}", full_name=full_name, badge=badge
+            username,
+            role=Role.PACKER,
+            password=f"demo-{username}-{badge}",
+            full_name=full_name,
+            badge=badge,
+            short_badge_ok=True,
         )
     username, full_name, badge, pin = DEMO_SUPERVISOR
     users.add_user(
-        username, role=Role.SUPERVISOR, password=f"demo-{username}-{badge}", full_name=full_name, badge=badge, pin=pin
+        username,
+        role=Role.SUPERVISOR,
+        password=f"demo-{username}-{badge}",
+        full_name=full_name,
+        badge=badge,
+        pin=pin,
+        short_badge_ok=True,
     )
     return len(DEMO_PACKERS) + 1

@@ -42,9 +42,12 @@ from packstation.services.access.permissions import (
     UserSession,
     privileged,
 )
+from packstation.services.access.server import ServerRefused, call
 
 log = logging.getLogger("packstation.services.access.audit")
 GENESIS_HASH = "0" * 64
+# Rows written since revision "security": HMAC-SHA-256 under a key only the server reads.
+KEYED_SCHEME = "hmac-sha256"
 # Any constant works, as long as nothing else in the database locks the same number.
 AUDIT_LOCK_KEY = 0x5041434B41554454  # "PACKAUDT"
 
@@ -78,6 +81,15 @@ class AuditAction(StrEnum):
     STATION_CLAIMS_RELEASED = "station.claims_released"
     PARKED_RETRIED = "journal.parked_retried"
     PARKED_DISCARDED = "journal.parked_discarded"
+    AUDIT_REKEYED = "audit.rekeyed"
+    BADGE_THROTTLED = "badge.throttled"
+    EXCEPTION_ASSIGNED = "exception.assigned"
+    EXCEPTION_RESOLVED = "exception.resolved"
+    BILLING_PLAN_SET = "billing.plan_set"
+    BILLING_PLAN_CLEARED = "billing.plan_cleared"
+    PRINT_REDIRECTED = "print.redirected"
+    REPRINT_REFUSED = "label.reprint_refused"
+    PRINT_SANITIZED = "print.sanitized"
 
 
 class AuditError(Exception):
@@ -108,6 +120,7 @@ class ChainVerdict:
     broken_at_id: int | None = None
     reason: str = ""
     head_hash: str = GENESIS_HASH
+    head_id: int | None = None
 
 
 def canonical_json(
@@ -180,89 +193,95 @@ class AuditLog:
         action: AuditAction,
         *,
         actor: UserSession | None = None,
-        actor_user_id: int | None = None,
         station_id: int | None = None,
         subject: str | None = None,
         detail: Mapping[str, DetailValue] | None = None,
         session: Session | None = None,
     ) -> AuditRecord:
-        """Append one entry; inside ``session``'s transaction when given, else in its own."""
+        """Append one entry; inside ``session``'s transaction when given, else in its own.
+
+        The server sets time, id, link and keyed hash, and takes actor and station from the server-side
+        session ``actor.token`` names; without a token the entry has no actor.
+        """
         if not isinstance(action, AuditAction):
             raise AuditError(f"action must be an AuditAction, not {action!r}")
-        if actor is not None:
-            actor_user_id = actor.user_id if actor_user_id is None else actor_user_id
-            station_id = actor.station_id if station_id is None else station_id
+        token = actor.token if actor is not None else None
+        if actor is not None and station_id is None:
+            station_id = actor.station_id
         clean = _check_detail(detail or {})
         if session is not None:
-            return self._append(
-                session, action, actor_user_id=actor_user_id, station_id=station_id, subject=subject, detail=clean
-            )
+            return self._append(session, action, token=token, station_id=station_id, subject=subject, detail=clean)
         with self._sessions.begin() as own:
-            return self._append(
-                own, action, actor_user_id=actor_user_id, station_id=station_id, subject=subject, detail=clean
-            )
+            return self._append(own, action, token=token, station_id=station_id, subject=subject, detail=clean)
 
     def _append(
         self,
         session: Session,
         action: AuditAction,
         *,
-        actor_user_id: int | None,
+        token: str | None,
         station_id: int | None,
         subject: str | None,
         detail: dict[str, Any],
     ) -> AuditRecord:
-        # The lock is released at commit or rollback, so the next writer always sees this entry as the tail.
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
-        prev_hash = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS_HASH
-        entry_id = int(session.execute(text("SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))")).scalar_one())
-        now = self.clock()
-        if now.tzinfo is None:
-            raise AuditError("the audit clock must return an aware datetime")
-        # timestamptz keeps microseconds, as datetime does: the hash covers exactly what is stored.
-        occurred_at = now.astimezone(UTC)
-        canonical = canonical_json(
-            entry_id=entry_id,
-            occurred_at=occurred_at,
-            actor_user_id=actor_user_id,
-            station_id=station_id,
-            action=action.value,
-            subject=subject,
-            detail=detail,
-        )
-        row = AuditEntry(
-            id=entry_id,
-            occurred_at=occurred_at,
-            actor_user_id=actor_user_id,
-            station_id=station_id,
-            action=action.value,
-            subject=subject,
-            detail=detail,
-            prev_hash=prev_hash,
-            hash=chain_hash(prev_hash, canonical),
-        )
-        session.add(row)
-        session.flush()
+        # audit_append() serialises writers on a transaction-level advisory lock held until commit.
+        row = call(
+            session,
+            "SELECT id, occurred_at, actor_user_id, station_id, action, subject, detail, prev_hash, hash "
+            "FROM audit_append(:token, :station, :action, :subject, CAST(:detail AS jsonb))",
+            {
+                "token": token,
+                "station": station_id,
+                "action": action.value,
+                "subject": subject,
+                "detail": json.dumps(detail, ensure_ascii=False),
+            },
+        ).one()
         log.info(
-            "audit id=%s action=%s user=%s station=%s subject=%s", entry_id, action, actor_user_id, station_id, subject
+            "audit id=%s action=%s user=%s station=%s subject=%s",
+            row.id,
+            action,
+            row.actor_user_id,
+            row.station_id,
+            subject,
         )
-        return _record_of(row)
+        return AuditRecord(
+            id=row.id,
+            occurred_at=row.occurred_at,
+            actor_user_id=row.actor_user_id,
+            station_id=row.station_id,
+            action=row.action,
+            subject=row.subject,
+            detail=dict(row.detail),
+            prev_hash=row.prev_hash,
+            hash=row.hash,
+        )
 
     def record_authorization(self, authorization: Authorization, *, operation: str) -> None:
-        """Record a privileged call a supervisor's approval allowed (called by ``@privileged``)."""
+        """Spend the approval that allowed a privileged call, on the server (called by ``@privileged``).
+
+        The server refuses an approval used before, given for another permission or station, or expired;
+        it records ``override.used`` with the actor of the caller's session.
+        """
         approval = authorization.approval
         if approval is None:
             return
-        self.record(
-            AuditAction.OVERRIDE_USED,
-            actor=authorization.actor,
-            subject=operation,
-            detail={
-                "permission": authorization.permission.value,
-                "approved_by": approval.approver_id,
-                "approval": str(approval.token),
-            },
-        )
+        actor = authorization.actor
+        try:
+            with self._sessions.begin() as session:
+                call(
+                    session,
+                    "SELECT auth_approval_use(:token, :station, :approval, :permission, :operation)",
+                    {
+                        "token": actor.token,
+                        "station": actor.station_id,
+                        "approval": approval.token,
+                        "permission": authorization.permission.value,
+                        "operation": operation,
+                    },
+                )
+        except ServerRefused as refused:
+            raise PermissionDenied(actor, authorization.permission, str(refused)) from refused
 
     def record_denial(self, denied: PermissionDenied, *, operation: str) -> None:
         """Record a refused privileged call (called by ``@privileged``)."""
@@ -285,10 +304,17 @@ class AuditLog:
             rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
             return [_record_of(row) for row in rows]
 
-    def verify(self, *, batch: int = 2000) -> ChainVerdict:
-        """Walk the chain from the first entry; report the first row whose link or content is wrong."""
+    def verify(self, *, batch: int = 2000, head: AuditHead | None = None) -> ChainVerdict:
+        """Walk the chain from the first entry; report the first row whose link or content is wrong.
+
+        Rows before revision ``security`` (``sha256``) are recomputed here; keyed rows are checked by the
+        server (``audit_bad_rows()``), which alone holds the key. With ``head`` (exported earlier by
+        :meth:`head`), a log cut back to before that entry is reported too.
+        """
         previous_hash, previous_id, entries = GENESIS_HASH, None, 0
+        seen_keyed, head_seen = False, head is None
         with self._sessions() as session:
+            bad = set(session.scalars(text("SELECT * FROM audit_bad_rows()")))
             rows = session.execute(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch))
             for row in rows.scalars():
                 entries += 1
@@ -306,20 +332,67 @@ class AuditLog:
                             first=first_missing, last=row.id - 1
                         )
                     return ChainVerdict(entries=entries, intact=False, broken_at_id=row.id, reason=reason)
-                expected = chain_hash(
-                    row.prev_hash,
-                    canonical_json(
-                        entry_id=row.id,
-                        occurred_at=row.occurred_at,
-                        actor_user_id=row.actor_user_id,
-                        station_id=row.station_id,
-                        action=row.action,
-                        subject=row.subject,
-                        detail=row.detail,
-                    ),
-                )
-                if expected != row.hash:
+                if row.hash_scheme == KEYED_SCHEME:
+                    seen_keyed = True
+                    changed = row.id in bad
+                else:
+                    # An unkeyed row after a keyed one was inserted by someone without the key.
+                    changed = seen_keyed or row.hash != _legacy_hash(row)
+                if changed:
                     reason = _("row {id} was changed: its content does not match its hash").format(id=row.id)
                     return ChainVerdict(entries=entries, intact=False, broken_at_id=row.id, reason=reason)
+                if head is not None and row.id == head.id:
+                    if row.hash != head.hash:
+                        reason = _("row {id} is not the entry the exported head names").format(id=row.id)
+                        return ChainVerdict(entries=entries, intact=False, broken_at_id=row.id, reason=reason)
+                    head_seen = True
                 previous_hash, previous_id = row.hash, row.id
-        return ChainVerdict(entries=entries, intact=True, head_hash=previous_hash)
+        if not head_seen and head is not None:
+            reason = _("the log ends before entry {id} of the exported head: newer entries were removed").format(
+                id=head.id
+            )
+            return ChainVerdict(entries=entries, intact=False, broken_at_id=head.id, reason=reason)
+        return ChainVerdict(entries=entries, intact=True, head_hash=previous_hash, head_id=previous_id)
+
+    def head(self) -> AuditHead:
+        """The newest entry's id and hash, to keep outside the database (``packstation audit head``)."""
+        with self._sessions() as session:
+            row = session.execute(
+                select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+            ).first()
+        return AuditHead(id=0, hash=GENESIS_HASH) if row is None else AuditHead(id=row.id, hash=row.hash)
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    """An exported head of the chain: ``<id> <hash>`` on one line."""
+
+    id: int
+    hash: str
+
+    def line(self) -> str:
+        """The text ``audit head`` prints."""
+        return f"{self.id} {self.hash}"
+
+    @classmethod
+    def parse(cls, line: str) -> AuditHead:
+        """Read what :meth:`line` wrote; ValueError with the reason otherwise."""
+        parts = line.split()
+        if len(parts) != 2 or not parts[0].isascii() or not parts[0].isdigit() or len(parts[1]) != 64:
+            raise ValueError(_("an audit head is '<entry id> <64 hex digits>', not {text!r}").format(text=line[:80]))
+        return cls(id=int(parts[0]), hash=parts[1].lower())
+
+
+def _legacy_hash(row: AuditEntry) -> str:
+    return chain_hash(
+        row.prev_hash,
+        canonical_json(
+            entry_id=row.id,
+            occurred_at=row.occurred_at,
+            actor_user_id=row.actor_user_id,
+            station_id=row.station_id,
+            action=row.action,
+            subject=row.subject,
+            detail=row.detail,
+        ),
+    )

@@ -2,8 +2,10 @@
 
 Packers log in by scanning their badge (plus a PIN when they have one). Supervisors and admins log
 in with user name, password and a code from their authenticator app. Wrong passwords, PINs and
-codes count towards a lockout (``[security] max_failed_logins`` / ``lockout_minutes``). Every
-success and failure is audited. Time comes from an injected clock.
+codes count towards a lockout (``[security] max_failed_logins`` / ``lockout_minutes``). The checks,
+counters, lockouts, badge throttling and audit entries all happen on the server, in the SECURITY
+DEFINER functions of migrations ``0011_security_auth``; a success returns a server-side session
+whose token the :class:`UserSession` carries. Time is the server's.
 """
 
 from __future__ import annotations
@@ -11,31 +13,28 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.config import SecuritySettings, Settings
-from packstation.db.models import User
 from packstation.domain.clock import now_utc
 from packstation.domain.status import Role
 from packstation.i18n import _
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import (
-    APPROVABLE,
-    ROLE_PERMISSIONS,
-    SECOND_FACTOR_ROLES,
     Approval,
     LoginMethod,
     LogoutReason,
     Permission,
     UserSession,
-    describe,
 )
 from packstation.services.access.secrets import RedactingFilter, SecretStore
-from packstation.services.access.users import Credentials, UserError, match_totp
+from packstation.services.access.server import attempt_hash, call, clean_code, clean_name, hasher_params
+from packstation.services.access.users import Credentials, UserError
 
 log = logging.getLogger("packstation.services.access.auth")
 
@@ -55,6 +54,7 @@ class RefusalReason(StrEnum):
     BADGE_NOT_FOR_ROLE = "badge_not_for_role"
     NO_PIN_FOR_APPROVAL = "no_pin_for_approval"
     APPROVER_MAY_NOT = "approver_may_not"
+    THROTTLED = "throttled"
 
 
 class AuthRefused(Exception):
@@ -66,8 +66,12 @@ class AuthRefused(Exception):
         self.locked_until = locked_until
 
 
+def _hhmm(moment: datetime) -> str:
+    return moment.astimezone().strftime("%H:%M")
+
+
 class AuthService:
-    """Checks credentials against the shared database and records every attempt."""
+    """Logs people in through the server's definer functions; the server counts, locks and audits."""
 
     def __init__(
         self,
@@ -88,44 +92,42 @@ class AuthService:
 
     def login_badge(self, badge: str, *, pin: str | None = None, station_id: int | None = None) -> UserSession:
         """Log a packer in by badge (and PIN if they have one)."""
-        user_id, refusal = self._badge_attempt(badge, pin, station_id=station_id, purpose="login")
-        if refusal is not None:
-            raise refusal
-        assert user_id is not None
-        return self._succeed(user_id, LoginMethod.BADGE, station_id)
+        row = self._badge_call(badge, pin, station_id=station_id, permission=None, requester=None)
+        return self._session_of(row, LoginMethod.BADGE, station_id)
 
     def login_password(
         self, username: str, password: str, *, totp_code: str | None = None, station_id: int | None = None
     ) -> UserSession:
-        """Log in by user name and password, plus a TOTP code for supervisors and admins."""
-        refusal: AuthRefused | None = None
+        """Log in by user name and password, plus a TOTP code for supervisors and admins.
+
+        Odd input (NUL, non-ASCII digits, thousands of characters) is a failed attempt like any other.
+        """
+        name = clean_name(username)
+        hasher = self._credentials.hasher
+        own_params = hasher_params(hasher)
         with self._sessions.begin() as session:
-            user = session.scalar(select(User).where(User.username == username.strip()).with_for_update())
-            if user is None:
-                self._credentials.waste_time(password)
-                # The typed name is not recorded: people type passwords into the name field.
-                self._audit.record(
-                    AuditAction.LOGIN_FAILED,
-                    station_id=station_id,
-                    detail={"method": "password", "reason": "unknown_user"},
-                    session=session,
-                )
-                refusal = AuthRefused(RefusalReason.UNKNOWN_CREDENTIALS, _("wrong user name or password"))
-            elif (refusal := self._locked(session, user, station_id)) is not None:
-                pass
-            elif not self._credentials.check_secret(user.password_hash, password):
-                refusal = self._fail(session, user, station_id, RefusalReason.WRONG_PASSWORD)
-            elif not user.active:
-                refusal = self._disabled(session, user, station_id)
-            elif Role(user.role) in SECOND_FACTOR_ROLES or user.totp_secret is not None:
-                refusal = self._second_factor(session, user, totp_code, station_id)
-            if refusal is None and user is not None and self._credentials.hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = self._credentials.hash_secret(password)
-            user_id = user.id if user is not None else None
-        if refusal is not None:
-            raise refusal
-        assert user_id is not None
-        return self._succeed(user_id, LoginMethod.PASSWORD, station_id)
+            params = call(
+                session,
+                "SELECT prefix, hash_len FROM auth_password_params(:name, :params)",
+                {"name": name, "params": own_params},
+            ).one()
+            attempt = attempt_hash(params.prefix, params.hash_len, password)
+            # A hash made with older parameters is replaced at a successful log-in (the server stores it only then).
+            stale = params.prefix.split("$")[3] != own_params
+            row = call(
+                session,
+                "SELECT * FROM auth_login_password(:name, :attempt, :code, :station, :max, :lock, :new_hash)",
+                {
+                    "name": name,
+                    "attempt": attempt,
+                    "code": clean_code(totp_code),
+                    "station": station_id,
+                    "max": self._security.max_failed_logins,
+                    "lock": self._security.lockout_minutes,
+                    "new_hash": self._credentials.hash_secret(password) if stale else None,
+                },
+            ).one()
+        return self._session_of(row, LoginMethod.PASSWORD, station_id)
 
     def approve(
         self,
@@ -136,212 +138,156 @@ class AuthService:
         station_id: int | None,
         requested_by: UserSession | None = None,
     ) -> Approval:
-        """A supervisor's one-off approval of ``permission``, given with their badge and PIN."""
+        """A supervisor's one-off approval of ``permission``, given with their badge and PIN.
+
+        The server keeps it and lets exactly one call use it (``auth_approval_use``).
+        """
         if not pin:
             raise AuthRefused(RefusalReason.PIN_REQUIRED, _("enter the supervisor's PIN"))
-        user_id, refusal = self._badge_attempt(
-            badge, pin, station_id=station_id, purpose="approval", permission=permission
+        row = self._badge_call(
+            badge,
+            pin,
+            station_id=station_id,
+            permission=permission,
+            requester=requested_by.token if requested_by else None,
         )
-        if refusal is not None:
-            raise refusal
-        assert user_id is not None
-        now = self._clock()
-        with self._sessions.begin() as session:
-            approver = session.get(User, user_id)
-            assert approver is not None
-            approval = Approval(
-                permission=permission,
-                approver_id=approver.id,
-                approver_name=approver.full_name or approver.username,
-                approver_role=Role(approver.role),
-                station_id=station_id,
-                granted_at=now,
-                expires_at=now + timedelta(seconds=self._security.approval_valid_s),
-                token=uuid.uuid4(),
-            )
-            self._audit.record(
-                AuditAction.OVERRIDE_APPROVED,
-                actor_user_id=approver.id,
-                station_id=station_id,
-                subject=permission.value,
-                detail={
-                    "approval": str(approval.token),
-                    "requested_by": requested_by.user_id if requested_by else None,
-                },
-                session=session,
-            )
-        return approval
+        if row.outcome != "ok":
+            raise self._refusal(row, approval=True)
+        return Approval(
+            permission=permission,
+            approver_id=row.user_id,
+            approver_name=row.full_name or row.username,
+            approver_role=Role(row.role),
+            station_id=station_id,
+            granted_at=row.started_at,
+            expires_at=row.expires_at,
+            token=row.approval,
+        )
 
     def logout(self, user: UserSession, *, reason: LogoutReason) -> None:
-        """Record that a session ended."""
-        self._audit.record(AuditAction.LOGOUT, actor=user, detail={"reason": reason.value})
+        """End the user's server-side session (audited there as ``logout``)."""
+        if user.token is None:
+            self._audit.record(AuditAction.LOGOUT, actor=user, detail={"reason": reason.value})
+            return
+        with self._sessions.begin() as session:
+            call(session, "SELECT auth_logout(:token, :reason)", {"token": user.token, "reason": reason.value})
 
     # -- the steps -------------------------------------------------------------------------------
 
-    def _badge_attempt(
+    def _badge_call(
         self,
         badge: str,
         pin: str | None,
         *,
         station_id: int | None,
-        purpose: str,
-        permission: Permission | None = None,
-    ) -> tuple[int | None, AuthRefused | None]:
+        permission: Permission | None,
+        requester: str | None,
+    ) -> Row[Any]:
         try:
             digest = self._credentials.badge_digest(badge)
         except UserError:
-            digest = None
-        refusal: AuthRefused | None = None
+            digest = ""  # matches no badge: counted and throttled like any unknown badge
+        own_params = hasher_params(self._credentials.hasher)
         with self._sessions.begin() as session:
-            user = None
-            if digest is not None:
-                user = session.scalar(select(User).where(User.badge_hash == digest).with_for_update())
-            if user is None:
-                self._audit.record(
-                    AuditAction.LOGIN_FAILED if purpose == "login" else AuditAction.OVERRIDE_REFUSED,
-                    station_id=station_id,
-                    detail={"method": "badge", "reason": "unknown_badge"},
-                    session=session,
-                )
-                return None, AuthRefused(RefusalReason.UNKNOWN_CREDENTIALS, _("this badge is not known"))
-            if (refusal := self._locked(session, user, station_id)) is not None:
-                return None, refusal
-            if not user.active:
-                return None, self._disabled(session, user, station_id)
-            role = Role(user.role)
-            if purpose == "login" and role in SECOND_FACTOR_ROLES:
-                return None, AuthRefused(
-                    RefusalReason.BADGE_NOT_FOR_ROLE,
-                    _("supervisors and admins log in with user name, password and authenticator code"),
-                )
-            if purpose == "approval" and user.pin_hash is None:
-                return None, AuthRefused(
-                    RefusalReason.NO_PIN_FOR_APPROVAL,
-                    _("{name} has no PIN; approvals need badge and PIN").format(name=user.full_name),
-                )
-            if user.pin_hash is not None:
-                if not pin:
-                    return None, AuthRefused(RefusalReason.PIN_REQUIRED, _("enter your PIN"))
-                if not self._credentials.check_secret(user.pin_hash, pin):
-                    return None, self._fail(session, user, station_id, RefusalReason.WRONG_PIN)
-            if permission is not None and (permission not in APPROVABLE or permission not in ROLE_PERMISSIONS[role]):
-                self._audit.record(
-                    AuditAction.OVERRIDE_REFUSED,
-                    actor_user_id=user.id,
-                    station_id=station_id,
-                    subject=permission.value,
-                    detail={"reason": "approver_may_not"},
-                    session=session,
-                )
-                return None, AuthRefused(
-                    RefusalReason.APPROVER_MAY_NOT,
-                    _("{name} cannot approve this: {what}").format(name=user.full_name, what=describe(permission)),
-                )
-            user.failed_logins = 0
-            return user.id, None
+            attempt = None
+            if pin:
+                params = call(
+                    session,
+                    "SELECT prefix, hash_len FROM auth_pin_params(:badge, :params)",
+                    {"badge": digest, "params": own_params},
+                ).one()
+                attempt = attempt_hash(params.prefix, params.hash_len, pin)
+            return call(
+                session,
+                "SELECT * FROM auth_badge(:badge, :pin, :station, :permission, :requester, :max, :lock, :limit, "
+                ":valid)",
+                {
+                    "badge": digest,
+                    "pin": attempt,
+                    "station": station_id,
+                    "permission": permission.value if permission else None,
+                    "requester": requester,
+                    "max": self._security.max_failed_logins,
+                    "lock": self._security.lockout_minutes,
+                    "limit": self._security.badge_attempts_per_minute,
+                    "valid": self._security.approval_valid_s,
+                },
+            ).one()
 
-    def _locked(self, session: Session, user: User, station_id: int | None) -> AuthRefused | None:
-        if user.locked_until is None or user.locked_until <= self._clock():
-            return None
-        self._audit.record(
-            AuditAction.LOGIN_FAILED,
-            actor_user_id=user.id,
+    def _session_of(self, row: Row[Any], method: LoginMethod, station_id: int | None) -> UserSession:
+        if row.outcome != "ok":
+            raise self._refusal(row, approval=False)
+        result = UserSession(
+            user_id=row.user_id,
+            username=row.username,
+            full_name=row.full_name,
+            role=Role(row.role),
             station_id=station_id,
-            detail={"reason": "locked"},
-            session=session,
+            method=method,
+            started_at=row.started_at,
+            session_id=uuid.uuid4(),
+            token=row.token,
         )
-        return AuthRefused(
-            RefusalReason.LOCKED,
-            _("this account is locked after too many failed attempts; try again at {time}").format(
-                time=user.locked_until.astimezone().strftime("%H:%M")
-            ),
-            locked_until=user.locked_until,
-        )
-
-    def _disabled(self, session: Session, user: User, station_id: int | None) -> AuthRefused:
-        self._audit.record(
-            AuditAction.LOGIN_FAILED,
-            actor_user_id=user.id,
-            station_id=station_id,
-            detail={"reason": "disabled"},
-            session=session,
-        )
-        return AuthRefused(RefusalReason.DISABLED, _("this account is disabled; ask a supervisor"))
-
-    def _fail(self, session: Session, user: User, station_id: int | None, reason: RefusalReason) -> AuthRefused:
-        """Count a wrong secret; the last allowed one locks the account."""
-        user.failed_logins += 1
-        detail = {"reason": reason.value, "failures": user.failed_logins}
-        if user.failed_logins >= self._security.max_failed_logins:
-            user.locked_until = self._clock() + timedelta(minutes=self._security.lockout_minutes)
-            user.failed_logins = 0
-            self._audit.record(
-                AuditAction.ACCOUNT_LOCKED, actor_user_id=user.id, station_id=station_id, detail=detail, session=session
-            )
-            log.warning("account locked user=%s until=%s", user.username, user.locked_until.isoformat())
-            return AuthRefused(
-                RefusalReason.LOCKED,
-                _("too many failed attempts: the account is locked until {time}").format(
-                    time=user.locked_until.astimezone().strftime("%H:%M")
-                ),
-                locked_until=user.locked_until,
-            )
-        self._audit.record(
-            AuditAction.LOGIN_FAILED, actor_user_id=user.id, station_id=station_id, detail=detail, session=session
-        )
-        left = self._security.max_failed_logins - user.failed_logins
-        messages = {
-            RefusalReason.WRONG_PASSWORD: _("wrong user name or password"),
-            RefusalReason.WRONG_PIN: _("wrong PIN"),
-            RefusalReason.WRONG_SECOND_FACTOR: _("wrong or already used authenticator code"),
-        }
-        warning = _("{left} attempt(s) left before the account locks").format(left=left)
-        return AuthRefused(reason, f"{messages[reason]}; {warning}")
-
-    def _second_factor(
-        self, session: Session, user: User, code: str | None, station_id: int | None
-    ) -> AuthRefused | None:
-        if user.totp_secret is None:
-            self._audit.record(
-                AuditAction.LOGIN_FAILED,
-                actor_user_id=user.id,
-                station_id=station_id,
-                detail={"reason": "second_factor_not_enrolled"},
-                session=session,
-            )
-            return AuthRefused(
-                RefusalReason.SECOND_FACTOR_NOT_ENROLLED,
-                _("two-factor authentication is not set up for this account; ask an administrator to enrol it"),
-            )
-        if not code:
-            return AuthRefused(
-                RefusalReason.SECOND_FACTOR_REQUIRED, _("enter the 6-digit code from your authenticator app")
-            )
-        step = match_totp(user.totp_secret, code, now=self._clock(), after_step=user.totp_last_step)
-        if step is None:
-            return self._fail(session, user, station_id, RefusalReason.WRONG_SECOND_FACTOR)
-        user.totp_last_step = step
-        return None
-
-    def _succeed(self, user_id: int, method: LoginMethod, station_id: int | None) -> UserSession:
-        now = self._clock()
-        with self._sessions.begin() as session:
-            user = session.get(User, user_id, with_for_update=True)
-            assert user is not None
-            user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-            result = UserSession(
-                user_id=user.id,
-                username=user.username,
-                full_name=user.full_name,
-                role=Role(user.role),
-                station_id=station_id,
-                method=method,
-                started_at=now,
-                session_id=uuid.uuid4(),
-            )
-            self._audit.record(AuditAction.LOGIN, actor=result, detail={"method": method.value}, session=session)
         log.info("login user=%s role=%s method=%s station=%s", result.username, result.role, method, station_id)
         return result
+
+    def _refusal(self, row: Row[Any], *, approval: bool) -> AuthRefused:
+        outcome = row.outcome
+        left = self._security.max_failed_logins - (row.failures or 0)
+        warning = _("{left} attempt(s) left before the account locks").format(left=left)
+        if outcome == "locked":
+            if row.failures:  # this attempt locked it
+                log.warning("account locked until=%s", row.locked_until.isoformat())
+                message = _("too many failed attempts: the account is locked until {time}")
+            else:
+                message = _("this account is locked after too many failed attempts; try again at {time}")
+            return AuthRefused(
+                RefusalReason.LOCKED, message.format(time=_hhmm(row.locked_until)), locked_until=row.locked_until
+            )
+        simple = {
+            "unknown": (RefusalReason.UNKNOWN_CREDENTIALS, _("this badge is not known")),
+            "wrong_password": (RefusalReason.WRONG_PASSWORD, f"{_('wrong user name or password')}; {warning}"),
+            "wrong_pin": (RefusalReason.WRONG_PIN, f"{_('wrong PIN')}; {warning}"),
+            "wrong_second_factor": (
+                RefusalReason.WRONG_SECOND_FACTOR,
+                f"{_('wrong or already used authenticator code')}; {warning}",
+            ),
+            "pin_required": (
+                RefusalReason.PIN_REQUIRED,
+                _("enter the supervisor's PIN") if approval else _("enter your PIN"),
+            ),
+            "second_factor_required": (
+                RefusalReason.SECOND_FACTOR_REQUIRED,
+                _("enter the 6-digit code from your authenticator app"),
+            ),
+            "second_factor_not_enrolled": (
+                RefusalReason.SECOND_FACTOR_NOT_ENROLLED,
+                _("two-factor authentication is not set up for this account; ask an administrator to enrol it"),
+            ),
+            "disabled": (RefusalReason.DISABLED, _("this account is disabled; ask a supervisor")),
+            "badge_not_for_role": (
+                RefusalReason.BADGE_NOT_FOR_ROLE,
+                _("supervisors and admins log in with user name, password and authenticator code"),
+            ),
+            "no_pin_for_approval": (
+                RefusalReason.NO_PIN_FOR_APPROVAL,
+                _("{name} has no PIN; approvals need badge and PIN").format(name=row.full_name),
+            ),
+            "approver_may_not": (
+                RefusalReason.APPROVER_MAY_NOT,
+                _("{name} cannot approve this").format(name=row.full_name),
+            ),
+        }
+        if outcome == "throttled":
+            return AuthRefused(
+                RefusalReason.THROTTLED,
+                _("too many unknown badges or wrong PINs at this station; try again at {time}").format(
+                    time=_hhmm(row.locked_until)
+                ),
+                locked_until=row.locked_until,
+            )
+        reason, message = simple[outcome]
+        return AuthRefused(reason, message)
 
 
 def install_secret_redactions(redactor: RedactingFilter, settings: Settings, secrets: SecretStore) -> int:

@@ -26,7 +26,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
@@ -79,7 +79,9 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
 }
 # What a supervisor's badge and PIN can unlock for a packer, once. Account and station
 # administration and the audit log need the privileged user to log in themselves.
+# (Mirrored on the server by ps_approvable() in migration 0011_security_auth; a test compares them.)
 APPROVABLE: frozenset[Permission] = frozenset(Permission) - {
+    Permission.MANAGE_USERS,
     Permission.MANAGE_PRIVILEGED_USERS,
     Permission.MANAGE_STATIONS,
     Permission.VIEW_AUDIT_LOG,
@@ -107,6 +109,9 @@ class UserSession:
     method: LoginMethod
     started_at: datetime
     session_id: uuid.UUID
+    # The server-side session's token (auth_sessions): passed with each call that the server checks or
+    # attributes, never set on the connection (stations may sit behind PgBouncer in transaction mode).
+    token: str | None = field(default=None, repr=False)
 
     def may(self, permission: Permission) -> bool:
         """Whether the role grants ``permission`` without an approval (for greying out, not enforcing)."""

@@ -13,12 +13,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.low_level import Type, hash_secret_raw
-from sqlalchemy import select, text
+from sqlalchemy import Row, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import SecurityParam, User
@@ -26,13 +27,21 @@ from packstation.domain.clock import now_utc
 from packstation.domain.status import Role
 from packstation.i18n import _
 from packstation.services.access.audit import AuditAction, AuditLog
-from packstation.services.access.permissions import Approval, Permission, UserSession, authorize, privileged
+from packstation.services.access.permissions import (
+    Approval,
+    Permission,
+    PermissionDenied,
+    UserSession,
+    authorize,
+    describe,
+    privileged,
+)
+from packstation.services.access.server import ServerRefused, call, clean_code
 
 log = logging.getLogger("packstation.services.access.users")
 MIN_PASSWORD_LENGTH = 8
 MIN_BADGE_LENGTH = 4
 TOTP_DIGITS = 6
-FIRST_ADMIN_LOCK_KEY = 0x5041434B46495253  # "PACKFIRS": two wizards must not both create "the first" admin
 
 
 class UserError(Exception):
@@ -130,23 +139,23 @@ class UserSummary:
     last_login_at: datetime | None
 
 
-def _summary(user: User) -> UserSummary:
+def _summary(row: Row[Any]) -> UserSummary:
     return UserSummary(
-        id=user.id,
-        username=user.username,
-        full_name=user.full_name,
-        role=Role(user.role),
-        active=user.active,
-        has_badge=user.badge_hash is not None,
-        has_pin=user.pin_hash is not None,
-        has_totp=user.totp_secret is not None,
-        locked_until=user.locked_until,
-        last_login_at=user.last_login_at,
+        id=row.id,
+        username=row.username,
+        full_name=row.full_name,
+        role=Role(row.role),
+        active=row.active,
+        has_badge=row.has_badge,
+        has_pin=row.has_pin,
+        has_totp=row.has_totp,
+        locked_until=row.locked_until,
+        last_login_at=row.last_login_at,
     )
 
 
 class UserService:
-    """Creates and changes users; every change is audited and, from the GUI, authorised."""
+    """Creates and changes users through the server's definer functions, which check the actor's session."""
 
     def __init__(
         self,
@@ -157,12 +166,14 @@ class UserService:
         audit: AuditLog | None = None,
         clock: Callable[[], datetime] = now_utc,
         pin_min_length: int = 4,
+        badge_min_length: int = 6,
     ) -> None:
         self._sessions = sessions
         self.credentials = credentials or Credentials(sessions, hasher=hasher)
         self.clock = clock
         self.audit = audit or AuditLog(sessions, clock=clock)
         self._pin_min_length = pin_min_length
+        self._badge_min_length = badge_min_length
 
     # -- checks -----------------------------------------------------------------------------
 
@@ -171,45 +182,32 @@ class UserService:
             raise UserError(_("the password must be at least {n} characters long").format(n=MIN_PASSWORD_LENGTH))
 
     def _check_pin(self, pin: str) -> None:
-        if not pin.isdigit() or len(pin) < self._pin_min_length:
+        if not pin.isascii() or not pin.isdigit() or len(pin) < self._pin_min_length:
             raise UserError(_("a PIN must be at least {n} digits").format(n=self._pin_min_length))
 
-    def _badge_free(self, session: Session, digest: str, *, user_id: int | None = None) -> None:
-        owner = session.scalar(select(User.id).where(User.badge_hash == digest))
-        if owner is not None and owner != user_id:
-            raise UserError(_("this badge already belongs to another user"))
+    def _check_badge(self, badge: str) -> str:
+        code = badge.strip()
+        if len(code) < self._badge_min_length:
+            raise UserError(_("a badge code must have at least {n} characters").format(n=self._badge_min_length))
+        return self.credentials.badge_digest(code)
 
-    def _new_user(
-        self, session: Session, username: str, *, role: Role, password: str, full_name: str, badge: str | None
-    ) -> User:
-        username = username.strip()
-        if not username:
-            raise UserError(_("a user name is required"))
-        self._check_password(password)
-        if session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise UserError(_("user {username!r} already exists").format(username=username))
-        user = User(
-            username=username,
-            full_name=full_name.strip() or username,
-            role=role.value,
-            password_hash=self.credentials.hash_secret(password),
-        )
-        if badge is not None:
-            user.badge_hash = self.credentials.badge_digest(badge)
-            self._badge_free(session, user.badge_hash)
-        session.add(user)
-        session.flush()
-        log.info("user added username=%s role=%s", username, role.value)
-        return user
-
-    def _target(self, session: Session, actor: UserSession, user_id: int) -> User:
-        """The user to change, locked; supervisors and admins are changed only by admins."""
-        user = session.get(User, user_id, with_for_update=True)
-        if user is None:
-            raise UserError(_("no user with id {id}").format(id=user_id))
-        if Role(user.role) is not Role.PACKER:
-            authorize(actor, Permission.MANAGE_PRIVILEGED_USERS, now=self.clock())
-        return user
+    def _server(self, sql: str, params: dict[str, Any], actor: UserSession | None = None) -> Any:
+        """Run one user-administration function; its refusals become UserError or PermissionDenied."""
+        try:
+            with self._sessions.begin() as session:
+                result = call(session, sql, params)
+                return result.all() if result.returns_rows else None
+        except ServerRefused as refused:
+            if refused.key == "privileged_target" and actor is not None:
+                permission = Permission.MANAGE_PRIVILEGED_USERS
+                who = actor.full_name or actor.username
+                message = _("{who} may not {what}: an administrator must log in to do this").format(
+                    who=who, what=describe(permission)
+                )
+                raise PermissionDenied(actor, permission, message) from refused
+            if refused.key in ("permission_denied", "session_invalid") and actor is not None:
+                raise PermissionDenied(actor, Permission.MANAGE_USERS, str(refused)) from refused
+            raise UserError(str(refused)) from refused
 
     # -- unprivileged: the command line and the first-run wizard ---------------------------------
 
@@ -222,19 +220,41 @@ class UserService:
         full_name: str = "",
         badge: str | None = None,
         pin: str | None = None,
+        short_badge_ok: bool = False,
     ) -> int:
-        """Create a user from the command line (whoever runs it can reach the database); returns its id.
+        """Create a user from the command line; returns its id.
 
+        ``short_badge_ok`` is for the demo only, whose badge codes are printed on its log-in screen.
+
+        Writes ``users`` directly, so it works only with the owner's URL (a station's role is refused).
         ``pin`` goes with the badge: a supervisor approves a packer's operation with badge and PIN.
         """
         if pin is not None:
             if badge is None:
                 raise UserError(_("a PIN needs a badge"))
             self._check_pin(pin)
+        username = username.strip()
+        if not username:
+            raise UserError(_("a user name is required"))
+        self._check_password(password)
+        digest = None
+        if badge is not None:
+            digest = self.credentials.badge_digest(badge) if short_badge_ok else self._check_badge(badge)
         with self._sessions.begin() as session:
-            user = self._new_user(session, username, role=role, password=password, full_name=full_name, badge=badge)
-            if pin is not None:
-                user.pin_hash = self.credentials.hash_secret(pin)
+            if session.scalar(select(User.id).where(User.username == username)) is not None:
+                raise UserError(_("user {username!r} already exists").format(username=username))
+            if digest is not None and session.scalar(select(User.id).where(User.badge_hash == digest)) is not None:
+                raise UserError(_("this badge already belongs to another user"))
+            user = User(
+                username=username,
+                full_name=full_name.strip() or username,
+                role=role.value,
+                password_hash=self.credentials.hash_secret(password),
+                badge_hash=digest,
+                pin_hash=self.credentials.hash_secret(pin) if pin is not None else None,
+            )
+            session.add(user)
+            session.flush()
             self.audit.record(
                 AuditAction.USER_CREATED,
                 subject=f"user:{user.id}",
@@ -247,44 +267,38 @@ class UserService:
                 },
                 session=session,
             )
+            log.info("user added username=%s role=%s", username, role.value)
             return user.id
 
     def count(self) -> int:
         """How many users exist (the first-run wizard starts at zero)."""
         with self._sessions() as session:
-            return len(session.scalars(select(User.id)).all())
+            return int(session.execute(text("SELECT user_count()")).scalar_one())
 
     def create_first_admin(
         self, username: str, *, password: str, full_name: str, totp_secret: str, totp_code: str
     ) -> int:
         """Create the first admin, with two-factor enrolled; refused once any user exists."""
-        with self._sessions.begin() as session:
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FIRST_ADMIN_LOCK_KEY})
-            if session.scalar(select(User.id).limit(1)) is not None:
-                raise UserError(_("users already exist: the first administrator was created before"))
-            step = match_totp(totp_secret, totp_code, now=self.clock())
-            if step is None:
-                raise UserError(_("the code from the authenticator app is wrong; check the phone's clock"))
-            user = self._new_user(
-                session, username, role=Role.ADMIN, password=password, full_name=full_name, badge=None
-            )
-            user.totp_secret, user.totp_last_step = totp_secret, step
-            self.audit.record(
-                AuditAction.USER_CREATED,
-                actor_user_id=user.id,
-                subject=f"user:{user.id}",
-                detail={"username": user.username, "role": Role.ADMIN.value, "via": "first-run wizard"},
-                session=session,
-            )
-            return user.id
+        self._check_password(password)
+        rows = self._server(
+            "SELECT user_create_first_admin(:name, :full_name, :hash, :secret, :code)",
+            {
+                "name": username,
+                "full_name": full_name,
+                "hash": self.credentials.hash_secret(password),
+                "secret": totp_secret,
+                "code": clean_code(totp_code),
+            },
+        )
+        return int(rows[0][0])
 
-    # -- privileged: the admin screen ------------------------------------------------------------
+    # -- privileged: the admin screen; the server checks the actor's session again -----------------
 
     @privileged(Permission.MANAGE_USERS)
     def list_users(self, actor: UserSession, *, approval: Approval | None = None) -> list[UserSummary]:
         """Every user, by user name."""
-        with self._sessions() as session:
-            return [_summary(u) for u in session.scalars(select(User).order_by(User.username))]
+        rows = self._server("SELECT * FROM user_list(:token)", {"token": actor.token}, actor)
+        return [_summary(row) for row in rows]
 
     @privileged(Permission.MANAGE_USERS)
     def create_user(
@@ -300,30 +314,32 @@ class UserService:
         """Create a user; only admins create supervisors and admins."""
         if role is not Role.PACKER:
             authorize(actor, Permission.MANAGE_PRIVILEGED_USERS, now=self.clock())
-        with self._sessions.begin() as session:
-            user = self._new_user(session, username, role=role, password=password, full_name=full_name, badge=None)
-            self.audit.record(
-                AuditAction.USER_CREATED,
-                actor=actor,
-                subject=f"user:{user.id}",
-                detail={"username": user.username, "role": role.value},
-                session=session,
-            )
-            return user.id
+        self._check_password(password)
+        rows = self._server(
+            "SELECT user_create(:token, :name, :full_name, :role, :hash)",
+            {
+                "token": actor.token,
+                "name": username,
+                "full_name": full_name,
+                "role": role.value,
+                "hash": self.credentials.hash_secret(password),
+            },
+            actor,
+        )
+        return int(rows[0][0])
+
+    def _change(self, actor: UserSession, sql: str, params: dict[str, Any]) -> UserSummary:
+        rows = self._server(f"SELECT * FROM {sql}", {"token": actor.token, **params}, actor)
+        return _summary(rows[0])
 
     @privileged(Permission.MANAGE_USERS)
     def set_active(
         self, actor: UserSession, user_id: int, active: bool, *, approval: Approval | None = None
     ) -> UserSummary:
-        """Disable (or enable again) a user; nobody disables themselves."""
+        """Disable (or enable again) a user; nobody disables themselves. Disabling ends their sessions."""
         if user_id == actor.user_id and not active:
             raise UserError(_("you cannot disable your own account"))
-        with self._sessions.begin() as session:
-            user = self._target(session, actor, user_id)
-            user.active = active
-            action = AuditAction.USER_ENABLED if active else AuditAction.USER_DISABLED
-            self.audit.record(action, actor=actor, subject=f"user:{user.id}", session=session)
-            return _summary(user)
+        return self._change(actor, "user_set_active(:token, :id, :active)", {"id": user_id, "active": active})
 
     @privileged(Permission.MANAGE_USERS)
     def reset_password(
@@ -331,21 +347,16 @@ class UserService:
     ) -> UserSummary:
         """Set a new password and lift any lockout."""
         self._check_password(new_password)
-        with self._sessions.begin() as session:
-            user = self._target(session, actor, user_id)
-            user.password_hash = self.credentials.hash_secret(new_password)
-            user.failed_logins, user.locked_until = 0, None
-            self.audit.record(AuditAction.PASSWORD_RESET, actor=actor, subject=f"user:{user.id}", session=session)
-            return _summary(user)
+        return self._change(
+            actor,
+            "user_reset_password(:token, :id, :hash)",
+            {"id": user_id, "hash": self.credentials.hash_secret(new_password)},
+        )
 
     @privileged(Permission.MANAGE_USERS)
     def unlock(self, actor: UserSession, user_id: int, *, approval: Approval | None = None) -> UserSummary:
         """Lift a lockout before it runs out."""
-        with self._sessions.begin() as session:
-            user = self._target(session, actor, user_id)
-            user.failed_logins, user.locked_until = 0, None
-            self.audit.record(AuditAction.USER_UNLOCKED, actor=actor, subject=f"user:{user.id}", session=session)
-            return _summary(user)
+        return self._change(actor, "user_unlock(:token, :id)", {"id": user_id})
 
     @privileged(Permission.MANAGE_USERS)
     def enrol_badge(
@@ -360,32 +371,20 @@ class UserService:
         """Give a user a (new) badge and optionally a PIN; the old badge stops working."""
         if pin is not None:
             self._check_pin(pin)
-        digest = self.credentials.badge_digest(badge)
-        with self._sessions.begin() as session:
-            user = self._target(session, actor, user_id)
-            self._badge_free(session, digest, user_id=user.id)
-            user.badge_hash = digest
-            if pin is not None:
-                user.pin_hash = self.credentials.hash_secret(pin)
-            self.audit.record(
-                AuditAction.BADGE_ENROLLED,
-                actor=actor,
-                subject=f"user:{user.id}",
-                detail={"pin": pin is not None},
-                session=session,
-            )
-            return _summary(user)
+        digest = self._check_badge(badge)
+        return self._change(
+            actor,
+            "user_enrol_badge(:token, :id, :badge, :pin)",
+            {"id": user_id, "badge": digest, "pin": self.credentials.hash_secret(pin) if pin is not None else None},
+        )
 
     @privileged(Permission.MANAGE_USERS)
     def enrol_totp(
         self, actor: UserSession, user_id: int, secret: str, code: str, *, approval: Approval | None = None
     ) -> UserSummary:
-        """Store a new TOTP secret once the user proved their app shows the right code."""
-        step = match_totp(secret, code, now=self.clock())
-        if step is None:
-            raise UserError(_("the code from the authenticator app is wrong; check the phone's clock"))
-        with self._sessions.begin() as session:
-            user = self._target(session, actor, user_id)
-            user.totp_secret, user.totp_last_step = secret, step
-            self.audit.record(AuditAction.TOTP_ENROLLED, actor=actor, subject=f"user:{user.id}", session=session)
-            return _summary(user)
+        """Store a new TOTP secret once the server saw the user's app show the right code."""
+        return self._change(
+            actor,
+            "user_enrol_totp(:token, :id, :secret, :code)",
+            {"id": user_id, "secret": secret, "code": clean_code(code)},
+        )

@@ -5,17 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import text
 
 from packstation.config import SecuritySettings
 from packstation.db.connect import Database
-from packstation.db.models import User
 from packstation.domain.status import Role
 from packstation.services.access.audit import AuditLog
 from packstation.services.access.auth import AuthService
@@ -48,25 +49,21 @@ class Stack:
     auth: AuthService
     security: SecuritySettings
     station_id: int
+    used_steps: dict[str, int] = field(default_factory=dict)
 
     def totp_code(self, secret: str) -> str:
-        return pyotp.TOTP(secret).at(self.clock())
+        """A code the server accepts now: the current 30-second step, or the next one once that was used.
+
+        The server checks codes against its own clock and tolerates one step of drift, so a test can
+        enrol and then log in without waiting half a minute.
+        """
+        step = max(int(time.time()) // 30, self.used_steps.get(secret, -1) + 1)
+        self.used_steps[secret] = step
+        return pyotp.TOTP(secret).at(step * 30)
 
     def session_for(self, user_id: int) -> UserSession:
-        """The session value of a user already logged in (for tests that start from there)."""
-        with self.db.sessions() as session:
-            user = session.get(User, user_id)
-            assert user is not None
-            return UserSession(
-                user_id=user.id,
-                username=user.username,
-                full_name=user.full_name,
-                role=Role(user.role),
-                station_id=self.station_id,
-                method=LoginMethod.PASSWORD,
-                started_at=self.clock(),
-                session_id=uuid.uuid4(),
-            )
+        """A user already logged in (for tests that start from there): a real server-side session."""
+        return server_session(self.db, user_id, self.station_id)
 
     def first_admin(self, username: str = "admin") -> tuple[UserSession, str]:
         """Create the first admin through the wizard's service call; returns its session and TOTP secret."""
@@ -87,6 +84,36 @@ class Stack:
         )
         self.users.enrol_badge(admin, user_id, badge, pin=pin)
         return user_id
+
+
+def server_session(db: Database, user_id: int, station_id: int | None) -> UserSession:
+    """Open a server-side session for ``user_id`` as a log-in would (the test connects as superuser;
+    ``ps_session_open`` is not granted to stations)."""
+    with db.sessions.begin() as session:
+        row = session.execute(
+            text("SELECT r.* FROM users u, ps_session_open(u, :station, 'password') r WHERE u.id = :id"),
+            {"id": user_id, "station": station_id},
+        ).one()
+    return UserSession(
+        user_id=row.user_id,
+        username=row.username,
+        full_name=row.full_name,
+        role=Role(row.role),
+        station_id=station_id,
+        method=LoginMethod.PASSWORD,
+        started_at=row.started_at,
+        session_id=uuid.uuid4(),
+        token=row.token,
+    )
+
+
+def expire_lockout(db: Database, username: str) -> None:
+    """Move a lockout into the past, as waiting it out would (the server's clock decides, not the test's)."""
+    with db.sessions.begin() as session:
+        session.execute(
+            text("UPDATE users SET locked_until = now() - interval '1 second' WHERE username = :name"),
+            {"name": username},
+        )
 
 
 @pytest.fixture

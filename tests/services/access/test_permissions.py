@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import packstation.services
 from packstation.db.models import AuditEntry, User
@@ -126,7 +126,7 @@ def test_refusals_say_what_would_make_it_possible(stack: Stack) -> None:
     packer = _packer(stack, admin)
     with pytest.raises(PermissionDenied) as users:
         stack.users.create_user(packer, "x", role=Role.PACKER, password="Parola-123")
-    assert str(users.value) == "Paker may not manage users without a supervisor's approval (badge and PIN)"
+    assert str(users.value) == "Paker may not manage users: an administrator must log in to do this"
     with pytest.raises(PermissionDenied) as log:
         stack.audit.recent(packer)
     assert "an administrator must log in" in str(log.value)
@@ -146,35 +146,100 @@ def test_a_packer_refusal_changes_nothing(stack: Stack) -> None:
 
 def _supervisor_with_badge(stack: Stack, admin: UserSession, *, pin: str | None = "2580") -> int:
     sup_id = stack.users.create_user(admin, "sena", role=Role.SUPERVISOR, password="Sena-Parola-1", full_name="Sena")
-    stack.users.enrol_badge(admin, sup_id, "SUP-1", pin=pin)
+    stack.users.enrol_badge(admin, sup_id, "SUP-BADGE-1", pin=pin)
     return sup_id
 
 
-def test_supervisor_badge_and_pin_approve_one_packer_operation(stack: Stack) -> None:
+def _reports(stack: Stack) -> ReportAccess:
+    return ReportAccess(stack.db.sessions, tz=ZoneInfo("Europe/Istanbul"), audit=stack.audit, clock=stack.clock)
+
+
+def test_supervisor_badge_and_pin_approve_one_packer_operation_once(stack: Stack) -> None:
     admin, _ = stack.first_admin()
     packer = _packer(stack, admin)
     sup_id = _supervisor_with_badge(stack, admin)
+    reports = _reports(stack)
     approval = stack.auth.approve(
-        "SUP-1", "2580", Permission.MANAGE_USERS, station_id=stack.station_id, requested_by=packer
+        "SUP-BADGE-1", "2580", Permission.VIEW_REPORTS, station_id=stack.station_id, requested_by=packer
     )
     assert approval.approver_id == sup_id
-    new_id = stack.users.create_user(packer, "yeni", role=Role.PACKER, password="Yeni-Parola-1", approval=approval)
+    reports.open_reports(packer, approval=approval)
     with stack.db.sessions() as session:
         used = session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.OVERRIDE_USED.value)).one()
-        created = session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.USER_CREATED.value)).all()
+        approved = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == AuditAction.OVERRIDE_APPROVED.value)
+        ).one()
     assert used.actor_user_id == packer.user_id
     assert used.detail["approved_by"] == sup_id
     assert used.detail["approval"] == str(approval.token)
-    assert any(e.subject == f"user:{new_id}" and e.actor_user_id == packer.user_id for e in created)
+    assert approved.actor_user_id == sup_id and approved.detail["requested_by"] == packer.user_id
 
-    # The approval is for that permission only, and only for a while.
-    with pytest.raises(
-        PermissionDenied, match="may not manage supervisor and admin accounts: an administrator must log in"
-    ):
-        stack.users.create_user(packer, "boss", role=Role.SUPERVISOR, password="Boss-Parola-1", approval=approval)
-    stack.clock.advance(seconds=stack.security.approval_valid_s)
+    # An approval allows one call: the server has spent it.
+    with pytest.raises(PermissionDenied, match="already used"):
+        reports.open_reports(packer, approval=approval)
+    # It is for that permission only ...
+    other = stack.auth.approve("SUP-BADGE-1", "2580", Permission.VIEW_REPORTS, station_id=stack.station_id)
+    with pytest.raises(PermissionDenied, match="given to see reports"):
+        _packing(stack).force_complete(packer, approval=other)
+    # ... and only for a while (the server's clock decides).
+    with stack.db.sessions.begin() as session:
+        session.execute(text("UPDATE auth_approvals SET expires_at = now() - interval '1 second'"))
     with pytest.raises(PermissionDenied, match="expired"):
-        stack.users.create_user(packer, "late", role=Role.PACKER, password="Late-Parola-1", approval=approval)
+        reports.open_reports(packer, approval=other)
+
+
+def test_a_forged_approval_is_refused_by_the_server(stack: Stack) -> None:
+    admin, _ = stack.first_admin()
+    packer = _packer(stack, admin)
+    sup_id = _supervisor_with_badge(stack, admin)
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    forged = Approval(
+        Permission.VIEW_REPORTS,
+        sup_id,
+        "Sena",
+        Role.SUPERVISOR,
+        stack.station_id,
+        now,
+        now + timedelta(minutes=1),
+        uuid.uuid4(),
+    )
+    with pytest.raises(PermissionDenied, match="not known to the server"):
+        _reports(stack).open_reports(packer, approval=forged)
+
+
+def test_manage_users_cannot_be_approved(stack: Stack) -> None:
+    admin, _ = stack.first_admin()
+    _packer(stack, admin)
+    _supervisor_with_badge(stack, admin)
+    with pytest.raises(AuthRefused) as refused:
+        stack.auth.approve("SUP-BADGE-1", "2580", Permission.MANAGE_USERS, station_id=stack.station_id)
+    assert refused.value.reason is RefusalReason.APPROVER_MAY_NOT
+
+
+def test_a_successful_approval_does_not_reset_the_failure_counter(stack: Stack) -> None:
+    admin, _ = stack.first_admin()
+    _supervisor_with_badge(stack, admin)
+    for _attempt in range(2):
+        with pytest.raises(AuthRefused):
+            stack.auth.approve("SUP-BADGE-1", "0000", Permission.VIEW_REPORTS, station_id=stack.station_id)
+    stack.auth.approve("SUP-BADGE-1", "2580", Permission.VIEW_REPORTS, station_id=stack.station_id)
+    with stack.db.sessions() as session:
+        assert session.scalar(select(User.failed_logins).where(User.username == "sena")) == 2
+
+
+def test_the_server_matches_the_permission_table(stack: Stack) -> None:
+    """ps_role_may/ps_approvable in the migration mirror ROLE_PERMISSIONS/APPROVABLE."""
+    from packstation.services.access.permissions import APPROVABLE, ROLE_PERMISSIONS
+
+    with stack.db.sessions() as session:
+        for permission in Permission:
+            approvable = session.scalar(text("SELECT ps_approvable(:p)"), {"p": permission.value})
+            assert approvable == (permission in APPROVABLE), permission
+            for role in Role:
+                may = session.scalar(text("SELECT ps_role_may(:r, :p)"), {"r": role.value, "p": permission.value})
+                assert may == (permission in ROLE_PERMISSIONS[role]), (role, permission)
 
 
 def test_approval_refusals(stack: Stack) -> None:
@@ -182,17 +247,17 @@ def test_approval_refusals(stack: Stack) -> None:
     packer = _packer(stack, admin)
     _supervisor_with_badge(stack, admin)
     with pytest.raises(AuthRefused) as wrong_pin:
-        stack.auth.approve("SUP-1", "0000", Permission.MARK_UNSUPPLIED, station_id=stack.station_id)
+        stack.auth.approve("SUP-BADGE-1", "0000", Permission.MARK_UNSUPPLIED, station_id=stack.station_id)
     assert wrong_pin.value.reason is RefusalReason.WRONG_PIN
     with pytest.raises(AuthRefused) as packer_badge:
         stack.auth.approve("BADGE-PAKER", "1234", Permission.MARK_UNSUPPLIED, station_id=stack.station_id)
     assert packer_badge.value.reason is RefusalReason.NO_PIN_FOR_APPROVAL
     with pytest.raises(AuthRefused) as too_much:
-        stack.auth.approve("SUP-1", "2580", Permission.MANAGE_STATIONS, station_id=stack.station_id)
+        stack.auth.approve("SUP-BADGE-1", "2580", Permission.MANAGE_STATIONS, station_id=stack.station_id)
     assert too_much.value.reason is RefusalReason.APPROVER_MAY_NOT
-    elsewhere = stack.auth.approve("SUP-1", "2580", Permission.MANAGE_USERS, station_id=None)
+    elsewhere = stack.auth.approve("SUP-BADGE-1", "2580", Permission.VIEW_REPORTS, station_id=None)
     with pytest.raises(PermissionDenied, match="another station"):
-        stack.users.list_users(packer, approval=elsewhere)
+        _reports(stack).open_reports(packer, approval=elsewhere)
 
 
 def test_supervisors_manage_packers_but_not_admins(stack: Stack) -> None:
