@@ -9,13 +9,15 @@ variables (e.g. ``PACKSTATION_DATABASE_URL``, ``PACKSTATION_STATION_NAME``), com
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -65,6 +67,11 @@ class DatabaseSettings(_Section):
     transaction_pooling: bool = Field(
         default=False,
         description="`url` is a PgBouncer in transaction pooling mode: no session settings (see README).",
+    )
+    sslmode: Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] | None = Field(
+        default=None,
+        description="libpq `sslmode` for the shared server; use `require` (or `verify-full` with a CA) when "
+        "the server is not on this machine. Absent: libpq's default (`prefer`).",
     )
 
     @field_validator("url")
@@ -253,6 +260,17 @@ class SecuritySettings(_Section):
     )
 
 
+def _is_loopback(host: str | None) -> bool:
+    if host is None:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class MarketplaceAccount(_Section):
     """One seller account on a marketplace. Its secrets live in the keyring or the environment."""
 
@@ -297,9 +315,15 @@ class MarketplaceAccount(_Section):
     @field_validator("base_url")
     @classmethod
     def _valid_url(cls, value: str) -> str:
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("must start with https:// (or http:// for a local test server)")
-        return value.rstrip("/")
+        # Credentials travel in every request's Authorization header: plain http only on this machine.
+        parsed = urlsplit(value)
+        if parsed.scheme == "https" and parsed.hostname:
+            return value.rstrip("/")
+        if parsed.scheme == "http" and _is_loopback(parsed.hostname):
+            return value.rstrip("/")
+        raise ValueError(
+            "must start with https:// (http:// only for a test server on this machine: 127.0.0.1, ::1, localhost)"
+        )
 
     @field_validator("seller_id", mode="before")
     @classmethod

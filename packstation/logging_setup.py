@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from packstation.local_store.private import PrivateRotatingFileHandler, private_folder
 from packstation.services.access.secrets import RedactingFilter
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -23,11 +24,9 @@ def configure_logging(*, level: int = logging.INFO, log_dir: Path | None = None)
         root.removeHandler(handler)
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(log_dir)
         handlers.append(
-            logging.handlers.RotatingFileHandler(
-                log_dir / "packstation.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
-            )
+            PrivateRotatingFileHandler(log_dir / "packstation.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8")
         )
     for handler in handlers:
         handler.setFormatter(logging.Formatter(FORMAT))

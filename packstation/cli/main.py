@@ -248,9 +248,20 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "sync":
         return commands.sync_once(settings, account=args.account, max_wait_s=args.max_wait)
     if args.command == "config":
-        print(settings.model_dump_json(indent=2))
+        print(masked_settings_json(settings))
         return 0
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover - argparse validates
+
+
+def masked_settings_json(settings: Settings) -> str:
+    """The effective settings as JSON, with a password written inline in the database URL masked."""
+    from sqlalchemy.engine import make_url
+
+    shown = settings
+    if settings.database.url and make_url(settings.database.url).password is not None:
+        masked = make_url(settings.database.url).render_as_string(hide_password=True)
+        shown = settings.model_copy(update={"database": settings.database.model_copy(update={"url": masked})})
+    return shown.model_dump_json(indent=2)
 
 
 if __name__ == "__main__":  # pragma: no cover

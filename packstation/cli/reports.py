@@ -236,11 +236,11 @@ def _billing_plan(args: argparse.Namespace, sessions: sessionmaker[Session], que
             storage_charge=args.storage,
             currency=args.currency.upper(),
         )
-        plans.set(plan, client_company_id=client_id)
+        plans.set_from_command_line(plan, client_company_id=client_id)
         print(_("billing plan saved for {who}").format(who=args.client or _("the default plan")))
         return 0
     if args.plan_command == "clear":
-        if client_id is None or not plans.clear(client_id):
+        if client_id is None or not plans.clear_from_command_line(client_id):
             return _fail(_("{client} has no plan of its own").format(client=args.client))
         print(_("{client} is billed by the default plan again").format(client=args.client))
         return 0

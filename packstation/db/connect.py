@@ -86,6 +86,7 @@ def limits_from(settings: Settings) -> ConnectionLimits:
         statement_timeout_ms=settings.database.statement_timeout_ms,
         tcp_user_timeout_ms=settings.database.tcp_user_timeout_ms,
         transaction_pooling=settings.database.transaction_pooling,
+        sslmode=settings.database.sslmode,
     )
 
 

@@ -3,23 +3,46 @@
 ``pgserver`` ships the server binaries for Linux, macOS and Windows and coordinates processes that
 share one data folder: a second app instance attaches to the running server instead of starting
 another one on the same files, and the server stops when the last instance exits.
+
+pgserver's initdb trusts every local connection (on Windows that is TCP on 127.0.0.1, so any local
+process would be superuser). On the first start PackStation sets generated passwords, switches
+``pg_hba.conf`` to scram-sha-256 and connects as ``packstation_app``, a non-superuser member of the
+owner role.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from secrets import token_urlsafe
 from typing import Any
+from urllib.parse import quote
 
 import psycopg2
 from psycopg2 import sql
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
+from packstation.db.roles import OWNER_ROLE, STATION_ROLE, apply_privileges
 from packstation.i18n import _
+from packstation.local_store.private import private_file, private_folder
+from packstation.services.access.secrets import SecretError, SecretStore
 
 log = logging.getLogger("packstation.db.embedded")
 DATABASE_NAME = "packstation"
+# The app's login: a member of the owner role (it runs the migrations), never a superuser.
+APP_ROLE = "packstation_app"
+EMBEDDED_ACCOUNT = "embedded-database"
+PASSWORD_FILE = "embedded-database.json"
+HBA_MARKER = "# packstation: scram password authentication"
+HBA = f"""{HBA_MARKER} (pgserver's initdb wrote 'trust'; any local process could be superuser)
+local   all   all                 scram-sha-256
+host    all   all   127.0.0.1/32  scram-sha-256
+host    all   all   ::1/128       scram-sha-256
+"""
 
 
 class EmbeddedDatabaseError(Exception):
@@ -33,30 +56,102 @@ class EmbeddedPostgres:
     pgdata: Path
     url: str
     handle: Any
+    password: str = ""
 
     def stop(self) -> None:
         """Release this process's handle (the server stops when no other instance uses it)."""
         self.handle.cleanup()
 
 
-def _ensure_database(dsn: str, name: str) -> None:
+def _ensure_database(connection: psycopg2.extensions.connection, name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        if cursor.fetchone() is None:
+            cursor.execute(
+                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(name))
+            )
+            log.info("created database name=%s", name)
+
+
+def _password(data_dir: Path, secrets: SecretStore, name: str) -> str:
+    """A generated password: from the keyring, else from a 0600 file in the data folder; made on first use."""
+    value = secrets.get(EMBEDDED_ACCOUNT, name)
+    if value:
+        return value
+    path = data_dir / PASSWORD_FILE
+    stored: dict[str, str] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    if name in stored:
+        return stored[name]
+    value = token_urlsafe(32)
+    try:
+        secrets.set(EMBEDDED_ACCOUNT, name, value)
+        return value
+    except SecretError:
+        pass  # no usable keyring on this machine: a file only this user can read
+    stored[name] = value
+    private_file(path)
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    return value
+
+
+def _secure(pgdata: Path, dsn: str, superuser_password: str, app_password: str) -> None:
+    """First start after initdb (trust): set passwords, make the app's non-superuser role, require scram."""
     connection = psycopg2.connect(dsn, connect_timeout=10)
     try:
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-            if cursor.fetchone() is None:
-                cursor.execute(
-                    sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(name))
-                )
-                log.info("created database name=%s", name)
+            cursor.execute("ALTER ROLE postgres PASSWORD %s", (superuser_password,))
+            for role in (OWNER_ROLE, STATION_ROLE):
+                cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+                if cursor.fetchone() is None:
+                    cursor.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_ROLE,))
+            verb = "ALTER" if cursor.fetchone() is not None else "CREATE"
+            cursor.execute(
+                sql.SQL(verb + " ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s").format(
+                    sql.Identifier(APP_ROLE)
+                ),
+                (app_password,),
+            )
+            cursor.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(OWNER_ROLE), sql.Identifier(APP_ROLE)))
+            _ensure_database(connection, DATABASE_NAME)
+            cursor.execute(
+                sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(DATABASE_NAME), sql.Identifier(APP_ROLE))
+            )
     finally:
         connection.close()
+    # Objects made by an older build belong to the superuser: hand them to the owner role.
+    engine = create_engine(_database_url(dsn), poolclass=NullPool)
+    try:
+        with engine.begin() as bound:
+            apply_privileges(bound)
+    finally:
+        engine.dispose()
+    hba = pgdata / "pg_hba.conf"
+    hba.write_text(HBA, encoding="utf-8")
+    connection = psycopg2.connect(dsn, connect_timeout=10)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_reload_conf()")
+    finally:
+        connection.close()
+    log.info("embedded postgres secured: scram authentication, app role %s", APP_ROLE)
 
 
-def start_embedded(data_dir: Path) -> EmbeddedPostgres:
-    """Start (or attach to) the embedded server under ``data_dir/pgdata``."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+def _database_url(dsn: str) -> str:
+    parts = dict(part.split("=", 1) for part in dsn.split())
+    return f"postgresql+psycopg2://{parts['user']}@/{DATABASE_NAME}?host={parts['host']}&port={parts['port']}"
+
+
+def start_embedded(data_dir: Path, secrets: SecretStore | None = None) -> EmbeddedPostgres:
+    """Start (or attach to) the embedded server under ``data_dir/pgdata``; the app connects as a non-superuser.
+
+    The server authenticates every connection with a password (scram-sha-256). Both generated passwords
+    (the superuser's and the app role's) live in the keyring, or in a 0600 file when there is none.
+    """
+    secrets = secrets or SecretStore()
+    private_folder(data_dir)
     pgdata = data_dir / "pgdata"
     try:
         with warnings.catch_warnings():
@@ -72,12 +167,22 @@ def start_embedded(data_dir: Path) -> EmbeddedPostgres:
             )
         ) from exc
     info = handle.get_postmaster_info()
-    if info.socket_dir is not None:
-        dsn = f"dbname=postgres user=postgres host={info.socket_dir} port={info.port}"
-        url = f"postgresql+psycopg2://postgres@/{DATABASE_NAME}?host={info.socket_dir}&port={info.port}"
+    host = info.socket_dir if info.socket_dir is not None else info.hostname
+    superuser_password = _password(data_dir, secrets, "superuser_password")
+    app_password = _password(data_dir, secrets, "password")
+    dsn = f"dbname=postgres user=postgres host={host} port={info.port}"
+    if HBA_MARKER not in (pgdata / "pg_hba.conf").read_text(encoding="utf-8"):
+        _secure(pgdata, dsn, superuser_password, app_password)
     else:
-        dsn = f"dbname=postgres user=postgres host={info.hostname} port={info.port}"
-        url = f"postgresql+psycopg2://postgres@{info.hostname}:{info.port}/{DATABASE_NAME}"
-    _ensure_database(dsn, DATABASE_NAME)
+        connection = psycopg2.connect(f"{dsn} password={superuser_password}", connect_timeout=10)
+        try:
+            connection.autocommit = True
+            _ensure_database(connection, DATABASE_NAME)
+        finally:
+            connection.close()
+    location = (
+        f"@/{DATABASE_NAME}?host={host}&port={info.port}" if info.socket_dir else f"@{host}:{info.port}/{DATABASE_NAME}"
+    )
+    url = f"postgresql+psycopg2://{APP_ROLE}:{quote(app_password, safe='')}{location}"
     log.info("embedded postgres ready pgdata=%s pid=%s", pgdata, info.pid)
-    return EmbeddedPostgres(pgdata=pgdata, url=url, handle=handle)
+    return EmbeddedPostgres(pgdata=pgdata, url=url, handle=handle, password=app_password)

@@ -32,6 +32,7 @@ class ConnectionLimits:
     #: time zone then go with every transaction (``SET LOCAL``) instead of the connection's options,
     #: which PgBouncer refuses ("unsupported startup parameter: options").
     transaction_pooling: bool = False
+    sslmode: str | None = None
 
 
 def normalize_url(url: str) -> str:
@@ -58,7 +59,7 @@ def create_db_engine(
     ``pool_timeout_s`` is how long a thread waits for one (the connect timeout by default).
     """
     limits = limits or ConnectionLimits()
-    connect_args = {
+    connect_args: dict[str, object] = {
         "connect_timeout": limits.connect_timeout_s,
         "keepalives": 1,
         "keepalives_idle": limits.keepalives_idle_s,
@@ -69,6 +70,8 @@ def create_db_engine(
     }
     if not limits.transaction_pooling:
         connect_args["options"] = f"-c statement_timeout={limits.statement_timeout_ms} -c timezone=UTC"
+    if limits.sslmode is not None:
+        connect_args["sslmode"] = limits.sslmode
     engine = create_engine(
         normalize_url(url),
         pool_pre_ping=True,
@@ -77,6 +80,8 @@ def create_db_engine(
         pool_timeout=pool_timeout_s if pool_timeout_s is not None else limits.connect_timeout_s,
         pool_recycle=1800,
         connect_args=connect_args,
+        # Error text must not carry bound values: a TOTP secret or hash would reach screens and logs.
+        hide_parameters=True,
         # Batched UPDATEs too (the pump marks hundreds of parcels packed in one flush), not one round trip each.
         executemany_mode="values_plus_batch",
     )

@@ -153,7 +153,9 @@ def apply_privileges(connection: Connection) -> bool:
         if grant is not None:
             connection.execute(text(f'GRANT {grant} ON public."{name}" TO {STATION_ROLE}'))
     for signature in STATION_FUNCTIONS:
-        connection.execute(text(f"GRANT EXECUTE ON FUNCTION {signature} TO {STATION_ROLE}"))
+        # A database at an older revision lacks them; the upgrade that adds them applies this again.
+        if connection.execute(text("SELECT to_regprocedure(:s) IS NOT NULL"), {"s": signature}).scalar_one():
+            connection.execute(text(f"GRANT EXECUTE ON FUNCTION {signature} TO {STATION_ROLE}"))
     log.info("privileges applied database=%s objects=%d", database, len(objects))
     return True
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from packstation.local_store.private import private_file
+
 
 class Synchronous(StrEnum):
     """How hard a commit waits for the disk."""
@@ -54,8 +56,11 @@ def open_store(
     check_same_thread: bool = True,
     timeout_s: float = 5.0,
 ) -> sqlite3.Connection:
-    """A connection to ``path`` in autocommit mode, with its PRAGMAs set and its schema brought up to date."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """A connection to ``path`` in autocommit mode, with its PRAGMAs set and its schema brought up to date.
+
+    The file is 0600 in a 0700 folder (:mod:`packstation.local_store.private`): it holds customers' data.
+    """
+    private_file(path)
     try:
         connection = sqlite3.connect(path, isolation_level=None, timeout=timeout_s, check_same_thread=check_same_thread)
         connection.execute("PRAGMA journal_mode=WAL")

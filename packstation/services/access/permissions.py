@@ -170,6 +170,10 @@ class StationSession:
         with self._lock:
             self._last_activity = self._clock()
 
+    def is_idle(self) -> bool:
+        """Whether someone is logged in and idle longer than ``[security] idle_logout_s``."""
+        return self._idle is not None and self._current is not None and self.idle_for() >= self._idle
+
     def idle_for(self) -> timedelta:
         """Time since the last activity."""
         return self._clock() - self._last_activity

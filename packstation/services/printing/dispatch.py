@@ -20,14 +20,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import AuditEntry
 from packstation.devices.printers.print_queue import PrintQueue
+from packstation.devices.uri import PRINTER_SCHEMES, parse_device_uri
 from packstation.domain.marketplace import LabelFormat, Marketplace
 from packstation.i18n import _
+from packstation.local_store.print_jobs import PrintJob
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import (
     Approval,
     Permission,
+    PermissionDenied,
     UserSession,
-    authorize,
+    privileged,
     reprint_needs_approval,
 )
 from packstation.services.labels import LabelService, LabelSize, PrinterDpi, Sender, ShippingLabelData
@@ -37,6 +40,7 @@ from packstation.services.labels.raster import PdfRaster
 from packstation.services.marketplaces.writes import MarketplaceLabel
 from packstation.services.packing.service import Completion, OpenedPackage
 from packstation.services.printing.submit import submit_document
+from packstation.services.printing.zpl_filter import filter_zpl
 
 log = logging.getLogger("packstation.services.printing.dispatch")
 
@@ -201,7 +205,13 @@ class LabelDispatcher:
             )
         if got is LabelFormat.PDF:
             return self._labels.marketplace_pdf_label(issued.documents, description=package.external_id)
-        return self._labels.marketplace_label(b"\n".join(issued.documents), description=package.external_id)
+        filtered = filter_zpl(b"\n".join(issued.documents))
+        if filtered.removed:
+            # Printer configuration or firmware commands in a marketplace label: never sent on to the printer.
+            log.warning(
+                "marketplace label sanitised package=%s removed=%s", package.external_id, ",".join(filtered.removed)
+            )
+        return self._labels.marketplace_label(filtered.data, description=package.external_id)
 
     def _preview(self, package: OpenedPackage, job_id: str, document: LabelDocument) -> LabelPreview:
         width, height = self._size.value
@@ -294,10 +304,10 @@ class ReprintService:
     ) -> None:
         self._dispatcher = dispatcher
         self._sessions = sessions
-        self._audit = audit
+        self.audit = audit  # @privileged reads audit and clock
         self._limit = limit
         self._station_id = station_id
-        self._clock = clock
+        self.clock = clock
 
     def reprints_so_far(self, package: OpenedPackage) -> int:
         """How many times this parcel's label was reprinted (from the audit log, so every station agrees)."""
@@ -321,14 +331,52 @@ class ReprintService:
         approval: Approval | None = None,
     ) -> LabelPreview:
         """Queue the labels again (every box, or box ``box``); raises PermissionDenied past the limit
-        without a valid approval."""
+        without a valid approval.
+
+        A refusal is audited twice: ``permission.denied`` by ``@privileged`` and ``label.reprint_refused``
+        naming the parcel.
+        """
         count = self.reprints_so_far(package)
-        if reprint_needs_approval(count, limit=self._limit):
-            authorization = authorize(actor, Permission.REPRINT_BEYOND_LIMIT, approval=approval, now=self._clock())
-            if authorization.approval is not None:
-                self._audit.record_authorization(authorization, operation="labels.reprint")
+        if not reprint_needs_approval(count, limit=self._limit):
+            return self._print(actor, package, count, box_count=box_count, box=box, approval=None)
+        try:
+            return self.reprint_beyond_limit(actor, package, box_count=box_count, box=box, approval=approval)
+        except PermissionDenied as denied:
+            self.audit.record(
+                AuditAction.REPRINT_REFUSED,
+                actor=actor,
+                station_id=self._station_id,
+                subject=f"package:{package.id}",
+                detail={"reprints_so_far": count, "limit": self._limit, "reason": str(denied)},
+            )
+            raise
+
+    @privileged(Permission.REPRINT_BEYOND_LIMIT)
+    def reprint_beyond_limit(
+        self,
+        actor: UserSession,
+        package: OpenedPackage,
+        *,
+        box_count: int = 1,
+        box: int | None = None,
+        approval: Approval | None = None,
+    ) -> LabelPreview:
+        """A reprint past ``[security] reprint_limit``: a supervisor, or a packer with a (single-use) approval."""
+        count = self.reprints_so_far(package)
+        return self._print(actor, package, count, box_count=box_count, box=box, approval=approval)
+
+    def _print(
+        self,
+        actor: UserSession,
+        package: OpenedPackage,
+        count: int,
+        *,
+        box_count: int,
+        box: int | None,
+        approval: Approval | None,
+    ) -> LabelPreview:
         preview = self._dispatcher.print_label(package, box_count=box_count, box=box)
-        self._audit.record(
+        self.audit.record(
             AuditAction.REPRINT,
             actor=actor,
             station_id=self._station_id,
@@ -343,3 +391,32 @@ class ReprintService:
             },
         )
         return preview
+
+
+class PrintRedirects:
+    """Sends a waiting or failed label to another printer: privileged and audited.
+
+    A printer address can be any ``tcp://`` host or ``file:///`` folder, so where parcels' labels (names,
+    addresses) go is a setting: a packer needs a supervisor's approval.
+    """
+
+    def __init__(self, queue: PrintQueue, *, audit: AuditLog, clock: Callable[[], datetime]) -> None:
+        self._queue = queue
+        self.audit = audit
+        self.clock = clock
+
+    @privileged(Permission.CHANGE_SETTINGS)
+    def redirect(
+        self, actor: UserSession, job_id: str, printer_uri: str, *, approval: Approval | None = None
+    ) -> PrintJob:
+        """Move the job to ``printer_uri`` (validated as a printer address) and record who did it."""
+        parse_device_uri(printer_uri, allowed=PRINTER_SCHEMES)
+        before = self._queue.store.get(job_id).printer_uri
+        job = self._queue.move(job_id, printer_uri)
+        self.audit.record(
+            AuditAction.PRINT_REDIRECTED,
+            actor=actor,
+            subject=f"print_job:{job_id}",
+            detail={"from": before, "to": printer_uri, "approved_by": approval.approver_id if approval else None},
+        )
+        return job

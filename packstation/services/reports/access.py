@@ -40,4 +40,4 @@ class ReportAccess:
         self, actor: UserSession, *, approval: Approval | None = None
     ) -> tuple[ReportQueries, ExceptionQueue]:
         """The report queries and the exception queue, for ``actor``."""
-        return ReportQueries(self._sessions, tz=self._tz), ExceptionQueue(self._sessions)
+        return ReportQueries(self._sessions, tz=self._tz), ExceptionQueue(self._sessions, audit=self.audit)

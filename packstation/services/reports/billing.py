@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -31,6 +32,8 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from packstation.db.models import BillingPlan, BillingTier, ClientCompany, PricingMode
 from packstation.i18n import _
+from packstation.services.access.audit import AuditAction, AuditLog
+from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
 from packstation.services.reports.figures import whole_hour_zone
 from packstation.services.reports.model import DEFAULT_TIME_ZONE, turkish_sort_key
 
@@ -194,10 +197,23 @@ def _to_plan(row: BillingPlan) -> Plan:
 
 
 class BillingPlans:
-    """Read and write the default plan and the per-client overrides."""
+    """Read and write the default plan and the per-client overrides; every change is audited.
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    ``set``/``clear`` are privileged (``CHANGE_SETTINGS``) and name their actor. The command line, which
+    has no logged-in user, uses ``set_from_command_line``/``clear_from_command_line`` (audited with
+    ``via: command line``, like ``packstation user add``).
+    """
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        audit: AuditLog | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self._sessions = sessions
+        self.audit = audit or AuditLog(sessions)  # @privileged reads audit and clock
+        self.clock = clock
 
     def get(self, client_company_id: int | None = None) -> Plan | None:
         """The plan stored for a client (None: the default plan), or None when there is none."""
@@ -225,8 +241,45 @@ class BillingPlans:
             )
         return default, False
 
-    def set(self, plan: Plan, *, client_company_id: int | None = None) -> None:
+    @privileged(Permission.CHANGE_SETTINGS)
+    def set(
+        self,
+        actor: UserSession,
+        plan: Plan,
+        *,
+        client_company_id: int | None = None,
+        approval: Approval | None = None,
+    ) -> None:
         """Store ``plan`` as the default (no client) or as a client's override, replacing what was there."""
+        self._store(plan, client_company_id, actor=actor, via="station")
+
+    def set_from_command_line(self, plan: Plan, *, client_company_id: int | None = None) -> None:
+        """``set`` for the command line (the owner's tool: no session, audited as such)."""
+        self._store(plan, client_company_id, actor=None, via="command line")
+
+    @privileged(Permission.CHANGE_SETTINGS)
+    def clear(self, actor: UserSession, client_company_id: int, *, approval: Approval | None = None) -> bool:
+        """Remove a client's override (the default plan bills it again); False if it had none."""
+        return self._remove(client_company_id, actor=actor, via="station")
+
+    def clear_from_command_line(self, client_company_id: int) -> bool:
+        """``clear`` for the command line."""
+        return self._remove(client_company_id, actor=None, via="command line")
+
+    def _remove(self, client_company_id: int, *, actor: UserSession | None, via: str) -> bool:
+        with self._sessions.begin() as session:
+            removed = self._delete(session, client_company_id) > 0
+            if removed:
+                self.audit.record(
+                    AuditAction.BILLING_PLAN_CLEARED,
+                    actor=actor,
+                    subject=f"client:{client_company_id}",
+                    detail={"via": via},
+                    session=session,
+                )
+            return removed
+
+    def _store(self, plan: Plan, client_company_id: int | None, *, actor: UserSession | None, via: str) -> None:
         with self._sessions.begin() as session:
             if client_company_id is not None and session.get(ClientCompany, client_company_id) is None:
                 raise BillingError(_("client company {id} does not exist").format(id=client_company_id))
@@ -241,12 +294,14 @@ class BillingPlans:
                     tiers=[BillingTier(up_to=t.up_to, price_per_parcel=t.price) for t in plan.tiers],
                 )
             )
+            self.audit.record(
+                AuditAction.BILLING_PLAN_SET,
+                actor=actor,
+                subject="client:default" if client_company_id is None else f"client:{client_company_id}",
+                detail={"tiers": format_tiers(plan), "pricing": plan.pricing.value, "via": via},
+                session=session,
+            )
         log.info("billing plan set client=%s tiers=%s", client_company_id, format_tiers(plan))
-
-    def clear(self, client_company_id: int) -> bool:
-        """Remove a client's override (the default plan bills it again); False if it had none."""
-        with self._sessions.begin() as session:
-            return self._delete(session, client_company_id) > 0
 
     @staticmethod
     def _delete(session: Session, client_company_id: int | None) -> int:

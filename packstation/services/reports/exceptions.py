@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import PackException, User
 from packstation.i18n import _
+from packstation.services.access.audit import AuditAction, AuditLog
+from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
 
 log = logging.getLogger("packstation.services.reports.exceptions")
 
@@ -20,11 +22,22 @@ class ExceptionActionError(Exception):
 
 
 class ExceptionQueue:
-    """Assign and resolve packing exceptions (the dashboard's queue buttons)."""
+    """Assign and resolve packing exceptions (the dashboard's queue buttons); each action names its actor.
 
-    def __init__(self, sessions: sessionmaker[Session], *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+    Both actions are privileged (``RESOLVE_EXCEPTIONS``) and audited with the actor of the call, never
+    with whoever opened the dashboard first.
+    """
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        audit: AuditLog | None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self._sessions = sessions
-        self._clock = clock
+        self.audit = audit  # @privileged reads audit and clock
+        self.clock = clock
 
     def _open_row(self, session: Session, exception_id: int) -> PackException:
         row = session.get(PackException, exception_id, with_for_update=True)
@@ -38,26 +51,47 @@ class ExceptionQueue:
             )
         return row
 
-    def assign(self, exception_id: int, *, to_user_id: int) -> None:
+    @privileged(Permission.RESOLVE_EXCEPTIONS)
+    def assign(
+        self, actor: UserSession, exception_id: int, *, to_user_id: int, approval: Approval | None = None
+    ) -> None:
         """Give an open exception to ``to_user_id`` to deal with."""
+        assert self.audit is not None  # @privileged refuses to run without one
         with self._sessions.begin() as session:
             row = self._open_row(session, exception_id)
-            user = session.get(User, to_user_id)
-            if user is None or not user.active:
+            # Only the columns a station may read (never select(User): the hashes are not granted).
+            active = session.scalar(select(User.active).where(User.id == to_user_id))
+            if not active:
                 raise ExceptionActionError(_("user {id} does not exist or is inactive").format(id=to_user_id))
             row.assigned_to_user_id = to_user_id
-        log.info("exception assigned exception=%s to_user=%s", exception_id, to_user_id)
+            self.audit.record(
+                AuditAction.EXCEPTION_ASSIGNED,
+                actor=actor,
+                subject=f"exception:{exception_id}",
+                detail={"to_user_id": to_user_id},
+                session=session,
+            )
+        log.info("exception assigned exception=%s to_user=%s by=%s", exception_id, to_user_id, actor.user_id)
 
-    def resolve(self, exception_id: int, *, by_user_id: int | None, resolution: str) -> None:
+    @privileged(Permission.RESOLVE_EXCEPTIONS)
+    def resolve(
+        self, actor: UserSession, exception_id: int, *, resolution: str, approval: Approval | None = None
+    ) -> None:
         """Close an open exception with what was done about it (a resolution text is required)."""
+        assert self.audit is not None
         resolution = resolution.strip()
         if not resolution:
             raise ExceptionActionError(_("say how the exception was resolved"))
         with self._sessions.begin() as session:
             row = self._open_row(session, exception_id)
-            if by_user_id is not None and session.scalar(select(User.id).where(User.id == by_user_id)) is None:
-                raise ExceptionActionError(_("user {id} does not exist").format(id=by_user_id))
-            row.resolved_at = self._clock()
-            row.resolved_by_user_id = by_user_id
+            row.resolved_at = self.clock()
+            row.resolved_by_user_id = actor.user_id
             row.resolution = resolution
-        log.info("exception resolved exception=%s by_user=%s", exception_id, by_user_id)
+            self.audit.record(
+                AuditAction.EXCEPTION_RESOLVED,
+                actor=actor,
+                subject=f"exception:{exception_id}",
+                detail={"resolution": resolution[:200]},
+                session=session,
+            )
+        log.info("exception resolved exception=%s by_user=%s", exception_id, actor.user_id)

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from packstation.services.sync.events import PackageCancelled
     from packstation.ui.packing.worker import PackingWorker
     from packstation.ui.shell.login import LoginView
+    from packstation.ui.shell.switching import BadgeOrItem
 
 log = logging.getLogger("packstation.ui.shell.main_window")
 STATUS_LIMIT = 80  # characters of one status-bar entry (a server's error message can be a page long)
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.worker: PackingWorker | None = None
         self._box_types: tuple[BoxType, ...] = ()  # the warehouse box sizes ([[boxes]]), scanned while packing
         self.login: LoginView | None = None
+        self._badge_or_item: BadgeOrItem | None = None
         self.station_session: StationSession | None = None
         self._demo = demo
         self.last_feedback_latency_s: float | None = None
@@ -188,6 +190,15 @@ class MainWindow(QMainWindow):
         self._idle_timer = QTimer(self)
         self._idle_timer.timeout.connect(self._check_idle)
         self._idle_timer.start(5000)
+        from PySide6.QtWidgets import QApplication
+
+        from packstation.ui.shell.switching import ActivityFilter, BadgeOrItem
+
+        self._badge_or_item = BadgeOrItem(self)
+        self._activity = ActivityFilter(self.station_session.touch, parent=self)
+        application = QApplication.instance()
+        if application is not None:
+            application.installEventFilter(self._activity)
         self.worker = PackingWorker(context.packing)
         self.worker.opened.connect(self._on_opened)
         self.worker.scanned.connect(self._on_scanned)
@@ -335,8 +346,7 @@ class MainWindow(QMainWindow):
 
     def log_out(self) -> None:
         """End the user's session (a parcel in progress is put back first)."""
-        if self.worker is not None and self.pack.package is not None and self.pack.is_packing:
-            self.worker.abort(self.user_id)
+        self._put_back()
         if self.station_session is not None:
             from packstation.services.access.permissions import LogoutReason
 
@@ -344,9 +354,36 @@ class MainWindow(QMainWindow):
         self._show_login()
 
     def _check_idle(self) -> None:
-        if self.station_session is not None and self.station_session.expire_if_idle() is not None:
+        session = self.station_session
+        if session is None or not session.is_idle():
+            return
+        self._put_back()  # the next person must not continue someone else's parcel
+        if session.expire_if_idle() is not None:
             self._show_login()
             self.set_banner("info", self.tr("Logged out after a period of inactivity. Scan your badge."))
+
+    def _put_back(self) -> None:
+        if self.worker is not None and self.pack.package is not None and self.pack.is_packing:
+            self.worker.abort(self.user_id)
+
+    def switch_user(self, outcome: object, *, badge: str) -> None:
+        """A badge was scanned while someone was logged in: put their parcel back and hand over.
+
+        ``outcome`` is the new user's session, or the refusal (a PIN is needed, say) that the login
+        screen then asks about.
+        """
+        from packstation.services.access.permissions import LogoutReason, UserSession
+
+        self._put_back()
+        if isinstance(outcome, UserSession):
+            self._logged_in(outcome)  # StationSession.start ends the previous session as "switched"
+            return
+        if self.station_session is not None:
+            self.station_session.end(LogoutReason.SWITCHED)
+        self._show_login()
+        if self.login is not None:
+            self.login.badge_input.setText(badge)
+            self.login.submit_badge()
 
     def shutdown(self) -> None:
         """Stop the packing thread (before the services close); safe to call twice."""
@@ -408,8 +445,8 @@ class MainWindow(QMainWindow):
             self.set_banner("info", self.tr("Still starting: scan again in a moment."))
         elif self.pack.is_packing and (box := find_box_type(self._box_types, text)) is not None:
             self.worker.choose_box(box)
-        elif self.pack.is_packing:
-            self.worker.scan(text, self.user_id)
+        elif self.pack.is_packing and self._badge_or_item is not None:
+            self._badge_or_item.route(text)  # a badge switches the packer; it is never an item scan
         else:
             self.worker.open_code(text, self.user_id)
 

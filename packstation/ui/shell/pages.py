@@ -105,10 +105,12 @@ class SupervisorPages(QObject):
         user = self._current_user()
         if user is None:
             return
+        # The service hands the queries out only to someone allowed to see reports: checked (and an
+        # approval spent) at every opening, not only the first.
+        queries, exceptions = self._services.reports.open_reports(user, approval=approval)
         if self.dashboard is None:
-            # The service hands the queries out only to someone allowed to see reports.
-            queries, exceptions = self._services.reports.open_reports(user, approval=approval)
-            self.dashboard = DashboardView(queries, exceptions=exceptions, current_user_id=user.user_id)
+            # The actor of each queue action is whoever is logged in at that moment.
+            self.dashboard = DashboardView(queries, exceptions=exceptions, current_user=self._current_user)
             self.parked = ParkedPanel(self._services.parked, user)
             self.dashboard.tabs.addTab(self.parked, self.tr("Stuck operations"))
             self._pages.addWidget(self.dashboard)

@@ -8,6 +8,7 @@ a slow database makes the figures older, never the window frozen.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import cast
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from packstation.domain.status import ExceptionKind
+from packstation.services.access.permissions import UserSession
 from packstation.services.reports import (
     DashboardSnapshot,
     ExceptionQueue,
@@ -69,7 +71,7 @@ class DashboardView(QWidget):
         queries: ReportQueries,
         *,
         exceptions: ExceptionQueue | None = None,
-        current_user_id: int | None = None,
+        current_user: Callable[[], UserSession | None] = lambda: None,
         refresh_ms: int = DEFAULT_REFRESH_MS,
         parent: QWidget | None = None,
     ) -> None:
@@ -77,7 +79,8 @@ class DashboardView(QWidget):
         self.setObjectName("dashboard")
         self._queries = queries
         self._exceptions = exceptions
-        self._user_id = current_user_id
+        # Asked at each action: the actor is whoever is logged in now, not who opened the dashboard.
+        self._current_user = current_user
         self._in_flight = False
         self._choices: FilterChoices | None = None
         self.snapshot: DashboardSnapshot | None = None
@@ -413,18 +416,18 @@ class DashboardView(QWidget):
 
     def resolve_selected(self, resolution: str) -> None:
         """Resolve the selected exception with ``resolution`` (off the GUI thread), then refresh."""
-        exception_id, queue = self.selected_exception(), self._exceptions
-        if exception_id is None or queue is None:
+        exception_id, queue, actor = self.selected_exception(), self._exceptions, self._current_user()
+        if exception_id is None or queue is None or actor is None:
             return
-        work = lambda: queue.resolve(exception_id, by_user_id=self._user_id, resolution=resolution)  # noqa: E731
+        work = lambda: queue.resolve(actor, exception_id, resolution=resolution)  # noqa: E731
         Task(work, owner=self).on_success(lambda _r: self.refresh()).on_failure(self._fail).run()
 
     def assign_selected(self, user_id: int) -> None:
         """Assign the selected exception to ``user_id`` (off the GUI thread), then refresh."""
-        exception_id, queue = self.selected_exception(), self._exceptions
-        if exception_id is None or queue is None:
+        exception_id, queue, actor = self.selected_exception(), self._exceptions, self._current_user()
+        if exception_id is None or queue is None or actor is None:
             return
-        work = lambda: queue.assign(exception_id, to_user_id=user_id)  # noqa: E731
+        work = lambda: queue.assign(actor, exception_id, to_user_id=user_id)  # noqa: E731
         Task(work, owner=self).on_success(lambda _r: self.refresh()).on_failure(self._fail).run()
 
     def _ask_resolve(self) -> None:

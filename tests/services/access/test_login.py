@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -209,3 +210,66 @@ def test_first_admin_only_once_and_with_a_right_code(stack: Stack) -> None:
     assert admin_secret is not None
     session = stack.auth.login_password("ada", "Admin-Parola-1", totp_code=stack.totp_code(admin_secret))
     assert session.role is Role.ADMIN
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "code"),
+    [
+        ("ada\x00admin", "Admin-Parola-1", None),
+        ("x" * 10_000, "Admin-Parola-1", None),
+        ("ada", "Admin\x00Parola", None),
+        ("ada", "Admin-Parola-1", "١٢٣٤٥٦"),  # Arabic-Indic digits
+        ("ada", "Admin-Parola-1", "１２３４５６"),  # full-width digits
+        ("ada", "Admin-Parola-1", "1" * 10_000),
+        ("ada", "Admin-Parola-1", "12\x003456"),
+        ("ada", "x" * 10_000, None),
+    ],
+)
+def test_odd_login_input_is_a_counted_failure_never_a_crash(
+    stack: Stack, username: str, password: str, code: str | None
+) -> None:
+    stack.first_admin("ada")
+    before = _actions(stack).count(AuditAction.LOGIN_FAILED.value)
+    with pytest.raises(AuthRefused) as refused:
+        stack.auth.login_password(username, password, totp_code=code, station_id=stack.station_id)
+    assert refused.value.reason in (RefusalReason.WRONG_PASSWORD, RefusalReason.WRONG_SECOND_FACTOR)
+    assert _actions(stack).count(AuditAction.LOGIN_FAILED.value) == before + 1
+
+
+def test_a_locked_answer_does_not_tell_whether_the_name_exists(stack: Stack) -> None:
+    admin, _ = stack.first_admin()
+    stack.users.create_user(admin, "zeynep", role=Role.PACKER, password="Zeynep-Parola-1")
+    answers: dict[str, list[str]] = {}
+    for name in ("zeynep", "nobody-by-this-name"):
+        answers[name] = []
+        for _attempt in range(6):
+            with pytest.raises(AuthRefused) as refused:
+                stack.auth.login_password(name, "wrong-password")
+            answers[name].append(f"{refused.value.reason}:{re.sub(r'[0-9]{2}:[0-9]{2}', 'HH:MM', str(refused.value))}")
+    assert answers["zeynep"] == answers["nobody-by-this-name"]
+    assert answers["zeynep"][-1].startswith("locked:")
+
+
+def test_badge_guessing_is_throttled_per_station(stack: Stack) -> None:
+    admin, _ = stack.first_admin()
+    stack.packer(admin, "ayse", badge="BADGE-AYSE")
+    for n in range(stack.security.badge_attempts_per_minute):
+        with pytest.raises(AuthRefused) as refused:
+            stack.auth.login_badge(f"GUESS-{n:04d}", station_id=stack.station_id)
+        assert refused.value.reason is RefusalReason.UNKNOWN_CREDENTIALS
+    # Even the right badge waits now, at this station ...
+    with pytest.raises(AuthRefused) as throttled:
+        stack.auth.login_badge("BADGE-AYSE", station_id=stack.station_id)
+    assert throttled.value.reason is RefusalReason.THROTTLED
+    # ... not at another one.
+    assert stack.auth.login_badge("BADGE-AYSE", station_id=None).username == "ayse"
+    assert AuditAction.BADGE_THROTTLED.value in _actions(stack)
+
+
+def test_short_badges_are_refused_at_enrolment(stack: Stack) -> None:
+    from packstation.services.access.users import UserError
+
+    admin, _ = stack.first_admin()
+    user_id = stack.users.create_user(admin, "kisa", role=Role.PACKER, password="Kisa-Parola-1")
+    with pytest.raises(UserError, match="at least 6 characters"):
+        stack.users.enrol_badge(admin, user_id, "12345")

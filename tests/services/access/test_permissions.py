@@ -32,7 +32,10 @@ from packstation.services.access.permissions import (
 )
 from packstation.services.access.users import UserError
 from packstation.services.journal.parked import ParkedOperations
+from packstation.services.printing.dispatch import PrintRedirects, ReprintService
 from packstation.services.reports.access import ReportAccess
+from packstation.services.reports.billing import BillingPlans
+from packstation.services.reports.exceptions import ExceptionQueue
 from packstation.services.station.heartbeat import StationService
 
 from .conftest import Stack
@@ -66,6 +69,25 @@ FACTORIES: dict[str, Callable[[Stack], Any]] = {
         stack.db.sessions, tz=ZoneInfo("Europe/Istanbul"), audit=stack.audit, clock=stack.clock
     ),
     "packstation.services.journal.parked.ParkedOperations": lambda stack: ParkedOperations(
+        stack.db.sessions, audit=stack.audit, clock=stack.clock
+    ),
+    "packstation.services.printing.dispatch.ReprintService": lambda stack: ReprintService(
+        None,  # type: ignore[arg-type]  # refused before anything is printed
+        stack.db.sessions,
+        audit=stack.audit,
+        limit=1,
+        station_id=stack.station_id,
+        clock=stack.clock,
+    ),
+    "packstation.services.printing.dispatch.PrintRedirects": lambda stack: PrintRedirects(
+        None,  # type: ignore[arg-type]  # refused before any job moves
+        audit=stack.audit,
+        clock=stack.clock,
+    ),
+    "packstation.services.reports.exceptions.ExceptionQueue": lambda stack: ExceptionQueue(
+        stack.db.sessions, audit=stack.audit, clock=stack.clock
+    ),
+    "packstation.services.reports.billing.BillingPlans": lambda stack: BillingPlans(
         stack.db.sessions, audit=stack.audit, clock=stack.clock
     ),
     "packstation.services.station.heartbeat.StationService": lambda stack: StationService(

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from packstation.db.connect import Database
 from packstation.db.models import AuditEntry, User
@@ -79,10 +79,23 @@ def test_reprint_limit_and_audit(db: Database, tmp_path: Path) -> None:
         expires_at=now + timedelta(minutes=2),
         token=uuid.uuid4(),
     )
+    # The server knows the approval (as AuthService.approve leaves it) and lets one call use it.
+    with db.sessions.begin() as session:
+        session.execute(
+            text(
+                "INSERT INTO auth_approvals (token, approver_id, permission, station_id, granted_at, expires_at) "
+                "VALUES (:token, 2, 'reprint_beyond_limit', NULL, now(), now() + interval '2 minutes')"
+            ),
+            {"token": approval.token},
+        )
     reprints.reprint(packer, PACKAGE, approval=approval)
     assert reprints.reprints_so_far(PACKAGE) == 2
+    with pytest.raises(PermissionDenied, match="already used"):
+        reprints.reprint(packer, PACKAGE, approval=approval)
     with db.sessions() as session:
         actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions.count(AuditAction.REPRINT.value) == 2
+    assert actions.count(AuditAction.REPRINT_REFUSED.value) == 2
+    assert actions.count(AuditAction.OVERRIDE_USED.value) == 1
     assert len(queue.jobs()) == 2
     queue.stop()

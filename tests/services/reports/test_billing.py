@@ -129,9 +129,9 @@ def test_a_month_per_client_with_a_default_plan_and_an_override(db: Database) ->
     service = BillingService(db.sessions, tz=IST)
     with pytest.raises(BillingError, match="no billing plan is set"):
         service.invoice("2026-03")
-    plans.set(plan(period_start_day=15))
+    plans.set_from_command_line(plan(period_start_day=15))
     own = plan(PricingMode.GRADUATED, period_start_day=1, storage_charge=Decimal("1500.00"))
-    plans.set(own, client_company_id=ids["Çiçek Tekstil"])
+    plans.set_from_command_line(own, client_company_id=ids["Çiçek Tekstil"])
     lines = {line.client: line for line in service.invoice("2026-03")}
     assert list(lines) == ["Çiçek Tekstil", "Güllü Ayakkabı", "Öz Kozmetik"]
     gullu, cicek, oz = lines["Güllü Ayakkabı"], lines["Çiçek Tekstil"], lines["Öz Kozmetik"]
@@ -143,17 +143,19 @@ def test_a_month_per_client_with_a_default_plan_and_an_override(db: Database) ->
     assert (oz.parcels, oz.tier, oz.amount) == (0, "0–100", Decimal("0.00"))
     # Replacing and clearing plans
     assert format_tiers(plans.get(ids["Çiçek Tekstil"])) == format_tiers(own)  # type: ignore[arg-type]
-    assert plans.clear(ids["Çiçek Tekstil"]) and not plans.clear(ids["Çiçek Tekstil"])
+    assert plans.clear_from_command_line(ids["Çiçek Tekstil"]) and not plans.clear_from_command_line(
+        ids["Çiçek Tekstil"]
+    )
     # Back on the default plan: 15 March to 15 April holds only the 110 parcels of 31 March, at 4.50.
     back = {line.client: line for line in service.invoice("2026-03")}["Çiçek Tekstil"]
     assert (back.parcels, back.amount, back.custom_plan) == (110, Decimal("495.00"), False)
     with pytest.raises(BillingError, match="does not exist"):
-        plans.set(plan(), client_company_id=999_999)
+        plans.set_from_command_line(plan(), client_company_id=999_999)
 
 
 def test_a_conflicting_complete_is_not_billed(db: Database) -> None:
     ids = seed_month(db)
-    BillingPlans(db.sessions).set(plan(period_start_day=15))
+    BillingPlans(db.sessions).set_from_command_line(plan(period_start_day=15))
     with db.sessions.begin() as session:
         op_id, package_id = session.execute(
             text(

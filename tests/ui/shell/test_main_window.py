@@ -99,24 +99,13 @@ def test_dashboard_page_needs_a_supervisor_and_shows_figures(qtbot: QtBot, conte
     dialog.reject()
     assert window.supervisor.dashboard is None
 
-    import uuid
-    from datetime import timedelta
-
-    from packstation.domain.status import Role
-    from packstation.services.access.permissions import Approval, Permission, PermissionDenied
+    from packstation.services.access.permissions import Permission, PermissionDenied
 
     with pytest.raises(PermissionDenied):  # the service itself refuses a packer without approval
         window.supervisor._show_dashboard(None)
-    now = datetime.now(UTC)
-    approval = Approval(
-        permission=Permission.VIEW_REPORTS,
-        approver_id=1,
-        approver_name="Süpervizör",
-        approver_role=Role.SUPERVISOR,
-        station_id=context.station_id,
-        granted_at=now,
-        expires_at=now + timedelta(minutes=2),
-        token=uuid.uuid4(),
+    # The demo supervisor's badge and PIN, as the approval dialog sends them (the server keeps the approval).
+    approval = context.auth.approve(
+        "9001", "2580", Permission.VIEW_REPORTS, station_id=context.station_id, requested_by=window.user
     )
     window.supervisor._show_dashboard(approval)  # as after a supervisor's badge and PIN
     dashboard = window.supervisor.dashboard

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from sqlalchemy.engine import make_url
 
 from packstation.db.connect import Database
 from packstation.db.models import PackException, SyncState
+from packstation.domain.status import Role
+from packstation.services.access.audit import AuditLog
+from packstation.services.access.permissions import LoginMethod, UserSession
 from packstation.services.reports import ExceptionQueue, ReportQueries
 from packstation.ui.shell.theme import STYLE
 from packstation.ui.supervisor.dashboard import DashboardView
@@ -46,8 +50,14 @@ def seed_dashboard(db: Database) -> Seeded:
 
 def make_view(qtbot: QtBot, db: Database, seeded: Seeded) -> DashboardView:
     queries = ReportQueries(db.sessions, tz=IST, clock=lambda: NOW)
+    supervisor = UserSession(
+        seeded.ayse, "ayse", "Ayşe", Role.SUPERVISOR, None, LoginMethod.PASSWORD, NOW, uuid.uuid4()
+    )
     view = DashboardView(
-        queries, exceptions=ExceptionQueue(db.sessions), current_user_id=seeded.ayse, refresh_ms=60_000
+        queries,
+        exceptions=ExceptionQueue(db.sessions, audit=AuditLog(db.sessions)),
+        current_user=lambda: supervisor,
+        refresh_ms=60_000,
     )
     qtbot.addWidget(view)
     view.setStyleSheet(STYLE)  # the app's theme, on this widget only: other tests keep the plain style
