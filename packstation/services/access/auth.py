@@ -235,6 +235,10 @@ class AuthService:
         outcome = row.outcome
         left = self._security.max_failed_logins - (row.failures or 0)
         warning = _("{left} attempt(s) left before the account locks").format(left=left)
+        # Plain _() calls (not inside f-strings), so the message extractor sees them.
+        wrong_password = _("wrong user name or password")
+        wrong_pin = _("wrong PIN")
+        wrong_code = _("wrong or already used authenticator code")
         if outcome == "locked":
             if row.failures:  # this attempt locked it
                 log.warning("account locked until=%s", row.locked_until.isoformat())
@@ -246,12 +250,9 @@ class AuthService:
             )
         simple = {
             "unknown": (RefusalReason.UNKNOWN_CREDENTIALS, _("this badge is not known")),
-            "wrong_password": (RefusalReason.WRONG_PASSWORD, f"{_('wrong user name or password')}; {warning}"),
-            "wrong_pin": (RefusalReason.WRONG_PIN, f"{_('wrong PIN')}; {warning}"),
-            "wrong_second_factor": (
-                RefusalReason.WRONG_SECOND_FACTOR,
-                f"{_('wrong or already used authenticator code')}; {warning}",
-            ),
+            "wrong_password": (RefusalReason.WRONG_PASSWORD, wrong_password + "; " + warning),
+            "wrong_pin": (RefusalReason.WRONG_PIN, wrong_pin + "; " + warning),
+            "wrong_second_factor": (RefusalReason.WRONG_SECOND_FACTOR, wrong_code + "; " + warning),
             "pin_required": (
                 RefusalReason.PIN_REQUIRED,
                 _("enter the supervisor's PIN") if approval else _("enter your PIN"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 import pyotp
@@ -14,16 +13,16 @@ from packstation.db.connect import Database
 from packstation.domain.status import Role
 from packstation.services.access.audit import AuditLog
 from packstation.services.access.auth import AuthService
-from packstation.services.access.permissions import LoginMethod, UserSession
+from packstation.services.access.permissions import UserSession
 from packstation.services.access.users import Credentials, UserService, new_totp_secret
 from packstation.ui.admin.users import UsersView
+from tests.support.sessions import server_session
 
 pytestmark = pytest.mark.gui
 
 
-def _session(user_id: int, role: Role) -> UserSession:
-    return UserSession(user_id, f"u{user_id}", f"User {user_id}", role, None, LoginMethod.PASSWORD, datetime.now(UTC),
-                       uuid.uuid4())  # fmt: skip
+def _session(db: Database, user_id: int, role: Role) -> UserSession:
+    return server_session(db.sessions, user_id, role=role)
 
 
 Services = tuple[UserService, AuthService, UserSession]
@@ -38,7 +37,7 @@ def services(db: Database) -> Services:
     admin_id = users.create_first_admin(
         "admin", password="Admin-Parola-1", full_name="Ada", totp_secret=secret, totp_code=pyotp.TOTP(secret).now()
     )
-    return users, AuthService(db.sessions, credentials=credentials, audit=audit), _session(admin_id, Role.ADMIN)
+    return users, AuthService(db.sessions, credentials=credentials, audit=audit), _session(db, admin_id, Role.ADMIN)
 
 
 def test_admin_creates_a_packer_enrols_a_badge_and_disables(qtbot: QtBot, services: Services) -> None:
@@ -82,14 +81,16 @@ def test_totp_enrolment_from_the_screen(qtbot: QtBot, services: Services) -> Non
     assert auth.login_password("sena", "Sena-Parola-1", totp_code=code).role is Role.SUPERVISOR
 
 
-def test_a_supervisor_screen_is_refused_by_the_service_for_admin_accounts(qtbot: QtBot, services: Services) -> None:
+def test_a_supervisor_screen_is_refused_by_the_service_for_admin_accounts(
+    qtbot: QtBot, services: Services, db: Database
+) -> None:
     users, _auth, admin = services
     sup_id = users.create_user(admin, "sena", role=Role.SUPERVISOR, password="Sena-Parola-1")
-    view = UsersView(users=users, actor=_session(sup_id, Role.SUPERVISOR), totp_issuer="PackStation")
+    view = UsersView(users=users, actor=_session(db, sup_id, Role.SUPERVISOR), totp_issuer="PackStation")
     qtbot.addWidget(view)
     view.reset_password(admin.user_id, "Hijack-Parola-1")
     qtbot.waitUntil(lambda: "may not manage supervisor and admin accounts" in view.message.text(), timeout=10_000)
-    packer_view = UsersView(users=users, actor=_session(sup_id, Role.PACKER), totp_issuer="PackStation")
+    packer_view = UsersView(users=users, actor=_session(db, sup_id, Role.PACKER), totp_issuer="PackStation")
     qtbot.addWidget(packer_view)
     packer_view.refresh()
-    qtbot.waitUntil(lambda: "without a supervisor's approval" in packer_view.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "an administrator must log in" in packer_view.message.text(), timeout=10_000)

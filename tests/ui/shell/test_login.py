@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 import pyotp
@@ -20,6 +19,7 @@ from packstation.services.access.permissions import LoginMethod, UserSession
 from packstation.services.access.users import Credentials, UserService, new_totp_secret
 from packstation.ui.admin.first_run import FirstRunWizard
 from packstation.ui.shell.login import LoginView
+from tests.support.sessions import server_session
 
 pytestmark = pytest.mark.gui
 
@@ -39,20 +39,17 @@ def _view(auth: AuthService) -> LoginView:
     )
 
 
-def _admin(users: UserService) -> tuple[UserSession, str]:
+def _admin(users: UserService, db: Database) -> tuple[UserSession, str]:
     secret = new_totp_secret()
     user_id = users.create_first_admin(
         "admin", password="Admin-Parola-1", full_name="Ada", totp_secret=secret, totp_code=pyotp.TOTP(secret).now()
     )
-    session = UserSession(
-        user_id, "admin", "Ada", Role.ADMIN, None, LoginMethod.PASSWORD, datetime.now(UTC), uuid.uuid4()
-    )
-    return session, secret
+    return server_session(db.sessions, user_id), secret
 
 
 def test_packer_scans_badge_then_pin(qtbot: QtBot, db: Database) -> None:
     users, auth = _services(db)
-    admin, _ = _admin(users)
+    admin, _ = _admin(users, db)
     packer_id = users.create_user(admin, "ayse", role=Role.PACKER, password="Ayse-Parola-1", full_name="Ayşe")
     users.enrol_badge(admin, packer_id, "BADGE-1", pin="2468")
     view = _view(auth)
@@ -79,7 +76,7 @@ def test_packer_scans_badge_then_pin(qtbot: QtBot, db: Database) -> None:
 
 def test_supervisor_is_asked_for_the_code_and_then_logs_in(qtbot: QtBot, db: Database) -> None:
     users, auth = _services(db)
-    admin, admin_secret = _admin(users)
+    admin, admin_secret = _admin(users, db)
     view = _view(auth)
     qtbot.addWidget(view)
     view.show()
@@ -99,7 +96,7 @@ def test_supervisor_is_asked_for_the_code_and_then_logs_in(qtbot: QtBot, db: Dat
 
 def test_wrong_password_message_is_shown(qtbot: QtBot, db: Database) -> None:
     users, auth = _services(db)
-    _admin(users)
+    _admin(users, db)
     view = _view(auth)
     qtbot.addWidget(view)
     qtbot.keyClicks(view.username_input, "admin")

@@ -116,23 +116,13 @@ def test_dashboard_page_needs_a_supervisor_and_shows_figures(qtbot: QtBot, conte
 
 
 def test_admin_pages_list_users_and_stations(qtbot: QtBot, context: AppContext) -> None:
-    import uuid
 
     from packstation.domain.status import Role
-    from packstation.services.access.permissions import LoginMethod, UserSession
+    from tests.support.sessions import server_session
 
     window = _window(qtbot, context)
     admin_id = context.users.add_user("yonetici", role=Role.ADMIN, password="Yonetici-Parola-1")
-    admin = UserSession(
-        user_id=admin_id,
-        username="yonetici",
-        full_name="Yönetici",
-        role=Role.ADMIN,
-        station_id=context.station_id,
-        method=LoginMethod.PASSWORD,
-        started_at=datetime.now(UTC),
-        session_id=uuid.uuid4(),
-    )
+    admin = server_session(context.database.sessions, admin_id, context.station_id)
     assert window.station_session is not None
     window.station_session.start(admin)
     window.supervisor.open_stations()  # an admin needs no approval
