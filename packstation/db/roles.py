@@ -105,6 +105,8 @@ def apply_privileges(connection: Connection) -> bool:
             "AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')"
         )
     ).all()
+    # A new owner must be able to create in the schema (PUBLIC no longer can, below).
+    connection.execute(text(f"GRANT USAGE, CREATE ON SCHEMA public TO {OWNER_ROLE}"))
     # Tables first: a sequence that belongs to a column moves with its table (and cannot move alone).
     for name, kind in sorted(objects, key=lambda row: row[1] == "S"):
         keyword = {"S": "SEQUENCE", "v": "VIEW", "m": "MATERIALIZED VIEW"}.get(kind, "TABLE")

@@ -14,15 +14,21 @@ import os
 import sys
 from pathlib import Path
 
-FOLDER_MODE = 0o700
 FILE_MODE = 0o600
 
 
+def folder_mode() -> int:
+    """0700; as root 0711 (others may pass through, never list): the embedded PostgreSQL refuses to run
+    as root, so pgserver runs it as its own user, which must reach ``pgdata`` inside the data folder."""
+    return 0o711 if hasattr(os, "geteuid") and os.geteuid() == 0 else 0o700
+
+
 def private_folder(path: Path) -> Path:
-    """Create ``path`` (and missing parents) and make it 0700; returns it."""
-    path.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    """Create ``path`` (and missing parents) and make it private (:func:`folder_mode`); returns it."""
+    mode = folder_mode()
+    path.mkdir(mode=mode, parents=True, exist_ok=True)
     if sys.platform != "win32":
-        path.chmod(FOLDER_MODE)
+        path.chmod(mode)
     return path
 
 

@@ -1,12 +1,16 @@
 """The audit log: append-only and hash-chained, shared by every station.
 
-Each entry's hash is ``sha256(prev_hash + "\\n" + canonical JSON of the entry)``, and the canonical
-JSON covers the row id, time, actor, station, action, subject and detail. Changing or removing any
-row breaks the chain at that row or the next, which :meth:`AuditLog.verify` reports by row id.
+The server writes every entry (``audit_append()``, migration ``0007_security``): it sets id, time and
+actor (from the server-side session the caller's token names) and the hash
+``HMAC-SHA256(key, prev_hash + "\\n" + canonical jsonb of the entry)`` under a key stations cannot read.
+Entries written before that revision keep their unkeyed ``sha256`` chain (:func:`chain_hash`), which
+:meth:`AuditLog.verify` still recomputes; the keyed rows are checked by the server. Changing, removing,
+inserting or re-chaining rows breaks the chain at that row or the next, reported by row id; an exported
+head (:meth:`AuditLog.head`) also catches the newest rows being cut off.
 
-Writers from several stations serialise on a PostgreSQL advisory lock held until their transaction
-commits, so two entries can never claim the same predecessor (the chain never forks). A trigger
-(migration ``0002_auth``) refuses UPDATE, DELETE and TRUNCATE on the table.
+Writers serialise on a transaction-level advisory lock taken inside ``audit_append()`` (safe behind
+PgBouncer's transaction pooling), so the chain never forks. A trigger (migration ``0002_auth``) refuses
+UPDATE, DELETE and TRUNCATE; stations have only SELECT on the table.
 
 Other services call :meth:`AuditLog.record`, preferably inside their own transaction so the change
 and its audit entry commit together::
@@ -49,7 +53,7 @@ GENESIS_HASH = "0" * 64
 # Rows written since revision "security": HMAC-SHA-256 under a key only the server reads.
 KEYED_SCHEME = "hmac-sha256"
 # Any constant works, as long as nothing else in the database locks the same number.
-AUDIT_LOCK_KEY = 0x5041434B41554454  # "PACKAUDT"
+AUDIT_LOCK_KEY = 0x5041434B41554454  # "PACKAUDT": the lock audit_append() takes (and writers before it took)
 
 DetailValue = str | int | bool | None | Sequence[str | int | bool | None]
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from packstation.composition import start_services
+from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
 from packstation.db.models import Package, PackEvent
 from packstation.domain.events import EventBus
@@ -66,6 +72,61 @@ def test_a_packer_packs_in_the_window_as_the_station_role(
         qtbot.waitUntil(lambda: landed() == len(items) + 2, timeout=15_000)
         with context.database.sessions() as session:
             assert session.get(Package, package.id).packed_at is not None  # type: ignore[union-attr]
+
+        # Mid-parcel, Ömer scans his badge: Ayşe's parcel goes back, Ömer is the packer, and the
+        # badge never becomes an item scan (not in pack_events, not in the journal).
+        ayse = window.user
+        second = _open_next(qtbot, window, context, after=package.id)
+        window.handle_scan("1002")
+        qtbot.waitUntil(lambda: window.user is not None and window.user.username == "omer", timeout=10_000)
+        assert ayse is not None and window.user.user_id != ayse.user_id
+        qtbot.waitUntil(lambda: window.pack.package is None or not window.pack.is_packing, timeout=10_000)
+        qtbot.waitUntil(lambda: _claimed_by(context, second) is None, timeout=15_000)
+        with context.database.sessions() as session:
+            assert session.scalar(select(func.count()).select_from(PackEvent).where(PackEvent.barcode == "1002")) == 0
+        assert not _scans_of(tmp_path / "station-1", "1002")
+
+        # Idle: any key press keeps Ömer logged in; without input he is logged out and the parcel goes back.
+        third = _open_next(qtbot, window, context, after=second)
+        session = window.station_session
+        assert session is not None
+        session._idle = timedelta(seconds=1)  # the test cannot wait [security] idle_logout_s (600 s)
+        time.sleep(1.2)
+        QTest.keyClick(window, Qt.Key.Key_Shift)  # typing anywhere (an admin form too) is activity
+        assert not session.is_idle()
+        time.sleep(1.2)
+        window._check_idle()
+        assert window.user is None
+        qtbot.waitUntil(lambda: _claimed_by(context, third) is None, timeout=15_000)
     finally:
         window.shutdown()
         context.close()
+
+
+def _open_next(qtbot: QtBot, window: MainWindow, context: AppContext, *, after: int) -> int:
+    with context.database.sessions() as session:
+        package = session.scalars(
+            select(Package).where(Package.id > after, Package.packed_at.is_(None)).order_by(Package.id).limit(1)
+        ).one()
+        first_item = package.lines[0].barcode
+    window.handle_scan(package.cargo_tracking_number)
+    qtbot.waitUntil(lambda: window.pack.package is not None and window.pack.package.id == package.id, timeout=10_000)
+    window.handle_scan(first_item)
+    qtbot.waitUntil(lambda: window.pack.progress.value() >= 1, timeout=10_000)
+    qtbot.waitUntil(lambda: _claimed_by(context, package.id) is not None, timeout=15_000)
+    return package.id
+
+
+def _claimed_by(context: AppContext, package_id: int) -> int | None:
+    with context.database.sessions() as session:
+        return session.scalar(select(Package.claimed_by_station_id).where(Package.id == package_id))
+
+
+def _scans_of(data_dir: Path, text: str) -> list[str]:
+    """Journaled scan operations whose scanned text is ``text``."""
+    found: list[str] = []
+    for path in data_dir.rglob("journal*.sqlite3"):
+        with sqlite3.connect(path) as connection:
+            payloads = [row[0] for row in connection.execute("SELECT payload FROM operations WHERE kind = 'scan'")]
+        found += [p for p in payloads if json.loads(p).get("text") == text or json.loads(p).get("code") == text]
+    return found
