@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -9,6 +11,9 @@ from sqlalchemy import text
 
 from packstation.db.connect import Database
 from packstation.db.models import OutboxEntry, SyncState
+from packstation.domain.status import Role
+from packstation.services.access.audit import AuditLog
+from packstation.services.access.permissions import LoginMethod, PermissionDenied, UserSession
 from packstation.services.reports import ExceptionActionError, ExceptionQueue, ReportFilter, ReportQueries
 from tests.services.reports.conftest import DAY, IST, Seeded, local
 
@@ -16,22 +21,34 @@ NOW = local(0, 12, 0)
 
 
 def test_assign_and_resolve_are_checked(db: Database, seeded: Seeded) -> None:
-    queue = ExceptionQueue(db.sessions, clock=lambda: NOW)
+    queue = ExceptionQueue(db.sessions, audit=AuditLog(db.sessions), clock=lambda: NOW)
+    # The actor of each call: a supervisor (the dashboard passes whoever is logged in at that moment).
+    ayse = UserSession(seeded.ayse, "ayse", "Ayşe", Role.SUPERVISOR, None, LoginMethod.PASSWORD, NOW, uuid.uuid4())
+    packer = replace(ayse, role=Role.PACKER)
+    with pytest.raises(PermissionDenied):
+        queue.resolve(packer, 1, resolution="not mine to resolve")
     queries = ReportQueries(db.sessions, tz=IST, clock=lambda: NOW)
     [conflict] = queries.open_exceptions()
     assert (conflict.kind, conflict.package, conflict.station) == ("conflict", "EXT-P6", "İstasyon 1")
     with pytest.raises(ExceptionActionError, match="user 999 does not exist"):
-        queue.assign(conflict.id, to_user_id=999)
-    queue.assign(conflict.id, to_user_id=seeded.sukru)
+        queue.assign(ayse, conflict.id, to_user_id=999)
+    queue.assign(ayse, conflict.id, to_user_id=seeded.sukru)
     assert queries.open_exceptions()[0].assigned_to == "Şükrü Öztürk"
     with pytest.raises(ExceptionActionError, match="say how"):
-        queue.resolve(conflict.id, by_user_id=seeded.ayse, resolution=" ")
-    queue.resolve(conflict.id, by_user_id=seeded.ayse, resolution="checked")
+        queue.resolve(ayse, conflict.id, resolution=" ")
+    queue.resolve(ayse, conflict.id, resolution="checked")
     assert queries.open_exceptions() == ()
+    with db.sessions() as session:
+        resolved = session.execute(
+            text("SELECT resolved_by_user_id FROM pack_exceptions WHERE id = :id"), {"id": conflict.id}
+        ).scalar_one()
+        actions = list(session.execute(text("SELECT action FROM audit_log ORDER BY id")).scalars())
+    assert resolved == seeded.ayse
+    assert {"exception.assigned", "exception.resolved", "permission.denied"} <= set(actions)
     with pytest.raises(ExceptionActionError, match="already resolved at 2026-03-10"):
-        queue.resolve(conflict.id, by_user_id=seeded.ayse, resolution="again")
+        queue.resolve(ayse, conflict.id, resolution="again")
     with pytest.raises(ExceptionActionError, match="exception 424242 does not exist"):
-        queue.assign(424242, to_user_id=seeded.ayse)
+        queue.assign(ayse, 424242, to_user_id=seeded.ayse)
     # Filters: the conflict belongs to Güllü on station 1.
     with db.sessions.begin() as session:
         session.execute(text("UPDATE pack_exceptions SET resolved_at = NULL"))
