@@ -748,10 +748,6 @@
             <source>Printer address (e.g. tcp://10.0.0.32:9100):</source>
             <translation>Printer address (e.g. tcp://10.0.0.32:9100):</translation>
         </message>
-        <message>
-            <source>send the label to another printer</source>
-            <translation>send the label to another printer</translation>
-        </message>
     </context>
     <context>
         <name>PackView</name>

@@ -748,10 +748,6 @@
         <source>Printer address (e.g. tcp://10.0.0.32:9100):</source>
         <translation>Yazıcı adresi (ör. tcp://10.0.0.32:9100):</translation>
     </message>
-    <message>
-        <source>send the label to another printer</source>
-        <translation>etiketi başka bir yazıcıya gönder</translation>
-    </message>
 </context>
 <context>
     <name>PackView</name>

@@ -1,6 +1,6 @@
 """The audit log: append-only and hash-chained, shared by every station.
 
-The server writes every entry (``audit_append()``, migration ``0008_security``): it sets id, time and
+The server writes every entry (``audit_append()``, migration ``0010_security``): it sets id, time and
 actor (from the server-side session the caller's token names) and the hash
 ``HMAC-SHA256(key, prev_hash + "\\n" + canonical jsonb of the entry)`` under a key stations cannot read.
 Entries written before that revision keep their unkeyed ``sha256`` chain (:func:`chain_hash`), which

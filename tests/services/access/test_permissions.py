@@ -84,9 +84,6 @@ FACTORIES: dict[str, Callable[[Stack], Any]] = {
         audit=stack.audit,
         clock=stack.clock,
     ),
-    "packstation.services.journal.parked.ParkedOperations": lambda stack: ParkedOperations(
-        stack.db.sessions, audit=stack.audit, clock=stack.clock
-    ),
     "packstation.services.reports.exceptions.ExceptionQueue": lambda stack: ExceptionQueue(
         stack.db.sessions, audit=stack.audit, clock=stack.clock
     ),

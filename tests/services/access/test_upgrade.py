@@ -20,7 +20,7 @@ from packstation.services.access.audit import GENESIS_HASH, AuditAction, AuditLo
 from packstation.services.access.auth import AuthService
 from packstation.services.access.users import Credentials
 
-BEFORE_SECURITY = "leadership_lease"
+BEFORE_SECURITY = "drop_print_jobs"
 
 
 def test_upgrade_keeps_credentials_and_the_audit_chain(empty_db_url: str) -> None:

@@ -62,7 +62,9 @@ def main() -> int:
         "home": window.home,
         "pack": window.pack,
         "login": LoginView(login_badge=lambda *_a: None, login_password=lambda *_a: None),  # type: ignore[arg-type,return-value]
-        "dashboard": DashboardView(ReportQueries(sessions), exceptions=ExceptionQueue(sessions), current_user_id=1),
+        "dashboard": DashboardView(
+            ReportQueries(sessions), exceptions=ExceptionQueue(sessions, audit=audit), current_user=lambda: admin
+        ),
         "admin users": UsersView(
             users=UserService(sessions, credentials=Credentials(sessions), audit=audit),
             actor=admin,
