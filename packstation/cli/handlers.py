@@ -122,7 +122,9 @@ def create_station_role(settings: Settings, name: str, password: str) -> int:
     from packstation.db.roles import create_station_role as create
 
     try:
-        database = open_database(settings, SecretStore(), migrate=False, application_name="packstation-cli")
+        database = open_database(
+            settings, database_password(SecretStore()), migrate=False, application_name="packstation-cli"
+        )
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
@@ -171,7 +173,9 @@ def audit_verify(settings: Settings, *, head_file: Path | None = None) -> int:
         except (OSError, ValueError) as exc:
             return _fail(_("cannot read the exported head {path}: {reason}").format(path=head_file, reason=exc))
     try:
-        database = open_database(settings, SecretStore(), migrate=False, application_name="packstation-cli")
+        database = open_database(
+            settings, database_password(SecretStore()), migrate=False, application_name="packstation-cli"
+        )
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject
 
 from packstation.services.access.auth import AuthRefused, RefusalReason
 from packstation.services.access.permissions import UserSession
-from packstation.ui.shell.tasks import Task
+from packstation.ui.platform.tasks import Task
 
 if TYPE_CHECKING:
     from packstation.ui.shell.main_window import MainWindow
