@@ -262,6 +262,7 @@ def _open_store(
         database_password(secrets),
         application_name=f"packstation/{settings.station.name}",
         station_pools=True,
+        embedded_secrets=secrets,
     )
     try:
         if demo:

@@ -31,7 +31,11 @@ def db(settings: Settings, action: str) -> int:
     secrets = SecretStore()
     try:
         database = open_database(
-            settings, database_password(secrets), migrate=False, application_name="packstation-cli"
+            settings,
+            database_password(secrets),
+            migrate=False,
+            application_name="packstation-cli",
+            embedded_secrets=SecretStore(),
         )
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
@@ -68,7 +72,7 @@ def doctor(settings: Settings) -> int:
         url = configured_url(settings, database_password(secrets))
         if url is not None:
             return url
-        server = start_embedded(settings.data_dir())
+        server = start_embedded(settings.data_dir(), secrets)
         embedded.append(server)
         engine = create_db_engine(server.url, limits=limits_from(settings))
         try:
@@ -91,7 +95,12 @@ def user_add(
 ) -> int:
     """Create a user (with a badge when one is given)."""
     try:
-        database = open_database(settings, database_password(SecretStore()), application_name="packstation-cli")
+        database = open_database(
+            settings,
+            database_password(SecretStore()),
+            application_name="packstation-cli",
+            embedded_secrets=SecretStore(),
+        )
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
@@ -123,7 +132,11 @@ def create_station_role(settings: Settings, name: str, password: str) -> int:
 
     try:
         database = open_database(
-            settings, database_password(SecretStore()), migrate=False, application_name="packstation-cli"
+            settings,
+            database_password(SecretStore()),
+            migrate=False,
+            application_name="packstation-cli",
+            embedded_secrets=SecretStore(),
         )
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
@@ -149,7 +162,11 @@ def audit_head(settings: Settings) -> int:
 
     try:
         database = open_database(
-            settings, database_password(SecretStore()), migrate=False, application_name="packstation-cli"
+            settings,
+            database_password(SecretStore()),
+            migrate=False,
+            application_name="packstation-cli",
+            embedded_secrets=SecretStore(),
         )
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
@@ -174,7 +191,11 @@ def audit_verify(settings: Settings, *, head_file: Path | None = None) -> int:
             return _fail(_("cannot read the exported head {path}: {reason}").format(path=head_file, reason=exc))
     try:
         database = open_database(
-            settings, database_password(SecretStore()), migrate=False, application_name="packstation-cli"
+            settings,
+            database_password(SecretStore()),
+            migrate=False,
+            application_name="packstation-cli",
+            embedded_secrets=SecretStore(),
         )
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
@@ -207,7 +228,9 @@ def sync_once(settings: Settings, *, account: str | None = None, max_wait_s: flo
     secrets = SecretStore()
     retry = replace(RetryPolicy(), max_total=max_wait_s, retry_after_cap=min(60.0, max_wait_s))
     try:
-        database = open_database(settings, database_password(secrets), application_name="packstation-sync")
+        database = open_database(
+            settings, database_password(secrets), application_name="packstation-sync", embedded_secrets=SecretStore()
+        )
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:

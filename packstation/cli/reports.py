@@ -115,7 +115,12 @@ def run_report_command(args: argparse.Namespace, settings: Settings) -> int:
     if getattr(args, "format", "csv") != "csv" and getattr(args, "out", None) is None:
         return _fail(_("--format {fmt} needs --out FILE").format(fmt=args.format))
     try:
-        database = open_database(settings, database_password(SecretStore()), application_name="packstation-report")
+        database = open_database(
+            settings,
+            database_password(SecretStore()),
+            application_name="packstation-report",
+            embedded_secrets=SecretStore(),
+        )
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=str(getattr(exc, "orig", exc)).strip()))
     try:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.config import Settings
-from packstation.db.embedded import EmbeddedPostgres, start_embedded
+from packstation.db.embedded import EmbeddedPostgres, SecretKeeper, start_embedded
 from packstation.db.engine import ConnectionLimits, create_db_engine, session_factory
 from packstation.db.migrate import upgrade
 from packstation.i18n import _
@@ -109,15 +109,17 @@ def open_database(
     migrate: bool = True,
     application_name: str = "packstation",
     station_pools: bool = False,
+    embedded_secrets: SecretKeeper | None = None,
 ) -> Database:
     """Connect (starting the embedded server if needed) and, by default, bring the schema to head.
 
     ``station_pools``: the station's three small pools (see :class:`Database`) instead of one engine.
+    ``embedded_secrets``: where the embedded server's generated passwords live (None: a 0600 file).
     """
     embedded = None
     url = configured_url(settings, password)
     if url is None:
-        embedded = start_embedded(settings.data_dir())
+        embedded = start_embedded(settings.data_dir(), embedded_secrets)
         url = embedded.url
     limits = limits_from(settings)
     if not station_pools:  # the command line and tools: one engine, the default pool

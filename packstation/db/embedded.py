@@ -18,7 +18,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from secrets import token_urlsafe
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import psycopg2
@@ -29,7 +29,6 @@ from sqlalchemy.pool import NullPool
 from packstation.db.roles import OWNER_ROLE, STATION_ROLE, apply_privileges
 from packstation.i18n import _
 from packstation.local_store.private import private_file, private_folder
-from packstation.services.access.secrets import SecretError, SecretStore
 
 log = logging.getLogger("packstation.db.embedded")
 DATABASE_NAME = "packstation"
@@ -73,9 +72,19 @@ def _ensure_database(connection: psycopg2.extensions.connection, name: str) -> N
             log.info("created database name=%s", name)
 
 
-def _password(data_dir: Path, secrets: SecretStore, name: str) -> str:
+class SecretKeeper(Protocol):
+    """Where the generated passwords may live (the OS keyring, ``services.access.secrets.SecretStore``)."""
+
+    def get(self, account: str, secret: str) -> str | None:
+        """The stored value, or None."""
+
+    def set(self, account: str, secret: str, value: str) -> None:
+        """Store ``value``; raises when there is no usable keyring."""
+
+
+def _password(data_dir: Path, secrets: SecretKeeper | None, name: str) -> str:
     """A generated password: from the keyring, else from a 0600 file in the data folder; made on first use."""
-    value = secrets.get(EMBEDDED_ACCOUNT, name)
+    value = secrets.get(EMBEDDED_ACCOUNT, name) if secrets is not None else None
     if value:
         return value
     path = data_dir / PASSWORD_FILE
@@ -83,11 +92,12 @@ def _password(data_dir: Path, secrets: SecretStore, name: str) -> str:
     if name in stored:
         return stored[name]
     value = token_urlsafe(32)
-    try:
-        secrets.set(EMBEDDED_ACCOUNT, name, value)
-        return value
-    except SecretError:
-        pass  # no usable keyring on this machine: a file only this user can read
+    if secrets is not None:
+        try:
+            secrets.set(EMBEDDED_ACCOUNT, name, value)
+            return value
+        except Exception as exc:  # any keyring refusal: a file only this user can read instead
+            log.info("no keyring for the embedded server's password (%s): kept in a 0600 file", exc)
     stored[name] = value
     private_file(path)
     path.write_text(json.dumps(stored), encoding="utf-8")
@@ -144,13 +154,12 @@ def _database_url(dsn: str) -> str:
     return f"postgresql+psycopg2://{parts['user']}@/{DATABASE_NAME}?host={parts['host']}&port={parts['port']}"
 
 
-def start_embedded(data_dir: Path, secrets: SecretStore | None = None) -> EmbeddedPostgres:
+def start_embedded(data_dir: Path, secrets: SecretKeeper | None = None) -> EmbeddedPostgres:
     """Start (or attach to) the embedded server under ``data_dir/pgdata``; the app connects as a non-superuser.
 
     The server authenticates every connection with a password (scram-sha-256). Both generated passwords
     (the superuser's and the app role's) live in the keyring, or in a 0600 file when there is none.
     """
-    secrets = secrets or SecretStore()
     private_folder(data_dir)
     pgdata = data_dir / "pgdata"
     try:

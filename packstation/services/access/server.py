@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import Any
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.low_level import Type, hash_secret
 from sqlalchemy import text
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -87,10 +88,11 @@ def clean_code(code: str | None) -> str | None:
     return compact if _CODE.fullmatch(compact) else "x"
 
 
-def call(session: Session, sql: str, params: dict[str, Any]) -> Any:
+def call(session: Session, sql: str, params: dict[str, Any]) -> CursorResult[Any]:
     """Run one definer-function statement in ``session``; refusals become :class:`ServerRefused`."""
     try:
-        return session.execute(text(sql), params)
+        # A textual statement always gives a cursor result (SQLAlchemy types it as the wider Result).
+        return cast(CursorResult[Any], session.execute(text(sql), params))
     except DBAPIError as exc:
         raise server_error(exc) from exc
 

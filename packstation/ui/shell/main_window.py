@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
 
         from packstation.ui.shell.switching import ActivityFilter, BadgeOrItem
 
-        self._badge_or_item = BadgeOrItem(self)
+        self._badge_or_item = BadgeOrItem(self, owner=self)
         self._activity = ActivityFilter(self.station_session.touch, parent=self)
         application = QApplication.instance()
         if application is not None:

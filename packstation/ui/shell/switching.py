@@ -9,7 +9,7 @@ packing service, so it never lands in the journal, ``pack_events`` or a log line
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject
 
@@ -18,7 +18,29 @@ from packstation.services.access.permissions import UserSession
 from packstation.ui.platform.tasks import Task
 
 if TYPE_CHECKING:
-    from packstation.ui.shell.main_window import MainWindow
+    from packstation.composition import AppContext
+    from packstation.domain.feedback import FeedbackSound
+    from packstation.ui.packing.pack_view import PackView
+    from packstation.ui.packing.worker import PackingWorker
+
+
+class SwitchingWindow(Protocol):
+    """What badge switching needs of the main window (which owns it; the window is not imported here)."""
+
+    context: AppContext | None
+    worker: PackingWorker | None
+    pack: PackView
+
+    @property
+    def user_id(self) -> int | None:
+        """The logged-in user's id."""
+
+    def alert(self, sound: FeedbackSound, message: str) -> None:
+        """Play ``sound`` and show ``message`` as an error."""
+
+    def switch_user(self, outcome: object, *, badge: str) -> None:
+        """Put the open parcel back and hand the station to the badge's owner."""
+
 
 # Input that shows someone is at the station (keys on any page, also admin forms; clicks; the wheel).
 ACTIVITY_EVENTS = frozenset(
@@ -45,8 +67,9 @@ class ActivityFilter(QObject):
 class BadgeOrItem:
     """Routes a scan made while a parcel is open: an item goes to the packing thread, a badge switches."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: SwitchingWindow, *, owner: QObject) -> None:
         self._window = window
+        self._owner = owner  # the QObject the background check's task belongs to (the window)
 
     def route(self, text: str) -> None:
         """Decide off the GUI thread, then act on the GUI thread."""
@@ -67,7 +90,7 @@ class BadgeOrItem:
             except AuthRefused as refused:
                 return refused
 
-        Task(classify, owner=window).on_success(lambda outcome: self._act(text, outcome)).on_failure(
+        Task(classify, owner=self._owner).on_success(lambda outcome: self._act(text, outcome)).on_failure(
             lambda _exc: self._as_item(text)
         ).run()
 
