@@ -75,7 +75,7 @@ def _seed(server: LocalPostgres) -> str:
 
     sessions = session_factory(engine)
     users = UserService(sessions, credentials=Credentials(sessions), audit=AuditLog(sessions))
-    users.add_user("bench", role=Role.PACKER, password="bench-password", badge="4242")
+    users.add_user("bench", role=Role.PACKER, password="bench-password", badge="424242")
     engine.dispose()
     return url
 
@@ -139,7 +139,7 @@ def _measure(url: str, data_dir: Path) -> dict[str, object]:
         if not condition():  # type: ignore[operator]
             raise TimeoutError("the station did not answer in time")
 
-    window.handle_scan("4242")
+    window.handle_scan("424242")
     wait_until(lambda: window.user is not None)
     # A shift is measured, not the station's start: its first copy of the ready parcels into the
     # offline cache (seconds of work, once) is done before the clock runs, like the warm-up opens.

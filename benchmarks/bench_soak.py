@@ -151,7 +151,7 @@ def _shift(url: str, server: LocalPostgres, simulator: str, parcels: list[dict[s
             shown = window.pack.package.external_id if window.pack.package is not None else None
             raise TimeoutError(f"the station did not answer in time: {what} (on screen: {shown})")
 
-    window.handle_scan("4242")
+    window.handle_scan("424242")
     wait_until(lambda: window.user is not None, "login")
     done = [0]
     window.worker.scanned.connect(lambda *_args: done.__setitem__(0, done[0] + 1))  # type: ignore[union-attr]
@@ -278,7 +278,7 @@ def run(argv: list[str] | None = None) -> dict[str, object]:
         simulator_process = None
         try:
             url, _users = rig.seed(server, packers=0, packages=SEEDED)
-            rig.add_badge_user(url, "4242")
+            rig.add_badge_user(url, "424242")
             simulator_process, simulator = start_simulator(seed=23, packages=int(args.parcels / 0.6) + 100)
             rig.sync_marketplace(url, simulator)
             parcels = rig.ready_parcels(server, SEEDED, units=(1, 99), own_label_only=False)[: args.parcels]
