@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from packstation.config import Settings
-from packstation.db.connect import configured_url, limits_from, open_database
+from packstation.db.connect import Database, configured_url, limits_from, open_database
 from packstation.db.embedded import EmbeddedDatabaseError, start_embedded
 from packstation.db.engine import create_db_engine
 from packstation.db.errors import error_reason
@@ -125,19 +125,25 @@ def secret_set(account: str, name: str, value: str) -> int:
     return 0
 
 
+def _cli_database(settings: Settings) -> Database:
+    """The database as the command line opens it: no migration, one keyring for both of its passwords."""
+    secrets = SecretStore()
+    return open_database(
+        settings,
+        database_password(secrets),
+        migrate=False,
+        application_name="packstation-cli",
+        embedded_secrets=secrets,
+    )
+
+
 def create_station_role(settings: Settings, name: str, password: str) -> int:
     """`db create-station-role NAME --password-stdin`: a station's login role, member of packstation_station only."""
     from packstation.db.roles import RoleError
     from packstation.db.roles import create_station_role as create
 
     try:
-        database = open_database(
-            settings,
-            database_password(SecretStore()),
-            migrate=False,
-            application_name="packstation-cli",
-            embedded_secrets=SecretStore(),
-        )
+        database = _cli_database(settings)
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
@@ -161,13 +167,7 @@ def audit_head(settings: Settings) -> int:
     from packstation.services.access.audit import AuditLog
 
     try:
-        database = open_database(
-            settings,
-            database_password(SecretStore()),
-            migrate=False,
-            application_name="packstation-cli",
-            embedded_secrets=SecretStore(),
-        )
+        database = _cli_database(settings)
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
@@ -190,13 +190,7 @@ def audit_verify(settings: Settings, *, head_file: Path | None = None) -> int:
         except (OSError, ValueError) as exc:
             return _fail(_("cannot read the exported head {path}: {reason}").format(path=head_file, reason=exc))
     try:
-        database = open_database(
-            settings,
-            database_password(SecretStore()),
-            migrate=False,
-            application_name="packstation-cli",
-            embedded_secrets=SecretStore(),
-        )
+        database = _cli_database(settings)
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
