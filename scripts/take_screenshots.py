@@ -28,10 +28,10 @@ from packstation.composition import demo_settings, start_services  # noqa: E402
 from packstation.config import load_settings  # noqa: E402
 from packstation.db.models import Package  # noqa: E402
 from packstation.demo.data import DEMO_SUPERVISOR  # noqa: E402
-from packstation.domain.events import EventBus  # noqa: E402
+from packstation.domain.events import EventBus, LabelPreview  # noqa: E402
 from packstation.i18n import Language  # noqa: E402
 from packstation.services.access.permissions import Permission  # noqa: E402
-from packstation.services.printing.dispatch import LabelPreview, render_preview_png  # noqa: E402
+from packstation.services.printing.dispatch import render_preview_png  # noqa: E402
 from packstation.ui.admin.setup_wizard import StationSetupWizard  # noqa: E402
 from packstation.ui.platform.i18n import UiTranslators  # noqa: E402
 from packstation.ui.platform.screen_fit import show_maximised  # noqa: E402

@@ -7,14 +7,13 @@ A label must survive a printer that is off and the app restarting, so a job is o
 from __future__ import annotations
 
 import builtins
-import enum
 import threading
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packstation.domain.print_jobs import JobState, PrintJob
 from packstation.domain.print_payload import PayloadKind
 from packstation.local_store.sqlite import StoreSchema, Synchronous, open_store
 
@@ -47,39 +46,6 @@ _COLUMNS = (
     "id, printer_uri, kind, needs_setup, description, state, attempts, next_attempt_at, "
     "last_error, reprint_of, created_at, updated_at"
 )
-
-
-class JobState(enum.Enum):
-    """Where a print job is in its life."""
-
-    QUEUED = "queued"
-    PRINTING = "printing"
-    PRINTED = "printed"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class PrintJob:
-    """A print job as stored (without its bytes; :meth:`JobStore.data` reads those)."""
-
-    id: str
-    printer_uri: str
-    kind: PayloadKind
-    needs_setup: bool
-    description: str
-    state: JobState
-    attempts: int
-    next_attempt_at: float
-    last_error: str | None
-    #: The job this one reprints, so the caller can audit reprints.
-    reprint_of: str | None
-    created_at: float
-    updated_at: float
-
-    @property
-    def is_reprint(self) -> bool:
-        """True for a reprint of an earlier job."""
-        return self.reprint_of is not None
 
 
 class JobNotFoundError(KeyError):

@@ -11,17 +11,13 @@ from packstation.devices.base import LabelPrinter
 from packstation.devices.printers.cups import CupsPrinter
 from packstation.devices.printers.factory import PrinterFactory, open_printer
 from packstation.devices.printers.fake import FakePrinter
-from packstation.devices.printers.print_queue import (
-    JobStateError,
-    PrintJobEvent,
-    PrintJobEventKind,
-    PrintQueue,
-)
+from packstation.devices.printers.print_queue import JobStateError, PrintQueue
 from packstation.devices.printers.serialport import SerialPrinter
 from packstation.devices.printers.spool import SpoolFolderPrinter
 from packstation.devices.printers.tcp import TcpPrinter
+from packstation.domain.events import PrintJobEvent, PrintJobEventKind
+from packstation.domain.print_jobs import JobState, PrintJob
 from packstation.domain.retry import RetryPolicy
-from packstation.local_store.print_jobs import JobState, PrintJob
 
 __all__ = [
     "CupsPrinter",

@@ -9,42 +9,24 @@ reprint an old one. No Qt: the UI bridge turns :class:`PrintJobEvent` into signa
 
 from __future__ import annotations
 
-import enum
 import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from packstation.devices.base import LabelPrinter, PrinterError, PrinterFaultKind
 from packstation.devices.printers.factory import open_printer
 from packstation.devices.printers.faults import require_ready
 from packstation.devices.uri import DeviceUriError
+from packstation.domain.events import PrintJobEvent, PrintJobEventKind
+from packstation.domain.print_jobs import JobState, PrintJob
 from packstation.domain.print_payload import PayloadKind
 from packstation.domain.retry import PRINTER_RETRY, RetryPolicy
 from packstation.i18n import _
-from packstation.local_store.print_jobs import JobState, JobStore, PrintJob
+from packstation.local_store.print_jobs import JobStore
 
 log = logging.getLogger("packstation.devices.printer.queue")
-
-
-class PrintJobEventKind(enum.Enum):
-    """What happened to a job."""
-
-    QUEUED = "queued"
-    PRINTING = "printing"
-    PRINTED = "printed"
-    RETRY_SCHEDULED = "retry_scheduled"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class PrintJobEvent:
-    """A job's new state, published to the callback (from a worker or the caller's thread)."""
-
-    kind: PrintJobEventKind
-    job: PrintJob
 
 
 class JobStateError(ValueError):

@@ -14,8 +14,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import Connection, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
@@ -31,6 +29,7 @@ from packstation.db.models import (
     StockLevel,
     StockMovement,
 )
+from packstation.domain.events import PumpStatus
 from packstation.domain.status import ExceptionKind, OutboxKind, PackageStatus
 from packstation.local_store.journal import Journal, JournalStats
 from packstation.local_store.operations import (
@@ -47,26 +46,6 @@ from packstation.services.journal.parked import sync_parked
 
 log = logging.getLogger("packstation.services.journal.pump")
 STOCK_NAMESPACE = uuid.UUID("5d0c54a4-51c8-4bd4-9a55-7d3f1a0f2d11")
-
-
-@dataclass(frozen=True)
-class PumpStatus:
-    """Published after every pump cycle: the station's offline state at a glance.
-
-    ``pending`` counts every operation not yet in PostgreSQL, ``parked`` those of them set aside
-    (refused, waiting for a supervisor); ``oldest_at`` is the oldest of all of them.
-    """
-
-    online: bool
-    pending: int
-    oldest_at: datetime | None
-    parked: int
-    detail: str = ""
-
-    @property
-    def waiting(self) -> int:
-        """Operations still to upload (pending and not parked)."""
-        return self.pending - self.parked
 
 
 class OperationApplier:

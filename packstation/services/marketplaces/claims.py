@@ -8,7 +8,7 @@ from typing import Any
 
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.returns import ClaimItemStatus
-from packstation.services.marketplaces.models import SetAside
+from packstation.domain.sync import SetAside
 
 
 @dataclass(frozen=True)

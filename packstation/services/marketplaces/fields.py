@@ -20,8 +20,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from packstation.domain.sync import SetAside
 from packstation.services.marketplaces.errors import MalformedReply
-from packstation.services.marketplaces.models import SetAside
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

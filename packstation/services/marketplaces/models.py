@@ -17,6 +17,7 @@ from typing import Any
 
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.status import PackageStatus
+from packstation.domain.sync import SetAside
 
 
 class ListingMode(enum.Enum):
@@ -123,17 +124,6 @@ class PackageQuery:
                 raise ValueError(f"PackageQuery.{name} must be timezone-aware, got {value!r}")
         if self.page_size is not None and self.page_size <= 0:
             raise ValueError(f"PackageQuery.page_size must be positive, got {self.page_size}")
-
-
-@dataclass(frozen=True)
-class SetAside:
-    """A package of a listing that could not be read or stored: recorded as a sync exception, never
-    allowed to stop the rest of the listing. It is tried again when the marketplace changes it."""
-
-    package_id: str
-    reason: str
-    order_number: str = ""
-    last_modified_ms: int | None = None
 
 
 @dataclass(frozen=True)

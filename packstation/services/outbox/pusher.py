@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +25,7 @@ from packstation.db.models import MarketplaceAccountRow, OutboxEntry, Package, P
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.outcomes import UnsuppliedReason
 from packstation.domain.status import ExceptionKind, OutboxKind, OutboxState, PackageStatus
+from packstation.domain.sync import PushResult
 from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.errors import AuthError, MarketplaceError, RateLimited
@@ -45,28 +45,6 @@ ClientProvider = Callable[[int], MarketplaceClient]
 InvoiceLookup = Callable[[int], str | None]
 
 _OPEN = (OutboxState.PENDING.value, OutboxState.IN_FLIGHT.value)
-
-
-@dataclass(frozen=True)
-class PushResult:
-    """What one push cycle did."""
-
-    sent: int = 0
-    settled: int = 0  # done without a call (nothing left to send: cancelled, already there, note)
-    retrying: int = 0
-    waiting: int = 0  # stock batches whose result is not in yet
-    failed: int = 0
-    errors: tuple[str, ...] = ()
-
-    def __add__(self, other: PushResult) -> PushResult:
-        return PushResult(
-            self.sent + other.sent,
-            self.settled + other.settled,
-            self.retrying + other.retrying,
-            self.waiting + other.waiting,
-            self.failed + other.failed,
-            self.errors + other.errors,
-        )
 
 
 class OutboxPusher:

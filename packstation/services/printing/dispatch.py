@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from packstation.db.models import AuditEntry
 from packstation.devices.printers.print_queue import PrintQueue
 from packstation.devices.uri import PRINTER_SCHEMES, parse_device_uri
+from packstation.domain.events import LabelPreview, LabelProblem
 from packstation.domain.marketplace import LabelFormat, Marketplace
+from packstation.domain.print_jobs import PrintJob
 from packstation.i18n import _
-from packstation.local_store.print_jobs import PrintJob
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import (
     Approval,
@@ -43,23 +44,6 @@ from packstation.services.printing.submit import submit_document
 from packstation.services.printing.zpl_filter import filter_zpl
 
 log = logging.getLogger("packstation.services.printing.dispatch")
-
-
-@dataclass(frozen=True)
-class LabelPreview:
-    """A label as it was sent to the printer, for the preview pane."""
-
-    package_external_id: str
-    job_id: str
-    #: The bytes the printer got: ZPL (with the font job it needs first) or a PDF.
-    data: bytes
-    width_mm: float
-    height_mm: float
-    dpi: int
-    format: LabelFormat = LabelFormat.ZPL
-    #: For the packer: why our own label was printed where the marketplace's was asked for, and when
-    #: customer text had to be shortened or simplified to print (empty otherwise).
-    note: str = ""
 
 
 def shipping_data(package: OpenedPackage, *, box_index: int = 1, box_count: int = 1) -> ShippingLabelData:
@@ -85,14 +69,6 @@ def shipping_data(package: OpenedPackage, *, box_index: int = 1, box_count: int 
         box_count=box_count,
         phone=package.phone or None,
     )
-
-
-@dataclass(frozen=True)
-class LabelProblem:
-    """A parcel's label could not be produced (the marketplace did not give its label, say): nothing printed."""
-
-    package_external_id: str
-    message: str
 
 
 #: Returns the marketplace's own labels for a parcel (one per box), asked for in the given format and for

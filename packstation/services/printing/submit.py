@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from packstation.devices.printers.print_queue import PrintQueue
 from packstation.domain.marketplace import LabelFormat
+from packstation.domain.print_jobs import PrintJob
 from packstation.domain.print_payload import PayloadKind
-from packstation.local_store.print_jobs import PrintJob
 from packstation.services.labels.model import LabelDocument
 
 _KINDS = {LabelFormat.ZPL: PayloadKind.ZPL, LabelFormat.PDF: PayloadKind.PDF}

@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.config import ConfigError, MarketplaceAccount, Settings
+from packstation.domain.sync import PushResult, SyncResult
 from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.errors import NotFound
-from packstation.services.outbox.pusher import OutboxPusher, PushResult
+from packstation.services.outbox.pusher import OutboxPusher
 from packstation.services.outbox.stock import enqueue_stock_push
 from packstation.services.sync.accounts import ensure_accounts
 from packstation.services.sync.claims import ClaimPullResult, ClaimSync
 from packstation.services.sync.jobs import ClientCache, pending_outbox
-from packstation.services.sync.pull import PackageSync, SyncResult
+from packstation.services.sync.pull import PackageSync
 
 log = logging.getLogger("packstation.services.sync.cycle")
 

@@ -18,28 +18,30 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.config import MarketplaceAccount, Settings
 from packstation.db.models import OutboxEntry
-from packstation.domain.events import SyncStatus
-from packstation.domain.status import OutboxState
-from packstation.i18n import _
-from packstation.services.marketplaces.base import MarketplaceClient
-from packstation.services.outbox.pusher import OutboxPusher, PushResult
-from packstation.services.outbox.stock import enqueue_stock_push
-from packstation.services.sync.accounts import ensure_accounts
-from packstation.services.sync.claims import ClaimSync
-from packstation.services.sync.events import (
+from packstation.domain.events import (
+    Event,
     LeadershipChanged,
     OutboxPushed,
     PackageCancelled,
     SyncFinished,
     SyncPhase,
     SyncProgress,
+    SyncStatus,
 )
+from packstation.domain.status import OutboxState
+from packstation.domain.sync import PushResult
+from packstation.i18n import _
+from packstation.services.marketplaces.base import MarketplaceClient
+from packstation.services.outbox.pusher import OutboxPusher
+from packstation.services.outbox.stock import enqueue_stock_push
+from packstation.services.sync.accounts import ensure_accounts
+from packstation.services.sync.claims import ClaimSync
 from packstation.services.sync.leadership import Leadership
 from packstation.services.sync.pull import PackageSync
 
 log = logging.getLogger("packstation.services.sync.jobs")
 
-Publish = Callable[[object], None]
+Publish = Callable[[Event], None]
 #: ``make_client(account)``: a client for a configured account (see ``accounts.client_for``).
 ClientFactory = Callable[[MarketplaceAccount], MarketplaceClient]
 

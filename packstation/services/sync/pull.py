@@ -37,13 +37,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models import MarketplaceAccountRow, SyncState
 from packstation.domain.status import PackageStatus
+from packstation.domain.sync import SetAside, Superseded, SyncResult
 from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.fields import without_nul
-from packstation.services.marketplaces.models import PackagePage, PackageQuery, SetAside
+from packstation.services.marketplaces.models import PackagePage, PackageQuery
 from packstation.services.sync.hepsiburada import apply_status_reports
 from packstation.services.sync.prefetch import prefetched_runs
-from packstation.services.sync.results import PageCallback, Superseded, SyncResult, SyncSettings, Tally
+from packstation.services.sync.results import PageCallback, SyncSettings, Tally
 from packstation.services.sync.rows import STOPPING, Received, ensure_products, link_successors, upsert_packages
 from packstation.services.sync.set_aside import (
     open_set_aside,

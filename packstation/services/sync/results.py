@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from packstation.domain.status import PackageStatus
-from packstation.services.marketplaces.models import SetAside
+from packstation.domain.sync import SetAside, Superseded
 
 
 @dataclass(frozen=True)
@@ -30,35 +30,6 @@ class SyncSettings:
     prefetch_pages: int = 8
     #: Batches written at once, each on its own connection (1: one after the other).
     writers: int = 2
-
-
-@dataclass(frozen=True)
-class Superseded:
-    """A stored package the marketplace cancelled or replaced during this sync (a packer must stop)."""
-
-    package_id: int
-    external_id: str
-    status: PackageStatus
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    """What one sync did. ``written = new + updated``; ``unchanged`` copies matched what was stored."""
-
-    account_id: int
-    pages: int
-    received: int
-    written: int
-    new_products: int
-    linked_successors: int
-    since: datetime
-    watermark: datetime
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    superseded: tuple[Superseded, ...] = field(default=())
-    #: Packages that could not be read or stored (each is an open sync exception now).
-    set_aside: tuple[SetAside, ...] = field(default=())
 
 
 #: ``on_page(pages_done, packages_received)`` after each page is stored (progress for the UI).

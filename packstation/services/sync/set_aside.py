@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from packstation.db.models import Package, PackException
 from packstation.domain.status import ExceptionKind
+from packstation.domain.sync import SetAside
 from packstation.i18n import _
-from packstation.services.marketplaces.models import PackagePage, SetAside
+from packstation.services.marketplaces.models import PackagePage
 
 log = logging.getLogger("packstation.services.sync.set_aside")
 

@@ -15,20 +15,23 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from packstation.domain.command_barcodes import Command
+from packstation.domain.events import PrintJobEventKind
 from packstation.domain.feedback import FeedbackSound
 from packstation.ui.platform.tasks import Task
 from packstation.ui.platform.text_fit import set_fitted_text
 
 if TYPE_CHECKING:
+    from packstation.domain.events import LabelPreview, LabelProblem, PrintJobEvent
     from packstation.services.access.permissions import Approval, Permission, UserSession
     from packstation.services.packing.service import OpenedPackage
-    from packstation.services.printing.dispatch import LabelPreview
     from packstation.ui.packing.pack_view import PackView
     from packstation.ui.packing.worker import PackingWorker
 
 
 #: Seconds a reprint of a parcel in several boxes waits for a box number before it reprints every box.
 REPRINT_BOX_CHOICE_S = 3.0
+# Print-job states under which the label's note (shortened customer text, say) stays beside the status.
+_LABEL_ON_ITS_WAY = (PrintJobEventKind.QUEUED, PrintJobEventKind.PRINTING, PrintJobEventKind.PRINTED)
 
 
 class ApprovalGate(Protocol):
@@ -53,7 +56,7 @@ class PackShell(Protocol):
     def back_home(self) -> None:
         """Leave the pack screen for the home screen."""
 
-    def note_print_job(self, job_id: str, kind: str) -> None:
+    def note_print_job(self, job_id: str, kind: PrintJobEventKind) -> None:
         """Count a label job's new state in the status bar."""
 
 
@@ -279,43 +282,43 @@ class PackCommands(QObject):
             )
         ).run()
 
-    def show_print_event(self, event: object) -> None:
+    def show_print_event(self, event: PrintJobEvent) -> None:
         """A print job moved on: say so under the preview; a failure is loud and offers retry or move."""
-        kind = getattr(getattr(event, "kind", None), "value", "")
-        job = getattr(event, "job", None)
-        self._shell.note_print_job(str(getattr(job, "id", "")), kind)
-        error = getattr(job, "last_error", "") or ""
+        kind, job = event.kind, event.job
+        self._shell.note_print_job(job.id, kind)
+        error = job.last_error or ""
         texts = {
-            "queued": self.tr("Label queued."),
-            "printing": self.tr("Label printing…"),
-            "printed": self.tr("Label printed."),
-            "retry_scheduled": self.tr("Printer problem, retrying: {0}").replace("{0}", error),
-            "failed": self.tr("LABEL NOT PRINTED: {0}. Scan REPRINT when the printer is ready.").replace("{0}", error),
+            PrintJobEventKind.QUEUED: self.tr("Label queued."),
+            PrintJobEventKind.PRINTING: self.tr("Label printing…"),
+            PrintJobEventKind.PRINTED: self.tr("Label printed."),
+            PrintJobEventKind.RETRY_SCHEDULED: self.tr("Printer problem, retrying: {0}").replace("{0}", error),
+            PrintJobEventKind.FAILED: self.tr(
+                "LABEL NOT PRINTED: {0}. Scan REPRINT when the printer is ready."
+            ).replace("{0}", error),
         }
-        if kind in texts:
-            note = self._label_note if kind in ("queued", "printing", "printed") else ""
-            set_fitted_text(self._pack.print_status, f"{texts[kind]} {note}".strip())
+        note = self._label_note if kind in _LABEL_ON_ITS_WAY else ""
+        set_fitted_text(self._pack.print_status, f"{texts[kind]} {note}".strip())
         # The big banner tells the truth about the label too, not only the small print beside it.
-        if kind == "printed":
+        if kind is PrintJobEventKind.PRINTED:
             self._pack.set_feedback("complete", self.tr("Complete! The label is printed."))
-        if kind == "failed":
+        if kind is PrintJobEventKind.FAILED:
             self._pack.set_feedback("error", texts[kind])
             self._shell.alert(FeedbackSound.STOP, texts[kind])
-            self._pack.show_print_failure(str(getattr(job, "id", "")) or None)
-        elif kind in ("printed", "queued"):
+            self._pack.show_print_failure(job.id)
+        elif kind in (PrintJobEventKind.PRINTED, PrintJobEventKind.QUEUED):
             self._pack.show_print_failure(None)
 
-    def show_label_problem(self, problem: object) -> None:
+    def show_label_problem(self, problem: LabelProblem) -> None:
         """No label could be made for a parcel: say why, loudly; REPRINT tries again."""
-        message = str(getattr(problem, "message", problem))
+        message = problem.message
         text = self.tr("LABEL NOT PRINTED: {0}. Scan REPRINT to try again.").replace("{0}", message)
         set_fitted_text(self._pack.print_status, text)
         self._pack.set_feedback("error", text)
         self._shell.alert(FeedbackSound.STOP, self.tr("Label not printed: {0}").replace("{0}", message))
 
-    def package_replaced(self, old: object, successor: object) -> None:
+    def package_replaced(self, old: OpenedPackage, successor: OpenedPackage | None) -> None:
         """The marketplace gave the parcel a new package id: print the new label (the old one is void)."""
-        old_id = str(getattr(old, "external_id", ""))
+        old_id = old.external_id
         if successor is None:
             self._shell.alert(
                 FeedbackSound.STOP,
@@ -324,9 +327,8 @@ class PackCommands(QObject):
                 ),
             )
             return
-        new_id = str(getattr(successor, "external_id", ""))
-        labels = self._printing.labels
-        Task(lambda: labels.print_label(successor), owner=self).on_failure(  # type: ignore[arg-type]
+        new_id, labels = successor.external_id, self._printing.labels
+        Task(lambda: labels.print_label(successor), owner=self).on_failure(
             lambda exc: self._shell.alert(FeedbackSound.STOP, str(exc))
         ).run()
         self._shell.alert(

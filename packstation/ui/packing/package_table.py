@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from packstation.domain.status import PackageStatus
+
 if TYPE_CHECKING:
     from packstation.services.packing.read_model import PackageSummary
 
@@ -73,17 +75,17 @@ class PackageTableModel(QAbstractTableModel):
 def status_name(status: str) -> str:
     """A package status as the packer reads it (the marketplace's own word when we do not know it)."""
     names = {
-        "Created": QCoreApplication.translate("PackageStatus", "New"),
-        "Awaiting": QCoreApplication.translate("PackageStatus", "Awaiting"),
-        "Picking": QCoreApplication.translate("PackageStatus", "Being packed"),
-        "Invoiced": QCoreApplication.translate("PackageStatus", "Invoiced"),
-        "Shipped": QCoreApplication.translate("PackageStatus", "Shipped"),
-        "Delivered": QCoreApplication.translate("PackageStatus", "Delivered"),
-        "Cancelled": QCoreApplication.translate("PackageStatus", "Cancelled"),
-        "UnSupplied": QCoreApplication.translate("PackageStatus", "Unsupplied"),
-        "Returned": QCoreApplication.translate("PackageStatus", "Returned"),
+        PackageStatus.CREATED: QCoreApplication.translate("PackageStatus", "New"),
+        PackageStatus.AWAITING: QCoreApplication.translate("PackageStatus", "Awaiting"),
+        PackageStatus.PICKING: QCoreApplication.translate("PackageStatus", "Being packed"),
+        PackageStatus.INVOICED: QCoreApplication.translate("PackageStatus", "Invoiced"),
+        PackageStatus.SHIPPED: QCoreApplication.translate("PackageStatus", "Shipped"),
+        PackageStatus.DELIVERED: QCoreApplication.translate("PackageStatus", "Delivered"),
+        PackageStatus.CANCELLED: QCoreApplication.translate("PackageStatus", "Cancelled"),
+        PackageStatus.UNSUPPLIED: QCoreApplication.translate("PackageStatus", "Unsupplied"),
+        PackageStatus.RETURNED: QCoreApplication.translate("PackageStatus", "Returned"),
     }
-    return names.get(status, status)
+    return names.get(PackageStatus.parse(status), status)
 
 
 def role_name(role: str) -> str:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QStac
 
 from packstation.domain.boxes import BoxType, find_box_type
 from packstation.domain.command_barcodes import UnknownCommandError, parse_command
+from packstation.domain.events import PrintJobEventKind
 from packstation.domain.feedback import FeedbackSound, sound_for
 from packstation.domain.scan import clean_scan, unreadable
 from packstation.domain.scan_messages import invalid_message
@@ -35,12 +36,10 @@ from packstation.ui.shell.pages import SupervisorPages, SupervisorServices, Sync
 
 if TYPE_CHECKING:
     from packstation.composition import AppContext
-    from packstation.domain.events import DatabaseStatus
+    from packstation.domain.events import DatabaseStatus, PackageCancelled, PumpStatus, SyncFinished, SyncProgress
     from packstation.domain.packing import LineProgress, ScanResult
     from packstation.services.access.permissions import StationSession, UserSession
-    from packstation.services.journal.pump import PumpStatus
     from packstation.services.packing.service import OpenResult
-    from packstation.services.sync.events import PackageCancelled
     from packstation.ui.packing.worker import PackingWorker
     from packstation.ui.shell.login import LoginView
     from packstation.ui.shell.switching import BadgeOrItem
@@ -124,7 +123,9 @@ class MainWindow(QMainWindow):
         self.journal_label = self._status_label(self.tr("Pending: –"))
         self.labels_label = self._status_label("")
         self.labels_label.hide()
-        self._label_jobs: dict[str, tuple[str, datetime]] = {}  # job id -> (state, since) of labels not yet printed
+        self._label_jobs: dict[
+            str, tuple[PrintJobEventKind, datetime]
+        ] = {}  # job id -> (state, since) of labels not yet printed
         self.sync_label = self._status_label(self.tr("Sync: no marketplace accounts"))
         for label in (self.user_label, self.database_label, self.journal_label, self.labels_label):
             self.statusBar().addWidget(label)
@@ -133,7 +134,8 @@ class MainWindow(QMainWindow):
         bridge.database_status.connect(self.show_database_status)
         bridge.pump_status.connect(self.show_pump_status)
         bridge.package_cancelled.connect(self._package_cancelled)
-        bridge.sync_event.connect(self._sync_event)
+        bridge.sync_progress.connect(self._sync_progress)
+        bridge.sync_finished.connect(self._sync_finished)
 
     # -- plumbing ------------------------------------------------------------------------------------
 
@@ -278,7 +280,8 @@ class MainWindow(QMainWindow):
             back_to_packing=self.back_to_packing,
             shortcuts_on=self,
         )
-        self.bridge.sync_event.connect(self.supervisor.on_sync_event)
+        self.bridge.sync_progress.connect(self.supervisor.on_sync_progress)
+        self.bridge.sync_finished.connect(self.supervisor.on_sync_finished)
 
     def back_to_packing(self) -> None:
         """From a supervisor page back to the pack or home screen."""
@@ -486,23 +489,23 @@ class MainWindow(QMainWindow):
         self.pack.stop.raise_()
         self.alert(FeedbackSound.STOP, self.tr("ORDER CANCELLED: do not ship this parcel. Put the items back."))
 
-    def _sync_event(self, event: object) -> None:
-        """Sync progress and results: the status bar, and new parcels in the list."""
-        if type(event).__name__ == "SyncFinished":
-            error = getattr(event, "error", None)
-            now = datetime.now().strftime("%H:%M")
-            if error:
-                self._set_state(
-                    self.sync_label,
-                    self.tr("Sync: error at {0}: {1}").replace("{0}", now).replace("{1}", str(error)),
-                    ok=False,
-                )
-            else:
-                self._set_state(self.sync_label, self.tr("Sync: OK at {0}").replace("{0}", now), ok=True)
-                # New parcels show at once, whichever screen is up (the home screen has no timer).
-                self.home.refresh()
+    def _sync_progress(self, event: SyncProgress) -> None:
+        """A sync is running: say which account in the status bar."""
+        self.sync_label.setText(self.tr("Sync: running ({0})").replace("{0}", event.account))
+
+    def _sync_finished(self, event: SyncFinished) -> None:
+        """A sync ended: its result in the status bar, and new parcels in the list."""
+        now = datetime.now().strftime("%H:%M")
+        if event.error:
+            self._set_state(
+                self.sync_label,
+                self.tr("Sync: error at {0}: {1}").replace("{0}", now).replace("{1}", event.error),
+                ok=False,
+            )
         else:
-            self.sync_label.setText(self.tr("Sync: running ({0})").replace("{0}", str(getattr(event, "account", ""))))
+            self._set_state(self.sync_label, self.tr("Sync: OK at {0}").replace("{0}", now), ok=True)
+            # New parcels show at once, whichever screen is up (the home screen has no timer).
+            self.home.refresh()
 
     def _open_chosen(self, package_id: int) -> None:
         if self.worker is not None:
@@ -578,17 +581,17 @@ class MainWindow(QMainWindow):
             text += " · " + self.tr("Stuck: {0}").replace("{0}", str(status.parked))
         self._set_state(self.journal_label, text, ok=status.online and not status.parked)
 
-    def note_print_job(self, job_id: str, kind: str) -> None:
+    def note_print_job(self, job_id: str, kind: PrintJobEventKind) -> None:
         """A label job changed state: the status bar counts labels waiting and stuck, with the oldest's age."""
-        if kind == "printed":
+        if kind is PrintJobEventKind.PRINTED:
             self._label_jobs.pop(job_id, None)
-        elif job_id:
+        else:
             since = self._label_jobs.get(job_id, (kind, datetime.now(UTC)))[1]
             self._label_jobs[job_id] = (kind, since)
         if not self._label_jobs:
             self.labels_label.hide()
             return
-        stuck = sum(1 for state, _since in self._label_jobs.values() if state == "failed")
+        stuck = sum(1 for state, _since in self._label_jobs.values() if state is PrintJobEventKind.FAILED)
         oldest = min(since for _state, since in self._label_jobs.values())
         seconds = max(0, int((datetime.now(UTC) - oldest).total_seconds()))
         text = self.tr("Labels waiting: {0} (oldest {1} s)").replace("{0}", str(len(self._label_jobs) - stuck))

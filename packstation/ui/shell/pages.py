@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 if TYPE_CHECKING:
+    from packstation.domain.events import SyncFinished, SyncProgress
     from packstation.services.access.permissions import Approval, UserSession
     from packstation.services.access.users import UserService
     from packstation.services.journal.parked import ParkedOperations
@@ -184,10 +185,15 @@ class SupervisorPages(QObject):
         self.sync.refresh()
         self._set_banner("info", self.tr("Marketplace sync. Press Escape to go back to packing."))
 
-    def on_sync_event(self, event: object) -> None:
-        """Sync progress for the sync page, once it exists."""
+    def on_sync_progress(self, event: SyncProgress) -> None:
+        """A running sync's progress, for the sync page once it exists."""
         if self.sync is not None:
-            self.sync.on_sync_event(event)
+            self.sync.on_sync_progress(event)
+
+    def on_sync_finished(self, event: SyncFinished) -> None:
+        """A sync's end, for the sync page once it exists."""
+        if self.sync is not None:
+            self.sync.on_sync_finished(event)
 
     def close_pages(self) -> None:
         """Back to the packing screens."""

@@ -2,7 +2,8 @@
 
 Self-contained: it takes its data and actions as callables and runs them with :class:`Task`, so no
 database or HTTP call ever runs on the GUI thread. Feed it the jobs' events (``SyncProgress``,
-``SyncFinished``) through :meth:`SyncPanel.on_sync_event` from the bridge's signal.
+``SyncFinished``) through :meth:`SyncPanel.on_sync_progress` and :meth:`SyncPanel.on_sync_finished`
+from the bridge's signals.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from packstation.services.sync.events import SyncFinished, SyncProgress
+from packstation.domain.events import SyncFinished, SyncProgress
 from packstation.services.sync.status import AccountSyncState
 from packstation.ui.platform.tasks import Task
 
@@ -85,17 +86,18 @@ class SyncPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self._names[rows[0].row()] if rows else None
 
-    def on_sync_event(self, event: object) -> None:
-        """Take a ``SyncProgress`` or ``SyncFinished`` from the jobs (connect the bridge's signal here)."""
-        if isinstance(event, SyncProgress):
-            self._running[event.account] = event.done
-            self._show_running()
-        elif isinstance(event, SyncFinished):
-            self._running.pop(event.account, None)
-            self._show_running()
-            if event.error:
-                self.status.setText(self.tr("{account}: {error}").format(account=event.account, error=event.error))
-            self.refresh()
+    def on_sync_progress(self, event: SyncProgress) -> None:
+        """A sync is running (connect the bridge's ``sync_progress`` here)."""
+        self._running[event.account] = event.done
+        self._show_running()
+
+    def on_sync_finished(self, event: SyncFinished) -> None:
+        """A sync ended (connect the bridge's ``sync_finished`` here): its error, and the table reloaded."""
+        self._running.pop(event.account, None)
+        self._show_running()
+        if event.error:
+            self.status.setText(self.tr("{account}: {error}").format(account=event.account, error=event.error))
+        self.refresh()
 
     def _request_sync(self) -> None:
         account = self.selected_account()

@@ -20,6 +20,7 @@ from packstation.db.connect import Database
 from packstation.db.engine import ConnectionLimits, create_db_engine, session_factory
 from packstation.db.models import AuditEntry, OutboxEntry, Package, ParkedOperation, User
 from packstation.demo.data import seed_demo_data, seed_demo_users
+from packstation.domain.events import PumpStatus
 from packstation.domain.status import ParkedDecision, Role
 from packstation.local_store.journal import Journal
 from packstation.local_store.operations import Aborted, Completed, Operation, PackedLine
@@ -27,7 +28,7 @@ from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import LoginMethod, PermissionDenied, UserSession
 from packstation.services.access.users import UserService
 from packstation.services.journal.parked import ParkedOperations
-from packstation.services.journal.pump import JournalPump, PumpStatus
+from packstation.services.journal.pump import JournalPump
 from tests.support import wait_until
 
 

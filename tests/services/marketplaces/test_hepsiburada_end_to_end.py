@@ -16,6 +16,7 @@ from packstation.composition import marketplace_label_source
 from packstation.db.connect import Database
 from packstation.db.models import ClientCompany, MarketplaceAccountRow, OutboxEntry, Package
 from packstation.devices.printers.print_queue import PrintQueue
+from packstation.domain.events import LabelPreview, LabelProblem
 from packstation.domain.status import PackageStatus
 from packstation.local_store.journal import Journal
 from packstation.services.journal.pump import JournalPump
@@ -26,7 +27,7 @@ from packstation.services.marketplaces.hepsiburada.config import HepsiburadaConf
 from packstation.services.outbox.pusher import OutboxPusher
 from packstation.services.packing.claims import ClaimService
 from packstation.services.packing.service import OpenOutcome, PackingService, ScanOutcome
-from packstation.services.printing.dispatch import LabelDispatcher, LabelPreview, LabelProblem
+from packstation.services.printing.dispatch import LabelDispatcher
 from packstation.services.station.heartbeat import StationService
 from packstation.services.sync.pull import PackageSync
 from packstation.simulators.hepsiburada import HepsiburadaServer, SimConfig, SimulatedHepsiburada, sim_credentials

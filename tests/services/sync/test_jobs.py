@@ -12,10 +12,10 @@ from packstation.config import Settings
 from packstation.db.connect import Database
 from packstation.db.engine import create_db_engine, session_factory
 from packstation.db.models import MarketplaceAccountRow, Package
+from packstation.domain.events import PackageCancelled, SyncFinished, SyncProgress
 from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces import TrendyolClient
 from packstation.services.sync.accounts import ensure_accounts
-from packstation.services.sync.events import PackageCancelled, SyncFinished, SyncProgress
 from packstation.services.sync.jobs import PUSH_JOB, MarketplaceJobs, pull_job_id
 from packstation.services.sync.leadership import Leadership
 from packstation.simulators.trendyol import SimulatedMarketplace

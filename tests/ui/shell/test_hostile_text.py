@@ -11,8 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
-from packstation.domain.events import DatabaseStatus, EventBus
-from packstation.services.journal.pump import PumpStatus
+from packstation.domain.events import DatabaseStatus, EventBus, PumpStatus
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.shell.bridge import Bridge
 from packstation.ui.shell.main_window import MainWindow

@@ -141,8 +141,8 @@ def test_the_home_screen_follows_a_finished_sync_at_once(qtbot: QtBot, context: 
     from sqlalchemy import select, update
 
     from packstation.db.models import Package
+    from packstation.domain.events import SyncFinished
     from packstation.domain.status import PackageStatus
-    from packstation.services.sync.events import SyncFinished
 
     window = _window(qtbot, context)
     # Loaded once at start-up, behind the login screen (where the first sync usually finds the station).

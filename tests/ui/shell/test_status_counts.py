@@ -5,8 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pytestqt.qtbot import QtBot
 
-from packstation.domain.events import EventBus
-from packstation.services.journal.pump import PumpStatus
+from packstation.domain.events import EventBus, PrintJobEventKind, PumpStatus
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.shell.bridge import Bridge
 from packstation.ui.shell.main_window import MainWindow
@@ -33,11 +32,11 @@ def test_pending_and_stuck_operations_with_the_oldest_age(qtbot: QtBot) -> None:
 def test_labels_waiting_and_stuck_are_counted_until_printed(qtbot: QtBot) -> None:
     window = _window(qtbot)
     window.show()
-    window.note_print_job("j1", "queued")
-    window.note_print_job("j2", "retry_scheduled")
+    window.note_print_job("j1", PrintJobEventKind.QUEUED)
+    window.note_print_job("j2", PrintJobEventKind.RETRY_SCHEDULED)
     assert "Labels waiting: 2" in window.labels_label.text() and window.labels_label.isVisible()
-    window.note_print_job("j2", "failed")
+    window.note_print_job("j2", PrintJobEventKind.FAILED)
     assert "Labels waiting: 1" in window.labels_label.text() and "Stuck: 1" in window.labels_label.text()
-    window.note_print_job("j1", "printed")
-    window.note_print_job("j2", "printed")
+    window.note_print_job("j1", PrintJobEventKind.PRINTED)
+    window.note_print_job("j2", PrintJobEventKind.PRINTED)
     assert not window.labels_label.isVisible()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from pytestqt.qtbot import QtBot
 
-from packstation.services.sync.events import SyncFinished, SyncPhase, SyncProgress
+from packstation.domain.events import SyncFinished, SyncPhase, SyncProgress
 from packstation.services.sync.status import AccountSyncState
 from packstation.ui.supervisor.sync_panel import SyncPanel
 
@@ -58,10 +58,10 @@ def test_sync_now_asks_for_the_selected_account_and_shows_progress(qtbot: QtBot)
     panel.sync_button.click()
     qtbot.waitUntil(lambda: asked == [None, "adim-trendyol"])
 
-    panel.on_sync_event(SyncProgress("adim-trendyol", SyncPhase.PULL, 3))
+    panel.on_sync_progress(SyncProgress("adim-trendyol", SyncPhase.PULL, 3))
     assert not panel.progress.isHidden()
     assert panel.table.item(1, 4).text() == "running, 3 page(s)"
-    panel.on_sync_event(SyncFinished("adim-trendyol", None, "Trendyol did not answer (ConnectError)"))
+    panel.on_sync_finished(SyncFinished("adim-trendyol", None, "Trendyol did not answer (ConnectError)"))
     assert panel.progress.isHidden()
     assert panel.table.item(1, 4).text() == "idle"
     assert "did not answer" in panel.status.text()

@@ -12,6 +12,7 @@ from typing import Any
 
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.status import PackageStatus
+from packstation.domain.sync import SetAside
 from packstation.services.marketplaces.errors import MalformedReply, malformed_package
 from packstation.services.marketplaces.fields import (
     FieldProblem,
@@ -24,7 +25,7 @@ from packstation.services.marketplaces.fields import (
     text,
     utc_epoch_to_utc,
 )
-from packstation.services.marketplaces.models import PackagePage, RemoteAddress, RemoteLine, RemotePackage, SetAside
+from packstation.services.marketplaces.models import PackagePage, RemoteAddress, RemoteLine, RemotePackage
 from packstation.services.marketplaces.writes import BatchState, ItemState, StockBatchResult, StockItemResult
 
 _TY = Marketplace.TRENDYOL
