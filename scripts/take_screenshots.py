@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         show_maximised(window)  # as the station opens: maximised on its screen, never larger
         window.attach(context)
         try:
-            wait_until(lambda: window.pages.currentWidget() is window.login, what="the login screen")
+            wait_until(lambda: window.pages.currentWidget() is window.session.login, what="the login screen")
             grab(window, args.out / f"login{suffix}.png")
 
             window.handle_scan("1001")  # Ayşe, the demo packer

@@ -32,6 +32,46 @@
         </message>
     </context>
     <context>
+        <name>DashboardFilters</name>
+        <message>
+            <source>All clients</source>
+            <extracomment>A filter changed, or Refresh was pressed: read the figures again. Export… was pressed, with the kind of file ("pdf" or "xlsx").</extracomment>
+            <translation>All clients</translation>
+        </message>
+        <message>
+            <source>All marketplaces</source>
+            <translation>All marketplaces</translation>
+        </message>
+        <message>
+            <source>All stations</source>
+            <translation>All stations</translation>
+        </message>
+        <message>
+            <source>All packers</source>
+            <translation>All packers</translation>
+        </message>
+        <message>
+            <source>Refresh</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>Export PDF…</source>
+            <translation>Export PDF…</translation>
+        </message>
+        <message>
+            <source>Export XLSX…</source>
+            <translation>Export XLSX…</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>From</translation>
+        </message>
+        <message>
+            <source>to</source>
+            <translation>to</translation>
+        </message>
+    </context>
+    <context>
         <name>DashboardView</name>
         <message>
             <source>Parcels</source>
@@ -139,26 +179,6 @@
             <translation>Last error</translation>
         </message>
         <message>
-            <source>Since</source>
-            <translation>Since</translation>
-        </message>
-        <message>
-            <source>Kind</source>
-            <translation>Kind</translation>
-        </message>
-        <message>
-            <source>Package</source>
-            <translation>Package</translation>
-        </message>
-        <message>
-            <source>Assigned to</source>
-            <translation>Assigned to</translation>
-        </message>
-        <message>
-            <source>What happened</source>
-            <translation>What happened</translation>
-        </message>
-        <message>
             <source>Packers</source>
             <translation>Packers</translation>
         </message>
@@ -177,50 +197,6 @@
         <message>
             <source>Exceptions</source>
             <translation>Exceptions</translation>
-        </message>
-        <message>
-            <source>All clients</source>
-            <translation>All clients</translation>
-        </message>
-        <message>
-            <source>All marketplaces</source>
-            <translation>All marketplaces</translation>
-        </message>
-        <message>
-            <source>All stations</source>
-            <translation>All stations</translation>
-        </message>
-        <message>
-            <source>All packers</source>
-            <translation>All packers</translation>
-        </message>
-        <message>
-            <source>Refresh</source>
-            <translation>Refresh</translation>
-        </message>
-        <message>
-            <source>Export PDF…</source>
-            <translation>Export PDF…</translation>
-        </message>
-        <message>
-            <source>Export XLSX…</source>
-            <translation>Export XLSX…</translation>
-        </message>
-        <message>
-            <source>From</source>
-            <translation>From</translation>
-        </message>
-        <message>
-            <source>to</source>
-            <translation>to</translation>
-        </message>
-        <message>
-            <source>Assign…</source>
-            <translation>Assign…</translation>
-        </message>
-        <message>
-            <source>Resolve…</source>
-            <translation>Resolve…</translation>
         </message>
         <message>
             <source>Export</source>
@@ -253,46 +229,6 @@
         <message>
             <source>Updated {0}</source>
             <translation>Updated {0}</translation>
-        </message>
-        <message>
-            <source>Conflict</source>
-            <translation>Conflict</translation>
-        </message>
-        <message>
-            <source>Cancelled after packing</source>
-            <translation>Cancelled after packing</translation>
-        </message>
-        <message>
-            <source>Unsupplied</source>
-            <translation>Unsupplied</translation>
-        </message>
-        <message>
-            <source>Wrong item</source>
-            <translation>Wrong item</translation>
-        </message>
-        <message>
-            <source>Printer failure</source>
-            <translation>Printer failure</translation>
-        </message>
-        <message>
-            <source>Sync error</source>
-            <translation>Sync error</translation>
-        </message>
-        <message>
-            <source>Resolve exception</source>
-            <translation>Resolve exception</translation>
-        </message>
-        <message>
-            <source>What was done about it?</source>
-            <translation>What was done about it?</translation>
-        </message>
-        <message>
-            <source>Assign exception</source>
-            <translation>Assign exception</translation>
-        </message>
-        <message>
-            <source>Assign to</source>
-            <translation>Assign to</translation>
         </message>
     </context>
     <context>
@@ -352,6 +288,82 @@
         </message>
     </context>
     <context>
+        <name>ExceptionQueuePanel</name>
+        <message>
+            <source>Since</source>
+            <extracomment>An exception was assigned or resolved: the figures are out of date. An action failed; the exception says why.</extracomment>
+            <translation>Since</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>Kind</translation>
+        </message>
+        <message>
+            <source>Package</source>
+            <translation>Package</translation>
+        </message>
+        <message>
+            <source>Station</source>
+            <translation>Station</translation>
+        </message>
+        <message>
+            <source>Assigned to</source>
+            <translation>Assigned to</translation>
+        </message>
+        <message>
+            <source>What happened</source>
+            <translation>What happened</translation>
+        </message>
+        <message>
+            <source>Assign…</source>
+            <translation>Assign…</translation>
+        </message>
+        <message>
+            <source>Resolve…</source>
+            <translation>Resolve…</translation>
+        </message>
+        <message>
+            <source>Conflict</source>
+            <translation>Conflict</translation>
+        </message>
+        <message>
+            <source>Cancelled after packing</source>
+            <translation>Cancelled after packing</translation>
+        </message>
+        <message>
+            <source>Unsupplied</source>
+            <translation>Unsupplied</translation>
+        </message>
+        <message>
+            <source>Wrong item</source>
+            <translation>Wrong item</translation>
+        </message>
+        <message>
+            <source>Printer failure</source>
+            <translation>Printer failure</translation>
+        </message>
+        <message>
+            <source>Sync error</source>
+            <translation>Sync error</translation>
+        </message>
+        <message>
+            <source>Resolve exception</source>
+            <translation>Resolve exception</translation>
+        </message>
+        <message>
+            <source>What was done about it?</source>
+            <translation>What was done about it?</translation>
+        </message>
+        <message>
+            <source>Assign exception</source>
+            <translation>Assign exception</translation>
+        </message>
+        <message>
+            <source>Assign to</source>
+            <translation>Assign to</translation>
+        </message>
+    </context>
+    <context>
         <name>FirstRunWizard</name>
         <message>
             <source>PackStation: first start</source>
@@ -375,6 +387,30 @@
         <message>
             <source>Waiting to be packed (oldest first)</source>
             <translation>Waiting to be packed (oldest first)</translation>
+        </message>
+    </context>
+    <context>
+        <name>LoginFlow</name>
+        <message>
+            <source>Scan your badge to log in.</source>
+            <extracomment>Milliseconds between checks of the idle log-out.</extracomment>
+            <translation>Scan your badge to log in.</translation>
+        </message>
+        <message>
+            <source>Demo badges: {0}</source>
+            <translation>Demo badges: {0}</translation>
+        </message>
+        <message>
+            <source>Supervisor approval: badge {0}, PIN {1} ({2}).</source>
+            <translation>Supervisor approval: badge {0}, PIN {1} ({2}).</translation>
+        </message>
+        <message>
+            <source>Ready. Scan a parcel to begin.</source>
+            <translation>Ready. Scan a parcel to begin.</translation>
+        </message>
+        <message>
+            <source>Logged out after a period of inactivity. Scan your badge.</source>
+            <translation>Logged out after a period of inactivity. Scan your badge.</translation>
         </message>
     </context>
     <context>
@@ -463,56 +499,8 @@
             <translation>Station: {0}</translation>
         </message>
         <message>
-            <source>User: not logged in</source>
-            <translation>User: not logged in</translation>
-        </message>
-        <message>
-            <source>Database: starting…</source>
-            <translation>Database: starting…</translation>
-        </message>
-        <message>
-            <source>Pending: –</source>
-            <translation>Pending: –</translation>
-        </message>
-        <message>
-            <source>Sync: no marketplace accounts</source>
-            <translation>Sync: no marketplace accounts</translation>
-        </message>
-        <message>
-            <source>Database: online ({0})</source>
-            <translation>Database: online ({0})</translation>
-        </message>
-        <message>
-            <source>Sync: {0} account(s)</source>
-            <translation>Sync: {0} account(s)</translation>
-        </message>
-        <message>
-            <source>Scan your badge to log in.</source>
-            <translation>Scan your badge to log in.</translation>
-        </message>
-        <message>
-            <source>Demo badges: {0}</source>
-            <translation>Demo badges: {0}</translation>
-        </message>
-        <message>
-            <source>Supervisor approval: badge {0}, PIN {1} ({2}).</source>
-            <translation>Supervisor approval: badge {0}, PIN {1} ({2}).</translation>
-        </message>
-        <message>
-            <source>User: {0} ({1})</source>
-            <translation>User: {0} ({1})</translation>
-        </message>
-        <message>
             <source>Ready. Scan a parcel to begin.</source>
             <translation>Ready. Scan a parcel to begin.</translation>
-        </message>
-        <message>
-            <source>Logged out after a period of inactivity. Scan your badge.</source>
-            <translation>Logged out after a period of inactivity. Scan your badge.</translation>
-        </message>
-        <message>
-            <source>Database: unavailable</source>
-            <translation>Database: unavailable</translation>
         </message>
         <message>
             <source>The database could not be opened: {0}</source>
@@ -535,48 +523,8 @@
             <translation>ORDER CANCELLED: do not ship this parcel. Put the items back.</translation>
         </message>
         <message>
-            <source>Sync: error at {0}: {1}</source>
-            <translation>Sync: error at {0}: {1}</translation>
-        </message>
-        <message>
-            <source>Sync: OK at {0}</source>
-            <translation>Sync: OK at {0}</translation>
-        </message>
-        <message>
-            <source>Sync: running ({0})</source>
-            <translation>Sync: running ({0})</translation>
-        </message>
-        <message>
             <source>Parcel put back. Scan the next parcel.</source>
             <translation>Parcel put back. Scan the next parcel.</translation>
-        </message>
-        <message>
-            <source>Database: OFFLINE — {0}</source>
-            <translation>Database: OFFLINE — {0}</translation>
-        </message>
-        <message>
-            <source>OFFLINE: the database cannot be reached. Packing continues from this station's copy; {0} operation(s) will upload when it is back.</source>
-            <translation>OFFLINE: the database cannot be reached. Packing continues from this station's copy; {0} operation(s) will upload when it is back.</translation>
-        </message>
-        <message>
-            <source>Pending: 0</source>
-            <translation>Pending: 0</translation>
-        </message>
-        <message>
-            <source> (oldest {0} s)</source>
-            <translation> (oldest {0} s)</translation>
-        </message>
-        <message>
-            <source>Pending: {0}</source>
-            <translation>Pending: {0}</translation>
-        </message>
-        <message>
-            <source>Stuck: {0}</source>
-            <translation>Stuck: {0}</translation>
-        </message>
-        <message>
-            <source>Labels waiting: {0} (oldest {1} s)</source>
-            <translation>Labels waiting: {0} (oldest {1} s)</translation>
         </message>
     </context>
     <context>
@@ -1097,6 +1045,81 @@ Put the items back and scan the abort command.</translation>
         <message>
             <source>PackStation: set up this station</source>
             <translation>PackStation: set up this station</translation>
+        </message>
+    </context>
+    <context>
+        <name>StationStatusBar</name>
+        <message>
+            <source>User: not logged in</source>
+            <translation>User: not logged in</translation>
+        </message>
+        <message>
+            <source>Database: starting…</source>
+            <translation>Database: starting…</translation>
+        </message>
+        <message>
+            <source>Pending: –</source>
+            <translation>Pending: –</translation>
+        </message>
+        <message>
+            <source>Sync: no marketplace accounts</source>
+            <translation>Sync: no marketplace accounts</translation>
+        </message>
+        <message>
+            <source>User: {0} ({1})</source>
+            <translation>User: {0} ({1})</translation>
+        </message>
+        <message>
+            <source>Database: online ({0})</source>
+            <translation>Database: online ({0})</translation>
+        </message>
+        <message>
+            <source>Sync: {0} account(s)</source>
+            <translation>Sync: {0} account(s)</translation>
+        </message>
+        <message>
+            <source>Database: unavailable</source>
+            <translation>Database: unavailable</translation>
+        </message>
+        <message>
+            <source>Database: OFFLINE — {0}</source>
+            <translation>Database: OFFLINE — {0}</translation>
+        </message>
+        <message>
+            <source>OFFLINE: the database cannot be reached. Packing continues from this station's copy; {0} operation(s) will upload when it is back.</source>
+            <translation>OFFLINE: the database cannot be reached. Packing continues from this station's copy; {0} operation(s) will upload when it is back.</translation>
+        </message>
+        <message>
+            <source>Pending: 0</source>
+            <translation>Pending: 0</translation>
+        </message>
+        <message>
+            <source> (oldest {0} s)</source>
+            <translation> (oldest {0} s)</translation>
+        </message>
+        <message>
+            <source>Pending: {0}</source>
+            <translation>Pending: {0}</translation>
+        </message>
+        <message>
+            <source>Stuck: {0}</source>
+            <translation>Stuck: {0}</translation>
+        </message>
+        <message>
+            <source>Labels waiting: {0} (oldest {1} s)</source>
+            <translation>Labels waiting: {0} (oldest {1} s)</translation>
+        </message>
+        <message>
+            <source>Sync: running ({0})</source>
+            <translation>Sync: running ({0})</translation>
+        </message>
+        <message>
+            <source>Sync: error at {0}: {1}</source>
+            <translation>Sync: error at {0}: {1}</translation>
+        </message>
+        <message>
+            <source>Sync: OK at {0}</source>
+            <translation>Sync: OK at {0}</translation>
         </message>
     </context>
     <context>

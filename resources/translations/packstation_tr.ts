@@ -32,6 +32,46 @@
     </message>
 </context>
 <context>
+    <name>DashboardFilters</name>
+    <message>
+        <source>All clients</source>
+        <extracomment>A filter changed, or Refresh was pressed: read the figures again. Export… was pressed, with the kind of file (&quot;pdf&quot; or &quot;xlsx&quot;).</extracomment>
+        <translation>Tüm müşteri firmalar</translation>
+    </message>
+    <message>
+        <source>All marketplaces</source>
+        <translation>Tüm pazaryerleri</translation>
+    </message>
+    <message>
+        <source>All stations</source>
+        <translation>Tüm istasyonlar</translation>
+    </message>
+    <message>
+        <source>All packers</source>
+        <translation>Tüm paketleyiciler</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Yenile</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>PDF olarak dışa aktar…</translation>
+    </message>
+    <message>
+        <source>Export XLSX…</source>
+        <translation>XLSX olarak dışa aktar…</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Başlangıç</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>bitiş</translation>
+    </message>
+</context>
+<context>
     <name>DashboardView</name>
     <message>
         <source>Parcels</source>
@@ -139,26 +179,6 @@
         <translation>Son hata</translation>
     </message>
     <message>
-        <source>Since</source>
-        <translation>Başlangıç</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>Tür</translation>
-    </message>
-    <message>
-        <source>Package</source>
-        <translation>Paket</translation>
-    </message>
-    <message>
-        <source>Assigned to</source>
-        <translation>Atanan kişi</translation>
-    </message>
-    <message>
-        <source>What happened</source>
-        <translation>Ne oldu</translation>
-    </message>
-    <message>
         <source>Packers</source>
         <translation>Paketleyiciler</translation>
     </message>
@@ -177,50 +197,6 @@
     <message>
         <source>Exceptions</source>
         <translation>İstisnalar</translation>
-    </message>
-    <message>
-        <source>All clients</source>
-        <translation>Tüm müşteri firmalar</translation>
-    </message>
-    <message>
-        <source>All marketplaces</source>
-        <translation>Tüm pazaryerleri</translation>
-    </message>
-    <message>
-        <source>All stations</source>
-        <translation>Tüm istasyonlar</translation>
-    </message>
-    <message>
-        <source>All packers</source>
-        <translation>Tüm paketleyiciler</translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation>Yenile</translation>
-    </message>
-    <message>
-        <source>Export PDF…</source>
-        <translation>PDF olarak dışa aktar…</translation>
-    </message>
-    <message>
-        <source>Export XLSX…</source>
-        <translation>XLSX olarak dışa aktar…</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation>Başlangıç</translation>
-    </message>
-    <message>
-        <source>to</source>
-        <translation>bitiş</translation>
-    </message>
-    <message>
-        <source>Assign…</source>
-        <translation>Ata…</translation>
-    </message>
-    <message>
-        <source>Resolve…</source>
-        <translation>Çöz…</translation>
     </message>
     <message>
         <source>Export</source>
@@ -253,46 +229,6 @@
     <message>
         <source>Updated {0}</source>
         <translation>Güncellendi: {0}</translation>
-    </message>
-    <message>
-        <source>Conflict</source>
-        <translation>Çakışma</translation>
-    </message>
-    <message>
-        <source>Cancelled after packing</source>
-        <translation>Paketlendikten sonra iptal</translation>
-    </message>
-    <message>
-        <source>Unsupplied</source>
-        <translation>Tedarik edilemedi</translation>
-    </message>
-    <message>
-        <source>Wrong item</source>
-        <translation>Yanlış ürün</translation>
-    </message>
-    <message>
-        <source>Printer failure</source>
-        <translation>Yazıcı arızası</translation>
-    </message>
-    <message>
-        <source>Sync error</source>
-        <translation>Senkronizasyon hatası</translation>
-    </message>
-    <message>
-        <source>Resolve exception</source>
-        <translation>İstisnayı çöz</translation>
-    </message>
-    <message>
-        <source>What was done about it?</source>
-        <translation>Bununla ilgili ne yapıldı?</translation>
-    </message>
-    <message>
-        <source>Assign exception</source>
-        <translation>İstisnayı ata</translation>
-    </message>
-    <message>
-        <source>Assign to</source>
-        <translation>Atanacak kişi</translation>
     </message>
 </context>
 <context>
@@ -352,6 +288,82 @@
     </message>
 </context>
 <context>
+    <name>ExceptionQueuePanel</name>
+    <message>
+        <source>Since</source>
+        <extracomment>An exception was assigned or resolved: the figures are out of date. An action failed; the exception says why.</extracomment>
+        <translation>Başlangıç</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Tür</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>Paket</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>İstasyon</translation>
+    </message>
+    <message>
+        <source>Assigned to</source>
+        <translation>Atanan kişi</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Ne oldu</translation>
+    </message>
+    <message>
+        <source>Assign…</source>
+        <translation>Ata…</translation>
+    </message>
+    <message>
+        <source>Resolve…</source>
+        <translation>Çöz…</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>Çakışma</translation>
+    </message>
+    <message>
+        <source>Cancelled after packing</source>
+        <translation>Paketlendikten sonra iptal</translation>
+    </message>
+    <message>
+        <source>Unsupplied</source>
+        <translation>Tedarik edilemedi</translation>
+    </message>
+    <message>
+        <source>Wrong item</source>
+        <translation>Yanlış ürün</translation>
+    </message>
+    <message>
+        <source>Printer failure</source>
+        <translation>Yazıcı arızası</translation>
+    </message>
+    <message>
+        <source>Sync error</source>
+        <translation>Senkronizasyon hatası</translation>
+    </message>
+    <message>
+        <source>Resolve exception</source>
+        <translation>İstisnayı çöz</translation>
+    </message>
+    <message>
+        <source>What was done about it?</source>
+        <translation>Bununla ilgili ne yapıldı?</translation>
+    </message>
+    <message>
+        <source>Assign exception</source>
+        <translation>İstisnayı ata</translation>
+    </message>
+    <message>
+        <source>Assign to</source>
+        <translation>Atanacak kişi</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunWizard</name>
     <message>
         <source>PackStation: first start</source>
@@ -375,6 +387,30 @@
     <message>
         <source>Waiting to be packed (oldest first)</source>
         <translation>Paketlenmeyi bekleyenler (en eskisi önce)</translation>
+    </message>
+</context>
+<context>
+    <name>LoginFlow</name>
+    <message>
+        <source>Scan your badge to log in.</source>
+        <extracomment>Milliseconds between checks of the idle log-out.</extracomment>
+        <translation>Giriş yapmak için kartınızı okutun.</translation>
+    </message>
+    <message>
+        <source>Demo badges: {0}</source>
+        <translation>Demo kartları: {0}</translation>
+    </message>
+    <message>
+        <source>Supervisor approval: badge {0}, PIN {1} ({2}).</source>
+        <translation>Süpervizör onayı: kart {0}, PIN {1} ({2}).</translation>
+    </message>
+    <message>
+        <source>Ready. Scan a parcel to begin.</source>
+        <translation>Hazır. Başlamak için bir paket okutun.</translation>
+    </message>
+    <message>
+        <source>Logged out after a period of inactivity. Scan your badge.</source>
+        <translation>Bir süre işlem yapılmadığı için oturum kapatıldı. Kartınızı okutun.</translation>
     </message>
 </context>
 <context>
@@ -463,56 +499,8 @@
         <translation>İstasyon: {0}</translation>
     </message>
     <message>
-        <source>User: not logged in</source>
-        <translation>Kullanıcı: giriş yapılmadı</translation>
-    </message>
-    <message>
-        <source>Database: starting…</source>
-        <translation>Veritabanı: başlatılıyor…</translation>
-    </message>
-    <message>
-        <source>Pending: –</source>
-        <translation>Bekleyen: –</translation>
-    </message>
-    <message>
-        <source>Sync: no marketplace accounts</source>
-        <translation>Senkronizasyon: pazaryeri hesabı yok</translation>
-    </message>
-    <message>
-        <source>Database: online ({0})</source>
-        <translation>Veritabanı: çevrim içi ({0})</translation>
-    </message>
-    <message>
-        <source>Sync: {0} account(s)</source>
-        <translation>Senkronizasyon: {0} hesap</translation>
-    </message>
-    <message>
-        <source>Scan your badge to log in.</source>
-        <translation>Giriş yapmak için kartınızı okutun.</translation>
-    </message>
-    <message>
-        <source>Demo badges: {0}</source>
-        <translation>Demo kartları: {0}</translation>
-    </message>
-    <message>
-        <source>Supervisor approval: badge {0}, PIN {1} ({2}).</source>
-        <translation>Süpervizör onayı: kart {0}, PIN {1} ({2}).</translation>
-    </message>
-    <message>
-        <source>User: {0} ({1})</source>
-        <translation>Kullanıcı: {0} ({1})</translation>
-    </message>
-    <message>
         <source>Ready. Scan a parcel to begin.</source>
         <translation>Hazır. Başlamak için bir paket okutun.</translation>
-    </message>
-    <message>
-        <source>Logged out after a period of inactivity. Scan your badge.</source>
-        <translation>Bir süre işlem yapılmadığı için oturum kapatıldı. Kartınızı okutun.</translation>
-    </message>
-    <message>
-        <source>Database: unavailable</source>
-        <translation>Veritabanı: kullanılamıyor</translation>
     </message>
     <message>
         <source>The database could not be opened: {0}</source>
@@ -535,48 +523,8 @@
         <translation>SİPARİŞ İPTAL EDİLDİ: bu paketi kargoya vermeyin. Ürünleri yerine koyun.</translation>
     </message>
     <message>
-        <source>Sync: error at {0}: {1}</source>
-        <translation>Senkronizasyon: {0} itibarıyla hata: {1}</translation>
-    </message>
-    <message>
-        <source>Sync: OK at {0}</source>
-        <translation>Senkronizasyon: {0} itibarıyla tamam</translation>
-    </message>
-    <message>
-        <source>Sync: running ({0})</source>
-        <translation>Senkronizasyon: çalışıyor ({0})</translation>
-    </message>
-    <message>
         <source>Parcel put back. Scan the next parcel.</source>
         <translation>Paket geri bırakıldı. Sonraki paketi okutun.</translation>
-    </message>
-    <message>
-        <source>Database: OFFLINE — {0}</source>
-        <translation>Veritabanı: ÇEVRİM DIŞI — {0}</translation>
-    </message>
-    <message>
-        <source>OFFLINE: the database cannot be reached. Packing continues from this station&apos;s copy; {0} operation(s) will upload when it is back.</source>
-        <translation>ÇEVRİM DIŞI: veritabanına ulaşılamıyor. Paketleme bu istasyondaki kopyadan devam ediyor; bağlantı gelince {0} işlem gönderilecek.</translation>
-    </message>
-    <message>
-        <source>Pending: 0</source>
-        <translation>Bekleyen: 0</translation>
-    </message>
-    <message>
-        <source> (oldest {0} s)</source>
-        <translation> (en eskisi {0} sn)</translation>
-    </message>
-    <message>
-        <source>Pending: {0}</source>
-        <translation>Bekleyen: {0}</translation>
-    </message>
-    <message>
-        <source>Stuck: {0}</source>
-        <translation>Takılan: {0}</translation>
-    </message>
-    <message>
-        <source>Labels waiting: {0} (oldest {1} s)</source>
-        <translation>Bekleyen etiket: {0} (en eski {1} sn)</translation>
     </message>
 </context>
 <context>
@@ -1097,6 +1045,81 @@ KARGOYA VERMEYİN
     <message>
         <source>PackStation: set up this station</source>
         <translation>PackStation: bu istasyonu kurun</translation>
+    </message>
+</context>
+<context>
+    <name>StationStatusBar</name>
+    <message>
+        <source>User: not logged in</source>
+        <translation>Kullanıcı: giriş yapılmadı</translation>
+    </message>
+    <message>
+        <source>Database: starting…</source>
+        <translation>Veritabanı: başlatılıyor…</translation>
+    </message>
+    <message>
+        <source>Pending: –</source>
+        <translation>Bekleyen: –</translation>
+    </message>
+    <message>
+        <source>Sync: no marketplace accounts</source>
+        <translation>Senkronizasyon: pazaryeri hesabı yok</translation>
+    </message>
+    <message>
+        <source>User: {0} ({1})</source>
+        <translation>Kullanıcı: {0} ({1})</translation>
+    </message>
+    <message>
+        <source>Database: online ({0})</source>
+        <translation>Veritabanı: çevrim içi ({0})</translation>
+    </message>
+    <message>
+        <source>Sync: {0} account(s)</source>
+        <translation>Senkronizasyon: {0} hesap</translation>
+    </message>
+    <message>
+        <source>Database: unavailable</source>
+        <translation>Veritabanı: kullanılamıyor</translation>
+    </message>
+    <message>
+        <source>Database: OFFLINE — {0}</source>
+        <translation>Veritabanı: ÇEVRİM DIŞI — {0}</translation>
+    </message>
+    <message>
+        <source>OFFLINE: the database cannot be reached. Packing continues from this station&apos;s copy; {0} operation(s) will upload when it is back.</source>
+        <translation>ÇEVRİM DIŞI: veritabanına ulaşılamıyor. Paketleme bu istasyondaki kopyadan devam ediyor; bağlantı gelince {0} işlem gönderilecek.</translation>
+    </message>
+    <message>
+        <source>Pending: 0</source>
+        <translation>Bekleyen: 0</translation>
+    </message>
+    <message>
+        <source> (oldest {0} s)</source>
+        <translation> (en eskisi {0} sn)</translation>
+    </message>
+    <message>
+        <source>Pending: {0}</source>
+        <translation>Bekleyen: {0}</translation>
+    </message>
+    <message>
+        <source>Stuck: {0}</source>
+        <translation>Takılan: {0}</translation>
+    </message>
+    <message>
+        <source>Labels waiting: {0} (oldest {1} s)</source>
+        <translation>Bekleyen etiket: {0} (en eski {1} sn)</translation>
+    </message>
+    <message>
+        <source>Sync: running ({0})</source>
+        <translation>Senkronizasyon: çalışıyor ({0})</translation>
+    </message>
+    <message>
+        <source>Sync: error at {0}: {1}</source>
+        <translation>Senkronizasyon: {0} itibarıyla hata: {1}</translation>
+    </message>
+    <message>
+        <source>Sync: OK at {0}</source>
+        <translation>Senkronizasyon: {0} itibarıyla tamam</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 if TYPE_CHECKING:
+    from packstation.composition import AppContext
     from packstation.domain.events import SyncFinished, SyncProgress
     from packstation.services.access.permissions import Approval, UserSession
     from packstation.services.access.users import UserService
@@ -50,6 +51,36 @@ class SupervisorServices:
     totp_issuer: str
     stations: StationService
     sync: SyncControls | None
+
+    @classmethod
+    def of(cls, context: AppContext) -> SupervisorServices:
+        """The services the pages take from the station's context (figures in the warehouse's time zone)."""
+        from datetime import UTC, datetime
+        from zoneinfo import ZoneInfo
+
+        from packstation.services.journal.parked import ParkedOperations
+        from packstation.services.reports.access import ReportAccess
+
+        sync = None
+        if context.jobs is not None:
+            from packstation.services.sync.status import account_states
+
+            sessions = context.database.sessions
+            sync = SyncControls(states=lambda: account_states(sessions), sync_now=context.jobs.sync_now)
+        reports = ReportAccess(
+            context.database.sessions,
+            tz=ZoneInfo(context.settings.station.time_zone),
+            audit=context.audit,
+            clock=lambda: datetime.now(UTC),
+        )
+        return cls(
+            reports=reports,
+            parked=ParkedOperations(context.database.sessions, audit=context.audit),
+            users=context.users,
+            totp_issuer=context.settings.security.totp_issuer,
+            stations=context.station,
+            sync=sync,
+        )
 
 
 class SupervisorPages(QObject):

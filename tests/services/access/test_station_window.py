@@ -52,7 +52,7 @@ def test_a_packer_packs_in_the_window_as_the_station_role(
     window.show()
     window.attach(context)
     try:
-        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.login, timeout=10_000)
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is window.session.login, timeout=10_000)
         window.handle_scan("1001")  # Ayşe's demo badge
         qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
         with context.database.sessions() as session:
@@ -88,14 +88,14 @@ def test_a_packer_packs_in_the_window_as_the_station_role(
 
         # Idle: any key press keeps Ömer logged in; without input he is logged out and the parcel goes back.
         third = _open_next(qtbot, window, context, after=second)
-        session = window.station_session
+        session = window.session.station_session
         assert session is not None
         session._idle = timedelta(seconds=1)  # the test cannot wait [security] idle_logout_s (600 s)
         time.sleep(1.2)
         QTest.keyClick(window, Qt.Key.Key_Shift)  # typing anywhere (an admin form too) is activity
         assert not session.is_idle()
         time.sleep(1.2)
-        window._check_idle()
+        window.session.check_idle()
         assert window.user is None
         # The parcel was put back: the packing thread journals the abort (the pump releases the claim).
         qtbot.waitUntil(lambda: _put_back(context, tmp_path / "station-1", third), timeout=10_000)

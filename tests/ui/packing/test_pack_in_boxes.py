@@ -22,7 +22,7 @@ def test_two_boxes_from_the_scanner_print_box_1_of_2_and_2_of_2(
     qtbot: QtBot, station: tuple[MainWindow, AppContext, Clock, WedgeScanFilter], tmp_path: Path
 ) -> None:
     window, context, clock, _ = station
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.login, timeout=10_000)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.session.login, timeout=10_000)
     scan(window, clock, "1001")
     qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
     with context.database.sessions() as session:

@@ -85,10 +85,10 @@ def test_packer_logs_in_packs_a_parcel_and_the_label_prints(
     qtbot: QtBot, station: tuple[MainWindow, AppContext, Clock, WedgeScanFilter], db_url: str, tmp_path: Path
 ) -> None:
     window, context, clock, _ = station
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.login, timeout=10_000)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.session.login, timeout=10_000)
     scan(window, clock, "1001")  # Ayşe's demo badge
     qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
-    assert "Ayşe" in window.user_label.text()
+    assert "Ayşe" in window.status.user_label.text()
 
     with context.database.sessions() as session:
         package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
@@ -127,14 +127,14 @@ def test_packer_logs_in_packs_a_parcel_and_the_label_prints(
     qtbot.waitUntil(lambda: landed() == 1 + 1 + len(items) + 1, timeout=15_000)
     with context.database.sessions() as session:
         assert session.get(Package, package.id).packed_at is not None
-    qtbot.waitUntil(lambda: window.journal_label.text().endswith(": 0"), timeout=10_000)
+    qtbot.waitUntil(lambda: window.status.journal_label.text().endswith(": 0"), timeout=10_000)
 
 
 def test_a_second_station_cannot_open_a_parcel_being_packed(
     qtbot: QtBot, station: tuple[MainWindow, AppContext, Clock, WedgeScanFilter], db_url: str, tmp_path: Path
 ) -> None:
     window, context, clock, _ = station
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.login, timeout=10_000)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.session.login, timeout=10_000)
     scan(window, clock, "1002")
     qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
     with context.database.sessions() as session:
@@ -153,5 +153,5 @@ def test_a_second_station_cannot_open_a_parcel_being_packed(
     window.handle_scan("PSCMDABORT")
     qtbot.waitUntil(lambda: window.pack.package is None, timeout=10_000)
     window.handle_scan("PSCMDLOGOUT")
-    assert window.user is None and window.pages.currentWidget() is window.login
+    assert window.user is None and window.pages.currentWidget() is window.session.login
     assert Command.ABORT.value == "ABORT"

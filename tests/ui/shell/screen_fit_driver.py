@@ -76,10 +76,11 @@ def main() -> int:
         if name not in ("home", "pack"):
             window.pages.addWidget(page)
     # The status bar as it reads on a running station (the longest of its everyday texts).
-    window._set_state(window.user_label, window.tr("User: {0} ({1})").replace("{0}", "Ayşe Yılmaz")
-                      .replace("{1}", "paketleyici"), ok=True)  # fmt: skip
-    window._set_state(
-        window.database_label, window.tr("Database: online ({0})").replace("{0}", "gömülü PostgreSQL"), ok=True
+    status = window.status
+    status.set_state(status.user_label, status.tr("User: {0} ({1})").replace("{0}", "Ayşe Yılmaz")
+                     .replace("{1}", "paketleyici"), ok=True)  # fmt: skip
+    status.set_state(
+        status.database_label, status.tr("Database: online ({0})").replace("{0}", "gömülü PostgreSQL"), ok=True
     )
     show_maximised(window)
     app.processEvents()

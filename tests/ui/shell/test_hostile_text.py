@@ -37,8 +37,8 @@ def _logged_in_window(qtbot: QtBot, context: AppContext) -> MainWindow:
     qtbot.addWidget(window)
     window.show()
     window.attach(context)
-    qtbot.keyClicks(window.login.badge_input, "1003")
-    qtbot.keyClick(window.login.badge_input, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.session.login.badge_input, "1003")
+    qtbot.keyClick(window.session.login.badge_input, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
     return window
 
@@ -80,8 +80,8 @@ def test_a_page_long_server_error_does_not_grow_the_window(qtbot: QtBot, context
     _settle(qtbot)
     before = window.size()
     detail = "could not connect: " + "x" * 50_000
-    window.show_database_status(DatabaseStatus(online=False, detail=detail, checked_at=datetime.now(UTC)))
-    window.show_pump_status(PumpStatus(False, 3, datetime.now(UTC), 1, detail))
+    window.status.show_database_status(DatabaseStatus(online=False, detail=detail, checked_at=datetime.now(UTC)))
+    window.status.show_pump_status(PumpStatus(False, 3, datetime.now(UTC), 1, detail))
     _settle(qtbot)
     assert window.size() == before
-    assert "OFFLINE" in window.database_label.text()
+    assert "OFFLINE" in window.status.database_label.text()

@@ -43,22 +43,22 @@ def _window(qtbot: QtBot, context: AppContext) -> MainWindow:
 
 def test_login_then_home_lists_the_ready_parcels(qtbot: QtBot, context: AppContext) -> None:
     window = _window(qtbot, context)
-    assert window.pages.currentWidget() is window.login
+    assert window.pages.currentWidget() is window.session.login
     assert "1001" in window.banner.text(), "the demo names its badges"
     assert not window.scan_input.isVisible()
-    qtbot.keyClicks(window.login.badge_input, "1003")
-    qtbot.keyClick(window.login.badge_input, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.session.login.badge_input, "1003")
+    qtbot.keyClick(window.session.login.badge_input, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
     assert window.pages.currentWidget() is window.home
     qtbot.waitUntil(lambda: window.home.model.rowCount() == 30, timeout=10_000)
     qtbot.waitUntil(lambda: window.home.ready_card.value.text() == "30", timeout=10_000)
-    assert "online" in window.database_label.text()
+    assert "online" in window.status.database_label.text()
 
 
 def test_wrong_badge_is_refused_with_a_message(qtbot: QtBot, context: AppContext) -> None:
     window = _window(qtbot, context)
     window.handle_scan("9999")
-    qtbot.waitUntil(lambda: window.login.message.property("kind") == "error", timeout=10_000)
+    qtbot.waitUntil(lambda: window.session.login.message.property("kind") == "error", timeout=10_000)
     assert window.user is None
 
 
@@ -68,8 +68,8 @@ def test_offline_status_reaches_the_status_bar_from_a_worker_thread(qtbot: QtBot
     thread = threading.Thread(target=context.bus.publish, args=(status,))
     thread.start()
     thread.join()
-    qtbot.waitUntil(lambda: "OFFLINE" in window.database_label.text(), timeout=5_000)
-    assert "connection refused" in window.database_label.text()
+    qtbot.waitUntil(lambda: "OFFLINE" in window.status.database_label.text(), timeout=5_000)
+    assert "connection refused" in window.status.database_label.text()
 
 
 def test_startup_failure_is_shown_not_raised(qtbot: QtBot) -> None:
@@ -81,7 +81,7 @@ def test_startup_failure_is_shown_not_raised(qtbot: QtBot) -> None:
 
     Task(broken, owner=window).on_failure(window.show_startup_error).run()
     qtbot.waitUntil(lambda: "connection refused" in window.banner.text(), timeout=5_000)
-    assert "unavailable" in window.database_label.text()
+    assert "unavailable" in window.status.database_label.text()
 
 
 def test_dashboard_page_needs_a_supervisor_and_shows_figures(qtbot: QtBot, context: AppContext) -> None:
@@ -123,8 +123,8 @@ def test_admin_pages_list_users_and_stations(qtbot: QtBot, context: AppContext) 
     window = _window(qtbot, context)
     admin_id = context.users.add_user("yonetici", role=Role.ADMIN, password="Yonetici-Parola-1")
     admin = server_session(context.database.sessions, admin_id, context.station_id)
-    assert window.station_session is not None
-    window.station_session.start(admin)
+    assert window.session.station_session is not None
+    window.session.station_session.start(admin)
     window.supervisor.open_stations()  # an admin needs no approval
     stations = window.supervisor.stations
     assert stations is not None

@@ -21,12 +21,12 @@ def _window(qtbot: QtBot) -> MainWindow:
 
 def test_pending_and_stuck_operations_with_the_oldest_age(qtbot: QtBot) -> None:
     window = _window(qtbot)
-    window.show_pump_status(PumpStatus(True, 5, datetime.now(UTC) - timedelta(seconds=90), 2))
-    text = window.journal_label.text()
+    window.status.show_pump_status(PumpStatus(True, 5, datetime.now(UTC) - timedelta(seconds=90), 2))
+    text = window.status.journal_label.text()
     assert "Pending: 3" in text and "Stuck: 2" in text and "oldest" in text
-    assert window.journal_label.property("state") == "bad"
-    window.show_pump_status(PumpStatus(True, 0, None, 0))
-    assert window.journal_label.text() == "Pending: 0"
+    assert window.status.journal_label.property("state") == "bad"
+    window.status.show_pump_status(PumpStatus(True, 0, None, 0))
+    assert window.status.journal_label.text() == "Pending: 0"
 
 
 def test_labels_waiting_and_stuck_are_counted_until_printed(qtbot: QtBot) -> None:
@@ -34,9 +34,9 @@ def test_labels_waiting_and_stuck_are_counted_until_printed(qtbot: QtBot) -> Non
     window.show()
     window.note_print_job("j1", PrintJobEventKind.QUEUED)
     window.note_print_job("j2", PrintJobEventKind.RETRY_SCHEDULED)
-    assert "Labels waiting: 2" in window.labels_label.text() and window.labels_label.isVisible()
+    assert "Labels waiting: 2" in window.status.labels_label.text() and window.status.labels_label.isVisible()
     window.note_print_job("j2", PrintJobEventKind.FAILED)
-    assert "Labels waiting: 1" in window.labels_label.text() and "Stuck: 1" in window.labels_label.text()
+    assert "Labels waiting: 1" in window.status.labels_label.text() and "Stuck: 1" in window.status.labels_label.text()
     window.note_print_job("j1", PrintJobEventKind.PRINTED)
     window.note_print_job("j2", PrintJobEventKind.PRINTED)
-    assert not window.labels_label.isVisible()
+    assert not window.status.labels_label.isVisible()

@@ -91,7 +91,7 @@ def test_dashboard_shows_the_days_figures(qtbot: QtBot, db: Database, tmp_path: 
     assert view.grab().save(str(screenshot)) and screenshot.stat().st_size > 20_000
 
     with qtbot.waitSignal(view.refreshed, timeout=15_000):
-        view.client_box.setCurrentIndex(view.client_box.findText("Çiçek Tekstil"))
+        view.filters.client_box.setCurrentIndex(view.filters.client_box.findText("Çiçek Tekstil"))
     assert view.tiles["parcels"].value.text() == "2"
     assert [row[0] for row in view.table_text(view.packers)] == ["Şükrü Öztürk"]
 
@@ -99,25 +99,25 @@ def test_dashboard_shows_the_days_figures(qtbot: QtBot, db: Database, tmp_path: 
 def test_resolve_and_assign_from_the_queue(qtbot: QtBot, db: Database) -> None:
     seeded = seed_dashboard(db)
     view = make_view(qtbot, db, seeded)
-    kinds = [row[1] for row in view.table_text(view.exception_table)]
+    kinds = [row[1] for row in view.table_text(view.exceptions.table)]
     assert kinds == ["Conflict", "Unsupplied"]
-    view.exception_table.selectRow(1)
+    view.exceptions.table.selectRow(1)
     with qtbot.waitSignal(view.refreshed, timeout=15_000):
-        view.assign_selected(seeded.sukru)
-    assert view.table_text(view.exception_table)[1][4] == "Şükrü Öztürk"
-    view.exception_table.selectRow(0)
+        view.exceptions.assign_selected(seeded.sukru)
+    assert view.table_text(view.exceptions.table)[1][4] == "Şükrü Öztürk"
+    view.exceptions.table.selectRow(0)
     with qtbot.waitSignal(view.refreshed, timeout=15_000):
-        view.resolve_selected("the other station shipped it; nothing to do")
-    assert [row[1] for row in view.table_text(view.exception_table)] == ["Unsupplied"]
+        view.exceptions.resolve_selected("the other station shipped it; nothing to do")
+    assert [row[1] for row in view.table_text(view.exceptions.table)] == ["Unsupplied"]
     with db.sessions() as session:
         resolved = session.scalars(
             text("SELECT resolution FROM pack_exceptions WHERE resolved_by_user_id = :u").bindparams(u=seeded.ayse)
         ).all()
     assert resolved == ["the other station shipped it; nothing to do"]
-    view.exception_table.selectRow(0)
+    view.exceptions.table.selectRow(0)
     with qtbot.waitSignal(view.failed, timeout=15_000):
-        view.resolve_selected("   ")
-    assert "say how the exception was resolved" in view.status.text()
+        view.exceptions.resolve_selected("   ")
+    assert "say how the exception was resolved" in view.filters.status.text()
 
 
 def test_a_blocked_database_never_freezes_the_window(qtbot: QtBot, db: Database, db_url: str) -> None:
@@ -170,7 +170,7 @@ def test_the_day_exports_as_pdf_and_xlsx_with_turkish_intact(qtbot: QtBot, db: D
         target = tmp_path / f"day.{kind}"
         view.export(kind, target)
         qtbot.waitUntil(target.exists, timeout=20_000)
-        qtbot.waitUntil(lambda: "Saved" in view.status.text(), timeout=20_000)
+        qtbot.waitUntil(lambda: "Saved" in view.filters.status.text(), timeout=20_000)
     text = subprocess.run(
         ["pdftotext", str(tmp_path / "day.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
