@@ -134,7 +134,7 @@ def _rss_mb() -> float:
 
 
 def _account(sessions: Any) -> int:
-    from packstation.db.models import ClientCompany, MarketplaceAccountRow
+    from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
 
     with sessions.begin() as session:
         company = ClientCompany(name="Bench")
@@ -236,7 +236,7 @@ def _copy(url: str, base_url: str) -> dict[str, Any]:
 def _naive(sessions: Any, base_url: str) -> dict[str, Any]:
     from sqlalchemy import select
 
-    from packstation.db.models import Package, PackageLine
+    from packstation.db.models.packages import PackageLineRow, PackageRow
     from packstation.services.sync.rows import jsonable, line_row, package_row
 
     account_id = _account(sessions)
@@ -246,16 +246,16 @@ def _naive(sessions: Any, base_url: str) -> dict[str, Any]:
         for package in client.iter_packages(PackageQuery(page_size=PAGE_SIZE)):
             with sessions() as session:
                 existing = session.scalar(
-                    select(Package.id).where(
-                        Package.account_id == account_id, Package.external_id == package.package_id
+                    select(PackageRow.id).where(
+                        PackageRow.account_id == account_id, PackageRow.external_id == package.package_id
                     )
                 )
                 row = package_row(account_id, package)
                 row["raw"] = jsonable(row["raw"])
-                stored = session.merge(Package(id=existing, **row))
+                stored = session.merge(PackageRow(id=existing, **row))
                 session.flush()
                 for line in package.lines:
-                    session.merge(PackageLine(**line_row(stored.id, line, None)))
+                    session.merge(PackageLineRow(**line_row(stored.id, line, None)))
                 session.commit()
             done += 1
             if done == NAIVE_SAMPLE:

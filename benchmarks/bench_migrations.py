@@ -10,7 +10,7 @@ from benchmarks.common import percentiles
 from packstation.db.engine import create_db_engine
 from packstation.db.local_server import LocalPostgres
 from packstation.db.migrate import upgrade
-from packstation.db.models import Base
+from packstation.db.models.base import Base
 
 RUNS = 7
 

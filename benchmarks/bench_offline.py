@@ -20,11 +20,10 @@ from benchmarks.common import percentiles
 from packstation.db.engine import create_db_engine, session_factory
 from packstation.db.local_server import LocalPostgres
 from packstation.db.migrate import upgrade
-from packstation.db.models import Package
+from packstation.db.models.packages import PackageRow
 from packstation.demo.data import seed_demo_data
 from packstation.domain.outcomes import ScanOutcome
-from packstation.domain.packing import Package as DomainPackage
-from packstation.domain.packing import PackageLine, PackSession
+from packstation.domain.packing import Package, PackageLine, PackSession
 from packstation.local_store.journal import Journal
 from packstation.local_store.operations import Completed, Opened, Operation, PackedLine, Scanned
 from packstation.services.journal.pump import JournalPump
@@ -32,7 +31,7 @@ from packstation.services.journal.pump import JournalPump
 OPERATIONS = 10_000
 
 
-def _operations(parcels: list[Package]) -> list[Operation]:
+def _operations(parcels: list[PackageRow]) -> list[Operation]:
     ops: list[Operation] = []
     now = datetime.now(UTC)
     for parcel in parcels:
@@ -77,7 +76,7 @@ def _replay(server: LocalPostgres, folder: Path) -> dict[str, object]:
         sessions = session_factory(engine)
         seed_demo_data(sessions, packages=4000, seed=3)
         with sessions() as session:
-            parcels = list(session.scalars(select(Package).order_by(Package.id)).all())
+            parcels = list(session.scalars(select(PackageRow).order_by(PackageRow.id)).all())
             for parcel in parcels:
                 _ = parcel.lines
         ops = _operations(parcels)
@@ -107,7 +106,7 @@ def _replay(server: LocalPostgres, folder: Path) -> dict[str, object]:
 
 
 def _journaling(folder: Path) -> dict[str, object]:
-    package = DomainPackage("P1", tuple(PackageLine(f"L{i}", f"86900000{i:04d}", 1000) for i in range(3)))
+    package = Package("P1", tuple(PackageLine(f"L{i}", f"86900000{i:04d}", 1000) for i in range(3)))
     session = PackSession(package)
     journal = Journal(folder / "latency.sqlite3")
     engine_samples, journal_samples = [], []

@@ -26,7 +26,7 @@ from sqlalchemy import select  # noqa: E402
 
 from packstation.composition import demo_settings, start_services  # noqa: E402
 from packstation.config import load_settings  # noqa: E402
-from packstation.db.models import Package  # noqa: E402
+from packstation.db.models.packages import PackageRow  # noqa: E402
 from packstation.demo.data import DEMO_SUPERVISOR  # noqa: E402
 from packstation.domain.events import EventBus, LabelPreview  # noqa: E402
 from packstation.i18n import Language  # noqa: E402
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
             with context.database.sessions() as session:
                 package = session.scalars(
-                    select(Package).where(Package.packed_at.is_(None)).order_by(Package.id).limit(1)
+                    select(PackageRow).where(PackageRow.packed_at.is_(None)).order_by(PackageRow.id).limit(1)
                 ).one()
                 tracking = package.cargo_tracking_number
                 items = [line.barcode for line in package.lines for _ in range(line.quantity)]
@@ -163,9 +163,9 @@ def main(argv: list[str] | None = None) -> int:
             for _round in range(4):
                 with context.database.sessions() as session:
                     more = session.scalars(
-                        select(Package)
-                        .where(Package.packed_at.is_(None), Package.claimed_by_station_id.is_(None))
-                        .order_by(Package.id)
+                        select(PackageRow)
+                        .where(PackageRow.packed_at.is_(None), PackageRow.claimed_by_station_id.is_(None))
+                        .order_by(PackageRow.id)
                         .limit(1)
                     ).one()
                     codes = [line.barcode for line in more.lines for _ in range(line.quantity)]

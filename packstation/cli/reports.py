@@ -228,7 +228,7 @@ def _billing(args: argparse.Namespace, sessions: sessionmaker[Session], queries:
 
 
 def _billing_plan(args: argparse.Namespace, sessions: sessionmaker[Session], queries: ReportQueries) -> int:
-    from packstation.db.models import PricingMode
+    from packstation.db.models.reports import PricingMode
     from packstation.services.reports.billing import BillingPlans, Plan, parse_tiers
 
     plans = BillingPlans(sessions)

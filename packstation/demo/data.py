@@ -13,15 +13,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import (
-    ClientCompany,
-    MarketplaceAccountRow,
-    Package,
-    PackageLine,
-    Product,
-    ProductBarcode,
-    StockLevel,
-)
+from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
+from packstation.db.models.catalog import ProductBarcode, ProductRow, StockLevel
+from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.domain.gtin import with_check_digit
 from packstation.domain.status import PackageStatus, Role
 from packstation.services.access.users import UserService
@@ -136,8 +130,8 @@ def seed_demo_data(sessions: sessionmaker[Session], *, packages: int = 300, seed
     with sessions.begin() as session:
         existing = session.scalar(select(MarketplaceAccountRow.id).where(MarketplaceAccountRow.name == DEMO_ACCOUNT))
         if existing is not None:
-            count = len(session.scalars(select(Package.id).where(Package.account_id == existing)).all())
-            products = len(session.scalars(select(Product.id)).all())
+            count = len(session.scalars(select(PackageRow.id).where(PackageRow.account_id == existing)).all())
+            products = len(session.scalars(select(ProductRow.id)).all())
             return DemoSummary(products=products, packages=count, created=False)
 
         client = ClientCompany(
@@ -191,7 +185,7 @@ def _seed_catalogue(
                 "bin_location": f"F-{rng.randint(1, 8):02d}-1",
             }
         )
-    ids = session.scalars(insert(Product).returning(Product.id, sort_by_parameter_order=True), rows).all()
+    ids = session.scalars(insert(ProductRow).returning(ProductRow.id, sort_by_parameter_order=True), rows).all()
     barcodes: list[dict[str, object]] = []
     catalogue = []
     for product_id, row in zip(ids, rows, strict=True):
@@ -267,14 +261,14 @@ def _seed_packages(
             lines_per_package.append(lines)
             index += 1
     package_ids = session.scalars(
-        insert(Package).returning(Package.id, sort_by_parameter_order=True), package_rows
+        insert(PackageRow).returning(PackageRow.id, sort_by_parameter_order=True), package_rows
     ).all()
     line_rows = [
         {**line, "package_id": package_id}
         for package_id, lines in zip(package_ids, lines_per_package, strict=True)
         for line in lines
     ]
-    session.execute(insert(PackageLine), line_rows)
+    session.execute(insert(PackageLineRow), line_rows)
 
 
 # Badge codes printed on the demo's login screen, so anyone can try the station.

@@ -4,7 +4,7 @@ from sqlalchemy import inspect
 
 from packstation.db.engine import create_db_engine
 from packstation.db.migrate import current_revision, head_revision, upgrade
-from packstation.db.models import Base
+from packstation.db.models.base import Base
 
 
 def test_upgrade_empty_database_creates_every_table_and_is_idempotent(empty_db_url: str) -> None:

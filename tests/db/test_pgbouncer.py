@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.engine import ConnectionLimits, create_db_engine, session_factory
 from packstation.db.local_server import LocalPostgres
-from packstation.db.models import Package, PackEvent
+from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.demo.data import seed_demo_data
 from packstation.local_store.journal import Journal
 from packstation.services.journal.pump import JournalPump
@@ -189,7 +189,7 @@ def test_claim_pack_pump_and_offline_replay_through_the_pooler(
     with direct_sessions() as session:
         parcels = [
             (p.id, p.cargo_tracking_number or "", [line.barcode for line in p.lines for _ in range(line.quantity)])
-            for p in session.scalars(select(Package).order_by(Package.id).limit(6)).all()
+            for p in session.scalars(select(PackageRow).order_by(PackageRow.id).limit(6)).all()
         ]
     pump.start()
     try:
@@ -213,7 +213,9 @@ def test_claim_pack_pump_and_offline_replay_through_the_pooler(
         pump.stop()
     ids = [package_id for package_id, _t, _i in parcels]
     with direct_sessions() as session:
-        assert session.scalar(select(func.count()).where(Package.id.in_(ids), Package.packed_at.is_not(None))) == 6
+        assert (
+            session.scalar(select(func.count()).where(PackageRow.id.in_(ids), PackageRow.packed_at.is_not(None))) == 6
+        )
         completes = session.scalar(
             select(func.count())
             .select_from(PackEvent)

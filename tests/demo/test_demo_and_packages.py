@@ -2,7 +2,8 @@ import pytest
 from sqlalchemy import func, select
 
 from packstation.db.connect import Database
-from packstation.db.models import Package, PackageLine, Product, ProductBarcode
+from packstation.db.models.catalog import ProductBarcode, ProductRow
+from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.demo.data import seed_demo_data
 from packstation.domain.gtin import is_valid_gtin
 from packstation.domain.status import Role
@@ -17,19 +18,22 @@ def test_demo_data_is_realistic_and_idempotent(db: Database) -> None:
     with db.sessions() as session:
         barcodes = session.scalars(select(ProductBarcode.barcode)).all()
         assert barcodes and all(is_valid_gtin(code) and len(code) == 13 for code in barcodes)
-        assert len(barcodes) > session.scalar(select(func.count()).select_from(Product))  # aliases exist
+        assert len(barcodes) > session.scalar(select(func.count()).select_from(ProductRow))  # aliases exist
         assert session.scalar(select(func.count()).where(ProductBarcode.multiplier > 1)) == 3  # case packs
-        names = " ".join(session.scalars(select(Package.customer_name)).all())
+        names = " ".join(session.scalars(select(PackageRow.customer_name)).all())
         assert any(letter in names for letter in "ğüşıİöçŞÇÖÜ")
         multi_line = session.scalar(
             select(func.count()).select_from(
-                select(PackageLine.package_id).group_by(PackageLine.package_id).having(func.count() > 1).subquery()
+                select(PackageLineRow.package_id)
+                .group_by(PackageLineRow.package_id)
+                .having(func.count() > 1)
+                .subquery()
             )
         )
         assert multi_line and multi_line > 10
-        assert session.scalar(select(func.count()).where(PackageLine.quantity > 1))
+        assert session.scalar(select(func.count()).where(PackageLineRow.quantity > 1))
         shared_orders = session.execute(
-            select(Package.order_number).group_by(Package.order_number).having(func.count() > 1)
+            select(PackageRow.order_number).group_by(PackageRow.order_number).having(func.count() > 1)
         ).all()
         assert shared_orders, "some orders are split into several packages"
     again = seed_demo_data(db.sessions, packages=120)
@@ -40,7 +44,7 @@ def test_find_by_every_code_a_packer_may_scan(db: Database) -> None:
     seed_demo_data(db.sessions, packages=60)
     queries = PackageQueries(db.sessions)
     with db.sessions() as session:
-        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
     for code in (package.cargo_tracking_number, package.external_id, package.packing_slip_code):
         found = queries.find_by_code(f"  {code} ")
         assert [p.id for p in found] == [package.id]

@@ -18,7 +18,9 @@ import pytest
 from sqlalchemy import select
 
 from packstation.db.connect import Database
-from packstation.db.models import OutboxEntry, Package, PackEvent, PackException, StockMovement
+from packstation.db.models.catalog import StockMovement
+from packstation.db.models.packages import PackageRow, PackEvent, PackException
+from packstation.db.models.sync import OutboxEntry
 from packstation.demo.data import seed_demo_data
 from packstation.devices.printers import FakePrinter, JobState, PrintJobEventKind, PrintQueue
 from packstation.domain.print_payload import PayloadKind
@@ -123,7 +125,7 @@ def _write_old_journal(path: Path, rows: list[tuple[str, int, dict[str, object],
 def test_previous_release_journal_is_upgraded_and_its_operations_upload(db: Database, tmp_path: Path) -> None:
     seed_demo_data(db.sessions, packages=6)
     with db.sessions() as session:
-        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
         lines = list(package.lines)
         package_id, external_id = package.id, package.external_id
     start = datetime.now(UTC) - timedelta(minutes=5)
@@ -181,7 +183,7 @@ def test_previous_release_journal_is_upgraded_and_its_operations_upload(db: Data
         assert [str(e.op_id) for e in events] == op_ids
         assert [e.kind for e in events] == ["open", "scan", "unsupplied", "complete"]
         assert (events[1].barcode, events[1].line_id, events[1].quantity) == (first.barcode, first.id, 1)
-        packed = session.get(Package, package_id)
+        packed = session.get(PackageRow, package_id)
         assert packed is not None and packed.packed_at is not None
         assert (packed.box_count, packed.weight_grams) == (2, 1250)
         moved = session.scalars(select(StockMovement).where(StockMovement.package_id == package_id)).all()
@@ -195,7 +197,7 @@ def test_previous_release_journal_is_upgraded_and_its_operations_upload(db: Data
 def test_an_unreadable_entry_is_parked_and_the_rest_upload(db: Database, tmp_path: Path) -> None:
     seed_demo_data(db.sessions, packages=3)
     with db.sessions() as session:
-        package_id = session.scalars(select(Package.id).order_by(Package.id).limit(1)).one()
+        package_id = session.scalars(select(PackageRow.id).order_by(PackageRow.id).limit(1)).one()
     now = datetime.now(UTC)
     path = tmp_path / "journal.sqlite3"
     _write_old_journal(

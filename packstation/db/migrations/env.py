@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine, pool, text
 
-from packstation.db.models import Base
+from packstation.db.models.base import Base
 
 MIGRATION_LOCK_KEY = 0x7061636B  # "pack"
 

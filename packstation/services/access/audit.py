@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import AuditEntry
+from packstation.db.models.access import AuditEntry
 from packstation.domain.clock import now_utc
 from packstation.i18n import _
 from packstation.services.access.permissions import (

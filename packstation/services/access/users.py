@@ -22,7 +22,7 @@ from argon2.low_level import Type, hash_secret_raw
 from sqlalchemy import Row, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import SecurityParam, User
+from packstation.db.models.access import SecurityParam, User
 from packstation.domain.clock import now_utc
 from packstation.domain.status import Role
 from packstation.i18n import _

@@ -19,7 +19,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import ParkedOperation, Station
+from packstation.db.models.accounts import Station
+from packstation.db.models.packages import ParkedOperation
 from packstation.domain.scan import recordable
 from packstation.domain.status import ParkedDecision
 from packstation.i18n import _

@@ -20,15 +20,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.errors import error_reason, is_transient
-from packstation.db.models import (
-    OutboxEntry,
-    Package,
-    PackEvent,
-    PackException,
-    Station,
-    StockLevel,
-    StockMovement,
-)
+from packstation.db.models.accounts import Station
+from packstation.db.models.catalog import StockLevel, StockMovement
+from packstation.db.models.packages import PackageRow, PackEvent, PackException
+from packstation.db.models.sync import OutboxEntry
 from packstation.domain.events import PumpStatus
 from packstation.domain.status import ExceptionKind, OutboxKind, PackageStatus
 from packstation.local_store.journal import Journal, JournalStats
@@ -98,7 +93,7 @@ class OperationApplier:
         package_ids = sorted({op.package_id for op in effective if op.package_id is not None})
         # Lock the batch's packages in id order (no deadlock between stations) and load them at once.
         packages = session.scalars(
-            select(Package).where(Package.id.in_(package_ids)).order_by(Package.id).with_for_update()
+            select(PackageRow).where(PackageRow.id.in_(package_ids)).order_by(PackageRow.id).with_for_update()
         ).all()
         self._accounts = {package.id: package.account_id for package in packages}
         self._outbox_rows, self._movements = [], []
@@ -164,7 +159,7 @@ class OperationApplier:
 
     def _confirm_provisional_claim(self, session: Session, op: Operation) -> None:
         """A parcel opened offline: take the claim now, or report who got there first."""
-        package = session.get(Package, op.package_id)  # loaded and locked by apply_batch
+        package = session.get(PackageRow, op.package_id)  # loaded and locked by apply_batch
         if package is None:
             return
         station_id = self.station_id(session, op.station)
@@ -187,7 +182,7 @@ class OperationApplier:
     def _completed(self, session: Session, op: Operation) -> None:
         body = op.body
         assert isinstance(body, Completed)
-        package = session.get(Package, op.package_id)  # loaded and locked by apply_batch
+        package = session.get(PackageRow, op.package_id)  # loaded and locked by apply_batch
         if package is None:
             self._exception(session, op, ExceptionKind.CONFLICT, "package no longer exists")
             return
@@ -242,8 +237,10 @@ class OperationApplier:
     def _aborted(self, session: Session, op: Operation) -> None:
         assert isinstance(op.body, Aborted)
         session.execute(
-            update(Package)
-            .where(Package.id == op.package_id, Package.claimed_by_station_id == self.station_id(session, op.station))
+            update(PackageRow)
+            .where(
+                PackageRow.id == op.package_id, PackageRow.claimed_by_station_id == self.station_id(session, op.station)
+            )
             .values(claimed_by_station_id=None, claimed_by_user_id=None, claim_expires_at=None)
         )
 
@@ -262,7 +259,7 @@ class OperationApplier:
         )
 
     def _exception(self, session: Session, op: Operation, kind: ExceptionKind, message: str) -> None:
-        package_exists = session.scalar(select(Package.id).where(Package.id == op.package_id))
+        package_exists = session.scalar(select(PackageRow.id).where(PackageRow.id == op.package_id))
         session.execute(
             insert(PackException)
             .values(

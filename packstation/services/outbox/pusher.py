@@ -21,7 +21,9 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select, true, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import MarketplaceAccountRow, OutboxEntry, Package, PackageLine, PackException
+from packstation.db.models.accounts import MarketplaceAccountRow
+from packstation.db.models.packages import PackageLineRow, PackageRow, PackException
+from packstation.db.models.sync import OutboxEntry
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.outcomes import UnsuppliedReason
 from packstation.domain.status import ExceptionKind, OutboxKind, OutboxState, PackageStatus
@@ -137,13 +139,13 @@ class OutboxPusher:
             return {}
         with self._sessions() as session:
             packages = session.execute(
-                select(Package, MarketplaceAccountRow.kind)
-                .join(MarketplaceAccountRow, MarketplaceAccountRow.id == Package.account_id)
-                .where(Package.id.in_(wanted))
+                select(PackageRow, MarketplaceAccountRow.kind)
+                .join(MarketplaceAccountRow, MarketplaceAccountRow.id == PackageRow.account_id)
+                .where(PackageRow.id.in_(wanted))
             ).all()
             lines: dict[int, list[RemoteLine]] = {}
             for line in session.scalars(
-                select(PackageLine).where(PackageLine.package_id.in_(wanted)).order_by(PackageLine.id)
+                select(PackageLineRow).where(PackageLineRow.package_id.in_(wanted)).order_by(PackageLineRow.id)
             ):
                 lines.setdefault(line.package_id, []).append(
                     RemoteLine(line.external_line_id, line.barcode, line.quantity, stock_code=line.stock_code or "")
@@ -270,10 +272,10 @@ class OutboxPusher:
         """Record what we just told the marketplace until the next sync brings its own copy."""
         with self._sessions.begin() as session:
             session.execute(
-                update(Package)
+                update(PackageRow)
                 .where(
-                    Package.id == row.package_id,
-                    Package.status.in_([PackageStatus.CREATED.value, PackageStatus.PICKING.value]),
+                    PackageRow.id == row.package_id,
+                    PackageRow.status.in_([PackageStatus.CREATED.value, PackageStatus.PICKING.value]),
                 )
                 .values(status=status.value)
             )

@@ -21,15 +21,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import (
-    MarketplaceAccountRow,
-    OutboxEntry,
-    Package,
-    PackageLine,
-    Product,
-    StockLevel,
-    SyncState,
-)
+from packstation.db.models.accounts import MarketplaceAccountRow
+from packstation.db.models.catalog import ProductRow, StockLevel
+from packstation.db.models.packages import PackageLineRow, PackageRow
+from packstation.db.models.sync import OutboxEntry, SyncState
 from packstation.domain.status import OutboxKind, OutboxState
 
 log = logging.getLogger("packstation.services.outbox.stock")
@@ -145,8 +140,8 @@ def _changed_items(session: Session, account_id: int, company_id: int, since: da
     """Barcodes this account sells whose product's level changed since ``since`` (all when None)."""
     levels = (
         select(StockLevel.product_id, StockLevel.quantity)
-        .join(Product, Product.id == StockLevel.product_id)
-        .where(Product.client_company_id == company_id)
+        .join(ProductRow, ProductRow.id == StockLevel.product_id)
+        .where(ProductRow.client_company_id == company_id)
     )
     if since is not None:
         levels = levels.where(StockLevel.updated_at >= since)
@@ -155,9 +150,9 @@ def _changed_items(session: Session, account_id: int, company_id: int, since: da
         return []
     # The barcodes the marketplace knows these products by: the ones its own orders carried.
     rows = session.execute(
-        select(PackageLine.product_id, PackageLine.barcode, PackageLine.stock_code)
-        .join(Package, Package.id == PackageLine.package_id)
-        .where(Package.account_id == account_id, PackageLine.product_id.in_(list(changed)))
+        select(PackageLineRow.product_id, PackageLineRow.barcode, PackageLineRow.stock_code)
+        .join(PackageRow, PackageRow.id == PackageLineRow.package_id)
+        .where(PackageRow.account_id == account_id, PackageLineRow.product_id.in_(list(changed)))
         .distinct()
     ).all()
     items: dict[str, StockItem] = {}

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import OutboxEntry
+from packstation.db.models.sync import OutboxEntry
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.status import OutboxState
 from packstation.i18n import _

@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import Package, Station, User
+from packstation.db.models.access import User
+from packstation.db.models.accounts import Station
+from packstation.db.models.packages import PackageRow
 from packstation.domain.status import PackageStatus
 from packstation.services.packing.read_model import READY_STATUSES
 
@@ -50,15 +52,15 @@ class ClaimService:
 
     def _claim(self, session: Session, package_id: int, user_id: int | None) -> ClaimResult:
         expires = session.execute(
-            update(Package)
+            update(PackageRow)
             .where(
-                Package.id == package_id,
-                Package.status.in_(READY_STATUSES),
-                Package.packed_at.is_(None),
+                PackageRow.id == package_id,
+                PackageRow.status.in_(READY_STATUSES),
+                PackageRow.packed_at.is_(None),
                 or_(
-                    Package.claimed_by_station_id.is_(None),
-                    Package.claimed_by_station_id == self._station_id,
-                    Package.claim_expires_at < func.now(),
+                    PackageRow.claimed_by_station_id.is_(None),
+                    PackageRow.claimed_by_station_id == self._station_id,
+                    PackageRow.claim_expires_at < func.now(),
                 ),
             )
             .values(
@@ -66,15 +68,15 @@ class ClaimService:
                 claimed_by_user_id=user_id,
                 claim_expires_at=func.now() + self._lease,
             )
-            .returning(Package.claim_expires_at)
+            .returning(PackageRow.claim_expires_at)
         ).scalar_one_or_none()
         if expires is not None:
             return ClaimResult(won=True, package_id=package_id, expires_at=expires)
         row = session.execute(
-            select(Package.packed_at, Package.status, Package.claim_expires_at, Station.name, User.full_name)
-            .outerjoin(Station, Station.id == Package.claimed_by_station_id)
-            .outerjoin(User, User.id == Package.claimed_by_user_id)
-            .where(Package.id == package_id)
+            select(PackageRow.packed_at, PackageRow.status, PackageRow.claim_expires_at, Station.name, User.full_name)
+            .outerjoin(Station, Station.id == PackageRow.claimed_by_station_id)
+            .outerjoin(User, User.id == PackageRow.claimed_by_user_id)
+            .where(PackageRow.id == package_id)
         ).one_or_none()
         if row is None:
             return ClaimResult(won=False, package_id=package_id)
@@ -94,7 +96,7 @@ class ClaimService:
         """Give the package back (abort, or the pump's completion does it for a packed one)."""
         with self._sessions.begin() as session:
             session.execute(
-                update(Package)
-                .where(Package.id == package_id, Package.claimed_by_station_id == self._station_id)
+                update(PackageRow)
+                .where(PackageRow.id == package_id, PackageRow.claimed_by_station_id == self._station_id)
                 .values(claimed_by_station_id=None, claimed_by_user_id=None, claim_expires_at=None)
             )

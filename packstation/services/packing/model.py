@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from packstation.db.models import ClientCompany, MarketplaceAccountRow
-from packstation.db.models import Package as PackageRow
-from packstation.db.models import PackageLine as LineRow
+from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
+from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.i18n import _
 from packstation.services.packing.claims import ClaimResult
 from packstation.services.packing.read_model import PackageSummary
@@ -76,7 +75,7 @@ class LoadedPackage:
     packed_here: bool = False
 
 
-def line_info(line: LineRow, bin_location: str | None, image_url: str | None) -> LineInfo:
+def line_info(line: PackageLineRow, bin_location: str | None, image_url: str | None) -> LineInfo:
     """A package line row as the pack screen needs it."""
     return LineInfo(
         line.external_line_id,

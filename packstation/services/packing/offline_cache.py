@@ -22,7 +22,9 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import ClientCompany, MarketplaceAccountRow, Package, PackageLine, Product, ProductBarcode
+from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
+from packstation.db.models.catalog import ProductBarcode, ProductRow
+from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.domain.catalogue import BarcodeIndex
 from packstation.local_store.offline_cache import CachedPackage, CacheStore
 from packstation.services.packing.model import LineInfo, LoadedPackage, OpenedPackage, line_info, opened_package
@@ -111,8 +113,12 @@ class OfflineCache:
             packages = self._read_ready(session, limit)
             barcodes = session.execute(
                 select(
-                    ProductBarcode.barcode, Product.id, Product.stock_code, Product.name, ProductBarcode.multiplier
-                ).join(Product, Product.id == ProductBarcode.product_id)
+                    ProductBarcode.barcode,
+                    ProductRow.id,
+                    ProductRow.stock_code,
+                    ProductRow.name,
+                    ProductBarcode.multiplier,
+                ).join(ProductRow, ProductRow.id == ProductBarcode.product_id)
             ).all()
         with self._store.writing() as write:
             # Parcels packed here while offline stay marked until PostgreSQL shows them packed.
@@ -125,13 +131,13 @@ class OfflineCache:
         return len(packages)
 
     def _refresh_changes(self, sessions: sessionmaker[Session], limit: int, watermark: datetime) -> int:
-        ready = and_(Package.status.in_(READY_STATUSES), Package.packed_at.is_(None))
+        ready = and_(PackageRow.status.in_(READY_STATUSES), PackageRow.packed_at.is_(None))
         with sessions() as session:
             started = session.scalar(select(func.now()))
             changed = session.execute(
-                select(Package.id, ready)
-                .where(Package.updated_at >= watermark - CHANGE_OVERLAP)
-                .order_by(Package.updated_at)
+                select(PackageRow.id, ready)
+                .where(PackageRow.updated_at >= watermark - CHANGE_OVERLAP)
+                .order_by(PackageRow.updated_at)
                 .limit(limit + 1)
             ).all()
             flood = len(changed) > limit  # a first sync, a bulk import: copy afresh instead
@@ -156,23 +162,23 @@ class OfflineCache:
         """The ``limit`` oldest ready packages (of ``ids``, when given)."""
         # Oldest first, as they will be packed; the partial index ix_packages_ready serves this.
         query = (
-            select(Package, MarketplaceAccountRow, ClientCompany)
-            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == Package.account_id)
+            select(PackageRow, MarketplaceAccountRow, ClientCompany)
+            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == PackageRow.account_id)
             .join(ClientCompany, ClientCompany.id == MarketplaceAccountRow.client_company_id)
-            .where(Package.status.in_(READY_STATUSES), Package.packed_at.is_(None))
-            .order_by(Package.order_date.asc().nulls_last(), Package.id)
+            .where(PackageRow.status.in_(READY_STATUSES), PackageRow.packed_at.is_(None))
+            .order_by(PackageRow.order_date.asc().nulls_last(), PackageRow.id)
             .limit(limit)
         )
         if ids is not None:
-            query = query.where(Package.id.in_(ids))
+            query = query.where(PackageRow.id.in_(ids))
         rows = session.execute(query).all()
         ids = [package.id for package, _account, _client in rows]
         lines: dict[int, list[LineInfo]] = {}
         for line, bin_location, image_url in session.execute(
-            select(PackageLine, Product.bin_location, Product.image_url)
-            .outerjoin(Product, Product.id == PackageLine.product_id)
-            .where(PackageLine.package_id.in_(ids))
-            .order_by(PackageLine.id)
+            select(PackageLineRow, ProductRow.bin_location, ProductRow.image_url)
+            .outerjoin(ProductRow, ProductRow.id == PackageLineRow.product_id)
+            .where(PackageLineRow.package_id.in_(ids))
+            .order_by(PackageLineRow.id)
         ):
             lines.setdefault(line.package_id, []).append(line_info(line, bin_location, image_url))
         result = []

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, text, true
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import MarketplaceAccountRow, Package, PackageLine
+from packstation.db.models.accounts import MarketplaceAccountRow
+from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.domain.status import STORED_STATUSES
 
 #: The stored statuses a packer may work on: :attr:`PackageStatus.is_packable`, the one rule, as SQL values.
@@ -55,24 +56,24 @@ class PackageQueries:
         # Pick the packages first (index look-ups), then count lines for just those: aggregating every
         # line up front would read the whole package_lines table on each scan.
         picked = (
-            select(Package.id)
+            select(PackageRow.id)
             .where(where)  # type: ignore[arg-type]
-            .order_by(Package.order_date.asc().nulls_last(), Package.id)
+            .order_by(PackageRow.order_date.asc().nulls_last(), PackageRow.id)
             .limit(limit)
             .subquery()
         )
         lines = (
-            select(func.count().label("line_count"), func.sum(PackageLine.quantity).label("item_count"))
-            .where(PackageLine.package_id == Package.id)
-            .correlate(Package)
+            select(func.count().label("line_count"), func.sum(PackageLineRow.quantity).label("item_count"))
+            .where(PackageLineRow.package_id == PackageRow.id)
+            .correlate(PackageRow)
             .lateral()
         )
         rows = session.execute(
-            select(Package, MarketplaceAccountRow.name, lines.c.line_count, lines.c.item_count)
-            .join(picked, picked.c.id == Package.id)
-            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == Package.account_id)
+            select(PackageRow, MarketplaceAccountRow.name, lines.c.line_count, lines.c.item_count)
+            .join(picked, picked.c.id == PackageRow.id)
+            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == PackageRow.account_id)
             .join(lines, true())
-            .order_by(Package.order_date.asc().nulls_last(), Package.id)
+            .order_by(PackageRow.order_date.asc().nulls_last(), PackageRow.id)
         ).all()
         return [
             PackageSummary(
@@ -103,10 +104,10 @@ class PackageQueries:
         if not code:
             return []
         where = or_(
-            Package.cargo_tracking_number == code,
-            Package.external_id == code,
-            Package.order_number == code,
-            Package.packing_slip_code == code,
+            PackageRow.cargo_tracking_number == code,
+            PackageRow.external_id == code,
+            PackageRow.order_number == code,
+            PackageRow.packing_slip_code == code,
         )
         if session is not None:
             return self._summaries(session, where, limit=limit)
@@ -115,7 +116,7 @@ class PackageQueries:
 
     def ready_to_pack(self, *, limit: int = 200) -> list[PackageSummary]:
         """Oldest first: packages waiting to be packed."""
-        where = Package.status.in_(READY_STATUSES) & Package.packed_at.is_(None)
+        where = PackageRow.status.in_(READY_STATUSES) & PackageRow.packed_at.is_(None)
         with self._sessions() as session:
             return self._summaries(session, where, limit=limit)
 
@@ -123,18 +124,20 @@ class PackageQueries:
         """Ready, packed today (UTC day) and total packages (estimated once there are very many)."""
         with self._sessions() as session:
             ready = session.scalar(
-                select(func.count()).where(Package.status.in_(READY_STATUSES), Package.packed_at.is_(None))
+                select(func.count()).where(PackageRow.status.in_(READY_STATUSES), PackageRow.packed_at.is_(None))
             )
-            packed = session.scalar(select(func.count()).where(Package.packed_at >= func.date_trunc("day", func.now())))
+            packed = session.scalar(
+                select(func.count()).where(PackageRow.packed_at >= func.date_trunc("day", func.now()))
+            )
             # Every station refreshes this after every parcel: counting millions of rows each time would
             # load the shared database for a headline figure. PostgreSQL's own estimate (kept by
             # autovacuum) serves beyond EXACT_TOTAL_UP_TO; -1 means the table was never analysed.
             estimate = session.scalar(
                 text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:name)"),
-                {"name": Package.__tablename__},
+                {"name": PackageRow.__tablename__},
             )
             if estimate is None or estimate < EXACT_TOTAL_UP_TO:
-                total = session.scalar(select(func.count()).select_from(Package))
+                total = session.scalar(select(func.count()).select_from(PackageRow))
             else:
                 total = estimate
         return PackageCounts(ready=int(ready or 0), packed_today=int(packed or 0), total=int(total or 0))
@@ -165,19 +168,19 @@ class PackageDetail:
 
 def package_detail(sessions: sessionmaker[Session], package_id: int) -> PackageDetail | None:
     """The package with its lines (None if it does not exist)."""
-    from packstation.db.models import Product
+    from packstation.db.models.catalog import ProductRow
 
     queries = PackageQueries(sessions)
     with sessions() as session:
-        summaries = queries._summaries(session, Package.id == package_id, limit=1)
+        summaries = queries._summaries(session, PackageRow.id == package_id, limit=1)
         if not summaries:
             return None
-        address = session.scalar(select(Package.address_line).where(Package.id == package_id)) or ""
+        address = session.scalar(select(PackageRow.address_line).where(PackageRow.id == package_id)) or ""
         rows = session.execute(
-            select(PackageLine, Product.bin_location)
-            .outerjoin(Product, Product.id == PackageLine.product_id)
-            .where(PackageLine.package_id == package_id)
-            .order_by(PackageLine.id)
+            select(PackageLineRow, ProductRow.bin_location)
+            .outerjoin(ProductRow, ProductRow.id == PackageLineRow.product_id)
+            .where(PackageLineRow.package_id == package_id)
+            .order_by(PackageLineRow.id)
         ).all()
     lines = tuple(
         LineDetail(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import Package as PackageRow
+from packstation.db.models.packages import PackageRow
 from packstation.domain.boxes import BoxType
 from packstation.domain.catalogue import BarcodeIndex
 from packstation.domain.outcomes import PackState, ScanOutcome, UnsuppliedReason

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import ClientCompany, MarketplaceAccountRow, Product, ProductBarcode
-from packstation.db.models import Package as PackageRow
-from packstation.db.models import PackageLine as LineRow
+from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
+from packstation.db.models.catalog import ProductBarcode, ProductRow
+from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
 from packstation.services.packing.model import LoadedPackage, line_info, opened_package
 from packstation.services.packing.read_model import PackageQueries, PackageSummary
@@ -77,13 +77,20 @@ class PostgresPackageSource:
             with self._sessions() as own:
                 return self.load(package_id, session=own)
         rows = session.execute(
-            select(PackageRow, MarketplaceAccountRow, ClientCompany, LineRow, Product.bin_location, Product.image_url)
+            select(
+                PackageRow,
+                MarketplaceAccountRow,
+                ClientCompany,
+                PackageLineRow,
+                ProductRow.bin_location,
+                ProductRow.image_url,
+            )
             .join(MarketplaceAccountRow, MarketplaceAccountRow.id == PackageRow.account_id)
             .join(ClientCompany, ClientCompany.id == MarketplaceAccountRow.client_company_id)
-            .outerjoin(LineRow, LineRow.package_id == PackageRow.id)
-            .outerjoin(Product, Product.id == LineRow.product_id)
+            .outerjoin(PackageLineRow, PackageLineRow.package_id == PackageRow.id)
+            .outerjoin(ProductRow, ProductRow.id == PackageLineRow.product_id)
             .where(PackageRow.id == package_id)
-            .order_by(LineRow.id)
+            .order_by(PackageLineRow.id)
         ).all()
         if not rows:
             return None
@@ -96,8 +103,12 @@ class PostgresPackageSource:
         with self._sessions() as session:
             rows = session.execute(
                 select(
-                    Product.id, Product.stock_code, Product.name, ProductBarcode.barcode, ProductBarcode.multiplier
-                ).join(ProductBarcode, ProductBarcode.product_id == Product.id)
+                    ProductRow.id,
+                    ProductRow.stock_code,
+                    ProductRow.name,
+                    ProductBarcode.barcode,
+                    ProductBarcode.multiplier,
+                ).join(ProductBarcode, ProductBarcode.product_id == ProductRow.id)
             ).all()
         return catalogue_index([tuple(row) for row in rows])  # type: ignore[misc]
 

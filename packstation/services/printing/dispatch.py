@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import AuditEntry
+from packstation.db.models.access import AuditEntry
 from packstation.devices.printers.print_queue import PrintQueue
 from packstation.devices.uri import PRINTER_SCHEMES, parse_device_uri
 from packstation.domain.events import LabelPreview, LabelProblem

@@ -30,7 +30,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import CursorResult, delete, select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from packstation.db.models import BillingPlan, BillingTier, ClientCompany, PricingMode
+from packstation.db.models.accounts import ClientCompany
+from packstation.db.models.reports import BillingPlan, BillingTier, PricingMode
 from packstation.i18n import _
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import PackException, User
+from packstation.db.models.access import User
+from packstation.db.models.packages import PackException
 from packstation.i18n import _
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged

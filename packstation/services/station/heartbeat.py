@@ -13,7 +13,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation import __version__
-from packstation.db.models import Package, Station
+from packstation.db.models.accounts import Station
+from packstation.db.models.packages import PackageRow
 from packstation.i18n import _
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
@@ -88,9 +89,9 @@ class StationService:
         with self._sessions() as session:
             claimed = dict(
                 session.execute(
-                    select(Package.claimed_by_station_id, func.count())
-                    .where(Package.claimed_by_station_id.is_not(None), Package.claim_expires_at > func.now())
-                    .group_by(Package.claimed_by_station_id)
+                    select(PackageRow.claimed_by_station_id, func.count())
+                    .where(PackageRow.claimed_by_station_id.is_not(None), PackageRow.claim_expires_at > func.now())
+                    .group_by(PackageRow.claimed_by_station_id)
                 ).all()
             )
             rows = session.scalars(select(Station).order_by(Station.name)).all()
@@ -117,8 +118,8 @@ class StationService:
             result = cast(
                 "CursorResult[Any]",
                 session.execute(
-                    update(Package)
-                    .where(Package.claimed_by_station_id == station_id, Package.packed_at.is_(None))
+                    update(PackageRow)
+                    .where(PackageRow.claimed_by_station_id == station_id, PackageRow.packed_at.is_(None))
                     .values(claimed_by_station_id=None, claimed_by_user_id=None, claim_expires_at=None)
                 ),
             )

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.config import MarketplaceAccount, Settings
-from packstation.db.models import ClientCompany, MarketplaceAccountRow
+from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.retry import RetryPolicy
 from packstation.i18n import _

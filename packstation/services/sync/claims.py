@@ -20,7 +20,7 @@ from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import ClaimItemRow, ClaimRow
+from packstation.db.models.sync import ClaimItemRow, ClaimRow
 from packstation.domain.returns import ClaimItemStatus
 from packstation.services.marketplaces.claims import ClaimPage, RemoteClaim
 from packstation.services.marketplaces.fields import without_nul

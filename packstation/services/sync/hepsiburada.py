@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import Package, PackageLine
+from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.domain.marketplace import LabelFormat
 from packstation.domain.status import PackageStatus
 from packstation.i18n import _
@@ -104,7 +104,9 @@ def apply_status_reports(session: Session, account_id: int, reports: Iterable[St
 def stored_package_number(session: Session, package_id: int) -> str:
     """The package's marketplace number: stored at packing, or in the payload HB listed it with."""
     row = session.execute(
-        select(Package.marketplace_package_number, Package.raw["packageNumber"].astext).where(Package.id == package_id)
+        select(PackageRow.marketplace_package_number, PackageRow.raw["packageNumber"].astext).where(
+            PackageRow.id == package_id
+        )
     ).one_or_none()
     if row is None:
         return ""
@@ -137,7 +139,7 @@ class PackageNumbers:
         the first and then reads its number, so the lines are packed once.
         """
         with self._sessions.begin() as session:
-            package = session.get(Package, package_id, with_for_update=True)
+            package = session.get(PackageRow, package_id, with_for_update=True)
             if package is None:
                 raise LookupError(f"no package {package_id}")
             known = stored_package_number(session, package_id)
@@ -145,7 +147,7 @@ class PackageNumbers:
                 package.marketplace_package_number = known
                 return Packed(known, package.cargo_tracking_number or "")
             lines = session.scalars(
-                select(PackageLine).where(PackageLine.package_id == package_id).order_by(PackageLine.id)
+                select(PackageLineRow).where(PackageLineRow.package_id == package_id).order_by(PackageLineRow.id)
             ).all()
             remote = RemotePackage(
                 marketplace=client.marketplace,
@@ -159,8 +161,8 @@ class PackageNumbers:
                 remote, business_key=business_key, parcel_quantity=boxes or package.box_count or 1
             )
             session.execute(
-                update(Package)
-                .where(Package.id == package_id)
+                update(PackageRow)
+                .where(PackageRow.id == package_id)
                 .values(
                     marketplace_package_number=number,
                     status=PackageStatus.PICKING.value,

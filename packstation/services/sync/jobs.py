@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.config import MarketplaceAccount, Settings
-from packstation.db.models import OutboxEntry
+from packstation.db.models.sync import OutboxEntry
 from packstation.domain.events import (
     Event,
     LeadershipChanged,

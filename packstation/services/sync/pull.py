@@ -35,7 +35,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import MarketplaceAccountRow, SyncState
+from packstation.db.models.accounts import MarketplaceAccountRow
+from packstation.db.models.sync import SyncState
 from packstation.domain.status import PackageStatus
 from packstation.domain.sync import SetAside, Superseded, SyncResult
 from packstation.i18n import _

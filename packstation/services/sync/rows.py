@@ -16,7 +16,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from packstation.db.models import Package, PackageLine, Product, ProductBarcode
+from packstation.db.models.catalog import ProductBarcode, ProductRow
+from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces.models import RemotePackage
 
@@ -113,8 +114,8 @@ def ensure_products(
     known.update(
         session.execute(
             select(ProductBarcode.barcode, ProductBarcode.product_id)
-            .join(Product, Product.id == ProductBarcode.product_id)
-            .where(Product.client_company_id == company_id, ProductBarcode.barcode.in_(seen))
+            .join(ProductRow, ProductRow.id == ProductBarcode.product_id)
+            .where(ProductRow.client_company_id == company_id, ProductBarcode.barcode.in_(seen))
         ).all()
     )
     # In key order, so that concurrent sync writers lock new products in the same order.
@@ -135,13 +136,13 @@ def ensure_products(
     ]
     connection = session.connection()  # Core executemany: batched multi-row INSERTs, compiled once
     inserted = connection.execute(
-        insert(Product.__table__).on_conflict_do_nothing().returning(Product.__table__.c.id), rows
+        insert(ProductRow.__table__).on_conflict_do_nothing().returning(ProductRow.__table__.c.id), rows
     ).all()
     codes = {row["stock_code"] for row in rows}
     ids = dict(
         session.execute(
-            select(Product.stock_code, Product.id).where(
-                Product.client_company_id == company_id, Product.stock_code.in_(codes)
+            select(ProductRow.stock_code, ProductRow.id).where(
+                ProductRow.client_company_id == company_id, ProductRow.stock_code.in_(codes)
             )
         ).all()
     )
@@ -159,8 +160,8 @@ def link_successors(session: Session, account_id: int, successors: dict[str, tup
         return 0
     origin_ids = dict(
         session.execute(
-            select(Package.external_id, Package.id).where(
-                Package.account_id == account_id, Package.external_id.in_(set(pairs.values()))
+            select(PackageRow.external_id, PackageRow.id).where(
+                PackageRow.account_id == account_id, PackageRow.external_id.in_(set(pairs.values()))
             )
         ).all()
     )
@@ -171,11 +172,11 @@ def link_successors(session: Session, account_id: int, successors: dict[str, tup
             log.warning("origin not stored account=%d package=%s origin=%s", account_id, successor, origin)
             continue
         result = session.execute(
-            update(Package)
+            update(PackageRow)
             .where(
-                Package.account_id == account_id,
-                Package.external_id == successor,
-                Package.origin_package_id.is_distinct_from(origin_id),
+                PackageRow.account_id == account_id,
+                PackageRow.external_id == successor,
+                PackageRow.origin_package_id.is_distinct_from(origin_id),
             )
             .values(origin_package_id=origin_id)
         )
@@ -234,8 +235,8 @@ def _record_type(table: Table, columns: Sequence[str]) -> str:
 
 @cache
 def _upsert_sql() -> Any:
-    packages = Package.__table__
-    lines = PackageLine.__table__
+    packages = PackageRow.__table__
+    lines = PackageLineRow.__table__
     package_columns = ("account_id", "external_id", *REMOTE_PACKAGE_COLUMNS)
     listed = ", ".join(package_columns)
     line_listed = ", ".join(_LINE_COLUMNS)

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from packstation.db.models import Package, PackException
+from packstation.db.models.packages import PackageRow, PackException
 from packstation.domain.status import ExceptionKind
 from packstation.domain.sync import SetAside
 from packstation.i18n import _
@@ -70,8 +70,8 @@ def record_set_aside(session: Session, account_id: int, account: str, items: Seq
     }
     stored = dict(
         session.execute(
-            select(Package.external_id, Package.id).where(
-                Package.account_id == account_id, Package.external_id.in_([key for key in latest if key])
+            select(PackageRow.external_id, PackageRow.id).where(
+                PackageRow.account_id == account_id, PackageRow.external_id.in_([key for key in latest if key])
             )
         ).all()
     )

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import MarketplaceAccountRow, OutboxEntry, SyncState
+from packstation.db.models.accounts import MarketplaceAccountRow
+from packstation.db.models.sync import OutboxEntry, SyncState
 from packstation.domain.status import OutboxState
 
 

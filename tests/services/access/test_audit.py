@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from packstation.db.engine import create_db_engine, session_factory
-from packstation.db.models import AuditEntry
+from packstation.db.models.access import AuditEntry
 from packstation.services.access.audit import (
     GENESIS_HASH,
     AuditAction,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from packstation.db.models import AuditEntry, User
+from packstation.db.models.access import AuditEntry, User
 from packstation.domain.status import Role
 from packstation.services.access.audit import AuditAction
 from packstation.services.access.auth import AuthRefused, RefusalReason

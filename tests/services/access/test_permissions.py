@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 import packstation.services
-from packstation.db.models import AuditEntry, User
+from packstation.db.models.access import AuditEntry, User
 from packstation.domain.status import Role
 from packstation.services.access.audit import AuditAction
 from packstation.services.access.auth import AuthRefused, RefusalReason

@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from packstation.db.engine import create_db_engine, session_factory
-from packstation.db.models import AuditEntry, Package, PackEvent
+from packstation.db.models.access import AuditEntry
+from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.domain.status import Role
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.auth import AuthService
@@ -183,14 +184,14 @@ def test_a_station_logs_in_packs_and_audits_through_the_server(stack: Stack, sta
             sessions, journal=journal, claims=claims, station="station-9", clock=lambda: datetime.now(UTC), audit=audit
         )
         with sessions() as session:
-            package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+            package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
             items = [line.barcode for line in package.lines for _ in range(line.quantity)]
         packing.open(package.cargo_tracking_number, user_id=packer.user_id)
         for barcode in items:
             packing.scan(barcode, user_id=packer.user_id)
         JournalPump(journal, sessions).drain_once()
         with sessions() as session:
-            packed = session.get(Package, package.id)
+            packed = session.get(PackageRow, package.id)
             assert packed is not None and packed.packed_at is not None
             events = session.scalar(
                 select(func.count()).select_from(PackEvent).where(PackEvent.package_id == package.id)
@@ -235,4 +236,4 @@ def test_doctor_and_sync_run_as_the_station_role(stack: Stack, station_url: str,
             )
             assert synced.returncode == 0, synced.stdout + synced.stderr
     with stack.db.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(Package)) == 20
+        assert session.scalar(select(func.count()).select_from(PackageRow)) == 20

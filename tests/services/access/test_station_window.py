@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
-from packstation.db.models import Package, PackEvent
+from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.domain.events import EventBus
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.shell.bridge import Bridge
@@ -56,7 +56,7 @@ def test_a_packer_packs_in_the_window_as_the_station_role(
         window.handle_scan("1001")  # Ayşe's demo badge
         qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
         with context.database.sessions() as session:
-            package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+            package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
             items = [line.barcode for line in package.lines for _ in range(line.quantity)]
         window.handle_scan(package.cargo_tracking_number)
         qtbot.waitUntil(lambda: window.pack.package is not None, timeout=10_000)
@@ -71,7 +71,7 @@ def test_a_packer_packs_in_the_window_as_the_station_role(
 
         qtbot.waitUntil(lambda: landed() == len(items) + 2, timeout=15_000)
         with context.database.sessions() as session:
-            assert session.get(Package, package.id).packed_at is not None  # type: ignore[union-attr]
+            assert session.get(PackageRow, package.id).packed_at is not None  # type: ignore[union-attr]
 
         # Mid-parcel, Ömer scans his badge: Ayşe's parcel goes back, Ömer is the packer, and the
         # badge never becomes an item scan (not in pack_events, not in the journal).
@@ -107,7 +107,10 @@ def test_a_packer_packs_in_the_window_as_the_station_role(
 def _open_next(qtbot: QtBot, window: MainWindow, context: AppContext, *, after: int) -> int:
     with context.database.sessions() as session:
         package = session.scalars(
-            select(Package).where(Package.id > after, Package.packed_at.is_(None)).order_by(Package.id).limit(1)
+            select(PackageRow)
+            .where(PackageRow.id > after, PackageRow.packed_at.is_(None))
+            .order_by(PackageRow.id)
+            .limit(1)
         ).one()
         first_item = package.lines[0].barcode
         units = sum(line.quantity for line in package.lines)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.connect import Database
-from packstation.db.models import Package, PackageLine
+from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.demo.data import seed_demo_data
 from packstation.domain.status import PackageStatus
 from packstation.services.packing.offline_cache import OfflineCache
@@ -21,24 +21,24 @@ def _seed_backlog(sessions: sessionmaker[Session], packages: int, seed: int) -> 
     """Demo packages last written an hour ago (a refresh's change window is a few minutes)."""
     seed_demo_data(sessions, packages=packages, seed=seed)
     with sessions.begin() as session:
-        session.execute(update(Package).values(updated_at=func.now() - timedelta(hours=1)))
+        session.execute(update(PackageRow).values(updated_at=func.now() - timedelta(hours=1)))
 
 
 def _ready_ids(sessions: sessionmaker[Session]) -> list[int]:
     with sessions() as session:
         return list(
             session.scalars(
-                select(Package.id)
-                .where(Package.status.in_(READY_STATUSES), Package.packed_at.is_(None))
-                .order_by(Package.id)
+                select(PackageRow.id)
+                .where(PackageRow.status.in_(READY_STATUSES), PackageRow.packed_at.is_(None))
+                .order_by(PackageRow.id)
             )
         )
 
 
 def _add_package(sessions: sessionmaker[Session], external_id: str) -> int:
     with sessions.begin() as session:
-        template = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
-        package = Package(
+        template = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
+        package = PackageRow(
             account_id=template.account_id,
             external_id=external_id,
             order_number=f"O-{external_id}",
@@ -51,7 +51,7 @@ def _add_package(sessions: sessionmaker[Session], external_id: str) -> int:
         session.add(package)
         session.flush()
         session.add(
-            PackageLine(
+            PackageLineRow(
                 package_id=package.id, external_line_id="1", barcode="8690000000017", product_name="Çanta", quantity=2
             )
         )
@@ -68,9 +68,11 @@ def test_a_refresh_between_full_copies_copies_only_what_changed(db: Database, tm
     packed, cancelled, moved, marked = ready[:4]
     cache.mark_packed(marked)  # packed here while offline: the mark must survive the refresh
     with sessions.begin() as session:
-        session.execute(update(Package).where(Package.id == packed).values(packed_at=func.now()))
-        session.execute(update(Package).where(Package.id == cancelled).values(status=PackageStatus.CANCELLED.value))
-        session.execute(update(Package).where(Package.id.in_([moved, marked])).values(city="Ağrı"))
+        session.execute(update(PackageRow).where(PackageRow.id == packed).values(packed_at=func.now()))
+        session.execute(
+            update(PackageRow).where(PackageRow.id == cancelled).values(status=PackageStatus.CANCELLED.value)
+        )
+        session.execute(update(PackageRow).where(PackageRow.id.in_([moved, marked])).values(city="Ağrı"))
     new = _add_package(sessions, "NEW-1")
 
     copied = cache.refresh(sessions)
@@ -109,6 +111,6 @@ def test_a_full_copy_is_made_when_one_is_due(db: Database, tmp_path: Path) -> No
 
 def _tracking(sessions: sessionmaker[Session], package_id: int) -> str:
     with sessions() as session:
-        tracking = session.scalar(select(Package.cargo_tracking_number).where(Package.id == package_id))
+        tracking = session.scalar(select(PackageRow.cargo_tracking_number).where(PackageRow.id == package_id))
     assert tracking
     return tracking

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from packstation.db.connect import Database
-from packstation.db.models import Package, PackEvent
+from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.demo.data import seed_demo_data
 from packstation.local_store.journal import Journal
 from packstation.services.journal.pump import JournalPump
@@ -57,7 +57,7 @@ def _run_and_kill(journal_path: Path, package_ids: str, rng: random.Random) -> l
 def test_sigkill_never_loses_an_acknowledged_scan(db: Database, tmp_path: Path) -> None:
     seed_demo_data(db.sessions, packages=5)
     with db.sessions() as session:
-        package_ids = ",".join(str(i) for i in session.scalars(select(Package.id)).all())
+        package_ids = ",".join(str(i) for i in session.scalars(select(PackageRow.id)).all())
     journal_path = tmp_path / "journal.sqlite3"
     rng = random.Random(20261122)
     acknowledged: list[uuid.UUID] = []

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.local_server import LocalPostgres
-from packstation.db.models import OutboxEntry, Package, PackEvent, PackException
+from packstation.db.models.packages import PackageRow, PackEvent, PackException
+from packstation.db.models.sync import OutboxEntry
 from packstation.domain.outcomes import ScanOutcome
 from packstation.services.packing.service import OpenOutcome
 from tests.support import wait_until
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 def _ready(sessions: sessionmaker[Session], count: int) -> list[tuple[int, str, list[str]]]:
     with sessions() as session:
-        packages = session.scalars(select(Package).order_by(Package.id).limit(count)).all()
+        packages = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(count)).all()
         return [
             (p.id, p.cargo_tracking_number or "", [ln.barcode for ln in p.lines for _ in range(ln.quantity)])
             for p in packages
@@ -61,7 +62,9 @@ def test_200_parcels_across_an_outage(
     _drain(rig)
     ids = [package_id for package_id, _t, _i in parcels]
     with outage_sessions() as session:
-        assert session.scalar(select(func.count()).where(Package.id.in_(ids), Package.packed_at.is_not(None))) == 200
+        assert (
+            session.scalar(select(func.count()).where(PackageRow.id.in_(ids), PackageRow.packed_at.is_not(None))) == 200
+        )
         assert session.scalar(select(func.count()).select_from(PackEvent)) == operations
         completes = session.execute(
             select(PackEvent.package_id, func.count())
@@ -89,7 +92,7 @@ def test_two_stations_offline_pack_the_same_parcel(
     second.pump.start()
     _drain(second)
     with outage_sessions() as session:
-        assert session.get(Package, package_id).packed_at is not None
+        assert session.get(PackageRow, package_id).packed_at is not None
         assert session.scalar(select(func.count()).select_from(PackEvent)) == ops_a + ops_b  # nothing lost
         exceptions = session.scalars(select(PackException)).all()
         assert [e.kind for e in exceptions].count("conflict") >= 1

@@ -18,7 +18,9 @@ from sqlalchemy import select
 
 from packstation.db.connect import Database
 from packstation.db.engine import ConnectionLimits, create_db_engine, session_factory
-from packstation.db.models import AuditEntry, OutboxEntry, Package, ParkedOperation, User
+from packstation.db.models.access import AuditEntry, User
+from packstation.db.models.packages import PackageRow, ParkedOperation
+from packstation.db.models.sync import OutboxEntry
 from packstation.demo.data import seed_demo_data, seed_demo_users
 from packstation.domain.events import PumpStatus
 from packstation.domain.status import ParkedDecision, Role
@@ -32,14 +34,14 @@ from packstation.services.journal.pump import JournalPump
 from tests.support import wait_until
 
 
-def _package(db: Database, index: int = 0) -> Package:
+def _package(db: Database, index: int = 0) -> PackageRow:
     with db.sessions() as session:
-        package = session.scalars(select(Package).order_by(Package.id).offset(index).limit(1)).one()
+        package = session.scalars(select(PackageRow).order_by(PackageRow.id).offset(index).limit(1)).one()
         _ = package.lines
         return package
 
 
-def _complete(package: Package, station: str = "st-1") -> Operation:
+def _complete(package: PackageRow, station: str = "st-1") -> Operation:
     lines = tuple(
         PackedLine(line_id=line.external_line_id, product_id=line.product_id, units=line.quantity)
         for line in package.lines
@@ -47,7 +49,7 @@ def _complete(package: Package, station: str = "st-1") -> Operation:
     return Operation(Completed(lines=lines), station=station, occurred_at=datetime.now(UTC), package_id=package.id)
 
 
-def _journal_poison(journal: Journal, package: Package, station: str = "st-1") -> uuid.UUID:
+def _journal_poison(journal: Journal, package: PackageRow, station: str = "st-1") -> uuid.UUID:
     """A scan with NUL in its text, written as an older build did: straight into the journal file."""
     op_id = uuid.uuid4()
     payload = {"outcome": "unknown_barcode", "text": "869\x00\x00", "code": "869\x00\x00", "units": 0}
@@ -83,7 +85,7 @@ def test_a_poisoned_scan_is_parked_and_the_completion_after_it_reaches_postgres(
     finally:
         pump.stop()
     with db.sessions() as session:
-        assert session.get(Package, package.id).packed_at is not None, "the completion after the poison applied"
+        assert session.get(PackageRow, package.id).packed_at is not None, "the completion after the poison applied"
         assert session.scalars(select(OutboxEntry.business_key)).all() == [f"{package.id}:packed"]
         [row] = session.scalars(select(ParkedOperation)).all()
     assert row.op_id == poison and row.kind == "scan" and row.resolved_at is None

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.local_server import LocalPostgres
-from packstation.db.models import Package, PackEvent
+from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.devices.printers.print_queue import PrintQueue, RetryPolicy
 from packstation.domain.outcomes import ScanOutcome
 from packstation.local_store.journal import Journal
@@ -96,7 +96,7 @@ def test_a_station_packs_through_every_fault_at_random_moments(
         cache=cache,
     )
     with outage_sessions() as session:
-        packages = session.scalars(select(Package).order_by(Package.id).limit(PARCELS)).all()
+        packages = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(PARCELS)).all()
         work = [(p.id, p.external_id, [ln.barcode for ln in p.lines for _ in range(ln.quantity)]) for p in packages]
     assert len(work) == PARCELS
     pump.start()
@@ -162,7 +162,7 @@ def test_a_station_packs_through_every_fault_at_random_moments(
                 .group_by(PackEvent.package_id)
             ).all()
         )
-        packed = session.scalar(select(func.count()).where(Package.id.in_(ids), Package.packed_at.is_not(None)))
+        packed = session.scalar(select(func.count()).where(PackageRow.id.in_(ids), PackageRow.packed_at.is_not(None)))
     assert completes == dict.fromkeys(ids, 1), "every parcel completed in PostgreSQL exactly once"
     assert packed == len(ids)
     received = printer.received

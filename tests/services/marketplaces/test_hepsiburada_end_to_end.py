@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from packstation.composition import marketplace_label_source
 from packstation.db.connect import Database
-from packstation.db.models import ClientCompany, MarketplaceAccountRow, OutboxEntry, Package
+from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
+from packstation.db.models.packages import PackageRow
+from packstation.db.models.sync import OutboxEntry
 from packstation.devices.printers.print_queue import PrintQueue
 from packstation.domain.events import LabelPreview, LabelProblem
 from packstation.domain.status import PackageStatus
@@ -128,10 +130,10 @@ def _sync(db: Database, rig: Rig) -> None:
     PackageSync(db.sessions).sync_account(rig.account_id, rig.client)
 
 
-def _stored(db: Database, rig: Rig, order_number: str) -> Package:
+def _stored(db: Database, rig: Rig, order_number: str) -> PackageRow:
     with db.sessions() as session:
         package = session.scalars(
-            select(Package).where(Package.account_id == rig.account_id, Package.external_id == order_number)
+            select(PackageRow).where(PackageRow.account_id == rig.account_id, PackageRow.external_id == order_number)
         ).one()
         session.expunge(package)
         return package
@@ -146,7 +148,7 @@ def test_sync_pack_create_and_print_hbs_label(db: Database, rig: Rig) -> None:
     rig.sim_lines = {order: rig.sim.lines_of(order)}  # type: ignore[attr-defined]
     _sync(db, rig)
     with db.sessions() as session:
-        names = session.scalars(select(Package).where(Package.external_id == order)).one().lines
+        names = session.scalars(select(PackageRow).where(PackageRow.external_id == order)).one().lines
         assert all(line.product_name and line.stock_code for line in names)  # spec names read
     _pack(rig, order)
     wait_until(lambda: b"^FDHepsiJet^FS" in rig.zebra.received, timeout=20, what="HB's label printed")
@@ -205,7 +207,7 @@ def test_catch_up_after_downtime_loses_nothing(db: Database, rig: Rig) -> None:
     orders = [rig.sim.add_order(at=long_ago + timedelta(days=day)) for day in range(0, 30, 3)]
     _sync(db, rig)
     with db.sessions() as session:
-        stored = set(session.scalars(select(Package.external_id).where(Package.account_id == rig.account_id)))
+        stored = set(session.scalars(select(PackageRow.external_id).where(PackageRow.account_id == rig.account_id)))
     assert set(orders) <= stored
 
 
@@ -241,7 +243,7 @@ def test_poison_packages_do_not_stop_intake(db: Database, rig: Rig) -> None:
     assert sorted(item.package_id for item in result.set_aside) == ["5000099991", "5000099992"]
     with db.sessions() as session:
         stored = {
-            p.external_id: p for p in session.scalars(select(Package).where(Package.account_id == rig.account_id))
+            p.external_id: p for p in session.scalars(select(PackageRow).where(PackageRow.account_id == rig.account_id))
         }
         assert set(stored) == set(good)
         assert stored[good[1]].lines[0].product_name == "Çanta Siyah"
@@ -271,7 +273,7 @@ def test_a_partial_cancellation_stops_the_parcel_and_the_lines_left_are_new_work
     second = PackageSync(db.sessions).sync_account(rig.account_id, rig.client)
     assert not second.superseded  # no flapping between syncs
     with db.sessions() as session:
-        rows = {p.external_id: p for p in session.scalars(select(Package).where(Package.order_number == order))}
+        rows = {p.external_id: p for p in session.scalars(select(PackageRow).where(PackageRow.order_number == order))}
         assert rows[order].status == PackageStatus.CANCELLED.value
         (rest,) = [p for key, p in rows.items() if key != order]
         assert rest.status == PackageStatus.CREATED.value

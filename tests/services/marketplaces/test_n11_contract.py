@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from packstation.db.connect import Database
-from packstation.db.models import ClientCompany, MarketplaceAccountRow, Package, PackageLine, Product
+from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
+from packstation.db.models.catalog import ProductRow
+from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.services.marketplaces import AuthError, N11Credentials, PackageQuery, RetryPolicy
 from packstation.services.marketplaces.fields import gmt3_epoch_to_utc
 from packstation.services.marketplaces.n11.client import N11Client, N11Config, parse_package
@@ -109,13 +111,13 @@ def test_sync_stores_every_package_and_keeps_windows_within_fifteen_days(
     assert result.set_aside == ()
     assert len(loopback_api.seen) >= 3  # 30 days need at least three windows of at most 15
     with db.sessions() as session:
-        stored = set(session.scalars(select(Package.external_id).where(Package.account_id == n11_account)))
+        stored = set(session.scalars(select(PackageRow.external_id).where(PackageRow.account_id == n11_account)))
         assert stored == {"1054320011", "order-2067885153322-426659301", "1054320033"}
         # The barcode-less line is packable: scanning its stock code finds it and its product.
         line = session.execute(
-            select(PackageLine.barcode, PackageLine.stock_code, Product.stock_code)
-            .join(Product, Product.id == PackageLine.product_id)
-            .where(PackageLine.external_line_id == "426659301")
+            select(PackageLineRow.barcode, PackageLineRow.stock_code, ProductRow.stock_code)
+            .join(ProductRow, ProductRow.id == PackageLineRow.product_id)
+            .where(PackageLineRow.external_line_id == "426659301")
         ).one()
         assert tuple(line) == ("ŞAL-İPEK-01", "ŞAL-İPEK-01", "ŞAL-İPEK-01")
     assert result.since <= datetime.now(UTC) - timedelta(days=29)

@@ -9,15 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from packstation.db.connect import Database
-from packstation.db.models import (
-    ClientCompany,
-    MarketplaceAccountRow,
-    Package,
-    PackageLine,
-    Product,
-    ProductBarcode,
-    SyncState,
-)
+from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
+from packstation.db.models.catalog import ProductBarcode, ProductRow
+from packstation.db.models.packages import PackageLineRow, PackageRow
+from packstation.db.models.sync import SyncState
 from packstation.domain.outcomes import UnsuppliedReason
 from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces import (
@@ -78,22 +73,22 @@ def test_first_sync_stores_every_package_line_and_product(
     result = PackageSync(db.sessions).sync_account(account_id, sync_client)
     assert result.received == result.written == sim.config.packages
     assert result.pages >= 3  # 40 per page, plus an empty page for the last window
-    assert _count(db, select(func.count()).select_from(Package)) == sim.config.packages
+    assert _count(db, select(func.count()).select_from(PackageRow)) == sim.config.packages
     truth = [sim.package(i) for i in sim.matching_ids()]
     expected_lines = sum(len(p.lines) for p in truth if p is not None)
-    assert _count(db, select(func.count()).select_from(PackageLine)) == expected_lines
+    assert _count(db, select(func.count()).select_from(PackageLineRow)) == expected_lines
     barcodes = {line.product.barcode for p in truth if p is not None for line in p.lines}
     assert result.new_products == len(barcodes)
     assert _count(db, select(func.count()).select_from(ProductBarcode)) == len(barcodes)
     with db.sessions() as session:
         sample = truth[0]
         assert sample is not None
-        row = session.scalars(select(Package).where(Package.external_id == str(sample.package_id))).one()
+        row = session.scalars(select(PackageRow).where(PackageRow.external_id == str(sample.package_id))).one()
         assert row.cargo_tracking_number == sample.tracking_number and row.status == sample.status.value
         assert row.city == sample.customer.city and row.order_date is not None
         assert row.raw["cargoTrackingNumber"] in (sample.tracking_number, int(sample.tracking_number))
         line = row.lines[0]
-        product = session.get(Product, line.product_id)
+        product = session.get(ProductRow, line.product_id)
         assert product is not None and product.stock_code == sample.lines[0].product.stock_code
         state = session.get(SyncState, account_id)
         assert state is not None and state.watermark == result.watermark and state.last_error is None
@@ -109,7 +104,7 @@ def test_second_sync_sees_cancellation_and_successor_and_keeps_local_state(
     cancelled, split = created[0], next(p for p in created[1:] if p is not None and len(p.lines) >= 2)
     assert cancelled is not None
     with db.sessions.begin() as session:  # a station had packed it already
-        row = session.scalars(select(Package).where(Package.external_id == str(cancelled.package_id))).one()
+        row = session.scalars(select(PackageRow).where(PackageRow.external_id == str(cancelled.package_id))).one()
         row.packed_at = datetime.now(UTC)
         row.weight_grams = 850
     sim.cancel_package(cancelled.package_id)
@@ -124,13 +119,13 @@ def test_second_sync_sees_cancellation_and_successor_and_keeps_local_state(
     second = sync.sync_account(account_id, sync_client)
     assert second.linked_successors == 1
     assert second.received < sim.config.packages  # only the overlapping window was listed
-    assert _count(db, select(func.count()).select_from(Package)) == sim.config.packages + 1
+    assert _count(db, select(func.count()).select_from(PackageRow)) == sim.config.packages + 1
     with db.sessions() as session:
-        gone = session.scalars(select(Package).where(Package.external_id == str(cancelled.package_id))).one()
+        gone = session.scalars(select(PackageRow).where(PackageRow.external_id == str(cancelled.package_id))).one()
         assert gone.status == "Cancelled" and gone.packed_at is not None and gone.weight_grams == 850
-        origin = session.scalars(select(Package).where(Package.external_id == str(split.package_id))).one()
+        origin = session.scalars(select(PackageRow).where(PackageRow.external_id == str(split.package_id))).one()
         assert origin.status == "UnSupplied"
-        successor = session.scalars(select(Package).where(Package.origin_package_id == origin.id)).one()
+        successor = session.scalars(select(PackageRow).where(PackageRow.origin_package_id == origin.id)).one()
         assert successor.order_number == origin.order_number and successor.status == "Created"
         assert len(successor.lines) == len(split.lines) - 1
 
@@ -151,19 +146,19 @@ def test_resync_is_idempotent_and_older_copies_do_not_win(
 ) -> None:
     sync = PackageSync(db.sessions)
     sync.sync_account(account_id, sync_client)
-    lines_before = _count(db, select(func.count()).select_from(PackageLine))
+    lines_before = _count(db, select(func.count()).select_from(PackageLineRow))
     package_id = next(i for i in sim.matching_ids() if sim.package(i).status is PackageStatus.CREATED)  # type: ignore[union-attr]
     stale = sync_client.get_package(str(package_id))
     assert stale is not None
     sim.set_status(package_id, PackageStatus.PICKING)
     again = sync.sync_account(account_id, sync_client)
     assert again.written >= 1
-    assert _count(db, select(func.count()).select_from(PackageLine)) == lines_before
-    assert _count(db, select(func.count()).select_from(Package)) == sim.config.packages
+    assert _count(db, select(func.count()).select_from(PackageLineRow)) == lines_before
+    assert _count(db, select(func.count()).select_from(PackageRow)) == sim.config.packages
 
     def stored_status() -> str:
         with db.sessions() as session:
-            return session.scalars(select(Package.status).where(Package.external_id == str(package_id))).one()
+            return session.scalars(select(PackageRow.status).where(PackageRow.external_id == str(package_id))).one()
 
     assert stored_status() == "Picking"
     # A late, older copy (as an overlapping window or a shifted page can bring) must not undo the change.
@@ -229,12 +224,12 @@ def test_two_syncs_of_one_account_at_once_store_everything_once(
     for thread in threads:
         thread.join(timeout=120)
     assert len(results) == 2 and not [r for r in results if isinstance(r, Exception)], results
-    assert _count(db, select(func.count()).select_from(Package)) == sim.config.packages
+    assert _count(db, select(func.count()).select_from(PackageRow)) == sim.config.packages
     truth = [sim.package(i) for i in sim.matching_ids()]
-    assert _count(db, select(func.count()).select_from(PackageLine)) == sum(len(p.lines) for p in truth if p)
+    assert _count(db, select(func.count()).select_from(PackageLineRow)) == sum(len(p.lines) for p in truth if p)
     barcodes = {line.product.barcode for p in truth if p is not None for line in p.lines}
     assert _count(db, select(func.count()).select_from(ProductBarcode)) == len(barcodes)
-    assert _count(db, select(func.count()).select_from(Product)) == len(barcodes)
+    assert _count(db, select(func.count()).select_from(ProductRow)) == len(barcodes)
 
 
 def test_each_raw_payload_is_the_marketplaces_own_element_of_its_page(

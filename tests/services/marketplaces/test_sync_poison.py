@@ -9,14 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from packstation.db.connect import Database
-from packstation.db.models import (
-    ClientCompany,
-    MarketplaceAccountRow,
-    Package,
-    PackageLine,
-    PackException,
-    SyncState,
-)
+from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
+from packstation.db.models.packages import PackageLineRow, PackageRow, PackException
+from packstation.db.models.sync import SyncState
 from packstation.domain.status import ExceptionKind
 from packstation.services.marketplaces import TrendyolClient, TrendyolConfig
 from packstation.services.reports.queries import ReportQueries
@@ -85,17 +80,17 @@ def test_poison_packages_are_set_aside_and_the_rest_lands(
     assert "lines" in reasons[no_lines]
     assert "database refused" in reasons[huge_quantity]
     with db.sessions() as session:
-        stored = set(session.scalars(select(Package.external_id).where(Package.account_id == account_id)))
+        stored = set(session.scalars(select(PackageRow.external_id).where(PackageRow.account_id == account_id)))
         assert stored == set(newest) - {long_tracking, no_lines, huge_quantity}
         name = session.scalar(
-            select(PackageLine.product_name)
-            .join(Package, Package.id == PackageLine.package_id)
-            .where(Package.external_id == nul_package)
-            .order_by(PackageLine.id)
+            select(PackageLineRow.product_name)
+            .join(PackageRow, PackageRow.id == PackageLineRow.package_id)
+            .where(PackageRow.external_id == nul_package)
+            .order_by(PackageLineRow.id)
             .limit(1)
         )
         assert name == "Kazak Şal"
-        raw = session.scalar(select(Package.raw).where(Package.external_id == nul_package))
+        raw = session.scalar(select(PackageRow.raw).where(PackageRow.external_id == nul_package))
         assert raw is not None and "\x00" not in str(raw)
         state = session.get(SyncState, account_id)
         assert state is not None and state.watermark == result.watermark  # the watermark advanced
@@ -122,7 +117,7 @@ def test_poison_packages_are_set_aside_and_the_rest_lands(
     again = PackageSync(db.sessions).sync_account(account_id, paged_client)
     assert again.set_aside == ()
     with db.sessions() as session:
-        assert session.scalar(select(Package.status).where(Package.external_id == no_lines)) == "Cancelled"
+        assert session.scalar(select(PackageRow.status).where(PackageRow.external_id == no_lines)) == "Cancelled"
         still_open = session.scalars(
             select(PackException.detail["external_id"].astext).where(PackException.resolved_at.is_(None))
         ).all()
@@ -146,4 +141,4 @@ def test_every_failure_is_recorded_whatever_its_type(
     with db.sessions() as session:
         state = session.get(SyncState, account_id)
         assert state is not None and state.last_error == "the page iterator broke"
-        assert session.scalar(select(func.count()).select_from(Package)) == 0
+        assert session.scalar(select(func.count()).select_from(PackageRow)) == 0

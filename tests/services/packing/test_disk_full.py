@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from packstation.db.connect import Database
-from packstation.db.models import Package, PackEvent
+from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.demo.data import seed_demo_data
 from packstation.domain.outcomes import ScanOutcome
 from packstation.local_store.journal import Journal
@@ -67,7 +67,7 @@ def test_a_full_disk_refuses_scans_clearly_and_packing_resumes_when_space_return
     pump.start()
     try:
         with db.sessions() as session:
-            package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+            package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
             units = [line.barcode for line in package.lines for _ in range(line.quantity)]
         opened = packing.open_package(package.id, user_id=None)
         assert opened.outcome is OpenOutcome.OPENED
@@ -94,4 +94,4 @@ def test_a_full_disk_refuses_scans_clearly_and_packing_resumes_when_space_return
     with db.sessions() as session:
         scans = session.scalar(select(func.count()).where(PackEvent.package_id == package.id, PackEvent.kind == "scan"))
         assert scans == acknowledged, "every acknowledged scan reached PostgreSQL, and nothing else did"
-        assert session.get(Package, package.id).packed_at is not None
+        assert session.get(PackageRow, package.id).packed_at is not None

@@ -8,7 +8,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from packstation.db.connect import Database
-from packstation.db.models import OutboxEntry, Package, PackEvent, PackException, StockLevel, StockMovement
+from packstation.db.models.catalog import StockLevel, StockMovement
+from packstation.db.models.packages import PackageRow, PackEvent, PackException
+from packstation.db.models.sync import OutboxEntry
 from packstation.demo.data import seed_demo_data
 from packstation.local_store.journal import Journal
 from packstation.local_store.operations import Completed, Opened, Operation, PackedLine, Scanned
@@ -17,14 +19,14 @@ from packstation.services.packing.claims import ClaimService
 from packstation.services.station.heartbeat import StationService
 
 
-def _first_package(db: Database) -> Package:
+def _first_package(db: Database) -> PackageRow:
     with db.sessions() as session:
-        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
         _ = package.lines
         return package
 
 
-def _complete_op(package: Package, station: str = "st-1") -> Operation:
+def _complete_op(package: PackageRow, station: str = "st-1") -> Operation:
     return Operation(
         body=Completed(
             lines=tuple(
@@ -85,7 +87,7 @@ def test_pump_applies_once_even_when_replayed(db: Database, tmp_path: Path) -> N
         assert session.scalar(select(func.count()).select_from(StockMovement)) == len(package.lines)
         keys = sorted(session.scalars(select(OutboxEntry.business_key)).all())
         assert keys == [f"{package.id}:packed", f"{package.id}:picking"]
-        packed = session.get(Package, package.id)
+        packed = session.get(PackageRow, package.id)
         assert packed.packed_at is not None and packed.claimed_by_station_id is None
         for line in package.lines:
             assert session.get(StockLevel, line.product_id).quantity == stock_before[line.product_id] - line.quantity

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from packstation.db.connect import Database
 from packstation.db.engine import ConnectionLimits, create_db_engine, session_factory
-from packstation.db.models import Package
+from packstation.db.models.packages import PackageRow
 from packstation.demo.data import seed_demo_data
 from packstation.domain.status import PACKABLE, STORED_STATUSES, PackageStatus, why_not_packable
 from packstation.i18n import set_language
@@ -41,7 +41,7 @@ def _service(sessions, tmp_path: Path, station_id: int, cache: OfflineCache | No
 def _codes(db: Database, package_id: int) -> dict[str, str]:
     """The codes a packer may scan for the package: tracking number, package id, order number, slip code."""
     with db.sessions.begin() as session:
-        package = session.get(Package, package_id)
+        package = session.get(PackageRow, package_id)
         assert package is not None
         package.order_number = f"ORD-{package_id}"  # its own order: one match, not a choice
         return {
@@ -63,10 +63,10 @@ def _assert_refused(result: OpenResult, status: PackageStatus, how: str) -> None
 def test_every_status_at_every_entry_point_online(db: Database, tmp_path: Path, status: PackageStatus) -> None:
     seed_demo_data(db.sessions, packages=3)
     with db.sessions() as session:
-        package_id = session.scalars(select(Package.id).order_by(Package.id).limit(1)).one()
+        package_id = session.scalars(select(PackageRow.id).order_by(PackageRow.id).limit(1)).one()
     codes = _codes(db, package_id)
     with db.sessions.begin() as session:
-        session.execute(update(Package).where(Package.id == package_id).values(status=status.value))
+        session.execute(update(PackageRow).where(PackageRow.id == package_id).values(status=status.value))
     station_id = StationService(db.sessions, name="st-1").register()
     service = _service(db.sessions, tmp_path, station_id)
 
@@ -81,7 +81,7 @@ def test_every_status_at_every_entry_point_online(db: Database, tmp_path: Path, 
             _assert_refused(result, status, how)
             assert service.current is None and service.session is None
     with db.sessions() as session:
-        claimed = session.scalar(select(Package.claimed_by_station_id).where(Package.id == package_id))
+        claimed = session.scalar(select(PackageRow.claimed_by_station_id).where(PackageRow.id == package_id))
     assert (claimed is None) or status.is_packable  # a refused parcel is never claimed
     ready = {summary.id for summary in PackageQueries(db.sessions).ready_to_pack()}
     assert (package_id in ready) == status.is_packable
@@ -102,7 +102,9 @@ def test_every_status_from_the_offline_cache(db: Database, tmp_path: Path) -> No
     cache = OfflineCache(tmp_path / "cache.sqlite3")
     cache.refresh(db.sessions, full=True)
     with db.sessions() as session:
-        ids = session.scalars(select(Package.id).where(Package.status.in_(READY_STATUSES)).order_by(Package.id)).all()
+        ids = session.scalars(
+            select(PackageRow.id).where(PackageRow.status.in_(READY_STATUSES)).order_by(PackageRow.id)
+        ).all()
     chosen = dict(zip(STORED_STATUSES, ids, strict=False))
     codes = {status: _codes(db, package_id) for status, package_id in chosen.items()}
     cache.refresh(db.sessions, full=True)  # the new order numbers

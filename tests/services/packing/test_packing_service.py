@@ -6,7 +6,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from packstation.db.connect import Database
-from packstation.db.models import Package, PackEvent, ProductBarcode
+from packstation.db.models.catalog import ProductBarcode
+from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.demo.data import seed_demo_data
 from packstation.domain.outcomes import ScanOutcome
 from packstation.local_store.journal import Journal
@@ -38,7 +39,7 @@ def test_pack_a_parcel_from_tracking_number_to_postgres(db: Database, tmp_path: 
     seed_demo_data(db.sessions, packages=20)
     service, journal, completions = make_service(db, tmp_path)
     with db.sessions() as session:
-        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
         lines = [(line.barcode, line.quantity) for line in package.lines]
         other_barcode = session.scalars(
             select(ProductBarcode.barcode)
@@ -62,7 +63,7 @@ def test_pack_a_parcel_from_tracking_number_to_postgres(db: Database, tmp_path: 
     JournalPump(journal, db.sessions).drain_once()
     with db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(PackEvent)) == journaled
-        assert session.get(Package, package.id).packed_at is not None
+        assert session.get(PackageRow, package.id).packed_at is not None
 
 
 def test_second_station_sees_who_has_the_parcel(db: Database, tmp_path: Path) -> None:
@@ -70,7 +71,7 @@ def test_second_station_sees_who_has_the_parcel(db: Database, tmp_path: Path) ->
     first, _, _ = make_service(db, tmp_path, "station-a")
     second, _, _ = make_service(db, tmp_path, "station-b")
     with db.sessions() as session:
-        tracking = session.scalars(select(Package.cargo_tracking_number).order_by(Package.id).limit(1)).one()
+        tracking = session.scalars(select(PackageRow.cargo_tracking_number).order_by(PackageRow.id).limit(1)).one()
     assert first.open(tracking, user_id=None).outcome is OpenOutcome.OPENED
     taken = second.open(tracking, user_id=None)
     assert taken.outcome is OpenOutcome.TAKEN
@@ -82,7 +83,7 @@ def test_shared_order_number_offers_a_choice(db: Database, tmp_path: Path) -> No
     service, _, _ = make_service(db, tmp_path)
     with db.sessions() as session:
         order = session.execute(
-            select(Package.order_number).group_by(Package.order_number).having(func.count() > 1).limit(1)
+            select(PackageRow.order_number).group_by(PackageRow.order_number).having(func.count() > 1).limit(1)
         ).scalar_one()
     result = service.open(order, user_id=None)
     assert result.outcome is OpenOutcome.CHOOSE and len(result.choices) >= 2
@@ -110,7 +111,9 @@ def _actor(role: str, user_id: int | None = 1) -> object:
 def test_unsupplied_needs_a_supervisor_and_reaches_the_outbox(db: Database, tmp_path: Path) -> None:
     import pytest
 
-    from packstation.db.models import OutboxEntry, PackException, User
+    from packstation.db.models.access import User
+    from packstation.db.models.packages import PackException
+    from packstation.db.models.sync import OutboxEntry
     from packstation.domain.outcomes import UnsuppliedReason
     from packstation.services.access.permissions import PermissionDenied
 
@@ -119,7 +122,7 @@ def test_unsupplied_needs_a_supervisor_and_reaches_the_outbox(db: Database, tmp_
         session.add(User(id=1, username="sup", role="supervisor", password_hash="x"))
     service, journal, completions = make_service(db, tmp_path)
     with db.sessions() as session:
-        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
         lines = [(line.external_line_id, line.quantity) for line in package.lines]
     service.open(package.cargo_tracking_number, user_id=None)
     with pytest.raises(PermissionDenied):
@@ -138,7 +141,7 @@ def test_unsupplied_needs_a_supervisor_and_reaches_the_outbox(db: Database, tmp_
 def test_force_complete_records_what_was_not_verified(db: Database, tmp_path: Path) -> None:
     import pytest
 
-    from packstation.db.models import User
+    from packstation.db.models.access import User
     from packstation.services.access.permissions import PermissionDenied
 
     seed_demo_data(db.sessions, packages=5)
@@ -146,7 +149,7 @@ def test_force_complete_records_what_was_not_verified(db: Database, tmp_path: Pa
         session.add(User(id=1, username="packer", role="packer", password_hash="x"))  # the audited actor
     service, journal, completions = make_service(db, tmp_path)
     with db.sessions() as session:
-        tracking = session.scalars(select(Package.cargo_tracking_number).order_by(Package.id).limit(1)).one()
+        tracking = session.scalars(select(PackageRow.cargo_tracking_number).order_by(PackageRow.id).limit(1)).one()
     service.open(tracking, user_id=None)
     with pytest.raises(PermissionDenied):
         service.force_complete(_actor("packer", user_id=None))  # no user row: the refusal is audited without one
@@ -160,7 +163,7 @@ def test_opened_parcel_carries_what_the_label_needs(db: Database, tmp_path: Path
     seed_demo_data(db.sessions, packages=3)
     service, _journal, _completions = make_service(db, tmp_path)
     with db.sessions() as session:
-        tracking = session.scalars(select(Package.cargo_tracking_number).order_by(Package.id).limit(1)).one()
+        tracking = session.scalars(select(PackageRow.cargo_tracking_number).order_by(PackageRow.id).limit(1)).one()
     opened = service.open(tracking, user_id=None).package
     assert opened is not None
     assert opened.sender_name == "Güllü Ayakkabı" and opened.sender_address
@@ -171,8 +174,8 @@ def test_successor_after_a_split_is_found_for_its_new_label(db: Database, tmp_pa
     seed_demo_data(db.sessions, packages=3)
     service, _journal, _completions = make_service(db, tmp_path)
     with db.sessions.begin() as session:
-        origin = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
-        successor = Package(
+        origin = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
+        successor = PackageRow(
             account_id=origin.account_id,
             external_id="3299999999",
             order_number=origin.order_number,
@@ -204,11 +207,11 @@ def test_the_scale_weight_is_stored_with_the_completed_parcel(db: Database, tmp_
         weigh=lambda: 1340,
     )
     with db.sessions() as session:
-        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
         items = [line.barcode for line in package.lines for _ in range(line.quantity)]
     service.open(package.cargo_tracking_number, user_id=None)
     for barcode in items:
         service.scan(barcode, user_id=None)
     JournalPump(journal, db.sessions).drain_once()
     with db.sessions() as session:
-        assert session.get(Package, package.id).weight_grams == 1340
+        assert session.get(PackageRow, package.id).weight_grams == 1340

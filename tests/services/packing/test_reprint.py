@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, text
 
 from packstation.db.connect import Database
-from packstation.db.models import AuditEntry, User
+from packstation.db.models.access import AuditEntry, User
 from packstation.devices.printers.print_queue import PrintQueue
 from packstation.domain.status import Role
 from packstation.services.access.audit import AuditAction, AuditLog

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from packstation.db.connect import Database
-from packstation.db.models import Package, PackEvent, ParkedOperation
+from packstation.db.models.packages import PackageRow, PackEvent, ParkedOperation
 from packstation.demo.data import seed_demo_data
 from packstation.domain.command_barcodes import UnknownCommandError, parse_command
 from packstation.domain.keyboard_layout import LayoutRepair, damage_as_turkish_q
@@ -81,7 +81,7 @@ def _scan_strategy(codes: list[str], parcels: list[str]) -> st.SearchStrategy[st
 def test_generated_scans_never_stop_the_station(db: Database, tmp_path: Path) -> None:
     seed_demo_data(db.sessions, packages=40, seed=5)
     with db.sessions() as session:
-        packages = session.scalars(select(Package).order_by(Package.id)).all()
+        packages = session.scalars(select(PackageRow).order_by(PackageRow.id)).all()
         codes = sorted({line.barcode for package in packages for line in package.lines})
         parcels = [p.cargo_tracking_number or p.external_id for p in packages]
     station_id = StationService(db.sessions, name="fuzz").register()
@@ -157,7 +157,7 @@ def test_generated_scans_never_stop_the_station(db: Database, tmp_path: Path) ->
         in_postgres = dict(
             session.execute(select(PackEvent.package_id, func.count()).group_by(PackEvent.package_id)).all()
         )
-        packed = {pid for (pid,) in session.execute(select(Package.id).where(Package.packed_at.is_not(None)))}
+        packed = {pid for (pid,) in session.execute(select(PackageRow.id).where(PackageRow.packed_at.is_not(None)))}
     assert in_postgres == {pid: n for pid, n in journal.written.items()}, "every acknowledged operation, once"
     completed = {pid for pid in journal.written if pid is not None}
     assert packed <= completed

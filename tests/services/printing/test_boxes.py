@@ -11,7 +11,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from packstation.db.connect import Database
-from packstation.db.models import Package, PackEvent
+from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.demo.data import seed_demo_data
 from packstation.devices.printers import PrintQueue
 from packstation.domain.boxes import BoxType
@@ -27,9 +27,9 @@ from tests.support.zebra_sim import ZebraSimulator
 K2 = BoxType("K2", Decimal(40), Decimal(30), Decimal(20), "PSBOXK2")
 
 
-def _two_unit_package(db: Database) -> tuple[Package, list[str]]:
+def _two_unit_package(db: Database) -> tuple[PackageRow, list[str]]:
     with db.sessions() as session:
-        for package in session.scalars(select(Package).order_by(Package.id)):
+        for package in session.scalars(select(PackageRow).order_by(PackageRow.id)):
             barcodes = [line.barcode for line in package.lines for _ in range(line.quantity)]
             if len(barcodes) >= 2:
                 return package, barcodes
@@ -70,7 +70,7 @@ def test_two_boxes_two_labels_one_job(db: Database, tmp_path: Path) -> None:
         zebra.close()
     JournalPump(journal, db.sessions).drain_once()
     with db.sessions() as session:
-        assert session.get(Package, package.id).box_count == 2  # type: ignore[union-attr]
+        assert session.get(PackageRow, package.id).box_count == 2  # type: ignore[union-attr]
         complete = session.scalars(
             select(PackEvent).where(PackEvent.package_id == package.id, PackEvent.kind == "complete")
         ).one()

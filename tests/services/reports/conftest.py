@@ -24,15 +24,9 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from packstation.db.connect import Database
-from packstation.db.models import (
-    ClientCompany,
-    MarketplaceAccountRow,
-    Package,
-    PackEvent,
-    PackException,
-    Station,
-    User,
-)
+from packstation.db.models.access import User
+from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow, Station
+from packstation.db.models.packages import PackageRow, PackEvent, PackException
 
 IST = ZoneInfo("Europe/Istanbul")
 DAY = date(2026, 3, 10)
@@ -80,7 +74,7 @@ def add_parties(session: Session) -> Seeded:
     accounts |= {"P7": trendyol, "P8": trendyol}
     packages = {}
     for name, account in accounts.items():
-        row = Package(account_id=account.id, external_id=f"EXT-{name}", order_number=f"ORD-{name}", status="Picking")
+        row = PackageRow(account_id=account.id, external_id=f"EXT-{name}", order_number=f"ORD-{name}", status="Picking")
         session.add(row)
         session.flush()
         packages[name] = row.id

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from packstation.db.connect import Database
-from packstation.db.models import ClientCompany, MarketplaceAccountRow, PricingMode, Station
+from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow, Station
+from packstation.db.models.reports import PricingMode
 from packstation.services.reports.billing import (
     BillingError,
     BillingPlans,

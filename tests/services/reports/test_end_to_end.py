@@ -8,7 +8,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from packstation.db.connect import Database
-from packstation.db.models import Package, ProductBarcode, User
+from packstation.db.models.access import User
+from packstation.db.models.catalog import ProductBarcode
+from packstation.db.models.packages import PackageRow
 from packstation.demo.data import seed_demo_data
 from packstation.domain.outcomes import ScanOutcome
 from packstation.local_store.journal import Journal
@@ -26,7 +28,7 @@ def test_packed_parcels_reach_the_figures_and_a_late_duplicate_does_not(db: Data
         session.add(packer)
         session.flush()
         packer_id = packer.id
-        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
         lines = [(line.barcode, line.quantity) for line in package.lines]
         other = session.scalars(
             select(ProductBarcode.barcode)

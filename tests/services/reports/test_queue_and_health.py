@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from packstation.db.connect import Database
-from packstation.db.models import OutboxEntry, SyncState
+from packstation.db.models.sync import OutboxEntry, SyncState
 from packstation.domain.status import Role
 from packstation.services.access.audit import AuditLog
 from packstation.services.access.permissions import LoginMethod, PermissionDenied, UserSession

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from packstation.db.connect import Database
-from packstation.db.models import Package, PackEvent
+from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.demo.data import seed_demo_data
 from packstation.local_store.journal import Journal
 from packstation.services.journal.pump import JournalPump
@@ -71,13 +71,13 @@ def test_a_step_during_a_claim_and_a_parcel_keeps_the_lease_the_order_and_the_ti
         clock=StationClock(wall=machine.wall, monotonic=machine.monotonic),
     )
     with db.sessions() as session:
-        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
         codes = [line.barcode for line in package.lines for _ in range(line.quantity)]
     packing.open_package(package.id, user_id=None)
     machine.advance(10)
     machine.offset = step  # mid-claim, mid-parcel
     with db.sessions() as session:
-        held = session.get(Package, package.id)
+        held = session.get(PackageRow, package.id)
         assert held is not None and held.claimed_by_station_id == station_id, "the lease runs on PostgreSQL's clock"
     for code in codes:
         machine.advance(3)
@@ -91,7 +91,7 @@ def test_a_step_during_a_claim_and_a_parcel_keeps_the_lease_the_order_and_the_ti
     JournalPump(journal, db.sessions).drain_once()
     with db.sessions() as session:
         stored = session.scalar(select(func.count()).where(PackEvent.package_id == package.id))
-        packed = session.get(Package, package.id)
+        packed = session.get(PackageRow, package.id)
         packed_at = packed.packed_at if packed is not None else None
     assert stored == len(ops)
     duration = (times[-1] - times[0]).total_seconds()

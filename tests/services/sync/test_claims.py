@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from packstation.config import MarketplaceAccount, Settings
 from packstation.db.connect import Database
-from packstation.db.models import ClaimItemRow, ClaimRow
+from packstation.db.models.sync import ClaimItemRow, ClaimRow
 from packstation.services.marketplaces import TrendyolClient
 from packstation.services.sync.claims import ClaimSync
 from packstation.simulators.trendyol import SimulatedMarketplace, SimulatorServer, sim_credentials

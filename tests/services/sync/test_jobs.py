@@ -11,7 +11,8 @@ from sqlalchemy import Engine, func, select
 from packstation.config import Settings
 from packstation.db.connect import Database
 from packstation.db.engine import create_db_engine, session_factory
-from packstation.db.models import MarketplaceAccountRow, Package
+from packstation.db.models.accounts import MarketplaceAccountRow
+from packstation.db.models.packages import PackageRow
 from packstation.domain.events import PackageCancelled, SyncFinished, SyncProgress
 from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces import TrendyolClient
@@ -66,7 +67,7 @@ def test_only_the_leader_pulls_and_a_cancellation_is_published(
         assert follower.push() is None
         assert not [e for e in follower_events if isinstance(e, SyncFinished)]
         with db.sessions() as session:
-            assert session.scalar(select(func.count()).select_from(Package)) == 0
+            assert session.scalar(select(func.count()).select_from(PackageRow)) == 0
 
         leader.pull(ACCOUNT)
         finished = [e for e in events if isinstance(e, SyncFinished)]
@@ -78,7 +79,7 @@ def test_only_the_leader_pulls_and_a_cancellation_is_published(
         leader.pull(ACCOUNT)
         cancelled = [e for e in events if isinstance(e, PackageCancelled)]
         with db.sessions() as session:
-            stored = session.scalars(select(Package.id).where(Package.external_id == str(remote))).one()
+            stored = session.scalars(select(PackageRow.id).where(PackageRow.external_id == str(remote))).one()
         assert cancelled == [PackageCancelled(stored, str(remote), "Cancelled")]
     finally:
         leader.shutdown()
@@ -115,7 +116,7 @@ def test_sync_now_runs_the_pull_at_once(
         jobs.sync_now(ACCOUNT)
         assert done.wait(20)
         with db.sessions() as session:
-            assert session.scalar(select(func.count()).select_from(Package)) == sim.config.packages
+            assert session.scalar(select(func.count()).select_from(PackageRow)) == sim.config.packages
     finally:
         scheduler.shutdown(wait=True)
         jobs.shutdown()

@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from packstation.db.connect import Database
-from packstation.db.models import OutboxEntry, Package, PackageLine, PackException, StockLevel
+from packstation.db.models.catalog import StockLevel
+from packstation.db.models.packages import PackageLineRow, PackageRow, PackException
+from packstation.db.models.sync import OutboxEntry
 from packstation.domain.status import ExceptionKind, OutboxKind, OutboxState, PackageStatus
 from packstation.services.marketplaces import TrendyolClient
 from packstation.services.outbox.pusher import OutboxPusher, PushSettings
@@ -29,7 +31,7 @@ def _created(db: Database, sim: SimulatedMarketplace, skip: int = 0) -> tuple[in
     created = [i for i in sim.matching_ids() if sim.package(i).status is PackageStatus.CREATED]  # type: ignore[union-attr]
     remote = created[skip]
     with db.sessions() as session:
-        return session.scalars(select(Package.id).where(Package.external_id == str(remote))).one(), remote
+        return session.scalars(select(PackageRow.id).where(PackageRow.external_id == str(remote))).one(), remote
 
 
 def _queue(db: Database, account_id: int, package_id: int | None, key: str, *, kind: OutboxKind, payload: dict) -> int:
@@ -143,7 +145,7 @@ def test_unsupplied_line_is_reported_with_its_reason(
 ) -> None:
     package_id, remote = _created(db, sim)
     with db.sessions() as session:
-        line = session.scalars(select(PackageLine).where(PackageLine.package_id == package_id)).first()
+        line = session.scalars(select(PackageLineRow).where(PackageLineRow.package_id == package_id)).first()
         assert line is not None
     entry = _queue(
         db,
@@ -165,7 +167,9 @@ def test_stock_changes_are_batched_pushed_followed_and_never_resent_identically(
 ) -> None:
     with db.sessions.begin() as session:
         products = session.execute(
-            select(PackageLine.product_id, PackageLine.barcode).where(PackageLine.product_id.is_not(None)).distinct()
+            select(PackageLineRow.product_id, PackageLineRow.barcode)
+            .where(PackageLineRow.product_id.is_not(None))
+            .distinct()
         ).all()[:5]
         for number, (product_id, _barcode) in enumerate(products):
             session.add(StockLevel(product_id=product_id, quantity=10 + number))
@@ -199,7 +203,9 @@ def test_stock_changes_are_batched_pushed_followed_and_never_resent_identically(
 
 def test_a_sync_keeps_the_stock_watermark(db: Database, client: TrendyolClient, synced: int) -> None:
     with db.sessions.begin() as session:
-        product_id = session.scalars(select(PackageLine.product_id).where(PackageLine.product_id.is_not(None))).first()
+        product_id = session.scalars(
+            select(PackageLineRow.product_id).where(PackageLineRow.product_id.is_not(None))
+        ).first()
         session.add(StockLevel(product_id=product_id, quantity=3))
     later = datetime.now(UTC) + timedelta(minutes=5)
     assert enqueue_stock_push(db.sessions, clock=lambda: later)

@@ -11,7 +11,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from packstation.db.connect import Database
-from packstation.db.models import OutboxEntry, Package, SyncState
+from packstation.db.models.packages import PackageRow
+from packstation.db.models.sync import OutboxEntry, SyncState
 from packstation.domain.status import OutboxKind, OutboxState, PackageStatus
 from packstation.simulators.trendyol import (
     FaultKind,
@@ -62,7 +63,7 @@ def _queue_picking(db: Database, sim: SimulatedMarketplace) -> tuple[int, int]:
     """What the pump writes when a parcel is opened: (outbox id, simulator package id)."""
     remote_id = next(i for i in sim.matching_ids() if sim.package(i).status is PackageStatus.CREATED)  # type: ignore[union-attr]
     with db.sessions.begin() as session:
-        package = session.scalars(select(Package).where(Package.external_id == str(remote_id))).one()
+        package = session.scalars(select(PackageRow).where(PackageRow.external_id == str(remote_id))).one()
         entry = OutboxEntry(
             account_id=package.account_id,
             kind=OutboxKind.STATUS.value,
@@ -84,7 +85,7 @@ def test_sync_once_pulls_pushes_survives_faults_and_loses_nothing_when_down(
     assert first.returncode == 0, first.stderr
     assert _counts(first.stdout) == {"new": sim.config.packages, "updated": 0, "unchanged": 0}
     with db.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(Package)) == sim.config.packages
+        assert session.scalar(select(func.count()).select_from(PackageRow)) == sim.config.packages
 
     second = _sync(config, db_url, sim)
     assert second.returncode == 0, second.stderr

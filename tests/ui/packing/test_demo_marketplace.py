@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from packstation.composition import AppContext, demo_settings, start_services
 from packstation.config import load_settings
-from packstation.db.models import OutboxEntry, Package
+from packstation.db.models.packages import PackageRow
+from packstation.db.models.sync import OutboxEntry
 from packstation.demo.marketplace import DemoMarketplace, start_demo_marketplace
 from packstation.domain.events import EventBus
 from packstation.domain.status import PackageStatus
@@ -55,8 +56,8 @@ def test_orders_arrive_by_sync_and_a_cancellation_stops_the_packer(
             return int(
                 session.scalar(
                     select(func.count()).where(
-                        Package.status.in_([PackageStatus.CREATED.value, PackageStatus.PICKING.value]),
-                        Package.packed_at.is_(None),
+                        PackageRow.status.in_([PackageStatus.CREATED.value, PackageStatus.PICKING.value]),
+                        PackageRow.packed_at.is_(None),
                     )
                 )
                 or 0
@@ -68,7 +69,7 @@ def test_orders_arrive_by_sync_and_a_cancellation_stops_the_packer(
 
     with context.database.sessions() as session:
         package = session.scalars(
-            select(Package).where(Package.status == PackageStatus.CREATED.value).order_by(Package.id).limit(1)
+            select(PackageRow).where(PackageRow.status == PackageStatus.CREATED.value).order_by(PackageRow.id).limit(1)
         ).one()
     window.handle_scan(package.cargo_tracking_number)
     qtbot.waitUntil(lambda: window.pack.package is not None, timeout=10_000)

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from packstation.composition import AppContext
-from packstation.db.models import Package
+from packstation.db.models.packages import PackageRow
 from packstation.domain.command_barcodes import Command
 from packstation.ui.input.wedge import WedgeScanFilter
 from packstation.ui.shell.main_window import MainWindow
@@ -27,7 +27,9 @@ def test_two_boxes_from_the_scanner_print_box_1_of_2_and_2_of_2(
     qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
     with context.database.sessions() as session:
         package = next(
-            p for p in session.scalars(select(Package).order_by(Package.id)) if sum(x.quantity for x in p.lines) >= 2
+            p
+            for p in session.scalars(select(PackageRow).order_by(PackageRow.id))
+            if sum(x.quantity for x in p.lines) >= 2
         )
         first_line = [package.lines[0].barcode] * package.lines[0].quantity
         rest = [line.barcode for line in package.lines[1:] for _ in range(line.quantity)]

@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 
 from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
-from packstation.db.models import Package, PackEvent, ProductBarcode
+from packstation.db.models.catalog import ProductBarcode
+from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.domain.command_barcodes import Command
 from packstation.domain.events import EventBus
 from packstation.ui.input.wedge import WedgeScanFilter
@@ -91,7 +92,7 @@ def test_packer_logs_in_packs_a_parcel_and_the_label_prints(
     assert "Ayşe" in window.status.user_label.text()
 
     with context.database.sessions() as session:
-        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
         items = [line.barcode for line in package.lines for _ in range(line.quantity)]
         stranger = session.scalars(
             select(ProductBarcode.barcode)
@@ -126,7 +127,7 @@ def test_packer_logs_in_packs_a_parcel_and_the_label_prints(
 
     qtbot.waitUntil(lambda: landed() == 1 + 1 + len(items) + 1, timeout=15_000)
     with context.database.sessions() as session:
-        assert session.get(Package, package.id).packed_at is not None
+        assert session.get(PackageRow, package.id).packed_at is not None
     qtbot.waitUntil(lambda: window.status.journal_label.text().endswith(": 0"), timeout=10_000)
 
 
@@ -138,7 +139,7 @@ def test_a_second_station_cannot_open_a_parcel_being_packed(
     scan(window, clock, "1002")
     qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
     with context.database.sessions() as session:
-        tracking = session.scalars(select(Package.cargo_tracking_number).order_by(Package.id).limit(1)).one()
+        tracking = session.scalars(select(PackageRow.cargo_tracking_number).order_by(PackageRow.id).limit(1)).one()
     scan(window, clock, tracking)
     qtbot.waitUntil(lambda: window.pack.package is not None, timeout=10_000)
 

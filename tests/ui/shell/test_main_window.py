@@ -140,7 +140,7 @@ def test_the_home_screen_follows_a_finished_sync_at_once(qtbot: QtBot, context: 
     """No timer to wait for: the sync's "finished" event reloads the list and the figures."""
     from sqlalchemy import select, update
 
-    from packstation.db.models import Package
+    from packstation.db.models.packages import PackageRow
     from packstation.domain.events import SyncFinished
     from packstation.domain.status import PackageStatus
 
@@ -148,9 +148,9 @@ def test_the_home_screen_follows_a_finished_sync_at_once(qtbot: QtBot, context: 
     # Loaded once at start-up, behind the login screen (where the first sync usually finds the station).
     qtbot.waitUntil(lambda: window.home.ready_card.value.text() == "30", timeout=10_000)
     with context.database.sessions.begin() as session:
-        first = session.scalars(select(Package.id).order_by(Package.id).limit(1)).one()
+        first = session.scalars(select(PackageRow.id).order_by(PackageRow.id).limit(1)).one()
         # What a sync does when the marketplace cancels an order: the package leaves the list.
-        session.execute(update(Package).where(Package.id == first).values(status=PackageStatus.CANCELLED.value))
+        session.execute(update(PackageRow).where(PackageRow.id == first).values(status=PackageStatus.CANCELLED.value))
     thread = threading.Thread(target=context.bus.publish, args=(SyncFinished(account="demo", result=None),))
     thread.start()
     thread.join()

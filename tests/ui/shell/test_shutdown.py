@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
-from packstation.db.models import Package, PackEvent
+from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.domain.events import EventBus
 from packstation.local_store.journal import Journal
 from packstation.ui.platform.sounds import SoundBoard
@@ -90,7 +90,7 @@ def test_shutdown_puts_the_open_parcel_back_and_keeps_it_in_the_journal(
     qtbot.addWidget(window)
     window.attach(context)
     with context.database.sessions() as session:
-        package_id = session.scalars(select(Package.id).order_by(Package.id).limit(1)).one()
+        package_id = session.scalars(select(PackageRow.id).order_by(PackageRow.id).limit(1)).one()
     assert context.packing.open_package(package_id, user_id=None).package is not None
     shut_down(window, [context])
     assert context.packing.current is None
@@ -99,7 +99,7 @@ def test_shutdown_puts_the_open_parcel_back_and_keeps_it_in_the_journal(
     journal.close()
     with context.database.sessions() as session:
         uploaded = session.scalars(select(PackEvent.kind).where(PackEvent.package_id == package_id)).all()
-        claimed = session.get(Package, package_id).claimed_by_station_id
+        claimed = session.get(PackageRow, package_id).claimed_by_station_id
     assert "abort" in pending + list(uploaded), "the put-back is journaled, whether or not it uploaded yet"
     if "abort" in uploaded:
         assert claimed is None

@@ -14,7 +14,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from packstation.db.connect import Database
-from packstation.db.models import PackException, SyncState
+from packstation.db.models.packages import PackException
+from packstation.db.models.sync import SyncState
 from packstation.domain.status import Role
 from packstation.services.access.audit import AuditLog
 from packstation.services.access.permissions import LoginMethod, UserSession

@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from packstation.db.connect import Database
-from packstation.db.models import AuditEntry
+from packstation.db.models.access import AuditEntry
 from packstation.demo.data import seed_demo_data, seed_demo_users
 from packstation.domain.status import ParkedDecision, Role
 from packstation.local_store.journal import Journal
