@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from packstation.services.marketplaces.credentials import HepsiburadaCredentials
 from packstation.simulators.hepsiburada.server import HepsiburadaServer
-from packstation.simulators.hepsiburada.state import MUTUAL_CARRIERS, SimConfig, SimError, SimulatedHepsiburada
+from packstation.simulators.hepsiburada.state import MUTUAL_CARRIERS, SimConfig, SimulatedHepsiburada
 
 
 def sim_credentials(sim: SimulatedHepsiburada) -> HepsiburadaCredentials:
@@ -23,7 +23,6 @@ __all__ = [
     "MUTUAL_CARRIERS",
     "HepsiburadaServer",
     "SimConfig",
-    "SimError",
     "SimulatedHepsiburada",
     "sim_credentials",
 ]

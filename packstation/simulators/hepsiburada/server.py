@@ -31,7 +31,8 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from packstation.services.marketplaces.fields import ISTANBUL
-from packstation.simulators.hepsiburada.state import MUTUAL_CARRIERS, SimError, SimulatedHepsiburada
+from packstation.simulators.errors import SimError
+from packstation.simulators.hepsiburada.state import MUTUAL_CARRIERS, SimulatedHepsiburada
 
 log = logging.getLogger("packstation.simulators.hepsiburada")
 

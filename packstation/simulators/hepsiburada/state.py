@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from packstation.services.marketplaces.fields import ISTANBUL
+from packstation.simulators.errors import SimError
 
 #: Carriers that give shared barcodes ("ilk aşamada yalnızca HepsiJet ve Aras", DOCS-TXT).
 MUTUAL_CARRIERS = frozenset({"HepsiJet", "Aras Kargo"})
@@ -52,17 +53,8 @@ class SimConfig:
     rate_limit: int = 1000
 
 
-class SimError(Exception):
-    """An HTTP error answer: status and the JSON body (a bare string for most HB errors, SPEC)."""
-
-    def __init__(self, status: int, body: Any = None) -> None:
-        self.status = status
-        self.body = body
-        super().__init__(f"{status}: {body!r}")
-
-
 @dataclass
-class Package:
+class HbPackage:
     """A package HB made from open lines."""
 
     guid: str
@@ -90,7 +82,7 @@ class SimulatedHepsiburada:
         self._orders = itertools.count(4500100001)
         #: Open (and unpacked) lines by id, in creation order.
         self.open_lines: dict[str, dict[str, Any]] = {}
-        self.packages: dict[str, Package] = {}
+        self.packages: dict[str, HbPackage] = {}
         self.cancelled: list[dict[str, Any]] = []
         #: Raw /packages elements served as they are (poison tests).
         self.raw_packages: list[Any] = []
@@ -205,7 +197,7 @@ class SimulatedHepsiburada:
 
     # -- packing -----------------------------------------------------------------------------------
 
-    def create_package(self, requests: list[tuple[str, int]], *, parcels: int, deci: float) -> Package:
+    def create_package(self, requests: list[tuple[str, int]], *, parcels: int, deci: float) -> HbPackage:
         """``POST /packages``: the lines must be open, paid and mutually packable."""
         with self._lock:
             if not requests:
@@ -230,10 +222,10 @@ class SimulatedHepsiburada:
                     raise SimError(400, f"line item {line_id} can not be packaged with {requests[0][0]}")
             return self._pack(requests, parcels=parcels, deci=deci)
 
-    def _pack(self, requests: list[tuple[str, int]], *, parcels: int, deci: float) -> Package:
+    def _pack(self, requests: list[tuple[str, int]], *, parcels: int, deci: float) -> HbPackage:
         number = str(next(self._numbers))
         lines = [self.open_lines.pop(line_id) for line_id, _q in requests]
-        package = Package(
+        package = HbPackage(
             guid=str(uuid.UUID(int=self._random.getrandbits(128))),
             number=number,
             barcode=f"622013{number}",
@@ -295,7 +287,7 @@ class SimulatedHepsiburada:
 
     # -- representations (SPEC shapes) -------------------------------------------------------------
 
-    def package_json(self, package: Package) -> dict[str, Any]:
+    def package_json(self, package: HbPackage) -> dict[str, Any]:
         """``ExternalRawPackageRepresentation`` with ``PackageLine`` items (SPEC + VER key set)."""
         first = package.lines[0]
         address = first["shippingAddress"]
@@ -361,7 +353,7 @@ class SimulatedHepsiburada:
             ],
         }
 
-    def thin_json(self, package: Package, feed: str) -> dict[str, Any]:
+    def thin_json(self, package: HbPackage, feed: str) -> dict[str, Any]:
         """A PascalCase item of ``/shipped``, ``/delivered`` or ``/undelivered`` (SPEC; VER)."""
         orders = sorted({line["orderNumber"] for line in package.lines})
         item: dict[str, Any] = {
@@ -378,7 +370,7 @@ class SimulatedHepsiburada:
             item |= {"DeliveredDate": hb_time(package.delivered_at or self.now()), "EtgbNo": ""}
         return item
 
-    def label(self, package: Package, fmt: str) -> dict[str, Any]:
+    def label(self, package: HbPackage, fmt: str) -> dict[str, Any]:
         """``BarcodeData`` for a shared-barcode carrier (SPEC; ``code``/``description`` per 3P-PYTEST)."""
         first = package.lines[0]
         documents = []

@@ -11,7 +11,7 @@ Usage::
 from __future__ import annotations
 
 from packstation.services.marketplaces.credentials import TrendyolCredentials
-from packstation.simulators.trendyol.catalog import Naming, Product
+from packstation.simulators.trendyol.catalog import Naming, SimProduct
 from packstation.simulators.trendyol.faults import FaultKind, FaultPlan
 from packstation.simulators.trendyol.server import SimulatorServer
 from packstation.simulators.trendyol.state import SimulatedMarketplace, SimulatorConfig
@@ -31,7 +31,7 @@ __all__ = [
     "FaultKind",
     "FaultPlan",
     "Naming",
-    "Product",
+    "SimProduct",
     "SimulatedMarketplace",
     "SimulatorConfig",
     "SimulatorServer",

@@ -131,7 +131,7 @@ class Naming(enum.Enum):
 
 
 @dataclass(frozen=True)
-class Product:
+class SimProduct:
     """One sellable shoe: model, colour and size, with its EAN-13."""
 
     barcode: str
@@ -164,7 +164,7 @@ class SimLine:
     """A package line in the simulator's state."""
 
     line_id: int
-    product: Product
+    product: SimProduct
     quantity: int
 
 
@@ -189,7 +189,7 @@ class SimPackage:
     history: tuple[tuple[int, str], ...] = field(default=())
 
 
-def build_catalogue(seed: int) -> tuple[Product, ...]:
+def build_catalogue(seed: int) -> tuple[SimProduct, ...]:
     """Every model x colour x size, with valid EAN-13s under the Turkish GS1 prefix 869."""
     company = f"{1000 + seed % 9000:04d}"
     products = []
@@ -198,7 +198,7 @@ def build_catalogue(seed: int) -> tuple[Product, ...]:
             for size in SIZES:
                 body = f"869{company}{model_index:02d}{colour_index:01d}{int(size):02d}"
                 products.append(
-                    Product(
+                    SimProduct(
                         barcode=with_check_digit(body),
                         stock_code=f"AYK-{model_index:02d}{colour_index}-{size}",
                         name=f"{model} {colour}, {size}",
@@ -250,7 +250,7 @@ def random_customer(rng: random.Random) -> Customer:
     )
 
 
-def random_lines(rng: random.Random, catalogue: tuple[Product, ...], first_line_id: int) -> tuple[SimLine, ...]:
+def random_lines(rng: random.Random, catalogue: tuple[SimProduct, ...], first_line_id: int) -> tuple[SimLine, ...]:
     """1-6 distinct products, mostly one of each."""
     count = rng.choices(range(1, len(LINE_COUNT_WEIGHTS) + 1), LINE_COUNT_WEIGHTS)[0]
     products = rng.sample(catalogue, count)
@@ -261,7 +261,7 @@ def random_lines(rng: random.Random, catalogue: tuple[Product, ...], first_line_
 
 
 def generate_base_package(
-    seed: int, index: int, *, catalogue: tuple[Product, ...], first_ms: int, step_ms: int, naming: Naming
+    seed: int, index: int, *, catalogue: tuple[SimProduct, ...], first_ms: int, step_ms: int, naming: Naming
 ) -> SimPackage:
     """Base package ``index``: order and modification times rise with the index, so order is free."""
     rng = random.Random(seed * 1_000_003 + index)

@@ -10,8 +10,9 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from packstation.simulators.errors import SimError
 from packstation.simulators.trendyol.catalog import SimPackage
-from packstation.simulators.trendyol.errors import SimError, refusal
+from packstation.simulators.trendyol.errors import refusal
 
 CLAIM_STATUSES = frozenset(
     {"Created", "WaitingInAction", "WaitingFraudCheck", "Accepted", "Unresolved", "Rejected", "Cancelled", "InAnalysis"}

@@ -20,8 +20,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from packstation.simulators.errors import SimError
 from packstation.simulators.trendyol import trendyol_api
-from packstation.simulators.trendyol.errors import SimError, refusal
+from packstation.simulators.trendyol.errors import refusal
 from packstation.simulators.trendyol.faults import FaultKind, FaultPlan
 from packstation.simulators.trendyol.render import Encoded, body_bytes
 from packstation.simulators.trendyol.state import (

@@ -24,9 +24,9 @@ from packstation.simulators.trendyol.catalog import (
     NEW_LINE_ID,
     NEW_PACKAGE_ID,
     Naming,
-    Product,
     SimLine,
     SimPackage,
+    SimProduct,
     base_status,
     build_catalogue,
     generate_base_package,
@@ -97,7 +97,7 @@ class SimulatedMarketplace:
         self.config = config or SimulatorConfig()
         limit = self.config.burst_limit
         self.burst = BurstGuard(limit, self.config.burst_seconds) if limit else None
-        self.catalogue: tuple[Product, ...] = build_catalogue(self.config.seed)
+        self.catalogue: tuple[SimProduct, ...] = build_catalogue(self.config.seed)
         self.products_by_barcode = {product.barcode: product for product in self.catalogue}
         self.faults = FaultBook()
         self.claims = SimClaims()

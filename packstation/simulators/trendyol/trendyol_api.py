@@ -22,9 +22,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from packstation.domain.status import PackageStatus
+from packstation.simulators.errors import SimError
 from packstation.simulators.trendyol.catalog import GMT3_MS, SimPackage, package_id_of_tracking
 from packstation.simulators.trendyol.claims import ISSUE_REASONS
-from packstation.simulators.trendyol.errors import SimError, refusal
+from packstation.simulators.trendyol.errors import refusal
 from packstation.simulators.trendyol.render import common_label_zpl, encoded_packages
 from packstation.simulators.trendyol.state import (
     ListFilter,
