@@ -30,7 +30,6 @@ from benchmarks.common import percentiles
 from packstation.devices.printers import PrintJobEventKind, PrintQueue
 from packstation.devices.printers.host_status import HOST_STATUS_QUERY, format_host_status
 from packstation.domain.marketplace import LabelFormat, Marketplace
-from packstation.domain.print_payload import PayloadKind
 from packstation.services.labels import LabelService, Sender, ShippingLabelData
 
 GOALS_MS = {"zpl_label_p99": 2.0, "pdf_label_p99": 20.0, "submit_to_first_byte_p99": 50.0}
@@ -150,7 +149,7 @@ def _submit_to_first_byte(service: LabelService, count: int) -> dict[str, float]
                 listener.arrived.clear()
                 printed.clear()
                 start = time.perf_counter()
-                queue.submit(uri, label, kind=PayloadKind.ZPL, needs_setup=True)
+                queue.submit(uri, label, kind=LabelFormat.ZPL, needs_setup=True)
                 if not listener.arrived.wait(5) or not printed.wait(5):
                     raise RuntimeError("the loopback printer received nothing")
                 if number:  # the first job also pays for the connect and the font download

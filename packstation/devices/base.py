@@ -11,7 +11,7 @@ import abc
 import enum
 from dataclasses import dataclass
 
-from packstation.domain.print_payload import PayloadKind
+from packstation.domain.marketplace import LabelFormat
 
 # --- Printers -------------------------------------------------------------------------------
 
@@ -73,7 +73,7 @@ class LabelPrinter(abc.ABC):
         """Connect if not connected (idempotent); return the ``connection_id`` the next send uses."""
 
     @abc.abstractmethod
-    def send(self, data: bytes, *, kind: PayloadKind, job_id: str = "") -> None:
+    def send(self, data: bytes, *, kind: LabelFormat, job_id: str = "") -> None:
         """Deliver ``data`` over the open connection; raise :class:`PrinterError` when it could not.
 
         A broken connection is closed and reported, never silently reopened here: the caller

@@ -34,7 +34,15 @@ _DISPLAY_NAMES = {
 
 
 class LabelFormat(StrEnum):
-    """The byte format of a label: the one we render and the one a marketplace issues."""
+    """The byte format of a label: the one we render, the one a marketplace issues, the one a printer is sent.
+
+    Transports use it for file names and spooler options; the print-job store keeps its value.
+    """
 
     ZPL = "zpl"
     PDF = "pdf"
+
+    @property
+    def extension(self) -> str:
+        """File extension for a spooled job of this format."""
+        return self.value

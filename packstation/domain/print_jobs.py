@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from packstation.domain.print_payload import PayloadKind
+from packstation.domain.marketplace import LabelFormat
 
 
 class JobState(enum.Enum):
@@ -23,7 +23,7 @@ class PrintJob:
 
     id: str
     printer_uri: str
-    kind: PayloadKind
+    kind: LabelFormat
     needs_setup: bool
     description: str
     state: JobState

@@ -13,8 +13,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from packstation.domain.marketplace import LabelFormat
 from packstation.domain.print_jobs import JobState, PrintJob
-from packstation.domain.print_payload import PayloadKind
 from packstation.local_store.sqlite import StoreSchema, Synchronous, open_store
 
 #: Version 1 is the schema the first release created without a version; later changes append here.
@@ -76,7 +76,7 @@ class JobStore:
         return PrintJob(
             id=row[0],
             printer_uri=row[1],
-            kind=PayloadKind(row[2]),
+            kind=LabelFormat(row[2]),
             needs_setup=bool(row[3]),
             description=row[4],
             state=JobState(row[5]),
@@ -93,7 +93,7 @@ class JobStore:
         printer_uri: str,
         data: bytes,
         *,
-        kind: PayloadKind,
+        kind: LabelFormat,
         needs_setup: bool,
         description: str = "",
         reprint_of: str | None = None,

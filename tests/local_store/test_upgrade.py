@@ -23,7 +23,7 @@ from packstation.db.models.packages import PackageRow, PackEvent, PackException
 from packstation.db.models.sync import OutboxEntry
 from packstation.demo.data import seed_demo_data
 from packstation.devices.printers import FakePrinter, JobState, PrintJobEventKind, PrintQueue
-from packstation.domain.print_payload import PayloadKind
+from packstation.domain.marketplace import LabelFormat
 from packstation.local_store import journal as journal_store
 from packstation.local_store import print_jobs
 from packstation.local_store.journal import Journal
@@ -246,7 +246,7 @@ def test_previous_release_print_jobs_are_kept_and_printed(tmp_path: Path) -> Non
         path, on_event=events, printer_factory=lambda uri: printers.setdefault(uri, FakePrinter(uri=uri))
     )
     assert queue.store.pragma("user_version") == print_jobs.SCHEMA.version
-    assert {job.id: job.kind for job in queue.jobs()} == {"j-1": PayloadKind.ZPL, "j-2": PayloadKind.ZPL}
+    assert {job.id: job.kind for job in queue.jobs()} == {"j-1": LabelFormat.ZPL, "j-2": LabelFormat.ZPL}
     queue.start()
     try:
         events.wait("j-1", PrintJobEventKind.PRINTED)

@@ -12,7 +12,7 @@ import subprocess
 
 from packstation.devices.base import LabelPrinter, PrinterFaultKind, PrinterStatus
 from packstation.devices.printers.faults import fault_error
-from packstation.domain.print_payload import PayloadKind
+from packstation.domain.marketplace import LabelFormat
 from packstation.i18n import _
 
 log = logging.getLogger("packstation.devices.printer.cups")
@@ -42,10 +42,10 @@ class CupsPrinter(LabelPrinter):
             )
         return found
 
-    def send(self, data: bytes, *, kind: PayloadKind, job_id: str = "") -> None:
+    def send(self, data: bytes, *, kind: LabelFormat, job_id: str = "") -> None:
         """Pipe ``data`` into ``lp -d QUEUE`` (with ``-o raw`` for ZPL)."""
         command = [self._lp(), "-d", self._queue]
-        if kind is PayloadKind.ZPL:
+        if kind is LabelFormat.ZPL:
             command += ["-o", "raw"]
         if job_id:
             command += ["-t", f"packstation-{job_id}"]

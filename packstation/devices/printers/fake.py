@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 
 from packstation.devices.base import LabelPrinter, PrinterFaultKind, PrinterStatus
-from packstation.domain.print_payload import PayloadKind
+from packstation.domain.marketplace import LabelFormat
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class RecordedJob:
     """One ``send`` as the fake printer received it."""
 
     data: bytes
-    kind: PayloadKind
+    kind: LabelFormat
     job_id: str
     connection_id: int
 
@@ -60,7 +60,7 @@ class FakePrinter(LabelPrinter):
         with self._lock:
             return self._connection_id
 
-    def send(self, data: bytes, *, kind: PayloadKind, job_id: str = "") -> None:
+    def send(self, data: bytes, *, kind: LabelFormat, job_id: str = "") -> None:
         """Record ``data``."""
         with self._lock:
             self._jobs.append(RecordedJob(bytes(data), kind, job_id, self._connection_id))

@@ -20,8 +20,8 @@ from packstation.devices.printers.factory import open_printer
 from packstation.devices.printers.faults import require_ready
 from packstation.devices.uri import DeviceUriError
 from packstation.domain.events import PrintJobEvent, PrintJobEventKind
+from packstation.domain.marketplace import LabelFormat
 from packstation.domain.print_jobs import JobState, PrintJob
-from packstation.domain.print_payload import PayloadKind
 from packstation.domain.retry import PRINTER_RETRY, RetryPolicy
 from packstation.i18n import _
 from packstation.local_store.print_jobs import JobStore
@@ -224,7 +224,7 @@ class PrintQueue:
         printer_uri: str,
         data: bytes,
         *,
-        kind: PayloadKind,
+        kind: LabelFormat,
         needs_setup: bool = False,
         description: str = "",
     ) -> PrintJob:

@@ -20,7 +20,7 @@ from packstation.devices.printers.host_status import (
     complete_answer,
     parse_host_status,
 )
-from packstation.domain.print_payload import PayloadKind
+from packstation.domain.marketplace import LabelFormat
 
 log = logging.getLogger("packstation.devices.printer.serial")
 
@@ -65,9 +65,9 @@ class SerialPrinter(LabelPrinter):
             raise fault_error(PrinterFaultKind.UNREACHABLE, f"{self.uri}: not open")
         return self._serial
 
-    def send(self, data: bytes, *, kind: PayloadKind, job_id: str = "") -> None:
+    def send(self, data: bytes, *, kind: LabelFormat, job_id: str = "") -> None:
         """Write ``data`` and wait until it has left the output buffer."""
-        if kind is not PayloadKind.ZPL:
+        if kind is not LabelFormat.ZPL:
             raise fault_error(PrinterFaultKind.NOT_SUPPORTED, f"{kind.value} over serial")
         port = self._port_or_fail()
         try:

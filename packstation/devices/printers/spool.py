@@ -15,7 +15,7 @@ from pathlib import Path
 
 from packstation.devices.base import LabelPrinter, PrinterFaultKind, PrinterStatus
 from packstation.devices.printers.faults import fault_error
-from packstation.domain.print_payload import PayloadKind
+from packstation.domain.marketplace import LabelFormat
 
 log = logging.getLogger("packstation.devices.printer.file")
 
@@ -36,7 +36,7 @@ class SpoolFolderPrinter(LabelPrinter):
             raise fault_error(PrinterFaultKind.UNREACHABLE, f"{self.uri}: {exc}") from exc
         return self._files + 1
 
-    def send(self, data: bytes, *, kind: PayloadKind, job_id: str = "") -> None:
+    def send(self, data: bytes, *, kind: LabelFormat, job_id: str = "") -> None:
         """Write ``data`` atomically as one file."""
         stamp = time.strftime("%Y%m%dT%H%M%S") + f"{time.time() % 1:.6f}"[1:]
         name = f"{stamp}-{job_id or uuid.uuid4().hex}.{kind.extension}"

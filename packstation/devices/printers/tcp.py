@@ -20,7 +20,7 @@ from packstation.devices.printers.host_status import (
     complete_answer,
     parse_host_status,
 )
-from packstation.domain.print_payload import PayloadKind
+from packstation.domain.marketplace import LabelFormat
 
 log = logging.getLogger("packstation.devices.printer.tcp")
 
@@ -80,9 +80,9 @@ class TcpPrinter(LabelPrinter):
             raise fault_error(PrinterFaultKind.UNREACHABLE, f"{self.uri}: not connected")
         return self._sock
 
-    def send(self, data: bytes, *, kind: PayloadKind, job_id: str = "") -> None:
+    def send(self, data: bytes, *, kind: LabelFormat, job_id: str = "") -> None:
         """Write ``data`` to the printer socket."""
-        if kind is not PayloadKind.ZPL:
+        if kind is not LabelFormat.ZPL:
             raise fault_error(PrinterFaultKind.NOT_SUPPORTED, f"{kind.value} over raw TCP")
         sock = self._connected()
         try:

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from packstation.devices.printers.print_queue import PrintQueue
-from packstation.domain.marketplace import LabelFormat
 from packstation.domain.print_jobs import PrintJob
-from packstation.domain.print_payload import PayloadKind
 from packstation.services.labels.model import LabelDocument
-
-_KINDS = {LabelFormat.ZPL: PayloadKind.ZPL, LabelFormat.PDF: PayloadKind.PDF}
 
 
 def submit_document(queue: PrintQueue, printer_uri: str, document: LabelDocument) -> PrintJob:
@@ -16,7 +12,7 @@ def submit_document(queue: PrintQueue, printer_uri: str, document: LabelDocument
     return queue.submit(
         printer_uri,
         document.data,
-        kind=_KINDS[document.format],
+        kind=document.format,
         needs_setup=document.needs_font,
         description=document.description,
     )

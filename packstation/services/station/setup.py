@@ -29,7 +29,6 @@ from packstation.devices.uri import (
     parse_device_uri,
 )
 from packstation.domain.marketplace import LabelFormat
-from packstation.domain.print_payload import PayloadKind
 from packstation.i18n import Language, _
 from packstation.services.labels import LabelService
 from packstation.services.labels.model import LabelDocument, LabelSize, PrinterDpi, Sender, ShippingLabelData
@@ -178,8 +177,8 @@ def print_test_label(
         raise PrinterSetupError(_("The test label was not printed: {error}").format(error=exc)) from exc
     try:
         if document.needs_font:
-            printer.send(service.font_job(), kind=PayloadKind.ZPL, job_id="test-font")
-        printer.send(document.data, kind=PayloadKind.PDF if pdf else PayloadKind.ZPL, job_id="test-label")
+            printer.send(service.font_job(), kind=LabelFormat.ZPL, job_id="test-font")
+        printer.send(document.data, kind=LabelFormat.PDF if pdf else LabelFormat.ZPL, job_id="test-label")
     except Exception as exc:
         log.warning("test label failed printer=%s error=%s", parsed.raw, exc)
         raise PrinterSetupError(_("The test label was not printed: {error}").format(error=exc)) from exc

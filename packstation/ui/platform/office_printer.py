@@ -27,7 +27,7 @@ from packstation.devices.base import LabelPrinter, PrinterError, PrinterFaultKin
 from packstation.devices.printers.factory import PrinterFactory
 from packstation.devices.printers.faults import fault_error
 from packstation.devices.uri import DeviceUri
-from packstation.domain.print_payload import PayloadKind
+from packstation.domain.marketplace import LabelFormat
 from packstation.i18n import _
 from packstation.services.labels.raster import MM_PER_INCH, POINTS_PER_INCH, PdfPageSize, PdfRaster, PdfRasterError
 
@@ -119,9 +119,9 @@ class OfficePrinter(LabelPrinter):
             return PrinterStatus(faults=(PrinterFaultKind.SPOOLER,))
         return PrinterStatus(queried=False)
 
-    def send(self, data: bytes, *, kind: PayloadKind, job_id: str = "") -> None:
+    def send(self, data: bytes, *, kind: LabelFormat, job_id: str = "") -> None:
         """Draw every page of the PDF ``data``, each on a page of its own size, scaled to fit when it must."""
-        if kind is not PayloadKind.PDF:
+        if kind is not LabelFormat.PDF:
             raise PrinterError(
                 PrinterFaultKind.NOT_SUPPORTED,
                 _(

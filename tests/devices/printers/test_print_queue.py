@@ -15,7 +15,7 @@ from packstation.devices.printers import (
     PrintQueue,
     RetryPolicy,
 )
-from packstation.domain.print_payload import PayloadKind
+from packstation.domain.marketplace import LabelFormat
 from tests.support.print_events import Events
 from tests.support.zebra_sim import ZebraSimulator
 
@@ -57,18 +57,18 @@ def test_font_job_goes_first_once_per_connection(tmp_path, events: Events) -> No
     )
     queue.start()
     try:
-        first = queue.submit("fake://a", LABEL_1, kind=PayloadKind.ZPL, needs_setup=True)
+        first = queue.submit("fake://a", LABEL_1, kind=LabelFormat.ZPL, needs_setup=True)
         events.wait(first.id, PrintJobEventKind.PRINTED)
-        second = queue.submit("fake://a", LABEL_2, kind=PayloadKind.ZPL, needs_setup=True)
+        second = queue.submit("fake://a", LABEL_2, kind=LabelFormat.ZPL, needs_setup=True)
         events.wait(second.id, PrintJobEventKind.PRINTED)
         printer = printers["fake://a"]
         assert printer.received == FONT + LABEL_1 + LABEL_2
         printer.reconnect()  # unplugged and back: the font may be gone
-        third = queue.submit("fake://a", LABEL_1, kind=PayloadKind.ZPL, needs_setup=True)
+        third = queue.submit("fake://a", LABEL_1, kind=LabelFormat.ZPL, needs_setup=True)
         events.wait(third.id, PrintJobEventKind.PRINTED)
         assert printer.received == FONT + LABEL_1 + LABEL_2 + FONT + LABEL_1
         # A marketplace label needs no font: none is sent for it.
-        fourth = queue.submit("fake://b", LABEL_2, kind=PayloadKind.ZPL, needs_setup=False)
+        fourth = queue.submit("fake://b", LABEL_2, kind=LabelFormat.ZPL, needs_setup=False)
         events.wait(fourth.id, PrintJobEventKind.PRINTED)
         assert printers["fake://b"].received == LABEL_2
         assert events.kinds(first.id) == [
@@ -85,7 +85,7 @@ def test_tcp_printer_receives_exactly_font_then_label(tmp_path, events: Events) 
     queue = PrintQueue(tmp_path / "jobs.sqlite", on_event=events, setup_job=FONT, retry_policy=FAST)
     queue.start()
     try:
-        job = queue.submit(zebra.uri, LABEL_1, kind=PayloadKind.ZPL, needs_setup=True)
+        job = queue.submit(zebra.uri, LABEL_1, kind=LabelFormat.ZPL, needs_setup=True)
         events.wait(job.id, PrintJobEventKind.PRINTED)
         zebra.wait_for(LABEL_1)
         assert zebra.received == FONT + LABEL_1
@@ -112,7 +112,7 @@ def test_label_waits_for_a_printer_that_comes_back(tmp_path, events: Events) -> 
     queue.start()
     zebra = None
     try:
-        job = queue.submit(uri, LABEL_1, kind=PayloadKind.ZPL, needs_setup=True)
+        job = queue.submit(uri, LABEL_1, kind=LabelFormat.ZPL, needs_setup=True)
         retry = events.wait(job.id, PrintJobEventKind.RETRY_SCHEDULED)
         assert retry.job.last_error and "connect" in retry.job.last_error.lower()
         zebra = ZebraSimulator(port=port)  # the printer is switched on
@@ -129,7 +129,7 @@ def test_silent_printer_fails_the_job_with_a_visible_error_then_retry_prints(tmp
     queue = PrintQueue(tmp_path / "jobs.sqlite", on_event=events, setup_job=FONT, retry_policy=FAST)
     queue.start()
     try:
-        job = queue.submit(silent.uri, LABEL_1, kind=PayloadKind.ZPL, needs_setup=True)
+        job = queue.submit(silent.uri, LABEL_1, kind=LabelFormat.ZPL, needs_setup=True)
         failed = events.wait(job.id, PrintJobEventKind.FAILED, timeout=10)
         assert failed.job.state is JobState.FAILED and failed.job.attempts == FAST.max_attempts
         assert "not answering" in (failed.job.last_error or "")
@@ -158,7 +158,7 @@ def test_move_and_reprint(tmp_path, events: Events) -> None:
     printers["fake://jammed"].set_faults(PrinterFaultKind.PAPER_OUT)
     queue.start()
     try:
-        job = queue.submit("fake://jammed", LABEL_1, kind=PayloadKind.ZPL, needs_setup=True)
+        job = queue.submit("fake://jammed", LABEL_1, kind=LabelFormat.ZPL, needs_setup=True)
         failed = events.wait(job.id, PrintJobEventKind.FAILED)
         assert "out of labels" in (failed.job.last_error or "")
         moved = queue.move(job.id, "fake://spare")
@@ -181,8 +181,8 @@ def test_jobs_survive_a_restart(tmp_path, events: Events) -> None:
     path = tmp_path / "jobs.sqlite"
     printers: dict[str, FakePrinter] = {}
     before = PrintQueue(path, setup_job=FONT, printer_factory=fakes_factory(printers))
-    waiting = before.submit("fake://a", LABEL_1, kind=PayloadKind.ZPL, needs_setup=True)  # never started
-    halfway = before.submit("fake://a", LABEL_2, kind=PayloadKind.ZPL, needs_setup=True)
+    waiting = before.submit("fake://a", LABEL_1, kind=LabelFormat.ZPL, needs_setup=True)  # never started
+    halfway = before.submit("fake://a", LABEL_2, kind=LabelFormat.ZPL, needs_setup=True)
     # The app died while this one was being sent.
     before.store.transition(halfway.id, JobState.PRINTING, allowed_from=(JobState.QUEUED,))
     before.stop()
@@ -203,7 +203,7 @@ def test_invalid_printer_address_fails_visibly(tmp_path, events: Events) -> None
     queue = PrintQueue(tmp_path / "jobs.sqlite", on_event=events, retry_policy=FAST)
     queue.start()
     try:
-        job = queue.submit("tcp://", LABEL_1, kind=PayloadKind.ZPL)
+        job = queue.submit("tcp://", LABEL_1, kind=LabelFormat.ZPL)
         failed = events.wait(job.id, PrintJobEventKind.FAILED)
         assert "Invalid printer address" in (failed.job.last_error or "")
     finally:

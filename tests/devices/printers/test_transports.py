@@ -24,7 +24,7 @@ from packstation.devices.printers.host_status import (
     parse_host_status,
 )
 from packstation.devices.uri import DeviceUriError
-from packstation.domain.print_payload import PayloadKind
+from packstation.domain.marketplace import LabelFormat
 from tests.support.zebra_sim import ZebraSimulator
 
 LABEL = "^XA^CI28^FO10,10^FDŞükrü Gökçe^FS^XZ".encode()
@@ -55,7 +55,7 @@ def test_tcp_printer_delivers_exact_bytes_and_reads_status(zebra: ZebraSimulator
     assert isinstance(printer, TcpPrinter)
     assert printer.open() == 1
     assert require_ready(printer.status()).queried
-    printer.send(LABEL, kind=PayloadKind.ZPL, job_id="j1")
+    printer.send(LABEL, kind=LabelFormat.ZPL, job_id="j1")
     zebra.wait_for(LABEL)
     assert zebra.received == LABEL
     assert printer.open() == 1  # still the same connection
@@ -109,7 +109,7 @@ def test_tcp_printer_reconnect_gets_a_new_connection_id() -> None:
     second = ZebraSimulator(port=port)
     try:
         assert printer.open() == 2
-        printer.send(LABEL, kind=PayloadKind.ZPL)
+        printer.send(LABEL, kind=LabelFormat.ZPL)
         second.wait_for(LABEL)
     finally:
         second.close()
@@ -119,7 +119,7 @@ def test_tcp_printer_refuses_pdf(zebra: ZebraSimulator) -> None:
     printer = open_printer(zebra.uri)
     printer.open()
     with pytest.raises(PrinterError) as raised:
-        printer.send(b"%PDF-1.4", kind=PayloadKind.PDF)
+        printer.send(b"%PDF-1.4", kind=LabelFormat.PDF)
     assert raised.value.kind is PrinterFaultKind.NOT_SUPPORTED
 
 
@@ -147,7 +147,7 @@ def test_serial_printer_writes_exact_bytes_to_a_pty_and_reads_hs() -> None:
     try:
         assert printer.open() == 1
         assert printer.status().ready
-        printer.send(LABEL, kind=PayloadKind.ZPL)
+        printer.send(LABEL, kind=LabelFormat.ZPL)
         assert done.wait(5)
         assert bytes(received) == LABEL
     finally:
@@ -168,8 +168,8 @@ def test_spool_folder_writes_each_job_atomically(tmp_path) -> None:
     printer = open_printer(f"file://{folder}")
     assert isinstance(printer, SpoolFolderPrinter)
     first = printer.open()
-    printer.send(LABEL, kind=PayloadKind.ZPL, job_id="job1")
-    printer.send(b"%PDF-1.4 x", kind=PayloadKind.PDF, job_id="job2")
+    printer.send(LABEL, kind=LabelFormat.ZPL, job_id="job1")
+    printer.send(b"%PDF-1.4 x", kind=LabelFormat.PDF, job_id="job2")
     assert printer.open() != first  # every file must carry its own font job
     files = sorted(folder.iterdir())
     assert [path.name.split("-", 1)[1] for path in files] == ["job1.zpl", "job2.pdf"]
@@ -180,7 +180,7 @@ def test_spool_folder_writes_each_job_atomically(tmp_path) -> None:
 def test_cups_without_lp_says_so(tmp_path) -> None:
     printer = CupsPrinter("Zebra_ZD421", lp_command=str(tmp_path / "no-lp-here"))
     with pytest.raises(PrinterError, match="not found") as raised:
-        printer.send(LABEL, kind=PayloadKind.ZPL)
+        printer.send(LABEL, kind=LabelFormat.ZPL)
     assert raised.value.kind is PrinterFaultKind.SPOOLER
 
 
@@ -190,14 +190,14 @@ def test_cups_pipes_raw_zpl_into_lp(tmp_path) -> None:
     script.write_text(f'#!/bin/sh\necho "$@" > {tmp_path}/args\ncat > {tmp_path}/data\necho "request id is Q-1"\n')
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     printer = CupsPrinter("Zebra_ZD421", lp_command=str(script))
-    printer.send(LABEL, kind=PayloadKind.ZPL, job_id="abc")
+    printer.send(LABEL, kind=LabelFormat.ZPL, job_id="abc")
     assert (tmp_path / "data").read_bytes() == LABEL
     assert (tmp_path / "args").read_text().split() == ["-d", "Zebra_ZD421", "-o", "raw", "-t", "packstation-abc"]
     failing = tmp_path / "lp-fail"
     failing.write_text("#!/bin/sh\necho 'lp: The printer or class does not exist.' >&2\nexit 1\n")
     failing.chmod(failing.stat().st_mode | stat.S_IEXEC)
     with pytest.raises(PrinterError, match="does not exist"):
-        CupsPrinter("Nope", lp_command=str(failing)).send(LABEL, kind=PayloadKind.ZPL)
+        CupsPrinter("Nope", lp_command=str(failing)).send(LABEL, kind=LabelFormat.ZPL)
 
 
 def test_open_printer_picks_the_transport_and_rejects_bad_addresses() -> None:

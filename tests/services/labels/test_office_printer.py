@@ -30,7 +30,6 @@ from packstation.devices.printers import (
     open_printer,
 )
 from packstation.domain.marketplace import LabelFormat
-from packstation.domain.print_payload import PayloadKind
 from packstation.services.labels import LabelService, PackingSlipData, ShippingLabelData
 from packstation.services.labels.model import PageSize
 from packstation.services.packing.service import LineInfo, OpenedPackage
@@ -150,7 +149,7 @@ def test_forced_paper_shrinks_a_larger_page_without_distortion(
     printer = OfficePrinter("", output=output, dpi=200, paper="A7")  # 74 x 105 mm: smaller than the label
     printer.open()
     label = service.shipping_label(label_data, fmt=LabelFormat.PDF).data
-    printer.send(label, kind=PayloadKind.PDF, job_id="a7")
+    printer.send(label, kind=LabelFormat.PDF, job_id="a7")
     [page] = PdfReader(output).pages
     assert float(page.mediabox.width) / POINTS_PER_MM == pytest.approx(74, abs=0.5)
     (tmp_path / "printed").mkdir()
@@ -195,7 +194,7 @@ def test_zpl_sent_to_an_office_printer_is_refused_clearly(
     assert "PDF" in failed.job.last_error and "ZPL" in failed.job.last_error
     assert not output.exists()
     with pytest.raises(PrinterError) as raised:
-        OfficePrinter("", output=output).send(b"not a pdf", kind=PayloadKind.PDF)
+        OfficePrinter("", output=output).send(b"not a pdf", kind=LabelFormat.PDF)
     assert raised.value.kind is PrinterFaultKind.NOT_SUPPORTED
 
 

@@ -26,8 +26,8 @@ from packstation.domain.events import (
     SyncProgress,
     SyncStatus,
 )
+from packstation.domain.marketplace import LabelFormat
 from packstation.domain.print_jobs import JobState, PrintJob
-from packstation.domain.print_payload import PayloadKind
 from packstation.domain.status import PackageStatus
 from packstation.domain.sync import PushResult
 from packstation.ui.shell.bridge import Bridge
@@ -35,7 +35,7 @@ from packstation.ui.shell.bridge import Bridge
 pytestmark = pytest.mark.gui
 
 NOW = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
-JOB = PrintJob("j1", "fake://", PayloadKind.ZPL, False, "", JobState.QUEUED, 0, 0.0, None, None, 0.0, 0.0)
+JOB = PrintJob("j1", "fake://", LabelFormat.ZPL, False, "", JobState.QUEUED, 0, 0.0, None, None, 0.0, 0.0)
 
 #: One of each event; a new member of ``Event`` needs a sample here as well as a signal on the bridge.
 SAMPLES: dict[type[Event], Event] = {
