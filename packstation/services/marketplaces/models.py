@@ -137,14 +137,12 @@ class PackagePage:
     #: The stream cursor that fetches the next page (Trendyol stream only).
     next_cursor: str = ""
     total_elements: int | None = None
-    #: Packages of this page that could not be parsed (the others are in ``packages``).
+    #: Packages of this page that could not be read, each named (the others are in ``packages``): set
+    #: aside, so the rest of the page still lands.
     set_aside: tuple[SetAside, ...] = ()
     #: The reply's JSON text when its ``content`` array holds ``packages`` in order (Trendyol): the
     #: database takes each raw payload from here, exactly as sent, instead of a re-encoded copy.
     reply_json: str | None = field(default=None, repr=False, compare=False)
-    #: Packages of this page that could not be read (each error names its package): set aside, so the
-    #: rest of the page still lands.
-    rejected: tuple[Exception, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,6 @@ from packstation.services.sync.set_aside import (
     printable,
     record_set_aside,
     resolve_stored,
-    set_aside_of,
     summary,
 )
 
@@ -236,7 +235,7 @@ class PackageSync:
         """Write one batch in its own transaction, retried when PostgreSQL picked it as a deadlock victim."""
         for attempt in range(1, _WRITE_ATTEMPTS + 1):
             batch = Tally(pages=len(pages), received=_received(pages))
-            batch.set_aside.extend(item for page in pages for item in set_aside_of(page))
+            batch.set_aside.extend(item for page in pages for item in page.set_aside)
             # Products this batch adds are shared with the other batches only once it committed.
             resolved = dict(products)
             try:
@@ -268,7 +267,7 @@ class PackageSync:
     ) -> Tally:
         """Write a refused batch one package per transaction; set aside the packages still refused."""
         batch = Tally(pages=len(pages), received=_received(pages))
-        batch.set_aside.extend(item for page in pages for item in set_aside_of(page))
+        batch.set_aside.extend(item for page in pages for item in page.set_aside)
         for page in pages:
             for package in page.packages:
                 # Without the page's reply text the stored raw payload is the parsed one, NUL-free.
@@ -357,7 +356,7 @@ def windows(since: datetime, until: datetime, size: timedelta) -> list[tuple[dat
 
 
 def _received(pages: Sequence[PackagePage]) -> int:
-    return sum(len(page.packages) + len(page.set_aside) + len(page.rejected) for page in pages)
+    return sum(len(page.packages) + len(page.set_aside) for page in pages)
 
 
 __all__ = ["PackageSync", "PageCallback", "Superseded", "SyncResult", "SyncSettings", "windows"]

@@ -21,7 +21,6 @@ from packstation.db.models.packages import PackageRow, PackException
 from packstation.domain.status import ExceptionKind
 from packstation.domain.sync import SetAside
 from packstation.i18n import _
-from packstation.services.marketplaces.models import PackagePage
 
 log = logging.getLogger("packstation.services.sync.set_aside")
 
@@ -121,14 +120,6 @@ def resolve_stored(session: Session, account_id: int, external_ids: Iterable[str
         },
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def set_aside_of(page: PackagePage) -> tuple[SetAside, ...]:
-    """The packages a client could not read on ``page``: its ``set_aside``, and the errors of a client
-    that reports them as ``rejected`` (Hepsiburada), each naming its package."""
-    return page.set_aside + tuple(
-        SetAside(str(getattr(error, "package_id", "") or ""), str(error)) for error in page.rejected
-    )
 
 
 def summary(items: Sequence[SetAside]) -> str | None:

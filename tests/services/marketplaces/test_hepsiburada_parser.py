@@ -31,8 +31,8 @@ def _load(name: str) -> Any:
 
 def test_open_lines_read_the_spec_names() -> None:
     items, total = envelope_items(_load("orders_page.json"), endpoint="/orders")
-    packages, rejected = group_open_lines(items)
-    assert total == 3 and not rejected
+    packages, set_aside = group_open_lines(items)
+    assert total == 3 and not set_aside
     by_order = {p.package_id: p for p in packages}
     assert set(by_order) == {"4500123456", "4500123999"}
     first = by_order["4500123456"]
@@ -105,8 +105,8 @@ def test_poison_text_is_stripped_and_bounded() -> None:
     items, _ = envelope_items(_load("orders_page.json"), endpoint="/orders")
     items[0]["name"] = "Kaz\x00ak\x07 Şal\n" + "ğ" * 5000
     items[0]["shippingAddress"]["city"] = "İzmir\x00"
-    packages, rejected = group_open_lines(items)
-    assert not rejected
+    packages, set_aside = group_open_lines(items)
+    assert not set_aside
     line = next(p for p in packages if p.package_id == "4500123456").lines[0]
     assert line.product_name.startswith("Kazak Şal ğ") and len(line.product_name) == 1000
     package = next(p for p in packages if p.package_id == "4500123456")
@@ -117,9 +117,9 @@ def test_poison_text_is_stripped_and_bounded() -> None:
 def test_a_bad_order_is_set_aside_the_rest_land() -> None:
     items, _ = envelope_items(_load("orders_page.json"), endpoint="/orders")
     items[2]["id"] = "x" * 10_000  # an overlong id cannot be cut: the order is refused, by name
-    packages, rejected = group_open_lines(items)
+    packages, set_aside = group_open_lines(items)
     assert [p.package_id for p in packages] == ["4500123456"]
-    assert len(rejected) == 1 and rejected[0].package_id == "4500123999"
+    assert len(set_aside) == 1 and set_aside[0].package_id == "4500123999"
 
 
 def test_a_package_without_lines_is_refused_by_name() -> None:

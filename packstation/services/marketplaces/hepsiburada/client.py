@@ -35,6 +35,7 @@ from packstation.services.marketplaces.hepsiburada.config import (
 )
 from packstation.services.marketplaces.hepsiburada.parser import (
     NO_MUTUAL_BARCODE,
+    aside,
     cancelled_item,
     envelope_items,
     group_open_lines,
@@ -150,10 +151,10 @@ class HepsiburadaClient(MarketplaceClient):
         self._cancelled_orders = frozenset(report.key for report in self._cancelled_reports())
         number = 0
         for page in self.iter_open_order_pages(query):
-            yield PackagePage(page.packages, number, True, total_elements=page.total_elements, rejected=page.rejected)
+            yield PackagePage(page.packages, number, True, total_elements=page.total_elements, set_aside=page.set_aside)
             number += 1
         for page in self.iter_packed_pages(query):  # always at least one page; the last has has_more False
-            yield PackagePage(page.packages, number, page.has_more, rejected=page.rejected)
+            yield PackagePage(page.packages, number, page.has_more, set_aside=page.set_aside)
             number += 1
 
     def iter_open_order_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
@@ -164,13 +165,13 @@ class HepsiburadaClient(MarketplaceClient):
         while True:
             reply = self._call(self._oms, "GET", path, params={"offset": offset, "limit": limit})
             items, total = envelope_items(parse_json(reply.content, marketplace=_HB, endpoint=path), endpoint=path)
-            packages, rejected = group_open_lines(items, endpoint=path, cancelled_orders=self._cancelled_orders)
-            for error in rejected:
-                log.error("open lines set aside endpoint=%s error=%s", path, error)
+            packages, set_aside = group_open_lines(items, endpoint=path, cancelled_orders=self._cancelled_orders)
+            for item in set_aside:
+                log.error("open lines set aside endpoint=%s error=%s", path, item.reason)
             offset += len(items)
             # The queue shifts while we read it (lines get packed); a line skipped now is read next sync.
             has_more = bool(items) and total is not None and offset < total
-            yield PackagePage(tuple(packages), number, has_more, total_elements=total, rejected=tuple(rejected))
+            yield PackagePage(tuple(packages), number, has_more, total_elements=total, set_aside=tuple(set_aside))
             if not has_more:
                 return
             number += 1
@@ -189,16 +190,16 @@ class HepsiburadaClient(MarketplaceClient):
                 raise MalformedReply(
                     _("Hepsiburada sent a package list that is not an array"), marketplace=_HB, endpoint=path
                 )
-            packages, rejected = [], []
+            packages, set_aside = [], []
             for item in body:
                 try:
                     packages.append(parse_package(item, endpoint=path, cancelled_orders=self._cancelled_orders))
                 except MalformedReply as error:
                     log.error("package set aside endpoint=%s error=%s", path, error)
-                    rejected.append(error)
+                    set_aside.append(aside(error))
             # Paging counters come in headers whose names HB does not publish (UNCERTAIN): a short page ends.
             has_more = len(body) == limit
-            yield PackagePage(tuple(packages), number, has_more, rejected=tuple(rejected))
+            yield PackagePage(tuple(packages), number, has_more, set_aside=tuple(set_aside))
             if not has_more:
                 return
             offset += limit

@@ -29,6 +29,7 @@ from typing import Any
 
 from packstation.domain.marketplace import LabelFormat, Marketplace
 from packstation.domain.status import PackageStatus
+from packstation.domain.sync import SetAside
 from packstation.i18n import _
 from packstation.services.marketplaces.errors import MalformedReply, malformed_package
 from packstation.services.marketplaces.fields import (
@@ -194,28 +195,34 @@ def package_line(item: Any, index: int) -> RemoteLine:
 
 def group_open_lines(
     items: Sequence[Any], *, endpoint: str = "", cancelled_orders: Collection[str] = ()
-) -> tuple[list[RemotePackage], list[MalformedReply]]:
+) -> tuple[list[RemotePackage], list[SetAside]]:
     """Open ``/orders`` lines grouped by order number into to-be-packed packages, and the groups set aside.
 
     A line that cannot be read sets its whole order aside (packing half an order would be wrong); the
     other orders of the page are returned.
     """
     orders: dict[str, list[tuple[int, Any]]] = {}
-    rejected: list[MalformedReply] = []
+    set_aside: list[SetAside] = []
     for n, item in enumerate(items):
         try:
             if not isinstance(item, Mapping):
                 raise FieldProblem(f"items[{n}]", "is not an object")
             orders.setdefault(_id(item, "orderNumber"), []).append((n, item))
         except FieldProblem as problem:
-            rejected.append(malformed_package(_HB, "", problem.field, problem.problem, endpoint=endpoint))
+            set_aside.append(aside(malformed_package(_HB, "", problem.field, problem.problem, endpoint=endpoint)))
     packages = []
     for order_number, group in orders.items():
         try:
             packages.append(_open_package(order_number, group, cancelled_orders))
         except FieldProblem as problem:
-            rejected.append(malformed_package(_HB, order_number, problem.field, problem.problem, endpoint=endpoint))
-    return packages, rejected
+            error = malformed_package(_HB, order_number, problem.field, problem.problem, endpoint=endpoint)
+            set_aside.append(aside(error))
+    return packages, set_aside
+
+
+def aside(error: MalformedReply) -> SetAside:
+    """The listing entry for a package that could not be read: named by the package the error names."""
+    return SetAside(error.package_id or "", str(error))
 
 
 def _open_package(order_number: str, group: list[tuple[int, Any]], cancelled_orders: Collection[str]) -> RemotePackage:
