@@ -32,6 +32,7 @@ from packstation.db.migrate import upgrade
 from packstation.domain.outcomes import ScanOutcome
 from packstation.local_store.journal import Journal
 from packstation.local_store.operations import Completed, Opened, Operation, OperationBody, Scanned
+from packstation.services.access.audit import AuditLog
 from packstation.services.journal.pump import JournalPump
 from packstation.services.reports import FigureSource, ReportFilter, ReportQueries
 from packstation.services.reports.billing import BillingPlans, BillingService, Plan, parse_tiers
@@ -212,8 +213,9 @@ def run() -> dict[str, object]:
             write_throughput_pdf(folder / "month.pdf", queries.dashboard(month), scope="all")
 
         results["month_report_pdf"] = {"rollup": _time(lambda: month_report(rollup), 5)}
-        BillingPlans(sessions).set(Plan(tiers=parse_tiers("100:5,250:4.5,500:4,750:3.5,1000:3,*:2.5")))
-        billing = BillingService(sessions, tz=tz)
+        plans = BillingPlans(sessions, audit=AuditLog(sessions))
+        plans.set_from_command_line(Plan(tiers=parse_tiers("100:5,250:4.5,500:4,750:3.5,1000:3,*:2.5")))
+        billing = BillingService(sessions, plans=plans, tz=tz)
         period = f"{today:%Y-%m}"
         results["billing_month"] = _time(lambda: billing.invoice(period), 5)
         first = 10_000_000

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from packstation.config import MarketplaceAccount, Settings
-from packstation.domain.events import DatabaseStatus, EventBus
+from packstation.config import Settings
+from packstation.domain.events import EventBus
 
 if TYPE_CHECKING:
     # The database stack loads on the start-up worker thread, after the window is on screen.
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from packstation.devices.printers.factory import PrinterFactory
     from packstation.devices.printers.print_queue import PrintQueue
     from packstation.devices.scale import Scale
-    from packstation.domain.marketplace import LabelFormat
     from packstation.local_store.journal import Journal
     from packstation.local_store.station_lock import StationLock
     from packstation.services.access.audit import AuditLog
@@ -34,12 +33,11 @@ if TYPE_CHECKING:
     from packstation.services.access.secrets import RedactingFilter, SecretStore
     from packstation.services.access.users import Credentials, UserService
     from packstation.services.journal.pump import JournalPump
-    from packstation.services.marketplaces.writes import MarketplaceLabel
     from packstation.services.packing.images import ImageCache
     from packstation.services.packing.offline_cache import OfflineCache
     from packstation.services.packing.read_model import PackageQueries
-    from packstation.services.packing.service import OpenedPackage, PackingService
-    from packstation.services.printing.dispatch import LabelDispatcher, MarketplaceLabelSource, ReprintService
+    from packstation.services.packing.service import PackingService
+    from packstation.services.printing.dispatch import LabelDispatcher, ReprintService
     from packstation.services.station.heartbeat import StationService
     from packstation.services.sync.jobs import MarketplaceJobs
 
@@ -99,53 +97,23 @@ class AppContext:
             self.station_lock.release()
 
 
-def heartbeat(station: StationService, bus: EventBus, journal: Journal | None = None) -> None:
-    """Record the heartbeat (with the work still waiting in the journal) and publish whether the database answered."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    now = datetime.now(UTC)
-    stats = journal.stats() if journal is not None else None
-    try:
-        station.heartbeat(
-            pending_operations=stats.pending if stats else 0, oldest_pending_at=stats.oldest_at if stats else None
-        )
-    except SQLAlchemyError as exc:
-        from packstation.db.errors import error_reason
-
-        reason = error_reason(exc)
-        log.warning("database unreachable reason=%s", reason)
-        bus.publish(DatabaseStatus(online=False, detail=reason, checked_at=now))
-    else:
-        bus.publish(DatabaseStatus(online=True, detail="", checked_at=now))
-
-
-def refresh_offline_cache(cache: OfflineCache, sessions: sessionmaker[Session]) -> None:
-    """Copy the ready-to-pack parcels to the station (skipped quietly while the database is away)."""
-    from packstation.services.packing.source import is_connection_error
-
-    try:
-        cache.refresh(sessions)
-    except Exception as exc:
-        if not is_connection_error(exc):
-            raise
-        log.info("offline cache not refreshed: database unreachable")
-
-
 def start_services(
     settings: Settings,
     bus: EventBus,
     *,
     demo: bool,
-    demo_packages: int = 300,
+    seed: Callable[[Database], None] | None = None,
     redactor: RedactingFilter | None = None,
     demo_marketplace: DemoMarketplace | None = None,
     printers: PrinterFactory | None = None,
 ) -> AppContext:
-    """Open the database (starting the embedded one if needed), seed the demo, start background work.
+    """Open the database (starting the embedded one if needed), register the station, start background work.
 
-    Runs on a worker thread: it may take seconds on a first start. ``printers`` builds the print queue's
-    printers (the station window passes one that knows ``qt://`` office printers). Each step below
-    builds one group of services from what the earlier steps made; nothing is patched afterwards.
+    Runs on a worker thread: it may take seconds on a first start. ``seed`` prepares the freshly opened
+    database before the station registers: only the demo passes one (``packstation.demo.station.demo_seed``);
+    ``demo`` itself only tells the window it runs the demo. ``printers`` builds the print queue's printers
+    (the station window passes one that knows ``qt://`` office printers). Each step below builds one group
+    of services from what the earlier steps made; nothing is patched afterwards.
     """
     from packstation.devices.printers.factory import open_printer
     from packstation.local_store.journal import Journal
@@ -170,9 +138,7 @@ def start_services(
 
         install_secret_redactions(redactor, settings, secrets)
     try:
-        store = _open_store(
-            settings, secrets, demo=demo, demo_packages=demo_packages, demo_marketplace=demo_marketplace
-        )
+        store = _open_store(settings, secrets, seed=seed)
     except Exception:
         station_lock.release()
         raise
@@ -187,7 +153,7 @@ def start_services(
     cache = OfflineCache(data_dir / CACHE_FILE)
     scale = _scale(settings)
     packing = _packing(settings, store, journal=journal, cache=cache, pump=pump, dispatcher=dispatcher, scale=scale)
-    users = _users(settings, store, demo=demo)
+    users = _users(settings, store)
     _schedule(scheduler, store, bus=bus, journal=journal, cache=cache, demo_marketplace=demo_marketplace)
     on_close: list[Callable[[], None]] = [scale.stop] if scale is not None else []
     if demo_marketplace is not None:
@@ -246,11 +212,9 @@ def _open_store(
     settings: Settings,
     secrets: SecretStore,
     *,
-    demo: bool,
-    demo_packages: int,
-    demo_marketplace: DemoMarketplace | None,
+    seed: Callable[[Database], None] | None,
 ) -> _Store:
-    """Step 1: the database (brought to the current schema), the demo's data, and this station registered."""
+    """Step 1: the database (brought to the current schema), seeded where ``seed`` says, and this station registered."""
     from packstation.db.connect import open_database
     from packstation.services.access.audit import AuditLog
     from packstation.services.access.users import Credentials
@@ -265,15 +229,8 @@ def _open_store(
         embedded_secrets=secrets,
     )
     try:
-        if demo:
-            from packstation.demo.data import seed_demo_data
-
-            # With the demo marketplace running, parcels arrive through the sync like real orders.
-            local_packages = 0 if demo_marketplace is not None else demo_packages
-            summary = seed_demo_data(database.sessions, packages=local_packages)
-            log.info(
-                "demo data products=%s packages=%s created=%s", summary.products, summary.packages, summary.created
-            )
+        if seed is not None:
+            seed(database)
         audit = AuditLog(database.sessions)
         # Station administration is audited: the audit log goes in with the service, not after it.
         station = StationService(database.sessions, name=settings.station.name, audit=audit)
@@ -332,6 +289,7 @@ def _printing(
     from packstation.devices.printers.print_queue import PrintQueue
     from packstation.services.labels import LabelFormat, LabelService
     from packstation.services.printing.dispatch import LabelDispatcher
+    from packstation.services.printing.marketplace_label import marketplace_label_source
 
     data_dir = settings.data_dir()
     label_service = LabelService()
@@ -404,21 +362,16 @@ def _packing(
     )
 
 
-def _users(settings: Settings, store: _Store, *, demo: bool) -> UserService:
-    """Step 7: user administration (and the demo's badges)."""
+def _users(settings: Settings, store: _Store) -> UserService:
+    """Step 7: user administration."""
     from packstation.services.access.users import UserService
 
-    users = UserService(
+    return UserService(
         store.database.sessions,
         credentials=store.credentials,
         audit=store.audit,
         pin_min_length=settings.security.pin_min_length,
     )
-    if demo:
-        from packstation.demo.data import seed_demo_users
-
-        seed_demo_users(users)
-    return users
 
 
 def _schedule(
@@ -431,62 +384,24 @@ def _schedule(
     demo_marketplace: DemoMarketplace | None,
 ) -> None:
     """Step 8: the station's periodic work: heartbeat, offline copy, and the demo's new orders."""
+    from packstation.services.station.heartbeat import beat
+
     now = datetime.now(UTC)
     scheduler.add_job(
-        heartbeat,
+        beat,
         "interval",
         seconds=HEARTBEAT_SECONDS,
-        args=(store.station, bus, journal),
+        args=(store.station, bus.publish, journal),
         id="heartbeat",
         next_run_time=now,
     )
     scheduler.add_job(
-        refresh_offline_cache,
+        cache.refresh_while_online,
         "interval",
         seconds=OFFLINE_CACHE_SECONDS,
-        args=(cache, store.database.sessions),
+        args=(store.database.sessions,),
         id="offline-cache",
         next_run_time=now,
     )
     if demo_marketplace is not None:
         scheduler.add_job(demo_marketplace.add_order, "interval", seconds=DEMO_ORDER_SECONDS, id="demo-orders")
-
-
-def demo_settings(settings: Settings, *, marketplace: MarketplaceAccount | None = None) -> Settings:
-    """The demo runs on its own embedded database, spools labels to a folder, and syncs the simulator."""
-    data_dir = settings.data_dir() / "demo"
-    return settings.model_copy(
-        update={
-            "database": settings.database.model_copy(update={"url": None}),
-            "station": settings.station.model_copy(update={"data_dir": data_dir}),
-            "printer": settings.printer.model_copy(update={"uri": None}),
-            "marketplaces": [marketplace] if marketplace is not None else [],
-        }
-    )
-
-
-def marketplace_label_source(jobs: MarketplaceJobs, sessions: sessionmaker[Session]) -> MarketplaceLabelSource:
-    """The marketplace's own label for a parcel (Trendyol's common label, Hepsiburada's common barcode),
-    asked for in the printer's format, or None where we print ours."""
-    from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient
-    from packstation.services.sync.hepsiburada import PackageNumbers, hepsiburada_label
-
-    def fetch(package: OpenedPackage, preferred: LabelFormat, box_count: int) -> MarketplaceLabel | None:
-        client = jobs.clients.by_name(package.account)
-        if not client.capabilities.marketplace_label:
-            return None
-        if isinstance(client, HepsiburadaClient):
-            # HB's label is asked for by package number: made (once) when the parcel is packed.
-            return hepsiburada_label(
-                client,
-                PackageNumbers(sessions),
-                package.id,
-                tracking=package.cargo_tracking_number,
-                preferred=preferred,
-                box_count=box_count,
-            )
-        return client.label_for(
-            package.external_id, package.cargo_tracking_number, box_count=box_count, preferred=preferred
-        )
-
-    return fetch

@@ -24,10 +24,11 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from packstation.composition import demo_settings, start_services  # noqa: E402
+from packstation.composition import start_services  # noqa: E402
 from packstation.config import load_settings  # noqa: E402
 from packstation.db.models.packages import PackageRow  # noqa: E402
 from packstation.demo.data import DEMO_SUPERVISOR  # noqa: E402
+from packstation.demo.station import demo_seed, demo_settings  # noqa: E402
 from packstation.domain.events import EventBus, LabelPreview  # noqa: E402
 from packstation.i18n import Language  # noqa: E402
 from packstation.services.access.permissions import Permission  # noqa: E402
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         wizard.close()
 
         bus = EventBus()
-        context = start_services(settings, bus, demo=True, demo_packages=40)
+        context = start_services(settings, bus, demo=True, seed=demo_seed(packages=40))
         window = MainWindow(station_name="istasyon-1", bridge=Bridge(bus), demo=True, sounds=SoundBoard(enabled=False))
         show_maximised(window)  # as the station opens: maximised on its screen, never larger
         window.attach(context)

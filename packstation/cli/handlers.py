@@ -15,8 +15,9 @@ from packstation.db.errors import error_reason
 from packstation.db.migrate import current_revision, head_revision, upgrade
 from packstation.domain.status import Role
 from packstation.i18n import _
+from packstation.services.access.audit import AuditLog
 from packstation.services.access.secrets import SecretError, SecretStore
-from packstation.services.access.users import UserError, UserService
+from packstation.services.access.users import Credentials, UserError, UserService
 from packstation.services.station.database_secret import database_password
 from packstation.services.station.doctor import Verdict, format_table, run_checks
 
@@ -104,9 +105,10 @@ def user_add(
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
         return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
     try:
-        user_id = UserService(database.sessions).add_user(
-            username, role=role, password=password, full_name=full_name, badge=badge
+        users = UserService(
+            database.sessions, credentials=Credentials(database.sessions), audit=AuditLog(database.sessions)
         )
+        user_id = users.add_user(username, role=role, password=password, full_name=full_name, badge=badge)
         print(_("user {username} created (id {id}, role {role})").format(username=username, id=user_id, role=role))
         return 0
     except UserError as exc:
@@ -164,8 +166,6 @@ def create_station_role(settings: Settings, name: str, password: str) -> int:
 
 def audit_head(settings: Settings) -> int:
     """`audit head`: the newest entry's id and hash on one line."""
-    from packstation.services.access.audit import AuditLog
-
     try:
         database = _cli_database(settings)
     except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
@@ -181,7 +181,7 @@ def audit_head(settings: Settings) -> int:
 
 def audit_verify(settings: Settings, *, head_file: Path | None = None) -> int:
     """Check the audit log's chain: exit 0 with the entry count, or 1 naming the first broken row."""
-    from packstation.services.access.audit import AuditHead, AuditLog
+    from packstation.services.access.audit import AuditHead
 
     head = None
     if head_file is not None:

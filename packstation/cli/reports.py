@@ -215,11 +215,13 @@ def _throughput(args: argparse.Namespace, queries: ReportQueries) -> int:
 
 
 def _billing(args: argparse.Namespace, sessions: sessionmaker[Session], queries: ReportQueries) -> int:
-    from packstation.services.reports.billing import BillingService
+    from packstation.services.access.audit import AuditLog
+    from packstation.services.reports.billing import BillingPlans, BillingService
     from packstation.services.reports.pdf import write_billing_pdf
     from packstation.services.reports.tables import invoice_table
 
-    lines = BillingService(sessions, tz=queries.tz).invoice(args.period)
+    plans = BillingPlans(sessions, audit=AuditLog(sessions))
+    lines = BillingService(sessions, plans=plans, tz=queries.tz).invoice(args.period)
     if args.format == "pdf":
         write_billing_pdf(args.out, lines, month=args.period, generated_at=now_utc().astimezone(queries.tz))
         print(_("wrote {path}").format(path=args.out), file=sys.stderr)
@@ -229,9 +231,10 @@ def _billing(args: argparse.Namespace, sessions: sessionmaker[Session], queries:
 
 def _billing_plan(args: argparse.Namespace, sessions: sessionmaker[Session], queries: ReportQueries) -> int:
     from packstation.db.models.reports import PricingMode
+    from packstation.services.access.audit import AuditLog
     from packstation.services.reports.billing import BillingPlans, Plan, parse_tiers
 
-    plans = BillingPlans(sessions)
+    plans = BillingPlans(sessions, audit=AuditLog(sessions))
     client_id = queries.client_named(args.client) if args.client else None
     if args.plan_command == "set":
         plan = Plan(

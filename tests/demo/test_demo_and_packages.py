@@ -7,7 +7,8 @@ from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.demo.data import seed_demo_data
 from packstation.domain.gtin import is_valid_gtin
 from packstation.domain.status import Role
-from packstation.services.access.users import UserError, UserService
+from packstation.services.access.audit import AuditLog
+from packstation.services.access.users import Credentials, UserError, UserService
 from packstation.services.packing.read_model import PackageQueries, package_detail
 from packstation.services.station.heartbeat import StationService
 
@@ -77,7 +78,7 @@ def test_station_registration_is_idempotent(db: Database) -> None:
 
 
 def test_user_service_rules(db: Database) -> None:
-    users = UserService(db.sessions)
+    users = UserService(db.sessions, credentials=Credentials(db.sessions), audit=AuditLog(db.sessions))
     users.add_user("mehmet", role=Role.SUPERVISOR, password="uzun-bir-parola")
     with pytest.raises(UserError, match="at least 8"):
         users.add_user("kisa", role=Role.PACKER, password="abc")

@@ -161,17 +161,16 @@ class UserService:
         self,
         sessions: sessionmaker[Session],
         *,
-        hasher: PasswordHasher | None = None,
-        credentials: Credentials | None = None,
-        audit: AuditLog | None = None,
+        credentials: Credentials,
+        audit: AuditLog,
         clock: Callable[[], datetime] = now_utc,
         pin_min_length: int = 4,
         badge_min_length: int = 6,
     ) -> None:
         self._sessions = sessions
-        self.credentials = credentials or Credentials(sessions, hasher=hasher)
+        self.credentials = credentials
         self.clock = clock
-        self.audit = audit or AuditLog(sessions, clock=clock)
+        self.audit = audit
         self._pin_min_length = pin_min_length
         self._badge_min_length = badge_min_length
 

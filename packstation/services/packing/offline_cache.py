@@ -29,7 +29,7 @@ from packstation.domain.catalogue import BarcodeIndex
 from packstation.local_store.offline_cache import CachedPackage, CacheStore
 from packstation.services.packing.model import LineInfo, LoadedPackage, OpenedPackage, line_info, opened_package
 from packstation.services.packing.read_model import READY_STATUSES, PackageSummary
-from packstation.services.packing.source import catalogue_index
+from packstation.services.packing.source import catalogue_index, is_connection_error
 
 log = logging.getLogger("packstation.services.packing.offline_cache")
 
@@ -106,6 +106,15 @@ class OfflineCache:
         if full or watermark is None:
             return self._refresh_full(sessions, limit)
         return self._refresh_changes(sessions, limit, datetime.fromisoformat(watermark))
+
+    def refresh_while_online(self, sessions: sessionmaker[Session]) -> None:
+        """The scheduled refresh: as :meth:`refresh`, skipped quietly while the database is away."""
+        try:
+            self.refresh(sessions)
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            log.info("offline cache not refreshed: database unreachable")
 
     def _refresh_full(self, sessions: sessionmaker[Session], limit: int) -> int:
         with sessions() as session:

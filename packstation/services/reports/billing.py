@@ -209,11 +209,11 @@ class BillingPlans:
         self,
         sessions: sessionmaker[Session],
         *,
-        audit: AuditLog | None = None,
+        audit: AuditLog,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._sessions = sessions
-        self.audit = audit or AuditLog(sessions)  # @privileged reads audit and clock
+        self.audit = audit  # @privileged reads audit and clock
         self.clock = clock
 
     def get(self, client_company_id: int | None = None) -> Plan | None:
@@ -319,9 +319,11 @@ class BillingPlans:
 class BillingService:
     """Prices each client company's packed parcels for a period."""
 
-    def __init__(self, sessions: sessionmaker[Session], *, tz: ZoneInfo = DEFAULT_TIME_ZONE) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], *, plans: BillingPlans, tz: ZoneInfo = DEFAULT_TIME_ZONE
+    ) -> None:
         self._sessions = sessions
-        self._plans = BillingPlans(sessions)
+        self._plans = plans
         self.tz = tz
 
     def invoice(self, month: str) -> list[InvoiceLine]:

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation import __version__
+from packstation.db.errors import error_reason
 from packstation.db.models.accounts import Station
 from packstation.db.models.packages import PackageRow
+from packstation.domain.events import DatabaseStatus
 from packstation.i18n import _
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
 
+if TYPE_CHECKING:
+    from packstation.local_store.journal import Journal
+
+log = logging.getLogger("packstation.services.station.heartbeat")
 ONLINE_WITHIN = timedelta(minutes=2)
 
 
@@ -153,3 +161,20 @@ class StationService:
                 subject=f"station:{station_id}",
                 detail={"from": old_name, "to": new_name},
             )
+
+
+def beat(station: StationService, publish: Callable[[DatabaseStatus], None], journal: Journal | None = None) -> None:
+    """The scheduled heartbeat: record it (with the work still waiting in the journal) and publish whether
+    the database answered."""
+    now = datetime.now(UTC)
+    stats = journal.stats() if journal is not None else None
+    try:
+        station.heartbeat(
+            pending_operations=stats.pending if stats else 0, oldest_pending_at=stats.oldest_at if stats else None
+        )
+    except SQLAlchemyError as exc:
+        reason = error_reason(exc)
+        log.warning("database unreachable reason=%s", reason)
+        publish(DatabaseStatus(online=False, detail=reason, checked_at=now))
+    else:
+        publish(DatabaseStatus(online=True, detail="", checked_at=now))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from packstation.composition import demo_settings, start_services
+from packstation.composition import start_services
 from packstation.config import Settings
 from packstation.domain.events import EventBus
 from packstation.logging_setup import configure_logging
@@ -36,12 +36,16 @@ def run_gui(
 
     printers = register_office_printer(PrinterFactory())
     marketplace = None
+    seed = None
     if demo:
         from packstation.demo.marketplace import start_demo_marketplace
+        from packstation.demo.station import demo_seed, demo_settings
         from packstation.domain.marketplace import Marketplace
 
         marketplace = start_demo_marketplace(packages=demo_packages, kind=Marketplace(demo_marketplace))
         settings = demo_settings(settings, marketplace=marketplace.account)
+        # The simulated marketplace sends the parcels through the sync, like real orders: none seeded here.
+        seed = demo_seed(packages=0)
     redactor = configure_logging(level=logging.INFO, log_dir=settings.data_dir() / "logs")
     bus = EventBus()
     return run_application(
@@ -51,7 +55,7 @@ def run_gui(
             settings,
             bus,
             demo=demo,
-            demo_packages=demo_packages,
+            seed=seed,
             redactor=redactor,
             demo_marketplace=marketplace,
             printers=printers,

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
 from packstation.db.models.packages import PackageRow, PackEvent
+from packstation.demo.station import demo_seed
 from packstation.domain.events import EventBus
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.shell.bridge import Bridge
@@ -41,10 +42,14 @@ def test_a_packer_packs_in_the_window_as_the_station_role(
     tmp_path: Path,
 ) -> None:
     # The owner seeds the demo catalogue, parcels and badges once (it writes users; a station cannot).
-    owner = start_services(_settings(db_url, tmp_path / "owner", "owner"), EventBus(), demo=True, demo_packages=5)
+    owner = start_services(
+        _settings(db_url, tmp_path / "owner", "owner"), EventBus(), demo=True, seed=demo_seed(packages=5)
+    )
     owner.close()
 
-    context = start_services(_settings(station_url, tmp_path / "station-1", "station-1"), EventBus(), demo=True)
+    context = start_services(
+        _settings(station_url, tmp_path / "station-1", "station-1"), EventBus(), demo=True, seed=demo_seed(packages=300)
+    )
     window = MainWindow(
         station_name="station-1", bridge=Bridge(context.bus), demo=True, sounds=SoundBoard(enabled=False)
     )

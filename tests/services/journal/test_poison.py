@@ -28,7 +28,7 @@ from packstation.local_store.journal import Journal
 from packstation.local_store.operations import Aborted, Completed, Operation, PackedLine
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import LoginMethod, PermissionDenied, UserSession
-from packstation.services.access.users import UserService
+from packstation.services.access.users import Credentials, UserService
 from packstation.services.journal.parked import ParkedOperations
 from packstation.services.journal.pump import JournalPump
 from tests.support import wait_until
@@ -102,7 +102,7 @@ def _parked_rows(db: Database) -> list[ParkedOperation]:
 
 def test_a_supervisor_discards_or_retries_a_parked_operation_audited(db: Database, tmp_path: Path) -> None:
     seed_demo_data(db.sessions, packages=5)
-    seed_demo_users(UserService(db.sessions))
+    seed_demo_users(UserService(db.sessions, credentials=Credentials(db.sessions), audit=AuditLog(db.sessions)))
     journal = Journal(tmp_path / "journal.sqlite3")
     first, second = _journal_poison(journal, _package(db, 0)), _journal_poison(journal, _package(db, 1))
     pump = JournalPump(journal, db.sessions)

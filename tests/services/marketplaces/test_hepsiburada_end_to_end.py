@@ -12,7 +12,6 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from packstation.composition import marketplace_label_source
 from packstation.db.connect import Database
 from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
 from packstation.db.models.packages import PackageRow
@@ -30,6 +29,7 @@ from packstation.services.outbox.pusher import OutboxPusher
 from packstation.services.packing.claims import ClaimService
 from packstation.services.packing.service import OpenOutcome, PackingService, ScanOutcome
 from packstation.services.printing.dispatch import LabelDispatcher
+from packstation.services.printing.marketplace_label import marketplace_label_source
 from packstation.services.station.heartbeat import StationService
 from packstation.services.sync.pull import PackageSync
 from packstation.simulators.hepsiburada import HepsiburadaServer, SimConfig, SimulatedHepsiburada, sim_credentials

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from packstation.db.connect import Database
 from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow, Station
 from packstation.db.models.reports import PricingMode
+from packstation.services.access.audit import AuditLog
 from packstation.services.reports.billing import (
     BillingError,
     BillingPlans,
@@ -126,8 +127,8 @@ def seed_month(db: Database) -> dict[str, int]:
 
 def test_a_month_per_client_with_a_default_plan_and_an_override(db: Database) -> None:
     ids = seed_month(db)
-    plans = BillingPlans(db.sessions)
-    service = BillingService(db.sessions, tz=IST)
+    plans = BillingPlans(db.sessions, audit=AuditLog(db.sessions))
+    service = BillingService(db.sessions, plans=plans, tz=IST)
     with pytest.raises(BillingError, match="no billing plan is set"):
         service.invoice("2026-03")
     plans.set_from_command_line(plan(period_start_day=15))
@@ -156,7 +157,8 @@ def test_a_month_per_client_with_a_default_plan_and_an_override(db: Database) ->
 
 def test_a_conflicting_complete_is_not_billed(db: Database) -> None:
     ids = seed_month(db)
-    BillingPlans(db.sessions).set_from_command_line(plan(period_start_day=15))
+    plans = BillingPlans(db.sessions, audit=AuditLog(db.sessions))
+    plans.set_from_command_line(plan(period_start_day=15))
     with db.sessions.begin() as session:
         op_id, package_id = session.execute(
             text(
@@ -171,6 +173,6 @@ def test_a_conflicting_complete_is_not_billed(db: Database) -> None:
             ),
             {"package": package_id, "op": op_id},
         )
-    lines = {line.client: line for line in BillingService(db.sessions, tz=IST).invoice("2026-03")}
+    lines = {line.client: line for line in BillingService(db.sessions, plans=plans, tz=IST).invoice("2026-03")}
     assert lines["Güllü Ayakkabı"].parcels == 259
     assert ids

@@ -9,11 +9,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from packstation.composition import AppContext, demo_settings, start_services
+from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
 from packstation.db.models.packages import PackageRow
 from packstation.db.models.sync import OutboxEntry
 from packstation.demo.marketplace import DemoMarketplace, start_demo_marketplace
+from packstation.demo.station import demo_seed, demo_settings
 from packstation.domain.events import EventBus
 from packstation.domain.status import PackageStatus
 from packstation.ui.platform.sounds import SoundBoard
@@ -35,7 +36,7 @@ def demo(db_url: str, tmp_path: Path) -> Iterator[tuple[AppContext, DemoMarketpl
     )
     # The test's database instead of an embedded one.
     settings = settings.model_copy(update={"database": settings.database.model_copy(update={"url": db_url})})
-    context = start_services(settings, EventBus(), demo=True, demo_packages=40, demo_marketplace=marketplace)
+    context = start_services(settings, EventBus(), demo=True, seed=demo_seed(packages=0), demo_marketplace=marketplace)
     yield context, marketplace
     context.close()
 

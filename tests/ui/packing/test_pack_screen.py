@@ -20,6 +20,7 @@ from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
 from packstation.db.models.catalog import ProductBarcode
 from packstation.db.models.packages import PackageRow, PackEvent
+from packstation.demo.station import demo_seed
 from packstation.domain.command_barcodes import Command
 from packstation.domain.events import EventBus
 from packstation.ui.input.wedge import WedgeScanFilter
@@ -45,7 +46,7 @@ def _context(db_url: str, data_dir: Path, station: str) -> AppContext:
         environ={"XDG_CONFIG_HOME": str(data_dir)},
         overrides={"database": {"url": db_url}, "station": {"name": station, "data_dir": str(data_dir)}},
     )
-    return start_services(settings, EventBus(), demo=True, demo_packages=20)
+    return start_services(settings, EventBus(), demo=True, seed=demo_seed(packages=20))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
+from packstation.demo.station import demo_seed
 from packstation.domain.events import DatabaseStatus, EventBus, PumpStatus
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.shell.bridge import Bridge
@@ -25,7 +26,7 @@ def context(db_url: str, tmp_path: Path) -> Iterator[AppContext]:
         environ={"XDG_CONFIG_HOME": str(tmp_path)},
         overrides={"database": {"url": db_url}, "station": {"name": "test-station", "data_dir": str(tmp_path)}},
     )
-    ctx = start_services(settings, EventBus(), demo=True, demo_packages=5)
+    ctx = start_services(settings, EventBus(), demo=True, seed=demo_seed(packages=5))
     yield ctx
     ctx.close()
 

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
+from packstation.demo.station import demo_seed
 from packstation.domain.events import DatabaseStatus, EventBus
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.platform.tasks import Task
@@ -26,7 +27,7 @@ def context(db_url: str, tmp_path: Path) -> Iterator[AppContext]:
         environ={"XDG_CONFIG_HOME": str(tmp_path)},
         overrides={"database": {"url": db_url}, "station": {"name": "test-station", "data_dir": str(tmp_path)}},
     )
-    ctx = start_services(settings, EventBus(), demo=True, demo_packages=30)
+    ctx = start_services(settings, EventBus(), demo=True, seed=demo_seed(packages=30))
     yield ctx
     ctx.close()
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
 from packstation.db.models.packages import PackageRow, PackEvent
+from packstation.demo.station import demo_seed
 from packstation.domain.events import EventBus
 from packstation.local_store.journal import Journal
 from packstation.ui.platform.sounds import SoundBoard
@@ -78,7 +79,7 @@ def context(db_url: str, tmp_path: Path) -> Iterator[AppContext]:
         environ={"XDG_CONFIG_HOME": str(tmp_path)},
         overrides={"database": {"url": db_url}, "station": {"name": "st-down", "data_dir": str(tmp_path / "d")}},
     )
-    ctx = start_services(settings, EventBus(), demo=True, demo_packages=3)
+    ctx = start_services(settings, EventBus(), demo=True, seed=demo_seed(packages=3))
     yield ctx
     ctx.close()  # safe twice
 

@@ -12,7 +12,7 @@ from packstation.demo.data import seed_demo_data, seed_demo_users
 from packstation.domain.status import ParkedDecision, Role
 from packstation.local_store.journal import Journal
 from packstation.services.access.audit import AuditAction, AuditLog
-from packstation.services.access.users import UserService
+from packstation.services.access.users import Credentials, UserService
 from packstation.services.journal.parked import ParkedOperations
 from packstation.services.journal.pump import JournalPump
 from packstation.ui.supervisor.parked_panel import ParkedPanel
@@ -25,7 +25,7 @@ def test_stuck_operations_are_listed_with_station_and_error_and_can_be_retried(
     qtbot: QtBot, db: Database, tmp_path: Path
 ) -> None:
     seed_demo_data(db.sessions, packages=3)
-    seed_demo_users(UserService(db.sessions))
+    seed_demo_users(UserService(db.sessions, credentials=Credentials(db.sessions), audit=AuditLog(db.sessions)))
     journal = Journal(tmp_path / "journal.sqlite3")
     op_id = _journal_poison(journal, _package(db), station="istasyon-Ş")
     pump = JournalPump(journal, db.sessions)

@@ -1,0 +1,39 @@
+"""The marketplace's own label for a parcel, where the marketplace issues one (Trendyol's common label,
+Hepsiburada's common barcode): the label dispatcher asks here before printing ours."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from packstation.domain.marketplace import LabelFormat
+from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient
+from packstation.services.marketplaces.writes import MarketplaceLabel
+from packstation.services.packing.model import OpenedPackage
+from packstation.services.printing.dispatch import MarketplaceLabelSource
+from packstation.services.sync.hepsiburada import PackageNumbers, hepsiburada_label
+from packstation.services.sync.jobs import MarketplaceJobs
+
+
+def marketplace_label_source(jobs: MarketplaceJobs, sessions: sessionmaker[Session]) -> MarketplaceLabelSource:
+    """The marketplace's own label for a parcel (Trendyol's common label, Hepsiburada's common barcode),
+    asked for in the printer's format, or None where we print ours."""
+
+    def fetch(package: OpenedPackage, preferred: LabelFormat, box_count: int) -> MarketplaceLabel | None:
+        client = jobs.clients.by_name(package.account)
+        if not client.capabilities.marketplace_label:
+            return None
+        if isinstance(client, HepsiburadaClient):
+            # HB's label is asked for by package number: made (once) when the parcel is packed.
+            return hepsiburada_label(
+                client,
+                PackageNumbers(sessions),
+                package.id,
+                tracking=package.cargo_tracking_number,
+                preferred=preferred,
+                box_count=box_count,
+            )
+        return client.label_for(
+            package.external_id, package.cargo_tracking_number, box_count=box_count, preferred=preferred
+        )
+
+    return fetch
