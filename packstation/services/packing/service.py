@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,10 +21,7 @@ from packstation.db.models.packages import PackageRow
 from packstation.domain.boxes import BoxType
 from packstation.domain.catalogue import BarcodeIndex
 from packstation.domain.outcomes import PackState, ScanOutcome, UnsuppliedReason
-from packstation.domain.packing import Package, PackageLine, PackSession, ScanResult
-from packstation.domain.scan import clean_scan, unreadable
-from packstation.domain.scan_messages import invalid_message
-from packstation.domain.status import PackageStatus, why_not_packable
+from packstation.domain.packing import PackSession, ScanResult
 from packstation.i18n import _
 from packstation.local_store.journal import Journal, JournalError
 from packstation.local_store.operations import (
@@ -34,17 +31,15 @@ from packstation.local_store.operations import (
     Opened,
     Operation,
     OperationBody,
-    PackedBox,
-    PackedLine,
     Scanned,
     Unsupplied,
 )
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
-from packstation.services.packing.claims import ClaimResult, ClaimService
+from packstation.services.packing.claims import ClaimService
+from packstation.services.packing.completion import completion_record
 from packstation.services.packing.model import (
     Completion,
     LineInfo,
-    LoadedPackage,
     NotRecordedError,
     OpenedPackage,
     OpenOutcome,
@@ -52,10 +47,9 @@ from packstation.services.packing.model import (
     PackingError,
     not_recorded_message,
 )
-from packstation.services.packing.read_model import PackageSummary
+from packstation.services.packing.opening import Claimed, PackageOpener, domain_package
 from packstation.services.packing.source import (
     OfflinePackageSource,
-    PackageSource,
     PostgresPackageSource,
     SourceFallback,
 )
@@ -76,29 +70,6 @@ __all__ = [
     "PackingError",
     "PackingService",
 ]
-
-
-class _Claimed(NamedTuple):
-    """A claim taken in PostgreSQL and, when won, the package as loaded in the same transaction."""
-
-    claim: ClaimResult
-    loaded: LoadedPackage | None
-
-
-def _only_open(matches: list[PackageSummary]) -> PackageSummary | None:
-    """The package to open: the only match, if its status lets it be packed."""
-    if len(matches) == 1 and PackageStatus.of(matches[0].status).is_packable:
-        return matches[0]
-    return None
-
-
-def _not_packable(order_number: str, status: str) -> OpenResult:
-    """The refusal for a parcel whose status forbids packing it, in the packer's words."""
-    reason = why_not_packable(PackageStatus.of(status)) or ""
-    return OpenResult(
-        OpenOutcome.NOT_PACKABLE,
-        _("Order {order} — {reason}.").format(order=order_number, reason=reason),
-    )
 
 
 @dataclass
@@ -141,6 +112,7 @@ class PackingService:
         self._on_completed = on_completed
         self._postgres = PostgresPackageSource(sessions)
         self._sources = SourceFallback(cache)
+        self._opener = PackageOpener(sessions, claims=claims, postgres=self._postgres, sources=self._sources)
         self._catalogue: BarcodeIndex | None = None
         self._catalogue_loaded = 0.0
         self._current: _Current | None = None
@@ -193,46 +165,14 @@ class PackingService:
 
     def open(self, code: str, *, user_id: int | None) -> OpenResult:
         """Open the package a scanned code means; several matches come back as a choice."""
-        refused = unreadable(code)
-        if refused is not None:
-            # Refused before any look-up or journal write: a NUL or a control character reaches neither.
-            return OpenResult(OpenOutcome.UNREADABLE, invalid_message(refused.reason))
-        code = clean_scan(code).strip()
-
-        def online() -> tuple[list[PackageSummary], _Claimed | None]:
-            # Look-up, claim and load share one connection and transaction: every round trip is time
-            # the packer waits, and more so while a sync keeps the CPUs busy.
-            with self._sessions.begin() as session:
-                matches = self._postgres.find_by_code(code, session=session)
-                chosen = _only_open(matches)
-                claimed = self._claim_and_load(session, chosen.id, user_id=user_id) if chosen else None
-            return matches, claimed
-
-        def offline(cache: PackageSource) -> tuple[list[PackageSummary], _Claimed | None]:
-            return cache.find_by_code(code), None
-
-        matches, claimed = self._sources.read(online, offline, what=f"code {code}")
-        if not matches:
-            return OpenResult(OpenOutcome.NOT_FOUND, _("No package found for “{code}”.").format(code=code))
-        if len(matches) > 1:
-            return OpenResult(
-                OpenOutcome.CHOOSE,
-                _("{n} packages share “{code}”: choose one.").format(n=len(matches), code=code),
-                choices=tuple(matches),
-            )
-        chosen = _only_open(matches)
-        if chosen is None:
-            return _not_packable(matches[0].order_number, matches[0].status)
-        return self._open_claimed(chosen.id, claimed, user_id=user_id)
+        found = self._opener.find(code, user_id=user_id)
+        if isinstance(found, OpenResult):
+            return found
+        return self._open_claimed(found.package_id, found.claimed, user_id=user_id)
 
     def open_package(self, package_id: int, *, user_id: int | None) -> OpenResult:
         """Claim and open one package by its database id."""
-
-        def online() -> _Claimed | None:
-            with self._sessions.begin() as session:
-                return self._claim_and_load(session, package_id, user_id=user_id)
-
-        claimed = self._sources.read(online, lambda _cache: None, what=f"package {package_id}")
+        claimed = self._opener.claim(package_id, user_id=user_id)
         return self._open_claimed(package_id, claimed, user_id=user_id)
 
     def _leave_current_for(self, package_id: int, *, user_id: int | None) -> None:
@@ -244,59 +184,18 @@ class PackingService:
         ):
             self.abort(user_id=user_id)
 
-    def _claim_and_load(self, session: Session, package_id: int, *, user_id: int | None) -> _Claimed:
-        claim = self._claims.claim(package_id, user_id=user_id, session=session)
-        return _Claimed(claim, self._postgres.load(package_id, session=session) if claim.won else None)
-
-    def _open_claimed(self, package_id: int, claimed: _Claimed | None, *, user_id: int | None) -> OpenResult:
+    def _open_claimed(self, package_id: int, claimed: Claimed | None, *, user_id: int | None) -> OpenResult:
         """Finish opening: ``claimed`` is None when PostgreSQL was unreachable (a provisional claim)."""
         # The parcel on screen is put back whatever the claim's outcome, as a new scan means to leave it.
         self._leave_current_for(package_id, user_id=user_id)
-        provisional = claimed is None
-        if claimed is None:
-            # Offline: claim provisionally; the pump confirms it, or reports a conflict, once PostgreSQL is back.
-            claim, loaded = ClaimResult(won=True, package_id=package_id), self._load_offline(package_id)
-        else:
-            claim, loaded = claimed
-        if not claim.won:
-            if claim.already_packed_at is not None:
-                return OpenResult(
-                    OpenOutcome.ALREADY_PACKED,
-                    _("This parcel was already packed at {at:%H:%M}.").format(at=claim.already_packed_at),
-                    claim=claim,
-                )
-            if claim.refused_status is not None:
-                order = self._order_number(package_id)
-                return _not_packable(order, claim.refused_status.value)
-            return OpenResult(
-                OpenOutcome.TAKEN,
-                _("Station {station} ({user}) is packing this parcel.").format(
-                    station=claim.holder_station or "?", user=claim.holder_user or _("unknown packer")
-                ),
-                claim=claim,
-            )
-        if loaded is None:
-            if not provisional:
-                self._claims.release(package_id)
-            return OpenResult(OpenOutcome.NOT_FOUND, _("That package no longer exists."))
-        if loaded.packed_here:
-            return OpenResult(OpenOutcome.ALREADY_PACKED, _("This parcel was already packed at this station."))
-        if not PackageStatus.of(loaded.status).is_packable:
-            # The claim refuses these online; this is the offline cache's copy saying the same.
-            return _not_packable(loaded.package.order_number, loaded.status)
-        package = loaded.package
-        domain = Package(
-            package_id=package.external_id,
-            order_number=package.order_number,
-            lines=tuple(
-                PackageLine(
-                    line.line_id, line.barcode, line.quantity, name=line.name, colour=line.colour, size=line.size
-                )
-                for line in package.lines
-            ),
-        )
+        admitted = self._opener.admit(package_id, claimed)
+        if isinstance(admitted, OpenResult):
+            return admitted
+        package, claim, provisional = admitted
         at = self._clock()
-        session = PackSession(domain, catalogue=self.catalogue(), layout_repair=self._layout_repair, opened_at=at)
+        session = PackSession(
+            domain_package(package), catalogue=self.catalogue(), layout_repair=self._layout_repair, opened_at=at
+        )
         self._current = _Current(package, session, {line.line_id: line for line in package.lines})
         # An online open is not flushed on its own: the first scan's flush makes it durable, and an
         # open that a power cut forgets before any scan loses nothing (the claim is in PostgreSQL).
@@ -315,15 +214,6 @@ class PackingService:
             package=package,
             claim=claim,
         )
-
-    def _load_offline(self, package_id: int) -> LoadedPackage | None:
-        cache = self._sources.cache
-        return cache.load(package_id) if cache is not None else None
-
-    def _order_number(self, package_id: int) -> str:
-        """The order number of a package whose claim was refused (for the packer's message)."""
-        with self._sessions() as session:
-            return session.scalar(select(PackageRow.order_number).where(PackageRow.id == package_id)) or "?"
 
     # -- verifying -----------------------------------------------------------------------------------
 
@@ -468,33 +358,13 @@ class PackingService:
         approved_by: int | None = None,
     ) -> Operation:
         current = self._require_current()
-        progress = {p.line_id: p for p in current.session.lines}
-        lines = tuple(
-            PackedLine(line_id=line.line_id, product_id=line.product_id, units=progress[line.line_id].scanned)
-            for line in current.package.lines
-        )
-        grams = self._weigh() if self._weigh is not None else None
-        weights = dict(current.box_grams)
-        boxes = current.session.boxes
-        if grams is not None:
-            weights[boxes[-1].index] = grams
-        body = Completed(
-            box_count=len(boxes),
-            lines=lines,
-            boxes=tuple(
-                PackedBox(
-                    box=box.index,
-                    units=dict(box.units),
-                    weight_grams=weights.get(box.index),
-                    box_type=box.box_type.name if box.box_type else None,
-                    desi=str(box.box_type.desi) if box.box_type else None,
-                )
-                for box in boxes
-            ),
-            # The parcel's weight only when every box was weighed.
-            weight_grams=sum(weights.values()) if len(weights) == len(boxes) else None,
+        body = completion_record(
+            current.package,
+            current.session,
+            box_grams=current.box_grams,
+            last_box_grams=self._weigh() if self._weigh is not None else None,
             forced=forced,
-            unverified=unverified or {},
+            unverified=unverified,
             reason=reason,
             approved_by=approved_by,
         )
