@@ -1,10 +1,8 @@
 """The journal pump: applies journaled operations to PostgreSQL, idempotently, in order, with backoff.
 
-Each operation lands as one ``pack_events`` row keyed by its UUID (``ON CONFLICT DO NOTHING``); its
-side effects (package packed, stock moved, marketplace outbox entries) are applied only when that
-row is new, in the same transaction. The journal entry is deleted only after PostgreSQL committed.
-A conflict (another station packed the parcel, the order was cancelled) becomes a ``pack_exceptions``
-row for a supervisor, never a silent drop.
+The pump owns the thread and the retries; :class:`~packstation.services.journal.applier.OperationApplier`
+says what an operation does to PostgreSQL. The journal entry is deleted only after PostgreSQL committed;
+an operation PostgreSQL refuses is parked for a supervisor, never dropped.
 """
 
 from __future__ import annotations
@@ -12,274 +10,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable
 
-from sqlalchemy import Connection, func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.errors import error_reason, is_transient
-from packstation.db.models.accounts import Station
-from packstation.db.models.catalog import StockLevel, StockMovement
-from packstation.db.models.packages import PackageRow, PackEvent, PackException
-from packstation.db.models.sync import OutboxEntry
 from packstation.domain.events import PumpStatus
-from packstation.domain.status import ExceptionKind, OutboxKind, PackageStatus
 from packstation.local_store.journal import Journal, JournalStats
 from packstation.local_store.operations import (
-    Aborted,
-    Completed,
-    Opened,
     Operation,
-    OperationKind,
-    Scanned,
-    Unsupplied,
-    body_as_dict,
 )
+from packstation.services.journal.applier import OperationApplier
 from packstation.services.journal.parked import sync_parked
 
 log = logging.getLogger("packstation.services.journal.pump")
-STOCK_NAMESPACE = uuid.UUID("5d0c54a4-51c8-4bd4-9a55-7d3f1a0f2d11")
-
-
-class OperationApplier:
-    """Applies operations inside one PostgreSQL transaction (no commit of its own)."""
-
-    def __init__(self) -> None:
-        self._stations: dict[str, int] = {}
-        self._accounts: dict[int, int] = {}  # package id -> account id, for the batch being applied
-        self._outbox_rows: list[dict[str, object]] = []
-        self._movements: list[dict[str, object]] = []
-
-    def station_id(self, session: Session, name: str) -> int:
-        """The id of station ``name``, registering it when a journal arrives before the station row."""
-        if name not in self._stations:
-            statement = (
-                insert(Station)
-                .values(name=name)
-                .on_conflict_do_update(index_elements=[Station.name], set_={"name": name})
-                .returning(Station.id)
-            )
-            self._stations[name] = int(session.execute(statement).scalar_one())
-        return self._stations[name]
-
-    def apply(self, session: Session, op: Operation) -> bool:
-        """Apply ``op``; returns False when PostgreSQL already had it (a replay)."""
-        return op.op_id in self.apply_batch(session, [op])
-
-    def apply_batch(self, session: Session, ops: list[Operation]) -> set[uuid.UUID]:
-        """Apply ``ops`` in order; returns the ids that were new to PostgreSQL.
-
-        All pack events go in with one executemany (SQLAlchemy's multi-row "insertmanyvalues" with
-        RETURNING); the side effects of the new ones are applied in journal order, and their outbox and
-        stock rows are written in bulk at the end. Core statements on the tables, not ORM bulk inserts,
-        which would fall back to one INSERT per row.
-        """
-        if not ops:
-            return set()
-        rows = [self._event_row(session, op) for op in ops]
-        connection = session.connection()
-        events = PackEvent.__table__
-        new = set(
-            connection.execute(
-                insert(events).on_conflict_do_nothing(index_elements=[events.c.op_id]).returning(events.c.op_id),
-                rows,
-            ).scalars()
-        )
-        effective = [op for op in ops if op.op_id in new and op.kind in _EFFECTS]
-        if not effective:
-            return new
-        package_ids = sorted({op.package_id for op in effective if op.package_id is not None})
-        # Lock the batch's packages in id order (no deadlock between stations) and load them at once.
-        packages = session.scalars(
-            select(PackageRow).where(PackageRow.id.in_(package_ids)).order_by(PackageRow.id).with_for_update()
-        ).all()
-        self._accounts = {package.id: package.account_id for package in packages}
-        self._outbox_rows, self._movements = [], []
-        for op in effective:
-            _EFFECTS[op.kind](self, session, op)
-        session.flush()
-        self._flush(connection)
-        return new
-
-    def _event_row(self, session: Session, op: Operation) -> dict[str, object]:
-        """The ``pack_events`` row of ``op``: scans carry their line, outcome, barcode and units."""
-        scan = op.body if isinstance(op.body, Scanned) else None
-        return {
-            "op_id": op.op_id,
-            "package_id": op.package_id,
-            "line_id": scan.line_db_id if scan else None,
-            "station_id": self.station_id(session, op.station),
-            "user_id": op.user_id,
-            "kind": op.kind.value,
-            "outcome": scan.outcome.value if scan and scan.outcome else None,
-            "barcode": scan.barcode if scan else None,
-            "quantity": scan.units if scan else 0,
-            "occurred_at": op.occurred_at,
-            "detail": body_as_dict(op.body),
-        }
-
-    def _flush(self, connection: Connection) -> None:
-        if self._outbox_rows:
-            outbox = OutboxEntry.__table__
-            connection.execute(
-                insert(outbox).on_conflict_do_nothing(index_elements=[outbox.c.business_key]), self._outbox_rows
-            )
-        if not self._movements:
-            return
-        movements = StockMovement.__table__
-        moved = connection.execute(
-            insert(movements)
-            .on_conflict_do_nothing(index_elements=[movements.c.op_id])
-            .returning(movements.c.product_id, movements.c.delta),
-            self._movements,
-        ).all()
-        deltas: dict[int, int] = {}
-        for product_id, delta in moved:
-            deltas[product_id] = deltas.get(product_id, 0) + delta
-        if deltas:
-            levels = StockLevel.__table__
-            statement = insert(levels)
-            connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[levels.c.product_id],
-                    set_={"quantity": levels.c.quantity + statement.excluded.quantity, "updated_at": text("now()")},
-                ),
-                [{"product_id": pid, "quantity": delta} for pid, delta in sorted(deltas.items())],
-            )
-
-    # -- side effects, each applied once because the pack event above is new -------------------------
-
-    def _opened(self, session: Session, op: Operation) -> None:
-        assert isinstance(op.body, Opened)
-        if op.body.provisional:
-            self._confirm_provisional_claim(session, op)
-        self._outbox(session, op, OutboxKind.STATUS, f"{op.package_id}:picking", {"status": "Picking"})
-
-    def _confirm_provisional_claim(self, session: Session, op: Operation) -> None:
-        """A parcel opened offline: take the claim now, or report who got there first."""
-        package = session.get(PackageRow, op.package_id)  # loaded and locked by apply_batch
-        if package is None:
-            return
-        station_id = self.station_id(session, op.station)
-        holder = package.claimed_by_station_id
-        now = session.execute(select(func.now())).scalar_one()
-        if package.packed_at is not None and package.packed_at < op.occurred_at:
-            return  # the completion that follows reports the conflict with its details
-        if holder not in (None, station_id) and package.claim_expires_at and package.claim_expires_at > now:
-            holder_name = session.scalar(select(Station.name).where(Station.id == holder))
-            self._exception(
-                session,
-                op,
-                ExceptionKind.CONFLICT,
-                f"parcel {package.external_id} was opened offline at {op.station} while {holder_name} had it",
-            )
-            return
-        package.claimed_by_station_id = station_id
-        package.claimed_by_user_id = op.user_id
-
-    def _completed(self, session: Session, op: Operation) -> None:
-        body = op.body
-        assert isinstance(body, Completed)
-        package = session.get(PackageRow, op.package_id)  # loaded and locked by apply_batch
-        if package is None:
-            self._exception(session, op, ExceptionKind.CONFLICT, "package no longer exists")
-            return
-        if package.packed_at is not None:
-            self._exception(
-                session,
-                op,
-                ExceptionKind.CONFLICT,
-                f"package {package.external_id} was already packed at {package.packed_at:%Y-%m-%d %H:%M}",
-            )
-            return
-        if package.status == PackageStatus.CANCELLED.value:
-            self._exception(
-                session,
-                op,
-                ExceptionKind.CANCELLED_AFTER_PACK,
-                f"order {package.order_number} was cancelled; parcel {package.external_id} must not ship",
-            )
-        package.packed_at = op.occurred_at
-        package.packed_by_user_id = op.user_id
-        package.box_count = body.box_count or 1
-        if body.weight_grams is not None:
-            package.weight_grams = body.weight_grams
-        package.claimed_by_station_id = None
-        package.claim_expires_at = None
-        for line in body.lines:
-            if line.product_id is None or line.units <= 0:
-                continue
-            self._movements.append(
-                {
-                    "op_id": uuid.uuid5(STOCK_NAMESPACE, f"{op.op_id}:{line.line_id}"),
-                    "product_id": line.product_id,
-                    "delta": -line.units,
-                    "reason": "packed",
-                    "package_id": op.package_id,
-                    "user_id": op.user_id,
-                }
-            )
-        self._outbox(session, op, OutboxKind.STATUS, f"{op.package_id}:packed", {"status": "Packed"})
-
-    def _unsupplied(self, session: Session, op: Operation) -> None:
-        body = op.body
-        assert isinstance(body, Unsupplied)
-        self._outbox(session, op, OutboxKind.UNSUPPLIED, f"{op.package_id}:unsupplied:{op.op_id}", body_as_dict(body))
-        self._exception(
-            session,
-            op,
-            ExceptionKind.UNSUPPLIED,
-            f"{body.quantity} unit(s) of line {body.line_id} unsupplied: {body.reason.value}",
-        )
-
-    def _aborted(self, session: Session, op: Operation) -> None:
-        assert isinstance(op.body, Aborted)
-        session.execute(
-            update(PackageRow)
-            .where(
-                PackageRow.id == op.package_id, PackageRow.claimed_by_station_id == self.station_id(session, op.station)
-            )
-            .values(claimed_by_station_id=None, claimed_by_user_id=None, claim_expires_at=None)
-        )
-
-    def _outbox(self, session: Session, op: Operation, kind: OutboxKind, key: str, payload: dict[str, object]) -> None:
-        account_id = self._accounts.get(op.package_id) if op.package_id is not None else None
-        if account_id is None:
-            return
-        self._outbox_rows.append(
-            {
-                "account_id": account_id,
-                "kind": kind.value,
-                "business_key": key,
-                "package_id": op.package_id,
-                "payload": {**payload, "op_id": str(op.op_id)},
-            }
-        )
-
-    def _exception(self, session: Session, op: Operation, kind: ExceptionKind, message: str) -> None:
-        package_exists = session.scalar(select(PackageRow.id).where(PackageRow.id == op.package_id))
-        session.execute(
-            insert(PackException)
-            .values(
-                kind=kind.value,
-                package_id=package_exists,
-                station_id=self.station_id(session, op.station),
-                op_id=op.op_id,
-                message=message,
-                detail={"operation": op.kind.value, **body_as_dict(op.body)},
-            )
-            .on_conflict_do_nothing(index_elements=[PackException.op_id])
-        )
-
-
-_EFFECTS: dict[OperationKind, Callable[[OperationApplier, Session, Operation], None]] = {
-    OperationKind.OPEN: OperationApplier._opened,
-    OperationKind.COMPLETE: OperationApplier._completed,
-    OperationKind.UNSUPPLIED: OperationApplier._unsupplied,
-    OperationKind.ABORT: OperationApplier._aborted,
-}
 
 
 class JournalPump:
@@ -339,7 +83,7 @@ class JournalPump:
             if is_transient(exc):
                 raise
             # One operation the database (or the driver) refuses must not hold up the rest: find it, one at a time.
-            self._applier._stations.clear()
+            self._applier.forget_stations()
             return self._drain_individually(ops)
         self._journal.acknowledge(op.op_id for op in ops)
         return len(ops)
@@ -364,7 +108,7 @@ class JournalPump:
         reason = f"{type(exc).__name__}: {error_reason(exc)}"
         log.error("operation parked op_id=%s kind=%s package=%s reason=%s", op.op_id, op.kind, op.package_id, reason)
         self._journal.record_failure(op.op_id, reason, park=True)
-        self._applier._stations.clear()
+        self._applier.forget_stations()
         self._parked_synced_at = float("-inf")  # report it to PostgreSQL now
 
     def sync_parked(self, *, force: bool = False) -> None:
@@ -396,7 +140,7 @@ class JournalPump:
                     log.warning("postgres unreachable, retrying in %.1fs reason=%s", backoff, reason)
                 else:  # the journal itself (disk full, say): logged once per back-off, not in a tight loop
                     log.exception("journal pump failed; retrying in %.1fs", backoff)
-                self._applier._stations.clear()
+                self._applier.forget_stations()
                 self._publish(online=False, detail=reason)
                 # Waiting on the stop event, not the wake event: a burst of scans must not cut the back-off
                 # short (each would retry against a server that is down), and the wake is cleared after.
