@@ -12,7 +12,7 @@ import logging
 import os
 from dataclasses import dataclass
 
-from packstation.config import MarketplaceAccount
+from packstation.config.sections import MarketplaceAccount
 from packstation.domain.marketplace import Marketplace
 from packstation.services.access.secrets import secret_env_var
 from packstation.simulators.hepsiburada import HepsiburadaServer, SimConfig, SimulatedHepsiburada

@@ -10,7 +10,8 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from packstation.config import MarketplaceAccount, Settings
+from packstation.config import Settings
+from packstation.config.sections import MarketplaceAccount
 
 if TYPE_CHECKING:
     from packstation.db.connect import Database

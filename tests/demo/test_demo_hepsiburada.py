@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from packstation.config import Marketplace
 from packstation.demo.marketplace import start_demo_marketplace
+from packstation.domain.marketplace import Marketplace
 from packstation.services.access.secrets import SecretStore
 from packstation.services.marketplaces import PackageQuery
 from packstation.services.sync.accounts import client_for

@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.config import SecuritySettings, Settings
+from packstation.config import Settings
+from packstation.config.sections import SecuritySettings
 from packstation.domain.clock import now_utc
 from packstation.domain.status import Role
 from packstation.i18n import _

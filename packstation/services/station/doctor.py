@@ -13,7 +13,8 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from packstation.config import MarketplaceAccount, Settings
+from packstation.config import Settings
+from packstation.config.sections import MarketplaceAccount
 from packstation.db.engine import ConnectionLimits, create_db_engine
 from packstation.db.errors import error_reason
 from packstation.db.migrate import current_revision, head_revision

@@ -18,7 +18,8 @@ from typing import Any
 
 import tomli_w
 
-from packstation.config import ConfigError, MarketplaceAccount, Settings, load_settings
+from packstation.config import ConfigError, Settings, load_settings
+from packstation.config.sections import MarketplaceAccount
 from packstation.devices.base import LabelPrinter
 from packstation.devices.printers import open_printer
 from packstation.devices.uri import (

@@ -15,7 +15,8 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.config import MarketplaceAccount, Settings
+from packstation.config import Settings
+from packstation.config.sections import MarketplaceAccount
 from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.retry import RetryPolicy

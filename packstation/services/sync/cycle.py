@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.config import ConfigError, MarketplaceAccount, Settings
+from packstation.config import ConfigError, Settings
+from packstation.config.sections import MarketplaceAccount
 from packstation.domain.sync import PushResult, SyncResult
 from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient

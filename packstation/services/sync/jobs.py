@@ -16,7 +16,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.config import MarketplaceAccount, Settings
+from packstation.config import Settings
+from packstation.config.sections import MarketplaceAccount
 from packstation.db.models.sync import OutboxEntry
 from packstation.domain.events import (
     Event,

@@ -15,7 +15,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import text
 
-from packstation.config import SecuritySettings
+from packstation.config.sections import SecuritySettings
 from packstation.db.connect import Database
 from packstation.domain.status import Role
 from packstation.services.access.audit import AuditLog

@@ -138,7 +138,7 @@ def test_five_wrong_passwords_lock_the_account_for_the_configured_time(stack: St
 
 
 def test_lockout_threshold_comes_from_the_settings(stack: Stack) -> None:
-    from packstation.config import SecuritySettings
+    from packstation.config.sections import SecuritySettings
     from packstation.services.access.auth import AuthService
 
     strict = AuthService(

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from packstation.config import MarketplaceAccount
+from packstation.config.sections import MarketplaceAccount
 from packstation.db.engine import ConnectionLimits, create_db_engine
 from packstation.local_store.journal import Journal
 from packstation.local_store.operations import Opened, Operation

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from packstation.config import SecuritySettings
+from packstation.config.sections import SecuritySettings
 from packstation.db.engine import create_db_engine, session_factory
 from packstation.db.migrate import head_revision, upgrade
 from packstation.domain.status import Role

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from packstation.config import MarketplaceAccount, Settings
+from packstation.config import Settings
+from packstation.config.sections import MarketplaceAccount
 from packstation.db.connect import Database
 from packstation.domain.marketplace import Marketplace
 from packstation.services.marketplaces import TrendyolClient

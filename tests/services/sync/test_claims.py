@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from packstation.config import MarketplaceAccount, Settings
+from packstation.config import Settings
+from packstation.config.sections import MarketplaceAccount
 from packstation.db.connect import Database
 from packstation.db.models.sync import ClaimItemRow, ClaimRow
 from packstation.services.marketplaces import TrendyolClient

@@ -1,54 +1,39 @@
-"""Station settings: a typed model read from a TOML file and overridden by environment variables.
-
-The TOML keys are part of the product's interface (deployments script them), so they stay stable.
-Secrets never live here: see :mod:`packstation.services.access.secrets`.
-
-Precedence, lowest first: model defaults, the TOML file, ``PACKSTATION_<SECTION>_<KEY>`` environment
-variables (e.g. ``PACKSTATION_DATABASE_URL``, ``PACKSTATION_STATION_NAME``), command-line options.
-"""
+"""The sections of the station's settings, one typed model each: database, station, printer, scanner,
+scale, security, and the repeated ``[[marketplaces]]`` and ``[[boxes]]`` tables."""
 
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
-import tomllib
-from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from packstation.devices.uri import (
     PDF_ONLY_PRINTER_SCHEMES,
     PRINTER_SCHEMES,
     SCALE_SCHEMES,
     SCANNER_SCHEMES,
-    DeviceUriError,
     parse_device_uri,
 )
 from packstation.domain.boxes import BoxType
 from packstation.domain.marketplace import Marketplace
 
-APP_NAME = "packstation"
-ENV_PREFIX = "PACKSTATION_"
 ACCOUNT_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 
 
-class ConfigError(Exception):
-    """The configuration cannot be used; the message names the file, the key and the problem."""
+class Section(BaseModel):
+    """A table of the settings file: unknown keys are refused, values never change after loading."""
 
-
-class _Section(BaseModel):
     # Unknown keys are errors: a misspelt key silently falling back to a default is how a station
     # ends up printing to the wrong printer.
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class DatabaseSettings(_Section):
+class DatabaseSettings(Section):
     """Where the shared PostgreSQL is, and how quickly to give up on it."""
 
     url: str | None = Field(
@@ -84,7 +69,7 @@ class DatabaseSettings(_Section):
         return value
 
 
-class StationSettings(_Section):
+class StationSettings(Section):
     """This workstation."""
 
     name: str = Field(default="station-1", min_length=1, max_length=64, description="Unique station name.")
@@ -124,7 +109,7 @@ class StationSettings(_Section):
         return value
 
 
-class PrinterSettings(_Section):
+class PrinterSettings(Section):
     """The label printer."""
 
     uri: str | None = Field(
@@ -188,7 +173,7 @@ class PrinterSettings(_Section):
         return "pdf" if self._scheme() in PDF_ONLY_PRINTER_SCHEMES else "zpl"
 
 
-class ScannerSettings(_Section):
+class ScannerSettings(Section):
     """The barcode scanner."""
 
     uri: str = Field(
@@ -209,7 +194,7 @@ class ScannerSettings(_Section):
         return value
 
 
-class ScaleSettings(_Section):
+class ScaleSettings(Section):
     """An optional serial scale that weighs the parcel at completion."""
 
     uri: str | None = Field(
@@ -227,7 +212,7 @@ class ScaleSettings(_Section):
         return value
 
 
-class SecuritySettings(_Section):
+class SecuritySettings(Section):
     """Log-in, lockout and override rules at this station."""
 
     max_failed_logins: int = Field(
@@ -271,7 +256,7 @@ def _is_loopback(host: str | None) -> bool:
         return False
 
 
-class MarketplaceAccount(_Section):
+class MarketplaceAccount(Section):
     """One seller account on a marketplace. Its secrets live in the keyring or the environment."""
 
     name: str = Field(description="Account name, unique, lower case (e.g. `gullu-trendyol`).")
@@ -332,7 +317,7 @@ class MarketplaceAccount(_Section):
         return str(value) if isinstance(value, int) else value
 
 
-class BoxSize(_Section):
+class BoxSize(Section):
     """One box size of the warehouse: scanning its barcode while packing records the box and its desi."""
 
     name: str = Field(min_length=1, description="Box name as packers know it (e.g. `K2`).")
@@ -344,148 +329,3 @@ class BoxSize(_Section):
     def box_type(self) -> BoxType:
         """The domain's view of this box size."""
         return BoxType(self.name, self.length_cm, self.width_cm, self.height_cm, self.barcode)
-
-
-class Settings(_Section):
-    """All station settings."""
-
-    database: DatabaseSettings = DatabaseSettings()
-    station: StationSettings = StationSettings()
-    printer: PrinterSettings = PrinterSettings()
-    scanner: ScannerSettings = ScannerSettings()
-    scale: ScaleSettings = ScaleSettings()
-    security: SecuritySettings = SecuritySettings()
-    marketplaces: list[MarketplaceAccount] = Field(default_factory=list)
-    boxes: list[BoxSize] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _unique_accounts(self) -> Settings:
-        seen: set[str] = set()
-        for account in self.marketplaces:
-            if account.name in seen:
-                raise ValueError(f"marketplace account name {account.name!r} is used twice")
-            seen.add(account.name)
-        barcodes = [box.barcode.strip().casefold() for box in self.boxes]
-        if len(set(barcodes)) != len(barcodes):
-            raise ValueError("two [[boxes]] share one barcode")
-        return self
-
-    def box_types(self) -> tuple[BoxType, ...]:
-        """The warehouse's box sizes."""
-        return tuple(box.box_type() for box in self.boxes)
-
-    def data_dir(self) -> Path:
-        """The folder that holds the embedded database, journal and spool."""
-        if self.station.data_dir is not None:
-            return self.station.data_dir.expanduser()
-        return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-
-    def account(self, name: str) -> MarketplaceAccount:
-        """The marketplace account called ``name``."""
-        for account in self.marketplaces:
-            if account.name == name:
-                return account
-        raise ConfigError(f"no marketplace account named {name!r} in the configuration")
-
-
-def default_config_path() -> Path:
-    """The platform's config location (e.g. ``~/.config/packstation/config.toml``)."""
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
-
-
-def _env_overrides(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
-    """Map ``PACKSTATION_<SECTION>_<KEY>`` variables onto the scalar keys of each section."""
-    overrides: dict[str, dict[str, str]] = {}
-    for section_name, field_info in Settings.model_fields.items():
-        section_type = field_info.annotation
-        if not (isinstance(section_type, type) and issubclass(section_type, _Section)):
-            continue
-        for key in section_type.model_fields:
-            env_name = f"{ENV_PREFIX}{section_name}_{key}".upper()
-            if env_name in environ:
-                overrides.setdefault(section_name, {})[key] = environ[env_name]
-    return overrides
-
-
-def _describe_location(loc: tuple[Any, ...], data: Mapping[str, Any]) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int) and parts and parts[-1] == "marketplaces":
-            # Name the account, not just its position, when it has a name.
-            entries = data.get("marketplaces", [])
-            name = entries[item].get("name") if item < len(entries) and isinstance(entries[item], dict) else None
-            parts[-1] = f"marketplaces[{item}]" + (f" ({name})" if name else "")
-        else:
-            parts.append(str(item))
-    return ".".join(parts)
-
-
-def _friendly_error(source: str, exc: ValidationError, data: Mapping[str, Any]) -> ConfigError:
-    lines = []
-    for error in exc.errors():
-        key = _describe_location(error["loc"], data) or "(top level)"
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
-        message = message.removeprefix("Value error, ")
-        lines.append(f"{source}: {key}: {message}")
-    return ConfigError("\n".join(lines))
-
-
-def load_settings(
-    path: Path | None = None,
-    *,
-    environ: Mapping[str, str] | None = None,
-    overrides: Mapping[str, Mapping[str, Any]] | None = None,
-) -> Settings:
-    """Read settings from ``path`` (default location when None), the environment and ``overrides``.
-
-    A missing file at the default location means "all defaults"; a missing file that was named
-    explicitly is an error.
-    """
-    environ = os.environ if environ is None else environ
-    explicit = path is not None or f"{ENV_PREFIX}CONFIG" in environ
-    if path is None:
-        path = Path(environ[f"{ENV_PREFIX}CONFIG"]) if f"{ENV_PREFIX}CONFIG" in environ else default_config_path()
-    data: dict[str, Any] = {}
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot be read: {exc}") from exc
-    elif explicit:
-        raise ConfigError(f"{path}: no such configuration file")
-
-    merged: dict[str, Any] = {key: (dict(value) if isinstance(value, dict) else value) for key, value in data.items()}
-    for layer, source in ((_env_overrides(environ), "environment"), (overrides or {}, "command line")):
-        for section, values in layer.items():
-            target = merged.setdefault(section, {})
-            if not isinstance(target, dict):
-                raise ConfigError(f"{source}: [{section}] is not a table")
-            target.update(values)
-    try:
-        return Settings.model_validate(merged)
-    except ValidationError as exc:
-        raise _friendly_error(str(path), exc, merged) from None
-    except DeviceUriError as exc:  # pragma: no cover - pydantic wraps ValueErrors; kept for safety
-        raise ConfigError(f"{path}: {exc}") from None
-
-
-def config_reference_markdown() -> str:
-    """The configuration reference, generated from the model (the README embeds it)."""
-    out = ["| key | default | environment variable | meaning |", "|---|---|---|---|"]
-    for section_name, field_info in Settings.model_fields.items():
-        section_type = field_info.annotation
-        if isinstance(section_type, type) and issubclass(section_type, _Section):
-            for key, info in section_type.model_fields.items():
-                default = "" if info.default is None else f"`{info.default}`"
-                env = f"`{ENV_PREFIX}{section_name}_{key}`".upper()
-                out.append(f"| `[{section_name}] {key}` | {default} | {env} | {info.description or ''} |")
-    for key, info in MarketplaceAccount.model_fields.items():
-        default = "" if info.is_required() else f"`{info.default}`"
-        out.append(f"| `[[marketplaces]] {key}` | {default} | | {info.description or ''} |")
-    for key, info in BoxSize.model_fields.items():
-        out.append(f"| `[[boxes]] {key}` |  | | {info.description or ''} |")
-    return "\n".join(out)
