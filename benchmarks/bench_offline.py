@@ -23,7 +23,8 @@ from packstation.db.migrate import upgrade
 from packstation.db.models.packages import PackageRow
 from packstation.demo.data import seed_demo_data
 from packstation.domain.outcomes import ScanOutcome
-from packstation.domain.packing import Package, PackageLine, PackSession
+from packstation.domain.package import Package, PackageLine
+from packstation.domain.packing import PackSession
 from packstation.local_store.journal import Journal
 from packstation.local_store.operations import Completed, Opened, Operation, PackedLine, Scanned
 from packstation.services.journal.pump import JournalPump

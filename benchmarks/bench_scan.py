@@ -115,7 +115,8 @@ def _measure(url: str, data_dir: Path) -> dict[str, object]:
     from packstation.composition import start_services
     from packstation.config import load_settings
     from packstation.domain.events import EventBus
-    from packstation.domain.packing import Package, PackageLine, PackSession
+    from packstation.domain.package import Package, PackageLine
+    from packstation.domain.packing import PackSession
     from packstation.services.packing.offline_cache import CACHE_FILE, OfflineCache
     from packstation.ui.platform.sounds import SoundBoard
     from packstation.ui.shell.bridge import Bridge

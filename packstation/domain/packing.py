@@ -14,20 +14,14 @@ from datetime import datetime
 from packstation.domain.boxes import BoxType
 from packstation.domain.catalogue import BarcodeIndex
 from packstation.domain.outcomes import PackState, ScanOutcome, UnsuppliedReason
+from packstation.domain.package import Package
 from packstation.domain.scan import (
     InvalidReason,
-    InvalidScan,
-    ScannedCode,
-    barcode_key,
-    interpret_scan,
     recordable,
 )
+from packstation.domain.scan_matching import LineMatch, LineMatcher
 from packstation.domain.scan_messages import message_for
 from packstation.i18n import _
-
-
-class PackageDataError(ValueError):
-    """A package that cannot be packed as given (no lines, duplicate line id, bad quantity)."""
 
 
 class PackSessionError(RuntimeError):
@@ -36,48 +30,6 @@ class PackSessionError(RuntimeError):
 
 class UnknownLineError(KeyError):
     """``mark_unsupplied`` named a line that is not in the package."""
-
-
-@dataclass(frozen=True)
-class PackageLine:
-    """One marketplace line: ``quantity`` units of the item with ``barcode``."""
-
-    line_id: str
-    barcode: str
-    quantity: int
-    stock_code: str = ""
-    name: str = ""
-    colour: str = ""
-    size: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.line_id:
-            raise PackageDataError("a package line needs its external line id")
-        if not self.barcode.strip():
-            raise PackageDataError(f"line {self.line_id!r} has no barcode")
-        if self.quantity < 1:
-            raise PackageDataError(f"line {self.line_id!r} has quantity {self.quantity}; it must be at least 1")
-
-
-@dataclass(frozen=True)
-class Package:
-    """The marketplace shipment package being packed."""
-
-    package_id: str
-    lines: tuple[PackageLine, ...]
-    order_number: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.lines:
-            raise PackageDataError(f"package {self.package_id!r} has no lines")
-        ids = [line.line_id for line in self.lines]
-        if len(set(ids)) != len(ids):
-            raise PackageDataError(f"package {self.package_id!r} repeats a line id: {ids}")
-
-    @property
-    def total_units(self) -> int:
-        """Units in the package."""
-        return sum(line.quantity for line in self.lines)
 
 
 @dataclass(frozen=True)
@@ -182,19 +134,6 @@ class BoxContents:
         return sum(units for _line, units in self.units)
 
 
-@dataclass(frozen=True)
-class _Match:
-    """A decision before it is applied: lets a layout-repaired retry be compared with the first try."""
-
-    outcome: ScanOutcome
-    code: str = ""
-    line_index: int | None = None
-    product_id: str | None = None
-    units: int = 0
-    invalid_reason: InvalidReason | None = None
-    detail: str = ""
-
-
 @dataclass
 class _LineCount:
     scanned: int = 0
@@ -230,14 +169,7 @@ class PackSession:
         # Units per line in each box, in the order the boxes were opened; the last one is being filled.
         self._boxes: list[dict[str, int]] = [{}]
         self._box_types: dict[int, BoxType] = {}
-        self._lines_by_key: dict[str, list[int]] = {}
-        self._lines_by_product: dict[str, list[int]] = {}
-        for index, line in enumerate(package.lines):
-            for key in {barcode_key(line.barcode), line.barcode.strip()}:
-                self._lines_by_key.setdefault(key, []).append(index)
-            product = self._catalogue.product_for(barcode=line.barcode, stock_code=line.stock_code)
-            if product is not None:
-                self._lines_by_product.setdefault(product.product_id, []).append(index)
+        self._matcher = LineMatcher(package, self._catalogue)
 
     # -- state -------------------------------------------------------------------------------------
 
@@ -289,6 +221,9 @@ class PackSession:
         count = self._counts[index]
         line = self.package.lines[index]
         return LineProgress(line.line_id, count.scanned, count.unsupplied, line.quantity)
+
+    def _remaining(self, index: int) -> int:
+        return self._progress(index).remaining
 
     def _check_complete(self, at: datetime | None) -> None:
         if self._state is PackState.OPEN and all(self._progress(i).is_done for i in range(len(self._counts))):
@@ -376,10 +311,10 @@ class PackSession:
         if self._state is PackState.ABORTED:
             raise PackSessionError(_("This packing session was aborted; open the package again."))
         if self._state is PackState.CANCELLED:
-            return self._result(_Match(ScanOutcome.PACKAGE_CANCELLED), text, at)
+            return self._result(LineMatch(ScanOutcome.PACKAGE_CANCELLED), text, at)
         if self._state is PackState.COMPLETE:
-            return self._result(_Match(ScanOutcome.PACKAGE_ALREADY_COMPLETE), text, at)
-        match = self._match(text)
+            return self._result(LineMatch(ScanOutcome.PACKAGE_ALREADY_COMPLETE), text, at)
+        match = self._matcher.match(text, self._remaining)
         repaired: str | None = None
         if self._layout_repair is not None and match.outcome in (
             ScanOutcome.UNKNOWN_BARCODE,
@@ -387,7 +322,7 @@ class PackSession:
         ):
             candidate = self._layout_repair(text)
             if candidate != text:
-                retry = self._match(candidate)
+                retry = self._matcher.match(candidate, self._remaining)
                 if retry.outcome not in (ScanOutcome.UNKNOWN_BARCODE, ScanOutcome.INVALID):
                     match, repaired = retry, candidate
         if match.outcome is ScanOutcome.ACCEPTED and match.line_index is not None:
@@ -398,41 +333,7 @@ class PackSession:
             self._check_complete(at)
         return self._result(match, text, at, repaired=repaired)
 
-    def _match(self, text: str) -> _Match:
-        code = interpret_scan(text)
-        if isinstance(code, InvalidScan):
-            return _Match(ScanOutcome.INVALID, invalid_reason=code.reason, detail=code.detail)
-        candidates = self._lines_for(code)
-        units = 1
-        product_id: str | None = None
-        if not candidates:
-            hit = self._catalogue.lookup(code.key) or self._catalogue.lookup(code.text)
-            if hit is None:
-                if code.suspect_gtin:
-                    return _Match(
-                        ScanOutcome.INVALID,
-                        code=code.key,
-                        invalid_reason=InvalidReason.BAD_CHECK_DIGIT,
-                        detail=f"{code.text} looks like a GTIN but its check digit is wrong",
-                    )
-                return _Match(ScanOutcome.UNKNOWN_BARCODE, code=code.key)
-            product_id = hit.product.product_id
-            candidates = self._lines_by_product.get(product_id, [])
-            if not candidates:
-                return _Match(ScanOutcome.WRONG_ITEM, code=code.key, product_id=product_id)
-            units = hit.multiplier
-        # Several lines can share a product (a marketplace splits quantities); fill them in order.
-        for index in candidates:
-            if self._progress(index).remaining >= units:
-                return _Match(ScanOutcome.ACCEPTED, code.key, index, product_id, units)
-        open_lines = [i for i in candidates if self._progress(i).remaining > 0]
-        return _Match(ScanOutcome.OVER_SCAN, code.key, (open_lines or candidates)[0], product_id, units)
-
-    def _lines_for(self, code: ScannedCode) -> list[int]:
-        # Exact text first: a seller's numeric code with a "wrong" check digit is still that line's barcode.
-        return self._lines_by_key.get(code.text) or self._lines_by_key.get(code.key) or []
-
-    def _result(self, match: _Match, text: str, at: datetime | None, *, repaired: str | None = None) -> ScanResult:
+    def _result(self, match: LineMatch, text: str, at: datetime | None, *, repaired: str | None = None) -> ScanResult:
         line = self.package.lines[match.line_index] if match.line_index is not None else None
         progress = self._progress(match.line_index) if match.line_index is not None else None
         result = ScanResult(

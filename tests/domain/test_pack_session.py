@@ -10,10 +10,8 @@ import pytest
 from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueError, CatalogueProduct
 from packstation.domain.gtin import with_check_digit
 from packstation.domain.keyboard_layout import LayoutRepair, damage_as_turkish_q
+from packstation.domain.package import Package, PackageDataError, PackageLine
 from packstation.domain.packing import (
-    Package,
-    PackageDataError,
-    PackageLine,
     PackSession,
     PackSessionError,
     PackState,

@@ -9,7 +9,8 @@ import pytest
 from packstation.domain.boxes import BoxType, find_box_type
 from packstation.domain.gtin import with_check_digit
 from packstation.domain.outcomes import UnsuppliedReason
-from packstation.domain.packing import BoxContents, Package, PackageLine, PackSession, PackSessionError, ScanOutcome
+from packstation.domain.package import Package, PackageLine
+from packstation.domain.packing import BoxContents, PackSession, PackSessionError, ScanOutcome
 
 BOOT = with_check_digit("869000000101")
 SANDAL = with_check_digit("869000000202")

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
 from packstation.domain.gtin import with_check_digit
 from packstation.domain.keyboard_layout import LayoutRepair
-from packstation.domain.packing import Package, PackageLine, PackSession, PackState, ScanOutcome
+from packstation.domain.package import Package, PackageLine
+from packstation.domain.packing import PackSession, PackState, ScanOutcome
 
 # A small world of barcodes so random sequences hit lines, cases, wrong items and garbage alike.
 UNIT = [with_check_digit(f"86900000000{i}") for i in range(4)]

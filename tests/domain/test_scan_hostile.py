@@ -5,7 +5,8 @@ import json
 import pytest
 
 from packstation.domain.outcomes import ScanOutcome
-from packstation.domain.packing import Package, PackageLine, PackSession
+from packstation.domain.package import Package, PackageLine
+from packstation.domain.packing import PackSession
 from packstation.domain.scan import (
     MAX_RECORDED_LENGTH,
     InvalidReason,

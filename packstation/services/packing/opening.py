@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models.packages import PackageRow
-from packstation.domain.packing import Package, PackageLine
+from packstation.domain.package import Package, PackageLine
 from packstation.domain.scan import clean_scan, unreadable
 from packstation.domain.scan_messages import invalid_message
 from packstation.domain.status import PackageStatus, why_not_packable
