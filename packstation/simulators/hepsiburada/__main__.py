@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 
 from packstation.simulators.hepsiburada.server import HepsiburadaServer
 from packstation.simulators.hepsiburada.state import SimConfig, SimulatedHepsiburada
+from packstation.simulators.serving import serve_until_interrupted
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,13 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     server = HepsiburadaServer(SimulatedHepsiburada(config), host=args.host, port=args.port).start()
     print(f"listening {server.base_url} merchant={config.merchant_id} user_agent={config.user_agent}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    return 0
+    return serve_until_interrupted(server)
 
 
 if __name__ == "__main__":

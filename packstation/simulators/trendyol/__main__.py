@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 
+from packstation.simulators.serving import serve_until_interrupted
 from packstation.simulators.trendyol.catalog import Naming
 from packstation.simulators.trendyol.render import encoded_packages
 from packstation.simulators.trendyol.server import SimulatorServer
@@ -55,13 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     encoded_packages(sim.rendered, list(sim.iter_desc(ListFilter())))
     server = SimulatorServer(sim, host=args.host, port=args.port).start()
     print(f"listening {server.base_url} admin={server.admin_url}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    return 0
+    return serve_until_interrupted(server)
 
 
 if __name__ == "__main__":
