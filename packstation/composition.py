@@ -262,10 +262,10 @@ def _marketplace_jobs(
     if not settings.marketplaces:
         return None
     from packstation.services.sync.accounts import client_for
-    from packstation.services.sync.jobs import MarketplaceJobs
+    from packstation.services.sync.jobs import marketplace_jobs
     from packstation.services.sync.leadership import Leadership
 
-    jobs = MarketplaceJobs(
+    jobs = marketplace_jobs(
         scheduler,
         settings=settings,
         sessions=database.sessions,

@@ -63,6 +63,7 @@ class ClientCache:
         self._accounts = {account.name: account for account in settings.marketplaces}
         self._make = make_client
         self._ids = account_ids
+        self.account_ids = dict(account_ids)
         self._names = {account_id: name for name, account_id in account_ids.items()}
         self._clients: dict[str, MarketplaceClient] = {}
         self._lock = threading.Lock()
@@ -91,6 +92,31 @@ class ClientCache:
             self._clients.clear()
 
 
+def marketplace_jobs(
+    scheduler: BaseScheduler,
+    *,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    leadership: Leadership,
+    make_client: ClientFactory,
+    publish: Publish,
+) -> MarketplaceJobs:
+    """The marketplace jobs wired the usual way: the configured accounts registered in PostgreSQL, one
+    client cache, the package and claim syncs and the outbox pusher on ``sessions``."""
+    clients = ClientCache(settings, make_client, ensure_accounts(settings, sessions))
+    return MarketplaceJobs(
+        scheduler,
+        settings=settings,
+        sessions=sessions,
+        leadership=leadership,
+        clients=clients,
+        sync=PackageSync(sessions),
+        claims=ClaimSync(sessions),
+        pusher=OutboxPusher(sessions, clients.by_id),
+        publish=publish,
+    )
+
+
 class MarketplaceJobs:
     """Installs and runs the marketplace jobs of one station."""
 
@@ -101,10 +127,11 @@ class MarketplaceJobs:
         settings: Settings,
         sessions: sessionmaker[Session],
         leadership: Leadership,
-        make_client: ClientFactory,
+        clients: ClientCache,
+        sync: PackageSync,
+        claims: ClaimSync,
+        pusher: OutboxPusher,
         publish: Publish,
-        sync: PackageSync | None = None,
-        pusher: OutboxPusher | None = None,
         push_interval_s: float = 10.0,
         leadership_interval_s: float = 15.0,
     ) -> None:
@@ -113,11 +140,11 @@ class MarketplaceJobs:
         self._sessions = sessions
         self.leadership = leadership
         self._publish = publish
-        self._sync = sync or PackageSync(sessions)
-        self._claims = ClaimSync(sessions)
-        self.account_ids = ensure_accounts(settings, sessions)
-        self.clients = ClientCache(settings, make_client, self.account_ids)
-        self._pusher = pusher or OutboxPusher(sessions, self.clients.by_id)
+        self._sync = sync
+        self._claims = claims
+        self.clients = clients
+        self.account_ids = clients.account_ids
+        self._pusher = pusher
         self._push_interval = push_interval_s
         self._leadership_interval = leadership_interval_s
         self._running: set[str] = set()

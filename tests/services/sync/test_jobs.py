@@ -17,7 +17,7 @@ from packstation.domain.events import PackageCancelled, SyncFinished, SyncProgre
 from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces import TrendyolClient
 from packstation.services.sync.accounts import ensure_accounts
-from packstation.services.sync.jobs import PUSH_JOB, MarketplaceJobs, pull_job_id
+from packstation.services.sync.jobs import PUSH_JOB, marketplace_jobs, pull_job_id
 from packstation.services.sync.leadership import Leadership
 from packstation.simulators.trendyol import SimulatedMarketplace
 from tests.services.sync.conftest import ACCOUNT
@@ -38,7 +38,7 @@ def test_only_the_leader_pulls_and_a_cancellation_is_published(
     other_engine = create_db_engine(db_url)
     scheduler = BackgroundScheduler(timezone=UTC)
     events: list[object] = []
-    leader = MarketplaceJobs(
+    leader = marketplace_jobs(
         scheduler,
         settings=settings,
         sessions=db.sessions,
@@ -47,7 +47,7 @@ def test_only_the_leader_pulls_and_a_cancellation_is_published(
         publish=events.append,
     )
     follower_events: list[object] = []
-    follower = MarketplaceJobs(
+    follower = marketplace_jobs(
         BackgroundScheduler(timezone=UTC),
         settings=settings,
         sessions=session_factory(other_engine),
@@ -97,7 +97,7 @@ def test_sync_now_runs_the_pull_at_once(
         if isinstance(event, SyncFinished):
             done.set()
 
-    jobs = MarketplaceJobs(
+    jobs = marketplace_jobs(
         scheduler,
         settings=settings,
         sessions=db.sessions,
