@@ -10,7 +10,7 @@ defaults, and unknown keys are ignored: a journal written before an upgrade stil
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar
@@ -72,27 +72,8 @@ class Scanned(_Body, frozen=True, kw_only=True):
 
     @classmethod
     def of(cls, result: ScanResult, *, line_db_id: int | None) -> Scanned:
-        """The journal record of ``result``."""
-        return cls(
-            outcome=result.outcome,
-            message=result.message,
-            package_id=result.package_id,
-            text=result.text,
-            code=result.code,
-            line_id=result.line_id,
-            line_db_id=line_db_id,
-            product_id=result.product_id,
-            scanned=result.scanned,
-            required=result.required,
-            units=result.units,
-            verified_units=result.verified_units,
-            total_units=result.total_units,
-            package_complete=result.package_complete,
-            invalid_reason=result.invalid_reason,
-            repaired_text=result.repaired_text,
-            at=result.at,
-            box=result.box,
-        )
+        """The journal record of ``result``: every field of it, and the line's database id."""
+        return cls(line_db_id=line_db_id, **{name.name: getattr(result, name.name) for name in fields(result)})
 
     @property
     def barcode(self) -> str:

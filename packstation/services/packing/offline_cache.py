@@ -194,20 +194,11 @@ class OfflineCache:
         for package, account, client in rows:
             package_lines = tuple(lines.get(package.id, ()))
             opened = opened_package(package, account, client, package_lines)
-            summary = PackageSummary(
-                id=package.id,
+            summary = PackageSummary.of(
+                package,
                 account=account.name,
-                external_id=package.external_id,
-                order_number=package.order_number,
-                status=package.status,
-                cargo_tracking_number=package.cargo_tracking_number,
-                cargo_provider=package.cargo_provider,
-                customer_name=package.customer_name,
-                city=package.city,
-                district=package.district,
                 line_count=len(package_lines),
                 item_count=sum(line.quantity for line in package_lines),
-                order_date=package.order_date,
             )
             result.append((opened, summary, package.packing_slip_code, package.status))
         return result

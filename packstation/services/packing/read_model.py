@@ -36,6 +36,25 @@ class PackageSummary:
     item_count: int
     order_date: datetime | None
 
+    @classmethod
+    def of(cls, package: PackageRow, *, account: str, line_count: int, item_count: int) -> PackageSummary:
+        """The summary of a stored package, its account's name and its line and item counts."""
+        return cls(
+            id=package.id,
+            account=account,
+            external_id=package.external_id,
+            order_number=package.order_number,
+            status=package.status,
+            cargo_tracking_number=package.cargo_tracking_number,
+            cargo_provider=package.cargo_provider,
+            customer_name=package.customer_name,
+            city=package.city,
+            district=package.district,
+            line_count=line_count,
+            item_count=item_count,
+            order_date=package.order_date,
+        )
+
 
 @dataclass(frozen=True)
 class PackageCounts:
@@ -76,20 +95,8 @@ class PackageQueries:
             .order_by(PackageRow.order_date.asc().nulls_last(), PackageRow.id)
         ).all()
         return [
-            PackageSummary(
-                id=package.id,
-                account=account,
-                external_id=package.external_id,
-                order_number=package.order_number,
-                status=package.status,
-                cargo_tracking_number=package.cargo_tracking_number,
-                cargo_provider=package.cargo_provider,
-                customer_name=package.customer_name,
-                city=package.city,
-                district=package.district,
-                line_count=int(line_count or 0),
-                item_count=int(item_count or 0),
-                order_date=package.order_date,
+            PackageSummary.of(
+                package, account=account, line_count=int(line_count or 0), item_count=int(item_count or 0)
             )
             for package, account, line_count, item_count in rows
         ]
