@@ -34,6 +34,8 @@ class PrintJob:
     reprint_of: str | None
     created_at: float
     updated_at: float
+    #: Sends the printer did not confirm (the connection died right after); each led to a resend.
+    unconfirmed_sends: int = 0
 
     @property
     def is_reprint(self) -> bool:

@@ -40,11 +40,14 @@ SCHEMA = StoreSchema(
             )""",
             "CREATE INDEX IF NOT EXISTS print_jobs_pending ON print_jobs (printer_uri, state, seq)",
         ),
+        # 2: how often the job went out without the printer confirming it had the bytes (then it is resent,
+        # and the label may come out twice: the packer is told).
+        ("ALTER TABLE print_jobs ADD COLUMN unconfirmed_sends INTEGER NOT NULL DEFAULT 0",),
     ),
 )
 _COLUMNS = (
     "id, printer_uri, kind, needs_setup, description, state, attempts, next_attempt_at, "
-    "last_error, reprint_of, created_at, updated_at"
+    "last_error, reprint_of, created_at, updated_at, unconfirmed_sends"
 )
 
 
@@ -86,6 +89,7 @@ class JobStore:
             reprint_of=row[9],
             created_at=row[10],
             updated_at=row[11],
+            unconfirmed_sends=row[12],
         )
 
     def add(
@@ -180,6 +184,7 @@ class JobStore:
         next_attempt_at: float | None = None,
         last_error: str | None = None,
         new_printer_uri: str | None = None,
+        unconfirmed_send: bool = False,
     ) -> PrintJob | None:
         """Move a job to ``to`` only if it is in one of ``allowed_from`` (and on ``printer_uri``).
 
@@ -197,6 +202,8 @@ class JobStore:
         if new_printer_uri is not None:
             sets.append("printer_uri = ?")
             args.append(new_printer_uri)
+        if unconfirmed_send:
+            sets.append("unconfirmed_sends = unconfirmed_sends + 1")
         sql = (
             f"UPDATE print_jobs SET {', '.join(sets)} WHERE id = ? AND state IN ({','.join('?' for _ in allowed_from)})"
         )

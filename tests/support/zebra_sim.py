@@ -28,6 +28,9 @@ class ZebraSimulator:
         paused: bool = False,
     ) -> None:
         self.answer_status = answer_status
+        #: 1-based numbers of ``~HS`` queries answered by hanging up instead (the printer switched off).
+        self.hang_up_on_query: set[int] = set()
+        self.status_queries = 0
         self.flags = {"paper_out": paper_out, "head_open": head_open, "paused": paused}
         self._server = socket.create_server(("127.0.0.1", port))
         self.port = self._server.getsockname()[1]
@@ -88,6 +91,11 @@ class ZebraSimulator:
                 while HOST_STATUS_QUERY in pending:
                     before, _, pending = pending.partition(HOST_STATUS_QUERY)
                     self._record(before)
+                    with self._lock:
+                        self.status_queries += 1
+                        hang_up = self.status_queries in self.hang_up_on_query
+                    if hang_up:
+                        return
                     if self.answer_status:
                         client.sendall(format_host_status(**self.flags))
                 keep = len(HOST_STATUS_QUERY) - 1

@@ -36,6 +36,10 @@ class JobStateError(ValueError):
 EventCallback = Callable[[PrintJobEvent], None]
 
 
+class UnconfirmedSendError(PrinterError):
+    """The label went out but the printer did not confirm it had it: it is sent again (maybe printed twice)."""
+
+
 class _PrinterWorker:
     """The thread that owns one printer and sends its jobs in order."""
 
@@ -87,6 +91,8 @@ class _PrinterWorker:
         self._queue.publish(PrintJobEventKind.PRINTING, claimed)
         try:
             self._send(claimed)
+        except UnconfirmedSendError as exc:
+            self._failed(claimed, exc.message, unconfirmed=True)
         except PrinterError as exc:
             self._failed(claimed, exc.message)
         except Exception as exc:  # a bug must not kill the printer's thread or lose the job
@@ -96,6 +102,13 @@ class _PrinterWorker:
             printed = store.transition(claimed.id, JobState.PRINTED, allowed_from=(JobState.PRINTING,))
             if printed is not None:
                 log.info("printed job=%s printer=%s attempts=%d", job.id, self.printer_uri, job.attempts + 1)
+                if printed.unconfirmed_sends:
+                    log.warning(
+                        "label sent again after %d unconfirmed send(s); it may have printed twice job=%s printer=%s",
+                        printed.unconfirmed_sends,
+                        job.id,
+                        self.printer_uri,
+                    )
                 self._queue.publish(PrintJobEventKind.PRINTED, printed)
 
     def _send(self, job: PrintJob) -> None:
@@ -106,7 +119,7 @@ class _PrinterWorker:
                 raise _invalid_address(exc) from exc
         printer = self._printer
         connection = printer.open()
-        require_ready(printer.status())
+        asked = require_ready(printer.status()).queried
         payload = self._queue.store.data(job.id)
         setup = self._queue.setup_job if job.needs_setup else None
         with_setup = setup is not None and connection != self._setup_connection
@@ -116,14 +129,36 @@ class _PrinterWorker:
         printer.send(payload, kind=job.kind, job_id=job.id)
         if with_setup:
             self._setup_connection = connection
+        if asked:
+            self._confirm(printer)
 
-    def _failed(self, job: PrintJob, message: str) -> None:
+    @staticmethod
+    def _confirm(printer: LabelPrinter) -> None:
+        """Ask for the status again behind the label: an answer means the printer has read our bytes.
+
+        A raw socket accepts a label into the kernel's buffer even when the printer is switched off a moment
+        later, so ``send`` returning proves nothing. The printer handles ``~HS`` in stream order, after the
+        label, so any answer (even "paper out": the label waits in its memory) confirms receipt. No answer
+        leaves it unknown: the job is sent again, because a label that never came out stops a parcel while
+        a second copy of the same label costs a sticker.
+        """
+        try:
+            printer.status()
+        except PrinterError as exc:
+            raise UnconfirmedSendError(exc.kind, exc.message) from exc
+
+    def _failed(self, job: PrintJob, message: str, *, unconfirmed: bool = False) -> None:
         store = self._queue.store
         policy = self._queue.retry_policy
         attempts = job.attempts + 1
         if attempts >= policy.max_attempts:
             failed = store.transition(
-                job.id, JobState.FAILED, allowed_from=(JobState.PRINTING,), attempts=attempts, last_error=message
+                job.id,
+                JobState.FAILED,
+                allowed_from=(JobState.PRINTING,),
+                attempts=attempts,
+                last_error=message,
+                unconfirmed_send=unconfirmed,
             )
             log.warning(
                 "job failed job=%s printer=%s attempts=%d error=%s", job.id, self.printer_uri, attempts, message
@@ -139,6 +174,7 @@ class _PrinterWorker:
             attempts=attempts,
             next_attempt_at=retry_at,
             last_error=message,
+            unconfirmed_send=unconfirmed,
         )
         log.info("retry scheduled job=%s printer=%s attempts=%d error=%s", job.id, self.printer_uri, attempts, message)
         if queued is not None:

@@ -67,12 +67,15 @@ class OutboxPusher:
         self._invoice_numbers = invoice_numbers
         self._clock = clock
         self._stock = StockSender(sessions, self.settings, clock)
+        # Rows this pusher claimed whose outcome never reached the database (it went away mid-cycle).
+        self._unfinished: set[int] = set()
 
     def push(self, *, account_id: int | None = None, include_waiting: bool = False) -> PushResult:
         """Send every due row (of one account, or all); ``include_waiting`` also sends rows in backoff.
 
         A row is handled at most once per call, so a failing row cannot spin inside one cycle.
         """
+        self._release_unfinished()
         total = PushResult()
         seen: set[int] = set()
         while True:
@@ -80,9 +83,29 @@ class OutboxPusher:
             if not claimed:
                 return total
             seen.update(row.id for row in claimed)
+            self._unfinished.update(row.id for row in claimed)
             packages = self._packages(row.package_id for row in claimed if row.package_id is not None)
             for row in claimed:
                 total = total + self._handle(row, packages.get(row.package_id) if row.package_id else None)
+                self._unfinished.discard(row.id)
+
+    def _release_unfinished(self) -> None:
+        """Put back rows a lost database connection left ``in_flight`` under this pusher's own lease.
+
+        Without this they would wait out the lease (minutes) and hold their package's later rows. Sending
+        one again is safe: a refusal caused by our own earlier success counts as done (the clients'
+        look-up), and the marketplace applies a status it already holds no second time.
+        """
+        if not self._unfinished:
+            return
+        with self._sessions.begin() as session:
+            released = session.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.id.in_(self._unfinished), OutboxEntry.state == OutboxState.IN_FLIGHT.value)
+                .values(state=OutboxState.PENDING.value, next_attempt_at=self._clock())
+            ).rowcount
+        log.warning("outbox rows released after a lost connection count=%d", released)
+        self._unfinished.clear()
 
     # -- claiming ---------------------------------------------------------------------------------
 
@@ -206,6 +229,10 @@ class OutboxPusher:
         if client.marketplace is Marketplace.HEPSIBURADA:
             # HB's only packing call creates the package: it waits for the completed parcel.
             return Outcome(OutboxState.DONE, note=_("Hepsiburada is told when the parcel is packed"))
+        if package.status in (PackageStatus.PICKING, PackageStatus.INVOICED):
+            # The marketplace already holds it (as synced, or as we told it): a PUT would only be refused,
+            # and each refusal costs a look-up from the list quota (30 a minute on Trendyol's lowest tier).
+            return Outcome(OutboxState.DONE, note=_("already Picking"))
         outcome = client.mark_picking(package, business_key=row.business_key)
         self._stored_status(row, PackageStatus.PICKING)
         return Outcome(OutboxState.DONE, sent=outcome.sent, note="" if outcome.sent else _("already Picking"))

@@ -94,6 +94,39 @@ def test_tcp_printer_receives_exactly_font_then_label(tmp_path, events: Events) 
         zebra.close()
 
 
+def test_a_label_the_printer_did_not_confirm_is_sent_again(tmp_path, events: Events) -> None:
+    """The printer reads the label but goes away before answering the ~HS behind it: resend, and say so."""
+    zebra = ZebraSimulator()
+    zebra.hang_up_on_query = {2}  # 1: ready before the label; 2: the confirmation behind it
+    queue = PrintQueue(tmp_path / "jobs.sqlite", on_event=events, setup_job=FONT, retry_policy=FAST)
+    queue.start()
+    try:
+        job = queue.submit(zebra.uri, LABEL_1, kind=PayloadKind.ZPL, needs_setup=True)
+        retry = events.wait(job.id, PrintJobEventKind.RETRY_SCHEDULED)
+        assert retry.job.unconfirmed_sends == 1
+        printed = events.wait(job.id, PrintJobEventKind.PRINTED)
+        assert printed.job.unconfirmed_sends == 1 and printed.job.attempts == 1
+        assert zebra.received == FONT + LABEL_1 + FONT + LABEL_1  # a new connection gets the font again
+        assert zebra.status_queries == 4
+    finally:
+        queue.stop()
+        zebra.close()
+
+
+def test_a_confirmed_label_is_sent_once(tmp_path, events: Events) -> None:
+    zebra = ZebraSimulator()
+    queue = PrintQueue(tmp_path / "jobs.sqlite", on_event=events, setup_job=FONT, retry_policy=FAST)
+    queue.start()
+    try:
+        job = queue.submit(zebra.uri, LABEL_1, kind=PayloadKind.ZPL, needs_setup=True)
+        printed = events.wait(job.id, PrintJobEventKind.PRINTED)
+        assert printed.job.unconfirmed_sends == 0
+        assert zebra.received == FONT + LABEL_1 and zebra.status_queries == 2
+    finally:
+        queue.stop()
+        zebra.close()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
