@@ -99,12 +99,12 @@ class OutboxPusher:
         if not self._unfinished:
             return
         with self._sessions.begin() as session:
-            released = session.execute(
+            session.execute(
                 update(OutboxEntry)
                 .where(OutboxEntry.id.in_(self._unfinished), OutboxEntry.state == OutboxState.IN_FLIGHT.value)
                 .values(state=OutboxState.PENDING.value, next_attempt_at=self._clock())
-            ).rowcount
-        log.warning("outbox rows released after a lost connection count=%d", released)
+            )
+        log.warning("outbox rows released after a lost connection rows=%s", sorted(self._unfinished))
         self._unfinished.clear()
 
     # -- claiming ---------------------------------------------------------------------------------
