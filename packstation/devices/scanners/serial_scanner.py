@@ -23,8 +23,14 @@ from packstation.devices.scanners.base import (
     ScannerStatus,
     StatusCallback,
 )
+from packstation.domain.scan import MAX_SCAN_LENGTH
 
 logger = logging.getLogger("packstation.devices.scanner.serial")
+
+#: Bytes a scan may reach before its terminator (4 per character covers any UTF-8). A scanner set to the
+#: wrong terminator, or line noise, would otherwise grow the buffer without end and glue everything it
+#: sends to the next real scan.
+MAX_SCAN_BYTES = 4 * MAX_SCAN_LENGTH
 
 DEFAULT_BACKOFF: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 5.0)
 """Seconds between reconnection attempts; the last value repeats. Short first: a replug takes ~1 s."""
@@ -71,6 +77,26 @@ class _ScanLines(Packetizer):
         super().__init__()
         self.TERMINATOR = scanner.settings.terminator.value
         self._scanner = scanner
+        # After an overlong run: everything up to the next terminator belongs to it and is dropped.
+        self._discarding = False
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer.extend(data)
+        while self.TERMINATOR in self.buffer:
+            packet, self.buffer = self.buffer.split(self.TERMINATOR, 1)
+            if self._discarding:
+                self._discarding = False
+                continue
+            self.handle_packet(bytes(packet))
+        if len(self.buffer) > MAX_SCAN_BYTES:
+            if not self._discarding:
+                # One outcome for the whole run ("scan too long"), however long it goes on.
+                logger.warning(
+                    "scan without terminator over %d bytes dropped port=%s", MAX_SCAN_BYTES, self._scanner.device
+                )
+                self.handle_packet(bytes(self.buffer[:MAX_SCAN_BYTES]))
+                self._discarding = True
+            self.buffer.clear()
 
     def handle_packet(self, packet: bytes) -> None:
         # NUL padding is line noise, never data (and PostgreSQL cannot store it): dropped here. Bytes

@@ -19,6 +19,7 @@ from packstation.devices.scanners import (
     serial_settings_from_uri,
 )
 from packstation.devices.uri import SCANNER_SCHEMES, DeviceUriError, parse_device_uri
+from packstation.domain.scan import MAX_SCAN_LENGTH, InvalidReason, unreadable
 
 FAST = (0.05, 0.1)  # backoff for tests: reconnect quickly
 WAIT = 5.0
@@ -92,6 +93,25 @@ def test_lines_arrive_and_a_partial_line_waits(recorder: Recorder, started: list
     pty.send("PSCMDCOMPLETE\rÇİĞ\r".encode())
     assert recorder.next_scan() == "PSCMDCOMPLETE"
     assert recorder.next_scan() == "ÇİĞ"
+    pty.unplug()
+
+
+def test_a_run_without_terminator_is_one_too_long_scan_and_the_next_scan_is_clean(
+    recorder: Recorder, started: list[SerialScanner]
+) -> None:
+    """A scanner on the wrong terminator, or noise: bounded memory, one refusal, then normal scans."""
+    pty = Pty()
+    _start(f"serial://{pty.path}?terminator=CR", recorder, started)
+    recorder.wait_for(ScannerState.CONNECTED)
+    for _ in range(50):
+        pty.send(b"X" * 2000)  # 100 kB and no terminator
+    too_long = recorder.next_scan()
+    assert len(too_long) > MAX_SCAN_LENGTH and set(too_long) == {"X"}
+    assert unreadable(too_long) is not None and unreadable(too_long).reason is InvalidReason.TOO_LONG  # type: ignore[union-attr]
+    pty.send(b"XXXX\r8690000000005\r")  # the end of the run is dropped with it
+    assert recorder.next_scan() == "8690000000005"
+    with pytest.raises(queue.Empty):
+        recorder.next_scan(timeout=0.3)
     pty.unplug()
 
 
