@@ -3,7 +3,7 @@ clock), journal order holds (a sequence), and the times a station records stay i
 durations (the station clock slews instead of stepping)."""
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,24 +18,7 @@ from packstation.services.packing.claims import ClaimService
 from packstation.services.packing.service import PackingService
 from packstation.services.station.clock import MAX_SLEW, StationClock
 from packstation.services.station.heartbeat import StationService
-
-
-class Machine:
-    """A wall clock someone can step, and a monotonic clock nobody can."""
-
-    def __init__(self) -> None:
-        self.start = datetime.now(UTC)
-        self.mono = 1000.0
-        self.offset = timedelta(0)
-
-    def wall(self) -> datetime:
-        return self.start + timedelta(seconds=self.mono - 1000.0) + self.offset
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def advance(self, seconds: float) -> None:
-        self.mono += seconds
+from tests.support.machine_clock import Machine
 
 
 @pytest.mark.parametrize("step", [timedelta(minutes=-10), timedelta(minutes=10)])
