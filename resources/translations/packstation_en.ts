@@ -669,6 +669,10 @@
             <translation>LABEL NOT PRINTED: {0}. Scan REPRINT when the printer is ready.</translation>
         </message>
         <message>
+            <source>Label printed, but it may have come out twice: stick one and throw the other away.</source>
+            <translation>Label printed, but it may have come out twice: stick one and throw the other away.</translation>
+        </message>
+        <message>
             <source>Complete! The label is printed.</source>
             <translation>Complete! The label is printed.</translation>
         </message>

@@ -669,6 +669,10 @@
         <translation>ETİKET BASILMADI: {0}. Yazıcı hazır olunca YENİDEN BAS barkodunu okutun.</translation>
     </message>
     <message>
+        <source>Label printed, but it may have come out twice: stick one and throw the other away.</source>
+        <translation>Etiket basıldı, ancak iki kez çıkmış olabilir: birini yapıştırın, diğerini atın.</translation>
+    </message>
+    <message>
         <source>Complete! The label is printed.</source>
         <translation>Tamamlandı! Etiket basıldı.</translation>
     </message>

@@ -299,7 +299,12 @@ class PackCommands(QObject):
         note = self._label_note if kind in _LABEL_ON_ITS_WAY else ""
         set_fitted_text(self._pack.print_status, f"{texts[kind]} {note}".strip())
         # The big banner tells the truth about the label too, not only the small print beside it.
-        if kind is PrintJobEventKind.PRINTED:
+        if kind is PrintJobEventKind.PRINTED and job.unconfirmed_sends:
+            # The printer went away right behind the label and the label was sent again: one may be extra.
+            twice = self.tr("Label printed, but it may have come out twice: stick one and throw the other away.")
+            set_fitted_text(self._pack.print_status, twice)
+            self._pack.set_feedback("complete", twice)
+        elif kind is PrintJobEventKind.PRINTED:
             self._pack.set_feedback("complete", self.tr("Complete! The label is printed."))
         if kind is PrintJobEventKind.FAILED:
             self._pack.set_feedback("error", texts[kind])

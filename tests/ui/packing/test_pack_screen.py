@@ -6,6 +6,7 @@ label is queued and previewed; a second station on the same database cannot open
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,9 @@ from packstation.db.models.catalog import ProductBarcode
 from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.demo.station import demo_seed
 from packstation.domain.command_barcodes import Command
-from packstation.domain.events import EventBus
+from packstation.domain.events import EventBus, PrintJobEvent, PrintJobEventKind
+from packstation.domain.print_jobs import JobState, PrintJob
+from packstation.domain.print_payload import PayloadKind
 from packstation.ui.input.wedge import WedgeScanFilter
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.shell.bridge import Bridge
@@ -157,3 +160,38 @@ def test_a_second_station_cannot_open_a_parcel_being_packed(
     window.handle_scan("PSCMDLOGOUT")
     assert window.user is None and window.pages.currentWidget() is window.session.login
     assert Command.ABORT.value == "ABORT"
+
+
+def test_a_label_sent_twice_tells_the_packer(
+    qtbot: QtBot, station: tuple[MainWindow, AppContext, Clock, WedgeScanFilter]
+) -> None:
+    """The printer went away right behind a label and it was resent: the packer hears it may be doubled."""
+    window, context, clock, _ = station
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.session.login, timeout=10_000)
+    scan(window, clock, "1001")
+    qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
+    with context.database.sessions() as session:
+        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+    scan(window, clock, package.cargo_tracking_number)
+    qtbot.waitUntil(lambda: window.pack.package is not None, timeout=10_000)
+    now = time.time()
+    job = PrintJob(
+        id="job-1",
+        printer_uri="tcp://127.0.0.1:9100",
+        kind=PayloadKind.ZPL,
+        needs_setup=True,
+        description="",
+        state=JobState.PRINTED,
+        attempts=1,
+        next_attempt_at=now,
+        last_error=None,
+        reprint_of=None,
+        created_at=now,
+        updated_at=now,
+        unconfirmed_sends=1,
+    )
+    context.bus.publish(PrintJobEvent(PrintJobEventKind.PRINTED, job))
+    qtbot.waitUntil(
+        lambda: "twice" in window.pack.print_status.toolTip() + window.pack.print_status.text(), timeout=5_000
+    )
+    assert window.pack.feedback.property("kind") == "complete"
