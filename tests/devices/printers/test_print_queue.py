@@ -101,7 +101,7 @@ def test_a_label_the_printer_did_not_confirm_is_sent_again(tmp_path, events: Eve
     queue = PrintQueue(tmp_path / "jobs.sqlite", on_event=events, setup_job=FONT, retry_policy=FAST)
     queue.start()
     try:
-        job = queue.submit(zebra.uri, LABEL_1, kind=PayloadKind.ZPL, needs_setup=True)
+        job = queue.submit(zebra.uri, LABEL_1, kind=LabelFormat.ZPL, needs_setup=True)
         retry = events.wait(job.id, PrintJobEventKind.RETRY_SCHEDULED)
         assert retry.job.unconfirmed_sends == 1
         printed = events.wait(job.id, PrintJobEventKind.PRINTED)
@@ -118,7 +118,7 @@ def test_a_confirmed_label_is_sent_once(tmp_path, events: Events) -> None:
     queue = PrintQueue(tmp_path / "jobs.sqlite", on_event=events, setup_job=FONT, retry_policy=FAST)
     queue.start()
     try:
-        job = queue.submit(zebra.uri, LABEL_1, kind=PayloadKind.ZPL, needs_setup=True)
+        job = queue.submit(zebra.uri, LABEL_1, kind=LabelFormat.ZPL, needs_setup=True)
         printed = events.wait(job.id, PrintJobEventKind.PRINTED)
         assert printed.job.unconfirmed_sends == 0
         assert zebra.received == FONT + LABEL_1 and zebra.status_queries == 2

@@ -282,7 +282,9 @@ def test_a_station_packs_through_every_fault_at_random_moments(
     # no invoice number the station stops there), and the stand-in holds it. The slow reply's retry must not
     # have become a second update.
     with outage_sessions() as session:
-        remote_ids = dict(session.execute(select(PackageRow.id, PackageRow.external_id).where(PackageRow.id.in_(ids))).all())
+        remote_ids = dict(
+            session.execute(select(PackageRow.id, PackageRow.external_id).where(PackageRow.id.in_(ids))).all()
+        )
     heard = {
         e: [r for r in marketplace.sim.requests_to("PUT", f"/shipment-packages/{e}") if r.status < 300]
         for e in remote_ids.values()

@@ -24,8 +24,8 @@ from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.demo.station import demo_seed
 from packstation.domain.command_barcodes import Command
 from packstation.domain.events import EventBus, PrintJobEvent, PrintJobEventKind
+from packstation.domain.marketplace import LabelFormat
 from packstation.domain.print_jobs import JobState, PrintJob
-from packstation.domain.print_payload import PayloadKind
 from packstation.ui.input.wedge import WedgeScanFilter
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.shell.bridge import Bridge
@@ -171,14 +171,14 @@ def test_a_label_sent_twice_tells_the_packer(
     scan(window, clock, "1001")
     qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
     with context.database.sessions() as session:
-        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
     scan(window, clock, package.cargo_tracking_number)
     qtbot.waitUntil(lambda: window.pack.package is not None, timeout=10_000)
     now = time.time()
     job = PrintJob(
         id="job-1",
         printer_uri="tcp://127.0.0.1:9100",
-        kind=PayloadKind.ZPL,
+        kind=LabelFormat.ZPL,
         needs_setup=True,
         description="",
         state=JobState.PRINTED,
