@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.local_server import LocalPostgres
-from packstation.db.models import Package, PackEvent
+from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.domain.outcomes import ScanOutcome
 from packstation.local_store.journal import Journal
 from packstation.services.journal.pump import JournalPump
@@ -49,7 +49,7 @@ def test_a_step_while_packing_offline_keeps_order_times_and_durations(
         cache=cache,
     )
     with outage_sessions() as session:
-        packages = session.scalars(select(Package).order_by(Package.id).limit(2)).all()
+        packages = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(2)).all()
         work = [
             (p.id, p.cargo_tracking_number or "", [ln.barcode for ln in p.lines for _ in range(ln.quantity)])
             for p in packages
@@ -93,5 +93,5 @@ def test_a_step_while_packing_offline_keeps_order_times_and_durations(
             assert real * (1 - MAX_SLEW) - 0.01 <= recorded <= real * (1 + MAX_SLEW) + 0.01, (
                 f"{recorded} s recorded for {real} s of packing"
             )
-            packed = session.get(Package, package_id)
+            packed = session.get(PackageRow, package_id)
             assert packed is not None and packed.packed_at == events[-1][1]
