@@ -28,6 +28,7 @@ from packstation.db.local_server import LocalPostgres
 from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.demo.data import seed_demo_data
 from packstation.local_store.journal import Journal
+from packstation.services.access.audit import AuditLog
 from packstation.services.journal.pump import JournalPump
 from packstation.services.packing.claims import ClaimService
 from packstation.services.packing.offline_cache import OfflineCache
@@ -170,8 +171,8 @@ def test_claim_pack_pump_and_offline_replay_through_the_pooler(
     direct_sessions = session_factory(direct)
     seed_demo_data(direct_sessions, packages=20, seed=5)
     sessions: sessionmaker[Session] = session_factory(pooled())
-    station_id = StationService(sessions, name="bouncer-1").register()
-    rival_id = StationService(sessions, name="bouncer-2").register()
+    station_id = StationService(sessions, name="bouncer-1", audit=AuditLog(sessions)).register()
+    rival_id = StationService(sessions, name="bouncer-2", audit=AuditLog(sessions)).register()
     journal = Journal(tmp_path / "journal.sqlite3")
     cache = OfflineCache(tmp_path / "cache.sqlite3")
     cache.refresh(sessions)

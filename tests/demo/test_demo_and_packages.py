@@ -71,7 +71,7 @@ def test_counts_and_ready_list(db: Database) -> None:
 
 
 def test_station_registration_is_idempotent(db: Database) -> None:
-    stations = StationService(db.sessions, name="station-7")
+    stations = StationService(db.sessions, name="station-7", audit=AuditLog(db.sessions))
     first = stations.register()
     assert stations.register() == first
     stations.heartbeat(pending_operations=3)

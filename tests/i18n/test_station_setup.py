@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from packstation.config import ConfigError, Settings, load_settings
 from packstation.i18n import Language
+from packstation.services.labels import LabelService
 from packstation.services.station.setup import (
     TEST_TRACKING_NUMBER,
     PrinterSetupError,
@@ -83,7 +84,7 @@ def test_a_bad_address_is_refused_and_the_old_file_stays(tmp_path: Path) -> None
 
 
 def test_test_label_reaches_a_tcp_printer(printer: RawPrinter) -> None:
-    message = print_test_label(f"tcp://127.0.0.1:{printer.port}?status=0", station_name="Masa 3")
+    message = print_test_label(f"tcp://127.0.0.1:{printer.port}?status=0", station_name="Masa 3", labels=LabelService())
     assert printer.done.wait(10)
     data = bytes(printer.received)
     assert data.count(b"^XA") >= 1 and data.rstrip().endswith(b"^XZ")
@@ -96,9 +97,9 @@ def test_an_unreachable_printer_is_a_clear_error() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(PrinterSetupError, match="test label was not printed"):
-        print_test_label(f"tcp://127.0.0.1:{port}?status=0&connect_timeout=1", station_name="x")
+        print_test_label(f"tcp://127.0.0.1:{port}?status=0&connect_timeout=1", station_name="x", labels=LabelService())
     with pytest.raises(PrinterSetupError, match="Invalid printer address"):
-        print_test_label("lpt://1", station_name="x")
+        print_test_label("lpt://1", station_name="x", labels=LabelService())
 
 
 @pytest.mark.gui

@@ -57,7 +57,7 @@ class StationService:
         sessions: sessionmaker[Session],
         *,
         name: str,
-        audit: AuditLog | None = None,
+        audit: AuditLog,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._sessions = sessions

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
@@ -33,6 +33,9 @@ from packstation.domain.marketplace import LabelFormat
 from packstation.i18n import Language, _
 from packstation.services.labels import LabelService
 from packstation.services.labels.model import LabelDocument, LabelSize, PrinterDpi, Sender, ShippingLabelData
+
+if TYPE_CHECKING:
+    from packstation.services.access.secrets import SecretStore
 
 log = logging.getLogger("packstation.services.station.setup")
 
@@ -116,11 +119,11 @@ def build_test_label(
     station_name: str,
     dpi: int = 203,
     label_size: str = "100x150mm",
-    labels: LabelService | None = None,
+    labels: LabelService,
     fmt: LabelFormat = LabelFormat.ZPL,
 ) -> LabelDocument:
     """A shipping label that says it is a test, in this station's label format."""
-    service = labels or LabelService()
+    service = labels
     data = ShippingLabelData(
         sender=Sender(name="PackStation", city=station_name),
         receiver_name=_("TEST LABEL"),
@@ -148,7 +151,7 @@ def print_test_label(
     station_name: str,
     dpi: int = 203,
     label_size: str = "100x150mm",
-    labels: LabelService | None = None,
+    labels: LabelService,
     printers: Callable[[DeviceUri], LabelPrinter] = open_printer,
 ) -> str:
     """Send a test label straight to the printer at ``uri``; returns a sentence for the screen.
@@ -161,7 +164,7 @@ def print_test_label(
         parsed = parse_device_uri(uri.strip(), allowed=PRINTER_SCHEMES)
     except DeviceUriError as exc:
         raise PrinterSetupError(_("Invalid printer address: {error}").format(error=exc)) from exc
-    service = labels or LabelService()
+    service = labels
     pdf = parsed.scheme in PDF_ONLY_PRINTER_SCHEMES
     document = build_test_label(
         station_name=station_name,
@@ -243,13 +246,13 @@ def test_marketplace_connection(setup: MarketplaceSetup) -> str:
     return _("Connected to {name}: {count} package(s) changed in the last day.").format(name=account.name, count=count)
 
 
-def store_marketplace(path: Path, setup: MarketplaceSetup) -> list[str]:
+def store_marketplace(path: Path, setup: MarketplaceSetup, secrets: SecretStore) -> list[str]:
     """Add (or replace) the account in the config file and its secrets in the keyring.
 
     Returns what the operator still has to do: when no secure keyring exists, the environment
     variables to set (the secrets are never written to a file).
     """
-    from packstation.services.access.secrets import SecretError, SecretStore, secret_env_var
+    from packstation.services.access.secrets import SecretError, secret_env_var
 
     account = setup.account()
     existing = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
@@ -260,7 +263,7 @@ def store_marketplace(path: Path, setup: MarketplaceSetup) -> list[str]:
     load_settings_text(text)
     path.write_text(text, encoding="utf-8")
     todo = []
-    store = SecretStore()
+    store = secrets
     for name, value in setup.secrets.items():
         if not value:
             continue

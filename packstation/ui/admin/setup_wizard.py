@@ -80,7 +80,7 @@ class StationSetupWizard(QWizard):
             account = self.marketplace.marketplace()
             secrets = SecretStore()
             self.todo = store_shared_database(self.config_path, shared, secrets)
-            self.todo += store_marketplace(self.config_path, account) if account is not None else []
+            self.todo += store_marketplace(self.config_path, account, secrets) if account is not None else []
             # Read back as the station will start: a bad value is refused here, not at the next start.
             self.settings = load_settings(self.config_path, environ={})
         except (ConfigError, OSError, ValueError) as exc:
@@ -100,8 +100,11 @@ def default_test_connection(setup: MarketplaceSetup) -> str:
 def default_print_test(uri: str, station_name: str, dpi: int, label_size: str) -> str:
     """The real test print (runs on a worker thread); office printers (``qt://``) included."""
     from packstation.devices.printers.factory import PrinterFactory
+    from packstation.services.labels import LabelService
     from packstation.services.station.setup import print_test_label
     from packstation.ui.platform.office_printer import register_office_printer
 
     printers = register_office_printer(PrinterFactory())
-    return print_test_label(uri, station_name=station_name, dpi=dpi, label_size=label_size, printers=printers)
+    return print_test_label(
+        uri, station_name=station_name, dpi=dpi, label_size=label_size, labels=LabelService(), printers=printers
+    )

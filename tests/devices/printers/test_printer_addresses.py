@@ -11,6 +11,7 @@ from packstation.config import ConfigError, load_settings
 from packstation.devices.base import PrinterError, PrinterFaultKind
 from packstation.devices.printers import FakePrinter, PrinterFactory, SpoolFolderPrinter
 from packstation.devices.uri import PRINTER_SCHEMES, DeviceUri, DeviceUriError, parse_device_uri
+from packstation.services.labels import LabelService
 from packstation.services.station.setup import PrinterSetupError, print_test_label
 
 
@@ -83,4 +84,4 @@ def test_zpl_for_an_office_printer_is_a_config_error(tmp_path: Path) -> None:
 
 def test_headless_test_print_to_an_office_printer_says_why_it_cannot() -> None:
     with pytest.raises(PrinterSetupError, match="station window"):
-        print_test_label("qt://Ofis", station_name="Masa 1")
+        print_test_label("qt://Ofis", station_name="Masa 1", labels=LabelService())

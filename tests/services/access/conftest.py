@@ -130,7 +130,7 @@ def stack(db: Database, clock: Clock) -> Stack:
     security = SecuritySettings()
     users = UserService(db.sessions, credentials=credentials, audit=audit, clock=clock)
     auth = AuthService(db.sessions, credentials=credentials, audit=audit, security=security, clock=clock)
-    station_id = StationService(db.sessions, name="station-7").register()
+    station_id = StationService(db.sessions, name="station-7", audit=AuditLog(db.sessions)).register()
     return Stack(db, clock, audit, users, auth, security, station_id)
 
 

@@ -164,7 +164,7 @@ def test_a_station_logs_in_packs_and_audits_through_the_server(stack: Stack, sta
         credentials = Credentials(sessions, hasher=stack.users.credentials.hasher)
         users = UserService(sessions, credentials=credentials, audit=audit)
         auth = AuthService(sessions, credentials=credentials, audit=audit)
-        station_id = StationService(sessions, name="station-9").register()
+        station_id = StationService(sessions, name="station-9", audit=audit).register()
 
         # An admin logs in at the station and enrols a packer, all through the definer functions.
         secret = next(iter(stack.used_steps))  # the admin's TOTP secret, enrolled by first_admin()

@@ -16,6 +16,7 @@ from packstation.db.local_server import LocalPostgres
 from packstation.db.migrate import upgrade
 from packstation.demo.data import seed_demo_data
 from packstation.local_store.journal import Journal
+from packstation.services.access.audit import AuditLog
 from packstation.services.journal.pump import JournalPump
 from packstation.services.packing.claims import ClaimService
 from packstation.services.packing.offline_cache import OfflineCache
@@ -61,7 +62,7 @@ def make_station(outage_sessions: sessionmaker[Session], tmp_path: Path) -> Iter
     rigs: list[StationRig] = []
 
     def make(name: str) -> StationRig:
-        station_id = StationService(outage_sessions, name=name).register()
+        station_id = StationService(outage_sessions, name=name, audit=AuditLog(outage_sessions)).register()
         journal = Journal(tmp_path / name / "journal.sqlite3")
         cache = OfflineCache(tmp_path / name / "cache.sqlite3")
         cache.refresh(outage_sessions)

@@ -20,6 +20,7 @@ from packstation.db.local_server import LocalPostgres
 from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.domain.outcomes import ScanOutcome
 from packstation.local_store.journal import Journal
+from packstation.services.access.audit import AuditLog
 from packstation.services.journal.pump import JournalPump
 from packstation.services.packing.claims import ClaimService
 from packstation.services.packing.offline_cache import OfflineCache
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.slow
 def test_a_step_while_packing_offline_keeps_order_times_and_durations(
     outage_server: LocalPostgres, outage_sessions: sessionmaker[Session], tmp_path: Path, step: timedelta
 ) -> None:
-    station_id = StationService(outage_sessions, name="st-offline-clock").register()
+    station_id = StationService(outage_sessions, name="st-offline-clock", audit=AuditLog(outage_sessions)).register()
     cache = OfflineCache(tmp_path / "cache.sqlite3")
     cache.refresh(outage_sessions)
     journal = Journal(tmp_path / "journal.sqlite3")

@@ -32,6 +32,7 @@ from packstation.domain.marketplace import Marketplace
 from packstation.domain.outcomes import ScanOutcome
 from packstation.domain.status import PACKABLE, OutboxState, PackageStatus
 from packstation.local_store.journal import Journal
+from packstation.services.access.audit import AuditLog
 from packstation.services.journal.pump import JournalPump
 from packstation.services.labels import LabelService
 from packstation.services.marketplaces import TrendyolClient
@@ -161,7 +162,7 @@ def test_a_station_packs_through_every_fault_at_random_moments(
 ) -> None:
     rng = random.Random(int(os.environ.get("FAULT_SEED", "16")))
     faults = dict(zip(["database", "disk", "printer", "clock"], rng.sample(range(10, PARCELS - 30), 4), strict=True))
-    station_id = StationService(outage_sessions, name="st-faults").register()
+    station_id = StationService(outage_sessions, name="st-faults", audit=AuditLog(outage_sessions)).register()
     journal = Journal(small_disk / "journal.sqlite3")
     cache = OfflineCache(tmp_path / "cache.sqlite3")
     cache.refresh(outage_sessions)

@@ -20,6 +20,7 @@ from packstation.devices.printers.print_queue import PrintQueue
 from packstation.domain.events import LabelPreview, LabelProblem
 from packstation.domain.status import PackageStatus
 from packstation.local_store.journal import Journal
+from packstation.services.access.audit import AuditLog
 from packstation.services.journal.pump import JournalPump
 from packstation.services.labels import LabelService
 from packstation.services.marketplaces import RetryPolicy, Timeouts
@@ -93,7 +94,7 @@ def rig(db: Database, tmp_path: Path) -> Iterator[Rig]:
             on_problem=problems.append,
             marketplace_label=marketplace_label_source(jobs, db.sessions),  # type: ignore[arg-type]
         )
-        station_id = StationService(db.sessions, name="istasyon-1").register()
+        station_id = StationService(db.sessions, name="istasyon-1", audit=AuditLog(db.sessions)).register()
         journal = Journal(tmp_path / "journal.sqlite3")
         pump = JournalPump(journal, db.sessions, idle_interval_s=0.1, max_backoff_s=0.5)
         packing = PackingService(

@@ -16,6 +16,7 @@ from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.demo.data import seed_demo_data
 from packstation.domain.outcomes import ScanOutcome
 from packstation.local_store.journal import Journal
+from packstation.services.access.audit import AuditLog
 from packstation.services.journal.pump import JournalPump
 from packstation.services.packing.claims import ClaimService
 from packstation.services.packing.service import NotRecordedError, OpenOutcome, PackingService
@@ -53,7 +54,7 @@ def test_a_full_disk_refuses_scans_clearly_and_packing_resumes_when_space_return
     db: Database, small_disk: Path
 ) -> None:
     seed_demo_data(db.sessions, packages=3)
-    station_id = StationService(db.sessions, name="st-disk").register()
+    station_id = StationService(db.sessions, name="st-disk", audit=AuditLog(db.sessions)).register()
     journal = Journal(small_disk / "journal.sqlite3")
     pump = JournalPump(journal, db.sessions, idle_interval_s=0.05, max_backoff_s=0.5)
     packing = PackingService(

@@ -14,6 +14,7 @@ from packstation.db.models.sync import OutboxEntry
 from packstation.demo.data import seed_demo_data
 from packstation.local_store.journal import Journal
 from packstation.local_store.operations import Completed, Opened, Operation, PackedLine, Scanned
+from packstation.services.access.audit import AuditLog
 from packstation.services.journal.pump import JournalPump
 from packstation.services.packing.claims import ClaimService
 from packstation.services.station.heartbeat import StationService
@@ -132,7 +133,9 @@ def test_pump_waits_out_an_unreachable_database_and_loses_nothing(tmp_path: Path
 def test_claim_race_exactly_one_station_wins(db: Database) -> None:
     seed_demo_data(db.sessions, packages=3)
     package = _first_package(db)
-    station_ids = [StationService(db.sessions, name=f"race-{i}").register() for i in range(8)]
+    station_ids = [
+        StationService(db.sessions, name=f"race-{i}", audit=AuditLog(db.sessions)).register() for i in range(8)
+    ]
     results = []
     barrier = threading.Barrier(len(station_ids))
 
@@ -156,8 +159,8 @@ def test_claim_race_exactly_one_station_wins(db: Database) -> None:
 def test_expired_claim_can_be_taken_over(db: Database) -> None:
     seed_demo_data(db.sessions, packages=3)
     package = _first_package(db)
-    crashed = StationService(db.sessions, name="crashed").register()
-    healthy = StationService(db.sessions, name="healthy").register()
+    crashed = StationService(db.sessions, name="crashed", audit=AuditLog(db.sessions)).register()
+    healthy = StationService(db.sessions, name="healthy", audit=AuditLog(db.sessions)).register()
     assert (
         ClaimService(db.sessions, station_id=crashed, lease=timedelta(seconds=-1)).claim(package.id, user_id=None).won
     )

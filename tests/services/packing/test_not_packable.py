@@ -20,6 +20,7 @@ from packstation.demo.data import seed_demo_data
 from packstation.domain.status import PACKABLE, STORED_STATUSES, PackageStatus, why_not_packable
 from packstation.i18n import set_language
 from packstation.local_store.journal import Journal
+from packstation.services.access.audit import AuditLog
 from packstation.services.packing.claims import ClaimService
 from packstation.services.packing.offline_cache import OfflineCache
 from packstation.services.packing.read_model import READY_STATUSES, PackageQueries
@@ -67,7 +68,7 @@ def test_every_status_at_every_entry_point_online(db: Database, tmp_path: Path, 
     codes = _codes(db, package_id)
     with db.sessions.begin() as session:
         session.execute(update(PackageRow).where(PackageRow.id == package_id).values(status=status.value))
-    station_id = StationService(db.sessions, name="st-1").register()
+    station_id = StationService(db.sessions, name="st-1", audit=AuditLog(db.sessions)).register()
     service = _service(db.sessions, tmp_path, station_id)
 
     attempts = [(how, lambda code=code: service.open(code, user_id=None)) for how, code in codes.items()]

@@ -20,7 +20,7 @@ from packstation.services.station.heartbeat import StationService
 
 
 def make_service(db: Database, tmp_path: Path, name: str = "st-1") -> tuple[PackingService, Journal, list[Completion]]:
-    station_id = StationService(db.sessions, name=name).register()
+    station_id = StationService(db.sessions, name=name, audit=AuditLog(db.sessions)).register()
     journal = Journal(tmp_path / f"{name}.sqlite3")
     completions: list[Completion] = []
     service = PackingService(
@@ -196,7 +196,7 @@ def test_successor_after_a_split_is_found_for_its_new_label(db: Database, tmp_pa
 
 def test_the_scale_weight_is_stored_with_the_completed_parcel(db: Database, tmp_path: Path) -> None:
     seed_demo_data(db.sessions, packages=3)
-    station_id = StationService(db.sessions, name="st-scale").register()
+    station_id = StationService(db.sessions, name="st-scale", audit=AuditLog(db.sessions)).register()
     journal = Journal(tmp_path / "scale.sqlite3")
     service = PackingService(
         db.sessions,

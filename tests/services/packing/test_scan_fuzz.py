@@ -30,6 +30,7 @@ from packstation.domain.outcomes import ScanOutcome
 from packstation.domain.scan import GS
 from packstation.local_store.journal import Journal
 from packstation.local_store.operations import Operation
+from packstation.services.access.audit import AuditLog
 from packstation.services.journal.pump import JournalPump
 from packstation.services.packing.claims import ClaimService
 from packstation.services.packing.service import OpenOutcome, PackingService
@@ -84,7 +85,7 @@ def test_generated_scans_never_stop_the_station(db: Database, tmp_path: Path) ->
         packages = session.scalars(select(PackageRow).order_by(PackageRow.id)).all()
         codes = sorted({line.barcode for package in packages for line in package.lines})
         parcels = [p.cargo_tracking_number or p.external_id for p in packages]
-    station_id = StationService(db.sessions, name="fuzz").register()
+    station_id = StationService(db.sessions, name="fuzz", audit=AuditLog(db.sessions)).register()
     shm = Path("/dev/shm")
     folder = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() else tmp_path
     journal = CountingJournal(folder / "journal.sqlite3")

@@ -13,6 +13,7 @@ from packstation.db.connect import Database
 from packstation.db.models.packages import PackageRow, PackEvent
 from packstation.demo.data import seed_demo_data
 from packstation.local_store.journal import Journal
+from packstation.services.access.audit import AuditLog
 from packstation.services.journal.pump import JournalPump
 from packstation.services.packing.claims import ClaimService
 from packstation.services.packing.service import PackingService
@@ -43,7 +44,7 @@ def test_a_step_during_a_claim_and_a_parcel_keeps_the_lease_the_order_and_the_ti
     db: Database, tmp_path: Path, step: timedelta
 ) -> None:
     seed_demo_data(db.sessions, packages=2)
-    station_id = StationService(db.sessions, name="st-clock").register()
+    station_id = StationService(db.sessions, name="st-clock", audit=AuditLog(db.sessions)).register()
     machine = Machine()
     journal = Journal(tmp_path / "journal.sqlite3")
     packing = PackingService(
