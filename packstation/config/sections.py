@@ -280,6 +280,14 @@ class MarketplaceAccount(Section):
         min_length=1,
         description="Hepsiburada: the `labels?format=` value for PDF (data assumed base64; unrecorded).",
     )
+    combine_orders: bool = Field(
+        default=True,
+        description=(
+            "Hepsiburada: pack open orders going to one delivery (same customer, address, carrier and warehouse) "
+            "as one parcel, with the lines HB's `packageablewith` lets share a package. HB allows one package "
+            "of several orders; whether to combine is the seller's choice."
+        ),
+    )
     paged_path: str = Field(
         default="/order/sellers/{seller_id}/v2/orders",
         pattern=r"^/.*\{seller_id\}",

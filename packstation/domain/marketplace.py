@@ -46,3 +46,14 @@ class LabelFormat(StrEnum):
     def extension(self) -> str:
         """File extension for a spooled job of this format."""
         return self.value
+
+
+class RasterFormat(StrEnum):
+    """A picture a marketplace issues as a label (Hepsiburada's ``png`` and ``jpg`` shared barcodes).
+
+    Never sent to a printer as it is: the station draws it into the printer's :class:`LabelFormat`
+    (a ZPL graphic for a thermal printer, a PDF page for an office printer).
+    """
+
+    PNG = "png"
+    JPEG = "jpeg"

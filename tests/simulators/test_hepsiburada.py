@@ -9,7 +9,7 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from packstation.domain.marketplace import LabelFormat
+from packstation.domain.marketplace import LabelFormat, RasterFormat
 from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces import (
     AuthError,
@@ -191,3 +191,49 @@ def test_a_429_waits_for_x_ratelimit_reset(
         elapsed = time.monotonic() - started
     assert sim.throttled >= 1
     assert elapsed < 8  # HB's reset (under a second each), not the 10 s backoff
+
+
+def test_the_unpacked_feed_pages_like_packages_and_answers_the_spec_shape(
+    http: httpx.Client, sim: SimulatedHepsiburada
+) -> None:
+    order = next(iter(sim.open_lines.values()))["orderNumber"]
+    package = sim.create_package([(line["id"], line["quantity"]) for line in sim.lines_of(order)], parcels=1, deci=1)
+    base = f"/packages/merchantid/{sim.config.merchant_id}"
+    assert http.post(f"{base}/packagenumber/{package.number}/unpack").status_code == 200
+    assert {line["id"] for line in sim.lines_of(order)} == {line["id"] for line in package.lines}  # open again
+    path = f"{base}/status/unpacked"
+    assert http.get(path, params={"limit": 10, "offset": 0, "timespan": 24}).status_code == 400  # lower-case
+    assert http.get(path, params={"limit": 11, "Offset": 0, "timespan": 24}).status_code == 400
+    assert http.get(path, params={"limit": 10, "Offset": 0}).status_code == 400  # no window
+    (envelope,) = http.get(path, params={"limit": 10, "Offset": 0, "timespan": 24}).json()  # an array of envelopes
+    assert set(envelope) == {"items", "limit", "offset", "pageCount", "totalCount"}
+    assert [set(item) for item in envelope["items"]] == [{"barcode", "packageNumber", "unpackedDate"}]
+    assert envelope["items"][0]["packageNumber"] == package.number
+    # Unpacked twice is refused, as a package that is no longer packed.
+    assert http.post(f"{base}/packagenumber/{package.number}/unpack").status_code == 400
+
+
+def test_stock_uploads_take_spec_rows_only(http: httpx.Client, sim: SimulatedHepsiburada) -> None:
+    path = f"/listings/merchantid/{sim.config.merchant_id}/stock-uploads"
+    assert http.post(path, json=[{"merchantSku": "SKU-BOT-40", "stock": 3}]).status_code == 400
+    assert http.post(path, json={"listings": [{"merchantSku": "SKU-BOT-40", "availableStock": 3}]}).status_code == 400
+    upload = http.post(
+        path, json=[{"merchantSku": "SKU-BOT-40", "availableStock": 3}, {"merchantSku": "NOPE", "availableStock": 1}]
+    )
+    result = http.get(f"{path}/id/{upload.json()['id']}").json()
+    assert result["status"] == "Done" and [e["merchantSku"] for e in result["errors"]] == ["NOPE"]
+    assert sim.stock == {"SKU-BOT-40": 3}
+
+
+def test_picture_labels_are_real_pictures(client: HepsiburadaClient, sim: SimulatedHepsiburada) -> None:
+    order = sim.add_order(lines=1, carrier="Aras Kargo")
+    package = sim.create_package([(line["id"], line["quantity"]) for line in sim.lines_of(order)], parcels=2, deci=1)
+    client.config = replace(client.config, label_format=RasterFormat.JPEG)
+    label = client.label_by_number(package.number)
+    assert label is not None and label.format is RasterFormat.JPEG and len(label.documents) == 2
+    assert all(document.startswith(b"\xff\xd8\xff") for document in label.documents)
+    sim.config.picture_only_carriers = frozenset({"Aras Kargo"})
+    client.config = replace(client.config, label_format=None)
+    label = client.label_by_number(package.number)  # asked for ZPL: this carrier gives a PNG
+    assert label is not None and label.format is RasterFormat.PNG
+    assert label.documents[0].startswith(b"\x89PNG\r\n\x1a\n")

@@ -101,6 +101,8 @@ class PackageLineRow(Base):
     __table_args__ = (
         UniqueConstraint("package_id", "external_line_id"),
         CheckConstraint("quantity >= 1", name="quantity_positive"),
+        # A marketplace names a cancelled line, not the package holding it (HB combines orders).
+        Index("ix_package_lines_external_line_id", "external_line_id"),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     package_id: Mapped[int] = mapped_column(ForeignKey("packages.id", ondelete="CASCADE"), index=True)

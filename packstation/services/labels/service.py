@@ -7,7 +7,8 @@ Usage::
     queue.submit(printer_uri, document)          # the queue sends labels.font_job() first
 
 Where the marketplace issues its own label (Trendyol's common label, Hepsiburada's common barcode),
-:meth:`marketplace_label` wraps those ZPL bytes unchanged and :meth:`marketplace_pdf_label` those PDFs.
+:meth:`marketplace_label` wraps those ZPL bytes unchanged and :meth:`marketplace_pdf_label` those PDFs;
+:meth:`marketplace_picture_label` draws a label issued as a picture for the printer.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from packstation.i18n import _
 from packstation.services.labels.elements import Page, TextBlock
 from packstation.services.labels.errors import LabelValidationError
 from packstation.services.labels.fonts import LabelFonts, default_label_fonts
+from packstation.services.labels.images import pictures_pdf, pictures_zpl
 from packstation.services.labels.model import (
     LabelDocument,
     LabelSize,
@@ -175,3 +177,22 @@ class LabelService:
                 _("The label from the marketplace is not a readable PDF: {error}").format(error=exc),
             ) from exc
         return LabelDocument(merged, LabelFormat.PDF, False, description or _("Marketplace label"))
+
+    def marketplace_picture_label(
+        self,
+        pictures: Sequence[bytes],
+        *,
+        fmt: LabelFormat,
+        size: LabelSize = LabelSize.MM_100X150,
+        dpi: PrinterDpi = PrinterDpi.DPI_203,
+        description: str = "",
+    ) -> LabelDocument:
+        """Draw labels the marketplace issued as pictures (PNG/JPEG, one per box) for a ``fmt`` printer:
+        ZPL graphics for a thermal printer, PDF pages for an office printer (see :mod:`.images`)."""
+        if not pictures:
+            raise LabelValidationError("marketplace label", _("The marketplace sent no label."))
+        if fmt is LabelFormat.PDF:
+            data = pictures_pdf(pictures, size=size)
+        else:
+            data = pictures_zpl(pictures, size=size, dpi=dpi)
+        return LabelDocument(data, fmt, False, description or _("Marketplace label"))

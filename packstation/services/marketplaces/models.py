@@ -9,11 +9,11 @@ N11's order numbers are growing a digit, so no number type is safe for them.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.status import PackageStatus
@@ -92,6 +92,9 @@ class RemotePackage:
     origin_package_ids: tuple[str, ...] = ()
     #: True when the marketplace pays the carrier (Trendyol: ``whoPays`` absent).
     marketplace_pays_shipping: bool = True
+    #: The marketplace's own number for the package where it differs from ``package_id`` (Hepsiburada's
+    #: package number; empty for lines not yet packed, and where the key is the marketplace's id).
+    package_number: str = ""
     #: The reply's JSON object for this package, kept for storage and support; never compared.
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
@@ -107,6 +110,38 @@ class RemotePackage:
 
 
 @dataclass(frozen=True)
+class HeldPackage:
+    """What the station already holds under one key: enough for a client to shape packages around it."""
+
+    key: str
+    order_number: str
+    status: PackageStatus
+    #: The marketplace's package number the station knows for it (empty while its lines are unpacked).
+    package_number: str = ""
+    #: A station has it claimed or packed: its lines must not change under the packer.
+    busy: bool = False
+    #: The marketplace line ids it holds (a package made of several orders holds them all).
+    line_ids: frozenset[str] = frozenset()
+
+
+class LocalView(Protocol):
+    """The packages the station already holds for one account (read from the shared database).
+
+    A marketplace whose packages are made at the station (Hepsiburada: open lines become a package when
+    packed) keys what it lists by what is held: lines that came back after an unpack are new work, not the
+    spent package; lines of several orders are combined only into a package nobody is working on.
+    """
+
+    def held(self, keys: Collection[str]) -> Mapping[str, HeldPackage]:
+        """The held packages among ``keys`` (absent keys are not held)."""
+        ...
+
+    def keys_by_number(self, numbers: Collection[str]) -> Mapping[str, str]:
+        """Marketplace package number to the key of the held package that carries it."""
+        ...
+
+
+@dataclass(frozen=True)
 class PackageQuery:
     """What to list. Times are aware datetimes; clients convert them to each marketplace's encoding."""
 
@@ -116,6 +151,8 @@ class PackageQuery:
     package_ids: tuple[str, ...] = ()
     order_number: str = ""
     page_size: int | None = None
+    #: What the station already holds (see :class:`LocalView`); None for a look-up outside a sync.
+    local: LocalView | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("modified_since", "modified_until"):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from packstation.domain.marketplace import LabelFormat
+from packstation.domain.marketplace import LabelFormat, RasterFormat
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,9 @@ class MarketplaceLabel:
     """The marketplace's own shipping label: one document per box."""
 
     cargo_tracking_number: str
-    format: LabelFormat
+    #: A printer format (the documents go to the printer as issued), or a picture format (each document
+    #: is drawn into the printer's format first).
+    format: LabelFormat | RasterFormat
     #: Empty when the marketplace gives no label for this parcel and ours is printed (``note`` says why).
     documents: tuple[bytes, ...]
     note: str = ""

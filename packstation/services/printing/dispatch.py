@@ -22,7 +22,7 @@ from packstation.db.models.access import AuditEntry
 from packstation.devices.printers.print_queue import PrintQueue
 from packstation.devices.uri import PRINTER_SCHEMES, parse_device_uri
 from packstation.domain.events import LabelPreview, LabelProblem
-from packstation.domain.marketplace import LabelFormat, Marketplace
+from packstation.domain.marketplace import LabelFormat, Marketplace, RasterFormat
 from packstation.domain.print_jobs import PrintJob
 from packstation.i18n import _
 from packstation.services.access.audit import AuditAction, AuditLog
@@ -165,8 +165,15 @@ class LabelDispatcher:
         return preview
 
     def _as_issued(self, package: OpenedPackage, issued: MarketplaceLabel) -> LabelDocument:
-        """The marketplace's label, untouched, in the printer's format; a mismatch is refused, never lost."""
+        """The marketplace's label, untouched, in the printer's format; a mismatch is refused, never lost.
+
+        A label issued as a picture is the exception: it is drawn for the printer (a ZPL graphic or a PDF page).
+        """
         got = issued.format
+        if isinstance(got, RasterFormat):
+            return self._labels.marketplace_picture_label(
+                issued.documents, fmt=self.format, size=self._size, dpi=self._dpi, description=package.external_id
+            )
         if got is not self.format:
             raise LabelUnavailable(
                 _(
@@ -248,17 +255,25 @@ def _issued_boxes(
     return replace(issued, documents=(documents[box - 1],))
 
 
+#: Largest ZPL graphic the preview draws: four full 100x150 mm labels at 300 dpi.
+_PREVIEW_GRAPHIC_BYTES = 1_200_000
+
+
 def render_preview_png(preview: LabelPreview) -> bytes:
     """The label rendered as the printer would print it (PNG, first page of a PDF), for the preview pane."""
     if preview.format is LabelFormat.PDF:
         with PdfRaster(preview.data) as pdf:
             return pdf.render_png(0, dpi=preview.dpi)
     import zplkit
+    from zplkit.rendering import Limits
 
     dots = preview.dpi / 25.4
     document = zplkit.render(
         preview.data,
         zplkit.Options(width=round(preview.width_mm * dots), height=round(preview.height_mm * dots), dpi=preview.dpi),
+        # A label issued as a picture is one full-label graphic (~125 kB at 203 dpi, ~270 kB at 300):
+        # above zplkit's 25 kB default, well within a printer's memory.
+        limits=Limits(graphic_bytes=_PREVIEW_GRAPHIC_BYTES),
     )
     if not document.labels:
         raise ValueError(f"label {preview.package_external_id} rendered to nothing: {document.warnings}")

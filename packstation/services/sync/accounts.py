@@ -126,6 +126,7 @@ def client_for(
                 listing_url=account.base_url.replace("oms-external", "listing-external"),
                 label_zpl_format=account.label_zpl_format,
                 label_pdf_format=account.label_pdf_format,
+                combine_orders=account.combine_orders,
             )
             return HepsiburadaClient(hb_credentials, config=replace(hb_config, retry=retry) if retry else hb_config)
         n11_credentials = N11Credentials(secrets.require(name, "app_key"), secrets.require(name, "app_secret"))

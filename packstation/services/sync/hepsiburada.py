@@ -2,7 +2,9 @@
 
 HB keys open lines by order number (the local package's ``external_id``) until the lines are packed;
 ``POST /packages`` then gives the package number, stored in ``packages.marketplace_package_number``.
-Labels and the status feeds name packages by that number.
+Labels and the status feeds name packages by that number. An unpacked package (HB's unpacked feed) is
+stopped like a cancelled one; its lines come back through the listing as a new package (see the client's
+``arrange`` module). A cancelled line stops the package holding it, whichever order's key that package has.
 
 Creating the package happens once, whoever asks first: the label dispatcher at the station (it needs
 the number to fetch HB's label) or the outbox pusher (the Packed status). Both go through
@@ -45,18 +47,20 @@ _APPLY = text(f"""
         cargo_tracking_number = COALESCE(p.cargo_tracking_number, NULLIF(r.tracking, '')),
         updated_at = now()
     FROM json_to_recordset(CAST(:reports AS json))
-         AS r(key text, package_number text, status text, tracking text, line_id text)
+         AS r(key text, package_number text, status text, reported text, tracking text, line_id text)
     WHERE p.account_id = :account
       AND (p.external_id = r.key
-           -- A cancelled line: any package of its order that holds the line (indexed by order number).
-           OR (r.line_id IS NOT NULL AND p.order_number = r.key)
+           -- A cancelled line: the package holding it, whichever order's key it has (orders combined
+           -- into one parcel keep the oldest order's key), found through the line's own index.
+           OR (r.line_id IS NOT NULL AND p.id IN (
+                 SELECT l.package_id FROM package_lines AS l WHERE l.external_line_id = r.line_id))
            OR (r.package_number <> '' AND p.marketplace_package_number = r.package_number))
       AND p.status NOT IN ({", ".join(f"'{status}'" for status in _FINAL)})
       AND p.status <> r.status
       -- A cancelled line stops the package holding it, unless the parcel already left.
       AND (r.status <> 'Cancelled' OR (p.status <> 'Shipped' AND (r.line_id IS NULL OR EXISTS (
             SELECT 1 FROM package_lines AS l WHERE l.package_id = p.id AND l.external_line_id = r.line_id))))
-    RETURNING p.id, p.external_id, p.status
+    RETURNING p.id, p.external_id, r.reported
 """)
 
 
@@ -72,7 +76,8 @@ class Moved:
 def apply_status_reports(session: Session, account_id: int, reports: Iterable[StatusReport]) -> list[Moved]:
     """Move stored packages to the statuses the marketplace reported; the details stay as stored.
 
-    Reports come in feed order (shipped, undelivered, delivered, cancelled): for one package the last wins.
+    Reports come in feed order (shipped, undelivered, delivered, unpacked, cancelled): for one package the
+    last wins. Each package moved is returned with the status as reported (UnPacked, not its stored word).
     """
     latest: dict[tuple[str, str], StatusReport] = {}
     for report in reports:
@@ -85,6 +90,8 @@ def apply_status_reports(session: Session, account_id: int, reports: Iterable[St
             "key": report.key,
             "package_number": report.package_number,
             "status": report.status.stored.value,
+            # The word the marketplace used (UnPacked is stored as Cancelled): what the packer is told.
+            "reported": report.status.value,
             "tracking": report.cargo_tracking_number,
             "line_id": report.line_ids[0] if report.line_ids else None,
         }

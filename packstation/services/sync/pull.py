@@ -54,6 +54,7 @@ from packstation.services.sync.set_aside import (
     resolve_stored,
     summary,
 )
+from packstation.services.sync.stored import StoredPackages
 
 log = logging.getLogger("packstation.services.sync.pull")
 
@@ -110,7 +111,12 @@ class PackageSync:
                 # The last window stays open: a change stamped just after our start is read now rather
                 # than in the next sync (which would still catch it, through the overlap).
                 until = window_end if number < len(cut) - 1 else None
-                query = PackageQuery(modified_since=window_start, modified_until=until, statuses=self.settings.statuses)
+                query = PackageQuery(
+                    modified_since=window_start,
+                    modified_until=until,
+                    statuses=self.settings.statuses,
+                    local=StoredPackages(self._sessions, account_id),
+                )
                 successors |= self._pull(
                     client,
                     query,
@@ -131,7 +137,7 @@ class PackageSync:
                 with self._sessions.begin() as session:
                     moved = apply_status_reports(session, account_id, reports)
                 tally.superseded.extend(
-                    Superseded(m.id, m.external_id, m.status) for m in moved if m.status.value in STOPPING
+                    Superseded(m.id, m.external_id, m.status) for m in moved if m.status.stored.value in STOPPING
                 )
         except Exception as error:  # every failure reaches the sync panel, whatever its type
             self._record_failure(account_id, error)

@@ -45,6 +45,7 @@ def package_row(account_id: int, package: RemotePackage) -> dict[str, Any]:
         "order_date": package.order_date,
         "remote_modified_at": package.last_modified,
         "raw": package.raw,
+        "marketplace_package_number": package.package_number or None,
     }
 
 
@@ -237,7 +238,7 @@ def _record_type(table: Table, columns: Sequence[str]) -> str:
 def _upsert_sql() -> Any:
     packages = PackageRow.__table__
     lines = PackageLineRow.__table__
-    package_columns = ("account_id", "external_id", *REMOTE_PACKAGE_COLUMNS)
+    package_columns = ("account_id", "external_id", *REMOTE_PACKAGE_COLUMNS, "marketplace_package_number")
     listed = ", ".join(package_columns)
     line_listed = ", ".join(_LINE_COLUMNS)
     picked = ", ".join(f"r.{name}" for name in package_columns if name != "raw")
@@ -269,7 +270,10 @@ def _upsert_sql() -> Any:
             INSERT INTO packages AS stored ({listed})
             SELECT {listed} FROM incoming
             ON CONFLICT (account_id, external_id) DO UPDATE
-            SET {", ".join(f"{name} = EXCLUDED.{name}" for name in REMOTE_PACKAGE_COLUMNS)}, updated_at = now()
+            SET {", ".join(f"{name} = EXCLUDED.{name}" for name in REMOTE_PACKAGE_COLUMNS)}, updated_at = now(),
+                -- A listing without a package number (open lines) never erases the one packing gave.
+                marketplace_package_number = COALESCE(
+                    EXCLUDED.marketplace_package_number, stored.marketplace_package_number)
             -- An older or repeated copy (overlapping windows, shifted pages) must not win, and an
             -- identical copy is not rewritten (a second sync in a row changes nothing).
             WHERE stored.remote_modified_at IS NULL
@@ -278,7 +282,8 @@ def _upsert_sql() -> Any:
                OR (EXCLUDED.remote_modified_at = stored.remote_modified_at
                    AND (stored.status, stored.cargo_tracking_number, stored.raw)
                        IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.cargo_tracking_number, EXCLUDED.raw))
-            RETURNING stored.id, stored.external_id, stored.status, stored.xmax = 0 AS inserted
+            RETURNING stored.id, stored.external_id, stored.status, stored.xmax = 0 AS inserted,
+                      stored.claimed_by_station_id IS NULL AND stored.packed_at IS NULL AS lines_open
         ),
         written_lines AS (
             INSERT INTO package_lines AS stored (package_id, {line_listed})
@@ -288,6 +293,9 @@ def _upsert_sql() -> Any:
                 AS (package_external_id text, {_record_type(lines, _LINE_COLUMNS)})
             ) WITH ORDINALITY AS l(package_external_id, {line_listed}, position)
             JOIN upserted ON upserted.external_id = l.package_external_id
+            -- The lines of a parcel a station has claimed or packed stay as the packer saw them: a line
+            -- the marketplace adds meanwhile (Hepsiburada orders combined) never joins a box being packed.
+            WHERE upserted.lines_open
             ORDER BY l.position  -- line ids keep the marketplace's order, as the pack screen lists them
             ON CONFLICT (package_id, external_line_id) DO UPDATE
             SET {", ".join(f"{name} = EXCLUDED.{name}" for name in _LINE_COLUMNS if name != "external_line_id")}

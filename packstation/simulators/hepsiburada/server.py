@@ -12,6 +12,11 @@
 - ``/packages``: ``limit`` (1..10), capital ``Offset``, and ``timespan`` (hours) or dates, mandatory; a
   bare array; lower-case ``offset`` is refused.
 - Thin feeds and ``/orders/…/cancelled``: ``offset``/``limit`` ≤ 50; any date → 400 ``"WrongDateFormat"``.
+- ``/packages/…/status/unpacked``: like ``/packages`` (``limit`` ≤ 10, capital ``Offset``, ``timespan`` or dates),
+  answered as SPEC types it: an array of paged envelopes of ``{barcode, packageNumber, unpackedDate}``.
+- ``POST …/packagenumber/{pn}/unpack``: the package is unpacked and its lines are open again.
+- The listing host's stock uploads (``POST /listings/…/stock-uploads``, ``GET …/stock-uploads/id/{id}``) on
+  the same port: a bare array of rows keyed ``hepsiburadaSku`` and/or ``merchantSku``; unknown fields refused.
 """
 
 from __future__ import annotations
@@ -30,53 +35,21 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from packstation.services.marketplaces.fields import ISTANBUL
 from packstation.simulators.errors import SimError
+from packstation.simulators.hepsiburada.checks import (
+    CREATE_FIELDS,
+    LABEL_FORMATS,
+    LIMIT_OFFSET,
+    LINE_REQUEST_FIELDS,
+    allow,
+    hb_date,
+    int_param,
+    line_time,
+    stock_rows,
+)
 from packstation.simulators.hepsiburada.state import MUTUAL_CARRIERS, SimulatedHepsiburada
 
 log = logging.getLogger("packstation.simulators.hepsiburada")
-
-_LIMIT_OFFSET = {"message": "Bad Request limit and offset parameters are required"}
-_LABEL_FORMATS = ("zpl", "base64zpl", "pdf", "png", "jpg")
-_HB_DATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
-_CREATE_FIELDS = {
-    "lineItemRequests",
-    "parcelQuantity",
-    "deci",
-    "barcode",
-    "cargoCompany",
-    "carrier",
-    "creationReason",
-    "warehouse",
-}
-_LINE_REQUEST_FIELDS = {"id", "quantity", "serialNumbers"}
-
-
-def _allow(params: dict[str, str], allowed: set[str]) -> None:
-    unknown = sorted(set(params) - allowed)
-    if unknown:
-        raise SimError(400, f"Unknown parameter(s): {', '.join(unknown)}")
-
-
-def _int(params: dict[str, str], name: str, low: int, high: int) -> int:
-    try:
-        value = int(params[name])
-    except (KeyError, ValueError) as exc:
-        raise SimError(400, _LIMIT_OFFSET) from exc
-    if not low <= value <= high:
-        raise SimError(400, f"{name} must be between {low} and {high}")
-    return value
-
-
-def _hb_date(value: str) -> datetime | None:
-    """``yyyy-MM-dd HH:mm`` read as Turkey time; None for anything else (ISO: silently matches nothing)."""
-    if not _HB_DATE.fullmatch(value):
-        return None
-    return datetime.strptime(value, "%Y-%m-%d %H:%M").replace(tzinfo=ISTANBUL)
-
-
-def _line_time(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=ISTANBUL)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -115,7 +88,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _authenticate(self, path: str) -> None:
         sim = self.server.sim
-        match = re.match(r"^/(?:orders|packages|lineitems)/merchantid/([^/]+)", path)
+        match = re.match(r"^/(?:orders|packages|lineitems|listings)/merchantid/([^/]+)", path)
         expected_user = match.group(1) if match else sim.config.merchant_id
         header = self.headers.get("Authorization", "")
         try:
@@ -144,12 +117,30 @@ class _Handler(BaseHTTPRequestHandler):
             wanted = {"shipped": "InTransit", "delivered": "Delivered", "undelivered": "Undelivered"}[feed.group(1)]
             items = [sim.thin_json(p, feed.group(1)) for p in sim.packages.values() if p.status == wanted]
             return 200, self._envelope(params, items)
+        if method == "POST" and re.fullmatch(f"/listings/merchantid/{m}/stock-uploads", path):
+            allow(params, set())
+            return 200, {"id": sim.upload_stock(stock_rows(raw))}
+        upload = re.fullmatch(f"/listings/merchantid/{m}/stock-uploads/id/([^/]+)", path)
+        if method == "GET" and upload:
+            allow(params, set())
+            if upload.group(1) not in sim.stock_uploads:
+                raise SimError(404, f"upload {upload.group(1)} not found")
+            return 200, sim.stock_uploads[upload.group(1)]
+        if method == "GET" and re.fullmatch(f"/packages/merchantid/{m}/status/unpacked", path):
+            return 200, self._unpacked(params)
+        unpack = re.fullmatch(f"/packages/merchantid/{m}/packagenumber/([^/]+)/unpack", path)
+        if method == "POST" and unpack:
+            allow(params, set())
+            if unpack.group(1) not in sim.packages:
+                raise SimError(404, f"cannot find package with package number {unpack.group(1)}")
+            sim.unpack(unpack.group(1))
+            return 200, ""
         label = re.fullmatch(f"/packages/merchantid/{m}/packagenumber/([^/]+)/labels", path)
         if method == "GET" and label:
             return 200, self._label(label.group(1), params)
         joinable = re.fullmatch(f"/lineitems/merchantid/{m}/packageablewith/lineitemid/([^/]+)", path)
         if method == "GET" and joinable:
-            _allow(params, set())
+            allow(params, set())
             lines = sim.packageable_with(joinable.group(1))
             if not lines:
                 raise SimError(404, "no line item can be packaged with this one")
@@ -166,22 +157,22 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _orders(self, params: dict[str, str]) -> dict[str, Any]:
-        _allow(params, {"offset", "limit", "begindate", "enddate"})
+        allow(params, {"offset", "limit", "begindate", "enddate"})
         if "offset" not in params or "limit" not in params:
-            raise SimError(400, _LIMIT_OFFSET)
-        offset, limit = _int(params, "offset", 0, 10**9), _int(params, "limit", 1, 100)
+            raise SimError(400, LIMIT_OFFSET)
+        offset, limit = int_param(params, "offset", 0, 10**9), int_param(params, "limit", 1, 100)
         sim = self.server.sim
         with self.server.lock:
             lines = list(sim.open_lines.values())
         if "begindate" in params or "enddate" in params:
-            begin = _hb_date(params.get("begindate", ""))
-            end = _hb_date(params.get("enddate", "")) if "enddate" in params else None
+            begin = hb_date(params.get("begindate", ""))
+            end = hb_date(params.get("enddate", "")) if "enddate" in params else None
             if begin is None or ("enddate" in params and end is None):
                 lines = []  # an ISO (or other) date is accepted and matches nothing (OVL)
             else:
                 # A range over 24 hours is cut to begindate + 24 h (DOC changelog Ocak 2023).
                 end = min(end or begin + timedelta(hours=24), begin + timedelta(hours=24))
-                lines = [line for line in lines if begin <= _line_time(line["orderDate"]) <= end]
+                lines = [line for line in lines if begin <= line_time(line["orderDate"]) <= end]
         page = lines[offset : offset + limit]
         return {
             "totalCount": len(lines),
@@ -192,34 +183,65 @@ class _Handler(BaseHTTPRequestHandler):
         }
 
     def _packages(self, params: dict[str, str]) -> list[Any]:
-        _allow(params, {"limit", "Offset", "timespan", "begindate", "enddate"})
+        allow(params, {"limit", "Offset", "timespan", "begindate", "enddate"})
         if "limit" not in params or "Offset" not in params:
-            raise SimError(400, _LIMIT_OFFSET)
-        limit, offset = _int(params, "limit", 1, 10), _int(params, "Offset", 0, 10**9)
+            raise SimError(400, LIMIT_OFFSET)
+        limit, offset = int_param(params, "limit", 1, 10), int_param(params, "Offset", 0, 10**9)
         sim = self.server.sim
-        now = sim.now()
-        if "timespan" in params:
-            hours = _int(params, "timespan", 1, 24 * 366)
-            since, until = now - timedelta(hours=hours), now
-        elif "begindate" in params and "enddate" in params:
-            begin, end = _hb_date(params["begindate"]), _hb_date(params["enddate"])
-            if begin is None or end is None:
-                return []
-            since, until = begin, min(end, begin + timedelta(hours=24))
-        else:
-            raise SimError(400, "timespan or begindate and enddate must be given with limit and Offset")
+        window = self._window(params)
+        if window is None:
+            return []  # an ISO (or other) date is accepted and matches nothing (OVL)
+        since, until = window
         with self.server.lock:
             ready = [p for p in sim.packages.values() if p.status == "Packaged" and since <= p.packaged_at <= until]
             listed: list[Any] = list(sim.raw_packages) + [sim.package_json(p) for p in ready]
         return listed[offset : offset + limit]
 
+    def _window(self, params: dict[str, str]) -> tuple[datetime, datetime] | None:
+        """``timespan`` hours back from now, or ``begindate``..``enddate`` cut to 24 h; None for an ISO date."""
+        now = self.server.sim.now()
+        if "timespan" in params:
+            hours = int_param(params, "timespan", 1, 24 * 366)
+            return now - timedelta(hours=hours), now
+        if "begindate" in params and "enddate" in params:
+            begin, end = hb_date(params["begindate"]), hb_date(params["enddate"])
+            if begin is None or end is None:
+                return None
+            return begin, min(end, begin + timedelta(hours=24))
+        raise SimError(400, "timespan or begindate and enddate must be given with limit and Offset")
+
+    def _unpacked(self, params: dict[str, str]) -> list[Any]:
+        """``/status/unpacked``: capital ``Offset``, limit 1..10, ``timespan`` or dates (SPEC); the reply is an
+        *array* of ``DeletedDeliveriesWithPagination`` envelopes, as SPEC types it (one envelope here)."""
+        allow(params, {"limit", "Offset", "timespan", "begindate", "enddate"})
+        if "limit" not in params or "Offset" not in params:
+            raise SimError(400, LIMIT_OFFSET)
+        limit, offset = int_param(params, "limit", 1, 10), int_param(params, "Offset", 0, 10**9)
+        window = self._window(params)
+        sim = self.server.sim
+        with self.server.lock:
+            unpacked = [
+                sim.unpacked_json(p)
+                for p in sim.packages.values()
+                if p.unpacked_at is not None and window is not None and window[0] <= p.unpacked_at <= window[1]
+            ]
+        return [
+            {
+                "items": unpacked[offset : offset + limit],
+                "limit": limit,
+                "offset": offset,
+                "pageCount": -(-len(unpacked) // limit),
+                "totalCount": len(unpacked),
+            }
+        ]
+
     def _envelope(self, params: dict[str, str], items: list[Any]) -> dict[str, Any]:
         if "begindate" in params or "enddate" in params:
             raise SimError(400, "WrongDateFormat")  # whatever the format (OVL; SDK quirks.ts)
-        _allow(params, {"offset", "limit"})
+        allow(params, {"offset", "limit"})
         if "offset" not in params or "limit" not in params:
-            raise SimError(400, _LIMIT_OFFSET)
-        offset, limit = _int(params, "offset", 0, 10**9), _int(params, "limit", 1, 50)
+            raise SimError(400, LIMIT_OFFSET)
+        offset, limit = int_param(params, "offset", 0, 10**9), int_param(params, "limit", 1, 50)
         return {
             "totalCount": len(items),
             "limit": limit,
@@ -229,19 +251,19 @@ class _Handler(BaseHTTPRequestHandler):
         }
 
     def _create(self, params: dict[str, str], raw: bytes) -> dict[str, Any]:
-        _allow(params, set())
+        allow(params, set())
         try:
             body = json.loads(raw)
         except ValueError as exc:
             raise SimError(400, "request body is not JSON") from exc
         if not isinstance(body, dict) or not isinstance(body.get("lineItemRequests"), list):
             raise SimError(400, "lineItemRequests is required")
-        unknown = sorted(set(body) - _CREATE_FIELDS)
+        unknown = sorted(set(body) - CREATE_FIELDS)
         if unknown:
             raise SimError(400, f"Unknown field(s): {', '.join(unknown)}")
         requests = []
         for item in body["lineItemRequests"]:
-            if not isinstance(item, dict) or set(item) - _LINE_REQUEST_FIELDS:
+            if not isinstance(item, dict) or set(item) - LINE_REQUEST_FIELDS:
                 raise SimError(400, f"lineItemRequests item {item!r} has unknown fields")
             if not isinstance(item.get("id"), str) or not isinstance(item.get("quantity"), int):
                 raise SimError(400, f"lineItemRequests item {item!r} needs id (string) and quantity (integer)")
@@ -254,10 +276,10 @@ class _Handler(BaseHTTPRequestHandler):
         return {"barcode": package.barcode, "packageNumber": package.number}
 
     def _label(self, number: str, params: dict[str, str]) -> dict[str, Any]:
-        _allow(params, {"format"})
+        allow(params, {"format"})
         fmt = params.get("format", "")
-        if fmt not in _LABEL_FORMATS:  # HB lists them in lower case (DOCS-TXT)
-            raise SimError(400, f"format must be one of {', '.join(_LABEL_FORMATS)}")
+        if fmt not in LABEL_FORMATS:  # HB lists them in lower case (DOCS-TXT)
+            raise SimError(400, f"format must be one of {', '.join(LABEL_FORMATS)}")
         package = self.server.sim.packages.get(number)
         if package is None:
             raise SimError(

@@ -6,17 +6,19 @@ from our client: shapes and rules are the spec's. Thread-safe: every method take
 
 from __future__ import annotations
 
-import base64
 import itertools
 import random
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from packstation.services.marketplaces.fields import ISTANBUL
 from packstation.simulators.errors import SimError
+from packstation.simulators.hepsiburada import render
+from packstation.simulators.hepsiburada.checks import hb_time
+from packstation.simulators.hepsiburada.labels import label_reply
+from packstation.simulators.hepsiburada.model import HbPackage
 
 #: Carriers that give shared barcodes ("ilk aşamada yalnızca HepsiJet ve Aras", DOCS-TXT).
 MUTUAL_CARRIERS = frozenset({"HepsiJet", "Aras Kargo"})
@@ -30,11 +32,6 @@ _PRODUCTS = (
 )
 _NAMES = ("Ayşe Yılmaz", "Mehmet Öztürk", "Zeynep Şahin", "İbrahim Çelik", "Gülşen Doğan", "Ömer Işık")
 _TOWNS = (("ŞİŞLİ", "ESENTEPE", "İstanbul"), ("ÇANKAYA", "KIZILAY", "Ankara"), ("KARŞIYAKA", "BOSTANLI", "İzmir"))
-
-
-def hb_time(moment: datetime) -> str:
-    """HB's line/package date text (Turkey local, no offset), e.g. ``2026-09-14T10:21:33.45``."""
-    return moment.astimezone(ISTANBUL).replace(tzinfo=None).isoformat(timespec="milliseconds")[:-1]
 
 
 @dataclass
@@ -51,23 +48,9 @@ class SimConfig:
     auto_pack: bool = False
     #: Requests per second before 429 (DOC changelog Kasım 2025: 1000).
     rate_limit: int = 1000
-
-
-@dataclass
-class HbPackage:
-    """A package HB made from open lines."""
-
-    guid: str
-    number: str
-    barcode: str
-    lines: list[dict[str, Any]]
-    packaged_at: datetime
-    status: str = "Packaged"
-    shipped_at: datetime | None = None
-    delivered_at: datetime | None = None
-    parcels: int = 1
-    deci: float = 1.0
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: Carriers whose shared barcode comes as a picture only (HB lists png/jpg among the formats; which
+    #: carriers give only those is not published: a stand-in switch, empty by default).
+    picture_only_carriers: frozenset[str] = frozenset()
 
 
 class SimulatedHepsiburada:
@@ -89,6 +72,9 @@ class SimulatedHepsiburada:
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         #: Requests answered 429 (past the per-second limit).
         self.throttled = 0
+        #: merchantSku -> available stock, as the listing host last took it; and the uploads' results.
+        self.stock: dict[str, int] = {}
+        self.stock_uploads: dict[str, dict[str, Any]] = {}
         for _ in range(self.config.orders):
             self.add_order()
 
@@ -98,8 +84,19 @@ class SimulatedHepsiburada:
 
     # -- making orders ---------------------------------------------------------------------------
 
-    def add_order(self, *, lines: int | None = None, carrier: str | None = None, at: datetime | None = None) -> str:
-        """A customer pays for an order: its lines join the queue (or are packed, auto-packing). Its number."""
+    def add_order(
+        self,
+        *,
+        lines: int | None = None,
+        carrier: str | None = None,
+        at: datetime | None = None,
+        like: str | None = None,
+    ) -> str:
+        """A customer pays for an order: its lines join the queue (or are packed, auto-packing). Its number.
+
+        ``like``: an earlier order whose customer, delivery address and carrier this one shares (the same
+        customer ordering again before the first parcel left).
+        """
         with self._lock:
             rnd = self._random
             number = str(next(self._orders))
@@ -108,6 +105,10 @@ class SimulatedHepsiburada:
             town, district, city = rnd.choice(_TOWNS)
             address_id = str(uuid.UUID(int=rnd.getrandbits(128)))
             cargo = carrier or rnd.choice(CARRIERS)
+            same: dict[str, Any] | None = None
+            if like is not None:
+                same = self._a_line_of(like)
+                customer, name, cargo = same["customerId"], same["customerName"], same["cargoCompany"]
             created = at or self.now()
             order_id = str(uuid.UUID(int=rnd.getrandbits(128)))
             made: list[dict[str, Any]] = []
@@ -183,12 +184,21 @@ class SimulatedHepsiburada:
                     "customizedTextX": "",
                     "creationReason": "OrderCreated",
                 }
+                if same is not None:
+                    line["shippingAddress"] = dict(same["shippingAddress"])
+                    line["invoice"] = dict(same["invoice"])
                 made.append(line)
                 self.open_lines[line_id] = line
             if self.config.auto_pack:
                 # HB packs an auto-packing merchant's lines itself within 15 minutes (DOC test-süreci page).
                 self._pack([(line["id"], line["quantity"]) for line in made], parcels=1, deci=1.0)
             return number
+
+    def _a_line_of(self, order_number: str) -> dict[str, Any]:
+        for line in [*self.open_lines.values(), *(ln for p in self.packages.values() for ln in p.lines)]:
+            if line["orderNumber"] == order_number:
+                return line
+        raise KeyError(f"no order {order_number}")
 
     def lines_of(self, order_number: str) -> list[dict[str, Any]]:
         """The open lines of one order."""
@@ -250,6 +260,41 @@ class SimulatedHepsiburada:
                 if other["id"] != line_id and (other["customerId"], other["shippingAddress"]["addressId"]) == key
             ]
 
+    # -- the listing host: stock --------------------------------------------------------------------
+
+    def upload_stock(self, items: list[dict[str, Any]]) -> str:
+        """``POST /listings/…/stock-uploads``: rows for SKUs the merchant lists are taken, the others fail.
+
+        The result lists only the failing rows (``{status: "Done", errors: [...]}``, 3P from several clients).
+        """
+        with self._lock:
+            known = {sku: hb for sku, hb, *_rest in _PRODUCTS}
+            errors = []
+            for number, item in enumerate(items):
+                sku, hb_sku = item.get("merchantSku"), item.get("hepsiburadaSku")
+                if sku in known and hb_sku in (None, known[sku]):
+                    self.stock[sku] = int(item["availableStock"])
+                elif hb_sku in known.values() and sku is None:
+                    self.stock[next(s for s, h in known.items() if h == hb_sku)] = int(item["availableStock"])
+                else:
+                    errors.append(
+                        {
+                            "elementNo": number,
+                            "hepsiburadaSku": hb_sku,
+                            "merchantSku": sku,
+                            "errors": ["Listing bulunamadı"],
+                        }
+                    )
+            upload_id = str(uuid.UUID(int=self._random.getrandbits(128)))
+            self.stock_uploads[upload_id] = {
+                "id": upload_id,
+                "status": "Done",
+                "createdAt": hb_time(self.now()),
+                "total": len(items),
+                "errors": errors,
+            }
+            return upload_id
+
     # -- what happens after packing -----------------------------------------------------------------
 
     def ship(self, number: str) -> None:
@@ -257,6 +302,20 @@ class SimulatedHepsiburada:
         with self._lock:
             package = self.packages[number]
             package.status, package.shipped_at = "InTransit", self.now()
+
+    def unpack(self, number: str) -> None:
+        """The seller (on HB's panel) or HB unpacks a packed package: its delivery barcode is void, and its
+        lines go back to the open queue, to be packed again (SPEC "Paket Bozma"; the unpacked feed lists it)."""
+        with self._lock:
+            package = self.packages[number]
+            if package.status != "Packaged":
+                raise SimError(400, f"package {number} is {package.status} and can not be unpacked")
+            package.status, package.unpacked_at = "Unpacked", self.now()
+            for line in package.lines:
+                line["lastStatusUpdateDate"] = hb_time(self.now())
+                self.open_lines[line["id"]] = line
+            if self.config.auto_pack:  # HB packs an auto-packing merchant's open lines again
+                self._pack([(line["id"], line["quantity"]) for line in package.lines], parcels=1, deci=package.deci)
 
     def deliver(self, number: str) -> None:
         """The customer received it."""
@@ -288,107 +347,21 @@ class SimulatedHepsiburada:
     # -- representations (SPEC shapes) -------------------------------------------------------------
 
     def package_json(self, package: HbPackage) -> dict[str, Any]:
-        """``ExternalRawPackageRepresentation`` with ``PackageLine`` items (SPEC + VER key set)."""
-        first = package.lines[0]
-        address = first["shippingAddress"]
-        total = sum(line["totalPrice"]["amount"] for line in package.lines)
-        return {
-            "id": package.guid,
-            "status": package.status,
-            "customerId": first["customerId"],
-            "orderDate": first["orderDate"],
-            "dueDate": first["dueDate"],
-            "estimatedArrivalDate": first["dueDate"],
-            "unpackedDate": None,
-            "barcode": package.barcode,
-            "packageNumber": package.number,
-            "cargoCompany": first["cargoCompany"],
-            "isCargoChangable": True,
-            "shippingAddressDetail": address["address"],
-            "recipientName": address["name"],
-            "shippingCountryCode": address["countryCode"],
-            "shippingDistrict": address["district"],
-            "shippingTown": address["town"],
-            "shippingCity": address["city"],
-            "email": address["email"],
-            "phoneNumber": address["phoneNumber"],
-            "customerName": first["customerName"],
-            "companyName": "",
-            "billingAddress": address["address"],
-            "billingCity": address["city"],
-            "billingTown": address["town"],
-            "billingDistrict": address["district"],
-            "billingPostalCode": address["postalCode"],
-            "billingCountryCode": "TR",
-            "taxOffice": None,
-            "taxNumber": "",
-            "identityNo": "11111111111",
-            "shippingTotalPrice": None,
-            "customsTotalPrice": None,
-            "totalPrice": {"amount": round(total, 2), "currency": "TRY"},
-            "totalDeci": package.deci,
-            "items": [
-                {
-                    "lineItemId": line["id"],
-                    "listingId": str(uuid.uuid5(uuid.NAMESPACE_OID, line["sku"])),
-                    "merchantId": line["merchantId"],
-                    "hbSku": line["sku"],
-                    "merchantSku": line["merchantSKU"],
-                    "productBarcode": line["productBarcode"],
-                    "productName": line["name"],
-                    "quantity": line["quantity"],
-                    "price": line["unitPrice"],
-                    "totalPrice": line["totalPrice"],
-                    "vat": line["vat"],
-                    "vatRate": line["vatRate"],
-                    "orderNumber": line["orderNumber"],
-                    "orderDate": line["orderDate"],
-                    "deliveryType": line["deliveryType"],
-                    "pickupTime": None,
-                    "isMicroExport": line["isMicroExport"],
-                    "creationReason": line["creationReason"],
-                    "deci": package.deci,
-                }
-                for line in package.lines
-            ],
-        }
+        """``ExternalRawPackageRepresentation`` of ``package`` (see :mod:`.render`)."""
+        return render.package_json(package)
 
     def thin_json(self, package: HbPackage, feed: str) -> dict[str, Any]:
-        """A PascalCase item of ``/shipped``, ``/delivered`` or ``/undelivered`` (SPEC; VER)."""
-        orders = sorted({line["orderNumber"] for line in package.lines})
-        item: dict[str, Any] = {
-            "Id": package.guid,
-            "Barcode": package.barcode,
-            "PackageNumber": package.number,
-            "OrderNumber": orders[0],
-            "OrderNumbers": orders,
-            "MerchantId": self.config.merchant_id,
-        }
-        if feed == "shipped":
-            item |= {"ShippedDate": hb_time(package.shipped_at or self.now()), "Deci": package.deci, "EtgbNo": ""}
-        elif feed == "delivered":
-            item |= {"DeliveredDate": hb_time(package.delivered_at or self.now()), "EtgbNo": ""}
-        return item
+        """A PascalCase item of ``/shipped``, ``/delivered`` or ``/undelivered``."""
+        return render.thin_json(package, feed, merchant_id=self.config.merchant_id, now=self.now())
+
+    def unpacked_json(self, package: HbPackage) -> dict[str, Any]:
+        """``UnpackedDelivery`` of ``/packages/…/status/unpacked``."""
+        return render.unpacked_json(package, now=self.now())
 
     def label(self, package: HbPackage, fmt: str) -> dict[str, Any]:
-        """``BarcodeData`` for a shared-barcode carrier (SPEC; ``code``/``description`` per 3P-PYTEST)."""
+        """``BarcodeData`` of ``package`` in ``fmt`` (see :func:`.labels.label_reply`)."""
         first = package.lines[0]
-        documents = []
-        for box in range(1, package.parcels + 1):
-            zpl = (
-                f"^XA^CI28^FO40,40^A0N,40,40^FD{first['cargoCompany']}^FS"
-                f"^FO40,100^BY3^BCN,120,Y,N,N^FD{package.barcode}^FS"
-                f"^FO40,280^A0N,30,30^FD{first['customerName']}^FS"
-                f"^FO40,330^A0N,26,26^FDPaket: {package.number}  Koli {box}/{package.parcels}^FS^XZ"
-            ).encode()
-            if fmt == "zpl":
-                documents.append(zpl.decode())
-            elif fmt == "base64zpl":
-                documents.append(base64.b64encode(zpl).decode())
-            else:  # pdf, png, jpg: base64 of the document (UNCERTAIN in HB's material; the likely reading)
-                body = b"%PDF-1.4\n% HB label " + package.number.encode() + b"\n%%EOF\n" if fmt == "pdf" else b"\x89PNG"
-                documents.append(base64.b64encode(body).decode())
-        answer: dict[str, Any] = {"format": fmt, "data": documents, "hasMerchantMutualBarcode": True}
-        if fmt == "base64zpl":
-            answer |= {"description": "Mutual barcode successful", "code": "100"}
-        return answer
+        if first["cargoCompany"] in self.config.picture_only_carriers and fmt != "jpg":
+            fmt = "png"  # this carrier gives pictures only
+        boxes = [f"Paket: {package.number}  Koli {box}/{package.parcels}" for box in range(1, package.parcels + 1)]
+        return label_reply(first["cargoCompany"], first["customerName"], package.barcode, boxes, fmt)

@@ -327,8 +327,9 @@ class MainWindow(QMainWindow):
         if self.worker is None:
             return
         package_id = event.package_id
-        if event.status is PackageStatus.UNSUPPLIED:
-            # Not a cancellation: the marketplace split off the rest into a new package with a new label.
+        if event.status in (PackageStatus.UNSUPPLIED, PackageStatus.UNPACKED):
+            # Not a cancellation: the marketplace split off the rest (or unpacked the package, Hepsiburada)
+            # into a new package with a new label.
             self.worker.package_replaced(package_id)
         else:
             self.worker.package_cancelled(package_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -9,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from packstation.domain.marketplace import LabelFormat
+from packstation.domain.marketplace import LabelFormat, RasterFormat
 from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces import MalformedReply
 from packstation.services.marketplaces.hepsiburada.config import HepsiburadaConfig
+from packstation.services.marketplaces.hepsiburada.labels import parse_label
 from packstation.services.marketplaces.hepsiburada.parser import (
     cancelled_item,
     envelope_items,
     group_open_lines,
-    parse_label,
     parse_package,
     status_item,
 )
@@ -142,3 +143,25 @@ def test_unpaid_lines_are_not_packable() -> None:
     items[0]["canCreatePackage"] = False
     packages, _ = group_open_lines(items)
     assert packages[0].status is PackageStatus.AWAITING
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("labels_png.json", RasterFormat.PNG), ("labels_jpg.json", RasterFormat.JPEG)]
+)
+def test_picture_labels_are_read_as_pictures(name: str, fmt: RasterFormat) -> None:
+    label = parse_label(_load(name), package_number="1", tracking="t", config=HepsiburadaConfig())
+    assert label is not None and label.format is fmt
+    assert label.documents[0][:3] in (b"\x89PN", b"\xff\xd8\xff")
+
+
+def test_a_picture_that_is_no_picture_is_refused_by_name() -> None:
+    body = _load("labels_png.json")
+    body["data"] = [base64.b64encode(b"%PDF-1.4 not a picture").decode()]
+    with pytest.raises(MalformedReply) as refused:
+        parse_label(body, package_number="5000031611", tracking="t", config=HepsiburadaConfig())
+    assert refused.value.package_id == "5000031611" and "png" in str(refused.value)
+
+
+def test_picture_format_names_are_hbs() -> None:
+    config = HepsiburadaConfig()
+    assert (config.label_format_name(RasterFormat.PNG), config.label_format_name(RasterFormat.JPEG)) == ("png", "jpg")

@@ -9,7 +9,13 @@ with ``offset``/``limit`` and no dates, as HB's own examples do: a date filter c
 filters on line creation (DOC changelog Ocak 2023), so windows would lose lines after any downtime. Then
 ``GET /packages`` (by packaging date, ``timespan`` hours) brings the packed packages, including those an
 auto-packing merchant's lines became within 15 minutes (DOC test-süreci page), and the shipped,
-delivered, undelivered and cancelled feeds report statuses (:meth:`iter_status_reports`).
+delivered, undelivered, unpacked and cancelled feeds report statuses (:meth:`iter_status_reports`).
+During a sync both listings are keyed around what the station holds (:mod:`.arrange`): lines HB gave
+back after an unpack are new work after the spent package, and open orders to one delivery are offered
+to HB as one package.
+
+Labels (:meth:`label_by_number`): HB's shared barcode by package number, as ZPL, PDF or a PNG/JPEG picture
+(:mod:`.labels`); a carrier without one answers 400 and the station prints its own (:class:`NoMutualBarcode`).
 
 Authentication: Basic ``merchantId:serviceKey`` and a User-Agent that is exactly the integrator's user
 name (DOC changelog Ocak/Ağustos 2024); a wrong one gets 401 with an empty body, so a 401 names both.
@@ -25,33 +31,30 @@ from typing import Any
 from packstation.domain.marketplace import LabelFormat, Marketplace
 from packstation.domain.status import PackageStatus
 from packstation.i18n import _
-from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched
+from packstation.services.marketplaces.base import Capabilities, MarketplaceClient
 from packstation.services.marketplaces.credentials import HepsiburadaCredentials
-from packstation.services.marketplaces.errors import AuthError, MalformedReply, NotFound, Rejected
+from packstation.services.marketplaces.errors import AuthError, MalformedReply, MarketplaceError, NotFound, Rejected
+from packstation.services.marketplaces.hepsiburada import stock
+from packstation.services.marketplaces.hepsiburada.arrange import Gone, arrange_open, arrange_packed
 from packstation.services.marketplaces.hepsiburada.config import (
     ORDERS_PAGE_MAX,
     PACKAGES_PAGE_MAX,
     HepsiburadaConfig,
 )
+from packstation.services.marketplaces.hepsiburada.feeds import StatusFeeds
+from packstation.services.marketplaces.hepsiburada.labels import NO_MUTUAL_BARCODE, parse_label
 from packstation.services.marketplaces.hepsiburada.parser import (
-    NO_MUTUAL_BARCODE,
     aside,
-    cancelled_item,
     envelope_items,
     group_open_lines,
-    parse_label,
     parse_package,
-    status_item,
 )
 from packstation.services.marketplaces.models import PackagePage, PackageQuery, RemotePackage, StatusReport
 from packstation.services.marketplaces.ratelimit import RateLimiter
 from packstation.services.marketplaces.transport import Reply, Transport, parse_json, retry_after_seconds
 from packstation.services.marketplaces.writes import (
-    BatchState,
-    ItemState,
     MarketplaceLabel,
     StockBatchResult,
-    StockItemResult,
     StockPushReceipt,
     StockUpdate,
     WriteOutcome,
@@ -61,13 +64,6 @@ __all__ = ["HepsiburadaClient", "HepsiburadaConfig", "NoMutualBarcode"]
 
 log = logging.getLogger("packstation.services.marketplaces.hepsiburada.client")
 _HB = Marketplace.HEPSIBURADA
-_DONE_UPLOAD = ("done", "completed", "finished", "success")
-#: The thin status feeds, in the order they are applied (a later one wins within one sync).
-_STATUS_FEEDS = (
-    ("shipped", PackageStatus.SHIPPED),
-    ("undelivered", PackageStatus.UNDELIVERED),
-    ("delivered", PackageStatus.DELIVERED),
-)
 
 
 class NoMutualBarcode(Rejected):
@@ -88,6 +84,8 @@ class HepsiburadaClient(MarketplaceClient):
         self._user_agent = credentials.user_agent
         #: Orders with cancelled lines, as of this client's last listing (one sync of an account at a time).
         self._cancelled_orders: frozenset[str] = frozenset()
+        #: Packages HB unpacked and lines it cancelled, as of the last listing.
+        self._gone = Gone()
         common: dict[str, Any] = {
             "marketplace": _HB,
             # Exactly the integrator username: a decorated value gets 401 (looks like bad credentials).
@@ -103,6 +101,7 @@ class HepsiburadaClient(MarketplaceClient):
         self._listing = Transport(
             base_url=self.config.listing_url, limiter=RateLimiter({"listing": self.config.listing_limit}), **common
         )
+        self._feeds = StatusFeeds(self._oms_call, self._merchant, self.config)
 
     def close(self) -> None:
         """Release both connection pools."""
@@ -143,19 +142,55 @@ class HepsiburadaClient(MarketplaceClient):
 
         The query's dates are not sent: the queue is read whole every time (see the module text). A sync
         cut into windows reads it in the open-ended last window only; earlier windows get an empty page.
+        With the station's :class:`LocalView` in the query, the queue is read to its end before anything is
+        yielded and keyed around what the station holds (see :mod:`.arrange`): lines HB unpacked are new
+        work, and orders to one delivery are combined.
         """
         if query.modified_until is not None:
             yield PackagePage((), 0, False)
             return
         # Orders with cancelled lines: their lines left are keyed apart from the cancelled package.
-        self._cancelled_orders = frozenset(report.key for report in self._cancelled_reports())
+        cancelled = list(self._feeds.cancelled())
+        self._cancelled_orders = frozenset(report.key for report in cancelled)
+        # What HB took back: the station's packages holding it are spent (see arrange.is_spent).
+        self._gone = Gone(
+            unpacked=frozenset(report.package_number for report in self._feeds.unpacked()),
+            cancelled_lines=frozenset(line for report in cancelled for line in report.line_ids),
+        )
         number = 0
-        for page in self.iter_open_order_pages(query):
+        for page in self._open_pages(query):
             yield PackagePage(page.packages, number, True, total_elements=page.total_elements, set_aside=page.set_aside)
             number += 1
         for page in self.iter_packed_pages(query):  # always at least one page; the last has has_more False
             yield PackagePage(page.packages, number, page.has_more, set_aside=page.set_aside)
             number += 1
+
+    def _open_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
+        if query.local is None:
+            yield from self.iter_open_order_pages(query)
+            return
+        pages = list(self.iter_open_order_pages(query))  # the queue as a whole: orders combine across pages
+        arranged = arrange_open(
+            [p for page in pages for p in page.packages],
+            query.local,
+            self._gone,
+            combine=self.config.combine_orders,
+            packable_with=self._packable_with_or_none,
+        )
+        size = self.config.orders_page_size
+        set_aside = tuple(item for page in pages for item in page.set_aside)
+        for start in range(0, max(len(arranged), 1), size):
+            chunk = tuple(arranged[start : start + size])
+            yield PackagePage(chunk, start // size, True, total_elements=len(arranged), set_aside=set_aside)
+            set_aside = ()
+
+    def _packable_with_or_none(self, line_id: str) -> list[str] | None:
+        """``packageable_with`` for combining: None when HB could not say now (the orders stay apart)."""
+        try:
+            return self.packageable_with(line_id)
+        except MarketplaceError as error:
+            log.warning("packageablewith unanswered line=%s error=%s", line_id, error)
+            return None
 
     def iter_open_order_pages(self, query: PackageQuery) -> Iterator[PackagePage]:
         """``GET /orders``: open lines grouped per order, ``offset``/``limit`` paging, no dates."""
@@ -190,13 +225,16 @@ class HepsiburadaClient(MarketplaceClient):
                 raise MalformedReply(
                     _("Hepsiburada sent a package list that is not an array"), marketplace=_HB, endpoint=path
                 )
-            packages, set_aside = [], []
+            packages: list[RemotePackage] = []
+            set_aside = []
             for item in body:
                 try:
                     packages.append(parse_package(item, endpoint=path, cancelled_orders=self._cancelled_orders))
                 except MalformedReply as error:
                     log.error("package set aside endpoint=%s error=%s", path, error)
                     set_aside.append(aside(error))
+            if query.local is not None:
+                packages = arrange_packed(packages, query.local, self._gone)
             # Paging counters come in headers whose names HB does not publish (UNCERTAIN): a short page ends.
             has_more = len(body) == limit
             yield PackagePage(tuple(packages), number, has_more, set_aside=tuple(set_aside))
@@ -206,45 +244,14 @@ class HepsiburadaClient(MarketplaceClient):
             number += 1
 
     def iter_status_reports(self) -> Iterator[StatusReport]:
-        """Shipped, undelivered and delivered packages, then cancelled lines (each feed: the last month).
-
-        These feeds refuse any date ("WrongDateFormat", OVL), so none is sent.
-        """
+        """Shipped, undelivered and delivered packages, then unpacked packages, then cancelled lines."""
         if not self.config.follow_statuses:
-            return
-        for feed, status in _STATUS_FEEDS:
-            path = f"/packages/merchantid/{self._merchant}/{feed}"
-            for item in self._envelope_pages(path):
-                try:
-                    yield status_item(item, status, endpoint=path)
-                except MalformedReply as error:
-                    log.error("status report set aside endpoint=%s error=%s", path, error)
-        yield from self._cancelled_reports()
-
-    def _cancelled_reports(self) -> Iterator[StatusReport]:
-        """``/orders/…/cancelled``: cancelled lines of the last month (no dates: they are refused)."""
-        path = f"/orders/merchantid/{self._merchant}/cancelled"
-        for item in self._envelope_pages(path):
-            try:
-                yield cancelled_item(item, endpoint=path)
-            except MalformedReply as error:
-                log.error("status report set aside endpoint=%s error=%s", path, error)
-
-    def _envelope_pages(self, path: str) -> Iterator[Any]:
-        limit, offset = self.config.status_page_size, 0
-        while True:
-            reply = self._call(self._oms, "GET", path, params={"offset": offset, "limit": limit})
-            items, total = envelope_items(parse_json(reply.content, marketplace=_HB, endpoint=path), endpoint=path)
-            yield from items
-            offset += len(items)
-            if not items or total is None or offset >= total:
-                return
+            return iter(())
+        return self._feeds.status_reports()
 
     def get_package(self, package_id: str) -> RemotePackage | None:
         """A packed package by package number or by its (single) order number; scans ``lookup_pages`` pages."""
-        return self._find_packed(
-            lambda p: p.package_id == package_id or str(p.raw.get("packageNumber", "")) == package_id
-        )
+        return self._find_packed(lambda p: package_id in (p.package_id, p.package_number))
 
     def _find_packed(self, predicate: Callable[[RemotePackage], bool]) -> RemotePackage | None:
         for page in self.iter_packed_pages(PackageQuery()):
@@ -292,7 +299,7 @@ class HepsiburadaClient(MarketplaceClient):
         log.info("pack order=%s lines=%d business_key=%s", package.order_number, len(line_ids), business_key)
         reply = self._call(self._oms, "POST", path, body=body, business_key=business_key, already_applied=applied)
         if reply.already_applied:
-            return str(found[0].raw.get("packageNumber")), found[0].cargo_tracking_number, False
+            return found[0].package_number, found[0].cargo_tracking_number, False
         answer = parse_json(reply.content, marketplace=_HB, endpoint=path)
         number = answer.get("packageNumber") if isinstance(answer, Mapping) else None
         if not number:
@@ -366,7 +373,7 @@ class HepsiburadaClient(MarketplaceClient):
         """HB's label of a packed package (its package number comes from the package HB listed).
 
         HB learns the box count when the package is created (``parcelQuantity``), not here."""
-        number = str(package.raw.get("packageNumber") or "")
+        number = package.package_number
         if package.status is PackageStatus.CREATED or not number:
             # Open order lines have no package number yet: HB makes the label of a packed package only.
             raise NotFound(
@@ -378,51 +385,21 @@ class HepsiburadaClient(MarketplaceClient):
         return self.label_by_number(number, preferred=preferred, tracking=package.cargo_tracking_number)
 
     def push_stock(self, items: Sequence[StockUpdate], *, business_key: str) -> list[StockPushReceipt]:
-        """``POST /listings/.../stock-uploads``; keyed by ``hepsiburadaSku`` and/or ``merchantSku``."""
-        for item in items:
-            if not item.marketplace_sku and not item.stock_code:
-                raise ValueError(f"Hepsiburada needs hepsiburadaSku or merchantSku for {item.barcode!r}")
-            if item.quantity is None or item.sale_price is not None:
-                raise ValueError(f"Hepsiburada stock upload takes quantities only ({item.barcode!r})")
-        path = f"/listings/merchantid/{self._merchant}/stock-uploads"
-        receipts = []
-        for index, chunk in enumerate(batched(items, self.config.stock_batch_size)):
-            key = f"{business_key}/{index}"
-            body = [_stock_item(item) for item in chunk]
-            log.info("stock upload items=%d business_key=%s", len(chunk), key)
-            reply = self._call(self._listing, "POST", path, body=body, business_key=key)
-            answer = parse_json(reply.content, marketplace=_HB, endpoint=path)
-            upload_id = answer.get("id") if isinstance(answer, Mapping) else None
-            if not upload_id:
-                raise MalformedReply(_("Hepsiburada sent no upload id"), marketplace=_HB, endpoint=path)
-            receipts.append(StockPushReceipt(key, str(upload_id), len(chunk)))
-        return receipts
+        """``POST /listings/.../stock-uploads`` in batches (see :mod:`.stock`)."""
+        return stock.push_stock(
+            self._listing_call,
+            self._merchant,
+            items,
+            business_key=business_key,
+            batch_size=self.config.stock_batch_size,
+        )
 
     def stock_result(self, batch_id: str) -> StockBatchResult:
         """An upload's result; HB lists only the failing items, so ``items`` holds failures."""
-        path = f"/listings/merchantid/{self._merchant}/stock-uploads/id/{batch_id}"
-        reply = self._call(self._listing, "GET", path)
-        body = parse_json(reply.content, marketplace=_HB, endpoint=path)
-        if not isinstance(body, Mapping):
-            raise MalformedReply(_("Hepsiburada sent an invalid upload result"), marketplace=_HB, endpoint=path)
-        status = str(body.get("status", "")).lower()
-        failures = tuple(
-            StockItemResult(
-                key=str(error.get("merchantSku") or error.get("hepsiburadaSku") or ""),
-                state=ItemState.FAILED,
-                reasons=tuple(str(reason) for reason in error.get("errors") or ()),
-            )
-            for error in body.get("errors") or ()
-            if isinstance(error, Mapping)
-        )
-        state = BatchState.COMPLETED if status in _DONE_UPLOAD else BatchState.IN_PROGRESS
-        return StockBatchResult(batch_id=batch_id, state=state, items=failures, raw=dict(body))
+        return stock.stock_result(self._listing_call, self._merchant, batch_id)
 
+    def _oms_call(self, method: str, path: str, **kwargs: Any) -> Reply:
+        return self._call(self._oms, method, path, **kwargs)
 
-def _stock_item(item: StockUpdate) -> dict[str, Any]:
-    body: dict[str, Any] = {"availableStock": item.quantity}
-    if item.marketplace_sku:
-        body["hepsiburadaSku"] = item.marketplace_sku
-    if item.stock_code:
-        body["merchantSku"] = item.stock_code
-    return body
+    def _listing_call(self, method: str, path: str, **kwargs: Any) -> Reply:
+        return self._call(self._listing, method, path, **kwargs)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from packstation.domain.marketplace import LabelFormat
+from packstation.domain.marketplace import LabelFormat, RasterFormat
 from packstation.domain.retry import RetryPolicy
 from packstation.services.marketplaces.ratelimit import RateLimit
 from packstation.services.marketplaces.transport import Timeouts
@@ -42,6 +42,10 @@ class HepsiburadaConfig:
     packages_timespan_hours: int = 168
     #: Read the shipped/delivered/undelivered/cancelled feeds (HB serves the last month of each; DOCS-TXT).
     follow_statuses: bool = True
+    #: Pack open orders to one delivery (customer, address, carrier, warehouse) as one parcel, with the lines
+    #: HB's ``packageablewith`` allows (SPEC: one package may hold lines of several orders). Whether a seller
+    #: wants that is not HB's to say (sources silent): on by default, as HB's own auto-packing would.
+    combine_orders: bool = True
     #: Stop scanning packed packages for a look-up after this many pages.
     lookup_pages: int = 20
     parcel_deci: int = 1
@@ -56,8 +60,9 @@ class HepsiburadaConfig:
     label_zpl_format: str = "base64zpl"
     #: How ``labels?format=`` names PDF (DOCS-TXT); the data is assumed base64 (no recording found: UNCERTAIN).
     label_pdf_format: str = "pdf"
-    #: Always ask for this format; None: the format the station's printer takes.
-    label_format: LabelFormat | None = None
+    #: Always ask for this format; None: the format the station's printer takes. A picture format (``png``,
+    #: ``jpg``) is drawn into the printer's format (for a carrier that gives nothing else).
+    label_format: LabelFormat | RasterFormat | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.orders_page_size <= ORDERS_PAGE_MAX:
@@ -69,6 +74,10 @@ class HepsiburadaConfig:
         if self.packages_timespan_hours < 1:
             raise ValueError(f"packages_timespan_hours must be at least 1, got {self.packages_timespan_hours}")
 
-    def label_format_name(self, fmt: LabelFormat) -> str:
-        """The ``format`` value HB uses for ``fmt``."""
+    def label_format_name(self, fmt: LabelFormat | RasterFormat) -> str:
+        """The ``format`` value HB uses for ``fmt`` (HB spells JPEG ``jpg``, DOCS-TXT)."""
+        if fmt is RasterFormat.PNG:
+            return "png"
+        if fmt is RasterFormat.JPEG:
+            return "jpg"
         return self.label_pdf_format if fmt is LabelFormat.PDF else self.label_zpl_format

@@ -20,14 +20,12 @@ payloads lose NULs (PostgreSQL's jsonb refuses them). A package that still canno
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from packstation.domain.marketplace import LabelFormat, Marketplace
+from packstation.domain.marketplace import Marketplace
 from packstation.domain.status import PackageStatus
 from packstation.domain.sync import SetAside
 from packstation.i18n import _
@@ -40,9 +38,7 @@ from packstation.services.marketplaces.fields import (
     text,
     turkish_local_time,
 )
-from packstation.services.marketplaces.hepsiburada.config import HepsiburadaConfig
 from packstation.services.marketplaces.models import RemoteAddress, RemoteLine, RemotePackage, StatusReport
-from packstation.services.marketplaces.writes import MarketplaceLabel
 
 _HB = Marketplace.HEPSIBURADA
 #: Longest identifier we accept (HB's are GUIDs and 10-digit numbers); a longer one refuses the package.
@@ -66,9 +62,6 @@ PACKAGE_STATUS = {
     "cancelledbycustomer": PackageStatus.CANCELLED,
     "cancelledbysap": PackageStatus.CANCELLED,
 }
-
-#: The label answer of a carrier that gives no shared barcode (DOCS-TXT error table; body per 3P-NODETEST).
-NO_MUTUAL_BARCODE = "Cargo company does not provide mutual barcodes"
 
 
 def clean(value: str, limit: int = TEXT_LIMIT) -> str:
@@ -267,9 +260,13 @@ def local_key(
     """
     key = package_key(package_number, order_numbers)
     if key in cancelled_orders and key != package_number:
-        digest = hashlib.sha1("\n".join(sorted(line_ids)).encode()).hexdigest()[:10]
-        return f"{key}/{digest}"
+        return f"{key}/{lines_digest(line_ids)}"
     return key
+
+
+def lines_digest(line_ids: Collection[str]) -> str:
+    """A short, stable name for a set of lines (part of the key of lines left after a cancellation)."""
+    return hashlib.sha1("\n".join(sorted(line_ids)).encode()).hexdigest()[:10]
 
 
 def parse_package(data: Any, *, endpoint: str = "", cancelled_orders: Collection[str] = ()) -> RemotePackage:
@@ -300,6 +297,7 @@ def parse_package(data: Any, *, endpoint: str = "", cancelled_orders: Collection
             order_date=turkish_local_time(_text(data, "orderDate", limit=40), "orderDate"),
             ship_by=turkish_local_time(_text(data, "dueDate", limit=40), "dueDate"),
             total_price=money(data, "totalPrice"),
+            package_number=number,
             raw=clean_raw(dict(data)),
         )
     except FieldProblem as problem:
@@ -340,71 +338,49 @@ def cancelled_item(item: Any, *, endpoint: str = "") -> StatusReport:
         raise malformed_package(_HB, order, problem.field, problem.problem, endpoint=endpoint) from problem
 
 
+def unpacked_page(body: Any, *, endpoint: str) -> tuple[list[Any], int | None]:
+    """Items and total of ``/packages/…/status/unpacked``.
+
+    SPEC types the reply as an *array* of ``DeletedDeliveriesWithPagination`` envelopes (``{items, limit,
+    offset, pageCount, totalCount}``), unlike every other feed; the SDK's paginator reads it as one envelope.
+    No live recording exists (UNCERTAIN), so an array of envelopes, one envelope, and a bare array of
+    ``UnpackedDelivery`` items are all read.
+    """
+    if isinstance(body, Mapping):
+        return envelope_items(body, endpoint=endpoint)
+    if not isinstance(body, list):
+        raise MalformedReply(
+            _("Hepsiburada sent an unpacked list that is not an array"), marketplace=_HB, endpoint=endpoint
+        )
+    items: list[Any] = []
+    total: int | None = None
+    for element in body:
+        if isinstance(element, Mapping) and isinstance(element.get("items"), list):
+            page, count = envelope_items(element, endpoint=endpoint)
+            items.extend(page)
+            total = count if total is None or count is None else max(total, count)
+        else:
+            items.append(element)
+    return items, total
+
+
+def unpacked_item(item: Any, *, endpoint: str = "") -> StatusReport:
+    """One ``UnpackedDelivery`` (``{barcode, packageNumber, unpackedDate}``): HB unpacked the package, its
+    lines went back to the open queue, and its delivery barcode is void."""
+    if not isinstance(item, Mapping):
+        raise malformed_package(_HB, "", "items[]", "is not an object", endpoint=endpoint)
+    number = ""
+    try:
+        number = _id(item, "packageNumber")
+        # Its delivery barcode (``barcode``) is void now: it is not offered as the package's tracking number.
+        return StatusReport(package_number=number, key=number, status=PackageStatus.UNPACKED)
+    except FieldProblem as problem:
+        raise malformed_package(_HB, number, problem.field, problem.problem, endpoint=endpoint) from problem
+
+
 def envelope_items(body: Any, *, endpoint: str) -> tuple[list[Any], int | None]:
     """``items`` and ``totalCount`` of HB's paged envelope ``{totalCount, limit, offset, pageCount, items}``."""
     if not isinstance(body, Mapping) or not isinstance(body.get("items"), list):
         raise MalformedReply(_("Hepsiburada sent a list without 'items'"), marketplace=_HB, endpoint=endpoint)
     total = body.get("totalCount")
     return body["items"], total if isinstance(total, int) and not isinstance(total, bool) else None
-
-
-def parse_label(
-    body: Any, *, package_number: str, tracking: str, config: HepsiburadaConfig, endpoint: str = ""
-) -> MarketplaceLabel | None:
-    """Check a ``labels`` reply: ``{"data": [...], "format": "...", "hasMerchantMutualBarcode": bool}`` (SPEC).
-
-    None when ``hasMerchantMutualBarcode`` is false (the seller prints its own label). Each ``data`` entry is
-    one box: ``base64zpl`` is base64 of ZPL (recorded live, 3P-PYTEST); ``zpl`` may be raw or base64
-    (UNCERTAIN, both accepted); PDF is base64. Anything else is a :class:`MalformedReply`.
-    """
-
-    def malformed(problem: str) -> MalformedReply:
-        message = _("Hepsiburada sent an unusable label for package {package}: {problem}").format(
-            package=package_number, problem=problem
-        )
-        return MalformedReply(message, marketplace=_HB, package_id=package_number, endpoint=endpoint)
-
-    if not isinstance(body, Mapping):
-        raise malformed(_("the reply is not a JSON object"))
-    mutual = body.get("hasMerchantMutualBarcode")
-    if mutual is False:
-        return None
-    if mutual is not None and not isinstance(mutual, bool):
-        raise malformed(_("'hasMerchantMutualBarcode' is not true/false"))
-    named = body.get("format")
-    zpl_names = {config.label_zpl_format.casefold(), "zpl", "base64zpl"}
-    pdf_names = {config.label_pdf_format.casefold(), "pdf", "base64pdf"}
-    key = named.strip().casefold() if isinstance(named, str) else None
-    fmt = LabelFormat.ZPL if key in zpl_names else LabelFormat.PDF if key in pdf_names else None
-    if fmt is None:
-        raise malformed(_("format {format!r} is not one the station prints (ZPL or PDF)").format(format=named))
-    data = body.get("data")
-    if not isinstance(data, list) or not data:
-        raise malformed(_("'data' holds no label"))
-    documents = []
-    for index, entry in enumerate(data, start=1):
-        if not isinstance(entry, str) or not entry.strip():
-            raise malformed(_("label {index} is empty or not text").format(index=index))
-        document = label_document(entry, fmt)
-        if document is None:
-            raise malformed(_("label {index} is not a {format} document").format(index=index, format=fmt.value))
-        documents.append(document)
-    return MarketplaceLabel(cargo_tracking_number=tracking, format=fmt, documents=tuple(documents))
-
-
-def label_document(entry: str, fmt: LabelFormat) -> bytes | None:
-    """The bytes of one label entry, or None when it is not what ``fmt`` says."""
-    if fmt is LabelFormat.ZPL and _is_zpl(entry.encode("utf-8")):
-        return entry.encode("utf-8")
-    try:
-        decoded = base64.b64decode("".join(entry.split()), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    if fmt is LabelFormat.PDF:
-        return decoded if decoded.startswith(b"%PDF-") else None
-    return decoded if _is_zpl(decoded) else None
-
-
-def _is_zpl(data: bytes) -> bool:
-    body = data.strip()
-    return body.startswith(b"^XA") and body.endswith(b"^XZ")
