@@ -1357,6 +1357,10 @@ Put the items back and scan the abort command.</translation>
             <translation>Wrong price</translation>
         </message>
         <message>
+            <source>Integration error</source>
+            <translation>Integration error</translation>
+        </message>
+        <message>
             <source>Bulk purchase</source>
             <translation>Bulk purchase</translation>
         </message>

@@ -1357,6 +1357,10 @@ KARGOYA VERMEYİN
         <translation>Yanlış fiyat</translation>
     </message>
     <message>
+        <source>Integration error</source>
+        <translation>Entegrasyon hatası</translation>
+    </message>
+    <message>
         <source>Bulk purchase</source>
         <translation>Toplu alım</translation>
     </message>

@@ -136,14 +136,19 @@ class PackCommands(QObject):
         self._approvals.with_approval(permission, what, then)
 
     def _unsupplied(self) -> None:
+        from packstation.domain.marketplace import Marketplace
         from packstation.services.access.permissions import Permission
+        from packstation.services.marketplaces.reasons import unsupplied_reasons
         from packstation.ui.packing.unsupplied import MissingLine, UnsuppliedDialog
 
         missing = self._pack.missing_lines()
         if not self._pack.is_packing or not missing:
             self._shell.alert(FeedbackSound.UNKNOWN, self.tr("No open parcel with missing items."))
             return
-        dialog = UnsuppliedDialog([MissingLine(*line) for line in missing], parent=self._pack)
+        opened = self._pack.package
+        # Only the reasons the parcel's marketplace publishes (Trendyol has no "other").
+        reasons = unsupplied_reasons(Marketplace.of(opened.marketplace) if opened is not None else None)
+        dialog = UnsuppliedDialog([MissingLine(*line) for line in missing], reasons, parent=self._pack)
 
         def chosen() -> None:
             choice = dialog.choice()

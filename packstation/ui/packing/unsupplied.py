@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
@@ -29,9 +30,18 @@ class UnsuppliedChoice:
 
 
 class UnsuppliedDialog(QDialog):
-    """Choose the line, the quantity that cannot be supplied, and the reason."""
+    """Choose the line, the quantity that cannot be supplied, and the reason.
 
-    def __init__(self, lines: list[MissingLine], parent: QWidget | None = None) -> None:
+    ``reasons``: the ones the parcel's marketplace publishes (``services.marketplaces.reasons``), in its
+    order; nothing else is offered, so a packer cannot send a reason the marketplace would misread.
+    """
+
+    def __init__(
+        self,
+        lines: list[MissingLine],
+        reasons: Sequence[UnsuppliedReason] = tuple(UnsuppliedReason),
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Item cannot be supplied"))
         self._lines = lines
@@ -40,16 +50,17 @@ class UnsuppliedDialog(QDialog):
             self.line.addItem(self.tr("{0} ({1} left)").replace("{0}", line.name).replace("{1}", str(line.remaining)))
         self.quantity = QSpinBox()
         self.reason = QComboBox()
-        reasons = {
+        names = {
             UnsuppliedReason.OUT_OF_STOCK: self.tr("Out of stock"),
             UnsuppliedReason.DEFECTIVE: self.tr("Defective"),
             UnsuppliedReason.WRONG_PRICE: self.tr("Wrong price"),
+            UnsuppliedReason.INTEGRATION_ERROR: self.tr("Integration error"),
             UnsuppliedReason.BULK_PURCHASE: self.tr("Bulk purchase"),
             UnsuppliedReason.FORCE_MAJEURE: self.tr("Force majeure"),
             UnsuppliedReason.OTHER: self.tr("Other"),
         }
-        for reason, text in reasons.items():
-            self.reason.addItem(text, reason)
+        for reason in reasons:
+            self.reason.addItem(names[reason], reason)
         self.note = QLineEdit()
         self.line.currentIndexChanged.connect(self._limit)
         self._limit(0)

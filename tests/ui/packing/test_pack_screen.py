@@ -195,3 +195,35 @@ def test_a_label_sent_twice_tells_the_packer(
         lambda: "twice" in window.pack.print_status.toolTip() + window.pack.print_status.text(), timeout=5_000
     )
     assert window.pack.feedback.property("kind") == "complete"
+
+
+def test_the_unsupplied_dialog_offers_only_the_parcels_marketplace_reasons(
+    qtbot: QtBot, station: tuple[MainWindow, AppContext, Clock, WedgeScanFilter]
+) -> None:
+    from packstation.domain.outcomes import UnsuppliedReason
+    from packstation.ui.packing.unsupplied import UnsuppliedDialog
+
+    window, context, clock, _ = station
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.session.login, timeout=10_000)
+    scan(window, clock, "1001")
+    qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
+    with context.database.sessions() as session:
+        package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
+        tracking = package.cargo_tracking_number
+    scan(window, clock, tracking)
+    qtbot.waitUntil(lambda: window.pack.package is not None, timeout=10_000)
+    assert window.pack.package is not None and window.pack.package.marketplace == "trendyol"  # the demo shop
+    scan(window, clock, Command.UNSUPPLIED.payload)
+    qtbot.waitUntil(lambda: window.findChild(UnsuppliedDialog) is not None, timeout=5_000)
+    dialog = window.findChild(UnsuppliedDialog)
+    offered = [dialog.reason.itemData(index) for index in range(dialog.reason.count())]
+    # Trendyol publishes 500-506 without 503 and no "other": sending one would misreport the seller.
+    assert offered == [
+        UnsuppliedReason.OUT_OF_STOCK,
+        UnsuppliedReason.DEFECTIVE,
+        UnsuppliedReason.WRONG_PRICE,
+        UnsuppliedReason.INTEGRATION_ERROR,
+        UnsuppliedReason.BULK_PURCHASE,
+        UnsuppliedReason.FORCE_MAJEURE,
+    ]
+    dialog.reject()

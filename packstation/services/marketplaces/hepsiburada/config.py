@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from packstation.domain.marketplace import LabelFormat, RasterFormat
+from packstation.domain.outcomes import UnsuppliedReason
 from packstation.domain.retry import RetryPolicy
 from packstation.services.marketplaces.ratelimit import RateLimit
 from packstation.services.marketplaces.transport import Timeouts
@@ -21,6 +22,9 @@ ORDERS_PAGE_MAX = 100
 PACKAGES_PAGE_MAX = 10
 #: ``/packages/…/shipped|delivered|undelivered`` and ``/orders/…/cancelled`` take at most 50 (SPEC; DOCS-TXT).
 STATUS_PAGE_MAX = 50
+#: The one cancellation reason HB publishes for a seller's line it cannot supply: ``cancelbymerchant``
+#: ``{"reasonId": 83}`` "Ürün tedarik edilemedi" (DOC "Iptal Bilgisi Gonderme"). Nothing else is offered.
+REASON_IDS = {UnsuppliedReason.OUT_OF_STOCK: 83}
 #: Order services answer 429 past 1000 requests per second (DOC changelog Kasım 2025).
 ORDER_LIMIT = RateLimit(1000, 1.0)
 #: The listing host: 180 per minute per IP per the SDK's quote of an HB text we could not find (UNCERTAIN).

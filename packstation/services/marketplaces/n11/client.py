@@ -20,6 +20,7 @@ from functools import partial
 from typing import Any
 
 from packstation.domain.marketplace import Marketplace
+from packstation.domain.outcomes import UnsuppliedReason
 from packstation.domain.retry import RetryPolicy
 from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched
@@ -184,6 +185,18 @@ def parse_package(data: Any, *, endpoint: str = "") -> RemotePackage:
         )
     except FieldProblem as problem:
         raise malformed_package(_N11, package_id, problem.field, problem.problem, endpoint=endpoint) from problem
+
+
+#: N11's ``cancelReasonId`` for lines a seller cannot supply (``splitPackageByQuantity`` ``cancelledItems``;
+#: 3P write-up citing developer.n11.com "Miktar Bazlı Paket Bölme / Sipariş Ürün İptali"). N11, unlike
+#: Trendyol, publishes an "other" (65).
+REASON_IDS = {
+    UnsuppliedReason.OUT_OF_STOCK: 61,
+    UnsuppliedReason.DEFECTIVE: 62,
+    UnsuppliedReason.WRONG_PRICE: 63,
+    UnsuppliedReason.FORCE_MAJEURE: 64,
+    UnsuppliedReason.OTHER: 65,
+}
 
 
 class N11Client(MarketplaceClient):
