@@ -227,3 +227,31 @@ def test_the_unsupplied_dialog_offers_only_the_parcels_marketplace_reasons(
         UnsuppliedReason.FORCE_MAJEURE,
     ]
     dialog.reject()
+
+
+def test_the_big_banner_tells_the_truth_about_the_label(
+    qtbot: QtBot, station: tuple[MainWindow, AppContext, Clock, WedgeScanFilter]
+) -> None:
+    from packstation.domain.events import LabelProblem
+
+    window, context, clock, _ = station
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.login, timeout=10_000)
+    scan(window, clock, "1001")
+    qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
+    with context.database.sessions() as session:
+        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        items = [line.barcode for line in package.lines for _ in range(line.quantity)]
+        tracking, external_id = package.cargo_tracking_number, package.external_id
+    scan(window, clock, tracking)
+    qtbot.waitUntil(lambda: window.pack.package is not None, timeout=10_000)
+    assert all(line.name for line in window.pack.package.lines)  # product names shown, never blank
+    for barcode in items:
+        scan(window, clock, barcode)
+    # "printed" only once the printer said so (the spool folder here), never while the label is being made.
+    qtbot.waitUntil(lambda: "printed" in window.pack.feedback.text(), timeout=15_000)
+    assert window.pack.feedback.property("kind") == "complete"
+    # A label that could not be made: the banner itself says so, not only the small print.
+    context.bus.publish(LabelProblem(external_id, "the marketplace's label is not available"))
+    qtbot.waitUntil(lambda: window.pack.feedback.property("kind") == "error", timeout=5_000)
+    assert "LABEL NOT PRINTED" in window.pack.feedback.text()
+    assert "LABEL NOT PRINTED" in window.pack.print_status.text()
