@@ -61,6 +61,10 @@ class SimulatorConfig:
     #: Answer the old paged list ``/order/sellers/{id}/orders`` with 426, as Trendyol does since the
     #: v2 list replaced it (switched off 15 Oct 2026, FACTS.md §1b).
     retire_old_paged: bool = True
+    #: Read the stream's ``lastModifiedStartDate/EndDate`` as plain UTC epochs instead of "GMT+3" ones. The
+    #: spec says only "Unix timestamp in milliseconds" (a third party says GMT+3): this is the misreading a
+    #: client's window overlap must survive.
+    stream_dates_as_utc: bool = False
 
     def __post_init__(self) -> None:
         if self.packages < 0:

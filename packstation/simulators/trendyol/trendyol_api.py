@@ -87,12 +87,13 @@ def _statuses(raw: str | None) -> frozenset[PackageStatus]:
     return frozenset(statuses)
 
 
-def _window(params: Mapping[str, str], start: str, end: str) -> tuple[int | None, int | None]:
-    """Date bounds arrive as "GMT+3" epoch ms; the state compares true UTC ms."""
+def _window(params: Mapping[str, str], start: str, end: str, *, as_utc: bool = False) -> tuple[int | None, int | None]:
+    """Date bounds arrive as "GMT+3" epoch ms (or, ``as_utc``, read as plain UTC); the state compares UTC ms."""
     low, high = _int_param(params, start), _int_param(params, end)
     if low is not None and high is not None and high - low > MAX_WINDOW_MS:
         raise refusal(400, "date.range.exceeded", "Tarih aralığı en fazla 14 gün olabilir.")
-    return (low - GMT3_MS if low is not None else None, high - GMT3_MS if high is not None else None)
+    shift = 0 if as_utc else GMT3_MS
+    return (low - shift if low is not None else None, high - shift if high is not None else None)
 
 
 def _size(params: Mapping[str, str], default: int) -> int:
@@ -105,7 +106,7 @@ def _size(params: Mapping[str, str], default: int) -> int:
 def stream(sim: SimulatedMarketplace, params: Mapping[str, str]) -> Reply:
     """``GET orders/stream``: keyset cursor over (lastModifiedDate, id) descending."""
     size = _size(params, 50)
-    low, high = _window(params, "lastModifiedStartDate", "lastModifiedEndDate")
+    low, high = _window(params, "lastModifiedStartDate", "lastModifiedEndDate", as_utc=sim.config.stream_dates_as_utc)
     flt = ListFilter(statuses=_statuses(params.get("packageItemStatuses")), lm_from=low, lm_to=high)
     fingerprint = hashlib.sha1(repr((sorted(s.value for s in flt.statuses), low, high)).encode()).hexdigest()[:12]
     after = None

@@ -29,6 +29,7 @@ from packstation.simulators.trendyol import (
     FaultKind,
     FaultPlan,
     SimulatedMarketplace,
+    SimulatorConfig,
     SimulatorServer,
     sim_credentials,
 )
@@ -258,3 +259,24 @@ def test_each_raw_payload_is_the_marketplaces_own_element_of_its_page(
                 {"sent": as_sent, "id": str(package_id)},
             )
             assert same is True
+
+
+@pytest.mark.parametrize(("allowance_hours", "caught"), [(3, True), (0, False)])
+def test_a_time_zone_misreading_of_the_stream_window_loses_no_change(
+    db: Database, config_for: Callable[..., TrendyolConfig], account_id: int, allowance_hours: int, caught: bool
+) -> None:
+    """We send the stream's window as GMT+3 epochs; a Trendyol reading them as UTC starts it 3 h late.
+    The time-zone allowance covers that: without it (the control case) a fresh change is lost."""
+    sim = SimulatedMarketplace(SimulatorConfig(seed=11, packages=60, stream_dates_as_utc=True))
+    with (
+        SimulatorServer(sim) as misreading,
+        TrendyolClient(sim_credentials(sim), config=config_for(misreading)) as client,
+    ):
+        sync = PackageSync(db.sessions, settings=SyncSettings(timezone_allowance=timedelta(hours=allowance_hours)))
+        sync.sync_account(account_id, client)
+        changed = next(p for i in sim.matching_ids() if (p := sim.package(i)) and p.status is PackageStatus.CREATED)
+        sim.cancel_package(changed.package_id)  # stamped now: after the first sync's watermark
+        sync.sync_account(account_id, client)
+    with db.sessions() as session:
+        stored = session.scalars(select(Package).where(Package.external_id == str(changed.package_id))).one()
+    assert (stored.status == PackageStatus.CANCELLED.value) is caught
