@@ -342,7 +342,11 @@ class PackageSync:
                 continue
             tally.updated += 1
             if row.status in STOPPING and row.previous_status not in STOPPING:
-                tally.superseded.append(Superseded(row.id, row.external_id, PackageStatus(row.status)))
+                # The marketplace's own word (UnPacked: replaced by new packages) tells the packer more than
+                # the stored one (Cancelled), which the window would announce as a cancellation.
+                remote = latest[row.external_id].package.status
+                said = remote if remote.stored.value == row.status else PackageStatus(row.status)
+                tally.superseded.append(Superseded(row.id, row.external_id, said))
         tally.unchanged += len(latest) - len(written)
         if open_ids:
             tally.recovered |= open_ids.intersection(latest)

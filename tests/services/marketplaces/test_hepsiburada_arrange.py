@@ -16,7 +16,10 @@ from typing import Any
 import pytest
 
 from packstation.domain.status import PackageStatus
+from packstation.services.marketplaces import HepsiburadaCredentials, RetryPolicy
 from packstation.services.marketplaces.hepsiburada.arrange import Gone, arrange_open, arrange_packed
+from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient
+from packstation.services.marketplaces.hepsiburada.config import HepsiburadaConfig
 from packstation.services.marketplaces.hepsiburada.parser import (
     envelope_items,
     group_open_lines,
@@ -26,7 +29,7 @@ from packstation.services.marketplaces.hepsiburada.parser import (
     unpacked_item,
     unpacked_page,
 )
-from packstation.services.marketplaces.models import HeldPackage, RemotePackage
+from packstation.services.marketplaces.models import HeldPackage, PackageQuery, RemotePackage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hepsiburada"
 A, B = "4500123456", "4500123999"  # the two orders of orders_page.json (A: two lines, B: one)
@@ -217,3 +220,23 @@ def test_the_unpacked_feed_reads_the_spec_shape_and_its_variants() -> None:
     report = unpacked_item(items[0])
     assert report.status is PackageStatus.UNPACKED and report.key == "5000031612"
     assert report.cargo_tracking_number == ""  # the unpacked package's delivery barcode is void
+
+
+def test_a_host_without_the_unpacked_feed_still_lists_the_queue(loopback_api: Any) -> None:
+    orders = _load("orders_page.json")
+
+    def route(seen: Any) -> tuple[int, Any]:
+        if seen.path.endswith("/status/unpacked"):
+            return 404, "404 page not found"
+        if seen.path.endswith("/cancelled"):
+            return 200, {"totalCount": 0, "limit": 50, "offset": 0, "pageCount": 0, "items": []}
+        if seen.path.startswith("/orders/"):
+            return 200, json.loads(json.dumps(orders, default=float))
+        return 200, []
+
+    loopback_api.route = route
+    credentials = HepsiburadaCredentials("m-1", "key", user_agent="packstation_dev")
+    config = HepsiburadaConfig(oms_url=loopback_api.url, retry=RetryPolicy(max_attempts=1))
+    with HepsiburadaClient(credentials, config=config) as client:
+        pages = list(client.iter_package_pages(PackageQuery(local=Held())))
+    assert {p.package_id for page in pages for p in page.packages} == {A, B}

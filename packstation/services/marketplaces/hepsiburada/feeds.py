@@ -15,7 +15,7 @@ from typing import Any
 
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.status import PackageStatus
-from packstation.services.marketplaces.errors import MalformedReply
+from packstation.services.marketplaces.errors import MalformedReply, NotFound
 from packstation.services.marketplaces.hepsiburada.config import PACKAGES_PAGE_MAX, HepsiburadaConfig
 from packstation.services.marketplaces.hepsiburada.parser import (
     cancelled_item,
@@ -58,12 +58,20 @@ class StatusFeeds:
         yield from self.cancelled()
 
     def unpacked(self) -> Iterator[StatusReport]:
-        """Packages unpacked in the last ``packages_timespan_hours`` (SPEC: capital ``Offset``, limit ≤ 10)."""
+        """Packages unpacked in the last ``packages_timespan_hours`` (SPEC: capital ``Offset``, limit ≤ 10).
+
+        A 404 (a host that serves no such feed) is read as no unpacks and logged: the feed only refines how
+        lines that come back are keyed, and must not stop the account's intake.
+        """
         path = f"/packages/merchantid/{self._merchant}/status/unpacked"
         limit, offset = PACKAGES_PAGE_MAX, 0
         while True:
             params = {"timespan": self._config.packages_timespan_hours, "limit": limit, "Offset": offset}
-            reply = self._call("GET", path, params=params)
+            try:
+                reply = self._call("GET", path, params=params)
+            except NotFound as error:
+                log.warning("unpacked feed not served endpoint=%s error=%s", path, error)
+                return
             items, total = unpacked_page(parse_json(reply.content, marketplace=_HB, endpoint=path), endpoint=path)
             for item in items:
                 try:
