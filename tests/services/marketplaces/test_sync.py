@@ -278,5 +278,5 @@ def test_a_time_zone_misreading_of_the_stream_window_loses_no_change(
         sim.cancel_package(changed.package_id)  # stamped now: after the first sync's watermark
         sync.sync_account(account_id, client)
     with db.sessions() as session:
-        stored = session.scalars(select(Package).where(Package.external_id == str(changed.package_id))).one()
+        stored = session.scalars(select(PackageRow).where(PackageRow.external_id == str(changed.package_id))).one()
     assert (stored.status == PackageStatus.CANCELLED.value) is caught

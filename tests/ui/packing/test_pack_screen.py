@@ -235,11 +235,11 @@ def test_the_big_banner_tells_the_truth_about_the_label(
     from packstation.domain.events import LabelProblem
 
     window, context, clock, _ = station
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.login, timeout=10_000)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.session.login, timeout=10_000)
     scan(window, clock, "1001")
     qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
     with context.database.sessions() as session:
-        package = session.scalars(select(Package).order_by(Package.id).limit(1)).one()
+        package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
         items = [line.barcode for line in package.lines for _ in range(line.quantity)]
         tracking, external_id = package.cargo_tracking_number, package.external_id
     scan(window, clock, tracking)
