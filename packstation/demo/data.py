@@ -14,11 +14,15 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
-from packstation.db.models.catalog import ProductBarcode, ProductRow, StockLevel
+from packstation.db.models.catalog import ProductBarcode, ProductRow
 from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.domain.gtin import with_check_digit
 from packstation.domain.status import PackageStatus, Role
+from packstation.domain.stock import DEFAULT_WAREHOUSE_CODE, StockReason
 from packstation.services.access.users import UserService
+from packstation.services.stock.movements import StockMove, apply_movements
+from packstation.services.stock.places import ensure_bin_path
+from packstation.services.stock.reservations import settle_reservations
 
 DEMO_ACCOUNT = "demo-trendyol"
 DEMO_CLIENT = "Güllü Ayakkabı"
@@ -161,6 +165,7 @@ def _seed_catalogue(
 ) -> list[tuple[int, str, str, str | None, str | None, str]]:
     """Returns (product id, barcode, stock code, colour, size, name) per product."""
     rows: list[dict[str, object]] = []
+    bins: list[str] = []
     for code, name, colours, sizes in MODELS:
         for colour in colours:
             for size in sizes:
@@ -171,9 +176,9 @@ def _seed_catalogue(
                         "name": name,
                         "colour": colour,
                         "size": str(size),
-                        "bin_location": f"{rng.choice('ABCDE')}-{rng.randint(1, 24):02d}-{rng.randint(1, 6)}",
                     }
                 )
+                bins.append(f"{rng.choice('ABCDE')}-{rng.randint(1, 24):02d}-{rng.randint(1, 6)}")
     for accessory_code, accessory_name, accessory_colour, accessory_size, _pack in ACCESSORIES:
         rows.append(
             {
@@ -182,9 +187,9 @@ def _seed_catalogue(
                 "name": accessory_name,
                 "colour": accessory_colour,
                 "size": accessory_size,
-                "bin_location": f"F-{rng.randint(1, 8):02d}-1",
             }
         )
+        bins.append(f"F-{rng.randint(1, 8):02d}-1")
     ids = session.scalars(insert(ProductRow).returning(ProductRow.id, sort_by_parameter_order=True), rows).all()
     barcodes: list[dict[str, object]] = []
     catalogue = []
@@ -197,7 +202,15 @@ def _seed_catalogue(
     for product_id, accessory in zip(ids[-len(ACCESSORIES) :], ACCESSORIES, strict=True):
         barcodes.append({"product_id": product_id, "barcode": _ean13(rng, used), "multiplier": accessory[4]})
     session.execute(insert(ProductBarcode), barcodes)
-    session.execute(insert(StockLevel), [{"product_id": pid, "quantity": rng.randint(5, 80)} for pid in ids])
+    # Shelves A-F, one zone each; every product starts with some units in its bin.
+    places = {code: ensure_bin_path(session, DEFAULT_WAREHOUSE_CODE, code[0], code) for code in sorted(set(bins))}
+    apply_movements(
+        session,
+        [
+            StockMove(pid, rng.randint(5, 80), StockReason.IMPORT, location_id=places[code], note="demo")
+            for pid, code in zip(ids, bins, strict=True)
+        ],
+    )
     return catalogue  # type: ignore[return-value]
 
 
@@ -269,6 +282,7 @@ def _seed_packages(
         for line in lines
     ]
     session.execute(insert(PackageLineRow), line_rows)
+    settle_reservations(session, package_ids)
 
 
 # Badge codes printed on the demo's login screen, so anyone can try the station.

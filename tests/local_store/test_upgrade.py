@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import select
 
 from packstation.db.connect import Database
-from packstation.db.models.catalog import StockMovement
 from packstation.db.models.packages import PackageRow, PackEvent, PackException
+from packstation.db.models.stock import StockMovement
 from packstation.db.models.sync import OutboxEntry
 from packstation.demo.data import seed_demo_data
 from packstation.devices.printers import FakePrinter, JobState, PrintJobEventKind, PrintQueue

@@ -1,16 +1,13 @@
-"""The catalogue and its stock: products, their barcodes, stock levels and the movement ledger."""
+"""The catalogue: products and their barcodes (their stock is in :mod:`packstation.db.models.stock`)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger,
     CheckConstraint,
     ForeignKey,
     Integer,
-    String,
     Text,
     UniqueConstraint,
     text,
@@ -24,7 +21,10 @@ class ProductRow(Base):
     """A catalogue item (one colour and size of a model)."""
 
     __tablename__ = "products"
-    __table_args__ = (UniqueConstraint("client_company_id", "stock_code"),)
+    __table_args__ = (
+        UniqueConstraint("client_company_id", "stock_code"),
+        CheckConstraint("low_stock_threshold >= 0", name="low_stock_threshold_valid"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     client_company_id: Mapped[int | None] = mapped_column(ForeignKey("client_companies.id"))
     stock_code: Mapped[str] = mapped_column(Text)
@@ -32,7 +32,8 @@ class ProductRow(Base):
     colour: Mapped[str | None] = mapped_column(Text)
     size: Mapped[str | None] = mapped_column(Text)
     image_url: Mapped[str | None] = mapped_column(Text)
-    bin_location: Mapped[str | None] = mapped_column(Text)
+    #: Alert when available stock falls to this; None: the deployment's default (``stock_settings``).
+    low_stock_threshold: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = server_now()
     barcodes: Mapped[list[ProductBarcode]] = relationship(back_populates="product", cascade="all, delete-orphan")
 
@@ -50,26 +51,3 @@ class ProductBarcode(Base):
     barcode: Mapped[str] = mapped_column(Text, index=True)
     multiplier: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     product: Mapped[ProductRow] = relationship(back_populates="barcodes")
-
-
-class StockLevel(Base):
-    """Units on hand per product, maintained from the movement ledger."""
-
-    __tablename__ = "stock_levels"
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
-    quantity: Mapped[int] = mapped_column(Integer, server_default=text("0"))
-    updated_at: Mapped[datetime] = server_now()
-
-
-class StockMovement(Base):
-    """Append-only ledger of stock changes; ``op_id`` makes a replay harmless."""
-
-    __tablename__ = "stock_movements"
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    op_id: Mapped[uuid.UUID] = mapped_column(unique=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
-    delta: Mapped[int] = mapped_column(Integer)
-    reason: Mapped[str] = mapped_column(String(30))
-    package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = server_now()

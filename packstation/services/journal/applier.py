@@ -11,15 +11,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from sqlalchemy import Connection, func, select, text, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from packstation.db.models.accounts import Station
-from packstation.db.models.catalog import StockLevel, StockMovement
-from packstation.db.models.packages import PackageRow, PackEvent, PackException
+from packstation.db.models.packages import PackageLineRow, PackageRow, PackEvent, PackException
+from packstation.db.models.stock import StockReservation
 from packstation.db.models.sync import OutboxEntry
 from packstation.domain.status import ExceptionKind, OutboxKind, PackageStatus
+from packstation.domain.stock import StockReason
 from packstation.local_store.operations import (
     Aborted,
     Completed,
@@ -30,8 +31,9 @@ from packstation.local_store.operations import (
     Unsupplied,
     body_as_dict,
 )
-
-STOCK_NAMESPACE = uuid.UUID("5d0c54a4-51c8-4bd4-9a55-7d3f1a0f2d11")
+from packstation.services.stock.levels import lock_levels
+from packstation.services.stock.movements import StockMove, apply_movements, movement_id_for
+from packstation.services.stock.reservations import consume_reservations, release_line_units, settle_reservations
 
 
 class OperationApplier:
@@ -41,7 +43,11 @@ class OperationApplier:
         self._stations: dict[str, int] = {}
         self._accounts: dict[int, int] = {}  # package id -> account id, for the batch being applied
         self._outbox_rows: list[dict[str, object]] = []
-        self._movements: list[dict[str, object]] = []
+        self._movements: list[StockMove] = []
+        #: Packages whose reservations the batch settles (opened offline), consumes (packed), or trims.
+        self._to_settle: list[int] = []
+        self._to_consume: list[int] = []
+        self._to_trim: list[tuple[int, str, int]] = []
 
     def forget_stations(self) -> None:
         """Drop the cached station ids: the transaction that read them may have rolled back."""
@@ -92,10 +98,11 @@ class OperationApplier:
         ).all()
         self._accounts = {package.id: package.account_id for package in packages}
         self._outbox_rows, self._movements = [], []
+        self._to_settle, self._to_consume, self._to_trim = [], [], []
         for op in effective:
             _EFFECTS[op.kind](self, session, op)
         session.flush()
-        self._flush(connection)
+        self._flush(session, connection)
         return new
 
     def _event_row(self, session: Session, op: Operation) -> dict[str, object]:
@@ -115,34 +122,32 @@ class OperationApplier:
             "detail": body_as_dict(op.body),
         }
 
-    def _flush(self, connection: Connection) -> None:
+    def _flush(self, session: Session, connection: Connection) -> None:
         if self._outbox_rows:
             outbox = OutboxEntry.__table__
             connection.execute(
                 insert(outbox).on_conflict_do_nothing(index_elements=[outbox.c.business_key]), self._outbox_rows
             )
-        if not self._movements:
+        self._flush_stock(session)
+
+    def _flush_stock(self, session: Session) -> None:
+        """Reservations and movements of the batch, under the products' locks taken once, in product order."""
+        trimmed = (package for package, _line, _units in self._to_trim)
+        packages = sorted({*self._to_settle, *self._to_consume, *trimmed})
+        if not packages and not self._movements:
             return
-        movements = StockMovement.__table__
-        moved = connection.execute(
-            insert(movements)
-            .on_conflict_do_nothing(index_elements=[movements.c.op_id])
-            .returning(movements.c.product_id, movements.c.delta),
-            self._movements,
-        ).all()
-        deltas: dict[int, int] = {}
-        for product_id, delta in moved:
-            deltas[product_id] = deltas.get(product_id, 0) + delta
-        if deltas:
-            levels = StockLevel.__table__
-            statement = insert(levels)
-            connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[levels.c.product_id],
-                    set_={"quantity": levels.c.quantity + statement.excluded.quantity, "updated_at": text("now()")},
-                ),
-                [{"product_id": pid, "quantity": delta} for pid, delta in sorted(deltas.items())],
-            )
+        products = {move.product_id for move in self._movements}
+        if packages:
+            lines = select(PackageLineRow.product_id).where(PackageLineRow.package_id.in_(packages))
+            products.update(pid for pid in session.scalars(lines) if pid is not None)
+            held = select(StockReservation.product_id).where(StockReservation.package_id.in_(packages))
+            products.update(session.scalars(held))
+        lock_levels(session, products)
+        settle_reservations(session, self._to_settle)
+        for package_id, line_id, units in self._to_trim:
+            release_line_units(session, package_id, line_id, units)
+        consume_reservations(session, self._to_consume)
+        apply_movements(session, self._movements)
 
     # -- side effects, each applied once because the pack event above is new -------------------------
 
@@ -150,6 +155,8 @@ class OperationApplier:
         assert isinstance(op.body, Opened)
         if op.body.provisional:
             self._confirm_provisional_claim(session, op)
+            if op.package_id is not None:  # an online open reserved when it claimed
+                self._to_settle.append(op.package_id)
         self._outbox(session, op, OutboxKind.STATUS, f"{op.package_id}:picking", {"status": "Picking"})
 
     def _confirm_provisional_claim(self, session: Session, op: Operation) -> None:
@@ -203,24 +210,27 @@ class OperationApplier:
             package.weight_grams = body.weight_grams
         package.claimed_by_station_id = None
         package.claim_expires_at = None
+        self._to_consume.append(package.id)
         for line in body.lines:
             if line.product_id is None or line.units <= 0:
                 continue
             self._movements.append(
-                {
-                    "op_id": uuid.uuid5(STOCK_NAMESPACE, f"{op.op_id}:{line.line_id}"),
-                    "product_id": line.product_id,
-                    "delta": -line.units,
-                    "reason": "packed",
-                    "package_id": op.package_id,
-                    "user_id": op.user_id,
-                }
+                StockMove(
+                    line.product_id,
+                    -line.units,
+                    StockReason.PACKED,
+                    op_id=movement_id_for(op.op_id, line.line_id),
+                    package_id=op.package_id,
+                    user_id=op.user_id,
+                )
             )
         self._outbox(session, op, OutboxKind.STATUS, f"{op.package_id}:packed", {"status": "Packed"})
 
     def _unsupplied(self, session: Session, op: Operation) -> None:
         body = op.body
         assert isinstance(body, Unsupplied)
+        if op.package_id is not None:
+            self._to_trim.append((op.package_id, body.line_id, body.quantity))
         self._outbox(session, op, OutboxKind.UNSUPPLIED, f"{op.package_id}:unsupplied:{op.op_id}", body_as_dict(body))
         self._exception(
             session,

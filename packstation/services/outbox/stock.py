@@ -1,8 +1,10 @@
 """Stock pushes: which products changed, one outbox entry per account, and Trendyol's 15-minute rule.
 
-Stock levels move when parcels are packed (the pump writes ``stock_levels``). ``enqueue_stock_push``
-collects the products whose level changed since the account's last collection and writes (or tops
-up) one pending ``stock`` outbox entry per account with the absolute quantities to send. Quantities
+What a marketplace is told is what can be sold: *available* = on hand in sellable bins − reserved for
+packages not packed yet (``stock_levels``, kept by :mod:`packstation.services.stock`), never below 0.
+Quarantined units count nowhere. ``enqueue_stock_push`` collects the products whose level (on hand or
+reserved) changed since the account's last collection and writes (or tops up) one pending ``stock``
+outbox entry per account with the absolute quantities to send. Quantities
 are absolute, so sending one twice cannot decrement twice; Trendyol still refuses a byte-identical
 body within 15 minutes, which :func:`identical_recently_sent` lets the pusher avoid.
 """
@@ -22,8 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models.accounts import MarketplaceAccountRow
-from packstation.db.models.catalog import ProductRow, StockLevel
+from packstation.db.models.catalog import ProductRow
 from packstation.db.models.packages import PackageLineRow, PackageRow
+from packstation.db.models.stock import StockLevel
 from packstation.db.models.sync import OutboxEntry, SyncState
 from packstation.domain.status import OutboxKind, OutboxState
 
@@ -139,7 +142,7 @@ def _payload(items: Iterable[StockItem]) -> dict[str, Any]:
 def _changed_items(session: Session, account_id: int, company_id: int, since: datetime | None) -> list[StockItem]:
     """Barcodes this account sells whose product's level changed since ``since`` (all when None)."""
     levels = (
-        select(StockLevel.product_id, StockLevel.quantity)
+        select(StockLevel.product_id, StockLevel.quantity - StockLevel.reserved)
         .join(ProductRow, ProductRow.id == StockLevel.product_id)
         .where(ProductRow.client_company_id == company_id)
     )

@@ -19,6 +19,7 @@ from packstation.db.models.accounts import Station
 from packstation.db.models.packages import PackageRow
 from packstation.domain.status import PackageStatus
 from packstation.services.packing.read_model import READY_STATUSES
+from packstation.services.stock.reservations import needs_settling, settle_reservations
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,10 @@ class ClaimService:
             .returning(PackageRow.claim_expires_at)
         ).scalar_one_or_none()
         if expires is not None:
+            # Opening reserves: a package that arrived before its stock (or whose lines changed) gets
+            # its units now, if there are any; usually it holds them already and this is one look.
+            if needs_settling(session, package_id):
+                settle_reservations(session, [package_id])
             return ClaimResult(won=True, package_id=package_id, expires_at=expires)
         row = session.execute(
             select(PackageRow.packed_at, PackageRow.status, PackageRow.claim_expires_at, Station.name, User.full_name)

@@ -30,6 +30,7 @@ from packstation.local_store.offline_cache import CachedPackage, CacheStore
 from packstation.services.packing.model import LineInfo, LoadedPackage, OpenedPackage, line_info, opened_package
 from packstation.services.packing.read_model import READY_STATUSES, PackageSummary
 from packstation.services.packing.source import catalogue_index, is_connection_error
+from packstation.services.stock.places import pick_bin_code
 
 log = logging.getLogger("packstation.services.packing.offline_cache")
 
@@ -184,7 +185,7 @@ class OfflineCache:
         ids = [package.id for package, _account, _client in rows]
         lines: dict[int, list[LineInfo]] = {}
         for line, bin_location, image_url in session.execute(
-            select(PackageLineRow, ProductRow.bin_location, ProductRow.image_url)
+            select(PackageLineRow, pick_bin_code(PackageLineRow.product_id), ProductRow.image_url)
             .outerjoin(ProductRow, ProductRow.id == PackageLineRow.product_id)
             .where(PackageLineRow.package_id.in_(ids))
             .order_by(PackageLineRow.id)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from packstation.db.models.accounts import MarketplaceAccountRow
 from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.domain.status import STORED_STATUSES
+from packstation.services.stock.places import pick_bin_code
 
 #: The stored statuses a packer may work on: :attr:`PackageStatus.is_packable`, the one rule, as SQL values.
 READY_STATUSES = tuple(status.value for status in STORED_STATUSES if status.is_packable)
@@ -175,8 +176,6 @@ class PackageDetail:
 
 def package_detail(sessions: sessionmaker[Session], package_id: int) -> PackageDetail | None:
     """The package with its lines (None if it does not exist)."""
-    from packstation.db.models.catalog import ProductRow
-
     queries = PackageQueries(sessions)
     with sessions() as session:
         summaries = queries._summaries(session, PackageRow.id == package_id, limit=1)
@@ -184,8 +183,7 @@ def package_detail(sessions: sessionmaker[Session], package_id: int) -> PackageD
             return None
         address = session.scalar(select(PackageRow.address_line).where(PackageRow.id == package_id)) or ""
         rows = session.execute(
-            select(PackageLineRow, ProductRow.bin_location)
-            .outerjoin(ProductRow, ProductRow.id == PackageLineRow.product_id)
+            select(PackageLineRow, pick_bin_code(PackageLineRow.product_id))
             .where(PackageLineRow.package_id == package_id)
             .order_by(PackageLineRow.id)
         ).all()

@@ -21,6 +21,7 @@ from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
 from packstation.services.packing.model import LoadedPackage, line_info, opened_package
 from packstation.services.packing.read_model import PackageQueries, PackageSummary
+from packstation.services.stock.places import pick_bin_code
 
 log = logging.getLogger("packstation.services.packing.source")
 T = TypeVar("T")
@@ -82,7 +83,7 @@ class PostgresPackageSource:
                 MarketplaceAccountRow,
                 ClientCompany,
                 PackageLineRow,
-                ProductRow.bin_location,
+                pick_bin_code(PackageLineRow.product_id),
                 ProductRow.image_url,
             )
             .join(MarketplaceAccountRow, MarketplaceAccountRow.id == PackageRow.account_id)

@@ -43,6 +43,7 @@ from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.fields import without_nul
 from packstation.services.marketplaces.models import PackagePage, PackageQuery
+from packstation.services.stock.reservations import settle_reservations
 from packstation.services.sync.hepsiburada import apply_status_reports
 from packstation.services.sync.prefetch import prefetched_runs
 from packstation.services.sync.results import PageCallback, SyncSettings, Tally
@@ -136,6 +137,7 @@ class PackageSync:
             if reports:
                 with self._sessions.begin() as session:
                     moved = apply_status_reports(session, account_id, reports)
+                    settle_reservations(session, [m.id for m in moved])
                 tally.superseded.extend(
                     Superseded(m.id, m.external_id, m.status) for m in moved if m.status.stored.value in STOPPING
                 )
@@ -336,6 +338,8 @@ class PackageSync:
         tally.new_products += added
         replies = [page.reply_json for page in pages]
         written = upsert_packages(session, account_id, ordered, product_ids, replies=replies)
+        # Arrived: hold stock for the lines; cancelled or unsupplied: let it go (see services.stock.reservations).
+        settle_reservations(session, [row.id for row in written])
         for row in written:
             if row.inserted:
                 tally.new += 1

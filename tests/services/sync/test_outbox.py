@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from packstation.db.connect import Database
-from packstation.db.models.catalog import StockLevel
 from packstation.db.models.packages import PackageLineRow, PackageRow, PackException
+from packstation.db.models.stock import StockLevel
 from packstation.db.models.sync import OutboxEntry
 from packstation.domain.status import ExceptionKind, OutboxKind, OutboxState, PackageStatus
 from packstation.services.marketplaces import TrendyolClient
@@ -172,7 +172,7 @@ def test_stock_changes_are_batched_pushed_followed_and_never_resent_identically(
             .distinct()
         ).all()[:5]
         for number, (product_id, _barcode) in enumerate(products):
-            session.add(StockLevel(product_id=product_id, quantity=10 + number))
+            session.merge(StockLevel(product_id=product_id, quantity=10 + number))
     queued = enqueue_stock_push(db.sessions)
     assert list(queued) == [synced]
     # Collected again inside the overlap: the same pending entry is topped up, not a second one added.
@@ -206,7 +206,7 @@ def test_a_sync_keeps_the_stock_watermark(db: Database, client: TrendyolClient, 
         product_id = session.scalars(
             select(PackageLineRow.product_id).where(PackageLineRow.product_id.is_not(None))
         ).first()
-        session.add(StockLevel(product_id=product_id, quantity=3))
+        session.merge(StockLevel(product_id=product_id, quantity=3))
     later = datetime.now(UTC) + timedelta(minutes=5)
     assert enqueue_stock_push(db.sessions, clock=lambda: later)
     PackageSync(db.sessions).sync_account(synced, client)  # writes its counts into the same sync state

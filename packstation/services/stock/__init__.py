@@ -1,0 +1,1 @@
+"""Stock: locations (warehouse → zone → bin), stock per bin, movements, reservations, counts, CSV."""

@@ -1,0 +1,125 @@
+"""Where units lie, inside a caller's transaction: the bin to pick from, and the bins the station makes.
+
+A product's *pick bin* is the sellable bin holding most of it (a bin where it had a place, at 0, when
+none holds any). Packing takes units out of it, a return with no bin named puts them back into it, and
+the pack screen shows its code in the "Bin" column. Stock of a product without any bin lies in
+``MAIN / GENERAL / UNPLACED`` until someone counts or moves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy.dialects.postgresql import distinct_on, insert
+from sqlalchemy.orm import Session
+
+from packstation.db.models.stock import LocationStock, StockLocation
+from packstation.domain.stock import (
+    DEFAULT_WAREHOUSE_CODE,
+    DEFAULT_ZONE_CODE,
+    QUARANTINE_CODE,
+    UNPLACED_BIN_CODE,
+    LocationKind,
+    generated_location_barcode,
+)
+
+
+def _pick_order() -> tuple[Any, ...]:
+    # Most units first; among empty places the one used last; the code settles ties the same way everywhere.
+    return (
+        (LocationStock.quantity > 0).desc(),
+        LocationStock.quantity.desc(),
+        LocationStock.updated_at.desc(),
+        StockLocation.code,
+    )
+
+
+def pick_bin_code(product_id: Any) -> ScalarSelect[str]:
+    """The code of the pick bin of ``product_id`` (a column to correlate with), for read models."""
+    return (
+        select(StockLocation.code)
+        .join(LocationStock, LocationStock.location_id == StockLocation.id)
+        .where(LocationStock.product_id == product_id, StockLocation.sellable, StockLocation.active)
+        .order_by(*_pick_order())
+        .limit(1)
+        .correlate_except(StockLocation, LocationStock)
+        .scalar_subquery()
+    )
+
+
+def pick_bins(session: Session, product_ids: Iterable[int]) -> dict[int, int]:
+    """Product id -> its pick bin's id, for the products that have a sellable bin."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(LocationStock.product_id, LocationStock.location_id)
+        .join(StockLocation, StockLocation.id == LocationStock.location_id)
+        .where(LocationStock.product_id.in_(ids), StockLocation.sellable, StockLocation.active)
+        .order_by(LocationStock.product_id, *_pick_order())
+        .ext(distinct_on(LocationStock.product_id))
+    ).all()
+    return {product_id: location_id for product_id, location_id in rows}
+
+
+def ensure_location(
+    session: Session,
+    parent_id: int | None,
+    kind: LocationKind,
+    code: str,
+    *,
+    sellable: bool = True,
+    name: str = "",
+) -> int:
+    """The id of location ``code`` under ``parent_id``, created (with a generated barcode) when missing.
+
+    Two stations creating the same location at once both get the one row (``ON CONFLICT DO NOTHING``).
+    """
+    found = _find(session, parent_id, code)
+    if found is not None:
+        return found
+    new_id = int(session.execute(select(func.nextval("stock_locations_id_seq"))).scalar_one())
+    values = {
+        "id": new_id,
+        "parent_id": parent_id,
+        "kind": kind.value,
+        "code": code,
+        "name": name,
+        "barcode": generated_location_barcode(new_id),
+        "sellable": sellable,
+    }
+    statement = insert(StockLocation).values(values)
+    if parent_id is None:
+        statement = statement.on_conflict_do_nothing(
+            index_elements=[StockLocation.code], index_where=StockLocation.parent_id.is_(None)
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=[StockLocation.parent_id, StockLocation.code])
+    session.execute(statement)
+    found = _find(session, parent_id, code)
+    assert found is not None  # inserted now, or by the station that got there first
+    return found
+
+
+def _find(session: Session, parent_id: int | None, code: str) -> int | None:
+    parent = StockLocation.parent_id.is_(None) if parent_id is None else StockLocation.parent_id == parent_id
+    return session.scalar(select(StockLocation.id).where(parent, StockLocation.code == code))
+
+
+def ensure_bin_path(session: Session, warehouse: str, zone: str, bin_code: str, *, sellable: bool = True) -> int:
+    """The bin ``warehouse / zone / bin_code``, made with whatever of its path is missing."""
+    warehouse_id = ensure_location(session, None, LocationKind.WAREHOUSE, warehouse)
+    zone_id = ensure_location(session, warehouse_id, LocationKind.ZONE, zone, sellable=sellable)
+    return ensure_location(session, zone_id, LocationKind.BIN, bin_code, sellable=sellable)
+
+
+def unplaced_bin(session: Session) -> int:
+    """``MAIN / GENERAL / UNPLACED``: where stock of a product without a bin lies."""
+    return ensure_bin_path(session, DEFAULT_WAREHOUSE_CODE, DEFAULT_ZONE_CODE, UNPLACED_BIN_CODE)
+
+
+def quarantine_bin(session: Session) -> int:
+    """``MAIN / QUARANTINE / QUARANTINE``: not sellable; damaged or doubtful units wait there."""
+    return ensure_bin_path(session, DEFAULT_WAREHOUSE_CODE, QUARANTINE_CODE, QUARANTINE_CODE, sellable=False)
