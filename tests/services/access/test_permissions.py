@@ -37,6 +37,9 @@ from packstation.services.reports.access import ReportAccess
 from packstation.services.reports.billing import BillingPlans
 from packstation.services.reports.exceptions import ExceptionQueue
 from packstation.services.station.heartbeat import StationService
+from packstation.services.stock.counting import CountService
+from packstation.services.stock.locations import LocationService
+from packstation.services.stock.service import StockService
 
 from .conftest import Stack
 
@@ -92,6 +95,18 @@ FACTORIES: dict[str, Callable[[Stack], Any]] = {
     ),
     "packstation.services.station.heartbeat.StationService": lambda stack: StationService(
         stack.db.sessions, name="perm-station", audit=stack.audit, clock=stack.clock
+    ),
+    "packstation.services.stock.locations.LocationService": lambda stack: LocationService(
+        stack.db.sessions, audit=stack.audit, clock=stack.clock
+    ),
+    "packstation.services.stock.service.StockService": lambda stack: StockService(
+        stack.db.sessions, audit=stack.audit, clock=stack.clock
+    ),
+    "packstation.services.stock.counting.CountService": lambda stack: CountService(
+        stack.db.sessions,
+        audit=stack.audit,
+        catalogue=lambda: None,
+        clock=stack.clock,  # type: ignore[arg-type,return-value]
     ),
 }
 
