@@ -35,6 +35,13 @@ EPILOG = """commands:
                          exit 1 if anything failed (nothing is lost: failed pushes stay queued)
   report throughput|parcels|billing|billing-plan
                          supervisor figures and 3PL billing as CSV (stdout), XLSX or PDF
+  report stock [--below-threshold]
+                         stock per product: on hand, reserved, available, daily outflow, days of cover
+  stock import FILE.csv [--check]
+                         import locations, or products, barcodes and levels (all or nothing;
+                         every bad row is listed with its line number; --check changes nothing)
+  stock export [--locations] [--out FILE]
+                         the stock (or the locations) as CSV, in the format import reads
   config reference       print the configuration reference (Markdown)
   config check           validate the configuration file and print the effective settings
 
@@ -132,8 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     from packstation.cli.reports import add_report_commands
+    from packstation.cli.stock import add_stock_commands
 
     add_report_commands(commands)
+    add_stock_commands(commands)
 
     config = commands.add_parser("config", help="configuration helpers")
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
@@ -245,6 +254,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from packstation.cli.reports import run_report_command
 
         return run_report_command(args, settings)
+    if args.command == "stock":
+        from packstation.cli.stock import run_stock_command
+
+        return run_stock_command(args, settings)
     if args.command == "sync":
         return commands.sync_once(settings, account=args.account, max_wait_s=args.max_wait)
     if args.command == "config":

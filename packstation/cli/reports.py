@@ -86,6 +86,10 @@ def add_report_commands(subparsers: Any) -> None:
     billing.add_argument("--period", required=True, help="billing period YYYY-MM (starts on the plan's start day)")
     _output(billing, FORMATS)
 
+    from packstation.cli.stock import add_stock_report
+
+    add_stock_report(actions)
+
     plan = actions.add_parser("billing-plan", help="show or set billing tiers (default plan or a client's own)")
     plan_actions = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
     show = plan_actions.add_parser("show", help="print the default plan and every client's own plan")
@@ -136,6 +140,10 @@ def run_report_command(args: argparse.Namespace, settings: Settings) -> int:
 def _run(args: argparse.Namespace, sessions: sessionmaker[Session]) -> int:
     from packstation.services.reports import DEFAULT_TIME_ZONE, ReportQueries
 
+    if args.report_command == "stock":
+        from packstation.cli.stock import run_stock_report
+
+        return run_stock_report(args, sessions)
     queries = ReportQueries(sessions, tz=getattr(args, "tz", None) or DEFAULT_TIME_ZONE)
     if args.report_command in ("throughput", "parcels"):
         return _throughput(args, queries)

@@ -115,9 +115,17 @@ def apply_movements(
         start = running.get(key, 0)
         running[key] = start + move.delta
         applied.append(
-            AppliedMove(new_ids[move.op_id], move.op_id, move.product_id, location, move.delta, move.reason,
-                        start, start + move.delta)
-        )  # fmt: skip
+            AppliedMove(
+                new_ids[move.op_id],
+                move.op_id,
+                move.product_id,
+                location,
+                move.delta,
+                move.reason,
+                start,
+                start + move.delta,
+            )
+        )
         if bins[location]:
             sellable_delta[move.product_id] = sellable_delta.get(move.product_id, 0) + move.delta
     _write_bins(session, {key: running[key] for key in running if running[key] != before.get(key, 0)}, applied)

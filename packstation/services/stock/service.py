@@ -33,7 +33,7 @@ from packstation.domain.stock import ADJUSTMENT_REASONS, OUTFLOW_DAYS, StockFigu
 from packstation.i18n import _
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
-from packstation.services.stock.locations import variant_of
+from packstation.services.stock.locations import find_products, variant_of
 from packstation.services.stock.movements import AppliedMove, StockError, StockMove, apply_movements
 
 #: ``stock_settings`` key of the default low-stock threshold, and its value before anyone set one.
@@ -122,15 +122,28 @@ class StockService:
             out, into = apply_movements(
                 session,
                 [
-                    StockMove(product_id, -units, StockReason.TRANSFER, location_id=from_location,
-                              user_id=actor.user_id, note=note or None),
-                    StockMove(product_id, units, StockReason.TRANSFER, location_id=to_location,
-                              user_id=actor.user_id, note=note or None),
+                    StockMove(
+                        product_id,
+                        -units,
+                        StockReason.TRANSFER,
+                        location_id=from_location,
+                        user_id=actor.user_id,
+                        note=note or None,
+                    ),
+                    StockMove(
+                        product_id,
+                        units,
+                        StockReason.TRANSFER,
+                        location_id=to_location,
+                        user_id=actor.user_id,
+                        note=note or None,
+                    ),
                 ],
                 refuse_below_zero=True,
-            )  # fmt: skip
-            self._audit_moves(session, AuditAction.STOCK_TRANSFERRED, [out, into], actor=actor, approval=approval,
-                              note=note)  # fmt: skip
+            )
+            self._audit_moves(
+                session, AuditAction.STOCK_TRANSFERRED, [out, into], actor=actor, approval=approval, note=note
+            )
             return out, into
 
     @privileged(Permission.ADJUST_STOCK)
@@ -220,19 +233,29 @@ class StockService:
         """Products at or under their threshold, the ones that run out soonest first."""
         return self.products(below_threshold=True, client_company_id=client_company_id, limit=limit)
 
+    def search(self, text: str, *, limit: int = 50) -> list[ProductStock]:
+        """Products whose stock code or barcode is ``text`` or whose name holds it, with their bins."""
+        with self._sessions() as session:
+            ids = find_products(session, text, limit=limit)
+        if not ids:
+            return []
+        found = self.products(product_ids=ids, with_bins=True, tracked_only=False)
+        return sorted(found, key=lambda item: item.stock_code)
+
     def products(
         self,
         *,
+        tracked_only: bool = True,
         below_threshold: bool = False,
         client_company_id: int | None = None,
         product_ids: Sequence[int] | None = None,
         limit: int | None = None,
         with_bins: bool = False,
     ) -> list[ProductStock]:
-        """Tracked products (they had a bin or a threshold) with on hand, reserved, outflow and cover."""
+        """Products with on hand, reserved, outflow and cover; by default the tracked ones (a bin or a threshold)."""
         with self._sessions() as session:
             default = default_threshold(session)
-            query = _stock_query(default, self.clock() - timedelta(days=OUTFLOW_DAYS))
+            query = _stock_query(default, self.clock() - timedelta(days=OUTFLOW_DAYS), tracked_only=tracked_only)
             if client_company_id is not None:
                 query = query.where(Product.client_company_id == client_company_id)
             if product_ids is not None:
@@ -247,10 +270,18 @@ class StockService:
             if with_bins and items:
                 bins = _bins_of(session, [item.product_id for item in items])
                 items = [
-                    ProductStock(i.product_id, i.stock_code, i.name, i.variant, i.client, i.figures, i.own_threshold,
-                                 bins.get(i.product_id, ()))
+                    ProductStock(
+                        i.product_id,
+                        i.stock_code,
+                        i.name,
+                        i.variant,
+                        i.client,
+                        i.figures,
+                        i.own_threshold,
+                        bins.get(i.product_id, ()),
+                    )
                     for i in items
-                ]  # fmt: skip
+                ]
             return items
 
 
@@ -260,7 +291,7 @@ def default_threshold(session: Session) -> int:
     return DEFAULT_THRESHOLD if value is None else int(value)
 
 
-def _stock_query(default: int, since: datetime) -> Select[*tuple[Any, ...]]:
+def _stock_query(default: int, since: datetime, *, tracked_only: bool) -> Select[*tuple[Any, ...]]:
     outflow = (
         select(StockMovement.product_id, (-func.sum(StockMovement.delta)).label("units"))
         .where(StockMovement.reason == StockReason.PACKED.value, StockMovement.created_at >= since)
@@ -268,7 +299,7 @@ def _stock_query(default: int, since: datetime) -> Select[*tuple[Any, ...]]:
         .subquery()
     )
     placed = select(LocationStock.product_id).where(LocationStock.product_id == Product.id).exists()
-    return (
+    query = (
         select(
             Product.id,
             Product.stock_code,
@@ -285,8 +316,8 @@ def _stock_query(default: int, since: datetime) -> Select[*tuple[Any, ...]]:
         .outerjoin(ClientCompany, ClientCompany.id == Product.client_company_id)
         .outerjoin(StockLevel, StockLevel.product_id == Product.id)
         .outerjoin(outflow, outflow.c.product_id == Product.id)
-        .where(placed | Product.low_stock_threshold.is_not(None))
     )
+    return query.where(placed | Product.low_stock_threshold.is_not(None)) if tracked_only else query
 
 
 def _product_stock(row: Any) -> ProductStock:
@@ -297,7 +328,12 @@ def _product_stock(row: Any) -> ProductStock:
 
 def _urgency(item: ProductStock) -> tuple[Decimal, int, str]:
     cover = item.figures.days_of_cover
-    return (cover if cover is not None else Decimal(10**9), item.figures.available, item.stock_code)
+    # Soonest out first; without outflow to go by, the furthest under its threshold first.
+    return (
+        cover if cover is not None else Decimal(10**9),
+        item.figures.available - item.figures.threshold,
+        item.stock_code,
+    )
 
 
 def _bins_of(session: Session, product_ids: list[int]) -> dict[int, tuple[tuple[str, int], ...]]:

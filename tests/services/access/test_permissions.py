@@ -38,6 +38,7 @@ from packstation.services.reports.billing import BillingPlans
 from packstation.services.reports.exceptions import ExceptionQueue
 from packstation.services.station.heartbeat import StationService
 from packstation.services.stock.counting import CountService
+from packstation.services.stock.importer import StockImporter
 from packstation.services.stock.locations import LocationService
 from packstation.services.stock.service import StockService
 
@@ -100,6 +101,9 @@ FACTORIES: dict[str, Callable[[Stack], Any]] = {
         stack.db.sessions, audit=stack.audit, clock=stack.clock
     ),
     "packstation.services.stock.service.StockService": lambda stack: StockService(
+        stack.db.sessions, audit=stack.audit, clock=stack.clock
+    ),
+    "packstation.services.stock.importer.StockImporter": lambda stack: StockImporter(
         stack.db.sessions, audit=stack.audit, clock=stack.clock
     ),
     "packstation.services.stock.counting.CountService": lambda stack: CountService(
