@@ -132,10 +132,16 @@ class CountService:
             differences = count.differences(books)
             text = note or _("count of {bin}").format(bin=count.bin_code)
             moves = [
-                StockMove(d.product_id, d.delta, StockReason.COUNT, location_id=count.bin_id, user_id=actor.user_id,
-                          note=f"{text}: {d.expected} → {d.counted}")
+                StockMove(
+                    d.product_id,
+                    d.delta,
+                    StockReason.COUNT,
+                    location_id=count.bin_id,
+                    user_id=actor.user_id,
+                    note=f"{text}: {d.expected} → {d.counted}",
+                )
                 for d in differences
-            ]  # fmt: skip
+            ]
             applied = apply_movements(session, moves)
             info = next(loc for loc in locations(session, include_inactive=True) if loc.id == count.bin_id)
             codes = dict(session.execute(select(Product.id, Product.stock_code).where(Product.id.in_(products))).all())

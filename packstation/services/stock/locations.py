@@ -108,18 +108,27 @@ class LocationService:
         """Add a location under ``parent_id`` (a warehouse has none); its barcode is generated unless given."""
         with self._sessions.begin() as session:
             location_id = create_location(
-                session, kind, code.strip(), parent_id=parent_id, name=name.strip(), barcode=barcode.strip(),
+                session,
+                kind,
+                code.strip(),
+                parent_id=parent_id,
+                name=name.strip(),
+                barcode=barcode.strip(),
                 sellable=sellable,
-            )  # fmt: skip
+            )
             info = _info(session, location_id)
             self.audit.record(
                 AuditAction.LOCATION_CREATED,
                 actor=actor,
                 subject=f"location:{location_id}",
-                detail={"path": info.path, "barcode": info.barcode, "sellable": info.sellable,
-                        "approved_by": approval.approver_id if approval else None},
+                detail={
+                    "path": info.path,
+                    "barcode": info.barcode,
+                    "sellable": info.sellable,
+                    "approved_by": approval.approver_id if approval else None,
+                },
                 session=session,
-            )  # fmt: skip
+            )
             return info
 
     @privileged(Permission.ADJUST_STOCK)
@@ -167,9 +176,13 @@ class LocationService:
                         )
                     )
                 row.sellable = sellable
-                session.execute(
-                    update(StockLocation).where(StockLocation.parent_id == row.id).values(sellable=sellable)
+                # A warehouse's or zone's flag goes down to what is inside it (checked empty above).
+                children = set(session.scalars(select(StockLocation.id).where(StockLocation.parent_id == row.id)))
+                inside = children | set(
+                    session.scalars(select(StockLocation.id).where(StockLocation.parent_id.in_(children)))
                 )
+                if inside:
+                    session.execute(update(StockLocation).where(StockLocation.id.in_(inside)).values(sellable=sellable))
             session.flush()
             after: dict[str, DetailValue] = {
                 "name": row.name,
@@ -283,10 +296,19 @@ def locations(session: Session, *, include_inactive: bool = False) -> list[Locat
             full = f"{path} / {row.code}" if path else row.code
             ordered.append(
                 LocationInfo(
-                    row.id, row.parent_id, LocationKind(row.kind), row.code, row.name, row.barcode, row.sellable,
-                    row.active, full, int(units.get(row.id, 0) or 0), int(products.get(row.id, 0) or 0),
+                    row.id,
+                    row.parent_id,
+                    LocationKind(row.kind),
+                    row.code,
+                    row.name,
+                    row.barcode,
+                    row.sellable,
+                    row.active,
+                    full,
+                    int(units.get(row.id, 0) or 0),
+                    int(products.get(row.id, 0) or 0),
                 )
-            )  # fmt: skip
+            )
             walk(row.id, full)
 
     walk(None, "")

@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
             set_banner=self.set_banner,
             back_to_packing=self.back_to_packing,
             shortcuts_on=self,
+            feedback=self.notify,
         )
         self.bridge.sync_progress.connect(self.supervisor.on_sync_progress)
         self.bridge.sync_finished.connect(self.supervisor.on_sync_finished)
@@ -276,6 +277,8 @@ class MainWindow(QMainWindow):
             return
         if self._to_dialog(text):
             return
+        if self.supervisor is not None and self.supervisor.take_scan(text):
+            return  # count mode: a bin's label, an item in it, or COMPLETE / ABORT of the count
         if self.commands is not None and self.commands.take_box_number(text):
             return
         try:
@@ -349,6 +352,11 @@ class MainWindow(QMainWindow):
     def _open_chosen(self, package_id: int) -> None:
         if self.worker is not None:
             self.worker.open_package(package_id, self.user_id)
+
+    def notify(self, sound: FeedbackSound, message: str, ok: bool) -> None:
+        """Play ``sound`` and show ``message`` as good news or as a problem (count mode's feedback)."""
+        self._sounds.play(sound)
+        self.set_banner("ok" if ok else "error", message)
 
     def alert(self, sound: FeedbackSound, message: str) -> None:
         self._sounds.play(sound)

@@ -1,4 +1,5 @@
-"""Supervisor and admin pages in the main window: dashboard (F9), users (F10), stations (F11), sync (F12).
+"""Supervisor and admin pages in the main window: count mode (F7), stock (F8), dashboard (F9), users (F10),
+stations (F11), sync (F12).
 
 The packer's screen stays keyboard-free; these pages open for a supervisor, or for a packer with a
 supervisor's badge and PIN at the station. Escape goes back to packing. The pages take only the
@@ -17,17 +18,24 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
     from packstation.composition import AppContext
     from packstation.domain.events import SyncFinished, SyncProgress
+    from packstation.services.access.audit import AuditLog
     from packstation.services.access.permissions import Approval, UserSession
     from packstation.services.access.users import UserService
     from packstation.services.journal.parked import ParkedOperations
     from packstation.services.reports.access import ReportAccess
     from packstation.services.station.heartbeat import StationService
+    from packstation.services.stock.counting import CountService
     from packstation.ui.admin.stations import StationsView
+    from packstation.ui.admin.stock_page import StockAdmin, StockView
     from packstation.ui.admin.users import UsersView
     from packstation.ui.shell.approvals import Approvals
+    from packstation.ui.supervisor.count_view import CountView, Feedback
     from packstation.ui.supervisor.dashboard import DashboardView
+    from packstation.ui.supervisor.low_stock import LowStockPanel
     from packstation.ui.supervisor.parked_panel import ParkedPanel
     from packstation.ui.supervisor.sync_panel import LoadStates, SyncNow, SyncPanel
 
@@ -51,6 +59,9 @@ class SupervisorServices:
     totp_issuer: str
     stations: StationService
     sync: SyncControls | None
+    #: Locations, levels, thresholds and the CSV files (F8), and count mode (F7).
+    stock: StockAdmin | None = None
+    counts: CountService | None = None
 
     @classmethod
     def of(cls, context: AppContext) -> SupervisorServices:
@@ -58,6 +69,7 @@ class SupervisorServices:
         from datetime import UTC, datetime
         from zoneinfo import ZoneInfo
 
+        from packstation.domain.keyboard_layout import LayoutRepair
         from packstation.services.journal.parked import ParkedOperations
         from packstation.services.reports.access import ReportAccess
 
@@ -73,6 +85,8 @@ class SupervisorServices:
             audit=context.audit,
             clock=lambda: datetime.now(UTC),
         )
+        repair = LayoutRepair(enabled=True) if context.settings.scanner.repair_turkish_q else None
+        stock, counts = stock_services(context.database.sessions, context.audit, layout_repair=repair)
         return cls(
             reports=reports,
             parked=ParkedOperations(context.database.sessions, audit=context.audit),
@@ -80,7 +94,29 @@ class SupervisorServices:
             totp_issuer=context.settings.security.totp_issuer,
             stations=context.station,
             sync=sync,
+            stock=stock,
+            counts=counts,
         )
+
+
+def stock_services(
+    sessions: sessionmaker[Session], audit: AuditLog, *, layout_repair: Callable[[str], str] | None
+) -> tuple[StockAdmin, CountService]:
+    """The stock page's services and count mode's, on the station's database."""
+    from packstation.services.packing.source import PostgresPackageSource
+    from packstation.services.stock.counting import CountService
+    from packstation.services.stock.importer import StockImporter
+    from packstation.services.stock.locations import LocationService
+    from packstation.services.stock.service import StockService
+    from packstation.ui.admin.stock_page import StockAdmin
+
+    admin = StockAdmin(
+        stock=StockService(sessions, audit=audit),
+        locations=LocationService(sessions, audit=audit),
+        importer=StockImporter(sessions, audit=audit),
+    )
+    catalogue = PostgresPackageSource(sessions).catalogue
+    return admin, CountService(sessions, audit=audit, catalogue=catalogue, layout_repair=layout_repair)
 
 
 class SupervisorPages(QObject):
@@ -96,6 +132,7 @@ class SupervisorPages(QObject):
         set_banner: Callable[[str, str], None],
         back_to_packing: Callable[[], None],
         shortcuts_on: QWidget,
+        feedback: Feedback | None = None,
     ) -> None:
         super().__init__(pages)
         self._pages = pages
@@ -104,12 +141,18 @@ class SupervisorPages(QObject):
         self._current_user = current_user
         self._set_banner = set_banner
         self._back_to_packing = back_to_packing
+        self._feedback = feedback
         self.dashboard: DashboardView | None = None
+        self.stock: StockView | None = None
+        self.count: CountView | None = None
+        self.low_stock: LowStockPanel | None = None
         self.users: UsersView | None = None
         self.stations: StationsView | None = None
         self.sync: SyncPanel | None = None
         self.parked: ParkedPanel | None = None
         for key, slot in (
+            (Qt.Key.Key_F7, self.open_count),
+            (Qt.Key.Key_F8, self.open_stock),
             (Qt.Key.Key_F9, self.open_dashboard),
             (Qt.Key.Key_F10, self.open_users),
             (Qt.Key.Key_F11, self.open_stations),
@@ -145,12 +188,93 @@ class SupervisorPages(QObject):
             self.dashboard = DashboardView(queries, exceptions=exceptions, current_user=self._current_user)
             self.parked = ParkedPanel(self._services.parked, user)
             self.dashboard.tabs.addTab(self.parked, self.tr("Stuck operations"))
+            if self._services.stock is not None:
+                self._add_low_stock(self.dashboard, self._services.stock)
             self._pages.addWidget(self.dashboard)
         self._pages.setCurrentWidget(self.dashboard)
         self.dashboard.start()
         if self.parked is not None:
             self.parked.refresh()
         self._set_banner("info", self.tr("Dashboard. Press Escape to go back to packing."))
+
+    def _add_low_stock(self, dashboard: DashboardView, stock: StockAdmin) -> None:
+        """The low-stock tile and list, read again after each dashboard refresh."""
+        from packstation.ui.supervisor.low_stock import LowStockPanel
+
+        panel = LowStockPanel(stock.stock.low_stock)
+        dashboard.add_tile("low_stock", panel.tile)
+        index = dashboard.tabs.addTab(panel, self.tr("Low stock"))
+        panel.tile.clicked.connect(lambda: dashboard.tabs.setCurrentIndex(index))
+        dashboard.refreshed.connect(panel.refresh)
+        self.low_stock = panel
+
+    def open_stock(self) -> None:
+        """Locations, stock per bin, adjustments, thresholds and CSV files (changes need the right to adjust stock)."""
+        user = self._current_user()
+        stock = self._services.stock
+        if user is None or stock is None:
+            return
+        from packstation.ui.admin.stock_page import StockView
+
+        if self.stock is None:
+            # Each change is made as whoever is logged in at that moment, and the service checks it.
+            self.stock = StockView(stock, current_user=self._current_user)
+            self._pages.addWidget(self.stock)
+        self._pages.setCurrentWidget(self.stock)
+        self.stock.refresh()
+        self._set_banner("info", self.tr("Stock. Press Escape to go back to packing."))
+
+    def open_count(self) -> None:
+        """Count mode: a supervisor turns it on (or approves it for a packer) for a while."""
+        from packstation.services.access.permissions import Permission
+
+        if self._current_user() is None or self._services.counts is None:
+            return
+        if self.count is not None and self.count.permit.actor == self._current_user() and self._permit_valid():
+            self._show_count()
+            return
+        self._approvals.with_approval(Permission.ADJUST_STOCK, self.tr("count stock"), self._enable_count)
+
+    def _permit_valid(self) -> bool:
+        from datetime import UTC, datetime
+
+        return self.count is not None and self.count.permit.expires_at > datetime.now(UTC)
+
+    def _enable_count(self, approval: Approval | None) -> None:
+        from packstation.ui.platform.tasks import Task
+
+        user, counts = self._current_user(), self._services.counts
+        if user is None or counts is None:
+            return
+        Task(lambda: counts.enable(user, approval=approval), owner=self).on_success(self._counting).on_failure(
+            lambda exc: self._set_banner("error", str(exc))
+        ).run()
+
+    def _counting(self, permit: object) -> None:
+        from packstation.services.stock.counting import CountPermit
+        from packstation.ui.supervisor.count_view import CountView
+
+        counts = self._services.counts
+        if counts is None or not isinstance(permit, CountPermit):
+            return
+        if self.count is not None:
+            self._pages.removeWidget(self.count)
+            self.count.deleteLater()
+        self.count = CountView(counts, permit, feedback=self._feedback or (lambda _s, text, ok: None))
+        self._pages.addWidget(self.count)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        if self.count is None:
+            return
+        self._pages.setCurrentWidget(self.count)
+        self._set_banner("info", self.tr("Count mode: scan a bin's label. Press Escape to go back to packing."))
+
+    def take_scan(self, text: str) -> bool:
+        """A scan while count mode shows belongs to the count; True when it was taken."""
+        if self.count is None or self._pages.currentWidget() is not self.count:
+            return False
+        return self.count.take_scan(text)
 
     def open_users(self) -> None:
         """User administration (needs the right to manage users)."""
@@ -229,7 +353,10 @@ class SupervisorPages(QObject):
     def close_pages(self) -> None:
         """Back to the packing screens."""
         current = self._pages.currentWidget()
-        if current not in (self.dashboard, self.users, self.stations, self.sync) or current is None:
+        if (
+            current not in (self.dashboard, self.users, self.stations, self.sync, self.stock, self.count)
+            or current is None
+        ):
             return
         if self.dashboard is not None:
             self.dashboard.stop()

@@ -104,6 +104,7 @@ class DashboardView(QWidget):
         # Two rows of tiles: seven side by side would not fit a 1280-pixel bench screen in Turkish.
         for index, tile in enumerate(self.tiles.values()):
             tiles.addWidget(tile, index // TILES_PER_ROW, index % TILES_PER_ROW)
+        self._tile_grid = tiles
         layout.addLayout(tiles)
         figure_headers = [
             "",
@@ -145,6 +146,12 @@ class DashboardView(QWidget):
         splitter.setSizes([480, 720])
         layout.addWidget(splitter, 1)
         scroll.setWidget(content)
+
+    def add_tile(self, key: str, tile: Tile) -> None:
+        """Put another figure tile after the others (the low-stock alert, say)."""
+        index = len(self.tiles)
+        self.tiles[key] = tile
+        self._tile_grid.addWidget(tile, index // TILES_PER_ROW, index % TILES_PER_ROW)
 
     # -- reading -----------------------------------------------------------------------------------------
 

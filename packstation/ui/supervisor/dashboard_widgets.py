@@ -1,30 +1,25 @@
-"""Pieces of the supervisor dashboard: figure tiles, the throughput chart (QtCharts) and read-only tables."""
+"""Pieces of the supervisor dashboard: figure tiles and the throughput chart (tables: ui.platform.tables)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
-    QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from packstation.domain.display_text import shorten
 from packstation.services.reports import Figures
+from packstation.ui.platform.tables import BAD, WARN, Cell, fill_table, make_table
+
+__all__ = ["BAD", "WARN", "Cell", "ThroughputChart", "Tile", "figure_row", "fill_table", "make_table"]
 
 ACCENT = QColor("#1f6feb")
-WARN = QColor("#fff3bf")
-BAD = QColor("#ffd6d6")
 
 
 class Tile(QFrame):
@@ -92,68 +87,6 @@ class ThroughputChart(QChartView):
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x_axis)
         series.attachAxis(y_axis)
-
-
-def make_table(headers: Sequence[str], parent: QWidget | None = None) -> QTableWidget:
-    """A read-only, row-selecting table with the given column headers."""
-    table = QTableWidget(0, len(headers), parent)
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    # Names take the spare width; long texts (errors, messages) sit last and stretch there.
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    table.setAlternatingRowColors(True)
-    return table
-
-
-Cell = str | int | float | datetime | None
-
-
-CELL_LIMIT = 160
-"""Characters a table cell shows at most (with …)."""
-
-
-def cell_text(value: Cell) -> str:
-    """How a cell shows: numbers as written, times as given (already local), a dash for None."""
-    if value is None:
-        return "–"
-    if isinstance(value, datetime):
-        return value.strftime("%d.%m %H:%M:%S")
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
-    return str(value)
-
-
-def fill_table(
-    table: QTableWidget,
-    rows: Sequence[Sequence[Cell]],
-    *,
-    keys: Sequence[object] | None = None,
-    highlight: Sequence[QColor | None] | None = None,
-) -> None:
-    """Replace the rows; ``keys`` ride along in the first cell's user data, ``highlight`` tints a row."""
-    selected = table.currentRow()
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            text = cell_text(value)
-            # A marketplace's or a server's text can be a page long: the cell shows a line, the tooltip more.
-            item = QTableWidgetItem(shorten(text, CELL_LIMIT))
-            if len(text) > CELL_LIMIT:
-                item.setToolTip(shorten(text))
-            if isinstance(value, int | float):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if c == 0 and keys is not None:
-                item.setData(Qt.ItemDataRole.UserRole, keys[r])
-            if highlight is not None and highlight[r] is not None:
-                item.setBackground(QBrush(highlight[r]))
-            table.setItem(r, c, item)
-    if 0 <= selected < len(rows):
-        table.selectRow(selected)
 
 
 def figure_row(f: Figures) -> list[Cell]:
