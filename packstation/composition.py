@@ -311,6 +311,7 @@ def _printing(
         on_problem=bus.publish,
         marketplace_label=marketplace_label_source(jobs, sessions) if jobs is not None else None,
         fmt=LabelFormat(settings.printer.label_format()),
+        packing_slips=settings.printer.packing_slips,
     )
     return print_queue, dispatcher
 

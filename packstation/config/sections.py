@@ -127,6 +127,11 @@ class PrinterSettings(Section):
     dpi: int = Field(default=203, description="Print resolution: 203 or 300.")
     label_size: str = Field(default="100x150mm", description="`100x150mm` or `4x6in`.")
     timeout_s: float = Field(default=5.0, gt=0, le=60, description="Seconds to wait for the printer.")
+    packing_slips: bool = Field(
+        default=False,
+        description="After a parcel's labels, print a packing slip for each box: its number (Box 1/2) and what "
+        "is in that box, with the code that reopens the parcel.",
+    )
 
     @field_validator("uri")
     @classmethod

@@ -142,6 +142,10 @@ class PackingSlipData:
     lines: tuple[PackingSlipLine, ...]
     order_date: str = ""
     note: str = ""
+    #: The box this slip goes into, of how many: a parcel in several boxes gets one slip per box,
+    #: listing what is in that box.
+    box_index: int = 1
+    box_count: int = 1
 
     @property
     def reopen_code(self) -> str:

@@ -134,17 +134,39 @@ class LabelService:
         dpi: PrinterDpi = PrinterDpi.DPI_203,
     ) -> LabelDocument:
         """Validate ``data`` and build the packing slip (PDF on ``page_size``, or ZPL on label stock)."""
-        data, _changed = printable_slip_data(data, self._fonts)
-        modules = validate_packing_slip(data, self._fonts)
-        description = _("Packing slip {package}").format(package=data.package_id)
-        if fmt is LabelFormat.PDF:
-            pages = layout_packing_slip(
-                data, page_size.width_mm, page_size.height_mm, self._fonts, code_modules=modules
-            )
-            return LabelDocument(self._pdf.render(pages, title=description), fmt, False, description)
-        pages = layout_packing_slip(
-            data, _ZPL_SLIP_SIZE.width_mm, _ZPL_SLIP_SIZE.height_mm, self._fonts, code_modules=modules
+        return self.packing_slips([data], fmt=fmt, page_size=page_size, dpi=dpi)
+
+    def packing_slips(
+        self,
+        slips: Sequence[PackingSlipData],
+        *,
+        fmt: LabelFormat = LabelFormat.PDF,
+        page_size: PageSize = PageSize.A6,
+        dpi: PrinterDpi = PrinterDpi.DPI_203,
+    ) -> LabelDocument:
+        """Several slips (one per box of a parcel) as one document, in order: one print job."""
+        if not slips:
+            raise ValueError("no packing slip to build")
+        width, height = (
+            (page_size.width_mm, page_size.height_mm)
+            if fmt is LabelFormat.PDF
+            else (_ZPL_SLIP_SIZE.width_mm, _ZPL_SLIP_SIZE.height_mm)
         )
+        pages = []
+        for slip in slips:
+            data, _changed = printable_slip_data(slip, self._fonts)
+            modules = validate_packing_slip(data, self._fonts)
+            pages.extend(layout_packing_slip(data, width, height, self._fonts, code_modules=modules))
+        first = slips[0]
+        description = (
+            _("Packing slip {package}").format(package=first.package_id)
+            if len(slips) == 1 and first.box_count == 1
+            else _("Packing slips {package} boxes {first}-{last}/{count}").format(
+                package=first.package_id, first=first.box_index, last=slips[-1].box_index, count=first.box_count
+            )
+        )
+        if fmt is LabelFormat.PDF:
+            return LabelDocument(self._pdf.render(pages, title=description), fmt, False, description)
         return LabelDocument(self._zpl[dpi].render(pages), fmt, True, description)
 
     def marketplace_label(self, zpl: bytes, *, description: str = "") -> LabelDocument:

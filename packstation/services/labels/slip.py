@@ -1,5 +1,7 @@
 """Layout of the packing slip: header, the package lines with quantities, and the reopen barcode.
 
+A parcel in several boxes gets one slip per box: its header says "Box i/n" and it lists that box's contents.
+
 The same layout serves an A6/A5 PDF and a 100x150 mm ZPL label. Long orders continue on more
 pages; each page repeats the reopen barcode (``PS:<package id>``) and says "page i/n".
 """
@@ -68,6 +70,8 @@ def layout_packing_slip(
     ]
     if data.order_date:
         facts.append((_("Order date: {date}").format(date=data.order_date), False))
+    if data.box_count > 1:
+        facts.append((_("Box {index}/{count}").format(index=data.box_index, count=data.box_count), True))
     for text, bold in facts:
         fitted = fit_line(fonts, text, field="slip header", width=inner, size=3.2, min_size=2.2, bold=bold)
         header.append(TextBlock(MARGIN, y, inner, fitted))

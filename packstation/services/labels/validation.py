@@ -132,6 +132,11 @@ def validate_packing_slip(data: PackingSlipData, fonts: LabelFonts) -> str:
     _require(data.order_number, "order number")
     if not data.lines:
         raise LabelValidationError("lines", _("A packing slip needs at least one line."))
+    if not 1 <= data.box_index <= data.box_count:
+        raise LabelValidationError(
+            "box",
+            _("Box {index} of {count} is not a valid box number.").format(index=data.box_index, count=data.box_count),
+        )
     for number, line in enumerate(data.lines, start=1):
         field = f"line {number}"
         _require(line.name, f"{field} name")

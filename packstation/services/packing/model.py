@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -134,6 +135,8 @@ class Completion:
     op_id: str
     completed_at: datetime
     box_count: int = 1
+    #: What went into each box, in box order: line id -> units (empty for a completion without boxes).
+    box_units: tuple[Mapping[str, int], ...] = ()
 
 
 class PackingError(Exception):

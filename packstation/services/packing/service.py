@@ -377,6 +377,7 @@ class PackingService:
             op_id=str(op.op_id),
             completed_at=op.occurred_at,
             box_count=op.body.box_count if isinstance(op.body, Completed) else 1,
+            box_units=tuple(dict(box.units) for box in op.body.boxes) if isinstance(op.body, Completed) else (),
         )
         if self._sources.cache is not None:
             self._sources.cache.mark_packed(current.package.id)

@@ -10,7 +10,7 @@ issues a format the printer cannot take, nothing is printed and the packer is to
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
@@ -40,6 +40,7 @@ from packstation.services.labels.printable import shortened_note
 from packstation.services.labels.raster import PdfRaster
 from packstation.services.marketplaces.writes import MarketplaceLabel
 from packstation.services.packing.service import Completion, OpenedPackage
+from packstation.services.printing.slips import box_slips
 from packstation.services.printing.submit import submit_document
 from packstation.services.printing.zpl_filter import filter_zpl
 
@@ -95,6 +96,7 @@ class LabelDispatcher:
         on_problem: Callable[[LabelProblem], None] = lambda _p: None,
         marketplace_label: MarketplaceLabelSource | None = None,
         fmt: LabelFormat = LabelFormat.ZPL,
+        packing_slips: bool = False,
     ) -> None:
         self._labels = labels
         self._queue = queue
@@ -107,6 +109,8 @@ class LabelDispatcher:
         self.marketplace_label = marketplace_label
         #: What the printer takes: our labels are built in it, and marketplace labels asked for in it.
         self.format = fmt
+        #: After a parcel's labels, one packing slip per box with that box's contents (``[printer] packing_slips``).
+        self.packing_slips = packing_slips
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="labels")
 
     def print_label(self, package: OpenedPackage, *, box_count: int = 1, box: int | None = None) -> LabelPreview:
@@ -216,15 +220,30 @@ class LabelDispatcher:
         )
 
     def on_completed(self, completion: Completion) -> None:
-        """Completion hook for the packing service: the labels are made on the dispatcher's thread."""
-        self._executor.submit(self._print_reporting, completion.package, completion.box_count)
+        """Completion hook for the packing service: the labels (and slips) are made on the dispatcher's thread."""
+        self._executor.submit(self._print_reporting, completion)
 
-    def _print_reporting(self, package: OpenedPackage, box_count: int) -> None:
+    def _print_reporting(self, completion: Completion) -> None:
+        package = completion.package
         try:
-            self.print_label(package, box_count=box_count)
+            self.print_label(package, box_count=completion.box_count)
         except Exception as exc:  # shown to the packer; REPRINT tries again
             log.exception("label failed package=%s", package.external_id)
             self._on_problem(LabelProblem(package.external_id, str(exc)))
+        if not self.packing_slips:
+            return
+        try:
+            self.print_slips(package, completion.box_units)
+        except Exception as exc:  # the labels went out; the packer is told the slips did not
+            log.exception("packing slips failed package=%s", package.external_id)
+            self._on_problem(LabelProblem(package.external_id, _("packing slips: {error}").format(error=exc)))
+
+    def print_slips(self, package: OpenedPackage, box_units: Sequence[Mapping[str, int]]) -> str:
+        """Queue one packing slip per box (what went into it) as one job; returns the job id."""
+        document = self._labels.packing_slips(box_slips(package, box_units), fmt=self.format, dpi=self._dpi)
+        job = submit_document(self._queue, self.printer_uri, document)
+        log.info("packing slips queued package=%s job=%s printer=%s", package.external_id, job.id, self.printer_uri)
+        return str(job.id)
 
     def close(self) -> None:
         """Finish the labels being made."""

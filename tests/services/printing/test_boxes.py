@@ -78,3 +78,39 @@ def test_two_boxes_two_labels_one_job(db: Database, tmp_path: Path) -> None:
             (1, "K2", "8.00"),
             (2, None, None),
         ]
+
+
+def test_each_box_gets_a_packing_slip_listing_its_contents(db: Database, tmp_path: Path) -> None:
+    seed_demo_data(db.sessions, packages=30)
+    package, barcodes = _two_unit_package(db)
+    service, _journal, completions = make_service(db, tmp_path)
+    labels = LabelService()
+    zebra = ZebraSimulator()
+    queue = PrintQueue(tmp_path / "jobs.sqlite3", setup_job=labels.font_job())
+    queue.start()
+    dispatcher = LabelDispatcher(labels, queue, printer_uri=zebra.uri, packing_slips=True)
+    try:
+        service.open(package.cargo_tracking_number, user_id=None)
+        service.scan(barcodes[0], user_id=None)
+        service.next_box()
+        for code in barcodes[1:]:
+            service.scan(code, user_id=None)
+        [completion] = completions
+        assert [sum(units.values()) for units in completion.box_units] == [1, len(barcodes) - 1]
+        dispatcher.on_completed(completion)
+        # Two labels, then two slips (one job): each slip says its box and lists that box's units only.
+        wait_until(lambda: zebra.received.count(b"^XZ") >= 4, what="labels and slips at the printer")
+        text = zebra.received[len(labels.font_job()) :].decode("utf-8")
+        slips = text.split("^XZ")[2:4]
+        assert "Box 1/2" in slips[0] and "Box 2/2" in slips[1]
+        names = {line.external_line_id: line.product_name for line in package.lines}
+        for slip, units in zip(slips, completion.box_units, strict=True):
+            for line_id, name in names.items():
+                if units.get(line_id):
+                    assert f"{units[line_id]}×" in slip and name in slip
+                elif all(other != name for other_id, other in names.items() if units.get(other_id)):
+                    assert name not in slip  # a line that is not in this box is not on its slip
+    finally:
+        dispatcher.close()
+        queue.stop()
+        zebra.close()
