@@ -2,6 +2,40 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB" sourcelanguage="en_GB">
     <context>
+        <name>ActionPanel</name>
+        <message>
+            <source>Nobody is logged in.</source>
+            <translation>Nobody is logged in.</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdjustDialog</name>
+        <message>
+            <source>Adjust stock in {0}</source>
+            <translation>Adjust stock in {0}</translation>
+        </message>
+        <message>
+            <source>or another product: its stock code or barcode</source>
+            <translation>or another product: its stock code or barcode</translation>
+        </message>
+        <message>
+            <source>Product</source>
+            <translation>Product</translation>
+        </message>
+        <message>
+            <source>Units (+ in, − out)</source>
+            <translation>Units (+ in, − out)</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>Reason</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>Note</translation>
+        </message>
+    </context>
+    <context>
         <name>ApprovalDialog</name>
         <message>
             <source>Supervisor approval</source>
@@ -22,6 +56,74 @@
         <message>
             <source>Badge</source>
             <translation>Badge</translation>
+        </message>
+    </context>
+    <context>
+        <name>CountView</name>
+        <message>
+            <source>Count mode</source>
+            <extracomment>``feedback(sound, message, ok)``: the window plays the sound and shows the message.</extracomment>
+            <translation>Count mode</translation>
+        </message>
+        <message>
+            <source>Product</source>
+            <translation>Product</translation>
+        </message>
+        <message>
+            <source>Counted</source>
+            <translation>Counted</translation>
+        </message>
+        <message>
+            <source>Undo last scan</source>
+            <translation>Undo last scan</translation>
+        </message>
+        <message>
+            <source>Type a count…</source>
+            <translation>Type a count…</translation>
+        </message>
+        <message>
+            <source>Confirm count</source>
+            <translation>Confirm count</translation>
+        </message>
+        <message>
+            <source>Drop this count</source>
+            <translation>Drop this count</translation>
+        </message>
+        <message>
+            <source>One moment: the last step is still running.</source>
+            <translation>One moment: the last step is still running.</translation>
+        </message>
+        <message>
+            <source>Counting {0}: scan every item in it.</source>
+            <translation>Counting {0}: scan every item in it.</translation>
+        </message>
+        <message>
+            <source>Choose a product in the list first.</source>
+            <translation>Choose a product in the list first.</translation>
+        </message>
+        <message>
+            <source>Type a count</source>
+            <translation>Type a count</translation>
+        </message>
+        <message>
+            <source>Units counted</source>
+            <translation>Units counted</translation>
+        </message>
+        <message>
+            <source>{0} counted: {1} difference(s) adjusted. Scan the next bin.</source>
+            <translation>{0} counted: {1} difference(s) adjusted. Scan the next bin.</translation>
+        </message>
+        <message>
+            <source>Count dropped: nothing was saved.</source>
+            <translation>Count dropped: nothing was saved.</translation>
+        </message>
+        <message>
+            <source>Scan the label of the bin to count.</source>
+            <translation>Scan the label of the bin to count.</translation>
+        </message>
+        <message>
+            <source>Counting {0}. Scan every item; COMPLETE confirms, ABORT drops the count.</source>
+            <translation>Counting {0}. Scan every item; COMPLETE confirms, ABORT drops the count.</translation>
         </message>
     </context>
     <context>
@@ -288,6 +390,60 @@
         </message>
     </context>
     <context>
+        <name>DifferencesDialog</name>
+        <message>
+            <source>Confirm the count</source>
+            <translation>Confirm the count</translation>
+        </message>
+        <message>
+            <source>Product</source>
+            <translation>Product</translation>
+        </message>
+        <message>
+            <source>Books</source>
+            <translation>Books</translation>
+        </message>
+        <message>
+            <source>Counted</source>
+            <translation>Counted</translation>
+        </message>
+        <message>
+            <source>Difference</source>
+            <translation>Difference</translation>
+        </message>
+        <message>
+            <source>No differences: the books are right.</source>
+            <translation>No differences: the books are right.</translation>
+        </message>
+        <message>
+            <source>Each difference is saved as a count adjustment, under your name.</source>
+            <translation>Each difference is saved as a count adjustment, under your name.</translation>
+        </message>
+    </context>
+    <context>
+        <name>EditLocationDialog</name>
+        <message>
+            <source>Change {0}</source>
+            <translation>Change {0}</translation>
+        </message>
+        <message>
+            <source>Sellable (clear for a quarantine area)</source>
+            <translation>Sellable (clear for a quarantine area)</translation>
+        </message>
+        <message>
+            <source>In use (clear to retire an empty location)</source>
+            <translation>In use (clear to retire an empty location)</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>Barcode</source>
+            <translation>Barcode</translation>
+        </message>
+    </context>
+    <context>
         <name>ExceptionQueuePanel</name>
         <message>
             <source>Since</source>
@@ -390,6 +546,140 @@
         </message>
     </context>
     <context>
+        <name>LocationDialog</name>
+        <message>
+            <source>New {0}</source>
+            <translation>New {0}</translation>
+        </message>
+        <message>
+            <source>e.g. A-01-3</source>
+            <translation>e.g. A-01-3</translation>
+        </message>
+        <message>
+            <source>empty: the station makes one (PSLOC…)</source>
+            <translation>empty: the station makes one (PSLOC…)</translation>
+        </message>
+        <message>
+            <source>Sellable (clear for a quarantine area)</source>
+            <translation>Sellable (clear for a quarantine area)</translation>
+        </message>
+        <message>
+            <source>Inside</source>
+            <translation>Inside</translation>
+        </message>
+        <message>
+            <source>Code</source>
+            <translation>Code</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>Barcode</source>
+            <translation>Barcode</translation>
+        </message>
+    </context>
+    <context>
+        <name>LocationsPanel</name>
+        <message>
+            <source>Location</source>
+            <translation>Location</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>Barcode</source>
+            <translation>Barcode</translation>
+        </message>
+        <message>
+            <source>Units</source>
+            <translation>Units</translation>
+        </message>
+        <message>
+            <source>New warehouse…</source>
+            <translation>New warehouse…</translation>
+        </message>
+        <message>
+            <source>New zone…</source>
+            <translation>New zone…</translation>
+        </message>
+        <message>
+            <source>New bin…</source>
+            <translation>New bin…</translation>
+        </message>
+        <message>
+            <source>Change…</source>
+            <translation>Change…</translation>
+        </message>
+        <message>
+            <source>Choose a bin to see what it holds.</source>
+            <translation>Choose a bin to see what it holds.</translation>
+        </message>
+        <message>
+            <source>Stock code</source>
+            <translation>Stock code</translation>
+        </message>
+        <message>
+            <source>Product</source>
+            <translation>Product</translation>
+        </message>
+        <message>
+            <source>Variant</source>
+            <translation>Variant</translation>
+        </message>
+        <message>
+            <source>Adjust…</source>
+            <translation>Adjust…</translation>
+        </message>
+        <message>
+            <source>Move to another bin…</source>
+            <translation>Move to another bin…</translation>
+        </message>
+        <message>
+            <source>sellable</source>
+            <translation>sellable</translation>
+        </message>
+        <message>
+            <source>quarantine: not sellable</source>
+            <translation>quarantine: not sellable</translation>
+        </message>
+        <message>
+            <source>Choose the {0} the new {1} goes in.</source>
+            <translation>Choose the {0} the new {1} goes in.</translation>
+        </message>
+        <message>
+            <source>{0} added (barcode {1}).</source>
+            <translation>{0} added (barcode {1}).</translation>
+        </message>
+        <message>
+            <source>Choose a location first.</source>
+            <translation>Choose a location first.</translation>
+        </message>
+        <message>
+            <source>{0} changed.</source>
+            <translation>{0} changed.</translation>
+        </message>
+        <message>
+            <source>Choose a bin first.</source>
+            <translation>Choose a bin first.</translation>
+        </message>
+        <message>
+            <source>No single product matches “{0}”.</source>
+            <translation>No single product matches “{0}”.</translation>
+        </message>
+        <message>
+            <source>Done: {0} → {1} in the bin.</source>
+            <translation>Done: {0} → {1} in the bin.</translation>
+        </message>
+        <message>
+            <source>Moved {0} of {1}.</source>
+            <translation>Moved {0} of {1}.</translation>
+        </message>
+    </context>
+    <context>
         <name>LoginFlow</name>
         <message>
             <source>Scan your badge to log in.</source>
@@ -470,6 +760,50 @@
         <message>
             <source>Welcome, {0}</source>
             <translation>Welcome, {0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>LowStockPanel</name>
+        <message>
+            <source>Products low on stock</source>
+            <extracomment>Emitted after each read with the products shown.</extracomment>
+            <translation>Products low on stock</translation>
+        </message>
+        <message>
+            <source>Available = on hand − reserved for parcels not packed yet. Cover: days the stock lasts at the</source>
+            <translation>Available = on hand − reserved for parcels not packed yet. Cover: days the stock lasts at the</translation>
+        </message>
+        <message>
+            <source>average daily outflow of the last 14 days.</source>
+            <translation>average daily outflow of the last 14 days.</translation>
+        </message>
+        <message>
+            <source>Product</source>
+            <translation>Product</translation>
+        </message>
+        <message>
+            <source>Stock code</source>
+            <translation>Stock code</translation>
+        </message>
+        <message>
+            <source>Client</source>
+            <translation>Client</translation>
+        </message>
+        <message>
+            <source>Available</source>
+            <translation>Available</translation>
+        </message>
+        <message>
+            <source>Threshold</source>
+            <translation>Threshold</translation>
+        </message>
+        <message>
+            <source>Out per day</source>
+            <translation>Out per day</translation>
+        </message>
+        <message>
+            <source>Days of cover</source>
+            <translation>Days of cover</translation>
         </message>
     </context>
     <context>
@@ -1198,10 +1532,202 @@ Put the items back and scan the abort command.</translation>
         </message>
     </context>
     <context>
+        <name>Stock</name>
+        <message>
+            <source>warehouse</source>
+            <translation>warehouse</translation>
+        </message>
+        <message>
+            <source>zone</source>
+            <translation>zone</translation>
+        </message>
+        <message>
+            <source>bin</source>
+            <translation>bin</translation>
+        </message>
+        <message>
+            <source>packed</source>
+            <translation>packed</translation>
+        </message>
+        <message>
+            <source>count</source>
+            <translation>count</translation>
+        </message>
+        <message>
+            <source>damage</source>
+            <translation>damage</translation>
+        </message>
+        <message>
+            <source>found</source>
+            <translation>found</translation>
+        </message>
+        <message>
+            <source>return</source>
+            <translation>return</translation>
+        </message>
+        <message>
+            <source>transfer</source>
+            <translation>transfer</translation>
+        </message>
+        <message>
+            <source>quarantine</source>
+            <translation>quarantine</translation>
+        </message>
+        <message>
+            <source>import</source>
+            <translation>import</translation>
+        </message>
+    </context>
+    <context>
+        <name>StockFilesPanel</name>
+        <message>
+            <source>Stock files: client, stock_code, name, colour, size, barcodes, warehouse, zone, bin, quantity,</source>
+            <translation>Stock files: client, stock_code, name, colour, size, barcodes, warehouse, zone, bin, quantity,</translation>
+        </message>
+        <message>
+            <source>Locations files: warehouse, zone, bin, barcode, name, sellable.</source>
+            <translation>Locations files: warehouse, zone, bin, barcode, name, sellable.</translation>
+        </message>
+        <message>
+            <source>Separated by ';', ',' or Tab, saved as CSV UTF-8. A file with any bad line imports nothing.</source>
+            <translation>Separated by ';', ',' or Tab, saved as CSV UTF-8. A file with any bad line imports nothing.</translation>
+        </message>
+        <message>
+            <source>Check a file…</source>
+            <translation>Check a file…</translation>
+        </message>
+        <message>
+            <source>Import a file…</source>
+            <translation>Import a file…</translation>
+        </message>
+        <message>
+            <source>Export stock…</source>
+            <translation>Export stock…</translation>
+        </message>
+        <message>
+            <source>Export locations…</source>
+            <translation>Export locations…</translation>
+        </message>
+        <message>
+            <source>Stock CSV file</source>
+            <translation>Stock CSV file</translation>
+        </message>
+        <message>
+            <source>Reading {0}…</source>
+            <translation>Reading {0}…</translation>
+        </message>
+        <message>
+            <source>{0}: {1} problem(s), nothing was imported.</source>
+            <translation>{0}: {1} problem(s), nothing was imported.</translation>
+        </message>
+        <message>
+            <source>checked, nothing changed</source>
+            <translation>checked, nothing changed</translation>
+        </message>
+        <message>
+            <source>imported</source>
+            <translation>imported</translation>
+        </message>
+        <message>
+            <source>Export</source>
+            <translation>Export</translation>
+        </message>
+        <message>
+            <source>Saved {0}</source>
+            <translation>Saved {0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>StockProductsPanel</name>
+        <message>
+            <source>Stock code, barcode or part of the name</source>
+            <translation>Stock code, barcode or part of the name</translation>
+        </message>
+        <message>
+            <source>Product</source>
+            <translation>Product</translation>
+        </message>
+        <message>
+            <source>Stock code</source>
+            <translation>Stock code</translation>
+        </message>
+        <message>
+            <source>On hand</source>
+            <translation>On hand</translation>
+        </message>
+        <message>
+            <source>Reserved</source>
+            <translation>Reserved</translation>
+        </message>
+        <message>
+            <source>Available</source>
+            <translation>Available</translation>
+        </message>
+        <message>
+            <source>Threshold</source>
+            <translation>Threshold</translation>
+        </message>
+        <message>
+            <source>Bins</source>
+            <translation>Bins</translation>
+        </message>
+        <message>
+            <source>Find</source>
+            <translation>Find</translation>
+        </message>
+        <message>
+            <source>Threshold…</source>
+            <translation>Threshold…</translation>
+        </message>
+        <message>
+            <source>Default low-stock threshold</source>
+            <translation>Default low-stock threshold</translation>
+        </message>
+        <message>
+            <source>Save default</source>
+            <translation>Save default</translation>
+        </message>
+        <message>
+            <source>default</source>
+            <translation>default</translation>
+        </message>
+        <message>
+            <source>No product matches.</source>
+            <translation>No product matches.</translation>
+        </message>
+        <message>
+            <source>Choose a product first.</source>
+            <translation>Choose a product first.</translation>
+        </message>
+        <message>
+            <source>Threshold of {0} saved.</source>
+            <translation>Threshold of {0} saved.</translation>
+        </message>
+        <message>
+            <source>Default threshold saved: {0}.</source>
+            <translation>Default threshold saved: {0}.</translation>
+        </message>
+    </context>
+    <context>
+        <name>StockView</name>
+        <message>
+            <source>Locations</source>
+            <translation>Locations</translation>
+        </message>
+        <message>
+            <source>Products</source>
+            <translation>Products</translation>
+        </message>
+        <message>
+            <source>Import / export</source>
+            <translation>Import / export</translation>
+        </message>
+    </context>
+    <context>
         <name>SupervisorPages</name>
         <message>
             <source>open the supervisor dashboard</source>
-            <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab).</extracomment>
+            <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab). Locations, levels, thresholds and the CSV files (F8), and count mode (F7).</extracomment>
             <translation>open the supervisor dashboard</translation>
         </message>
         <message>
@@ -1211,6 +1737,22 @@ Put the items back and scan the abort command.</translation>
         <message>
             <source>Dashboard. Press Escape to go back to packing.</source>
             <translation>Dashboard. Press Escape to go back to packing.</translation>
+        </message>
+        <message>
+            <source>Low stock</source>
+            <translation>Low stock</translation>
+        </message>
+        <message>
+            <source>Stock. Press Escape to go back to packing.</source>
+            <translation>Stock. Press Escape to go back to packing.</translation>
+        </message>
+        <message>
+            <source>count stock</source>
+            <translation>count stock</translation>
+        </message>
+        <message>
+            <source>Count mode: scan a bin's label. Press Escape to go back to packing.</source>
+            <translation>Count mode: scan a bin's label. Press Escape to go back to packing.</translation>
         </message>
         <message>
             <source>manage users</source>
@@ -1306,6 +1848,21 @@ Put the items back and scan the abort command.</translation>
         </message>
     </context>
     <context>
+        <name>ThresholdDialog</name>
+        <message>
+            <source>Low-stock threshold of {0}</source>
+            <translation>Low-stock threshold of {0}</translation>
+        </message>
+        <message>
+            <source>Use the default ({0})</source>
+            <translation>Use the default ({0})</translation>
+        </message>
+        <message>
+            <source>Alert at or below</source>
+            <translation>Alert at or below</translation>
+        </message>
+    </context>
+    <context>
         <name>ThroughputChart</name>
         <message>
             <source>Parcels</source>
@@ -1332,6 +1889,29 @@ Put the items back and scan the abort command.</translation>
         <message>
             <source>6-digit code</source>
             <translation>6-digit code</translation>
+        </message>
+    </context>
+    <context>
+        <name>TransferDialog</name>
+        <message>
+            <source>Move stock out of {0}</source>
+            <translation>Move stock out of {0}</translation>
+        </message>
+        <message>
+            <source>Product</source>
+            <translation>Product</translation>
+        </message>
+        <message>
+            <source>Units</source>
+            <translation>Units</translation>
+        </message>
+        <message>
+            <source>To bin</source>
+            <translation>To bin</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>Note</translation>
         </message>
     </context>
     <context>

@@ -2,6 +2,40 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="tr_TR" sourcelanguage="en_GB">
 <context>
+    <name>ActionPanel</name>
+    <message>
+        <source>Nobody is logged in.</source>
+        <translation>Oturum açmış kimse yok.</translation>
+    </message>
+</context>
+<context>
+    <name>AdjustDialog</name>
+    <message>
+        <source>Adjust stock in {0}</source>
+        <translation>{0} rafında stok düzeltme</translation>
+    </message>
+    <message>
+        <source>or another product: its stock code or barcode</source>
+        <translation>ya da başka bir ürün: stok kodu veya barkodu</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Ürün</translation>
+    </message>
+    <message>
+        <source>Units (+ in, − out)</source>
+        <translation>Adet (+ giriş, − çıkış)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Neden</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Not</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalDialog</name>
     <message>
         <source>Supervisor approval</source>
@@ -22,6 +56,74 @@
     <message>
         <source>Badge</source>
         <translation>Kart</translation>
+    </message>
+</context>
+<context>
+    <name>CountView</name>
+    <message>
+        <source>Count mode</source>
+        <extracomment>``feedback(sound, message, ok)``: the window plays the sound and shows the message.</extracomment>
+        <translation>Sayım modu</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Ürün</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>Sayılan</translation>
+    </message>
+    <message>
+        <source>Undo last scan</source>
+        <translation>Son okutmayı geri al</translation>
+    </message>
+    <message>
+        <source>Type a count…</source>
+        <translation>Sayıyı elle gir…</translation>
+    </message>
+    <message>
+        <source>Confirm count</source>
+        <translation>Sayımı onayla</translation>
+    </message>
+    <message>
+        <source>Drop this count</source>
+        <translation>Bu sayımı bırak</translation>
+    </message>
+    <message>
+        <source>One moment: the last step is still running.</source>
+        <translation>Bir dakika: son adım hâlâ sürüyor.</translation>
+    </message>
+    <message>
+        <source>Counting {0}: scan every item in it.</source>
+        <translation>{0} sayılıyor: içindeki her ürünü okutun.</translation>
+    </message>
+    <message>
+        <source>Choose a product in the list first.</source>
+        <translation>Önce listeden bir ürün seçin.</translation>
+    </message>
+    <message>
+        <source>Type a count</source>
+        <translation>Sayıyı elle gir</translation>
+    </message>
+    <message>
+        <source>Units counted</source>
+        <translation>Sayılan adet</translation>
+    </message>
+    <message>
+        <source>{0} counted: {1} difference(s) adjusted. Scan the next bin.</source>
+        <translation>{0} sayıldı: {1} fark düzeltildi. Sıradaki rafı okutun.</translation>
+    </message>
+    <message>
+        <source>Count dropped: nothing was saved.</source>
+        <translation>Sayım bırakıldı: hiçbir şey kaydedilmedi.</translation>
+    </message>
+    <message>
+        <source>Scan the label of the bin to count.</source>
+        <translation>Sayılacak rafın etiketini okutun.</translation>
+    </message>
+    <message>
+        <source>Counting {0}. Scan every item; COMPLETE confirms, ABORT drops the count.</source>
+        <translation>{0} sayılıyor. Her ürünü okutun; TAMAMLA onaylar, BIRAK sayımı bırakır.</translation>
     </message>
 </context>
 <context>
@@ -288,6 +390,60 @@
     </message>
 </context>
 <context>
+    <name>DifferencesDialog</name>
+    <message>
+        <source>Confirm the count</source>
+        <translation>Sayımı onaylayın</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Ürün</translation>
+    </message>
+    <message>
+        <source>Books</source>
+        <translation>Kayıtlı</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>Sayılan</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>Fark</translation>
+    </message>
+    <message>
+        <source>No differences: the books are right.</source>
+        <translation>Fark yok: kayıtlar doğru.</translation>
+    </message>
+    <message>
+        <source>Each difference is saved as a count adjustment, under your name.</source>
+        <translation>Her fark, sizin adınıza bir sayım düzeltmesi olarak kaydedilir.</translation>
+    </message>
+</context>
+<context>
+    <name>EditLocationDialog</name>
+    <message>
+        <source>Change {0}</source>
+        <translation>{0} değiştir</translation>
+    </message>
+    <message>
+        <source>Sellable (clear for a quarantine area)</source>
+        <translation>Satılabilir (karantina alanı için işareti kaldırın)</translation>
+    </message>
+    <message>
+        <source>In use (clear to retire an empty location)</source>
+        <translation>Kullanımda (boş bir konumu kaldırmak için işareti kaldırın)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Ad</translation>
+    </message>
+    <message>
+        <source>Barcode</source>
+        <translation>Barkod</translation>
+    </message>
+</context>
+<context>
     <name>ExceptionQueuePanel</name>
     <message>
         <source>Since</source>
@@ -390,6 +546,140 @@
     </message>
 </context>
 <context>
+    <name>LocationDialog</name>
+    <message>
+        <source>New {0}</source>
+        <translation>Yeni {0}</translation>
+    </message>
+    <message>
+        <source>e.g. A-01-3</source>
+        <translation>ör. A-01-3</translation>
+    </message>
+    <message>
+        <source>empty: the station makes one (PSLOC…)</source>
+        <translation>boş bırakılırsa istasyon üretir (PSLOC…)</translation>
+    </message>
+    <message>
+        <source>Sellable (clear for a quarantine area)</source>
+        <translation>Satılabilir (karantina alanı için işareti kaldırın)</translation>
+    </message>
+    <message>
+        <source>Inside</source>
+        <translation>İçinde</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Kod</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Ad</translation>
+    </message>
+    <message>
+        <source>Barcode</source>
+        <translation>Barkod</translation>
+    </message>
+</context>
+<context>
+    <name>LocationsPanel</name>
+    <message>
+        <source>Location</source>
+        <translation>Konum</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Ad</translation>
+    </message>
+    <message>
+        <source>Barcode</source>
+        <translation>Barkod</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>Adet</translation>
+    </message>
+    <message>
+        <source>New warehouse…</source>
+        <translation>Yeni depo…</translation>
+    </message>
+    <message>
+        <source>New zone…</source>
+        <translation>Yeni bölge…</translation>
+    </message>
+    <message>
+        <source>New bin…</source>
+        <translation>Yeni raf…</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>Değiştir…</translation>
+    </message>
+    <message>
+        <source>Choose a bin to see what it holds.</source>
+        <translation>İçinde ne olduğunu görmek için bir raf seçin.</translation>
+    </message>
+    <message>
+        <source>Stock code</source>
+        <translation>Stok kodu</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Ürün</translation>
+    </message>
+    <message>
+        <source>Variant</source>
+        <translation>Varyant</translation>
+    </message>
+    <message>
+        <source>Adjust…</source>
+        <translation>Düzelt…</translation>
+    </message>
+    <message>
+        <source>Move to another bin…</source>
+        <translation>Başka rafa taşı…</translation>
+    </message>
+    <message>
+        <source>sellable</source>
+        <translation>satılabilir</translation>
+    </message>
+    <message>
+        <source>quarantine: not sellable</source>
+        <translation>karantina: satılamaz</translation>
+    </message>
+    <message>
+        <source>Choose the {0} the new {1} goes in.</source>
+        <translation>Yeni {1} için içine gireceği {0} seçin.</translation>
+    </message>
+    <message>
+        <source>{0} added (barcode {1}).</source>
+        <translation>{0} eklendi (barkod {1}).</translation>
+    </message>
+    <message>
+        <source>Choose a location first.</source>
+        <translation>Önce bir konum seçin.</translation>
+    </message>
+    <message>
+        <source>{0} changed.</source>
+        <translation>{0} değiştirildi.</translation>
+    </message>
+    <message>
+        <source>Choose a bin first.</source>
+        <translation>Önce bir raf seçin.</translation>
+    </message>
+    <message>
+        <source>No single product matches “{0}”.</source>
+        <translation>“{0}” ile eşleşen tek bir ürün yok.</translation>
+    </message>
+    <message>
+        <source>Done: {0} → {1} in the bin.</source>
+        <translation>Tamam: rafta {0} → {1}.</translation>
+    </message>
+    <message>
+        <source>Moved {0} of {1}.</source>
+        <translation>{1} ürününden {0} adet taşındı.</translation>
+    </message>
+</context>
+<context>
     <name>LoginFlow</name>
     <message>
         <source>Scan your badge to log in.</source>
@@ -470,6 +760,50 @@
     <message>
         <source>Welcome, {0}</source>
         <translation>Hoş geldiniz, {0}</translation>
+    </message>
+</context>
+<context>
+    <name>LowStockPanel</name>
+    <message>
+        <source>Products low on stock</source>
+        <extracomment>Emitted after each read with the products shown.</extracomment>
+        <translation>Stoğu azalan ürünler</translation>
+    </message>
+    <message>
+        <source>Available = on hand − reserved for parcels not packed yet. Cover: days the stock lasts at the</source>
+        <translation>Satılabilir = eldeki − henüz paketlenmemiş koliler için ayrılan. Yeterlilik: stoğun, son</translation>
+    </message>
+    <message>
+        <source>average daily outflow of the last 14 days.</source>
+        <translation>14 günün ortalama günlük çıkışıyla kaç gün yeteceği.</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Ürün</translation>
+    </message>
+    <message>
+        <source>Stock code</source>
+        <translation>Stok kodu</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Müşteri firma</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Satılabilir</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>Eşik</translation>
+    </message>
+    <message>
+        <source>Out per day</source>
+        <translation>Günlük çıkış</translation>
+    </message>
+    <message>
+        <source>Days of cover</source>
+        <translation>Yeterlilik (gün)</translation>
     </message>
 </context>
 <context>
@@ -1198,10 +1532,202 @@ KARGOYA VERMEYİN
     </message>
 </context>
 <context>
+    <name>Stock</name>
+    <message>
+        <source>warehouse</source>
+        <translation>depo</translation>
+    </message>
+    <message>
+        <source>zone</source>
+        <translation>bölge</translation>
+    </message>
+    <message>
+        <source>bin</source>
+        <translation>raf</translation>
+    </message>
+    <message>
+        <source>packed</source>
+        <translation>paketlendi</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>sayım</translation>
+    </message>
+    <message>
+        <source>damage</source>
+        <translation>hasar</translation>
+    </message>
+    <message>
+        <source>found</source>
+        <translation>bulundu</translation>
+    </message>
+    <message>
+        <source>return</source>
+        <translation>iade</translation>
+    </message>
+    <message>
+        <source>transfer</source>
+        <translation>transfer</translation>
+    </message>
+    <message>
+        <source>quarantine</source>
+        <translation>karantina</translation>
+    </message>
+    <message>
+        <source>import</source>
+        <translation>içe aktarma</translation>
+    </message>
+</context>
+<context>
+    <name>StockFilesPanel</name>
+    <message>
+        <source>Stock files: client, stock_code, name, colour, size, barcodes, warehouse, zone, bin, quantity,</source>
+        <translation>Stok dosyaları: client, stock_code, name, colour, size, barcodes, warehouse, zone, bin, quantity,</translation>
+    </message>
+    <message>
+        <source>Locations files: warehouse, zone, bin, barcode, name, sellable.</source>
+        <translation>Konum dosyaları: warehouse, zone, bin, barcode, name, sellable (Türkçe başlıklar da olur: depo, bölge, raf, barkod, ad, satılabilir).</translation>
+    </message>
+    <message>
+        <source>Separated by &apos;;&apos;, &apos;,&apos; or Tab, saved as CSV UTF-8. A file with any bad line imports nothing.</source>
+        <translation>Ayırıcı &apos;;&apos;, &apos;,&apos; veya Sekme; “CSV UTF-8” olarak kaydedilmiş. Tek bir hatalı satırı olan dosyadan hiçbir şey içe aktarılmaz.</translation>
+    </message>
+    <message>
+        <source>Check a file…</source>
+        <translation>Dosyayı denetle…</translation>
+    </message>
+    <message>
+        <source>Import a file…</source>
+        <translation>Dosya içe aktar…</translation>
+    </message>
+    <message>
+        <source>Export stock…</source>
+        <translation>Stoğu dışa aktar…</translation>
+    </message>
+    <message>
+        <source>Export locations…</source>
+        <translation>Konumları dışa aktar…</translation>
+    </message>
+    <message>
+        <source>Stock CSV file</source>
+        <translation>Stok CSV dosyası</translation>
+    </message>
+    <message>
+        <source>Reading {0}…</source>
+        <translation>{0} okunuyor…</translation>
+    </message>
+    <message>
+        <source>{0}: {1} problem(s), nothing was imported.</source>
+        <translation>{0}: {1} sorun, hiçbir şey içe aktarılmadı.</translation>
+    </message>
+    <message>
+        <source>checked, nothing changed</source>
+        <translation>denetlendi, hiçbir şey değişmedi</translation>
+    </message>
+    <message>
+        <source>imported</source>
+        <translation>içe aktarıldı</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Dışa aktar</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>{0} kaydedildi</translation>
+    </message>
+</context>
+<context>
+    <name>StockProductsPanel</name>
+    <message>
+        <source>Stock code, barcode or part of the name</source>
+        <translation>Stok kodu, barkod veya adın bir parçası</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Ürün</translation>
+    </message>
+    <message>
+        <source>Stock code</source>
+        <translation>Stok kodu</translation>
+    </message>
+    <message>
+        <source>On hand</source>
+        <translation>Eldeki</translation>
+    </message>
+    <message>
+        <source>Reserved</source>
+        <translation>Ayrılmış</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Satılabilir</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>Eşik</translation>
+    </message>
+    <message>
+        <source>Bins</source>
+        <translation>Raflar</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>Bul</translation>
+    </message>
+    <message>
+        <source>Threshold…</source>
+        <translation>Eşik…</translation>
+    </message>
+    <message>
+        <source>Default low-stock threshold</source>
+        <translation>Varsayılan düşük stok eşiği</translation>
+    </message>
+    <message>
+        <source>Save default</source>
+        <translation>Varsayılanı kaydet</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>varsayılan</translation>
+    </message>
+    <message>
+        <source>No product matches.</source>
+        <translation>Eşleşen ürün yok.</translation>
+    </message>
+    <message>
+        <source>Choose a product first.</source>
+        <translation>Önce bir ürün seçin.</translation>
+    </message>
+    <message>
+        <source>Threshold of {0} saved.</source>
+        <translation>{0} eşiği kaydedildi.</translation>
+    </message>
+    <message>
+        <source>Default threshold saved: {0}.</source>
+        <translation>Varsayılan eşik kaydedildi: {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>StockView</name>
+    <message>
+        <source>Locations</source>
+        <translation>Konumlar</translation>
+    </message>
+    <message>
+        <source>Products</source>
+        <translation>Ürünler</translation>
+    </message>
+    <message>
+        <source>Import / export</source>
+        <translation>İçe / dışa aktarma</translation>
+    </message>
+</context>
+<context>
     <name>SupervisorPages</name>
     <message>
         <source>open the supervisor dashboard</source>
-        <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab).</extracomment>
+        <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab). Locations, levels, thresholds and the CSV files (F8), and count mode (F7).</extracomment>
         <translation>süpervizör panelini açma</translation>
     </message>
     <message>
@@ -1211,6 +1737,22 @@ KARGOYA VERMEYİN
     <message>
         <source>Dashboard. Press Escape to go back to packing.</source>
         <translation>Panel. Paketlemeye dönmek için Esc tuşuna basın.</translation>
+    </message>
+    <message>
+        <source>Low stock</source>
+        <translation>Düşük stok</translation>
+    </message>
+    <message>
+        <source>Stock. Press Escape to go back to packing.</source>
+        <translation>Stok. Paketlemeye dönmek için Escape&apos;e basın.</translation>
+    </message>
+    <message>
+        <source>count stock</source>
+        <translation>stok saymak</translation>
+    </message>
+    <message>
+        <source>Count mode: scan a bin&apos;s label. Press Escape to go back to packing.</source>
+        <translation>Sayım modu: bir rafın etiketini okutun. Paketlemeye dönmek için Escape&apos;e basın.</translation>
     </message>
     <message>
         <source>manage users</source>
@@ -1306,6 +1848,21 @@ KARGOYA VERMEYİN
     </message>
 </context>
 <context>
+    <name>ThresholdDialog</name>
+    <message>
+        <source>Low-stock threshold of {0}</source>
+        <translation>{0} için düşük stok eşiği</translation>
+    </message>
+    <message>
+        <source>Use the default ({0})</source>
+        <translation>Varsayılanı kullan ({0})</translation>
+    </message>
+    <message>
+        <source>Alert at or below</source>
+        <translation>Bu değerde veya altında uyar</translation>
+    </message>
+</context>
+<context>
     <name>ThroughputChart</name>
     <message>
         <source>Parcels</source>
@@ -1332,6 +1889,29 @@ KARGOYA VERMEYİN
     <message>
         <source>6-digit code</source>
         <translation>6 haneli kod</translation>
+    </message>
+</context>
+<context>
+    <name>TransferDialog</name>
+    <message>
+        <source>Move stock out of {0}</source>
+        <translation>{0} rafından stok taşı</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Ürün</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>Adet</translation>
+    </message>
+    <message>
+        <source>To bin</source>
+        <translation>Hedef raf</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Not</translation>
     </message>
 </context>
 <context>
