@@ -174,7 +174,7 @@ class _database:
 def _client(sessions: sessionmaker[Session], name: str) -> int | None:
     from sqlalchemy import func, select
 
-    from packstation.db.models import ClientCompany
+    from packstation.db.models.accounts import ClientCompany
 
     with sessions() as session:
         return session.scalar(select(ClientCompany.id).where(func.lower(ClientCompany.name) == name.lower()))

@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import LocationStock, Product
+from packstation.db.models.catalog import ProductRow
+from packstation.db.models.stock import LocationStock
 from packstation.domain.catalogue import BarcodeIndex
 from packstation.domain.clock import now_utc
 from packstation.domain.stock import LocationKind, StockReason
@@ -92,10 +93,10 @@ class CountService:
                     )
                 )
             rows = session.execute(
-                select(LocationStock.product_id, LocationStock.quantity, Product.stock_code, Product.name)
-                .join(Product, Product.id == LocationStock.product_id)
+                select(LocationStock.product_id, LocationStock.quantity, ProductRow.stock_code, ProductRow.name)
+                .join(ProductRow, ProductRow.id == LocationStock.product_id)
                 .where(LocationStock.location_id == found.id)
-                .order_by(Product.stock_code)
+                .order_by(ProductRow.stock_code)
             ).all()
         count = BinCount(
             found.id,
@@ -111,7 +112,7 @@ class CountService:
         """``stock code + name`` of products scanned that the bin did not expect."""
         with self._sessions() as session:
             rows = session.execute(
-                select(Product.id, Product.stock_code, Product.name).where(Product.id.in_(product_ids))
+                select(ProductRow.id, ProductRow.stock_code, ProductRow.name).where(ProductRow.id.in_(product_ids))
             ).all()
         return {pid: f"{code} {name}" for pid, code, name in rows}
 
@@ -144,7 +145,9 @@ class CountService:
             ]
             applied = apply_movements(session, moves)
             info = next(loc for loc in locations(session, include_inactive=True) if loc.id == count.bin_id)
-            codes = dict(session.execute(select(Product.id, Product.stock_code).where(Product.id.in_(products))).all())
+            codes = dict(
+                session.execute(select(ProductRow.id, ProductRow.stock_code).where(ProductRow.id.in_(products))).all()
+            )
             for difference, move in zip(differences, applied, strict=True):
                 self.audit.record(
                     AuditAction.STOCK_ADJUSTED,

@@ -20,7 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import ClientCompany, LocationStock, Product, ProductBarcode, StockLocation
+from packstation.db.models.accounts import ClientCompany
+from packstation.db.models.catalog import ProductBarcode, ProductRow
+from packstation.db.models.stock import LocationStock, StockLocation
 from packstation.domain.clock import now_utc
 from packstation.domain.stock import LocationKind, StockReason
 from packstation.i18n import _
@@ -162,12 +164,12 @@ class StockImporter:
         out, writer = _writer(delimiter, STOCK_COLUMNS)
         with self._sessions() as session:
             paths = {info.id: info.path.split(" / ") for info in locations(session, include_inactive=True)}
-            query = select(Product, ClientCompany.name).outerjoin(
-                ClientCompany, ClientCompany.id == Product.client_company_id
+            query = select(ProductRow, ClientCompany.name).outerjoin(
+                ClientCompany, ClientCompany.id == ProductRow.client_company_id
             )
             if client_company_id is not None:
-                query = query.where(Product.client_company_id == client_company_id)
-            products = session.execute(query.order_by(ClientCompany.name, Product.stock_code)).all()
+                query = query.where(ProductRow.client_company_id == client_company_id)
+            products = session.execute(query.order_by(ClientCompany.name, ProductRow.stock_code)).all()
             barcodes: dict[int, list[str]] = {}
             for pid, code, multiplier in session.execute(
                 select(ProductBarcode.product_id, ProductBarcode.barcode, ProductBarcode.multiplier).order_by(
@@ -331,7 +333,7 @@ def _client(row: StockRow, clients: dict[str, int], tally: _Tally) -> int | None
 
 def _product(session: Session, row: StockRow, client_id: int, tally: _Tally) -> int | None:
     product = session.scalars(
-        select(Product).where(Product.client_company_id == client_id, Product.stock_code == row.stock_code)
+        select(ProductRow).where(ProductRow.client_company_id == client_id, ProductRow.stock_code == row.stock_code)
     ).one_or_none()
     if product is None:
         if not row.name:
@@ -339,7 +341,7 @@ def _product(session: Session, row: StockRow, client_id: int, tally: _Tally) -> 
                 RowError(row.line, _("{code} is a new product: it needs a name").format(code=row.stock_code))
             )
             return None
-        product = Product(
+        product = ProductRow(
             client_company_id=client_id,
             stock_code=row.stock_code,
             name=row.name,
@@ -364,9 +366,9 @@ def _product(session: Session, row: StockRow, client_id: int, tally: _Tally) -> 
         tally.add("thresholds_set")
     for code, multiplier in row.barcodes:
         owners = session.execute(
-            select(ProductBarcode, Product.stock_code)
-            .join(Product, Product.id == ProductBarcode.product_id)
-            .where(ProductBarcode.barcode == code, Product.client_company_id == client_id)
+            select(ProductBarcode, ProductRow.stock_code)
+            .join(ProductRow, ProductRow.id == ProductBarcode.product_id)
+            .where(ProductBarcode.barcode == code, ProductRow.client_company_id == client_id)
         ).all()
         other = next((stock_code for entry, stock_code in owners if entry.product_id != product.id), None)
         if other is not None:

@@ -15,7 +15,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from packstation.db.models import LocationStock, Product, StockLocation
+from packstation.db.models.catalog import ProductRow
+from packstation.db.models.stock import LocationStock, StockLocation
 from packstation.domain.clock import now_utc
 from packstation.domain.stock import (
     LocationKind,
@@ -322,26 +323,33 @@ def _info(session: Session, location_id: int) -> LocationInfo:
 def bin_contents(session: Session, location_id: int) -> list[BinLine]:
     """What a bin holds, inside ``session``."""
     rows = session.execute(
-        select(Product.id, Product.stock_code, Product.name, Product.colour, Product.size, LocationStock.quantity)
-        .join(LocationStock, LocationStock.product_id == Product.id)
+        select(
+            ProductRow.id,
+            ProductRow.stock_code,
+            ProductRow.name,
+            ProductRow.colour,
+            ProductRow.size,
+            LocationStock.quantity,
+        )
+        .join(LocationStock, LocationStock.product_id == ProductRow.id)
         .where(LocationStock.location_id == location_id)
-        .order_by(Product.stock_code)
+        .order_by(ProductRow.stock_code)
     ).all()
     return [BinLine(pid, code, name, variant_of(colour, size), qty) for pid, code, name, colour, size, qty in rows]
 
 
 def find_products(session: Session, text: str, *, limit: int = 50) -> list[int]:
     """Products whose stock code or barcode is ``text``, or whose name contains it (case-insensitive)."""
-    from packstation.db.models import ProductBarcode
+    from packstation.db.models.catalog import ProductBarcode
 
     wanted = text.strip()
     if not wanted:
         return []
     exact = select(ProductBarcode.product_id).where(ProductBarcode.barcode == wanted)
     query = (
-        select(Product.id)
-        .where(or_(Product.stock_code == wanted, Product.id.in_(exact), Product.name.ilike(f"%{wanted}%")))
-        .order_by(Product.stock_code)
+        select(ProductRow.id)
+        .where(or_(ProductRow.stock_code == wanted, ProductRow.id.in_(exact), ProductRow.name.ilike(f"%{wanted}%")))
+        .order_by(ProductRow.stock_code)
         .limit(limit)
     )
     return list(session.scalars(query))

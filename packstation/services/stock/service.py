@@ -19,15 +19,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models import (
-    ClientCompany,
-    LocationStock,
-    Product,
-    StockLevel,
-    StockLocation,
-    StockMovement,
-    StockSetting,
-)
+from packstation.db.models.accounts import ClientCompany
+from packstation.db.models.catalog import ProductRow
+from packstation.db.models.stock import LocationStock, StockLevel, StockLocation, StockMovement, StockSetting
 from packstation.domain.clock import now_utc
 from packstation.domain.stock import ADJUSTMENT_REASONS, OUTFLOW_DAYS, StockFigures, StockReason, daily_outflow
 from packstation.i18n import _
@@ -154,7 +148,7 @@ class StockService:
         if threshold is not None and threshold < 0:
             raise StockError(_("a low-stock threshold is 0 or more"))
         with self._sessions.begin() as session:
-            product = session.get(Product, product_id, with_for_update=True)
+            product = session.get(ProductRow, product_id, with_for_update=True)
             if product is None:
                 raise StockError(_("no product with id {ids}").format(ids=product_id))
             before, product.low_stock_threshold = product.low_stock_threshold, threshold
@@ -202,7 +196,7 @@ class StockService:
                 select(StockLocation.id, StockLocation.code).where(StockLocation.id.in_({m.location_id for m in moves}))
             ).all()
         )
-        stock_code = session.scalar(select(Product.stock_code).where(Product.id == first.product_id))
+        stock_code = session.scalar(select(ProductRow.stock_code).where(ProductRow.id == first.product_id))
         self.audit.record(
             action,
             actor=actor,
@@ -257,9 +251,9 @@ class StockService:
             default = default_threshold(session)
             query = _stock_query(default, self.clock() - timedelta(days=OUTFLOW_DAYS), tracked_only=tracked_only)
             if client_company_id is not None:
-                query = query.where(Product.client_company_id == client_company_id)
+                query = query.where(ProductRow.client_company_id == client_company_id)
             if product_ids is not None:
-                query = query.where(Product.id.in_(list(product_ids)))
+                query = query.where(ProductRow.id.in_(list(product_ids)))
             rows = session.execute(query).all()
             items = [_product_stock(row) for row in rows]
             if below_threshold:
@@ -298,26 +292,26 @@ def _stock_query(default: int, since: datetime, *, tracked_only: bool) -> Select
         .group_by(StockMovement.product_id)
         .subquery()
     )
-    placed = select(LocationStock.product_id).where(LocationStock.product_id == Product.id).exists()
+    placed = select(LocationStock.product_id).where(LocationStock.product_id == ProductRow.id).exists()
     query = (
         select(
-            Product.id,
-            Product.stock_code,
-            Product.name,
-            Product.colour,
-            Product.size,
+            ProductRow.id,
+            ProductRow.stock_code,
+            ProductRow.name,
+            ProductRow.colour,
+            ProductRow.size,
             func.coalesce(ClientCompany.name, ""),
             func.coalesce(StockLevel.quantity, 0),
             func.coalesce(StockLevel.reserved, 0),
-            Product.low_stock_threshold,
-            func.coalesce(Product.low_stock_threshold, default),
+            ProductRow.low_stock_threshold,
+            func.coalesce(ProductRow.low_stock_threshold, default),
             func.coalesce(outflow.c.units, 0),
         )
-        .outerjoin(ClientCompany, ClientCompany.id == Product.client_company_id)
-        .outerjoin(StockLevel, StockLevel.product_id == Product.id)
-        .outerjoin(outflow, outflow.c.product_id == Product.id)
+        .outerjoin(ClientCompany, ClientCompany.id == ProductRow.client_company_id)
+        .outerjoin(StockLevel, StockLevel.product_id == ProductRow.id)
+        .outerjoin(outflow, outflow.c.product_id == ProductRow.id)
     )
-    return query.where(placed | Product.low_stock_threshold.is_not(None)) if tracked_only else query
+    return query.where(placed | ProductRow.low_stock_threshold.is_not(None)) if tracked_only else query
 
 
 def _product_stock(row: Any) -> ProductStock:

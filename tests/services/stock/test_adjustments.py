@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from packstation.db.connect import Database
-from packstation.db.models import AuditEntry, StockMovement
+from packstation.db.models.access import AuditEntry
+from packstation.db.models.stock import StockMovement
 from packstation.domain.stock import LocationKind, StockReason
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import PermissionDenied

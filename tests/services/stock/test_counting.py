@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from packstation.db.connect import Database
-from packstation.db.models import AuditEntry, ProductBarcode, StockMovement
+from packstation.db.models.access import AuditEntry
+from packstation.db.models.catalog import ProductBarcode
+from packstation.db.models.stock import StockMovement
 from packstation.domain.stock import StockReason
 from packstation.domain.stock_count import CountOutcome
 from packstation.services.access.audit import AuditAction, AuditLog

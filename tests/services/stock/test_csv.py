@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from packstation.db.connect import Database
-from packstation.db.models import AuditEntry, Product, ProductBarcode, StockLocation, StockMovement
+from packstation.db.models.access import AuditEntry
+from packstation.db.models.catalog import ProductBarcode, ProductRow
+from packstation.db.models.stock import StockLocation, StockMovement
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.stock.csv_format import CsvKind, parse_csv
 from packstation.services.stock.importer import StockImporter
@@ -31,7 +33,7 @@ def _counts(db: Database) -> tuple[int, int, int, int]:
     with db.sessions() as session:
         return (
             session.scalar(select(func.count()).select_from(StockLocation)) or 0,
-            session.scalar(select(func.count()).select_from(Product)) or 0,
+            session.scalar(select(func.count()).select_from(ProductRow)) or 0,
             session.scalar(select(func.count()).select_from(ProductBarcode)) or 0,
             session.scalar(select(func.count()).select_from(StockMovement)) or 0,
         )
@@ -117,7 +119,7 @@ def test_stock_import_sets_levels_through_movements_and_round_trips(db: Database
     assert summary.errors == () and summary.applied
     assert (summary.products_created, summary.barcodes_added, summary.movements, summary.units_in) == (1, 2, 2, 15)
     with db.sessions() as session:
-        bot = session.scalars(select(Product).where(Product.stock_code == "BOT-1")).one()
+        bot = session.scalars(select(ProductRow).where(ProductRow.stock_code == "BOT-1")).one()
         case = session.scalar(select(ProductBarcode.multiplier).where(ProductBarcode.barcode == "8690000000028"))
         reasons = set(session.scalars(select(StockMovement.reason)))
     assert (bot.name, bot.colour, bot.size, bot.low_stock_threshold, case) == ("Süet Bağcıklı Bot", "Taba", "38", 4, 6)

@@ -12,7 +12,10 @@ from sqlalchemy import select
 
 from packstation.composition import AppContext, start_services
 from packstation.config import load_settings
-from packstation.db.models import AuditEntry, LocationStock, PackageLine, Product, ProductBarcode, StockLocation
+from packstation.db.models.access import AuditEntry
+from packstation.db.models.catalog import ProductBarcode, ProductRow
+from packstation.db.models.packages import PackageLineRow
+from packstation.db.models.stock import LocationStock, StockLocation
 from packstation.domain.events import EventBus
 from packstation.domain.status import Role
 from packstation.domain.stock import LocationKind, StockReason
@@ -48,7 +51,7 @@ def _window(qtbot: QtBot, context: AppContext) -> MainWindow:
 
 def _supervisor(qtbot: QtBot, window: MainWindow, context: AppContext) -> None:
     with context.database.sessions() as session:
-        from packstation.db.models import User
+        from packstation.db.models.access import User
 
         sena = session.scalar(select(User.id).where(User.role == Role.SUPERVISOR.value))
     assert window.station_session is not None and sena is not None
@@ -61,7 +64,7 @@ def test_the_pack_screen_shows_the_pick_bin_of_each_line(qtbot: QtBot, context: 
     qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
     qtbot.waitUntil(lambda: window.home.model.rowCount() == 12, timeout=10_000)
     with context.database.sessions() as session:
-        line = session.scalars(select(PackageLine).order_by(PackageLine.id).limit(1)).one()
+        line = session.scalars(select(PackageLineRow).order_by(PackageLineRow.id).limit(1)).one()
         expected = session.scalar(
             select(StockLocation.code)
             .join(LocationStock, LocationStock.location_id == StockLocation.id)
@@ -95,7 +98,7 @@ def test_a_supervisor_keeps_locations_and_stock_on_the_stock_page(
     new_bin = next(row for row in page.locations.rows if row.code == "A-99-9")
     assert new_bin.barcode.startswith("PSLOC") and page.message.property("kind") == "ok"
     with context.database.sessions() as session:
-        code = session.scalars(select(Product.stock_code).order_by(Product.id).limit(1)).one()
+        code = session.scalars(select(ProductRow.stock_code).order_by(ProductRow.id).limit(1)).one()
     page.locations.select(new_bin.id)
     page.locations.adjust(new_bin.id, units=7, reason=StockReason.FOUND, product_id=None, other=code, note="bulundu")
     qtbot.waitUntil(lambda: "0 → 7" in page.message.text(), timeout=10_000)
@@ -166,7 +169,7 @@ def test_the_dashboard_alerts_low_stock(qtbot: QtBot, context: AppContext) -> No
     window = _window(qtbot, context)
     _supervisor(qtbot, window, context)
     with context.database.sessions.begin() as session:
-        product = session.scalars(select(Product).order_by(Product.id).limit(1)).one()
+        product = session.scalars(select(ProductRow).order_by(ProductRow.id).limit(1)).one()
         product.low_stock_threshold = 10_000  # far above what the demo holds
     assert window.supervisor is not None
     window.supervisor.open_dashboard()
