@@ -6,7 +6,8 @@
 
 Logs in with the demo badge 1001, opens the oldest parcel, scans all but one item (the pack screen
 mid-way), scans the last (complete, label previewed), and renders the printed label as PNG. Also grabs
-the station set-up wizard. Files: ``docs/screenshots/<screen>_<language>[_contrast].png``.
+the station set-up wizard, the stock page (F8) and count mode (F7). Files:
+``docs/screenshots/<screen>_<language>[_contrast].png``.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
-from packstation.composition import start_services  # noqa: E402
+from packstation.composition import AppContext, start_services  # noqa: E402
 from packstation.config import load_settings  # noqa: E402
+from packstation.db.models.catalog import ProductBarcode  # noqa: E402
 from packstation.db.models.packages import PackageRow  # noqa: E402
+from packstation.db.models.stock import LocationStock, StockLocation  # noqa: E402
 from packstation.demo.data import DEMO_SUPERVISOR  # noqa: E402
 from packstation.demo.station import demo_seed, demo_settings  # noqa: E402
 from packstation.domain.events import EventBus, LabelPreview  # noqa: E402
@@ -66,7 +69,8 @@ def grab(widget: QWidget, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not widget.grab().save(str(path)):
         raise OSError(f"could not write {path}")
-    print(f"{path.relative_to(ROOT)} {path.stat().st_size // 1024} KB")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"{shown} {path.stat().st_size // 1024} KB")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 label_path = args.out / "label.png"
                 label_path.write_bytes(render_preview_png(preview))
-                print(f"{label_path.relative_to(ROOT)} {label_path.stat().st_size // 1024} KB")
+                print(f"{label_path} {label_path.stat().st_size // 1024} KB")
 
             # A few more parcels, so the supervisor's dashboard has a day to show.
             for _round in range(4):
@@ -193,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                 what="the dashboard figures",
             )
             grab(window, args.out / f"dashboard{suffix}.png")
+            grab_stock(window, context, args.out, suffix)
             window.supervisor.open_users()  # the demo supervisor's approval does not reach this page
             if window.supervisor.users is not None:
                 grab(window, args.out / f"admin_users{suffix}.png")
@@ -202,6 +207,51 @@ def main(argv: list[str] | None = None) -> int:
             context.close()
             translators.uninstall()
     return 0
+
+
+def grab_stock(window: MainWindow, context: AppContext, out: Path, suffix: str) -> None:
+    """The stock page (F8) on a bin with its contents, and count mode (F7) half-way through a bin."""
+    assert window.supervisor is not None
+    window.supervisor.open_stock()
+    page = window.supervisor.stock
+    assert page is not None
+    wait_until(lambda: any(row.kind.value == "bin" for row in page.locations.rows), what="the location tree")
+    with context.database.sessions() as session:
+        busiest = session.execute(
+            select(LocationStock.location_id)
+            .group_by(LocationStock.location_id)
+            .order_by(func.count().desc(), LocationStock.location_id)
+            .limit(1)
+        ).scalar_one()
+    page.locations.select(busiest)
+    wait_until(lambda: bool(page.locations.contents), what="the bin's contents")
+    grab(window, out / f"stock{suffix}.png")
+    window.supervisor.close_pages()
+
+    _username, _name, badge, pin = DEMO_SUPERVISOR
+    approval = context.auth.approve(
+        badge, pin, Permission.ADJUST_STOCK, station_id=context.station_id, requested_by=window.user
+    )
+    window.supervisor._enable_count(approval)  # as after the supervisor's badge and PIN at the station
+    wait_until(lambda: window.supervisor is not None and window.supervisor.count is not None, what="count mode")
+    count = window.supervisor.count
+    assert count is not None
+    with context.database.sessions() as session:
+        bin_barcode = session.scalar(select(StockLocation.barcode).where(StockLocation.id == busiest))
+        barcodes = session.scalars(
+            select(ProductBarcode.barcode)
+            .join(LocationStock, LocationStock.product_id == ProductBarcode.product_id)
+            .where(LocationStock.location_id == busiest, ProductBarcode.multiplier == 1)
+            .order_by(ProductBarcode.barcode)
+        ).all()
+    assert bin_barcode is not None
+    window.handle_scan(bin_barcode)
+    wait_until(lambda: count.count is not None, what="the bin to count")
+    for code in [*barcodes, barcodes[0]]:
+        window.handle_scan(code)
+    grab(window, out / f"count{suffix}.png")
+    count.drop()
+    window.supervisor.close_pages()
 
 
 if __name__ == "__main__":
