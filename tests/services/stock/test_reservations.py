@@ -18,6 +18,7 @@ from packstation.domain.outcomes import UnsuppliedReason
 from packstation.domain.stock import StockReason
 from packstation.local_store.journal import Journal
 from packstation.local_store.operations import Completed, Opened, Operation, PackedLine, Unsupplied
+from packstation.services.access.audit import AuditLog
 from packstation.services.journal.pump import JournalPump
 from packstation.services.outbox.stock import enqueue_stock_push
 from packstation.services.packing.claims import ClaimService
@@ -124,7 +125,7 @@ def test_claiming_reserves_what_arrived_before_its_stock(db: Database, warehouse
     assert _reservation(db, package) == [(1, 0, "held")]
     with db.sessions.begin() as session:  # stock written past the movement function (an old import, a fix by hand)
         session.execute(text("UPDATE stock_levels SET quantity = 3 WHERE product_id = :p"), {"p": shoe})
-    station = StationService(db.sessions, name="st-1").register()
+    station = StationService(db.sessions, name="st-1", audit=AuditLog(db.sessions)).register()
     assert ClaimService(db.sessions, station_id=station, lease=timedelta(minutes=5)).claim(package, user_id=None).won
     assert _reservation(db, package) == [(1, 1, "held")]
 
