@@ -16,6 +16,7 @@ from packstation.db.models.access import AuditEntry
 from packstation.db.models.catalog import ProductBarcode, ProductRow
 from packstation.db.models.packages import PackageLineRow
 from packstation.db.models.stock import LocationStock, StockLocation
+from packstation.demo.station import demo_seed
 from packstation.domain.events import EventBus
 from packstation.domain.status import Role
 from packstation.domain.stock import LocationKind, StockReason
@@ -36,7 +37,7 @@ def context(db_url: str, tmp_path: Path) -> Iterator[AppContext]:
         environ={"XDG_CONFIG_HOME": str(tmp_path)},
         overrides={"database": {"url": db_url}, "station": {"name": "depo-1", "data_dir": str(tmp_path)}},
     )
-    ctx = start_services(settings, EventBus(), demo=True, demo_packages=12)
+    ctx = start_services(settings, EventBus(), demo=True, seed=demo_seed(packages=12))
     yield ctx
     ctx.close()
 
@@ -54,8 +55,8 @@ def _supervisor(qtbot: QtBot, window: MainWindow, context: AppContext) -> None:
         from packstation.db.models.access import User
 
         sena = session.scalar(select(User.id).where(User.role == Role.SUPERVISOR.value))
-    assert window.station_session is not None and sena is not None
-    window.station_session.start(server_session(context.database.sessions, sena, context.station_id))
+    assert window.session.station_session is not None and sena is not None
+    window.session.station_session.start(server_session(context.database.sessions, sena, context.station_id))
 
 
 def test_the_pack_screen_shows_the_pick_bin_of_each_line(qtbot: QtBot, context: AppContext) -> None:
