@@ -9,7 +9,7 @@
   the product's stock is put there (stock without a bin goes to ``MAIN / GENERAL / UNPLACED``).
 
 Revision ID: stock_locations
-Revises: security_users
+Revises: package_lines_external_line_id
 Create Date: 2026-12-07 09:00:00
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "stock_locations"
-down_revision: str | Sequence[str] | None = "security_users"
+down_revision: str | Sequence[str] | None = "package_lines_external_line_id"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
