@@ -8,13 +8,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from packstation.db.connect import Database
-from packstation.db.models.catalog import StockLevel
 from packstation.db.models.packages import PackageLineRow, PackageRow
+from packstation.db.models.stock import StockLevel
 from packstation.db.models.sync import OutboxEntry
 from packstation.domain.status import OutboxState, PackageStatus
+from packstation.domain.stock import StockReason
 from packstation.services.outbox.pusher import OutboxPusher
 from packstation.services.outbox.stock import enqueue_stock_push
 from packstation.services.packing.service import OpenOutcome
+from packstation.services.stock.movements import StockMove, apply_movements
 from packstation.services.sync.pull import PackageSync
 from tests.services.marketplaces.hb_rig import Rig, drain, pack, rig, stored, sync
 from tests.support import wait_until
@@ -173,10 +175,15 @@ def test_stock_reaches_hb_keyed_by_the_sku_the_open_lines_carry(db: Database, ri
             .join(PackageRow)
             .where(PackageRow.account_id == rig.account_id, PackageRow.order_number == order)
         ).all()
+        moves = []
         for number, line in enumerate(lines):
             assert line.product_id is not None
-            session.add(StockLevel(product_id=line.product_id, quantity=7 + number))
-        skus = {line.stock_code: 7 + number for number, line in enumerate(lines)}
+            moves.append(StockMove(line.product_id, 7 + number, StockReason.COUNT))
+        apply_movements(session, moves)
+    with db.sessions() as session:
+        # What is pushed is what can be sold: on hand less what the open order itself reserved.
+        levels = {level.product_id: level.quantity - level.reserved for level in session.scalars(select(StockLevel))}
+        skus = {line.stock_code: levels[line.product_id] for line in lines if line.product_id is not None}
     queued = enqueue_stock_push(db.sessions, account_ids=[rig.account_id])
     pusher = OutboxPusher(db.sessions, lambda _account: rig.client)
     assert pusher.push().sent == 1
