@@ -319,3 +319,16 @@ def test_the_client_never_sends_more_than_fifty_within_ten_seconds(
     busiest = max(sum(1 for later in stamps[i:] if later - first < 10.0) for i, first in enumerate(stamps))
     assert busiest == 50  # the window is used in full, never exceeded
     assert elapsed >= 10.0
+
+
+def test_a_parcel_trendyol_refuses_a_common_label_for_gets_our_label(
+    client: TrendyolClient, sim: SimulatedMarketplace
+) -> None:
+    """A seller-paid TEX/Aras parcel: Trendyol answers "not available for this carrier"; we print ours."""
+    package = _created(
+        client, lambda p: p.cargo_tracking_number.startswith(("733", "726")) and not p.marketplace_pays_shipping
+    )
+    client.mark_picking(package, business_key="op-label-seller-pays")
+    assert client.label_for(package.package_id, package.cargo_tracking_number) is None
+    (refused,) = sim.requests_to("POST", "common-label")
+    assert refused.status == 400  # asked (the sources disagree on who gets one), refused, and no retry

@@ -85,6 +85,11 @@ class TrendyolConfig:
     idempotency_header: str = ""
     #: Carriers (tracking prefixes) whose Trendyol-paid parcels get a common ZPL label: TEX and Aras.
     label_carrier_prefixes: frozenset[str] = frozenset({"733", "726"})
+    #: Refusals of the common-label create that mean "this parcel has no common label" (a seller-paid
+    #: shipment, a carrier outside the programme): the station prints its own label with the tracking
+    #: barcode, as sellers on their own carrier agreement do. Trendyol publishes no error codes for this
+    #: endpoint (FACTS.md §5), so the texts are matched case-insensitively and kept configurable.
+    no_common_label_replies: tuple[str, ...] = ("not available for this carrier",)
     label_poll_attempts: int = 3
     label_poll_delay: float = 1.0
     timeouts: Timeouts = field(default_factory=Timeouts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from packstation.domain.marketplace import LabelFormat
-from packstation.services.marketplaces.errors import MalformedReply, NotFound
+from packstation.services.marketplaces.errors import MalformedReply, NotFound, Rejected
 from packstation.services.marketplaces.models import RemotePackage
 from packstation.services.marketplaces.trendyol.part import TrendyolPart
 from packstation.services.marketplaces.writes import MarketplaceLabel
@@ -50,7 +50,12 @@ class CommonLabels(TrendyolPart):
             raise ValueError(f"box count must be at least 1, got {box_count} for package {external_id}")
         path = f"/sellers/{self._seller}/common-label/{tracking}"
         # Creating twice is harmless (same label), so the create needs no look-up on retry.
-        self._http.request("POST", path, group="common_label", body={"format": "ZPL", "boxQuantity": box_count})
+        try:
+            self._http.request("POST", path, group="common_label", body={"format": "ZPL", "boxQuantity": box_count})
+        except Rejected as exc:
+            if any(reply.casefold() in str(exc).casefold() for reply in self.config.no_common_label_replies):
+                return None  # no common label for this parcel: ours, with Trendyol's tracking number
+            raise
         for attempt in range(1, self.config.label_poll_attempts + 1):
             try:
                 reply = self._http.request("GET", path, group="common_label")
