@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from packstation.services.packing.offline_cache import OfflineCache
     from packstation.services.packing.read_model import PackageQueries
     from packstation.services.packing.service import PackingService
-    from packstation.services.printing.dispatch import LabelDispatcher, ReprintService
+    from packstation.services.printing.dispatch import LabelDispatcher, PrintRedirects, ReprintService
     from packstation.services.station.heartbeat import StationService
     from packstation.services.sync.jobs import MarketplaceJobs
 
@@ -66,6 +66,8 @@ class AppContext:
     print_queue: PrintQueue
     labels: LabelDispatcher
     reprints: ReprintService
+    #: Sends a failed label to another printer: privileged (CHANGE_SETTINGS) and audited.
+    redirects: PrintRedirects
     images: ImageCache
     auth: AuthService
     audit: AuditLog
@@ -124,7 +126,7 @@ def start_services(
     from packstation.services.packing.images import ImageCache
     from packstation.services.packing.offline_cache import CACHE_FILE, OfflineCache
     from packstation.services.packing.read_model import PackageQueries
-    from packstation.services.printing.dispatch import ReprintService
+    from packstation.services.printing.dispatch import PrintRedirects, ReprintService
 
     # The sync, pump and print threads share the GIL with the packing thread. A thread coming back
     # from I/O waits for the holder's switch interval: 1 ms instead of Python's 5 ms, so a scan or an
@@ -183,6 +185,7 @@ def start_services(
             station_id=store.station_id,
             clock=_utc_now,
         ),
+        redirects=PrintRedirects(print_queue, audit=store.audit, clock=_utc_now),
         auth=AuthService(sessions, credentials=store.credentials, audit=store.audit, security=settings.security),
         audit=store.audit,
         images=ImageCache(data_dir / "images"),

@@ -1034,6 +1034,14 @@
             <source>Printer address (e.g. tcp://10.0.0.32:9100):</source>
             <translation>Printer address (e.g. tcp://10.0.0.32:9100):</translation>
         </message>
+        <message>
+            <source>The label goes to {0}.</source>
+            <translation>The label goes to {0}.</translation>
+        </message>
+        <message>
+            <source>send the label to another printer</source>
+            <translation>send the label to another printer</translation>
+        </message>
     </context>
     <context>
         <name>PackView</name>
@@ -1224,6 +1232,10 @@ Put the items back and scan the abort command.</translation>
         <message>
             <source>{0} operation(s) stuck</source>
             <translation>{0} operation(s) stuck</translation>
+        </message>
+        <message>
+            <source>Log in to decide about a stuck operation.</source>
+            <translation>Log in to decide about a stuck operation.</translation>
         </message>
         <message>
             <source>Discard operation</source>

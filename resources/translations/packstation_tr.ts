@@ -1034,6 +1034,14 @@
         <source>Printer address (e.g. tcp://10.0.0.32:9100):</source>
         <translation>Yazıcı adresi (ör. tcp://10.0.0.32:9100):</translation>
     </message>
+    <message>
+        <source>The label goes to {0}.</source>
+        <translation>Etiket {0} adresine gönderiliyor.</translation>
+    </message>
+    <message>
+        <source>send the label to another printer</source>
+        <translation>etiketi başka bir yazıcıya gönderme</translation>
+    </message>
 </context>
 <context>
     <name>PackView</name>
@@ -1224,6 +1232,10 @@ KARGOYA VERMEYİN
     <message>
         <source>{0} operation(s) stuck</source>
         <translation>{0} işlem takıldı</translation>
+    </message>
+    <message>
+        <source>Log in to decide about a stuck operation.</source>
+        <translation>Takılan bir işlem hakkında karar vermek için giriş yapın.</translation>
     </message>
     <message>
         <source>Discard operation</source>

@@ -83,13 +83,19 @@ class Labels(Protocol):
 
 
 class PrintJobs(Protocol):
-    """A failed print job, sent again or elsewhere (``devices.printers.print_queue.PrintQueue``)."""
+    """A failed print job, sent again (``devices.printers.print_queue.PrintQueue``)."""
 
     def retry(self, job_id: str) -> object:
         """Send the job to its printer again."""
 
-    def move(self, job_id: str, printer_uri: str) -> object:
-        """Send the job to another printer."""
+
+class Redirects(Protocol):
+    """Sends a failed label elsewhere (``services.printing.dispatch.PrintRedirects``): privileged and audited."""
+
+    def redirect(
+        self, actor: UserSession, job_id: str, printer_uri: str, *, approval: Approval | None = None
+    ) -> object:
+        """Move the job to ``printer_uri``; raises ``PermissionDenied`` for a packer without an approval."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ class PackPrinting:
     reprints: Reprints
     labels: Labels
     jobs: PrintJobs
+    redirects: Redirects
 
 
 class PackCommands(QObject):
@@ -358,24 +365,39 @@ class PackCommands(QObject):
         ).run()
 
     def move_print(self) -> None:
-        """Send the failed label to another printer, typed in by the packer."""
+        """Send the failed label to another printer, typed in by the packer.
+
+        Where parcels' labels (names, addresses) go is a setting: the move runs through
+        ``PrintRedirects.redirect``, which a packer may use only with a supervisor's approval and which
+        records who moved the label, from where and to where.
+        """
         from PySide6.QtWidgets import QInputDialog
 
         from packstation.devices.uri import PRINTER_SCHEMES, DeviceUriError, parse_device_uri
+        from packstation.services.access.permissions import Permission
 
-        job_id, jobs = self._pack.failed_job_id, self._printing.jobs
+        job_id, redirects = self._pack.failed_job_id, self._printing.redirects
         if job_id is None:
             return
         uri, ok = QInputDialog.getText(
             self._pack, self.tr("Another printer"), self.tr("Printer address (e.g. tcp://10.0.0.32:9100):")
         )
-        if not ok or not uri.strip():
+        uri = uri.strip()
+        if not ok or not uri:
             return
         try:
-            parse_device_uri(uri.strip(), allowed=PRINTER_SCHEMES)
+            parse_device_uri(uri, allowed=PRINTER_SCHEMES)
         except DeviceUriError as exc:
             self._shell.alert(FeedbackSound.UNKNOWN, str(exc))
             return
-        Task(lambda: jobs.move(job_id, uri.strip()), owner=self).on_failure(
-            lambda exc: self._shell.alert(FeedbackSound.UNKNOWN, str(exc))
-        ).run()
+
+        def redirect(approval: Approval | None) -> None:
+            user = self._current_user()  # whoever is logged in when the move runs, not when it was asked
+            if user is None:
+                return
+            done = self.tr("The label goes to {0}.").replace("{0}", uri)
+            Task(lambda: redirects.redirect(user, job_id, uri, approval=approval), owner=self).on_success(
+                lambda _job: self._shell.set_banner("info", done)
+            ).on_failure(lambda exc: self._shell.alert(FeedbackSound.UNKNOWN, str(exc))).run()
+
+        self.with_approval(Permission.CHANGE_SETTINGS, self.tr("send the label to another printer"), redirect)

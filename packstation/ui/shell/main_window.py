@@ -187,7 +187,12 @@ class MainWindow(QMainWindow):
             worker=worker,
             shell=self,
             approvals=approvals,
-            printing=PackPrinting(reprints=context.reprints, labels=context.labels, jobs=context.print_queue),
+            printing=PackPrinting(
+                reprints=context.reprints,
+                labels=context.labels,
+                jobs=context.print_queue,
+                redirects=context.redirects,
+            ),
             current_user=lambda: self.user,
         )
         worker.replaced.connect(self.commands.package_replaced)

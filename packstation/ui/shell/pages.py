@@ -186,7 +186,7 @@ class SupervisorPages(QObject):
         if self.dashboard is None:
             # The actor of each queue action is whoever is logged in at that moment.
             self.dashboard = DashboardView(queries, exceptions=exceptions, current_user=self._current_user)
-            self.parked = ParkedPanel(self._services.parked, user)
+            self.parked = ParkedPanel(self._services.parked, self._current_user)
             self.dashboard.tabs.addTab(self.parked, self.tr("Stuck operations"))
             if self._services.stock is not None:
                 self._add_low_stock(self.dashboard, self._services.stock)

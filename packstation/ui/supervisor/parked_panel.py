@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -20,12 +21,21 @@ if TYPE_CHECKING:
 
 
 class ParkedPanel(QWidget):
-    """The list of parked operations (station, operation, error) with Retry and Discard, both audited."""
+    """The list of parked operations (station, operation, error) with Retry and Discard, both audited.
 
-    def __init__(self, parked: ParkedOperations, actor: UserSession, parent: QWidget | None = None) -> None:
+    ``current_user`` is asked at every decision: after a badge switch the panel acts as the person now
+    logged in, never as whoever opened the dashboard first.
+    """
+
+    def __init__(
+        self,
+        parked: ParkedOperations,
+        current_user: Callable[[], UserSession | None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._parked = parked
-        self._actor = actor
+        self._current_user = current_user
         self.rows: list[ParkedRow] = []
         self.table = make_table(
             [
@@ -90,10 +100,13 @@ class ParkedPanel(QWidget):
 
     def decide_selected(self, decision: ParkedDecision) -> None:
         """Retry or discard the selected operation (off the GUI thread, audited by the service)."""
-        op_id = self.selected()
+        op_id, actor = self.selected(), self._current_user()
         if op_id is None:
             return
-        Task(lambda: self._parked.decide(self._actor, op_id, decision), owner=self).on_success(
+        if actor is None:
+            set_fitted_text(self.status, self.tr("Log in to decide about a stuck operation."))
+            return
+        Task(lambda: self._parked.decide(actor, op_id, decision), owner=self).on_success(
             lambda _r: self.refresh()
         ).on_failure(self._fail).run()
 
