@@ -7,12 +7,15 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packstation import __version__
 from packstation.config import ConfigError, Settings, config_reference_markdown, load_settings
 from packstation.domain.status import Role
 from packstation.i18n import _
+
+if TYPE_CHECKING:
+    from packstation.services.access.secrets import RedactingFilter
 
 log = logging.getLogger("packstation.cli.main")
 
@@ -206,8 +209,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from packstation.services.access.auth import install_secret_redactions
             from packstation.services.access.secrets import SecretStore
 
-            install_secret_redactions(redactor, settings, SecretStore())
-        return _dispatch(args, settings)
+            install_secret_redactions(
+                redactor, settings, SecretStore(), opens_database=args.command in DATABASE_COMMANDS
+            )
+        return _dispatch(args, settings, redactor)
     except ConfigError as exc:
         print(_("configuration error:"), file=sys.stderr)
         print(str(exc), file=sys.stderr)
@@ -216,7 +221,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+#: Commands that open the database (the embedded server's passwords are made before it starts).
+DATABASE_COMMANDS = frozenset({"db", "doctor", "user", "audit", "report", "sync"})
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings, redactor: RedactingFilter) -> int:
     # The window path imports only what it needs to show the window; the database stack loads
     # on the start-up worker thread (the cold-start benchmark watches this).
     if args.command in (None, "gui", "demo"):
@@ -233,22 +242,28 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         )
     from packstation.cli import handlers as commands
 
+    def secret_line(what: str) -> str:
+        # A password, badge or key typed on standard input is masked in every log line from here on.
+        value = _read_stdin_line(what)
+        redactor.add(value)
+        return value
+
     if args.command == "db":
         if args.db_command == "create-station-role":
-            return commands.create_station_role(settings, args.name, _read_stdin_line(_("password")))
+            return commands.create_station_role(settings, args.name, secret_line(_("password")))
         return commands.db(settings, args.db_command)
     if args.command == "doctor":
         return commands.doctor(settings)
     if args.command == "user":
-        password = _read_stdin_line(_("password"))
-        badge = _read_stdin_line(_("badge code")) if args.badge_stdin else None
+        password = secret_line(_("password"))
+        badge = secret_line(_("badge code")) if args.badge_stdin else None
         return commands.user_add(settings, args.username, Role(args.role), password, args.full_name, badge=badge)
     if args.command == "audit":
         if args.audit_command == "head":
             return commands.audit_head(settings)
         return commands.audit_verify(settings, head_file=args.head)
     if args.command == "secret":
-        value = _read_stdin_line(_("secret value"))
+        value = secret_line(_("secret value"))
         return commands.secret_set(args.account, args.name, value)
     if args.command == "report":
         from packstation.cli.reports import run_report_command

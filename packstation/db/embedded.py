@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from secrets import token_urlsafe
 from typing import Any, Protocol
@@ -53,9 +53,9 @@ class EmbeddedPostgres:
     """A running embedded server and the URL of the application database on it."""
 
     pgdata: Path
-    url: str
+    url: str = field(repr=False)  # it carries the app's password
     handle: Any
-    password: str = ""
+    password: str = field(default="", repr=False)
 
     def stop(self) -> None:
         """Release this process's handle (the server stops when no other instance uses it)."""
@@ -82,15 +82,37 @@ class SecretKeeper(Protocol):
         """Store ``value``; raises when there is no usable keyring."""
 
 
-def _password(data_dir: Path, secrets: SecretKeeper | None, name: str) -> str:
-    """A generated password: from the keyring, else from a 0600 file in the data folder; made on first use."""
+#: The generated passwords: the superuser's (used only to secure and attach) and the app role's.
+PASSWORD_NAMES = ("superuser_password", "password")
+
+
+def embedded_passwords(data_dir: Path, secrets: SecretKeeper | None) -> tuple[str, str]:
+    """The superuser's and the app role's passwords, made now if this station has none yet.
+
+    Callers that log teach both to their log filter *before* the server starts, so no log line or
+    crash report of the first start can carry them (``services.access.auth.install_secret_redactions``).
+    """
+    private_folder(data_dir)
+    superuser, app = (_password(data_dir, secrets, name) for name in PASSWORD_NAMES)
+    return superuser, app
+
+
+def _stored(data_dir: Path, secrets: SecretKeeper | None, name: str) -> str | None:
     value = secrets.get(EMBEDDED_ACCOUNT, name) if secrets is not None else None
     if value:
         return value
     path = data_dir / PASSWORD_FILE
     stored: dict[str, str] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    if name in stored:
-        return stored[name]
+    return stored.get(name)
+
+
+def _password(data_dir: Path, secrets: SecretKeeper | None, name: str) -> str:
+    """A generated password: from the keyring, else from a 0600 file in the data folder; made on first use."""
+    existing = _stored(data_dir, secrets, name)
+    if existing:
+        return existing
+    path = data_dir / PASSWORD_FILE
+    stored: dict[str, str] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     value = token_urlsafe(32)
     if secrets is not None:
         try:
@@ -177,8 +199,7 @@ def start_embedded(data_dir: Path, secrets: SecretKeeper | None = None) -> Embed
         ) from exc
     info = handle.get_postmaster_info()
     host = info.socket_dir if info.socket_dir is not None else info.hostname
-    superuser_password = _password(data_dir, secrets, "superuser_password")
-    app_password = _password(data_dir, secrets, "password")
+    superuser_password, app_password = embedded_passwords(data_dir, secrets)
     dsn = f"dbname=postgres user=postgres host={host} port={info.port}"
     if HBA_MARKER not in (pgdata / "pg_hba.conf").read_text(encoding="utf-8"):
         _secure(pgdata, dsn, superuser_password, app_password)

@@ -292,16 +292,24 @@ class AuthService:
         return AuthRefused(reason, message)
 
 
-def install_secret_redactions(redactor: RedactingFilter, settings: Settings, secrets: SecretStore) -> int:
-    """Teach the log filter every configured secret (marketplace credentials, database password).
+def install_secret_redactions(
+    redactor: RedactingFilter, settings: Settings, secrets: SecretStore, *, opens_database: bool = True
+) -> int:
+    """Teach the log filter every configured secret (marketplace credentials, database passwords).
 
-    Call once after :func:`configure_logging`; returns how many values it now masks.
+    Call once after :func:`configure_logging`, before the database is opened; returns how many values
+    it now masks. With no ``[database] url`` and ``opens_database``, the embedded server's generated
+    passwords (the app role's and the superuser's) are made here if this station has none yet, so the
+    first start cannot log them either.
     """
     from sqlalchemy.engine import make_url
 
+    from packstation.db.embedded import embedded_passwords
     from packstation.services.marketplaces.credentials import REQUIRED_SECRETS
 
     values: list[str] = []
+    if settings.database.url is None and opens_database:
+        values.extend(embedded_passwords(settings.data_dir(), secrets))
     for account in settings.marketplaces:
         for name in REQUIRED_SECRETS.get(account.kind.value, ()):
             value = secrets.get(account.name, name)

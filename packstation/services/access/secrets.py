@@ -138,7 +138,8 @@ class RedactingFilter(logging.Filter):
         if len(secret) >= 4 and secret not in self._secrets:
             self._secrets.append(secret)
 
-    def _redact(self, text: str) -> str:
+    def redact(self, text: str) -> str:
+        """``text`` with every known secret replaced by ``***`` (for text shown outside the logs too)."""
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return text
@@ -148,7 +149,7 @@ class RedactingFilter(logging.Filter):
         if not self._secrets:
             return True
         message = record.getMessage()
-        redacted = self._redact(message)
+        redacted = self.redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
         if record.exc_info and not record.exc_text:
@@ -156,7 +157,7 @@ class RedactingFilter(logging.Filter):
             # often quote the request that carried the secret).
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = self._redact(record.exc_text)
+            record.exc_text = self.redact(record.exc_text)
         if record.stack_info:
-            record.stack_info = self._redact(record.stack_info)
+            record.stack_info = self.redact(record.stack_info)
         return True

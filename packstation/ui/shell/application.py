@@ -36,18 +36,27 @@ STARTUP_MARKER = "PACKSTATION_WINDOW_SHOWN"
 
 
 class CrashHook(QObject):
-    """Logs an unhandled exception and shows it on the GUI thread; the app keeps running."""
+    """Logs an unhandled exception and shows it on the GUI thread; the app keeps running.
+
+    The log handlers mask secrets themselves; the dialog's text is masked by ``redact`` (the same
+    filter), so a password quoted by an exception reaches neither the log nor the screen.
+    """
 
     _show = Signal(str)
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, *, redact: Callable[[str], str] = lambda text: text) -> None:
         super().__init__(window)
         self._window = window
+        self._redact = redact
         self._show.connect(self._dialog, Qt.ConnectionType.QueuedConnection)
+
+    def report(self, kind: type[BaseException], value: BaseException) -> str:
+        """The text the crash dialog shows for this exception (secrets masked)."""
+        return self._redact("".join(traceback.format_exception_only(kind, value)).strip())
 
     def __call__(self, kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         log.critical("unhandled exception", exc_info=(kind, value, tb))
-        self._show.emit("".join(traceback.format_exception_only(kind, value)).strip())
+        self._show.emit(self.report(kind, value))
 
     def _dialog(self, text: str) -> None:
         QMessageBox.critical(self._window, self.tr("Unexpected error"), text)
@@ -63,12 +72,13 @@ def run_application(
     quit_after: float | None = None,
     config_path: Path | None = None,
     start_with: Callable[[Settings], AppContext] | None = None,
+    redact: Callable[[str], str] = lambda text: text,
 ) -> int:
     """Show the window, start the services off the GUI thread, run the event loop.
 
     With ``config_path`` naming a file that does not exist yet (a new station, not the demo), the
     station set-up wizard runs first and writes it; the services then start through ``start_with``
-    on the new settings.
+    on the new settings. ``redact`` masks secrets in the crash dialog (the log filter's ``redact``).
     """
     started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv)
@@ -87,7 +97,7 @@ def run_application(
     apply_theme(app, ThemeChoice(text_scale=settings.station.text_scale, high_contrast=settings.station.high_contrast))
     bridge = Bridge(bus)
     window = MainWindow(station_name=settings.station.name, bridge=bridge, demo=demo)
-    sys.excepthook = CrashHook(window)
+    sys.excepthook = CrashHook(window, redact=redact)
     scanners = _install_scanners(app, window, settings)
     show_maximised(window)
     if os.environ.get("PACKSTATION_REPORT_STARTUP"):

@@ -65,4 +65,5 @@ def run_gui(
         demo=demo,
         screenshot=screenshot,
         quit_after=quit_after,
+        redact=redactor.redact,
     )
