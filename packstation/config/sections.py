@@ -245,6 +245,16 @@ class SecuritySettings(Section):
         le=100,
         description="Unknown badges or wrong PINs at one station within a minute that block badges there for a minute.",
     )
+    badge_probes_per_minute: int = Field(
+        default=30,
+        ge=3,
+        le=600,
+        description=(
+            "Scans made while logged in (not a parcel, product or command) that the server may check as "
+            "badges at one station within a minute; more are refused for a minute. Counted apart from "
+            "badge log-ins, so misreads never block a log-in or lock an account."
+        ),
+    )
     totp_issuer: str = Field(
         default="PackStation", min_length=1, description="Name the authenticator app shows beside the account."
     )

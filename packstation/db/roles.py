@@ -21,14 +21,32 @@ OWNER_ROLE = "packstation_owner"
 STATION_ROLE = "packstation_station"
 
 # Nothing for stations: only the definer functions read these.
-PRIVATE_TABLES = frozenset({"security_keys", "auth_sessions", "auth_approvals", "auth_throttle"})
-# Read only: the audit log is written by audit_append(), the figures by SECURITY DEFINER triggers.
-READ_ONLY_TABLES = frozenset({"audit_log", "security_params", "alembic_version", "parcel_facts", "pack_hourly"})
-# Append-only records: insert, never change.
-APPEND_ONLY_TABLES = frozenset({"pack_events", "stock_movements"})
-# Supervisors at a station remove a client's billing plan (BillingPlans.clear); the sync leader gives
-# its lease back (services/sync/leadership.py).
-DELETABLE_TABLES = frozenset({"billing_plans", "billing_tiers", "leases"})
+PRIVATE_TABLES = frozenset({"security_keys", "auth_sessions", "auth_approvals", "auth_throttle", "auth_write_grants"})
+# Read only: the audit log is written by audit_append(), the figures by SECURITY DEFINER triggers, pack
+# events by pack_apply() (which checks each operation's session), billing plans by
+# billing_plan_set()/billing_plan_clear() (which check the session's role).
+READ_ONLY_TABLES = frozenset(
+    {
+        "audit_log",
+        "security_params",
+        "alembic_version",
+        "parcel_facts",
+        "pack_hourly",
+        "pack_events",
+        "billing_plans",
+        "billing_tiers",
+    }
+)
+# Append-only records: insert, never change (a stock movement only in a transaction the server granted
+# stock changes: a trigger checks, migration 0015_security_packing).
+APPEND_ONLY_TABLES = frozenset({"stock_movements"})
+# The sync leader gives its lease back (services/sync/leadership.py).
+DELETABLE_TABLES = frozenset({"leases"})
+# Columns only definer functions write: who resolved or was given an exception (exception_resolve /
+# exception_assign), and what a row is. Stations update the other columns.
+SERVER_COLUMNS = {
+    "pack_exceptions": frozenset({"kind", "op_id", "assigned_to_user_id", "resolved_by_user_id"}),
+}
 # The users columns a station may read (names on screens and reports); never the hashes or the TOTP secret.
 USER_READABLE_COLUMNS = (
     "id",
@@ -51,6 +69,16 @@ STATION_FUNCTIONS = (
     "auth_approval_use(text, integer, uuid, text, text)",
     "auth_logout(text, text)",
     "auth_session_may(text, text)",
+    "pack_apply(jsonb)",
+    "stock_write_grant(text, uuid, text)",
+    # The pack_exceptions row policy asks it (as the station): whether this transaction holds a grant.
+    "auth_write_granted(text[])",
+    "billing_plan_set(text, uuid, integer, integer, text, numeric, text, jsonb, text, text)",
+    "billing_plan_clear(text, uuid, integer, text)",
+    "exception_assign(text, uuid, bigint, integer)",
+    "exception_resolve(text, uuid, bigint, text)",
+    "parked_decide(text, uuid, uuid, text)",
+    "auth_badge_probe(text, integer, integer)",
     "user_count()",
     "user_list(text)",
     "user_create(text, text, text, text, text)",
@@ -80,7 +108,7 @@ def may_administer(connection: Connection) -> bool:
     return bool(row)
 
 
-def _table_grant(table: str) -> str | None:
+def _table_grant(connection: Connection, table: str) -> str | None:
     if table in PRIVATE_TABLES:
         return None
     if table == "users":
@@ -91,6 +119,17 @@ def _table_grant(table: str) -> str | None:
         return "SELECT, INSERT"
     if table in DELETABLE_TABLES:
         return "SELECT, INSERT, UPDATE, DELETE"
+    if table in SERVER_COLUMNS:
+        # Every other column, also ones a later migration adds.
+        columns = connection.execute(
+            text(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
+                "AND table_name = :table ORDER BY ordinal_position"
+            ),
+            {"table": table},
+        ).scalars()
+        writable = [f'"{name}"' for name in columns if name not in SERVER_COLUMNS[table]]
+        return f"SELECT, INSERT, UPDATE ({', '.join(writable)})"
     return "SELECT, INSERT, UPDATE"
 
 
@@ -151,7 +190,7 @@ def apply_privileges(connection: Connection) -> bool:
             if owner_table not in PRIVATE_TABLES and owner_table not in {"audit_log", "users"}:
                 connection.execute(text(f'GRANT USAGE, SELECT ON SEQUENCE public."{name}" TO {STATION_ROLE}'))
             continue
-        grant = _table_grant(name)
+        grant = _table_grant(connection, name)
         if grant is not None:
             connection.execute(text(f'GRANT {grant} ON public."{name}" TO {STATION_ROLE}'))
     for signature in STATION_FUNCTIONS:

@@ -45,6 +45,8 @@ SCHEMA = StoreSchema(
             )""",
             "CREATE INDEX IF NOT EXISTS operations_package ON operations(package_id, seq)",
         ),
+        # 2: the server-side session each operation was made under (the server takes the actor from it).
+        ("ALTER TABLE operations ADD COLUMN token TEXT",),
     ),
 )
 
@@ -121,6 +123,7 @@ class Journal:
                 op.user_id,
                 op.occurred_at.astimezone(UTC).isoformat(),
                 encode_body(op.body),
+                op.token,
             )
             for op in operations
         ]
@@ -130,8 +133,8 @@ class Journal:
                 connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("BEGIN IMMEDIATE")
             connection.executemany(
-                "INSERT INTO operations (op_id, kind, package_id, station, user_id, occurred_at, payload)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO operations (op_id, kind, package_id, station, user_id, occurred_at, payload, token)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             connection.execute("COMMIT")
@@ -148,14 +151,14 @@ class Journal:
         rows = (
             self._connection()
             .execute(
-                "SELECT op_id, kind, package_id, station, user_id, occurred_at, payload FROM operations"
+                "SELECT op_id, kind, package_id, station, user_id, occurred_at, payload, token FROM operations"
                 " WHERE parked = 0 ORDER BY seq LIMIT ?",
                 (limit,),
             )
             .fetchall()
         )
         operations: list[Operation] = []
-        for op_id, kind, package_id, station, user_id, occurred_at, payload in rows:
+        for op_id, kind, package_id, station, user_id, occurred_at, payload, token in rows:
             try:
                 body = decode_body(kind, payload)
             except OperationDecodeError as exc:
@@ -171,6 +174,7 @@ class Journal:
                     station=station,
                     user_id=user_id,
                     occurred_at=datetime.fromisoformat(occurred_at),
+                    token=token,
                 )
             )
         return operations

@@ -91,6 +91,8 @@ class Unsupplied(_Body, frozen=True, kw_only=True):
     reason: UnsuppliedReason
     note: str = ""
     approved_by: int | None = None
+    #: The supervisor's approval (its token) when a packer declared it; the server checks it was spent for this.
+    approval: str | None = None
 
 
 class PackedLine(msgspec.Struct, frozen=True, kw_only=True):
@@ -125,6 +127,8 @@ class Completed(_Body, frozen=True, kw_only=True):
     unverified: dict[str, int] = msgspec.field(default_factory=dict)
     reason: str = ""
     approved_by: int | None = None
+    #: The supervisor's approval (its token) of a packer's forced completion.
+    approval: str | None = None
 
 
 class Aborted(_Body, frozen=True, kw_only=True):
@@ -150,7 +154,11 @@ _DECODERS = {kind: msgspec.json.Decoder(body) for kind, body in _BODY_TYPES.item
 
 @dataclass(frozen=True)
 class Operation:
-    """One business operation, identified by a UUID created when it happened."""
+    """One business operation, identified by a UUID created when it happened.
+
+    ``token`` is the server-side session of the user who did it: the server takes the actor from that
+    session when the operation is applied (also later, from the offline journal), never from ``user_id``.
+    """
 
     body: OperationBody
     station: str
@@ -158,6 +166,7 @@ class Operation:
     package_id: int | None = None
     user_id: int | None = None
     op_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    token: str | None = field(default=None, repr=False)
 
     @property
     def kind(self) -> OperationKind:

@@ -59,6 +59,17 @@
         </message>
     </context>
     <context>
+        <name>BadgeOrItem</name>
+        <message>
+            <source>This code could not be checked: scan it again, or a product barcode.</source>
+            <translation>This code could not be checked: scan it again, or a product barcode.</translation>
+        </message>
+        <message>
+            <source>Too many unrecognised codes at this station: scan the product's barcode, or scan your badge again in a minute.</source>
+            <translation>Too many unrecognised codes at this station: scan the product's barcode, or scan your badge again in a minute.</translation>
+        </message>
+    </context>
+    <context>
         <name>CountView</name>
         <message>
             <source>Count mode</source>
@@ -701,6 +712,10 @@
         <message>
             <source>Logged out after a period of inactivity. Scan your badge.</source>
             <translation>Logged out after a period of inactivity. Scan your badge.</translation>
+        </message>
+        <message>
+            <source>{0} is now logged in at this station (badge scanned); {1} was logged out.</source>
+            <translation>{0} is now logged in at this station (badge scanned); {1} was logged out.</translation>
         </message>
     </context>
     <context>

@@ -59,6 +59,17 @@
     </message>
 </context>
 <context>
+    <name>BadgeOrItem</name>
+    <message>
+        <source>This code could not be checked: scan it again, or a product barcode.</source>
+        <translation>Bu kod denetlenemedi: yeniden okutun ya da bir ürün barkodu okutun.</translation>
+    </message>
+    <message>
+        <source>Too many unrecognised codes at this station: scan the product&apos;s barcode, or scan your badge again in a minute.</source>
+        <translation>Bu istasyonda çok fazla tanınmayan kod okutuldu: ürünün barkodunu okutun ya da kartınızı bir dakika sonra yeniden okutun.</translation>
+    </message>
+</context>
+<context>
     <name>CountView</name>
     <message>
         <source>Count mode</source>
@@ -701,6 +712,10 @@
     <message>
         <source>Logged out after a period of inactivity. Scan your badge.</source>
         <translation>Bir süre işlem yapılmadığı için oturum kapatıldı. Kartınızı okutun.</translation>
+    </message>
+    <message>
+        <source>{0} is now logged in at this station (badge scanned); {1} was logged out.</source>
+        <translation>Bu istasyonda artık {0} oturum açtı (kart okutuldu); {1} oturumu kapatıldı.</translation>
     </message>
 </context>
 <context>

@@ -91,6 +91,9 @@ class AuthApproval(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     used_for: Mapped[str | None] = mapped_column(Text)
+    #: Who spent it (the session's user) and the one call or journaled operation it then allowed.
+    used_by: Mapped[int | None] = mapped_column(Integer)
+    applied_to: Mapped[str | None] = mapped_column(Text)
 
 
 class AuthThrottle(Base):
@@ -101,6 +104,19 @@ class AuthThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer)
     window_started: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuthWriteGrant(Base):
+    """A transaction the server allowed packing or stock writes (``pack_apply``, ``stock_write_grant``).
+
+    Read by the triggers that guard stock on hand and a package's packed columns; a day's worth is kept.
+    """
+
+    __tablename__ = "auth_write_grants"
+    txid: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    scope: Mapped[str] = mapped_column(Text, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(Base):

@@ -102,6 +102,38 @@ class AuditAction(StrEnum):
     PRINT_SANITIZED = "print.sanitized"
 
 
+# Entries only the server writes, in its definer functions, with the actor of the session it checked;
+# audit_append() refuses them from a station (mirrors ps_server_action() in migration
+# 0015_security_supervision; a test compares them).
+SERVER_ACTIONS: frozenset[AuditAction] = frozenset(
+    {
+        AuditAction.LOGIN,
+        AuditAction.LOGIN_FAILED,
+        AuditAction.ACCOUNT_LOCKED,
+        AuditAction.OVERRIDE_USED,
+        AuditAction.OVERRIDE_APPROVED,
+        AuditAction.OVERRIDE_REFUSED,
+        AuditAction.USER_CREATED,
+        AuditAction.USER_DISABLED,
+        AuditAction.USER_ENABLED,
+        AuditAction.PASSWORD_RESET,
+        AuditAction.BADGE_ENROLLED,
+        AuditAction.TOTP_ENROLLED,
+        AuditAction.USER_UNLOCKED,
+        AuditAction.AUDIT_REKEYED,
+        AuditAction.BADGE_THROTTLED,
+        AuditAction.FORCE_COMPLETE,
+        AuditAction.LINE_UNSUPPLIED,
+        AuditAction.BILLING_PLAN_SET,
+        AuditAction.BILLING_PLAN_CLEARED,
+        AuditAction.EXCEPTION_ASSIGNED,
+        AuditAction.EXCEPTION_RESOLVED,
+        AuditAction.PARKED_RETRIED,
+        AuditAction.PARKED_DISCARDED,
+    }
+)
+
+
 class AuditError(Exception):
     """An audit entry cannot be recorded as given (the message says which part is wrong)."""
 

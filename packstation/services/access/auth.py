@@ -35,7 +35,7 @@ from packstation.services.access.permissions import (
 )
 from packstation.services.access.secrets import RedactingFilter, SecretStore
 from packstation.services.access.server import attempt_hash, call, clean_code, clean_name, hasher_params
-from packstation.services.access.users import Credentials, UserError
+from packstation.services.access.users import Credentials, UserError, could_be_badge
 
 log = logging.getLogger("packstation.services.access.auth")
 
@@ -56,6 +56,14 @@ class RefusalReason(StrEnum):
     NO_PIN_FOR_APPROVAL = "no_pin_for_approval"
     APPROVER_MAY_NOT = "approver_may_not"
     THROTTLED = "throttled"
+
+
+class BadgeProbe(StrEnum):
+    """Whether a scan made while someone is logged in is a badge (``AuthService.probe_badge``)."""
+
+    KNOWN = "known"  # someone's badge: switch to them (the log-in says if a PIN is needed)
+    UNKNOWN = "unknown"  # not a badge: an item scan, or a parcel code
+    THROTTLED = "throttled"  # too many unknown codes at this station this minute: not checked, refused
 
 
 class AuthRefused(Exception):
@@ -95,6 +103,23 @@ class AuthService:
         """Log a packer in by badge (and PIN if they have one)."""
         row = self._badge_call(badge, pin, station_id=station_id, permission=None, requester=None)
         return self._session_of(row, LoginMethod.BADGE, station_id)
+
+    def probe_badge(self, scan: str, *, station_id: int | None) -> BadgeProbe:
+        """Whether ``scan`` is someone's badge, without counting a misread as a failed badge log-in.
+
+        One argon2 hash here and one server call; unknown codes fill a per-station bucket of their own
+        (``[security] badge_probes_per_minute``), so garbage never blocks badge log-ins or locks anyone.
+        """
+        if not could_be_badge(scan):
+            return BadgeProbe.UNKNOWN
+        digest = self._credentials.badge_digest(scan)
+        with self._sessions.begin() as session:
+            outcome = call(
+                session,
+                "SELECT auth_badge_probe(:badge, :station, :limit)",
+                {"badge": digest, "station": station_id, "limit": self._security.badge_probes_per_minute},
+            ).scalar_one()
+        return BadgeProbe(outcome)
 
     def login_password(
         self, username: str, password: str, *, totp_code: str | None = None, station_id: int | None = None

@@ -101,6 +101,7 @@ _MESSAGES = {
     "permission_denied": lambda: _("your session may not do this"),
     "privileged_target": lambda: _("only an administrator may manage supervisor and admin accounts"),
     "session_invalid": lambda: _("your session has ended or is not known to the server; log in again"),
+    "session_other_station": lambda: _("this session was opened at another station"),
     "user_unknown": lambda: _("no such user"),
     "username_required": lambda: _("a user name is required"),
     "username_taken": lambda: _("this user name already exists"),
@@ -115,6 +116,14 @@ _MESSAGES = {
     "approval_other_permission": lambda: _("the approval was given for another action"),
     "approval_expired": lambda: _("the supervisor's approval has expired; ask again"),
     "approval_other_station": lambda: _("the approval was given at another station"),
+    "audit_action_reserved": lambda: _("only the server records this kind of audit entry"),
+    "client_unknown": lambda: _("that client company does not exist"),
+    "exception_unknown": lambda: _("that exception does not exist"),
+    "exception_resolved": lambda: _("that exception was already resolved"),
+    "user_inactive": lambda: _("that user does not exist or is inactive"),
+    "resolution_required": lambda: _("say how the exception was resolved"),
+    "decision_unknown": lambda: _("a parked operation is either retried or discarded"),
+    "parked_unknown": lambda: _("That operation is no longer parked."),
 }
 
 

@@ -44,6 +44,15 @@ MIN_BADGE_LENGTH = 4
 TOTP_DIGITS = 6
 
 
+def could_be_badge(scan: str) -> bool:
+    """Whether a scan has the shape of a badge code at all (no I/O): long enough, printable, no spaces.
+
+    Shorter codes are refused at enrolment; a scan that fails this is never checked with the server.
+    """
+    code = scan.strip()
+    return len(code) >= MIN_BADGE_LENGTH and code.isprintable() and not any(char.isspace() for char in code)
+
+
 class UserError(Exception):
     """A user cannot be created or changed; the message says why."""
 
@@ -188,6 +197,9 @@ class UserService:
         code = badge.strip()
         if len(code) < self._badge_min_length:
             raise UserError(_("a badge code must have at least {n} characters").format(n=self._badge_min_length))
+        if not could_be_badge(code):
+            # Such a code would never be recognised as a badge while someone packs (it would be an item scan).
+            raise UserError(_("a badge code has no spaces or control characters"))
         return self.credentials.badge_digest(code)
 
     def _server(self, sql: str, params: dict[str, Any], actor: UserSession | None = None) -> Any:

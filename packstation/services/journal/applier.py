@@ -1,22 +1,31 @@
 """Applying journaled operations to PostgreSQL inside one transaction: the pack event, once, and its effects.
 
-Each operation lands as one ``pack_events`` row keyed by its UUID (``ON CONFLICT DO NOTHING``); its
-side effects (package packed, stock moved, marketplace outbox entries) are applied only when that
-row is new, in the same transaction. A conflict (another station packed the parcel, the order was
-cancelled) becomes a ``pack_exceptions`` row for a supervisor, never a silent drop.
+The server decides who did what (migration ``0015_security_packing``): ``pack_apply()`` takes each
+operation's actor from the server-side session its token names, lets a forced completion or an
+unsupplied line through only for a role that may or with a supervisor's approval spent for it, writes
+the ``pack_events`` row once per operation id (``ON CONFLICT DO NOTHING``), audits forced completions
+and unsupplied lines with the real actor, and grants this transaction the packing writes a station
+may not make on its own (packed columns, stock on hand, the pump's exceptions). The side effects of
+the new events (claim, package packed, stock moved, reservations, marketplace outbox entries) are then
+applied here, in the same transaction, as the server's actor. A conflict (another station packed the
+parcel, the order was cancelled) becomes a ``pack_exceptions`` row for a supervisor, never a silent drop.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import uuid
 from collections.abc import Callable
+from typing import Any
 
+import msgspec
 from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from packstation.db.models.accounts import Station
-from packstation.db.models.packages import PackageLineRow, PackageRow, PackEvent, PackException
+from packstation.db.models.packages import PackageLineRow, PackageRow, PackException
 from packstation.db.models.stock import StockReservation
 from packstation.db.models.sync import OutboxEntry
 from packstation.domain.status import ExceptionKind, OutboxKind, PackageStatus
@@ -31,9 +40,22 @@ from packstation.local_store.operations import (
     Unsupplied,
     body_as_dict,
 )
+from packstation.services.access.server import call
 from packstation.services.stock.levels import lock_levels
 from packstation.services.stock.movements import StockMove, apply_movements, movement_id_for
 from packstation.services.stock.reservations import consume_reservations, release_line_units, settle_reservations
+
+
+class UnstorableOperationError(ValueError):
+    """An operation holds what PostgreSQL cannot store (a NUL character); it is parked, never retried blindly."""
+
+
+def _as_decided(op: Operation, decided: Any) -> Operation:
+    """``op`` as the server recorded it: its actor, and the approver of a forced or unsupplied one."""
+    body = op.body
+    if isinstance(body, Completed | Unsupplied) and (isinstance(body, Unsupplied) or body.forced):
+        body = msgspec.structs.replace(body, approved_by=decided.approved_by)
+    return dataclasses.replace(op, body=body, user_id=decided.user_id)
 
 
 class OperationApplier:
@@ -72,25 +94,27 @@ class OperationApplier:
     def apply_batch(self, session: Session, ops: list[Operation]) -> set[uuid.UUID]:
         """Apply ``ops`` in order; returns the ids that were new to PostgreSQL.
 
-        All pack events go in with one executemany (SQLAlchemy's multi-row "insertmanyvalues" with
-        RETURNING); the side effects of the new ones are applied in journal order, and their outbox and
-        stock rows are written in bulk at the end. Core statements on the tables, not ORM bulk inserts,
-        which would fall back to one INSERT per row.
+        The events go to the server in one call; the side effects of the new ones are applied in
+        journal order, as the user the server names, and their outbox and stock rows are written in
+        bulk at the end. Raises :class:`~packstation.services.access.server.ServerRefused` when the
+        server refuses an operation (no valid session, a permission its actor lacks) and
+        :class:`UnstorableOperationError` for a NUL character: the pump then applies the batch one by
+        one and parks the culprit.
         """
         if not ops:
             return set()
-        rows = [self._event_row(session, op) for op in ops]
-        connection = session.connection()
-        events = PackEvent.__table__
-        new = set(
-            connection.execute(
-                insert(events).on_conflict_do_nothing(index_elements=[events.c.op_id]).returning(events.c.op_id),
-                rows,
-            ).scalars()
-        )
-        effective = [op for op in ops if op.op_id in new and op.kind in _EFFECTS]
+        payload = json.dumps([self._event_row(session, op) for op in ops], ensure_ascii=False)
+        if "\\u0000" in payload:
+            # jsonb cannot hold NUL either; say so plainly (an older build journaled raw scanner text).
+            raise UnstorableOperationError("a NUL (0x00) character: PostgreSQL cannot store it")
+        decided = {
+            uuid.UUID(str(row.op_id)): row
+            for row in call(session, "SELECT * FROM pack_apply(CAST(:ops AS jsonb))", {"ops": payload})
+        }
+        effective = [_as_decided(op, decided[op.op_id]) for op in ops if op.op_id in decided and op.kind in _EFFECTS]
         if not effective:
-            return new
+            return set(decided)
+        connection = session.connection()
         package_ids = sorted({op.package_id for op in effective if op.package_id is not None})
         # Lock the batch's packages in id order (no deadlock between stations) and load them at once.
         packages = session.scalars(
@@ -103,22 +127,23 @@ class OperationApplier:
             _EFFECTS[op.kind](self, session, op)
         session.flush()
         self._flush(session, connection)
-        return new
+        return set(decided)
 
     def _event_row(self, session: Session, op: Operation) -> dict[str, object]:
-        """The ``pack_events`` row of ``op``: scans carry their line, outcome, barcode and units."""
+        """What ``pack_apply`` reads of ``op``: scans carry their line, outcome, barcode and units."""
         scan = op.body if isinstance(op.body, Scanned) else None
         return {
-            "op_id": op.op_id,
+            "op_id": str(op.op_id),
+            "token": op.token,
+            "user_id": op.user_id,
+            "station_id": self.station_id(session, op.station),
+            "kind": op.kind.value,
             "package_id": op.package_id,
             "line_id": scan.line_db_id if scan else None,
-            "station_id": self.station_id(session, op.station),
-            "user_id": op.user_id,
-            "kind": op.kind.value,
             "outcome": scan.outcome.value if scan and scan.outcome else None,
             "barcode": scan.barcode if scan else None,
             "quantity": scan.units if scan else 0,
-            "occurred_at": op.occurred_at,
+            "occurred_at": op.occurred_at.isoformat(),
             "detail": body_as_dict(op.body),
         }
 

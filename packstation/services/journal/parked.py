@@ -25,13 +25,13 @@ from packstation.domain.scan import recordable
 from packstation.domain.status import ParkedDecision
 from packstation.i18n import _
 from packstation.local_store.journal import Journal, ParkedEntry
-from packstation.services.access.audit import AuditAction, AuditLog
+from packstation.services.access.audit import AuditLog
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
+from packstation.services.access.server import ServerRefused, call
 
 log = logging.getLogger("packstation.services.journal.parked")
 #: Characters of an operation's body and of an error kept in PostgreSQL (the dashboard shows less).
 MAX_DETAIL = 4000
-_AUDIT = {ParkedDecision.RETRY: AuditAction.PARKED_RETRIED, ParkedDecision.DISCARD: AuditAction.PARKED_DISCARDED}
 
 
 @dataclass(frozen=True)
@@ -172,23 +172,25 @@ class ParkedOperations:
     def decide(
         self, actor: UserSession, op_id: uuid.UUID, decision: ParkedDecision, *, approval: Approval | None = None
     ) -> None:
-        """Retry or discard a parked operation; its station carries it out at its next pump cycle."""
-        assert self.audit is not None  # @privileged refuses to run without one
-        with self._sessions.begin() as session:
-            row = session.scalar(
-                select(ParkedOperation)
-                .where(ParkedOperation.op_id == op_id, ParkedOperation.resolved_at.is_(None))
-                .with_for_update()
-            )
-            if row is None:
-                raise ParkedError(_("That operation is no longer parked."))
-            row.decision = decision.value
-            row.decided_by_user_id = actor.user_id
-            row.decided_at = self.clock()
-            self.audit.record(
-                _AUDIT[decision],
-                actor=actor,
-                subject=f"operation:{op_id}",
-                detail={"kind": row.kind, "package_id": row.package_id, "error": row.error[:500]},
-                session=session,
-            )
+        """Retry or discard a parked operation; its station carries it out at its next pump cycle.
+
+        The server checks the actor's session (or the approval spent for it), records the decision and
+        its audit entry (``parked_decide``). A retried operation journaled without a session (before the
+        server checked sessions) is let through ``pack_apply`` on the strength of that entry.
+        """
+        try:
+            with self._sessions.begin() as session:
+                call(
+                    session,
+                    "SELECT parked_decide(:token, :approval, :op, :decision)",
+                    {
+                        "token": actor.token,
+                        "approval": approval.token if approval else None,
+                        "op": op_id,
+                        "decision": decision.value,
+                    },
+                )
+        except ServerRefused as refused:
+            if refused.key == "parked_unknown":
+                raise ParkedError(_("That operation is no longer parked.")) from refused
+            raise

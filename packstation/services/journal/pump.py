@@ -1,8 +1,9 @@
 """The journal pump: applies journaled operations to PostgreSQL, idempotently, in order, with backoff.
 
 The pump owns the thread and the retries; :class:`~packstation.services.journal.applier.OperationApplier`
-says what an operation does to PostgreSQL. The journal entry is deleted only after PostgreSQL committed;
-an operation PostgreSQL refuses is parked for a supervisor, never dropped.
+hands each batch to the server's ``pack_apply()``, which checks who did each operation and applies it.
+The journal entry is deleted only after PostgreSQL committed; an operation PostgreSQL refuses (no valid
+session, a permission the actor lacks) is parked for a supervisor, never dropped.
 """
 
 from __future__ import annotations

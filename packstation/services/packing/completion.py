@@ -17,9 +17,11 @@ def completion_record(
     unverified: dict[str, int] | None = None,
     reason: str = "",
     approved_by: int | None = None,
+    approval: str | None = None,
 ) -> Completed:
     """The journal body that completes ``package``: ``box_grams`` holds the scale's reading of each box
-    closed before, ``last_box_grams`` the reading of the box being closed now (None without a scale)."""
+    closed before, ``last_box_grams`` the reading of the box being closed now (None without a scale);
+    ``approval`` is the token of the supervisor's approval of a packer's forced completion."""
     progress = {p.line_id: p for p in session.lines}
     lines = tuple(
         PackedLine(line_id=line.line_id, product_id=line.product_id, units=progress[line.line_id].scanned)
@@ -48,4 +50,5 @@ def completion_record(
         unverified=unverified or {},
         reason=reason,
         approved_by=approved_by,
+        approval=approval,
     )

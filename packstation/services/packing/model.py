@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -125,6 +125,8 @@ class OpenResult:
     package: OpenedPackage | None = None
     choices: tuple[PackageSummary, ...] = ()
     claim: ClaimResult | None = None
+    #: The scanned code, when nothing was found for it: the window then asks whether it is a badge.
+    code: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)

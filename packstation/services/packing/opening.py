@@ -107,9 +107,10 @@ class PackageOpener:
         def offline(cache: PackageSource) -> tuple[list[PackageSummary], Claimed | None]:
             return cache.find_by_code(code), None
 
-        matches, claimed = self._sources.read(online, offline, what=f"code {code}")
+        # The code is not named in the log: on the home screen it may be someone's badge.
+        matches, claimed = self._sources.read(online, offline, what="a scanned code")
         if not matches:
-            return OpenResult(OpenOutcome.NOT_FOUND, _("No package found for “{code}”.").format(code=code))
+            return OpenResult(OpenOutcome.NOT_FOUND, _("No package found for “{code}”.").format(code=code), code=code)
         if len(matches) > 1:
             return OpenResult(
                 OpenOutcome.CHOOSE,

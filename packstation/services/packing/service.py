@@ -79,6 +79,9 @@ class _Current:
     lines_by_id: dict[str, LineInfo] = field(default_factory=dict)
     #: The scale's reading of each closed box, by box number (the last box is weighed at completion).
     box_grams: dict[int, int] = field(default_factory=dict)
+    #: Who acted on the parcel last (user id, server-side session token): a notice the station records
+    #: on its own (the marketplace cancelled the parcel) is made under that session.
+    last_actor: tuple[int | None, str | None] = (None, None)
 
 
 class PackingService:
@@ -139,9 +142,15 @@ class PackingService:
             raise NotRecordedError(not_recorded_message(exc)) from exc
         self._on_journaled()
 
-    def _op(self, body: OperationBody, *, user_id: int | None, at: datetime) -> Operation:
+    def _op(self, body: OperationBody, *, user_id: int | None, at: datetime, token: str | None = None) -> Operation:
+        """An operation on the open parcel, made under the server-side session ``token`` (the server takes
+        the actor from that session when it applies the operation; ``user_id`` is what the station shows)."""
         package_id = self._current.package.id if self._current else None
-        return Operation(body=body, station=self._station, occurred_at=at, package_id=package_id, user_id=user_id)
+        if self._current is not None and (user_id is not None or token is not None):
+            self._current.last_actor = (user_id, token)
+        return Operation(
+            body=body, station=self._station, occurred_at=at, package_id=package_id, user_id=user_id, token=token
+        )
 
     @property
     def offline(self) -> bool:
@@ -163,31 +172,36 @@ class PackingService:
 
     # -- opening -------------------------------------------------------------------------------------
 
-    def open(self, code: str, *, user_id: int | None) -> OpenResult:
-        """Open the package a scanned code means; several matches come back as a choice."""
+    def open(self, code: str, *, user_id: int | None, token: str | None = None) -> OpenResult:
+        """Open the package a scanned code means; several matches come back as a choice.
+
+        ``token`` (here and in every call that journals) is the user's server-side session.
+        """
         found = self._opener.find(code, user_id=user_id)
         if isinstance(found, OpenResult):
             return found
-        return self._open_claimed(found.package_id, found.claimed, user_id=user_id)
+        return self._open_claimed(found.package_id, found.claimed, user_id=user_id, token=token)
 
-    def open_package(self, package_id: int, *, user_id: int | None) -> OpenResult:
+    def open_package(self, package_id: int, *, user_id: int | None, token: str | None = None) -> OpenResult:
         """Claim and open one package by its database id."""
         claimed = self._opener.claim(package_id, user_id=user_id)
-        return self._open_claimed(package_id, claimed, user_id=user_id)
+        return self._open_claimed(package_id, claimed, user_id=user_id, token=token)
 
-    def _leave_current_for(self, package_id: int, *, user_id: int | None) -> None:
+    def _leave_current_for(self, package_id: int, *, user_id: int | None, token: str | None) -> None:
         """Abort the parcel on screen when another one is opened over it unfinished."""
         if (
             self._current is not None
             and self._current.package.id != package_id
             and not self._current.session.is_complete
         ):
-            self.abort(user_id=user_id)
+            self.abort(user_id=user_id, token=token)
 
-    def _open_claimed(self, package_id: int, claimed: Claimed | None, *, user_id: int | None) -> OpenResult:
+    def _open_claimed(
+        self, package_id: int, claimed: Claimed | None, *, user_id: int | None, token: str | None
+    ) -> OpenResult:
         """Finish opening: ``claimed`` is None when PostgreSQL was unreachable (a provisional claim)."""
         # The parcel on screen is put back whatever the claim's outcome, as a new scan means to leave it.
-        self._leave_current_for(package_id, user_id=user_id)
+        self._leave_current_for(package_id, user_id=user_id, token=token)
         admitted = self._opener.admit(package_id, claimed)
         if isinstance(admitted, OpenResult):
             return admitted
@@ -202,7 +216,12 @@ class PackingService:
         # An offline open is the provisional claim itself: flushed.
         try:
             self._journal_ops(
-                self._op(Opened(external_id=package.external_id, provisional=provisional), user_id=user_id, at=at),
+                self._op(
+                    Opened(external_id=package.external_id, provisional=provisional),
+                    user_id=user_id,
+                    at=at,
+                    token=token,
+                ),
                 flush=provisional,
             )
         except NotRecordedError:
@@ -217,7 +236,7 @@ class PackingService:
 
     # -- verifying -----------------------------------------------------------------------------------
 
-    def scan(self, text: str, *, user_id: int | None) -> ScanResult:
+    def scan(self, text: str, *, user_id: int | None, token: str | None = None) -> ScanResult:
         """Verify one item scan; journaled durably before it returns. Completes the parcel on the last item.
 
         Raises :class:`NotRecordedError` (the scan does not count) when the journal cannot keep it.
@@ -226,19 +245,21 @@ class PackingService:
         at = self._clock()
         before = current.session.checkpoint()
         try:
-            return self._scan(current, text, at, user_id=user_id)
+            return self._scan(current, text, at, user_id=user_id, token=token)
         except NotRecordedError:
             current.session.restore(before)
             raise
 
-    def _scan(self, current: _Current, text: str, at: datetime, *, user_id: int | None) -> ScanResult:
+    def _scan(
+        self, current: _Current, text: str, at: datetime, *, user_id: int | None, token: str | None
+    ) -> ScanResult:
         result = current.session.scan(text, at=at)
         line = current.lines_by_id.get(result.line_id or "")
         record = Scanned.of(result, line_db_id=line.db_id if line else None)
-        ops = [self._op(record, user_id=user_id, at=at)]
+        ops = [self._op(record, user_id=user_id, at=at, token=token)]
         completion = None
         if result.outcome is ScanOutcome.ACCEPTED and result.package_complete:
-            completion = self._completion_op(user_id=user_id, at=at)
+            completion = self._completion_op(user_id=user_id, at=at, token=token)
             ops.append(completion)
         self._journal_ops(*ops)
         if completion is not None:
@@ -266,9 +287,14 @@ class PackingService:
             reason=reason,
             note=note,
             approved_by=approval.approver_id if approval else actor.user_id,
+            approval=str(approval.token) if approval else None,
         )
-        ops = [self._op(body, user_id=actor.user_id, at=at)]
-        completion = self._completion_op(user_id=actor.user_id, at=at) if current.session.is_complete else None
+        ops = [self._op(body, user_id=actor.user_id, at=at, token=actor.token)]
+        completion = (
+            self._completion_op(user_id=actor.user_id, at=at, token=actor.token)
+            if current.session.is_complete
+            else None
+        )
         if completion is not None:
             ops.append(completion)
         self._journal_ops(*ops)
@@ -287,22 +313,24 @@ class PackingService:
         completion = self._completion_op(
             user_id=actor.user_id,
             at=at,
+            token=actor.token,
             forced=True,
             unverified=unverified,
             reason=reason,
             approved_by=approval.approver_id if approval else actor.user_id,
+            approval=str(approval.token) if approval else None,
         )
         self._journal_ops(completion)
         self._finish(completion)
 
-    def abort(self, *, user_id: int | None) -> None:
+    def abort(self, *, user_id: int | None, token: str | None = None) -> None:
         """Put the parcel back: journaled, claim released by the pump."""
         current = self._require_current()
         if not current.session.is_complete:
             if current.session.state is PackState.CANCELLED:
                 current.session.abort()  # raises: a cancelled parcel is stopped, not put back
             # Journaled first: an abort the journal cannot keep leaves the parcel open as it was.
-            self._journal_ops(self._op(Aborted(), user_id=user_id, at=self._clock()))
+            self._journal_ops(self._op(Aborted(), user_id=user_id, at=self._clock(), token=token))
             current.session.abort()
         self._current = None
 
@@ -329,7 +357,8 @@ class PackingService:
         if self._current is None or self._current.package.id != package_id:
             return False
         self._current.session.cancel()
-        self._journal_ops(self._op(CancelledNotice(), user_id=None, at=self._clock()))
+        user_id, token = self._current.last_actor  # recorded under the session of whoever has the parcel
+        self._journal_ops(self._op(CancelledNotice(), user_id=user_id, at=self._clock(), token=token))
         return True
 
     def successor_of(self, package_id: int) -> OpenedPackage | None:
@@ -352,10 +381,12 @@ class PackingService:
         *,
         user_id: int | None,
         at: datetime,
+        token: str | None = None,
         forced: bool = False,
         unverified: dict[str, int] | None = None,
         reason: str = "",
         approved_by: int | None = None,
+        approval: str | None = None,
     ) -> Operation:
         current = self._require_current()
         body = completion_record(
@@ -367,8 +398,9 @@ class PackingService:
             unverified=unverified,
             reason=reason,
             approved_by=approved_by,
+            approval=approval,
         )
-        return self._op(body, user_id=user_id, at=at)
+        return self._op(body, user_id=user_id, at=at, token=token)
 
     def _finish(self, op: Operation) -> None:
         current = self._require_current()

@@ -18,23 +18,24 @@ optional override that replaces it entirely. Plans live in PostgreSQL (``billing
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CursorResult, delete, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from packstation.db.models.accounts import ClientCompany
-from packstation.db.models.reports import BillingPlan, BillingTier, PricingMode
+from packstation.db.models.reports import BillingPlan, PricingMode
 from packstation.i18n import _
-from packstation.services.access.audit import AuditAction, AuditLog
+from packstation.services.access.audit import AuditLog
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
+from packstation.services.access.server import call
 from packstation.services.reports.figures import whole_hour_zone
 from packstation.services.reports.model import DEFAULT_TIME_ZONE, turkish_sort_key
 
@@ -200,9 +201,11 @@ def _to_plan(row: BillingPlan) -> Plan:
 class BillingPlans:
     """Read and write the default plan and the per-client overrides; every change is audited.
 
-    ``set``/``clear`` are privileged (``CHANGE_SETTINGS``) and name their actor. The command line, which
-    has no logged-in user, uses ``set_from_command_line``/``clear_from_command_line`` (audited with
-    ``via: command line``, like ``packstation user add``).
+    ``set``/``clear`` are privileged (``CHANGE_SETTINGS``) and name their actor; the server checks the
+    actor's session again and writes the plan and its audit entry (``billing_plan_set`` /
+    ``billing_plan_clear``): a station's role cannot write plans itself. The command line, which has no
+    logged-in user, uses ``set_from_command_line``/``clear_from_command_line``: the owner's tool, audited
+    with ``via: command line`` (like ``packstation user add``); a station's login cannot use them.
     """
 
     def __init__(
@@ -252,7 +255,7 @@ class BillingPlans:
         approval: Approval | None = None,
     ) -> None:
         """Store ``plan`` as the default (no client) or as a client's override, replacing what was there."""
-        self._store(plan, client_company_id, actor=actor, via="station")
+        self._store(plan, client_company_id, actor=actor, via="station", approval=approval)
 
     def set_from_command_line(self, plan: Plan, *, client_company_id: int | None = None) -> None:
         """``set`` for the command line (the owner's tool: no session, audited as such)."""
@@ -261,59 +264,62 @@ class BillingPlans:
     @privileged(Permission.CHANGE_SETTINGS)
     def clear(self, actor: UserSession, client_company_id: int, *, approval: Approval | None = None) -> bool:
         """Remove a client's override (the default plan bills it again); False if it had none."""
-        return self._remove(client_company_id, actor=actor, via="station")
+        return self._remove(client_company_id, actor=actor, via="station", approval=approval)
 
     def clear_from_command_line(self, client_company_id: int) -> bool:
         """``clear`` for the command line."""
         return self._remove(client_company_id, actor=None, via="command line")
 
-    def _remove(self, client_company_id: int, *, actor: UserSession | None, via: str) -> bool:
+    def _remove(
+        self, client_company_id: int, *, actor: UserSession | None, via: str, approval: Approval | None = None
+    ) -> bool:
+        # The server checks the actor's session (or the approval spent for it) and audits the change.
         with self._sessions.begin() as session:
-            removed = self._delete(session, client_company_id) > 0
-            if removed:
-                self.audit.record(
-                    AuditAction.BILLING_PLAN_CLEARED,
-                    actor=actor,
-                    subject=f"client:{client_company_id}",
-                    detail={"via": via},
-                    session=session,
-                )
-            return removed
+            removed = call(
+                session,
+                "SELECT billing_plan_clear(:token, :approval, :client, :via)",
+                {
+                    "token": actor.token if actor else None,
+                    "approval": approval.token if approval else None,
+                    "client": client_company_id,
+                    "via": via,
+                },
+            ).scalar_one()
+        return bool(removed)
 
-    def _store(self, plan: Plan, client_company_id: int | None, *, actor: UserSession | None, via: str) -> None:
+    def _store(
+        self,
+        plan: Plan,
+        client_company_id: int | None,
+        *,
+        actor: UserSession | None,
+        via: str,
+        approval: Approval | None = None,
+    ) -> None:
+        if client_company_id is not None:
+            with self._sessions() as session:
+                if session.get(ClientCompany, client_company_id) is None:
+                    raise BillingError(_("client company {id} does not exist").format(id=client_company_id))
+        tiers = [{"up_to": tier.up_to, "price": str(tier.price)} for tier in plan.tiers]
         with self._sessions.begin() as session:
-            if client_company_id is not None and session.get(ClientCompany, client_company_id) is None:
-                raise BillingError(_("client company {id} does not exist").format(id=client_company_id))
-            self._delete(session, client_company_id)
-            session.add(
-                BillingPlan(
-                    client_company_id=client_company_id,
-                    period_start_day=plan.period_start_day,
-                    pricing=plan.pricing.value,
-                    storage_charge=plan.storage_charge,
-                    currency=plan.currency,
-                    tiers=[BillingTier(up_to=t.up_to, price_per_parcel=t.price) for t in plan.tiers],
-                )
-            )
-            self.audit.record(
-                AuditAction.BILLING_PLAN_SET,
-                actor=actor,
-                subject="client:default" if client_company_id is None else f"client:{client_company_id}",
-                detail={"tiers": format_tiers(plan), "pricing": plan.pricing.value, "via": via},
-                session=session,
+            call(
+                session,
+                "SELECT billing_plan_set(:token, :approval, :client, :start_day, :pricing, :storage, :currency,"
+                " CAST(:tiers AS jsonb), :summary, :via)",
+                {
+                    "token": actor.token if actor else None,
+                    "approval": approval.token if approval else None,
+                    "client": client_company_id,
+                    "start_day": plan.period_start_day,
+                    "pricing": plan.pricing.value,
+                    "storage": plan.storage_charge,
+                    "currency": plan.currency,
+                    "tiers": json.dumps(tiers),
+                    "summary": format_tiers(plan),
+                    "via": via,
+                },
             )
         log.info("billing plan set client=%s tiers=%s", client_company_id, format_tiers(plan))
-
-    @staticmethod
-    def _delete(session: Session, client_company_id: int | None) -> int:
-        where = (
-            BillingPlan.client_company_id.is_(None)
-            if client_company_id is None
-            else BillingPlan.client_company_id == client_company_id
-        )
-        # A bulk DELETE returns a CursorResult; Session.execute is typed with the plain Result.
-        result = cast("CursorResult[Any]", session.execute(delete(BillingPlan).where(where)))
-        return result.rowcount or 0
 
 
 class BillingService:

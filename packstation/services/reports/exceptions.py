@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from packstation.db.models.access import User
 from packstation.db.models.packages import PackException
 from packstation.i18n import _
-from packstation.services.access.audit import AuditAction, AuditLog
+from packstation.services.access.audit import AuditLog
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
+from packstation.services.access.server import ServerRefused, call
 
 log = logging.getLogger("packstation.services.reports.exceptions")
 
@@ -26,7 +27,9 @@ class ExceptionQueue:
     """Assign and resolve packing exceptions (the dashboard's queue buttons); each action names its actor.
 
     Both actions are privileged (``RESOLVE_EXCEPTIONS``) and audited with the actor of the call, never
-    with whoever opened the dashboard first.
+    with whoever opened the dashboard first. The server checks the actor's session (or the approval
+    spent for the call) again and writes the change and its audit entry (``exception_assign`` /
+    ``exception_resolve``): a station's role cannot set who resolved an exception itself.
     """
 
     def __init__(
@@ -40,8 +43,10 @@ class ExceptionQueue:
         self.audit = audit  # @privileged reads audit and clock
         self.clock = clock
 
-    def _open_row(self, session: Session, exception_id: int) -> PackException:
-        row = session.get(PackException, exception_id, with_for_update=True)
+    def _check_open(self, exception_id: int) -> None:
+        """Say plainly why an exception cannot be acted on (the server checks again, under a lock)."""
+        with self._sessions() as session:
+            row = session.get(PackException, exception_id)
         if row is None:
             raise ExceptionActionError(_("exception {id} does not exist").format(id=exception_id))
         if row.resolved_at is not None:
@@ -50,49 +55,49 @@ class ExceptionQueue:
                     id=exception_id, when=row.resolved_at
                 )
             )
-        return row
+
+    def _call(self, sql: str, params: dict[str, object]) -> None:
+        try:
+            with self._sessions.begin() as session:
+                call(session, sql, params)
+        except ServerRefused as refused:
+            raise ExceptionActionError(str(refused)) from refused
 
     @privileged(Permission.RESOLVE_EXCEPTIONS)
     def assign(
         self, actor: UserSession, exception_id: int, *, to_user_id: int, approval: Approval | None = None
     ) -> None:
-        """Give an open exception to ``to_user_id`` to deal with."""
-        assert self.audit is not None  # @privileged refuses to run without one
-        with self._sessions.begin() as session:
-            row = self._open_row(session, exception_id)
+        """Give an open exception to ``to_user_id`` to deal with (the server checks and audits it)."""
+        self._check_open(exception_id)
+        with self._sessions() as session:
             # Only the columns a station may read (never select(User): the hashes are not granted).
             active = session.scalar(select(User.active).where(User.id == to_user_id))
-            if not active:
-                raise ExceptionActionError(_("user {id} does not exist or is inactive").format(id=to_user_id))
-            row.assigned_to_user_id = to_user_id
-            self.audit.record(
-                AuditAction.EXCEPTION_ASSIGNED,
-                actor=actor,
-                subject=f"exception:{exception_id}",
-                detail={"to_user_id": to_user_id},
-                session=session,
-            )
+        if not active:
+            raise ExceptionActionError(_("user {id} does not exist or is inactive").format(id=to_user_id))
+        self._call(
+            "SELECT exception_assign(:token, :approval, :id, :to)",
+            {"token": actor.token, "approval": _token(approval), "id": exception_id, "to": to_user_id},
+        )
         log.info("exception assigned exception=%s to_user=%s by=%s", exception_id, to_user_id, actor.user_id)
 
     @privileged(Permission.RESOLVE_EXCEPTIONS)
     def resolve(
         self, actor: UserSession, exception_id: int, *, resolution: str, approval: Approval | None = None
     ) -> None:
-        """Close an open exception with what was done about it (a resolution text is required)."""
-        assert self.audit is not None
+        """Close an open exception with what was done about it (a resolution text is required).
+
+        The server records the time, the actor (from the session) and the audit entry.
+        """
         resolution = resolution.strip()
         if not resolution:
             raise ExceptionActionError(_("say how the exception was resolved"))
-        with self._sessions.begin() as session:
-            row = self._open_row(session, exception_id)
-            row.resolved_at = self.clock()
-            row.resolved_by_user_id = actor.user_id
-            row.resolution = resolution
-            self.audit.record(
-                AuditAction.EXCEPTION_RESOLVED,
-                actor=actor,
-                subject=f"exception:{exception_id}",
-                detail={"resolution": resolution[:200]},
-                session=session,
-            )
+        self._check_open(exception_id)
+        self._call(
+            "SELECT exception_resolve(:token, :approval, :id, :resolution)",
+            {"token": actor.token, "approval": _token(approval), "id": exception_id, "resolution": resolution},
+        )
         log.info("exception resolved exception=%s by_user=%s", exception_id, actor.user_id)
+
+
+def _token(approval: Approval | None) -> object:
+    return approval.token if approval is not None else None

@@ -13,8 +13,9 @@ packed out of the bin while it was being counted is not counted twice.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -31,7 +32,13 @@ from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
 from packstation.services.stock.levels import lock_levels
 from packstation.services.stock.locations import LocationInfo, locations
-from packstation.services.stock.movements import AppliedMove, StockError, StockMove, apply_movements
+from packstation.services.stock.movements import (
+    AppliedMove,
+    StockError,
+    StockMove,
+    allow_stock_changes,
+    apply_movements,
+)
 
 #: How long count mode stays on after a supervisor enabled it.
 PERMIT_LIFETIME = timedelta(hours=2)
@@ -44,6 +51,10 @@ class CountPermit:
     actor: UserSession
     approved_by: int | None
     expires_at: datetime
+    #: The supervisor's approval (its token) a packer's count mode was enabled with; the server lets each
+    #: confirmed count of this permit change stock on the strength of it.
+    approval: uuid.UUID | None = None
+    permit_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
 @dataclass(frozen=True)
@@ -76,7 +87,12 @@ class CountService:
     @privileged(Permission.ADJUST_STOCK)
     def enable(self, actor: UserSession, *, approval: Approval | None = None) -> CountPermit:
         """Turn count mode on for ``actor`` (for :data:`PERMIT_LIFETIME`)."""
-        return CountPermit(actor, approval.approver_id if approval else None, self.clock() + PERMIT_LIFETIME)
+        return CountPermit(
+            actor,
+            approval.approver_id if approval else None,
+            self.clock() + PERMIT_LIFETIME,
+            approval=approval.token if approval else None,
+        )
 
     def start(self, permit: CountPermit, bin_barcode: str) -> tuple[LocationInfo, BinCount]:
         """Begin counting the bin whose barcode was scanned."""
@@ -121,6 +137,7 @@ class CountService:
         self._check(permit)
         actor = permit.actor
         with self._sessions.begin() as session:
+            allow_stock_changes(session, actor, permit.approval, for_=f"count:{permit.permit_id}")
             products = sorted(set(count.expected) | set(count.counted))
             lock_levels(session, products)
             books = dict(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -39,7 +40,7 @@ from packstation.services.stock.csv_format import (
 )
 from packstation.services.stock.levels import lock_levels
 from packstation.services.stock.locations import create_location, locations
-from packstation.services.stock.movements import StockError, StockMove, apply_movements
+from packstation.services.stock.movements import StockError, StockMove, allow_stock_changes, apply_movements
 from packstation.services.stock.service import command_line_actor
 
 
@@ -112,19 +113,29 @@ class StockImporter:
         self, actor: UserSession, data: bytes, *, source: str, check: bool = False, approval: Approval | None = None
     ) -> ImportSummary:
         """Import a file at the station (a supervisor, or with a supervisor's approval)."""
-        return self._import(data, source=source, check=check, actor=actor, via="station")
+        return self._import(data, source=source, check=check, actor=actor, via="station", approval=approval)
 
     def import_from_command_line(self, data: bytes, *, source: str, check: bool = False) -> ImportSummary:
         """``packstation stock import``: the owner's tool, audited with the operating-system user."""
         return self._import(data, source=source, check=check, actor=None, via=f"command line ({command_line_actor()})")
 
-    def _import(self, data: bytes, *, source: str, check: bool, actor: UserSession | None, via: str) -> ImportSummary:
+    def _import(
+        self,
+        data: bytes,
+        *,
+        source: str,
+        check: bool,
+        actor: UserSession | None,
+        via: str,
+        approval: Approval | None = None,
+    ) -> ImportSummary:
         parsed = parse_csv(data)
         if parsed.errors or parsed.kind is None:
             return ImportSummary(parsed.kind, parsed.rows, tuple(parsed.errors))
         tally = _Tally()
         try:
             with self._sessions.begin() as session:
+                allow_stock_changes(session, actor, approval.token if approval else None, for_=f"import:{uuid.uuid4()}")
                 if parsed.kind is CsvKind.LOCATIONS:
                     _import_locations(session, parsed.locations, tally)
                 else:

@@ -9,6 +9,7 @@ approval); the command line's changes are audited as such (``via: command line``
 from __future__ import annotations
 
 import getpass
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,7 +29,13 @@ from packstation.i18n import _
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
 from packstation.services.stock.locations import find_products, variant_of
-from packstation.services.stock.movements import AppliedMove, StockError, StockMove, apply_movements
+from packstation.services.stock.movements import (
+    AppliedMove,
+    StockError,
+    StockMove,
+    allow_stock_changes,
+    apply_movements,
+)
 
 #: ``stock_settings`` key of the default low-stock threshold, and its value before anyone set one.
 DEFAULT_THRESHOLD_KEY = "low_stock_threshold"
@@ -88,6 +95,7 @@ class StockService:
             reasons = ", ".join(r.value for r in ADJUSTMENT_REASONS if r is not StockReason.TRANSFER)
             raise StockError(_("an adjustment's reason is one of {reasons}").format(reasons=reasons))
         with self._sessions.begin() as session:
+            allow_stock_changes(session, actor, approval.token if approval else None, for_=f"adjust:{uuid.uuid4()}")
             move = StockMove(
                 product_id, delta, reason, location_id=location_id, user_id=actor.user_id, note=note or None
             )
@@ -113,6 +121,7 @@ class StockService:
         if from_location == to_location:
             raise StockError(_("a transfer needs two different bins"))
         with self._sessions.begin() as session:
+            allow_stock_changes(session, actor, approval.token if approval else None, for_=f"transfer:{uuid.uuid4()}")
             out, into = apply_movements(
                 session,
                 [

@@ -178,10 +178,6 @@ class PackCommands(QObject):
             lambda approval: self._worker.force_complete(self._current_user(), approval, ""),
         )
 
-    def _user_id(self) -> int | None:
-        user = self._current_user()
-        return user.user_id if user is not None else None
-
     def start_reprint(self) -> None:
         """REPRINT: every box's label; a box number scanned within a few seconds reprints that box only."""
         boxes = self._pack.box_count
@@ -256,7 +252,7 @@ class PackCommands(QObject):
         """Run one command barcode."""
         if command is Command.ABORT:
             if self._pack.package is not None:
-                self._worker.abort(self._user_id())
+                self._worker.abort(self._current_user())
             return
         if command is Command.REPRINT:
             self.start_reprint()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TypedDict
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -63,21 +64,21 @@ class PackingWorker(QObject):
 
     # -- requests (GUI thread) ------------------------------------------------------------------------
 
-    def open_code(self, code: str, user_id: int | None) -> None:
-        """Open the parcel ``code`` names."""
-        self._open_code.emit(code, user_id)
+    def open_code(self, code: str, user: UserSession | None) -> None:
+        """Open the parcel ``code`` names, as ``user`` (the server takes the actor from their session)."""
+        self._open_code.emit(code, user)
 
-    def open_package(self, package_id: int, user_id: int | None) -> None:
+    def open_package(self, package_id: int, user: UserSession | None) -> None:
         """Open a package chosen from a list."""
-        self._open_id.emit(package_id, user_id)
+        self._open_id.emit(package_id, user)
 
-    def scan(self, text: str, user_id: int | None) -> None:
+    def scan(self, text: str, user: UserSession | None) -> None:
         """Verify one item scan."""
-        self._scan.emit(text, user_id, time.perf_counter())
+        self._scan.emit(text, user, time.perf_counter())
 
-    def abort(self, user_id: int | None) -> None:
+    def abort(self, user: UserSession | None) -> None:
         """Put the current parcel back."""
-        self._abort.emit(user_id)
+        self._abort.emit(user)
 
     def next_box(self) -> None:
         """Close the box being filled and start the next one (NEXTBOX)."""
@@ -118,27 +119,27 @@ class PackingWorker(QObject):
             self.failed.emit(str(exc) or type(exc).__name__)
 
     @Slot(str, object)
-    def _do_open_code(self, code: str, user_id: int | None) -> None:
-        self._guard("open", lambda: self.opened.emit(self._service.open(code, user_id=user_id)))
+    def _do_open_code(self, code: str, user: UserSession | None) -> None:
+        self._guard("open", lambda: self.opened.emit(self._service.open(code, **_who(user))))
 
     @Slot(int, object)
-    def _do_open_id(self, package_id: int, user_id: int | None) -> None:
-        self._guard("open", lambda: self.opened.emit(self._service.open_package(package_id, user_id=user_id)))
+    def _do_open_id(self, package_id: int, user: UserSession | None) -> None:
+        self._guard("open", lambda: self.opened.emit(self._service.open_package(package_id, **_who(user))))
 
     @Slot(str, object, float)
-    def _do_scan(self, text: str, user_id: int | None, requested_at: float) -> None:
+    def _do_scan(self, text: str, user: UserSession | None, requested_at: float) -> None:
         def work() -> None:
-            result = self._service.scan(text, user_id=user_id)
+            result = self._service.scan(text, **_who(user))
             session = self._service.session
             self.scanned.emit(result, session.lines if session else (), requested_at)
 
         self._guard("scan", work)
 
     @Slot(object)
-    def _do_abort(self, user_id: int | None) -> None:
+    def _do_abort(self, user: UserSession | None) -> None:
         def work() -> None:
             if self._service.current is not None:
-                self._service.abort(user_id=user_id)
+                self._service.abort(**_who(user))
             self.closed.emit()
 
         self._guard("abort", work)
@@ -195,3 +196,13 @@ class PackingWorker(QObject):
             self.replaced.emit(current, self._service.successor_of(package_id))
 
         self._guard("split", work)
+
+
+class _Who(TypedDict):
+    user_id: int | None
+    token: str | None
+
+
+def _who(user: UserSession | None) -> _Who:
+    """The packing service's ``user_id`` and ``token`` keywords for ``user`` (None: nobody logged in)."""
+    return {"user_id": user.user_id, "token": user.token} if user is not None else {"user_id": None, "token": None}

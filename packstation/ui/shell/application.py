@@ -160,7 +160,8 @@ def shut_down(window: MainWindow, contexts: list[AppContext]) -> None:
         current = packing.current
         if current is not None and session is not None and not session.is_complete:
             try:
-                packing.abort(user_id=window.user_id)  # journaled: the claim is released when it uploads
+                user = window.user  # journaled under their session: the claim is released when it uploads
+                packing.abort(user_id=user.user_id if user else None, token=user.token if user else None)
                 log.info("open parcel put back at shutdown package=%s", current.external_id)
             except Exception:
                 log.exception("could not put the open parcel back at shutdown")

@@ -157,7 +157,15 @@ class LoginFlow(QObject):
         """
         self._window.put_back()
         if isinstance(outcome, UserSession):
+            previous = self.station_session.current
             self.logged_in(outcome)  # StationSession.start ends the previous session as "switched"
+            if previous is not None and previous.user_id != outcome.user_id:
+                self._window.set_banner(
+                    "info",
+                    self.tr("{0} is now logged in at this station (badge scanned); {1} was logged out.")
+                    .replace("{0}", outcome.full_name or outcome.username)
+                    .replace("{1}", previous.full_name or previous.username),
+                )
             return
         self.station_session.end(LogoutReason.SWITCHED)
         self.show_login()

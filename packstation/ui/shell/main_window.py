@@ -2,7 +2,8 @@
 
 Every scan (keyboard wedge burst, serial scanner, or typed + Enter) goes through :meth:`handle_scan`:
 a command barcode runs its command; with a parcel being packed it is an item scan; otherwise it
-opens a parcel. The window puts the pieces together: the status bar (:mod:`status_bar`), who is
+opens a parcel. A badge scanned while someone is logged in switches the user, on either screen
+(:mod:`switching`). The window puts the pieces together: the status bar (:mod:`status_bar`), who is
 logged in (:mod:`login_flow`), the pack screen's commands and the supervisor pages.
 """
 
@@ -237,10 +238,11 @@ class MainWindow(QMainWindow):
     def put_back(self) -> None:
         """Put the parcel in progress back (the packer leaves, or another takes over)."""
         if self.worker is not None and self.pack.package is not None and self.pack.is_packing:
-            self.worker.abort(self.user_id)
+            self.worker.abort(self.user)
 
     def switch_user(self, outcome: object, *, badge: str) -> None:
-        """A badge was scanned mid-parcel: put the parcel back and hand the station over (see ``LoginFlow``)."""
+        """A badge was scanned while someone was logged in: put any parcel back and hand the station over
+        (see ``LoginFlow``)."""
         if self.session is not None:
             self.session.switch_user(outcome, badge=badge)
 
@@ -308,7 +310,7 @@ class MainWindow(QMainWindow):
         elif self.pack.is_packing and self._badge_or_item is not None:
             self._badge_or_item.route(text)  # a badge switches the packer; it is never an item scan
         else:
-            self.worker.open_code(text, self.user_id)
+            self.worker.open_code(text, self.user)
 
     def _to_dialog(self, text: str) -> bool:
         """While a dialog is open (a supervisor's badge, say), a scan fills its focused field."""
@@ -356,7 +358,7 @@ class MainWindow(QMainWindow):
 
     def _open_chosen(self, package_id: int) -> None:
         if self.worker is not None:
-            self.worker.open_package(package_id, self.user_id)
+            self.worker.open_package(package_id, self.user)
 
     def notify(self, sound: FeedbackSound, message: str, ok: bool) -> None:
         """Play ``sound`` and show ``message`` as good news or as a problem (count mode's feedback)."""
@@ -378,6 +380,9 @@ class MainWindow(QMainWindow):
             self.home.show_choices(list(result.choices), result.message)
             self.pages.setCurrentWidget(self.home)
             self.set_banner("info", result.message)
+        elif result.outcome is OpenOutcome.NOT_FOUND and result.code and self._badge_or_item is not None:
+            # Nothing answers to the code: it may be someone's badge (then the station switches to them).
+            self._badge_or_item.not_found(result.code, result.message)
         else:
             sound = FeedbackSound.STOP if result.outcome is OpenOutcome.NOT_PACKABLE else FeedbackSound.UNKNOWN
             self.alert(sound, result.message)

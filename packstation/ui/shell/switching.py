@@ -1,21 +1,30 @@
-"""Who is at the station: any input keeps the session alive, and a badge scanned mid-parcel switches the packer.
+"""Who is at the station: any input keeps the session alive, and a badge scanned while logged in switches.
 
-A scan that is not a product barcode while a parcel is open is tried as a badge (off the GUI thread:
-the badge check is an argon2 hash and a database call). A badge — known to the server, even when it
-still needs a PIN — puts the open parcel back and ends the current session; it is never sent to the
-packing service, so it never lands in the journal, ``pack_events`` or a log line as an item scan.
+Mid-parcel, a scan that is not one of the parcel's barcodes, not a product barcode and shaped like a
+badge is checked with the server (off the GUI thread: an argon2 hash and one call) before it is used;
+on the home screen a code no parcel answers to is checked the same way. A badge — known to the server,
+even when it still needs a PIN — puts the open parcel back and hands the station over; it is never
+sent to the packing service as an item, so it never lands in the journal, ``pack_events`` or a log
+line. Misreads cost no log-in attempt (:class:`BadgeOrItem`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import time
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject
 
-from packstation.services.access.auth import AuthRefused, RefusalReason
+from packstation.services.access.auth import AuthRefused, BadgeProbe, RefusalReason
 from packstation.services.access.permissions import UserSession
+from packstation.services.access.users import could_be_badge
 from packstation.ui.platform.tasks import Task
+
+log = logging.getLogger("packstation.ui.shell.switching")
 
 if TYPE_CHECKING:
     from packstation.composition import AppContext
@@ -32,8 +41,8 @@ class SwitchingWindow(Protocol):
     pack: PackView
 
     @property
-    def user_id(self) -> int | None:
-        """The logged-in user's id."""
+    def user(self) -> UserSession | None:
+        """Who is logged in."""
 
     def alert(self, sound: FeedbackSound, message: str) -> None:
         """Play ``sound`` and show ``message`` as an error."""
@@ -46,8 +55,6 @@ class SwitchingWindow(Protocol):
 ACTIVITY_EVENTS = frozenset(
     {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.TouchBegin}
 )
-# Refusals that still prove the scan was a badge (it exists): it must not become an item scan.
-_BADGE_REFUSALS = frozenset(RefusalReason) - {RefusalReason.UNKNOWN_CREDENTIALS, RefusalReason.THROTTLED}
 
 
 class ActivityFilter(QObject):
@@ -64,51 +71,173 @@ class ActivityFilter(QObject):
         return False
 
 
-class BadgeOrItem:
-    """Routes a scan made while a parcel is open: an item goes to the packing thread, a badge switches."""
+# How long a code the server said is no badge is not asked about again (a misread label is rescanned).
+NOT_A_BADGE_S = 600.0
 
-    def __init__(self, window: SwitchingWindow, *, owner: QObject) -> None:
+
+class BadgeOrItem(QObject):
+    """Tells badges from the other scans made while someone is logged in, strictly in scan order.
+
+    While a parcel is open a scan is an item or a badge; on the home screen a code nothing was found
+    for may be a badge. The checks go cheapest first and ask the server last: the open parcel's own
+    barcodes; a code that cannot be a badge (too short, spaces: refused at enrolment); a code the
+    server already said is no badge (remembered for :data:`NOT_A_BADGE_S` by its digest, never as
+    text); a product barcode; and only then the server's badge probe, which counts unknown codes in a
+    per-station bucket of their own, so misreads never fail a log-in, throttle badge log-ins or lock
+    an account. While a probe runs, later scans wait behind it, so the journal keeps their order.
+    """
+
+    def __init__(self, window: SwitchingWindow, *, owner: QObject, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(owner)  # owned by the window: its background checks end with it
         self._window = window
-        self._owner = owner  # the QObject the background check's task belongs to (the window)
+        self._clock = clock
+        self._waiting: deque[str] = deque()
+        self._busy = False
+        self._not_badges: dict[bytes, float] = {}
+        # How many scans were checked with the server (the tests hold garbage scans to this).
+        self.probes = 0
+
+    # -- while packing ------------------------------------------------------------------------------
 
     def route(self, text: str) -> None:
-        """Decide off the GUI thread, then act on the GUI thread."""
-        window, context = self._window, self._window.context
-        if context is None or window.worker is None:
-            return
-        package = window.pack.package
-        if package is not None and any(line.barcode == text for line in package.lines):
-            self._as_item(text)  # one of this parcel's own barcodes: straight to the packing thread, in order
-            return
-        station_id = context.station_id
+        """A scan made while a parcel is open: an item for the packing thread, or a badge that switches."""
+        self._waiting.append(text)
+        self._next()
 
-        def classify() -> UserSession | AuthRefused | None:
-            if context.packing.catalogue().lookup(text) is not None:
+    def _next(self) -> None:
+        window = self._window
+        while self._waiting and not self._busy:
+            text = self._waiting.popleft()
+            package = window.pack.package
+            if package is not None and any(line.barcode == text for line in package.lines):
+                self._as_item(text)  # one of this parcel's own barcodes
+            elif not could_be_badge(text) or self._known_not_badge(text):
+                self._as_item(text)
+            else:
+                self._busy = True
+                self._classify(text)
+
+    def _classify(self, text: str) -> None:
+        context = self._window.context
+        if context is None:
+            self._busy = False
+            return
+        station_id, packing, auth = context.station_id, context.packing, context.auth
+
+        def classify() -> BadgeProbe | None:
+            if packing.catalogue().lookup(text) is not None:
                 return None  # a product barcode: an item scan (right or wrong item)
-            try:
-                return context.auth.login_badge(text, station_id=station_id)
-            except AuthRefused as refused:
-                return refused
+            return auth.probe_badge(text, station_id=station_id)
 
-        Task(classify, owner=self._owner).on_success(lambda outcome: self._act(text, outcome)).on_failure(
-            lambda _exc: self._as_item(text)
+        self.probes += 1
+        Task(classify, owner=self).on_success(lambda outcome: self._decided(text, outcome)).on_failure(
+            lambda exc: self._unchecked(text, exc)
         ).run()
+
+    def _decided(self, text: str, outcome: BadgeProbe | None) -> None:
+        self._busy = False
+        if outcome is BadgeProbe.KNOWN:
+            self._waiting.clear()  # scans after a badge belonged to the parcel now put back
+            self._switch(text)
+            return
+        if outcome is BadgeProbe.THROTTLED:
+            self._refuse()
+        else:
+            if outcome is BadgeProbe.UNKNOWN:
+                self._remember_not_badge(text)
+            self._as_item(text)
+        self._next()
+
+    def _unchecked(self, text: str, exc: Exception) -> None:
+        # The server could not be asked (offline): it may be a badge, so it is not journaled as an item.
+        from packstation.domain.feedback import FeedbackSound
+
+        self._busy = False
+        log.warning("badge check failed, scan not used: %s", type(exc).__name__)
+        self._window.alert(
+            FeedbackSound.UNKNOWN, self.tr("This code could not be checked: scan it again, or a product barcode.")
+        )
+        self._next()
+
+    def _refuse(self) -> None:
+        from packstation.domain.feedback import FeedbackSound
+
+        self._window.alert(
+            FeedbackSound.UNKNOWN,
+            self.tr(
+                "Too many unrecognised codes at this station: scan the product's barcode, or scan your badge "
+                "again in a minute."
+            ),
+        )
 
     def _as_item(self, text: str) -> None:
         window = self._window
         if window.worker is not None and window.pack.is_packing:
-            window.worker.scan(text, window.user_id)
+            window.worker.scan(text, window.user)
 
-    def _act(self, text: str, outcome: UserSession | AuthRefused | None) -> None:
-        window = self._window
-        if outcome is None or (
-            isinstance(outcome, AuthRefused) and outcome.reason is RefusalReason.UNKNOWN_CREDENTIALS
+    # -- on the home screen -------------------------------------------------------------------------
+
+    def not_found(self, code: str, message: str) -> None:
+        """Nothing was found for a code scanned on the home screen: switch if it is a badge, else say so."""
+        from packstation.domain.feedback import FeedbackSound
+
+        window, context = self._window, self._window.context
+        if context is None or not could_be_badge(code) or self._known_not_badge(code):
+            window.alert(FeedbackSound.UNKNOWN, message)
+            return
+        station_id, auth = context.station_id, context.auth
+
+        def decided(outcome: BadgeProbe) -> None:
+            if outcome is BadgeProbe.KNOWN:
+                self._switch(code)
+                return
+            if outcome is BadgeProbe.UNKNOWN:
+                self._remember_not_badge(code)
+            window.alert(FeedbackSound.UNKNOWN, message)
+
+        self.probes += 1
+        Task(lambda: auth.probe_badge(code, station_id=station_id), owner=self).on_success(decided).on_failure(
+            lambda _exc: window.alert(FeedbackSound.UNKNOWN, message)
+        ).run()
+
+    # -- both ---------------------------------------------------------------------------------------
+
+    def _switch(self, badge: str) -> None:
+        """Log the badge's owner in (off the GUI thread) and hand the station over, or say why not."""
+        context = self._window.context
+        if context is None:
+            return
+        station_id, auth = context.station_id, context.auth
+
+        def login() -> UserSession | AuthRefused:
+            try:
+                return auth.login_badge(badge, station_id=station_id)
+            except AuthRefused as refused:
+                return refused
+
+        Task(login, owner=self).on_success(lambda outcome: self._switched(outcome, badge)).run()
+
+    def _switched(self, outcome: UserSession | AuthRefused, badge: str) -> None:
+        from packstation.domain.feedback import FeedbackSound
+
+        if isinstance(outcome, AuthRefused) and outcome.reason in (
+            RefusalReason.THROTTLED,
+            RefusalReason.UNKNOWN_CREDENTIALS,  # the badge was withdrawn in the meantime
         ):
-            self._as_item(text)
+            self._window.alert(FeedbackSound.UNKNOWN, str(outcome))
             return
-        if isinstance(outcome, AuthRefused) and outcome.reason is RefusalReason.THROTTLED:
-            from packstation.domain.feedback import FeedbackSound
+        # A session, or a refusal the log-in screen deals with (a PIN to type, a locked account ...).
+        self._window.switch_user(outcome, badge=badge)
 
-            window.alert(FeedbackSound.UNKNOWN, str(outcome))
-            return
-        window.switch_user(outcome, badge=text)
+    def _digest(self, text: str) -> bytes:
+        return hashlib.sha256(text.strip().encode("utf-8", "surrogatepass")).digest()
+
+    def _known_not_badge(self, text: str) -> bool:
+        expires = self._not_badges.get(self._digest(text))
+        return expires is not None and expires > self._clock()
+
+    def _remember_not_badge(self, text: str) -> None:
+        now = self._clock()
+        if len(self._not_badges) > 10_000:  # a long shift of misreads: forget the expired ones
+            self._not_badges = {key: until for key, until in self._not_badges.items() if until > now}
+        self._not_badges[self._digest(text)] = now + NOT_A_BADGE_S

@@ -136,7 +136,10 @@ def test_every_forbidden_attempt_is_refused(stack: Stack, station_url: str) -> N
             assert [row[1] for row in cursor.fetchall()] == ["admin", "ayse"]
             # A session token is needed to act as someone, and a made-up one is refused.
             with pytest.raises(psycopg2.Error, match="unknown or expired session"):
-                cursor.execute("SELECT audit_append('forged', NULL, 'user.created', NULL, '{}')")
+                cursor.execute("SELECT audit_append('forged', NULL, 'label.reprint', NULL, '{}')")
+            # Entries only the server writes (log-ins, user changes, overrides ...) are not taken from a station.
+            with pytest.raises(psycopg2.Error, match="audit_action_reserved"):
+                cursor.execute("SELECT audit_append(NULL, NULL, 'user.created', NULL, '{}')")
             with pytest.raises(psycopg2.Error, match="session_invalid"):
                 cursor.execute("SELECT user_create(NULL, 'mallory', 'M', 'admin', '$argon2id$v=19$x')")
             with pytest.raises(psycopg2.Error, match="session_invalid"):
@@ -186,9 +189,9 @@ def test_a_station_logs_in_packs_and_audits_through_the_server(stack: Stack, sta
         with sessions() as session:
             package = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
             items = [line.barcode for line in package.lines for _ in range(line.quantity)]
-        packing.open(package.cargo_tracking_number, user_id=packer.user_id)
+        packing.open(package.cargo_tracking_number, user_id=packer.user_id, token=packer.token)
         for barcode in items:
-            packing.scan(barcode, user_id=packer.user_id)
+            packing.scan(barcode, user_id=packer.user_id, token=packer.token)
         JournalPump(journal, sessions).drain_once()
         with sessions() as session:
             packed = session.get(PackageRow, package.id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -16,12 +15,11 @@ from sqlalchemy.engine import make_url
 from packstation.db.connect import Database
 from packstation.db.models.packages import PackException
 from packstation.db.models.sync import SyncState
-from packstation.domain.status import Role
 from packstation.services.access.audit import AuditLog
-from packstation.services.access.permissions import LoginMethod, UserSession
 from packstation.services.reports import ExceptionQueue, ReportQueries
 from packstation.ui.shell.theme import STYLE
 from packstation.ui.supervisor.dashboard import DashboardView
+from tests.services.access.conftest import server_session
 from tests.services.reports.conftest import IST, Seeded, local, seed_day
 
 NOW = local(0, 23, 59, 45).astimezone(UTC)
@@ -51,9 +49,10 @@ def seed_dashboard(db: Database) -> Seeded:
 
 def make_view(qtbot: QtBot, db: Database, seeded: Seeded) -> DashboardView:
     queries = ReportQueries(db.sessions, tz=IST, clock=lambda: NOW)
-    supervisor = UserSession(
-        seeded.ayse, "ayse", "Ayşe", Role.SUPERVISOR, None, LoginMethod.PASSWORD, NOW, uuid.uuid4()
-    )
+    # Ayşe supervises today, with a server-side session: the server takes the actor of queue actions from it.
+    with db.sessions.begin() as session:
+        session.execute(text("UPDATE users SET role = 'supervisor' WHERE id = :id"), {"id": seeded.ayse})
+    supervisor = server_session(db, seeded.ayse, None)
     view = DashboardView(
         queries,
         exceptions=ExceptionQueue(db.sessions, audit=AuditLog(db.sessions)),
