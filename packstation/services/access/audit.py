@@ -99,7 +99,6 @@ class AuditAction(StrEnum):
     BILLING_PLAN_CLEARED = "billing.plan_cleared"
     PRINT_REDIRECTED = "print.redirected"
     REPRINT_REFUSED = "label.reprint_refused"
-    PRINT_SANITIZED = "print.sanitized"
 
 
 # Entries only the server writes, in its definer functions, with the actor of the session it checked;

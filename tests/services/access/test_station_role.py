@@ -126,6 +126,17 @@ def test_every_forbidden_attempt_is_refused(stack: Stack, station_url: str) -> N
         with connection.cursor() as cursor:
             cursor.execute("SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user")
             assert cursor.fetchone() == (False, False, False)
+            # `db upgrade` made a NOLOGIN owner, and it owns every table, sequence and function of the schema.
+            cursor.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'packstation_owner'")
+            assert cursor.fetchone() == (False,)
+            cursor.execute(
+                "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'S', 'v')"
+                " UNION SELECT DISTINCT pg_get_userbyid(proowner) FROM pg_proc p"
+                " JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'"
+            )
+            assert {row[0] for row in cursor.fetchall()} == {"packstation_owner"}
             for statement in FORBIDDEN:
                 with pytest.raises(psycopg2.Error) as error:
                     cursor.execute(statement)

@@ -120,6 +120,34 @@ def test_resolve_and_assign_from_the_queue(qtbot: QtBot, db: Database) -> None:
     assert "say how the exception was resolved" in view.filters.status.text()
 
 
+def test_queue_actions_are_done_as_whoever_is_logged_in_at_that_moment(qtbot: QtBot, db: Database) -> None:
+    seeded = seed_dashboard(db)
+    with db.sessions.begin() as session:
+        session.execute(
+            text("UPDATE users SET role = 'supervisor' WHERE id IN (:a, :b)"), {"a": seeded.ayse, "b": seeded.sukru}
+        )
+    logged_in = [server_session(db, seeded.ayse, None)]  # Ayşe opens the dashboard
+    view = DashboardView(
+        ReportQueries(db.sessions, tz=IST, clock=lambda: NOW),
+        exceptions=ExceptionQueue(db.sessions, audit=AuditLog(db.sessions)),
+        current_user=lambda: logged_in[-1],
+        refresh_ms=60_000,
+    )
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.refreshed, timeout=15_000):
+        view.start()
+    logged_in.append(server_session(db, seeded.sukru, None))  # Şükrü badges in; the dashboard stays open
+    view.exceptions.table.selectRow(0)
+    with qtbot.waitSignal(view.refreshed, timeout=15_000):
+        view.exceptions.resolve_selected("Şükrü baktı")
+    with db.sessions() as session:
+        resolved_by = session.scalar(
+            text("SELECT resolved_by_user_id FROM pack_exceptions WHERE resolved_at IS NOT NULL")
+        )
+        actor = session.scalar(text("SELECT actor_user_id FROM audit_log WHERE action = 'exception.resolved'"))
+    assert resolved_by == actor == seeded.sukru
+
+
 def test_a_blocked_database_never_freezes_the_window(qtbot: QtBot, db: Database, db_url: str) -> None:
     seeded = seed_dashboard(db)
     view = make_view(qtbot, db, seeded)
