@@ -65,6 +65,10 @@
             <translation>This code could not be checked: scan it again, or a product barcode.</translation>
         </message>
         <message>
+            <source>Not an item of this parcel. While the database is unreachable a badge cannot be checked: scan the product's barcode.</source>
+            <translation>Not an item of this parcel. While the database is unreachable a badge cannot be checked: scan the product's barcode.</translation>
+        </message>
+        <message>
             <source>Too many unrecognised codes at this station: scan the product's barcode, or scan your badge again in a minute.</source>
             <translation>Too many unrecognised codes at this station: scan the product's barcode, or scan your badge again in a minute.</translation>
         </message>

@@ -65,6 +65,10 @@
         <translation>Bu kod denetlenemedi: yeniden okutun ya da bir ürün barkodu okutun.</translation>
     </message>
     <message>
+        <source>Not an item of this parcel. While the database is unreachable a badge cannot be checked: scan the product&apos;s barcode.</source>
+        <translation>Bu paketin ürünü değil. Veritabanına ulaşılamazken kart denetlenemez: ürünün barkodunu okutun.</translation>
+    </message>
+    <message>
         <source>Too many unrecognised codes at this station: scan the product&apos;s barcode, or scan your badge again in a minute.</source>
         <translation>Bu istasyonda çok fazla tanınmayan kod okutuldu: ürünün barkodunu okutun ya da kartınızı bir dakika sonra yeniden okutun.</translation>
     </message>

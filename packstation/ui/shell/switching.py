@@ -71,6 +71,8 @@ class ActivityFilter(QObject):
         return False
 
 
+# What a mid-parcel check answers when the server cannot be asked (the station works offline).
+UNCHECKED = "unchecked"
 # How long a code the server said is no badge is not asked about again (a misread label is rescanned).
 NOT_A_BADGE_S = 600.0
 
@@ -124,9 +126,11 @@ class BadgeOrItem(QObject):
             return
         station_id, packing, auth = context.station_id, context.packing, context.auth
 
-        def classify() -> BadgeProbe | None:
+        def classify() -> BadgeProbe | str | None:
             if packing.catalogue().lookup(text) is not None:
                 return None  # a product barcode: an item scan (right or wrong item)
+            if packing.offline:
+                return UNCHECKED  # no server to ask: not waiting a connection timeout per misread
             return auth.probe_badge(text, station_id=station_id)
 
         self.probes += 1
@@ -134,8 +138,12 @@ class BadgeOrItem(QObject):
             lambda exc: self._unchecked(text, exc)
         ).run()
 
-    def _decided(self, text: str, outcome: BadgeProbe | None) -> None:
+    def _decided(self, text: str, outcome: BadgeProbe | str | None) -> None:
         self._busy = False
+        if outcome == UNCHECKED:
+            self._offline()
+            self._next()
+            return
         if outcome is BadgeProbe.KNOWN:
             self._waiting.clear()  # scans after a badge belonged to the parcel now put back
             self._switch(text)
@@ -158,6 +166,18 @@ class BadgeOrItem(QObject):
             FeedbackSound.UNKNOWN, self.tr("This code could not be checked: scan it again, or a product barcode.")
         )
         self._next()
+
+    def _offline(self) -> None:
+        # It may be a badge, so it is not journaled as an item; badges need the server anyway.
+        from packstation.domain.feedback import FeedbackSound
+
+        self._window.alert(
+            FeedbackSound.UNKNOWN,
+            self.tr(
+                "Not an item of this parcel. While the database is unreachable a badge cannot be checked: "
+                "scan the product's barcode."
+            ),
+        )
 
     def _refuse(self) -> None:
         from packstation.domain.feedback import FeedbackSound

@@ -197,3 +197,42 @@ def test_a_flood_of_misreads_stops_being_checked_but_badge_log_ins_still_work(
 
 def _on_login_screen(window: MainWindow) -> bool:
     return window.session is not None and window.pages.currentWidget() is window.session.login
+
+
+class _OfflineWindow:
+    """The little a badge check needs of the window, with the database unreachable."""
+
+    def __init__(self) -> None:
+        from types import SimpleNamespace
+
+        from PySide6.QtCore import QObject
+
+        self.owner = QObject()
+        self.alerts: list[str] = []
+        self.items: list[str] = []
+        self.probed: list[str] = []
+        catalogue = SimpleNamespace(lookup=lambda code: object() if code == "8690000000001" else None)
+        packing = SimpleNamespace(catalogue=lambda: catalogue, offline=True)
+        auth = SimpleNamespace(probe_badge=lambda code, station_id: self.probed.append(code))
+        self.context = SimpleNamespace(station_id=1, packing=packing, auth=auth)
+        self.worker = SimpleNamespace(scan=lambda text, user: self.items.append(text))
+        self.pack = SimpleNamespace(package=None, is_packing=True)
+        self.user = None
+
+    def alert(self, _sound: object, message: str) -> None:
+        self.alerts.append(message)
+
+    def switch_user(self, outcome: object, *, badge: str) -> None:
+        raise AssertionError("no switch while offline")
+
+
+def test_offline_a_code_that_may_be_a_badge_is_neither_journaled_nor_waited_for(qtbot: QtBot) -> None:
+    from packstation.ui.shell.switching import BadgeOrItem
+
+    window = _OfflineWindow()
+    router = BadgeOrItem(window, owner=window.owner)  # type: ignore[arg-type]
+    for code in ("BOZUK-0001", "8690000000001", "abc"):  # a misread (or a badge), a product, too short for a badge
+        router.route(code)
+    qtbot.waitUntil(lambda: len(window.items) == 2, timeout=5_000)
+    assert window.items == ["8690000000001", "abc"]  # in scan order, behind the check
+    assert window.probed == [] and len(window.alerts) == 1 and "unreachable" in window.alerts[0]
