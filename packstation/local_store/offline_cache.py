@@ -46,6 +46,12 @@ SCHEMA = StoreSchema(
             )""",
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ),
+        # 2: more codes a package opens by (its lines' other order numbers, the marketplace's package number).
+        (
+            "CREATE TABLE IF NOT EXISTS package_codes (code TEXT NOT NULL, package_id INTEGER NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS package_codes_code ON package_codes(code)",
+            "CREATE INDEX IF NOT EXISTS package_codes_package ON package_codes(package_id)",
+        ),
     ),
 )
 
@@ -64,6 +70,8 @@ class CachedPackage:
     document: str
     #: The package as a list or a choice shows it.
     summary: str
+    #: Other codes it opens by: order numbers of orders combined into it, the marketplace's package number.
+    other_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,8 +122,9 @@ class CacheStore:
             self._connection()
             .execute(
                 "SELECT document, summary, status, packed_locally FROM packages"
-                " WHERE tracking = ? OR external_id = ? OR order_number = ? OR slip_code = ? ORDER BY id",
-                (code, code, code, code),
+                " WHERE tracking = ? OR external_id = ? OR order_number = ? OR slip_code = ?"
+                " OR id IN (SELECT package_id FROM package_codes WHERE code = ?) ORDER BY id",
+                (code, code, code, code, code),
             )
             .fetchall()
         )
@@ -162,13 +171,17 @@ class CacheWrite:
     def clear_packages(self) -> None:
         """Forget every cached package (a full refresh)."""
         self._connection.execute("DELETE FROM packages")
+        self._connection.execute("DELETE FROM package_codes")
 
     def delete(self, package_ids: Iterable[int]) -> None:
         """Forget these packages."""
-        self._connection.executemany("DELETE FROM packages WHERE id = ?", [(package_id,) for package_id in package_ids])
+        ids = [(package_id,) for package_id in package_ids]
+        self._connection.executemany("DELETE FROM packages WHERE id = ?", ids)
+        self._connection.executemany("DELETE FROM package_codes WHERE package_id = ?", ids)
 
     def store(self, packages: Iterable[CachedPackage], packed_here: set[int]) -> None:
         """Add ``packages``; those in ``packed_here`` keep their packed-here mark."""
+        packages = list(packages)
         self._connection.executemany(
             "INSERT INTO packages (id, external_id, order_number, tracking, slip_code, status, document, summary,"
             " packed_locally) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -186,6 +199,10 @@ class CacheWrite:
                 )
                 for p in packages
             ],
+        )
+        self._connection.executemany(
+            "INSERT INTO package_codes (code, package_id) VALUES (?, ?)",
+            [(code, p.id) for p in packages for code in p.other_codes],
         )
 
     def replace_barcodes(self, rows: Iterable[tuple[str, int, str, str, int]]) -> None:

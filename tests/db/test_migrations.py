@@ -1,6 +1,8 @@
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from packstation.db.engine import create_db_engine
 from packstation.db.migrate import current_revision, head_revision, upgrade
@@ -40,5 +42,58 @@ def test_lookup_indexes_exist(db_url: str) -> None:
         columns = {c["name"]: c["type"] for c in inspect(engine).get_columns("packages")}
         assert str(columns["cargo_tracking_number"]) == "TEXT"
         assert str(columns["external_id"]) == "TEXT"
+    finally:
+        engine.dispose()
+
+
+def test_stored_hepsiburada_lines_get_their_order_numbers(empty_db_url: str) -> None:
+    """Revision package_lines_order_number fills the new column from HB packages already stored."""
+    engine = create_db_engine(empty_db_url)
+    try:
+        upgrade(engine, "security_supervision")
+        items = [
+            {"id": "L1", "orderNumber": "4001"},  # open lines of two orders combined into one parcel
+            {"id": "L2", "orderNumber": "4002"},
+        ]
+        with engine.begin() as connection:
+            company = connection.scalar(text("INSERT INTO client_companies (name) VALUES ('c') RETURNING id"))
+            for kind, raw in (("hepsiburada", {"items": items}), ("trendyol", {"lines": items})):
+                account = connection.scalar(
+                    text(
+                        "INSERT INTO marketplace_accounts (name, kind, seller_id, base_url, client_company_id)"
+                        " VALUES (:kind, :kind, '1', 'http://x', :company) RETURNING id"
+                    ),
+                    {"kind": kind, "company": company},
+                )
+                package = connection.scalar(
+                    text(
+                        "INSERT INTO packages (account_id, external_id, order_number, status, raw)"
+                        " VALUES (:account, '4001', '4001', 'Created', CAST(:raw AS jsonb)) RETURNING id"
+                    ),
+                    {"account": account, "raw": json.dumps(raw)},
+                )
+                for line in ("L1", "L2"):
+                    connection.execute(
+                        text(
+                            "INSERT INTO package_lines (package_id, external_line_id, barcode, product_name,"
+                            " quantity) VALUES (:package, :line, 'b', 'n', 1)"
+                        ),
+                        {"package": package, "line": line},
+                    )
+        upgrade(engine)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT a.kind, l.external_line_id, l.order_number FROM package_lines l"
+                    " JOIN packages p ON p.id = l.package_id JOIN marketplace_accounts a ON a.id = p.account_id"
+                    " ORDER BY a.kind, l.external_line_id"
+                )
+            ).all()
+        assert [tuple(row) for row in rows] == [
+            ("hepsiburada", "L1", "4001"),
+            ("hepsiburada", "L2", "4002"),
+            ("trendyol", "L1", None),
+            ("trendyol", "L2", None),
+        ]
     finally:
         engine.dispose()

@@ -55,6 +55,12 @@ class PackageRow(Base):
             "marketplace_package_number",
             postgresql_where=text("marketplace_package_number IS NOT NULL"),
         ),
+        # A packer scans the marketplace's package number (printed on HB's delivery label): any account.
+        Index(
+            "ix_packages_package_number_code",
+            "marketplace_package_number",
+            postgresql_where=text("marketplace_package_number IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("marketplace_accounts.id"))
@@ -103,6 +109,8 @@ class PackageLineRow(Base):
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         # A marketplace names a cancelled line, not the package holding it (HB combines orders).
         Index("ix_package_lines_external_line_id", "external_line_id"),
+        # A parcel holding several orders (HB combines orders to one delivery) opens by any of them.
+        Index("ix_package_lines_order_number", "order_number", postgresql_where=text("order_number IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     package_id: Mapped[int] = mapped_column(ForeignKey("packages.id", ondelete="CASCADE"), index=True)
@@ -115,6 +123,9 @@ class PackageLineRow(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    #: The order this line belongs to, where the marketplace names one per line (Hepsiburada): a
+    #: parcel combining several orders keeps the oldest one's number, and is found by the others here.
+    order_number: Mapped[str | None] = mapped_column(Text)
     package: Mapped[PackageRow] = relationship(back_populates="lines")
 
 

@@ -62,6 +62,9 @@ class RemoteLine:
     status_raw: str = ""
     #: The marketplace's own product id (Trendyol contentId, HB hbSku/listingId, N11 productId).
     marketplace_sku: str = ""
+    #: The order the line belongs to, where the marketplace says so per line (HB: a package may hold
+    #: several orders); empty where the package's order number is the line's.
+    order_number: str = ""
 
 
 @dataclass(frozen=True)

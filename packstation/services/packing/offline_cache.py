@@ -17,7 +17,7 @@ from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,6 +41,16 @@ FULL_REFRESH_S = 15 * 60
 #: Changes are read again this far back: a transaction stamps ``updated_at`` when it starts and may
 #: commit after our read (the station's transactions last milliseconds; a sync batch, seconds).
 CHANGE_OVERLAP = timedelta(minutes=2)
+
+
+class Ready(NamedTuple):
+    """A ready package as the cache stores it: opened, summarised, its slip code, status and other codes."""
+
+    package: OpenedPackage
+    summary: PackageSummary
+    slip_code: str | None
+    status: str
+    other_codes: tuple[str, ...]
 
 
 @cache
@@ -166,9 +176,7 @@ class OfflineCache:
         return len(packages)
 
     @staticmethod
-    def _read_ready(
-        session: Session, limit: int, *, ids: list[int] | None = None
-    ) -> list[tuple[OpenedPackage, PackageSummary, str | None, str]]:
+    def _read_ready(session: Session, limit: int, *, ids: list[int] | None = None) -> list[Ready]:
         """The ``limit`` oldest ready packages (of ``ids``, when given)."""
         # Oldest first, as they will be packed; the partial index ix_packages_ready serves this.
         query = (
@@ -184,6 +192,7 @@ class OfflineCache:
         rows = session.execute(query).all()
         ids = [package.id for package, _account, _client in rows]
         lines: dict[int, list[LineInfo]] = {}
+        codes: dict[int, set[str]] = {}
         for line, bin_location, image_url in session.execute(
             select(PackageLineRow, pick_bin_code(PackageLineRow.product_id), ProductRow.image_url)
             .outerjoin(ProductRow, ProductRow.id == PackageLineRow.product_id)
@@ -191,6 +200,8 @@ class OfflineCache:
             .order_by(PackageLineRow.id)
         ):
             lines.setdefault(line.package_id, []).append(line_info(line, bin_location, image_url))
+            if line.order_number:
+                codes.setdefault(line.package_id, set()).add(line.order_number)
         result = []
         for package, account, client in rows:
             package_lines = tuple(lines.get(package.id, ()))
@@ -201,7 +212,9 @@ class OfflineCache:
                 line_count=len(package_lines),
                 item_count=sum(line.quantity for line in package_lines),
             )
-            result.append((opened, summary, package.packing_slip_code, package.status))
+            other = codes.get(package.id, set()) | {package.marketplace_package_number or ""}
+            other -= {"", package.order_number, package.external_id}
+            result.append(Ready(opened, summary, package.packing_slip_code, package.status, tuple(sorted(other))))
         return result
 
     # -- reads (the packing thread, while offline): the PackageSource --------------------------------------
@@ -230,7 +243,7 @@ class OfflineCache:
         return self._store.counts()
 
 
-def _cached(packages: list[tuple[OpenedPackage, PackageSummary, str | None, str]]) -> list[CachedPackage]:
+def _cached(packages: list[Ready]) -> list[CachedPackage]:
     return [
         CachedPackage(
             id=p.id,
@@ -241,6 +254,7 @@ def _cached(packages: list[tuple[OpenedPackage, PackageSummary, str | None, str]
             status=status,
             document=_package_to_json(p),
             summary=_summary_to_json(summary),
+            other_codes=other_codes,
         )
-        for p, summary, slip, status in packages
+        for p, summary, slip, status, other_codes in packages
     ]

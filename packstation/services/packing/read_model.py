@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, text, true
+from sqlalchemy import func, or_, select, text, true, union
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models.accounts import MarketplaceAccountRow
@@ -103,7 +103,8 @@ class PackageQueries:
         ]
 
     def find_by_code(self, code: str, *, limit: int = 20, session: Session | None = None) -> list[PackageSummary]:
-        """Packages a scanned code can mean: tracking number, package id, order number or slip code.
+        """Packages a scanned code can mean: tracking number, package id, the marketplace's package number,
+        order number (the package's, or any of its lines': orders combined into one parcel) or slip code.
 
         Several packages can share an order number; the caller offers a choice then. Runs in
         ``session`` when given (the caller's transaction), otherwise in its own.
@@ -111,12 +112,20 @@ class PackageQueries:
         code = code.strip()
         if not code:
             return []
-        where = or_(
-            PackageRow.cargo_tracking_number == code,
-            PackageRow.external_id == code,
-            PackageRow.order_number == code,
-            PackageRow.packing_slip_code == code,
+        # A union of index look-ups: an OR across the two tables would make PostgreSQL filter every package.
+        found = union(
+            select(PackageRow.id).where(
+                or_(
+                    PackageRow.cargo_tracking_number == code,
+                    PackageRow.external_id == code,
+                    PackageRow.order_number == code,
+                    PackageRow.packing_slip_code == code,
+                    PackageRow.marketplace_package_number == code,
+                )
+            ),
+            select(PackageLineRow.package_id).where(PackageLineRow.order_number == code),
         )
+        where = PackageRow.id.in_(found)
         if session is not None:
             return self._summaries(session, where, limit=limit)
         with self._sessions() as own:

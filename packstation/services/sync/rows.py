@@ -66,6 +66,7 @@ def line_values(line: Any, product_id: int | None) -> dict[str, Any]:
         "quantity": line.quantity,
         "unit_price": line.unit_price,
         "product_id": product_id,
+        "order_number": line.order_number or None,
     }
 
 
@@ -225,6 +226,7 @@ _LINE_COLUMNS = (
     "quantity",
     "unit_price",
     "product_id",
+    "order_number",
 )
 
 

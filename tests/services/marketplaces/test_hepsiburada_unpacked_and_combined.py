@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from pathlib import Path
 
 import zplkit
 import zxingcpp
@@ -19,6 +20,8 @@ from packstation.domain.status import PackageStatus
 from packstation.services.marketplaces.hepsiburada.parser import lines_digest
 from packstation.services.marketplaces.models import PackageQuery
 from packstation.services.outbox.pusher import OutboxPusher
+from packstation.services.packing.offline_cache import OfflineCache
+from packstation.services.packing.read_model import PackageQueries
 from packstation.services.packing.service import OpenOutcome
 from packstation.services.sync.pull import PackageSync
 from packstation.services.sync.rows import Received, upsert_packages
@@ -220,3 +223,43 @@ def test_a_line_never_joins_a_parcel_being_packed_even_in_a_race(db: Database, r
     with db.sessions.begin() as session:
         upsert_packages(session, rig.account_id, [Received(listed)], {})
     assert len(_rows(db, rig)[first].lines) == 1  # the box being packed keeps the lines the packer sees
+
+
+def test_a_combined_parcel_opens_by_any_of_its_order_numbers_and_hbs_package_number(
+    db: Database, rig: Rig, tmp_path: Path
+) -> None:
+    first = rig.sim.add_order(lines=1, carrier="HepsiJet")
+    second = rig.sim.add_order(lines=2, like=first)
+    third = rig.sim.add_order(lines=1, like=first)
+    sync(db, rig)
+    assert set(_rows(db, rig)) == {first}
+    parcel = stored(db, rig, first).id
+    queries = PackageQueries(db.sessions)
+    for order in (first, second, third):
+        assert [found.id for found in queries.find_by_code(order)] == [parcel], order
+    # Offline too: the station's cache opens it by the other orders' numbers.
+    cache = OfflineCache(tmp_path / "cache.sqlite3")
+    cache.refresh(db.sessions, full=True)
+    for order in (first, second, third):
+        assert [found.id for found in cache.find_by_code(order)] == [parcel], order
+
+    # The packer holds the youngest order's papers: the same parcel opens, with every order's lines.
+    rig.sim_lines = {third: rig.sim.lines_of(first) + rig.sim.lines_of(second) + rig.sim.lines_of(third)}
+    opened = rig.packing.open(third, user_id=None)
+    assert opened.outcome is OpenOutcome.OPENED and opened.package is not None
+    assert opened.package.id == parcel and len(opened.package.lines) == 4
+    rig.packing.abort(user_id=None)
+    drain(rig)
+    pack(rig, third)
+    number = _packed_number(db, rig, first)
+    _printed(rig, number)
+    drain(rig)
+    OutboxPusher(db.sessions, lambda _account: rig.client).push()
+    sync(db, rig)  # HB lists the package: its delivery barcode arrives
+    tracking = stored(db, rig, first).cargo_tracking_number
+    assert tracking
+    for code in (number, tracking, second):
+        assert [found.id for found in queries.find_by_code(code)] == [parcel], code
+    # Packed now: a second scan of any of its codes says so instead of opening a new parcel.
+    again = rig.packing.open(second, user_id=None)
+    assert again.outcome is OpenOutcome.ALREADY_PACKED, again.message

@@ -156,6 +156,7 @@ def open_line(item: Any, index: int) -> RemoteLine:
             currency=(_text(price, "currency", limit=8) if isinstance(price, Mapping) else "") or "TRY",
             status_raw=_text(item, "status", limit=40),
             marketplace_sku=hb_sku,
+            order_number=_id(item, "orderNumber", required=False),
         )
     except FieldProblem as problem:
         raise FieldProblem(f"items[{index}].{problem.field}", problem.problem) from problem
@@ -181,6 +182,7 @@ def package_line(item: Any, index: int) -> RemoteLine:
             unit_price=money(item, "price"),
             currency=(_text(price, "currency", limit=8) if isinstance(price, Mapping) else "") or "TRY",
             marketplace_sku=hb_sku,
+            order_number=_id(item, "orderNumber", required=False),
         )
     except FieldProblem as problem:
         raise FieldProblem(f"items[{index}].{problem.field}", problem.problem) from problem
