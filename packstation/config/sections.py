@@ -303,6 +303,22 @@ class MarketplaceAccount(Section):
             "of several orders; whether to combine is the seller's choice."
         ),
     )
+    cancel_reason_id: int = Field(
+        default=83,
+        ge=1,
+        description=(
+            "Hepsiburada: the `reasonId` sent with `cancelbymerchant` for a line the seller cannot supply. HB "
+            'publishes 83 ("Ürün tedarik edilemedi") and no other; its spec lists no values.'
+        ),
+    )
+    cancel_line_path: str = Field(
+        default="/lineitems/merchantid/{merchant_id}/id/{line_id}/cancelbymerchant",
+        pattern=r"^/.*\{merchant_id\}.*\{line_id\}",
+        description=(
+            "Hepsiburada: the path that cancels one unpacked line. HB's spec and reference page spell it in "
+            "lower case; one open-source client uses `/lineItems/merchantId/…/cancelByMerchant` (unbacked)."
+        ),
+    )
     paged_path: str = Field(
         default="/order/sellers/{seller_id}/v2/orders",
         pattern=r"^/.*\{seller_id\}",

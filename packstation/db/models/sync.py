@@ -48,6 +48,8 @@ class OutboxEntry(Base):
         one_of("kind", OutboxKind),
         one_of("state", OutboxState),
         Index("ix_outbox_due", "state", "next_attempt_at"),
+        # The lines a station cancelled itself (unsupplied), read by every Hepsiburada sync.
+        Index("ix_outbox_unsupplied", "package_id", postgresql_where=text("kind = 'unsupplied'")),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("marketplace_accounts.id"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -139,6 +139,19 @@ class Completion:
     box_count: int = 1
     #: What went into each box, in box order: line id -> units (empty for a completion without boxes).
     box_units: tuple[Mapping[str, int], ...] = ()
+    #: Units declared unsupplied, by line id: they do not go out (the marketplace is told through the outbox).
+    unsupplied: Mapping[str, int] = field(default_factory=dict)
+
+    def shipped(self) -> OpenedPackage:
+        """The package as it goes out: each line less its unsupplied units, lines with none left dropped."""
+        if not self.unsupplied:
+            return self.package
+        lines = tuple(
+            replace(line, quantity=line.quantity - self.unsupplied.get(line.line_id, 0))
+            for line in self.package.lines
+            if line.quantity > self.unsupplied.get(line.line_id, 0)
+        )
+        return replace(self.package, lines=lines)
 
 
 class PackingError(Exception):

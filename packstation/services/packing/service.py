@@ -410,6 +410,7 @@ class PackingService:
             completed_at=op.occurred_at,
             box_count=op.body.box_count if isinstance(op.body, Completed) else 1,
             box_units=tuple(dict(box.units) for box in op.body.boxes) if isinstance(op.body, Completed) else (),
+            unsupplied={line.line_id: line.unsupplied for line in current.session.lines if line.unsupplied},
         )
         if self._sources.cache is not None:
             self._sources.cache.mark_packed(current.package.id)

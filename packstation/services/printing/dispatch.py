@@ -224,7 +224,8 @@ class LabelDispatcher:
         self._executor.submit(self._print_reporting, completion)
 
     def _print_reporting(self, completion: Completion) -> None:
-        package = completion.package
+        # Unsupplied units do not go out: the label's item count and HB's package leave them out.
+        package = completion.shipped()
         try:
             self.print_label(package, box_count=completion.box_count)
         except Exception as exc:  # shown to the packer; REPRINT tries again

@@ -31,6 +31,7 @@ def marketplace_label_source(jobs: MarketplaceJobs, sessions: sessionmaker[Sessi
                 tracking=package.cargo_tracking_number,
                 preferred=preferred,
                 box_count=box_count,
+                packed_units={line.line_id: line.quantity for line in package.lines},
             )
         return client.label_for(
             package.external_id, package.cargo_tracking_number, box_count=box_count, preferred=preferred

@@ -127,6 +127,8 @@ def client_for(
                 label_zpl_format=account.label_zpl_format,
                 label_pdf_format=account.label_pdf_format,
                 combine_orders=account.combine_orders,
+                cancel_reason_id=account.cancel_reason_id,
+                cancel_line_path=account.cancel_line_path,
             )
             return HepsiburadaClient(hb_credentials, config=replace(hb_config, retry=retry) if retry else hb_config)
         n11_credentials = N11Credentials(secrets.require(name, "app_key"), secrets.require(name, "app_secret"))

@@ -15,15 +15,16 @@ waits and then finds the number instead of packing the lines again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models.packages import PackageLineRow, PackageRow
+from packstation.db.models.sync import OutboxEntry
 from packstation.domain.marketplace import LabelFormat
-from packstation.domain.status import PackageStatus
+from packstation.domain.status import OutboxKind, PackageStatus
 from packstation.i18n import _
 from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient, NoMutualBarcode
 from packstation.services.marketplaces.models import RemoteLine, RemotePackage, StatusReport
@@ -58,8 +59,14 @@ _APPLY = text(f"""
       AND p.status NOT IN ({", ".join(f"'{status}'" for status in _FINAL)})
       AND p.status <> r.status
       -- A cancelled line stops the package holding it, unless the parcel already left.
-      AND (r.status <> 'Cancelled' OR (p.status <> 'Shipped' AND (r.line_id IS NULL OR EXISTS (
-            SELECT 1 FROM package_lines AS l WHERE l.package_id = p.id AND l.external_line_id = r.line_id))))
+      AND (r.status <> 'Cancelled' OR (p.status <> 'Shipped' AND (r.line_id IS NULL OR (EXISTS (
+            SELECT 1 FROM package_lines AS l WHERE l.package_id = p.id AND l.external_line_id = r.line_id)
+            -- ...unless the station cancelled it itself (a line it could not supply: cancelbymerchant);
+            -- the rest of the parcel goes out.
+            AND NOT EXISTS (
+                SELECT 1 FROM marketplace_outbox AS o
+                WHERE o.package_id = p.id AND o.kind = 'unsupplied' AND o.state <> 'failed'
+                  AND o.payload ->> 'line_id' = r.line_id)))))
     RETURNING p.id, p.external_id, r.reported
 """)
 
@@ -108,6 +115,19 @@ def apply_status_reports(session: Session, account_id: int, reports: Iterable[St
     return moved
 
 
+def unsupplied_units(session: Session, package_id: int) -> dict[str, int]:
+    """Units of each line of ``package_id`` the station declared unsupplied (its outbox's unsupplied rows)."""
+    units: dict[str, int] = {}
+    for payload in session.scalars(
+        select(OutboxEntry.payload).where(
+            OutboxEntry.package_id == package_id, OutboxEntry.kind == OutboxKind.UNSUPPLIED.value
+        )
+    ):
+        line = str(payload.get("line_id", ""))
+        units[line] = units.get(line, 0) + int(payload.get("quantity") or 0)
+    return units
+
+
 def stored_package_number(session: Session, package_id: int) -> str:
     """The package's marketplace number: stored at packing, or in the payload HB listed it with."""
     row = session.execute(
@@ -135,12 +155,21 @@ class PackageNumbers:
         self._sessions = sessions
 
     def ensure(
-        self, client: HepsiburadaClient, package_id: int, *, business_key: str, boxes: int | None = None
+        self,
+        client: HepsiburadaClient,
+        package_id: int,
+        *,
+        business_key: str,
+        boxes: int | None = None,
+        packed_units: Mapping[str, int] | None = None,
     ) -> Packed:
         """The HB package of local package ``package_id``, created (once) if there is none yet.
 
         ``boxes`` is the parcel's box count (HB's ``parcelQuantity``) when the caller knows it before the
         journal pump has stored it on the package; otherwise the package row's ``box_count`` is used.
+        The package holds what went out: each line less the units declared unsupplied (the outbox's
+        unsupplied rows, and ``packed_units`` when the caller knows more than the pump has stored yet);
+        an unsupplied line is cancelled at HB (``cancelbymerchant``), never packed.
 
         The row lock is held while HB is asked: a second caller (another station, the pusher) waits for
         the first and then reads its number, so the lines are packed once.
@@ -156,13 +185,27 @@ class PackageNumbers:
             lines = session.scalars(
                 select(PackageLineRow).where(PackageLineRow.package_id == package_id).order_by(PackageLineRow.id)
             ).all()
+            unsupplied = unsupplied_units(session, package_id)
+            going = []
+            for line in lines:
+                units = line.quantity - unsupplied.get(line.external_line_id, 0)
+                if packed_units is not None:
+                    units = min(units, packed_units.get(line.external_line_id, 0))
+                if units > 0:
+                    going.append(RemoteLine(line.external_line_id, line.barcode, units))
+            if not going:
+                raise ValueError(
+                    _("nothing of {id} is left to pack at Hepsiburada: every line was unsupplied").format(
+                        id=package.external_id
+                    )
+                )
             remote = RemotePackage(
                 marketplace=client.marketplace,
                 package_id=package.external_id,
                 order_number=package.order_number,
                 status=PackageStatus.CREATED,
                 status_raw=package.status,
-                lines=tuple(RemoteLine(line.external_line_id, line.barcode, line.quantity) for line in lines),
+                lines=tuple(going),
             )
             number, tracking, _sent = client.create_package(
                 remote, business_key=business_key, parcel_quantity=boxes or package.box_count or 1
@@ -188,13 +231,16 @@ def hepsiburada_label(
     tracking: str,
     preferred: LabelFormat,
     box_count: int = 1,
+    packed_units: Mapping[str, int] | None = None,
 ) -> MarketplaceLabel | None:
     """HB's label for local package ``package_id``, creating the HB package first if it is not yet made.
 
     A carrier without shared barcodes (400 "Cargo company does not provide mutual barcodes") means our
     own label: the answer then holds no documents and says why, for the packer to read.
     """
-    packed = numbers.ensure(client, package_id, business_key=f"label/{package_id}", boxes=box_count)
+    packed = numbers.ensure(
+        client, package_id, business_key=f"label/{package_id}", boxes=box_count, packed_units=packed_units
+    )
     tracking = tracking or packed.tracking
     try:
         return client.label_by_number(packed.number, preferred=preferred, tracking=tracking)

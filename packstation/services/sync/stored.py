@@ -14,7 +14,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models.packages import PackageLineRow, PackageRow
-from packstation.domain.status import PackageStatus
+from packstation.db.models.sync import OutboxEntry
+from packstation.domain.status import OutboxKind, OutboxState, PackageStatus
 from packstation.services.marketplaces.models import HeldPackage
 
 
@@ -41,10 +42,22 @@ class StoredPackages:
                 select(PackageRow.external_id, PackageRow.order_number, PackageRow.status, number, busy).where(*wanted)
             ).all()
             lines: dict[str, set[str]] = {}
+            # A line the station cancelled itself (unsupplied: cancelbymerchant) is not held: HB listing it
+            # as cancelled does not make the parcel it was left out of spent.
+            cancelled_here = (
+                select(OutboxEntry.id)
+                .where(
+                    OutboxEntry.package_id == PackageRow.id,
+                    OutboxEntry.kind == OutboxKind.UNSUPPLIED.value,
+                    OutboxEntry.state != OutboxState.FAILED.value,
+                    OutboxEntry.payload["line_id"].astext == PackageLineRow.external_line_id,
+                )
+                .exists()
+            )
             for key, line_id in session.execute(
                 select(PackageRow.external_id, PackageLineRow.external_line_id)
                 .join(PackageLineRow, PackageLineRow.package_id == PackageRow.id)
-                .where(*wanted)
+                .where(*wanted, ~cancelled_here)
             ):
                 lines.setdefault(key, set()).add(line_id)
         return {

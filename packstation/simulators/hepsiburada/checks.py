@@ -26,6 +26,21 @@ CREATE_FIELDS = {
 LINE_REQUEST_FIELDS = {"id", "quantity", "serialNumbers"}
 
 
+def cancel_reason(raw: bytes) -> int:
+    """The ``reasonId`` of a ``cancelbymerchant`` body: exactly ``{"reasonId": <integer>}`` (SPEC
+    ``CancelByMerchantRequest``); a missing body, another field (``reason``) or a text id is refused."""
+    try:
+        body = json.loads(raw) if raw else None
+    except ValueError as exc:
+        raise SimError(400, "request body is not JSON") from exc
+    if not isinstance(body, dict) or set(body) != {"reasonId"}:
+        raise SimError(400, 'the body must be {"reasonId": <integer>}')
+    reason = body["reasonId"]
+    if not isinstance(reason, int) or isinstance(reason, bool):
+        raise SimError(400, "reasonId must be an integer")
+    return reason
+
+
 _STOCK_FIELDS = {"hepsiburadaSku", "merchantSku", "availableStock", "maximumPurchasableQuantity"}
 
 

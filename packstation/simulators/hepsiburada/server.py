@@ -15,6 +15,9 @@
 - ``/packages/…/status/unpacked``: like ``/packages`` (``limit`` ≤ 10, capital ``Offset``, ``timespan`` or dates),
   answered as SPEC types it: an array of paged envelopes of ``{barcode, packageNumber, unpackedDate}``.
 - ``POST …/packagenumber/{pn}/unpack``: the package is unpacked and its lines are open again.
+- ``POST /lineitems/merchantid/{m}/id/{line}/cancelbymerchant`` with exactly ``{"reasonId": <integer>}`` (SPEC
+  ``CancelByMerchantRequest``), the path in SPEC's lower case (``/lineItems/merchantId/…/cancelByMerchant``, as one
+  open-source client spells it, is no route); only a line not yet packed, and only reason ids HB publishes (83).
 - The listing host's stock uploads (``POST /listings/…/stock-uploads``, ``GET …/stock-uploads/id/{id}``) on
   the same port: a bare array of rows keyed ``hepsiburadaSku`` and/or ``merchantSku``; unknown fields refused.
 """
@@ -42,6 +45,7 @@ from packstation.simulators.hepsiburada.checks import (
     LIMIT_OFFSET,
     LINE_REQUEST_FIELDS,
     allow,
+    cancel_reason,
     hb_date,
     int_param,
     line_time,
@@ -138,6 +142,11 @@ class _Handler(BaseHTTPRequestHandler):
         label = re.fullmatch(f"/packages/merchantid/{m}/packagenumber/([^/]+)/labels", path)
         if method == "GET" and label:
             return 200, self._label(label.group(1), params)
+        cancel = re.fullmatch(f"/lineitems/merchantid/{m}/id/([^/]+)/cancelbymerchant", path)
+        if method == "POST" and cancel:
+            allow(params, set())
+            sim.cancel_by_merchant(cancel.group(1), cancel_reason(raw))
+            return 200, ""
         joinable = re.fullmatch(f"/lineitems/merchantid/{m}/packageablewith/lineitemid/([^/]+)", path)
         if method == "GET" and joinable:
             allow(params, set())

@@ -51,6 +51,9 @@ class SimConfig:
     #: Carriers whose shared barcode comes as a picture only (HB lists png/jpg among the formats; which
     #: carriers give only those is not published: a stand-in switch, empty by default).
     picture_only_carriers: frozenset[str] = frozenset()
+    #: ``cancelbymerchant`` reason ids taken: HB publishes 83 alone ("Ürün tedarik edilemedi", DOC); any other
+    #: is refused here, so a client sending a guessed id fails in tests.
+    cancel_reason_ids: frozenset[int] = frozenset({83})
 
 
 class SimulatedHepsiburada:
@@ -67,6 +70,8 @@ class SimulatedHepsiburada:
         self.open_lines: dict[str, dict[str, Any]] = {}
         self.packages: dict[str, HbPackage] = {}
         self.cancelled: list[dict[str, Any]] = []
+        #: ``cancelbymerchant`` calls taken, in order: (line id, reason id).
+        self.merchant_cancels: list[tuple[str, int]] = []
         #: Raw /packages elements served as they are (poison tests).
         self.raw_packages: list[Any] = []
         self.requests: list[tuple[str, str, dict[str, str]]] = []
@@ -323,25 +328,47 @@ class SimulatedHepsiburada:
             package = self.packages[number]
             package.status, package.delivered_at = "Delivered", self.now()
 
+    def cancel_by_merchant(self, line_id: str, reason_id: int) -> None:
+        """``POST /lineitems/…/id/{line}/cancelbymerchant``: the seller cancels a line not yet packed, whole.
+
+        A packed line is refused (400: SPEC names "henüz paketlenmemiş kalem"), a cancelled one 409 (as when
+        packing it), an unknown one 404. The feed lists it with ``cancelledBy`` "Merchant" and the reason id as
+        ``cancelReasonCode`` (neither value is published: UNCERTAIN).
+        """
+        with self._lock:
+            if reason_id not in self.config.cancel_reason_ids:
+                raise SimError(400, f"reasonId {reason_id} is not a valid cancel reason")
+            if any(c["lineItemId"] == line_id for c in self.cancelled):
+                raise SimError(409, f"line item {line_id} is already cancelled")
+            line = self.open_lines.get(line_id)
+            if line is None:
+                if any(ln["id"] == line_id for p in self.packages.values() for ln in p.lines):
+                    raise SimError(400, f"line item {line_id} is packaged and can not be cancelled")
+                raise SimError(404, f"line item {line_id} can not be found")
+            del self.open_lines[line_id]
+            self.cancelled.append(self._cancelled_entry(line, by="Merchant", code=str(reason_id)))
+            self.merchant_cancels.append((line_id, reason_id))
+
+    def _cancelled_entry(self, line: dict[str, Any], *, by: str, code: str) -> dict[str, Any]:
+        return {
+            "orderNumber": line["orderNumber"],
+            "lineItemId": line["id"],
+            "cancelDate": hb_time(self.now()),
+            "cancelledBy": by,
+            "cancelReasonCode": code,
+            "merchantId": self.config.merchant_id,
+            "quantity": line["quantity"],
+            "sku": line["sku"],
+            "merchantSku": line["merchantSKU"],
+        }
+
     def cancel_order(self, order_number: str, *, by: str = "Customer") -> list[str]:
         """The customer cancels every open line of an order; the ids cancelled."""
         with self._lock:
             ids = [line["id"] for line in self.lines_of(order_number)]
             for line_id in ids:
                 line = self.open_lines.pop(line_id)
-                self.cancelled.append(
-                    {
-                        "orderNumber": order_number,
-                        "lineItemId": line_id,
-                        "cancelDate": hb_time(self.now()),
-                        "cancelledBy": by,
-                        "cancelReasonCode": "CustomerRequest",
-                        "merchantId": self.config.merchant_id,
-                        "quantity": line["quantity"],
-                        "sku": line["sku"],
-                        "merchantSku": line["merchantSKU"],
-                    }
-                )
+                self.cancelled.append(self._cancelled_entry(line, by=by, code="CustomerRequest"))
             return ids
 
     # -- representations (SPEC shapes) -------------------------------------------------------------

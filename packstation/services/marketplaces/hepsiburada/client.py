@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from packstation.domain.marketplace import LabelFormat, Marketplace
+from packstation.domain.outcomes import UnsuppliedReason
 from packstation.domain.status import PackageStatus
 from packstation.i18n import _
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient
@@ -36,6 +37,7 @@ from packstation.services.marketplaces.credentials import HepsiburadaCredentials
 from packstation.services.marketplaces.errors import AuthError, MalformedReply, MarketplaceError, NotFound, Rejected
 from packstation.services.marketplaces.hepsiburada import stock
 from packstation.services.marketplaces.hepsiburada.arrange import Gone, arrange_open, arrange_packed
+from packstation.services.marketplaces.hepsiburada.cancel import LineCanceller
 from packstation.services.marketplaces.hepsiburada.config import (
     ORDERS_PAGE_MAX,
     PACKAGES_PAGE_MAX,
@@ -57,6 +59,7 @@ from packstation.services.marketplaces.writes import (
     StockBatchResult,
     StockPushReceipt,
     StockUpdate,
+    UnsuppliedLine,
     WriteOutcome,
 )
 
@@ -75,7 +78,7 @@ class HepsiburadaClient(MarketplaceClient):
 
     marketplace = _HB
     capabilities = Capabilities(
-        picking_status=True, invoiced_status=False, unsupplied=False, marketplace_label=True, stock_batch_result=True
+        picking_status=True, invoiced_status=False, unsupplied=True, marketplace_label=True, stock_batch_result=True
     )
 
     def __init__(self, credentials: HepsiburadaCredentials, *, config: HepsiburadaConfig | None = None) -> None:
@@ -305,6 +308,18 @@ class HepsiburadaClient(MarketplaceClient):
         if not number:
             raise MalformedReply(_("Hepsiburada sent no packageNumber"), marketplace=_HB, endpoint=path)
         return str(number), str(answer.get("barcode") or ""), True
+
+    def report_unsupplied(
+        self,
+        package: RemotePackage,
+        lines: Sequence[UnsuppliedLine],
+        *,
+        reason: UnsuppliedReason,
+        business_key: str,
+    ) -> WriteOutcome:
+        """Cancel lines the seller cannot supply (``cancelbymerchant``, see :mod:`.cancel`)."""
+        canceller = LineCanceller(self._oms_call, self._feeds, self._merchant, self.config)
+        return canceller.cancel(package, lines, reason=reason, business_key=business_key)
 
     def _check_packable_together(self, package: RemotePackage) -> None:
         """Refuse, naming the lines, a package HB would not make: lines for another customer or address."""

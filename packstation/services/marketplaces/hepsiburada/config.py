@@ -23,8 +23,19 @@ PACKAGES_PAGE_MAX = 10
 #: ``/packages/…/shipped|delivered|undelivered`` and ``/orders/…/cancelled`` take at most 50 (SPEC; DOCS-TXT).
 STATUS_PAGE_MAX = 50
 #: The one cancellation reason HB publishes for a seller's line it cannot supply: ``cancelbymerchant``
-#: ``{"reasonId": 83}`` "Ürün tedarik edilemedi" (DOC "Iptal Bilgisi Gonderme"). Nothing else is offered.
-REASON_IDS = {UnsuppliedReason.OUT_OF_STOCK: 83}
+#: ``{"reasonId": 83}`` "Ürün tedarik edilemedi" (DOC "Iptal Bilgisi Gonderme"). SPEC types the body as
+#: ``CancelByMerchantRequest {reasonId: integer}`` and lists no values; one open-source PHP client sends 83
+#: too ("could not find another"). So only out-of-stock has an HB equivalent; the others are refused
+#: rather than sent as a false 83. The id is a setting (``cancel_reason_id``) in case HB publishes others.
+CANCEL_REASON_ID = 83
+REASON_IDS = {UnsuppliedReason.OUT_OF_STOCK: CANCEL_REASON_ID}
+#: ``POST`` this to cancel one line the seller cannot supply (SPEC "Iptal Bilgisi Gonderme"; DOC reference page
+#: ``post_lineitems-merchantid-merchantid-id-lineid-cancelbymerchant``). Sources disagree on the spelling: SPEC
+#: and DOC write it in lower case as here; one open-source Python client posts ``/lineItems/merchantId/…/
+#: cancelByMerchant`` with ``{"reason": text}`` (no source backs either), another posts no body at all. HB's
+#: paths are case-sensitive elsewhere (listing: ``/merchantId/`` gets 400), so SPEC's spelling is the
+#: default, kept as a setting.
+CANCEL_LINE_PATH = "/lineitems/merchantid/{merchant_id}/id/{line_id}/cancelbymerchant"
 #: Order services answer 429 past 1000 requests per second (DOC changelog Kasım 2025).
 ORDER_LIMIT = RateLimit(1000, 1.0)
 #: The listing host: 180 per minute per IP per the SDK's quote of an HB text we could not find (UNCERTAIN).
@@ -50,6 +61,10 @@ class HepsiburadaConfig:
     #: HB's ``packageablewith`` allows (SPEC: one package may hold lines of several orders). Whether a seller
     #: wants that is not HB's to say (sources silent): on by default, as HB's own auto-packing would.
     combine_orders: bool = True
+    #: ``cancelbymerchant``: the reason id sent for a line that cannot be supplied, and the path (see the
+    #: constants above: the sources' disagreements are why both are settings).
+    cancel_reason_id: int = CANCEL_REASON_ID
+    cancel_line_path: str = CANCEL_LINE_PATH
     #: Stop scanning packed packages for a look-up after this many pages.
     lookup_pages: int = 20
     parcel_deci: int = 1
@@ -75,6 +90,8 @@ class HepsiburadaConfig:
             raise ValueError(f"packages_page_size must be 1..{PACKAGES_PAGE_MAX}, got {self.packages_page_size}")
         if not 1 <= self.status_page_size <= STATUS_PAGE_MAX:
             raise ValueError(f"status_page_size must be 1..{STATUS_PAGE_MAX}, got {self.status_page_size}")
+        if "{line_id}" not in self.cancel_line_path or "{merchant_id}" not in self.cancel_line_path:
+            raise ValueError(f"cancel_line_path must name {{merchant_id}} and {{line_id}}: {self.cancel_line_path!r}")
         if self.packages_timespan_hours < 1:
             raise ValueError(f"packages_timespan_hours must be at least 1, got {self.packages_timespan_hours}")
 
