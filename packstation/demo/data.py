@@ -21,7 +21,7 @@ from packstation.domain.status import PackageStatus, Role
 from packstation.domain.stock import DEFAULT_WAREHOUSE_CODE, StockReason
 from packstation.services.access.users import UserService
 from packstation.services.stock.movements import StockMove, apply_movements
-from packstation.services.stock.places import ensure_bin_path
+from packstation.services.stock.places import ensure_bins
 from packstation.services.stock.reservations import settle_reservations
 
 DEMO_ACCOUNT = "demo-trendyol"
@@ -203,7 +203,8 @@ def _seed_catalogue(
         barcodes.append({"product_id": product_id, "barcode": _ean13(rng, used), "multiplier": accessory[4]})
     session.execute(insert(ProductBarcode), barcodes)
     # Shelves A-F, one zone each; every product starts with some units in its bin.
-    places = {code: ensure_bin_path(session, DEFAULT_WAREHOUSE_CODE, code[0], code) for code in sorted(set(bins))}
+    bin_ids = ensure_bins(session, DEFAULT_WAREHOUSE_CODE, {(code[0], code) for code in bins})
+    places = {code: location_id for (_, code), location_id in bin_ids.items()}
     apply_movements(
         session,
         [

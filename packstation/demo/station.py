@@ -7,8 +7,11 @@ a production start never seeds anything.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from argon2 import PasswordHasher
 
 from packstation.config import Settings
 from packstation.config.sections import MarketplaceAccount
@@ -17,6 +20,30 @@ if TYPE_CHECKING:
     from packstation.db.connect import Database
 
 log = logging.getLogger("packstation.demo.station")
+
+
+class _DemoHasher(PasswordHasher):
+    """Hashes each demo password once per process and hands the same hash to every later demo database.
+
+    The demo's passwords and PINs are printed on its own log-in screen, so a salt shared between demo
+    databases hides nothing; hashing them afresh cost two seconds of argon2 per demo start, and the test
+    suite starts a demo station per test. Real users never go through this hasher.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._hashes: dict[str | bytes, str] = {}
+        self._lock = threading.Lock()
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        """The hash made the first time ``password`` was hashed in this process."""
+        with self._lock:
+            if password not in self._hashes:
+                self._hashes[password] = super().hash(password, salt=salt)
+            return self._hashes[password]
+
+
+_DEMO_HASHER = _DemoHasher()
 
 
 def demo_settings(settings: Settings, *, marketplace: MarketplaceAccount | None = None) -> Settings:
@@ -44,6 +71,8 @@ def demo_seed(*, packages: int) -> Callable[[Database], None]:
         sessions = database.sessions
         summary = seed_demo_data(sessions, packages=packages)
         log.info("demo data products=%s packages=%s created=%s", summary.products, summary.packages, summary.created)
-        seed_demo_users(UserService(sessions, credentials=Credentials(sessions), audit=AuditLog(sessions)))
+        seed_demo_users(
+            UserService(sessions, credentials=Credentials(sessions, hasher=_DEMO_HASHER), audit=AuditLog(sessions))
+        )
 
     return seed

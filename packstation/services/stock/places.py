@@ -115,6 +115,53 @@ def ensure_bin_path(session: Session, warehouse: str, zone: str, bin_code: str, 
     return ensure_location(session, zone_id, LocationKind.BIN, bin_code, sellable=sellable)
 
 
+def ensure_bins(
+    session: Session, warehouse: str, paths: Iterable[tuple[str, str]], *, sellable: bool = True
+) -> dict[tuple[str, str], int]:
+    """Bins ``warehouse / zone / bin`` for each ``(zone, bin)`` in ``paths``: one round trip for all the bins.
+
+    The same as :func:`ensure_bin_path` per path; a catalogue import or the demo names hundreds of bins, and
+    six queries per bin made seeding them take seconds.
+    """
+    wanted = sorted(set(paths))
+    if not wanted:
+        return {}
+    warehouse_id = ensure_location(session, None, LocationKind.WAREHOUSE, warehouse)
+    zones = {
+        zone: ensure_location(session, warehouse_id, LocationKind.ZONE, zone, sellable=sellable)
+        for zone in sorted({zone for zone, _ in wanted})
+    }
+    ids = session.scalars(
+        select(func.nextval("stock_locations_id_seq")).select_from(func.generate_series(1, len(wanted)))
+    )
+    rows = [
+        {
+            "id": new_id,
+            "parent_id": zones[zone],
+            "kind": LocationKind.BIN.value,
+            "code": bin_code,
+            "name": "",
+            "barcode": generated_location_barcode(new_id),
+            "sellable": sellable,
+        }
+        for new_id, (zone, bin_code) in zip(ids, wanted, strict=True)
+    ]
+    # Existing bins (or ones another station made first) keep their rows; a skipped id is only a gap.
+    session.execute(
+        insert(StockLocation)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=[StockLocation.parent_id, StockLocation.code])
+    )
+    zone_of = {zone_id: zone for zone, zone_id in zones.items()}
+    found = session.execute(
+        select(StockLocation.parent_id, StockLocation.code, StockLocation.id).where(
+            StockLocation.parent_id.in_(zones.values()), StockLocation.code.in_({bin_code for _, bin_code in wanted})
+        )
+    )
+    result = {(zone_of[parent], code): location_id for parent, code, location_id in found if parent is not None}
+    return {path: result[path] for path in wanted}
+
+
 def unplaced_bin(session: Session) -> int:
     """``MAIN / GENERAL / UNPLACED``: where stock of a product without a bin lies."""
     return ensure_bin_path(session, DEFAULT_WAREHOUSE_CODE, DEFAULT_ZONE_CODE, UNPLACED_BIN_CODE)

@@ -11,7 +11,7 @@ from packstation.db.connect import Database
 from packstation.db.models.stock import StockLocation, StockMovement
 from packstation.domain.stock import StockReason
 from packstation.services.stock.movements import StockError, StockMove, apply_movements
-from packstation.services.stock.places import pick_bins, quarantine_bin, unplaced_bin
+from packstation.services.stock.places import ensure_bin_path, ensure_bins, pick_bins, quarantine_bin, unplaced_bin
 from tests.services.stock.conftest import Warehouse, in_bin, level
 
 
@@ -95,3 +95,17 @@ def test_zero_unknown_products_and_non_bins_are_refused(db: Database, warehouse:
     ):
         with pytest.raises(StockError, match=message), db.sessions.begin() as session:
             apply_movements(session, [move])
+
+
+def test_ensure_bins_makes_the_missing_bins_and_keeps_the_ones_there(db: Database, warehouse: Warehouse) -> None:
+    with db.sessions.begin() as session:
+        before = ensure_bin_path(session, "MAIN", "A", "A-01")
+        made = ensure_bins(session, "MAIN", [("A", "A-01"), ("A", "A-02"), ("Ç", "Ç-01"), ("A", "A-02")])
+    assert made[("A", "A-01")] == before == warehouse.bins["A-01"]
+    assert set(made) == {("A", "A-01"), ("A", "A-02"), ("Ç", "Ç-01")}
+    with db.sessions.begin() as session:  # a second station asking for the same bins gets the same rows
+        assert ensure_bins(session, "MAIN", made) == made
+        zone = session.get(StockLocation, session.get(StockLocation, made[("Ç", "Ç-01")]).parent_id)
+        barcodes = {session.get(StockLocation, i).barcode for i in made.values()}
+    assert zone is not None and zone.code == "Ç"
+    assert len(barcodes) == 3
