@@ -34,7 +34,6 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -52,6 +51,7 @@ from packstation.simulators.hepsiburada.checks import (
     stock_rows,
 )
 from packstation.simulators.hepsiburada.state import MUTUAL_CARRIERS, SimulatedHepsiburada
+from packstation.simulators.serving import BackgroundServer
 
 log = logging.getLogger("packstation.simulators.hepsiburada")
 
@@ -347,36 +347,13 @@ class _Server(ThreadingHTTPServer):
         }
 
 
-class HepsiburadaServer:
-    """Serves a :class:`SimulatedHepsiburada` on a loopback port (0 = any free one)."""
+class HepsiburadaServer(BackgroundServer):
+    """Serves a :class:`SimulatedHepsiburada` on a loopback port (0 = any free one); ``base_url`` is what a client
+    is configured with."""
 
     def __init__(self, sim: SimulatedHepsiburada, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.sim = sim
-        self._server = _Server((host, port), _Handler)
-        self._server.sim = sim
-        self._server.lock = threading.Lock()
-        self._thread = threading.Thread(target=self._server.serve_forever, name="hb-sim", daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        """The OMS base URL a client is configured with."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> HepsiburadaServer:
-        """Start serving in a background thread."""
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> HepsiburadaServer:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.stop()
+        server = _Server((host, port), _Handler)
+        server.sim = sim
+        server.lock = threading.Lock()
+        super().__init__(server, name="hb-sim")
