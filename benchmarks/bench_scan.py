@@ -24,7 +24,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import psycopg2
 
 from benchmarks.common import percentiles, start_simulator
+from packstation.db.engine import create_db_engine, session_factory
 from packstation.db.local_server import LocalPostgres
+from packstation.services.marketplaces import TrendyolCredentials
+from packstation.services.marketplaces.trendyol.client import TrendyolClient
+from packstation.services.marketplaces.trendyol.config import TrendyolConfig
+from packstation.services.sync.background import lower_thread_priority
+from packstation.services.sync.pull import PackageSync
 
 PACKAGES = 1_000_000
 SCANS = 10_000
@@ -56,7 +62,6 @@ ANALYZE;
 
 
 def _seed(server: LocalPostgres) -> str:
-    from packstation.db.engine import create_db_engine
     from packstation.db.migrate import upgrade
     from packstation.domain.status import Role
     from packstation.services.access.audit import AuditLog
@@ -71,8 +76,6 @@ def _seed(server: LocalPostgres) -> str:
         cursor.execute(SEED_SQL)
     connection.close()
     engine = create_db_engine(url)
-    from packstation.db.engine import session_factory
-
     sessions = session_factory(engine)
     users = UserService(sessions, credentials=Credentials(sessions), audit=AuditLog(sessions))
     users.add_user("bench", role=Role.PACKER, password="bench-password", badge="424242")
@@ -82,13 +85,6 @@ def _seed(server: LocalPostgres) -> str:
 
 def _sync_load(stop: threading.Event, url: str, counter: list[int]) -> None:
     """Marketplace sync running meanwhile: the simulator's orders upserted again and again, back to back."""
-    from packstation.db.engine import create_db_engine, session_factory
-    from packstation.services.marketplaces import TrendyolCredentials
-    from packstation.services.marketplaces.trendyol.client import TrendyolClient
-    from packstation.services.marketplaces.trendyol.config import TrendyolConfig
-    from packstation.services.sync.background import lower_thread_priority
-    from packstation.services.sync.pull import PackageSync
-
     lower_thread_priority()  # as the station's scheduler threads, which run the sync in the product
     process, base_url = start_simulator(seed=5, packages=3000)
     engine = create_db_engine(url)
@@ -195,6 +191,12 @@ def _measure(url: str, data_dir: Path) -> dict[str, object]:
 
 def run() -> dict[str, object]:
     """Seed a million packages, start sync in the background, measure through the real window."""
+    # Import what both threads use before the sync thread starts: two threads importing the same modules at
+    # once can meet Python's import deadlock detection, which hands one of them a half-initialised module
+    # (seen: "cannot import name 'import_string' from partially initialized module 'pydantic...'").
+    import packstation.composition
+    import packstation.ui.shell.main_window  # noqa: F401
+
     with tempfile.TemporaryDirectory() as folder:
         server = LocalPostgres(Path(folder) / "pg", durable=True)
         server.init()
