@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from packstation.services.packing.read_model import PackageQueries
     from packstation.services.packing.service import PackingService
     from packstation.services.printing.dispatch import LabelDispatcher, PrintRedirects, ReprintService
+    from packstation.services.returns.service import ReturnService
     from packstation.services.station.heartbeat import StationService
     from packstation.services.sync.jobs import MarketplaceJobs
 
@@ -72,6 +73,8 @@ class AppContext:
     auth: AuthService
     audit: AuditLog
     jobs: MarketplaceJobs | None
+    #: Returns at the bench: claims opened by a scanned code, judged returns journaled.
+    returns: ReturnService
     scheduler: BackgroundScheduler = field(repr=False)
     on_close: list[Callable[[], None]] = field(default_factory=list)
     #: Held while the app runs: a second instance on this station folder is refused.
@@ -190,6 +193,7 @@ def start_services(
         audit=store.audit,
         images=ImageCache(data_dir / "images"),
         jobs=jobs,
+        returns=_returns(settings, store, journal=journal, pump=pump, jobs=jobs),
         scheduler=scheduler,
         on_close=on_close,
         station_lock=station_lock,
@@ -363,6 +367,25 @@ def _packing(
         cache=cache,
         audit=store.audit,
         weigh=scale.grams if scale is not None else None,
+    )
+
+
+def _returns(
+    settings: Settings, store: _Store, *, journal: Journal, pump: JournalPump, jobs: MarketplaceJobs | None
+) -> ReturnService:
+    """Step 6b: the return flow (its answers reach the marketplace through the outbox the jobs push)."""
+    from packstation.services.returns.reasons import ReasonLists
+    from packstation.services.returns.service import ReturnService
+    from packstation.services.station.clock import StationClock
+
+    return ReturnService(
+        store.database.sessions,
+        journal=journal,
+        station=settings.station.name,
+        audit=store.audit,
+        clock=StationClock(),
+        on_journaled=pump.wake,
+        reasons=ReasonLists(jobs.clients.by_id).reasons if jobs is not None else None,
     )
 
 

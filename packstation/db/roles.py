@@ -33,6 +33,7 @@ READ_ONLY_TABLES = frozenset(
         "parcel_facts",
         "pack_hourly",
         "pack_events",
+        "return_events",
         "billing_plans",
         "billing_tiers",
     }
@@ -70,6 +71,7 @@ STATION_FUNCTIONS = (
     "auth_logout(text, text)",
     "auth_session_may(text, text)",
     "pack_apply(jsonb)",
+    "return_apply(jsonb)",
     "stock_write_grant(text, uuid, text)",
     # The pack_exceptions row policy asks it (as the station): whether this transaction holds a grant.
     "auth_write_granted(text[])",

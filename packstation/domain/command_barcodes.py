@@ -38,6 +38,11 @@ class Command(Enum):
     NEXT_BOX = "NEXTBOX"
     LOG_OUT = "LOGOUT"
     UNSUPPLIED = "UNSUPPLIED"
+    # Returns (#18): the condition of the item scanned last; MISSING declares the units not in the box.
+    RESELLABLE = "RESELLABLE"
+    DAMAGED = "DAMAGED"
+    WRONG_ITEM = "WRONGITEM"
+    MISSING = "MISSING"
 
     @property
     def payload(self) -> str:
@@ -62,6 +67,10 @@ COMMAND_LABELS: tuple[CommandLabel, ...] = (
     CommandLabel(Command.NEXT_BOX, "Sonraki koli", "Next box"),
     CommandLabel(Command.UNSUPPLIED, "Tedarik edilemeyen ürün", "Item cannot be supplied"),
     CommandLabel(Command.LOG_OUT, "Oturumu kapat", "Log out"),
+    CommandLabel(Command.RESELLABLE, "İade: satılabilir", "Return: resellable"),
+    CommandLabel(Command.DAMAGED, "İade: hasarlı", "Return: damaged"),
+    CommandLabel(Command.WRONG_ITEM, "İade: yanlış ürün", "Return: wrong item"),
+    CommandLabel(Command.MISSING, "İade: eksik ürün", "Return: missing item"),
 )
 
 

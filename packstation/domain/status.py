@@ -124,6 +124,8 @@ class OutboxKind(StrEnum):
     STATUS = "status"
     UNSUPPLIED = "unsupplied"
     STOCK = "stock"
+    CLAIM_APPROVE = "claim_approve"  # approve returned units (a claim's items) at the marketplace
+    CLAIM_REJECT = "claim_reject"  # reject them, with a reason from the marketplace's list
 
 
 class OutboxState(StrEnum):

@@ -19,6 +19,7 @@ import msgspec
 
 from packstation.domain.outcomes import ScanOutcome, UnsuppliedReason
 from packstation.domain.packing import ScanResult
+from packstation.domain.returns import ReturnCondition
 from packstation.domain.scan import InvalidReason
 
 
@@ -31,6 +32,7 @@ class OperationKind(StrEnum):
     COMPLETE = "complete"
     ABORT = "abort"
     CANCELLED_NOTICE = "cancelled_notice"
+    RETURN_COMPLETE = "return_complete"
 
 
 class _Body(msgspec.Struct, frozen=True, kw_only=True):
@@ -143,10 +145,45 @@ class CancelledNotice(_Body, frozen=True, kw_only=True):
     kind: ClassVar[OperationKind] = OperationKind.CANCELLED_NOTICE
 
 
-OperationBody = Opened | Scanned | Unsupplied | Completed | Aborted | CancelledNotice
+class ReturnedUnit(msgspec.Struct, frozen=True, kw_only=True):
+    """One claimed unit of a processed return and the packer's judgement of it."""
+
+    claim_item_id: int
+    external_id: str
+    condition: ReturnCondition
+    scanned: bool = True
+    product_id: int | None = None
+    barcode: str = ""
+
+
+class ReturnCompleted(_Body, frozen=True, kw_only=True):
+    """A return parcel was judged at the bench (``returns`` applies it: stock, claim, marketplace answers).
+
+    ``reject_reason_id``/``reject_reason`` are the marketplace's own (its served list), ``photos`` the ids or
+    paths of the evidence attached to the rejection; ``approval`` the supervisor's approval of a rejection.
+    """
+
+    kind: ClassVar[OperationKind] = OperationKind.RETURN_COMPLETE
+    claim_id: int
+    claim_external_id: str
+    account_id: int
+    order_number: str = ""
+    package_id: int | None = None
+    units: tuple[ReturnedUnit, ...] = ()
+    not_ours: tuple[str, ...] = ()
+    opened_at: datetime | None = None
+    reject_reason_id: str = ""
+    reject_reason: str = ""
+    description: str = ""
+    photos: tuple[str, ...] = ()
+    approved_by: int | None = None
+    approval: str | None = None
+
+
+OperationBody = Opened | Scanned | Unsupplied | Completed | Aborted | CancelledNotice | ReturnCompleted
 
 _BODY_TYPES: dict[OperationKind, type[OperationBody]] = {
-    body.kind: body for body in (Opened, Scanned, Unsupplied, Completed, Aborted, CancelledNotice)
+    body.kind: body for body in (Opened, Scanned, Unsupplied, Completed, Aborted, CancelledNotice, ReturnCompleted)
 }
 _ENCODER = msgspec.json.Encoder()
 _DECODERS = {kind: msgspec.json.Decoder(body) for kind, body in _BODY_TYPES.items()}

@@ -856,6 +856,10 @@
             <translation>Ready. Scan a parcel to begin.</translation>
         </message>
         <message>
+            <source>Return left unfinished: nothing was recorded.</source>
+            <translation>Return left unfinished: nothing was recorded.</translation>
+        </message>
+        <message>
             <source>The database could not be opened: {0}</source>
             <translation>The database could not be opened: {0}</translation>
         </message>
@@ -1318,6 +1322,162 @@ Put the items back and scan the abort command.</translation>
         <message>
             <source>Printing…</source>
             <translation>Printing…</translation>
+        </message>
+    </context>
+    <context>
+        <name>RejectDialog</name>
+        <message>
+            <source>Reject returned items</source>
+            <extracomment>The marketplace's cap on a rejection's description (Trendyol: 500 characters).</extracomment>
+            <translation>Reject returned items</translation>
+        </message>
+        <message>
+            <source>What was found (at most 500 characters)</source>
+            <translation>What was found (at most 500 characters)</translation>
+        </message>
+        <message>
+            <source>The marketplace's reason:</source>
+            <translation>The marketplace's reason:</translation>
+        </message>
+        <message>
+            <source>Description for the marketplace:</source>
+            <translation>Description for the marketplace:</translation>
+        </message>
+        <message>
+            <source>{0} / 500 characters</source>
+            <translation>{0} / 500 characters</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReturnController</name>
+        <message>
+            <source>Claim {0} has no returned items waiting for a decision.</source>
+            <extracomment>Command barcodes that set the condition of the unit scanned last. Their keyboard twins (F5: the units not scanned are missing). Evidence for a rejection (file paths or photo ids), attached by the photo capture when it lands.</extracomment>
+            <translation>Claim {0} has no returned items waiting for a decision.</translation>
+        </message>
+        <message>
+            <source>Return of order {0}: scan each returned item.</source>
+            <translation>Return of order {0}: scan each returned item.</translation>
+        </message>
+        <message>
+            <source>Recording the return: scan again in a moment.</source>
+            <translation>Recording the return: scan again in a moment.</translation>
+        </message>
+        <message>
+            <source>{0}: resellable. {1} item(s) left to scan.</source>
+            <translation>{0}: resellable. {1} item(s) left to scan.</translation>
+        </message>
+        <message>
+            <source>NOT OURS: {0} is not on this claim. Put it aside.</source>
+            <translation>NOT OURS: {0} is not on this claim. Put it aside.</translation>
+        </message>
+        <message>
+            <source>Unreadable scan: scan the item again.</source>
+            <translation>Unreadable scan: scan the item again.</translation>
+        </message>
+        <message>
+            <source>Return left unfinished: nothing was recorded.</source>
+            <translation>Return left unfinished: nothing was recorded.</translation>
+        </message>
+        <message>
+            <source>This command does not apply to a return.</source>
+            <translation>This command does not apply to a return.</translation>
+        </message>
+        <message>
+            <source>Scan an item first, then its condition.</source>
+            <translation>Scan an item first, then its condition.</translation>
+        </message>
+        <message>
+            <source>{0}: {1}.</source>
+            <translation>{0}: {1}.</translation>
+        </message>
+        <message>
+            <source>{0} item(s) marked missing: not in the box.</source>
+            <translation>{0} item(s) marked missing: not in the box.</translation>
+        </message>
+        <message>
+            <source>{0} claimed item(s) not scanned: scan them, or scan MISSING (F5) if they are not in the box.</source>
+            <translation>{0} claimed item(s) not scanned: scan them, or scan MISSING (F5) if they are not in the box.</translation>
+        </message>
+        <message>
+            <source>The marketplace lists no reasons for rejecting returns: judge every item resellable, or ask a supervisor.</source>
+            <translation>The marketplace lists no reasons for rejecting returns: judge every item resellable, or ask a supervisor.</translation>
+        </message>
+        <message>
+            <source>reject {0} returned item(s) at the marketplace</source>
+            <translation>reject {0} returned item(s) at the marketplace</translation>
+        </message>
+        <message>
+            <source>Return recorded: {0} item(s) back to stock, {1} rejected.</source>
+            <translation>Return recorded: {0} item(s) back to stock, {1} rejected.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReturnView</name>
+        <message>
+            <source>Product</source>
+            <extracomment>Row colours per condition (a unit not judged yet stays white).</extracomment>
+            <translation>Product</translation>
+        </message>
+        <message>
+            <source>Barcode</source>
+            <translation>Barcode</translation>
+        </message>
+        <message>
+            <source>Customer's reason</source>
+            <translation>Customer's reason</translation>
+        </message>
+        <message>
+            <source>Claim item</source>
+            <translation>Claim item</translation>
+        </message>
+        <message>
+            <source>Condition</source>
+            <translation>Condition</translation>
+        </message>
+        <message>
+            <source>Scan each returned item. The item scanned last: F2 resellable, F3 damaged, F4 wrong item. F5 missing: the items not scanned are not in the box. Then scan COMPLETE; ABORT leaves the return.</source>
+            <translation>Scan each returned item. The item scanned last: F2 resellable, F3 damaged, F4 wrong item. F5 missing: the items not scanned are not in the box. Then scan COMPLETE; ABORT leaves the return.</translation>
+        </message>
+        <message>
+            <source>Resellable</source>
+            <translation>Resellable</translation>
+        </message>
+        <message>
+            <source>Damaged</source>
+            <translation>Damaged</translation>
+        </message>
+        <message>
+            <source>Wrong item</source>
+            <translation>Wrong item</translation>
+        </message>
+        <message>
+            <source>Missing</source>
+            <translation>Missing</translation>
+        </message>
+        <message>
+            <source>Not scanned yet</source>
+            <translation>Not scanned yet</translation>
+        </message>
+        <message>
+            <source>RETURN {0} · order {1}</source>
+            <translation>RETURN {0} · order {1}</translation>
+        </message>
+        <message>
+            <source>Sent as parcel {0} ({1})</source>
+            <translation>Sent as parcel {0} ({1})</translation>
+        </message>
+        <message>
+            <source>The original parcel is not in this database</source>
+            <translation>The original parcel is not in this database</translation>
+        </message>
+        <message>
+            <source>Return opened: scan each returned item.</source>
+            <translation>Return opened: scan each returned item.</translation>
+        </message>
+        <message>
+            <source>Not ours (not on the claim): {0}</source>
+            <translation>Not ours (not on the claim): {0}</translation>
         </message>
     </context>
     <context>

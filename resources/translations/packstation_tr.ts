@@ -856,6 +856,10 @@
         <translation>Hazır. Başlamak için bir paket okutun.</translation>
     </message>
     <message>
+        <source>Return left unfinished: nothing was recorded.</source>
+        <translation>İade yarım bırakıldı: hiçbir şey kaydedilmedi.</translation>
+    </message>
+    <message>
         <source>The database could not be opened: {0}</source>
         <translation>Veritabanı açılamadı: {0}</translation>
     </message>
@@ -1318,6 +1322,162 @@ KARGOYA VERMEYİN
     <message>
         <source>Printing…</source>
         <translation>Basılıyor…</translation>
+    </message>
+</context>
+<context>
+    <name>RejectDialog</name>
+    <message>
+        <source>Reject returned items</source>
+        <extracomment>The marketplace&apos;s cap on a rejection&apos;s description (Trendyol: 500 characters).</extracomment>
+        <translation>İade edilen ürünleri reddet</translation>
+    </message>
+    <message>
+        <source>What was found (at most 500 characters)</source>
+        <translation>Ne bulundu (en fazla 500 karakter)</translation>
+    </message>
+    <message>
+        <source>The marketplace&apos;s reason:</source>
+        <translation>Pazaryerinin red sebebi:</translation>
+    </message>
+    <message>
+        <source>Description for the marketplace:</source>
+        <translation>Pazaryeri için açıklama:</translation>
+    </message>
+    <message>
+        <source>{0} / 500 characters</source>
+        <translation>{0} / 500 karakter</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnController</name>
+    <message>
+        <source>Claim {0} has no returned items waiting for a decision.</source>
+        <extracomment>Command barcodes that set the condition of the unit scanned last. Their keyboard twins (F5: the units not scanned are missing). Evidence for a rejection (file paths or photo ids), attached by the photo capture when it lands.</extracomment>
+        <translation>{0} iade talebinde karar bekleyen ürün yok.</translation>
+    </message>
+    <message>
+        <source>Return of order {0}: scan each returned item.</source>
+        <translation>{0} siparişinin iadesi: iade edilen her ürünü okutun.</translation>
+    </message>
+    <message>
+        <source>Recording the return: scan again in a moment.</source>
+        <translation>İade kaydediliyor: birazdan yeniden okutun.</translation>
+    </message>
+    <message>
+        <source>{0}: resellable. {1} item(s) left to scan.</source>
+        <translation>{0}: satılabilir. Okutulacak {1} ürün kaldı.</translation>
+    </message>
+    <message>
+        <source>NOT OURS: {0} is not on this claim. Put it aside.</source>
+        <translation>BİZİM DEĞİL: {0} bu iade talebinde yok. Kenara ayırın.</translation>
+    </message>
+    <message>
+        <source>Unreadable scan: scan the item again.</source>
+        <translation>Okunamadı: ürünü yeniden okutun.</translation>
+    </message>
+    <message>
+        <source>Return left unfinished: nothing was recorded.</source>
+        <translation>İade yarım bırakıldı: hiçbir şey kaydedilmedi.</translation>
+    </message>
+    <message>
+        <source>This command does not apply to a return.</source>
+        <translation>Bu komut iadede kullanılamaz.</translation>
+    </message>
+    <message>
+        <source>Scan an item first, then its condition.</source>
+        <translation>Önce ürünü, sonra durumunu okutun.</translation>
+    </message>
+    <message>
+        <source>{0}: {1}.</source>
+        <translation>{0}: {1}.</translation>
+    </message>
+    <message>
+        <source>{0} item(s) marked missing: not in the box.</source>
+        <translation>{0} ürün eksik olarak işaretlendi: kolide yok.</translation>
+    </message>
+    <message>
+        <source>{0} claimed item(s) not scanned: scan them, or scan MISSING (F5) if they are not in the box.</source>
+        <translation>Talep edilen {0} ürün okutulmadı: okutun ya da kolide yoksa EKSİK (F5) okutun.</translation>
+    </message>
+    <message>
+        <source>The marketplace lists no reasons for rejecting returns: judge every item resellable, or ask a supervisor.</source>
+        <translation>Pazaryeri iade reddi için sebep listelemiyor: tüm ürünleri satılabilir işaretleyin ya da bir sorumluya danışın.</translation>
+    </message>
+    <message>
+        <source>reject {0} returned item(s) at the marketplace</source>
+        <translation>pazaryerinde {0} iade ürününü reddetmek</translation>
+    </message>
+    <message>
+        <source>Return recorded: {0} item(s) back to stock, {1} rejected.</source>
+        <translation>İade kaydedildi: {0} ürün stoğa döndü, {1} ürün reddedildi.</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnView</name>
+    <message>
+        <source>Product</source>
+        <extracomment>Row colours per condition (a unit not judged yet stays white).</extracomment>
+        <translation>Ürün</translation>
+    </message>
+    <message>
+        <source>Barcode</source>
+        <translation>Barkod</translation>
+    </message>
+    <message>
+        <source>Customer&apos;s reason</source>
+        <translation>Müşterinin sebebi</translation>
+    </message>
+    <message>
+        <source>Claim item</source>
+        <translation>Talep kalemi</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>Durum</translation>
+    </message>
+    <message>
+        <source>Scan each returned item. The item scanned last: F2 resellable, F3 damaged, F4 wrong item. F5 missing: the items not scanned are not in the box. Then scan COMPLETE; ABORT leaves the return.</source>
+        <translation>İade edilen her ürünü okutun. Son okutulan ürün için: F2 satılabilir, F3 hasarlı, F4 yanlış ürün. F5 eksik: okutulmayan ürünler kolide yok. Sonra TAMAMLA okutun; BIRAK iadeden çıkar.</translation>
+    </message>
+    <message>
+        <source>Resellable</source>
+        <translation>Satılabilir</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>Hasarlı</translation>
+    </message>
+    <message>
+        <source>Wrong item</source>
+        <translation>Yanlış ürün</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>Eksik</translation>
+    </message>
+    <message>
+        <source>Not scanned yet</source>
+        <translation>Henüz okutulmadı</translation>
+    </message>
+    <message>
+        <source>RETURN {0} · order {1}</source>
+        <translation>İADE {0} · sipariş {1}</translation>
+    </message>
+    <message>
+        <source>Sent as parcel {0} ({1})</source>
+        <translation>{0} paketiyle gönderildi ({1})</translation>
+    </message>
+    <message>
+        <source>The original parcel is not in this database</source>
+        <translation>Asıl paket bu veritabanında yok</translation>
+    </message>
+    <message>
+        <source>Return opened: scan each returned item.</source>
+        <translation>İade açıldı: iade edilen her ürünü okutun.</translation>
+    </message>
+    <message>
+        <source>Not ours (not on the claim): {0}</source>
+        <translation>Bizim değil (talepte yok): {0}</translation>
     </message>
 </context>
 <context>

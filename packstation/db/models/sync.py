@@ -103,6 +103,8 @@ class ClaimRow(Base):
     raw: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
     created_at: Mapped[datetime] = server_now()
     updated_at: Mapped[datetime] = server_now()
+    #: When a station judged the return parcel (the claim then no longer opens at the bench).
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     items: Mapped[list[ClaimItemRow]] = relationship(back_populates="claim", cascade="all, delete-orphan")
 
 
@@ -123,4 +125,29 @@ class ClaimItemRow(Base):
     reason_code: Mapped[str | None] = mapped_column(Text)
     reason_name: Mapped[str | None] = mapped_column(Text)
     customer_note: Mapped[str | None] = mapped_column(Text)
+    #: What the bench found (ReturnCondition), once the return was processed.
+    condition: Mapped[str | None] = mapped_column(Text)
     claim: Mapped[ClaimRow] = relationship(back_populates="items")
+
+
+class ReturnEventRow(Base):
+    """A return judged at a station, as the server recorded it (``return_apply``): who, when, how many of each."""
+
+    __tablename__ = "return_events"
+    __table_args__ = (
+        Index("ix_return_events_occurred_at", "occurred_at"),
+        Index("ix_return_events_claim_id", "claim_id"),
+    )
+    op_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("claims.id"))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_by: Mapped[int | None] = mapped_column(Integer)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resellable: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    damaged: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    wrong_item: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    missing: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    not_ours: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    detail: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))

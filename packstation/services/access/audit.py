@@ -99,6 +99,8 @@ class AuditAction(StrEnum):
     BILLING_PLAN_CLEARED = "billing.plan_cleared"
     PRINT_REDIRECTED = "print.redirected"
     REPRINT_REFUSED = "label.reprint_refused"
+    RETURN_COMPLETED = "return.completed"
+    RETURN_REJECTED = "return.rejected"
 
 
 # Entries only the server writes, in its definer functions, with the actor of the session it checked;
@@ -128,6 +130,8 @@ SERVER_ACTIONS: frozenset[AuditAction] = frozenset(
         AuditAction.EXCEPTION_ASSIGNED,
         AuditAction.EXCEPTION_RESOLVED,
         AuditAction.PARKED_RETRIED,
+        AuditAction.RETURN_COMPLETED,
+        AuditAction.RETURN_REJECTED,
         AuditAction.PARKED_DISCARDED,
     }
 )

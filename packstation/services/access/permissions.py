@@ -51,6 +51,7 @@ class Permission(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     ADJUST_STOCK = "adjust_stock"
     RESOLVE_EXCEPTIONS = "resolve_exceptions"
+    REJECT_RETURN = "reject_return"
 
 
 def describe(permission: Permission) -> str:
@@ -67,6 +68,7 @@ def describe(permission: Permission) -> str:
         Permission.VIEW_AUDIT_LOG: _("see the audit log"),
         Permission.ADJUST_STOCK: _("adjust stock"),
         Permission.RESOLVE_EXCEPTIONS: _("resolve packing exceptions"),
+        Permission.REJECT_RETURN: _("reject returned items at the marketplace"),
     }
     return texts[permission]
 

@@ -41,6 +41,7 @@ from packstation.local_store.operations import (
     body_as_dict,
 )
 from packstation.services.access.server import call
+from packstation.services.returns.applying import apply_returns
 from packstation.services.stock.levels import lock_levels
 from packstation.services.stock.movements import StockMove, apply_movements, movement_id_for
 from packstation.services.stock.reservations import consume_reservations, release_line_units, settle_reservations
@@ -101,6 +102,18 @@ class OperationApplier:
         :class:`UnstorableOperationError` for a NUL character: the pump then applies the batch one by
         one and parks the culprit.
         """
+        if not ops:
+            return set()
+        returns = [op for op in ops if op.kind is OperationKind.RETURN_COMPLETE]
+        if returns:
+            # Returns are recorded by their own server function (return_apply): they are no packing step.
+            packs = [op for op in ops if op.kind is not OperationKind.RETURN_COMPLETE]
+            if "\\u0000" in json.dumps([body_as_dict(op.body) for op in returns]):
+                raise UnstorableOperationError("a NUL (0x00) character: PostgreSQL cannot store it")
+            return apply_returns(session, returns, self.station_id) | self._apply_packs(session, packs)
+        return self._apply_packs(session, ops)
+
+    def _apply_packs(self, session: Session, ops: list[Operation]) -> set[uuid.UUID]:
         if not ops:
             return set()
         payload = json.dumps([self._event_row(session, op) for op in ops], ensure_ascii=False)

@@ -19,7 +19,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -251,9 +251,19 @@ class Transport:
         business_key: str = "",
         headers: Mapping[str, str] | None = None,
         already_applied: Callable[[], bool] | None = None,
+        form: Mapping[str, str] | None = None,
+        files: Sequence[tuple[str, tuple[str, bytes, str]]] | None = None,
     ) -> Reply:
-        """Send one request with throttling and retries; return the 2xx reply or raise a typed error."""
+        """Send one request with throttling and retries; return the 2xx reply or raise a typed error.
+
+        ``form`` and ``files`` send a ``multipart/form-data`` body instead of JSON (Trendyol's claim issue).
+        """
         content = dump_json(body) if body is not None else None
+        multipart: dict[str, Any] = {}
+        if form is not None or files:
+            # Fields as parts without a file name: httpx sends multipart even when no file goes along.
+            fields = [(name, (None, value.encode("utf-8"))) for name, value in (form or {}).items()]
+            multipart = {"files": [*fields, *(files or ())]}
         send_headers = dict(headers or {})
         if content is not None:
             send_headers["Content-Type"] = "application/json"
@@ -275,7 +285,9 @@ class Transport:
             error: MarketplaceError
             retry_after: float | None = None
             try:
-                response = self._client.request(method, path, params=params, content=content, headers=send_headers)
+                response = self._client.request(
+                    method, path, params=params, content=content, headers=send_headers, **multipart
+                )
             except httpx.TimeoutException as exc:
                 # A connect or pool timeout never reached the marketplace; a read/write timeout may have.
                 ambiguous = ambiguous or not isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)

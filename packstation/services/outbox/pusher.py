@@ -34,6 +34,7 @@ from packstation.services.marketplaces.errors import AuthError, MarketplaceError
 from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient
 from packstation.services.marketplaces.models import RemoteLine, RemotePackage
 from packstation.services.marketplaces.writes import UnsuppliedLine
+from packstation.services.outbox.claims import NotYetAnswerable, send_claim_answer
 from packstation.services.outbox.rows import Claimed, Outcome
 from packstation.services.outbox.settings import PackedStatusPolicy, PushSettings
 from packstation.services.outbox.stock_push import StockSender
@@ -206,6 +207,11 @@ class OutboxPusher:
     def _send(self, client: MarketplaceClient, row: Claimed, package: RemotePackage | None) -> Outcome:
         if row.kind is OutboxKind.STOCK:
             return self._stock.send(client, row)
+        if row.kind in (OutboxKind.CLAIM_APPROVE, OutboxKind.CLAIM_REJECT):
+            try:
+                return send_claim_answer(client, row)
+            except NotYetAnswerable as waiting:
+                return self._retry(row, str(waiting))
         if package is None:
             message = _("package {id} no longer exists; nothing was sent").format(id=row.package_id)
             return Outcome(OutboxState.FAILED, error=message, escalate=message)

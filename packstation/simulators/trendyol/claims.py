@@ -4,10 +4,13 @@ claim item (a UUID) per returned unit, approval only from WaitingInAction and ne
 
 from __future__ import annotations
 
+import email.policy
 import threading
 import time
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
+from email.parser import BytesParser
 from typing import Any
 
 from packstation.simulators.errors import SimError
@@ -30,6 +33,11 @@ ISSUE_REASONS = (
     {"id": 451, "name": "Müşteriden gelen ürünü analize göndereceğim"},
     {"id": 1651, "name": "Müşterinin yolladığı iade paketi elime ulaşmadı"},
 )
+#: Reasons that need no file (a third-party client citing the official page; UNCERTAIN): "I will send the
+#: product to analysis" and "the customer's return parcel did not reach me".
+NO_FILE_REASONS = frozenset({451, 1651})
+#: Trendyol's cap on a claim issue's description.
+MAX_DESCRIPTION = 500
 _UNFIT = {"name": "Beden uymama", "externalReasonId": 23, "code": "UNFIT"}
 _CLAIM_PARAMS = frozenset({"startDate", "endDate", "page", "size", "claimItemStatus", "orderNumber", "claimIds"})
 
@@ -42,6 +50,8 @@ class SimClaims:
         self.claims: dict[str, dict[str, Any]] = {}
         #: Every approve request that changed something: (claim id, claim item ids).
         self.approvals: list[tuple[str, tuple[str, ...]]] = []
+        #: Every claim issue (rejection) accepted: claim id, item ids, reason id, description, file names.
+        self.issues: list[ClaimIssue] = []
         self._tracking = 7330090000000000
 
     def add(
@@ -164,6 +174,79 @@ class SimClaims:
             claim["lastModifiedDate"] = int(time.time() * 1000)
             self.approvals.append((claim_id, tuple(ids)))
         return 200, None
+
+    def issue(self, claim_id: str, params: Mapping[str, str], raw_body: bytes, content_type: str) -> tuple[int, Any]:
+        """``POST …/claims/{claimId}/issue`` (multipart): reject WaitingInAction items with a listed reason.
+
+        ``claimItemIdList`` is ONE comma-separated string; the description at most 500 characters; a file
+        is required except for the reasons that need none. The fields may also come as query parameters
+        (the older guide's form).
+        """
+        if not content_type.lower().startswith("multipart/form-data"):
+            raise refusal(400, "invalid.content.type", "İstek multipart/form-data olmalı")
+        fields, files = _multipart(raw_body, content_type)
+        merged = {**params, **fields}
+        reason_text = merged.get("claimIssueReasonId", "")
+        if not reason_text.isdigit() or int(reason_text) not in {r["id"] for r in ISSUE_REASONS}:
+            raise refusal(400, "claim.issue.reason", f"Geçersiz claimIssueReasonId: {reason_text or '-'}")
+        reason = int(reason_text)
+        ids_text = merged.get("claimItemIdList", "")
+        ids = [part.strip() for part in ids_text.split(",") if part.strip()]
+        if not ids or ids_text.startswith("["):
+            raise refusal(400, "invalid.body", "claimItemIdList virgülle ayrılmış kimlikler olmalı")
+        description = merged.get("description", "")
+        if len(description) > MAX_DESCRIPTION:
+            raise refusal(400, "claim.issue.description", "Açıklama en fazla 500 karakter olabilir")
+        if reason not in NO_FILE_REASONS and not files:
+            raise refusal(400, "claim.issue.file", "Bu red sebebi için dosya eklenmeli")
+        with self._lock:
+            claim = self.claims.get(claim_id)
+            if claim is None:
+                raise refusal(400, "claim.not.found", f"{claim_id} iade talebi bulunamadı")
+            items = {i["id"]: i for line in claim["items"] for i in line["claimItems"]}
+            for item_id in ids:
+                item = items.get(item_id)
+                if item is None:
+                    raise refusal(400, "claim.item.not.found", f"{item_id} bu iade talebinde yok")
+                if _status(item) != "WaitingInAction":
+                    raise refusal(400, "claim.item.status", f"{item_id} için itiraz açılamaz: durum {_status(item)}")
+            for item_id in ids:
+                items[item_id]["claimItemStatus"] = {"name": "Unresolved"}
+            claim["lastModifiedDate"] = int(time.time() * 1000)
+            self.issues.append(ClaimIssue(claim_id, tuple(ids), reason, description, tuple(name for name, _ in files)))
+        return 200, None
+
+
+@dataclass(frozen=True)
+class ClaimIssue:
+    """A rejection the stand-in accepted."""
+
+    claim_id: str
+    item_ids: tuple[str, ...]
+    reason_id: int
+    description: str
+    files: tuple[str, ...]
+
+
+def _multipart(raw_body: bytes, content_type: str) -> tuple[dict[str, str], list[tuple[str, bytes]]]:
+    """The text fields and the files (name, bytes) of a multipart/form-data body."""
+    message = BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw_body
+    )
+    if not message.is_multipart():
+        raise refusal(400, "invalid.body", "Çok parçalı gövde okunamadı")
+    fields: dict[str, str] = {}
+    files: list[tuple[str, bytes]] = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        filename = part.get_filename()
+        if filename:
+            files.append((filename, data))
+        elif isinstance(name, str):
+            fields[name] = data.decode("utf-8")
+    return fields, files
 
 
 def _status(item: Mapping[str, Any]) -> str:

@@ -149,7 +149,8 @@ class _Handler(BaseHTTPRequestHandler):
             raise refusal(404, "not.found", f"{route} bulunamadı.")
         if fault is not None and fault.kind is FaultKind.GATEWAY_556:
             raise SimError(556, {"error": "Service Unavailable", "message": "Servis geçici olarak kullanılamıyor."})
-        status, body = trendyol_api.dispatch(sim, method, route, params, raw_body)
+        content_type = self.headers.get("Content-Type", "")
+        status, body = trendyol_api.dispatch(sim, method, route, params, raw_body, content_type=content_type)
         if fault is not None and fault.kind is FaultKind.MALFORMED_PACKAGE:
             _delete_path(body, fault.field)
         if fault is not None and fault.kind is FaultKind.POISON_PACKAGE:

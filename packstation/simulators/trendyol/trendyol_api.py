@@ -61,6 +61,7 @@ _KNOWN_PARAMS = {
     "paged": _PAGED_PARAMS,
     "paged_v2": _PAGED_PARAMS,
     "claims": frozenset({"startDate", "endDate", "page", "size", "claimItemStatus", "orderNumber", "claimIds"}),
+    "claim_issue": frozenset({"claimIssueReasonId", "claimItemIdList", "description"}),
 }
 
 Reply = tuple[int, Any]
@@ -371,6 +372,7 @@ _ROUTES = (
     ("GET", re.compile(r"/product/sellers/(?P<sid>\d+)/products/batch-requests/(?P<id>[^/]+)"), "batch"),
     ("GET", re.compile(r"/order/sellers/(?P<sid>\d+)/claims"), "claims"),
     ("PUT", re.compile(r"/order/sellers/(?P<sid>\d+)/claims/(?P<id>[^/]+)/items/approve"), "approve_claim"),
+    ("POST", re.compile(r"/order/sellers/(?P<sid>\d+)/claims/(?P<id>[^/]+)/issue"), "claim_issue"),
     ("GET", re.compile(r"/order/claim-issue-reasons"), "claim_issue_reasons"),
     ("POST", re.compile(r"/sellers/(?P<sid>\d+)/common-label/(?P<id>[^/]+)"), "create_label"),
     ("GET", re.compile(r"/sellers/(?P<sid>\d+)/common-label/(?P<id>[^/]+)"), "get_label"),
@@ -405,7 +407,15 @@ def _call(
     return get_label(sim, ident)
 
 
-def dispatch(sim: SimulatedMarketplace, method: str, path: str, params: Mapping[str, str], raw_body: bytes) -> Reply:
+def dispatch(
+    sim: SimulatedMarketplace,
+    method: str,
+    path: str,
+    params: Mapping[str, str],
+    raw_body: bytes,
+    *,
+    content_type: str = "",
+) -> Reply:
     """Route one authenticated request."""
     wrong_method = False
     for route_method, pattern, name in _ROUTES:
@@ -420,6 +430,8 @@ def dispatch(sim: SimulatedMarketplace, method: str, path: str, params: Mapping[
         unknown = sorted(set(params) - _KNOWN_PARAMS.get(name, frozenset()))
         if unknown:
             raise refusal(400, "invalid.parameter", f"Bilinmeyen parametre: {', '.join(unknown)}")
+        if name == "claim_issue":  # multipart, not JSON
+            return sim.claims.issue(match.group("id"), params, raw_body, content_type)
         body: Any = None
         if raw_body:
             try:

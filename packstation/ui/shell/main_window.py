@@ -17,7 +17,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from packstation.domain.boxes import BoxType, find_box_type
-from packstation.domain.command_barcodes import UnknownCommandError, parse_command
+from packstation.domain.command_barcodes import Command, UnknownCommandError, parse_command
 from packstation.domain.events import PrintJobEventKind
 from packstation.domain.feedback import FeedbackSound, sound_for
 from packstation.domain.scan import clean_scan, unreadable
@@ -26,6 +26,8 @@ from packstation.domain.status import PackageStatus
 from packstation.ui.packing.home_view import HomeView
 from packstation.ui.packing.pack_controller import PackCommands, PackPrinting
 from packstation.ui.packing.pack_view import PackView
+from packstation.ui.packing.return_controller import ReturnController
+from packstation.ui.packing.return_view import ReturnView
 from packstation.ui.platform.screen_fit import fit_to_screen
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.platform.text_fit import never_widen, set_fitted_text
@@ -94,12 +96,15 @@ class MainWindow(QMainWindow):
         self.home = HomeView()
         self.home.package_chosen.connect(self._open_chosen)
         self.pack = PackView()
+        self.returns_view = ReturnView()
+        self.returns: ReturnController | None = None  # built when the services arrive
         # Built when the services arrive (attach): each takes only the services it uses.
         self.commands: PackCommands | None = None
         self.supervisor: SupervisorPages | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.pack)
+        self.pages.addWidget(self.returns_view)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -196,6 +201,14 @@ class MainWindow(QMainWindow):
             ),
             current_user=lambda: self.user,
         )
+        self.returns = ReturnController(
+            view=self.returns_view,
+            service=context.returns,
+            shell=self,
+            approvals=approvals,
+            current_user=lambda: self.user,
+            offline=lambda: context.packing.offline,
+        )
         worker.replaced.connect(self.commands.package_replaced)
         self.pack.retry_button.clicked.connect(self.commands.retry_print)
         self.pack.move_button.clicked.connect(self.commands.move_print)
@@ -236,7 +249,9 @@ class MainWindow(QMainWindow):
             self.session.log_out()
 
     def put_back(self) -> None:
-        """Put the parcel in progress back (the packer leaves, or another takes over)."""
+        """Put the parcel in progress back (the packer leaves, or another takes over); leave an open return."""
+        if self.returns is not None and self.returns.active:
+            self.returns.close(self.tr("Return left unfinished: nothing was recorded."))
         if self.worker is not None and self.pack.package is not None and self.pack.is_packing:
             self.worker.abort(self.user)
 
@@ -284,6 +299,17 @@ class MainWindow(QMainWindow):
             return
         if self._to_dialog(text):
             return
+        if self.returns is not None and self.returns.active and self.user is not None:
+            try:
+                command = parse_command(text)
+            except UnknownCommandError as exc:
+                self.alert(FeedbackSound.UNKNOWN, str(exc))
+                return
+            if command is Command.LOG_OUT:
+                self.log_out()
+            else:
+                self.returns.take(text, command)
+            return
         if self.supervisor is not None and self.supervisor.take_scan(text):
             return  # count mode: a bin's label, an item in it, or COMPLETE / ABORT of the count
         if self.commands is not None and self.commands.take_box_number(text):
@@ -309,6 +335,10 @@ class MainWindow(QMainWindow):
             self.worker.choose_box(box)
         elif self.pack.is_packing and self._badge_or_item is not None:
             self._badge_or_item.route(text)  # a badge switches the packer; it is never an item scan
+        elif self.returns is not None:
+            # A return parcel's tracking number (or the order of an open claim) opens the return screen.
+            worker, user = self.worker, self.user
+            self.returns.try_open(text, lambda: worker.open_code(text, user))
         else:
             self.worker.open_code(text, self.user)
 
@@ -364,6 +394,16 @@ class MainWindow(QMainWindow):
         """Play ``sound`` and show ``message`` as good news or as a problem (count mode's feedback)."""
         self._sounds.play(sound)
         self.set_banner("ok" if ok else "error", message)
+
+    def show_returns(self) -> None:
+        """The return screen (a claim was opened)."""
+        self.pages.setCurrentWidget(self.returns_view)
+
+    def leave_returns(self, message: str) -> None:
+        """From the return screen back home."""
+        self.pages.setCurrentWidget(self.home)
+        self.home.refresh()
+        self.set_banner("info", message)
 
     def alert(self, sound: FeedbackSound, message: str) -> None:
         self._sounds.play(sound)

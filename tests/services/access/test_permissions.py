@@ -36,6 +36,7 @@ from packstation.services.printing.dispatch import PrintRedirects, ReprintServic
 from packstation.services.reports.access import ReportAccess
 from packstation.services.reports.billing import BillingPlans
 from packstation.services.reports.exceptions import ExceptionQueue
+from packstation.services.returns.service import ReturnService
 from packstation.services.station.heartbeat import StationService
 from packstation.services.stock.counting import CountService
 from packstation.services.stock.importer import StockImporter
@@ -62,6 +63,19 @@ def _packing(stack: Stack) -> Any:
     claims = ClaimService(stack.db.sessions, station_id=stack.station_id, lease=timedelta(minutes=5))
     return PackingService(
         stack.db.sessions, journal=journal, claims=claims, station="perm-station", clock=stack.clock, audit=stack.audit
+    )
+
+
+def _returns(stack: Stack) -> Any:
+    """The return service: a refused rejection must fail on the permission, before anything is journaled."""
+    import tempfile
+    from pathlib import Path
+
+    from packstation.local_store.journal import Journal
+
+    journal = Journal(Path(tempfile.mkdtemp()) / "journal.sqlite3")
+    return ReturnService(
+        stack.db.sessions, journal=journal, station="perm-station", audit=stack.audit, clock=stack.clock
     )
 
 
@@ -106,6 +120,7 @@ FACTORIES: dict[str, Callable[[Stack], Any]] = {
     "packstation.services.stock.importer.StockImporter": lambda stack: StockImporter(
         stack.db.sessions, audit=stack.audit, clock=stack.clock
     ),
+    "packstation.services.returns.service.ReturnService": _returns,
     "packstation.services.stock.counting.CountService": lambda stack: CountService(
         stack.db.sessions,
         audit=stack.audit,
