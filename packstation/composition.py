@@ -47,6 +47,7 @@ HEARTBEAT_SECONDS = 15
 #: How often a thread holding the GIL hands it over (see start_services).
 GIL_SWITCH_INTERVAL_S = 0.001
 DEMO_ORDER_SECONDS = 20
+DEMO_RETURN_SECONDS = 90
 OFFLINE_CACHE_SECONDS = 60
 
 
@@ -432,3 +433,5 @@ def _schedule(
     )
     if demo_marketplace is not None:
         scheduler.add_job(demo_marketplace.add_order, "interval", seconds=DEMO_ORDER_SECONDS, id="demo-orders")
+        # Parcels packed in the demo are delivered and some come back: returns keep arriving too.
+        scheduler.add_job(demo_marketplace.return_delivered, "interval", seconds=DEMO_RETURN_SECONDS, id="demo-returns")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from packstation.config.sections import MarketplaceAccount
 from packstation.domain.marketplace import Marketplace
+from packstation.domain.status import PackageStatus
 from packstation.services.access.secrets import secret_env_var
 from packstation.simulators.hepsiburada import HepsiburadaServer, SimConfig, SimulatedHepsiburada
 from packstation.simulators.trendyol import SimulatedMarketplace, SimulatorConfig, SimulatorServer
@@ -22,6 +23,8 @@ log = logging.getLogger("packstation.demo.marketplace")
 DEMO_ACCOUNT = "demo-trendyol"
 DEMO_HB_ACCOUNT = "demo-hepsiburada"
 DEMO_CLIENT = "Güllü Ayakkabı"
+#: Statuses of a parcel that left the seller: the carrier can deliver it, the customer can send it back.
+_SENT = frozenset({PackageStatus.PICKING, PackageStatus.INVOICED, PackageStatus.SHIPPED})
 
 
 @dataclass
@@ -41,15 +44,39 @@ class DemoMarketplace:
         log.info("demo order arrived package=%s", order)
         return order
 
+    def return_delivered(self) -> str | None:
+        """A customer sends a parcel back: a packed one is delivered, then claimed (Trendyol only); the claim id."""
+        if not isinstance(self.simulator, SimulatedMarketplace):
+            return None  # the Hepsiburada stand-in has no returns yet
+        simulator = self.simulator
+        claimed = {claim["orderNumber"] for claim in simulator.claims.claims.values()}
+        for package_id in simulator.matching_ids():
+            package = simulator.package(package_id)
+            if package is None or package.order_number in claimed or package.status not in _SENT:
+                continue
+            delivered = simulator.set_status(package_id, PackageStatus.DELIVERED)
+            claim = simulator.claims.add(delivered)
+            log.info("demo return claimed package=%s claim=%s", package_id, claim["id"])
+            return str(claim["id"])
+        return None
+
     def stop(self) -> None:
         """Shut the simulator down."""
         self.server.stop()
 
 
 def start_demo_marketplace(
-    *, packages: int, seed: int = 7, sync_interval_s: int = 15, kind: Marketplace = Marketplace.TRENDYOL
+    *,
+    packages: int,
+    seed: int = 7,
+    sync_interval_s: int = 15,
+    kind: Marketplace = Marketplace.TRENDYOL,
+    returns: int = 0,
 ) -> DemoMarketplace:
-    """Start the simulator on a free loopback port and put its credentials in this process's environment."""
+    """Start the simulator on a free loopback port and put its credentials in this process's environment.
+
+    ``returns`` parcels (Trendyol) are delivered and claimed back at once, so the demo has returns to process.
+    """
     if kind is Marketplace.HEPSIBURADA:
         return _start_hepsiburada(orders=packages, seed=seed, sync_interval_s=sync_interval_s)
     config = SimulatorConfig(seed=seed, packages=packages)
@@ -67,7 +94,12 @@ def start_demo_marketplace(
         sync_interval_s=sync_interval_s,
     )
     log.info("demo marketplace listening url=%s packages=%s", server.base_url, packages)
-    return DemoMarketplace(simulator=simulator, server=server, account=account)
+    demo = DemoMarketplace(simulator=simulator, server=server, account=account)
+    # Returns to process from the start: a few parcels sent before the demo began come back.
+    for package_id in simulator.matching_ids()[-returns:] if returns else ():
+        simulator.set_status(package_id, PackageStatus.SHIPPED)
+        demo.return_delivered()
+    return demo
 
 
 def _start_hepsiburada(*, orders: int, seed: int, sync_interval_s: int) -> DemoMarketplace:

@@ -1352,7 +1352,7 @@ Put the items back and scan the abort command.</translation>
         <name>ReturnController</name>
         <message>
             <source>Claim {0} has no returned items waiting for a decision.</source>
-            <extracomment>Command barcodes that set the condition of the unit scanned last. Their keyboard twins (F5: the units not scanned are missing). Evidence for a rejection (file paths or photo ids), attached by the photo capture when it lands.</extracomment>
+            <extracomment>Command barcodes that set the condition of the unit scanned last. Their keyboard twins (F5: the units not scanned are missing). Scans that arrived while a code was being looked up: replayed in order once it is answered. Evidence for a rejection (file paths or photo ids), attached by the photo capture when it lands.</extracomment>
             <translation>Claim {0} has no returned items waiting for a decision.</translation>
         </message>
         <message>

@@ -10,20 +10,23 @@ allowed to stop the rest.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from packstation.db.models.accounts import MarketplaceAccountRow
 from packstation.db.models.sync import ClaimItemRow, ClaimRow
 from packstation.domain.returns import ClaimItemStatus
 from packstation.services.marketplaces.claims import ClaimPage, RemoteClaim
 from packstation.services.marketplaces.fields import without_nul
+from packstation.services.marketplaces.models import RemoteLine
+from packstation.services.sync.rows import ensure_line_products
 from packstation.services.sync.set_aside import record_set_aside
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,30 @@ def _json_ready(value: Any) -> Any:
     if isinstance(value, list):
         return [_json_ready(item) for item in value]
     return value
+
+
+def _catalogue(session: Session, account_id: int, claims: Sequence[RemoteClaim]) -> None:
+    """Products for returned lines the catalogue lacks (a claim may come for a parcel sent before this
+    station synced it): the bench then matches the unit, and its stock can come back."""
+    lines = [
+        RemoteLine(
+            line.order_line_id,
+            line.barcode,
+            len(line.items),
+            stock_code=line.stock_code,
+            product_name=line.product_name,
+            color=line.colour,
+            size=line.size,
+        )
+        for claim in claims
+        for line in claim.lines
+        if line.barcode
+    ]
+    company = session.scalar(
+        select(MarketplaceAccountRow.client_company_id).where(MarketplaceAccountRow.id == account_id)
+    )
+    if lines and company is not None:
+        ensure_line_products(session, company, lines)
 
 
 @runtime_checkable
@@ -105,6 +132,7 @@ class ClaimSync:
                     for claim in page.claims:
                         items += self._store(session, account_id, claim)
                         stored += 1
+                    _catalogue(session, account_id, page.claims)
                     if page.set_aside:
                         record_set_aside(session, account_id, account, page.set_aside)
                         aside += len(page.set_aside)

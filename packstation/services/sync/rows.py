@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from packstation.db.models.catalog import ProductBarcode, ProductRow
 from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.domain.status import PackageStatus
-from packstation.services.marketplaces.models import RemotePackage
+from packstation.services.marketplaces.models import RemoteLine, RemotePackage
 
 log = logging.getLogger("packstation.services.sync.pull")
 
@@ -109,8 +109,15 @@ def ensure_products(
     ``known``: barcodes already resolved (by earlier batches of the same sync); it is extended and
     returned, so a sync looks each barcode up once instead of once per batch.
     """
+    return ensure_line_products(session, company_id, (line for p in packages for line in p.lines), known=known)
+
+
+def ensure_line_products(
+    session: Session, company_id: int, lines: Iterable[RemoteLine], *, known: dict[str, int] | None = None
+) -> tuple[int, dict[str, int]]:
+    """:func:`ensure_products` for loose lines (a claim's returned lines name products too)."""
     known = {} if known is None else known
-    seen = {line.barcode: line for package in packages for line in package.lines if line.barcode not in known}
+    seen = {line.barcode: line for line in lines if line.barcode not in known}
     if not seen:
         return 0, known
     known.update(

@@ -78,6 +78,7 @@ class ReturnController(QObject):
         approvals: ApprovalGate,
         current_user: Callable[[], UserSession | None],
         offline: Callable[[], bool] = lambda: False,
+        replay: Callable[[str], None] = lambda _text: None,
     ) -> None:
         super().__init__(view)
         self._view = view
@@ -86,6 +87,9 @@ class ReturnController(QObject):
         self._approvals = approvals
         self._current_user = current_user
         self._offline = offline
+        self._replay = replay
+        #: Scans that arrived while a code was being looked up: replayed in order once it is answered.
+        self._held: list[str] | None = None
         self.opened: OpenedReturn | None = None
         self.session: ReturnSession | None = None
         self._opened_at: datetime | None = None
@@ -96,6 +100,16 @@ class ReturnController(QObject):
             shortcut = QShortcut(QKeySequence(key), view)
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
             shortcut.activated.connect(lambda command=command: self._key(command))
+
+    @property
+    def opening(self) -> bool:
+        """A scanned code is being looked up as a return; later scans wait for the answer."""
+        return self._held is not None
+
+    def hold(self, text: str) -> None:
+        """Keep a scan that came while a code was looked up (a scanner does not wait for the screen)."""
+        if self._held is not None:
+            self._held.append(text)
 
     @property
     def active(self) -> bool:
@@ -115,9 +129,18 @@ class ReturnController(QObject):
             otherwise()  # claims live in PostgreSQL: offline a scan is a parcel to pack
             return
         service = self._service
-        Task(lambda: service.find(code), owner=self).on_success(
-            lambda opened: self._open(opened) if opened is not None else otherwise()
-        ).on_failure(lambda _exc: otherwise()).run()
+        self._held = []
+
+        def answered(opened: OpenedReturn | None) -> None:
+            if opened is not None:
+                self._open(opened)
+            else:
+                otherwise()
+            held, self._held = self._held or [], None
+            for text in held:
+                self._replay(text)
+
+        Task(lambda: service.find(code), owner=self).on_success(answered).on_failure(lambda _exc: answered(None)).run()
 
     def _open(self, opened: OpenedReturn) -> None:
         if not opened.units:

@@ -14,6 +14,9 @@ from packstation.config import Settings
 from packstation.domain.events import EventBus
 from packstation.logging_setup import configure_logging
 
+#: Parcels the demo's customers have already sent back when it starts.
+DEMO_RETURNS = 3
+
 
 def run_gui(
     settings: Settings,
@@ -42,7 +45,10 @@ def run_gui(
         from packstation.demo.station import demo_seed, demo_settings
         from packstation.domain.marketplace import Marketplace
 
-        marketplace = start_demo_marketplace(packages=demo_packages, kind=Marketplace(demo_marketplace))
+        # A few parcels come back at once (and more as the demo runs): returns to process at the bench.
+        marketplace = start_demo_marketplace(
+            packages=demo_packages, kind=Marketplace(demo_marketplace), returns=DEMO_RETURNS
+        )
         settings = demo_settings(settings, marketplace=marketplace.account)
         # The simulated marketplace sends the parcels through the sync, like real orders: none seeded here.
         seed = demo_seed(packages=0)

@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
             approvals=approvals,
             current_user=lambda: self.user,
             offline=lambda: context.packing.offline,
+            replay=self.handle_scan,
         )
         worker.replaced.connect(self.commands.package_replaced)
         self.pack.retry_button.clicked.connect(self.commands.retry_print)
@@ -298,6 +299,9 @@ class MainWindow(QMainWindow):
             self.alert(FeedbackSound.UNKNOWN, invalid_message(refused.reason))
             return
         if self._to_dialog(text):
+            return
+        if self.returns is not None and self.returns.opening:
+            self.returns.hold(text)  # replayed in order once the code it follows is answered
             return
         if self.returns is not None and self.returns.active and self.user is not None:
             try:

@@ -90,3 +90,61 @@ def test_an_item_not_waiting_for_a_decision_is_refused(client: TrendyolClient, s
 def test_claim_issue_reasons_come_from_trendyol_in_turkish(client: TrendyolClient) -> None:
     reasons = {reason.external_id: reason.name for reason in client.claim_issue_reasons()}
     assert reasons["251"] == "İade gelen ürün defolu / zarar görmüş" and "1651" in reasons
+
+
+def test_a_rejection_is_a_multipart_claim_issue_sent_once(client: TrendyolClient, sim: SimulatedMarketplace) -> None:
+    claim = sim.claims.add(sim.package(sim.matching_ids()[0]))  # type: ignore[arg-type]
+    ids = [item["id"] for line in claim["items"] for item in line["claimItems"]]
+    photo = ("topuk.jpg", b"\xff\xd8\xff fake jpeg", "image/jpeg")
+    kwargs = {"reason_id": "251", "description": "Topuk kırık, kutu ezik", "order_number": claim["orderNumber"]}
+    first = client.reject_claim_items(claim["id"], ids[:1], files=[photo], business_key="reject-1", **kwargs)
+    again = client.reject_claim_items(claim["id"], ids[:1], files=[photo], business_key="reject-1", **kwargs)
+    assert first.sent and not again.sent
+    [issue] = sim.claims.issues
+    assert (issue.item_ids, issue.reason_id, issue.description, issue.files) == (
+        (ids[0],),
+        251,
+        "Topuk kırık, kutu ezik",
+        ("topuk.jpg",),
+    )
+    request = next(r for r in sim.requests if r.path.endswith("/issue"))
+    assert b'name="claimItemIdList"' in request.body and b"[" not in request.body.split(b"claimItemIdList")[1][:60]
+    state = {i["id"]: i["claimItemStatus"]["name"] for line in claim["items"] for i in line["claimItems"]}
+    assert state[ids[0]] == "Unresolved"
+    # An item already disputed cannot be approved afterwards: only WaitingInAction items can.
+    with pytest.raises(Rejected, match="onaylanamaz"):
+        client.approve_claim_items(claim["id"], ids[:1], order_number=claim["orderNumber"], business_key="a-1")
+
+
+@pytest.mark.parametrize(
+    ("reason", "files", "refusal"),
+    [
+        ("251", [], "dosya"),  # a file is required for this reason
+        ("999", [("a.pdf", b"%PDF", "application/pdf")], "claimIssueReasonId"),
+    ],
+)
+def test_the_stand_in_refuses_a_rejection_trendyol_refuses(
+    client: TrendyolClient, sim: SimulatedMarketplace, reason: str, files: list, refusal: str
+) -> None:
+    claim = sim.claims.add(sim.package(sim.matching_ids()[0]))  # type: ignore[arg-type]
+    item = claim["items"][0]["claimItems"][0]["id"]
+    with pytest.raises(Rejected, match=refusal):
+        client.reject_claim_items(
+            claim["id"],
+            [item],
+            reason_id=reason,
+            description="kırık",
+            files=files,
+            order_number=claim["orderNumber"],
+            business_key="reject-2",
+        )
+    assert sim.claims.issues == []
+
+
+def test_a_description_over_500_characters_never_leaves(client: TrendyolClient, sim: SimulatedMarketplace) -> None:
+    claim = sim.claims.add(sim.package(sim.matching_ids()[0]))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="500"):
+        client.reject_claim_items(
+            claim["id"], ["x"], reason_id="451", description="ü" * 501, order_number="1", business_key="k"
+        )
+    assert not any(r.path.endswith("/issue") for r in sim.requests)

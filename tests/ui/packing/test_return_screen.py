@@ -11,38 +11,24 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from packstation.composition import AppContext, start_services
-from packstation.config import load_settings
+from packstation.composition import AppContext
 from packstation.db.models.access import AuditEntry
-from packstation.db.models.packages import PackageLineRow, PackageRow
-from packstation.db.models.stock import StockLevel, StockMovement
+from packstation.db.models.stock import StockMovement
 from packstation.db.models.sync import ClaimRow, OutboxEntry, ReturnEventRow
-from packstation.demo.marketplace import DemoMarketplace, start_demo_marketplace
-from packstation.demo.station import demo_seed, demo_settings
+from packstation.demo.marketplace import DemoMarketplace
 from packstation.domain.command_barcodes import Command
-from packstation.domain.events import EventBus
-from packstation.simulators.trendyol.catalog import SimPackage
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.shell.bridge import Bridge
 from packstation.ui.shell.main_window import MainWindow
+from tests.support.return_bench import Nudge, claimed_parcel, return_bench, stock
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def bench(db_url: str, tmp_path: Path) -> Iterator[tuple[AppContext, DemoMarketplace]]:
-    marketplace = start_demo_marketplace(packages=12, seed=4, sync_interval_s=600)
-    settings = demo_settings(
-        load_settings(
-            environ={"XDG_CONFIG_HOME": str(tmp_path)},
-            overrides={"station": {"name": "return-bench", "data_dir": str(tmp_path)}},
-        ),
-        marketplace=marketplace.account,
-    )
-    settings = settings.model_copy(update={"database": settings.database.model_copy(update={"url": db_url})})
-    context = start_services(settings, EventBus(), demo=True, seed=demo_seed(packages=0), demo_marketplace=marketplace)
-    yield context, marketplace
-    context.close()
+    with return_bench(db_url, tmp_path) as running:
+        yield running
 
 
 def _window(qtbot: QtBot, context: AppContext) -> MainWindow:
@@ -55,88 +41,45 @@ def _window(qtbot: QtBot, context: AppContext) -> MainWindow:
     return window
 
 
-def _stock(context: AppContext, product_ids: set[int]) -> dict[int, int]:
-    with context.database.sessions() as session:
-        levels = select(StockLevel.product_id, StockLevel.quantity).where(StockLevel.product_id.in_(product_ids))
-        rows = session.execute(levels)
-        found = {product_id: quantity for product_id, quantity in rows}
-    return {product_id: found.get(product_id, 0) for product_id in product_ids}
-
-
-def _claimed_parcel(qtbot: QtBot, context: AppContext, marketplace: DemoMarketplace) -> tuple[dict, dict[int, int]]:
-    """A synced parcel that the customer sends back: its claim, synced, and the units per product."""
-
-    def synced() -> int:
-        with context.database.sessions() as session:
-            return int(session.scalar(select(func.count()).select_from(PackageRow)) or 0)
-
-    assert context.jobs is not None
-    qtbot.waitUntil(lambda: synced() > 0, timeout=30_000)
-    with context.database.sessions() as session:
-        package = (
-            session.scalars(
-                select(PackageRow)
-                .join(PackageLineRow)
-                .where(PackageLineRow.quantity >= 2)
-                .order_by(PackageRow.id)
-                .limit(1)
-            ).first()
-            or session.scalars(select(PackageRow).order_by(PackageRow.id).limit(1)).one()
-        )
-        units: dict[int, int] = {}
-        for line in package.lines:
-            assert line.product_id is not None
-            units[line.product_id] = units.get(line.product_id, 0) + line.quantity
-        external = int(package.external_id)
-    simulated = marketplace.simulator.package(external)
-    assert isinstance(simulated, SimPackage)
-    claim = marketplace.simulator.claims.add(simulated)
-    context.jobs.sync_now()
-
-    def claim_synced() -> bool:
-        with context.database.sessions() as session:
-            return session.scalar(select(ClaimRow.id).where(ClaimRow.external_id == claim["id"])) is not None
-
-    qtbot.waitUntil(claim_synced, timeout=30_000)
-    return claim, units
-
-
-def test_a_return_scanned_in_is_approved_once_and_back_in_stock(
+def test_a_return_scanned_in_is_approved_once_and_back_instock(
     qtbot: QtBot, bench: tuple[AppContext, DemoMarketplace]
 ) -> None:
     context, marketplace = bench
     window = _window(qtbot, context)
-    claim, units = _claimed_parcel(qtbot, context, marketplace)
-    before = _stock(context, set(units))
+    claim, units = claimed_parcel(context, marketplace, lambda check, ms: qtbot.waitUntil(check, timeout=ms))
+    before = stock(context, set(units))
 
     window.handle_scan("1001")  # a packer's badge
     qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
+    # A scanner does not wait for the screen: the return's scans arrive back to back and keep their order.
     window.handle_scan(str(claim["cargoTrackingNumber"]))
-    assert window.returns is not None
-    qtbot.waitUntil(lambda: window.returns is not None and window.returns.active, timeout=10_000)
-    assert window.pages.currentWidget() is window.returns_view
-    assert window.returns_view.units.rowCount() == sum(units.values())
-
     claimed = [item for line in claim["items"] for item in line["claimItems"]]
     for line in claim["items"]:
         for _item in line["claimItems"]:
             window.handle_scan(line["orderLine"]["barcode"])
     window.handle_scan("8690000000000")  # something else in the box: not ours, nothing happens to it
+    assert window.returns is not None
+    qtbot.waitUntil(lambda: window.returns is not None and window.returns.active and not window.returns.opening)
+    assert window.pages.currentWidget() is window.returns_view
+    assert window.returns_view.units.rowCount() == sum(units.values())
     assert "8690000000000" in window.returns_view.not_ours.text()
+    assert window.returns.session is not None and window.returns.session.is_complete
     window.handle_scan(Command.COMPLETE.payload)
     qtbot.waitUntil(lambda: not window.returns.active, timeout=10_000)  # type: ignore[union-attr]
 
     # The pump applies the return; the outbox approves at the stand-in.
     assert context.jobs is not None
 
+    nudge = Nudge(context)
+
     def approved() -> bool:
-        context.jobs.sync_now()  # type: ignore[union-attr]
+        nudge()
         return bool(marketplace.simulator.claims.approvals)
 
     qtbot.waitUntil(approved, timeout=30_000)
     assert marketplace.simulator.claims.approvals == [(claim["id"], tuple(item["id"] for item in claimed))]
     assert {item["claimItemStatus"]["name"] for item in claimed} == {"Accepted"}
-    assert _stock(context, set(units)) == {pid: before[pid] + count for pid, count in units.items()}
+    assert stock(context, set(units)) == {pid: before[pid] + count for pid, count in units.items()}
 
     # Once: another push and the replayed journal change nothing.
     context.jobs.sync_now()
