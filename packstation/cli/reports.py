@@ -82,6 +82,13 @@ def add_report_commands(subparsers: Any) -> None:
     _filters(parcels)
     _output(parcels, ("csv", "xlsx"))
 
+    returns = actions.add_parser("returns", help="returns per day, client, marketplace, reason or product")
+    returns.add_argument("--from", dest="start", type=_day, help="first local day, YYYY-MM-DD (default today)")
+    returns.add_argument("--to", dest="end", type=_day, help="last local day, inclusive (default: --from)")
+    returns.add_argument("--client", help="only this client company (its name)")
+    returns.add_argument("--by", choices=("client", "reason", "product", "marketplace", "day"), default="client")
+    _output(returns, FORMATS)
+
     billing = actions.add_parser("billing", help="3PL billing: parcels, tier and amount per client company")
     billing.add_argument("--period", required=True, help="billing period YYYY-MM (starts on the plan's start day)")
     _output(billing, FORMATS)
@@ -147,6 +154,8 @@ def _run(args: argparse.Namespace, sessions: sessionmaker[Session]) -> int:
     queries = ReportQueries(sessions, tz=getattr(args, "tz", None) or DEFAULT_TIME_ZONE)
     if args.report_command in ("throughput", "parcels"):
         return _throughput(args, queries)
+    if args.report_command == "returns":
+        return _returns(args, sessions, queries)
     if args.report_command == "billing":
         return _billing(args, sessions, queries)
     return _billing_plan(args, sessions, queries)
@@ -220,6 +229,25 @@ def _throughput(args: argparse.Namespace, queries: ReportQueries) -> int:
     if args.format == "xlsx":
         tables.append(figures_table([queries.total(flt)], Grouping.TOTAL, title=_("Total")))
     return _emit(args, tables)
+
+
+def _returns(args: argparse.Namespace, sessions: sessionmaker[Session], queries: ReportQueries) -> int:
+    from packstation.services.reports.pdf import write_table_pdf
+    from packstation.services.reports.returns import ReturnsGrouping, return_figures, returns_table
+
+    start = args.start or queries.today().start
+    end = args.end or start
+    client = queries.client_named(args.client) if args.client else None
+    by = ReturnsGrouping(args.by)
+    with sessions() as session:
+        rows = return_figures(session, start, end, by, tz=queries.tz, client_company_id=client)
+    span = f"{start}" if start == end else f"{start} – {end}"
+    table = returns_table(rows, by, title=_("Returns {span}").format(span=span))
+    if args.format == "pdf":
+        write_table_pdf(args.out, table, scope=args.client or _("all clients"))
+        print(_("wrote {path}").format(path=args.out), file=sys.stderr)
+        return 0
+    return _emit(args, [table])
 
 
 def _billing(args: argparse.Namespace, sessions: sessionmaker[Session], queries: ReportQueries) -> int:

@@ -242,6 +242,18 @@ def write_billing_pdf(path: Path, lines: Sequence[InvoiceLine], *, month: str, g
     _build(path, story, page=page, title=_("3PL billing"))
 
 
+def write_table_pdf(path: Path, table: ReportTable, *, scope: str) -> None:
+    """One report table on landscape pages (the returns report), with its title and scope."""
+    styles = _styles()
+    story: list[Flowable] = [
+        Paragraph(table.title, styles.title),
+        Paragraph(scope, styles.body),
+        Spacer(1, 4 * mm),
+        _grid(table),
+    ]
+    _build(path, story, page=landscape(A4), title=table.title)
+
+
 def _build(path: Path, story: list[Flowable], *, page: tuple[float, float], title: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     document = SimpleDocTemplate(
