@@ -1481,6 +1481,17 @@ Put the items back and scan the abort command.</translation>
         </message>
     </context>
     <context>
+        <name>ReturnsTile</name>
+        <message>
+            <source>Returns today</source>
+            <translation>Returns today</translation>
+        </message>
+        <message>
+            <source>Returns today: {0} back to stock, {1} rejected; {2} waiting</source>
+            <translation>Returns today: {0} back to stock, {1} rejected; {2} waiting</translation>
+        </message>
+    </context>
+    <context>
         <name>Role</name>
         <message>
             <source>packer</source>
@@ -1918,7 +1929,7 @@ Put the items back and scan the abort command.</translation>
         <name>SupervisorPages</name>
         <message>
             <source>open the supervisor dashboard</source>
-            <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab). Locations, levels, thresholds and the CSV files (F8), and count mode (F7).</extracomment>
+            <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab). Locations, levels, thresholds and the CSV files (F8), and count mode (F7). Today's returns and the claims waiting for the bench (the dashboard's returns tile).</extracomment>
             <translation>open the supervisor dashboard</translation>
         </message>
         <message>

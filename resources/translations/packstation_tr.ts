@@ -1481,6 +1481,17 @@ KARGOYA VERMEYİN
     </message>
 </context>
 <context>
+    <name>ReturnsTile</name>
+    <message>
+        <source>Returns today</source>
+        <translation>Bugünkü iadeler</translation>
+    </message>
+    <message>
+        <source>Returns today: {0} back to stock, {1} rejected; {2} waiting</source>
+        <translation>Bugünkü iadeler: {0} stoğa döndü, {1} reddedildi; {2} bekliyor</translation>
+    </message>
+</context>
+<context>
     <name>Role</name>
     <message>
         <source>packer</source>
@@ -1918,7 +1929,7 @@ KARGOYA VERMEYİN
     <name>SupervisorPages</name>
     <message>
         <source>open the supervisor dashboard</source>
-        <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab). Locations, levels, thresholds and the CSV files (F8), and count mode (F7).</extracomment>
+        <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab). Locations, levels, thresholds and the CSV files (F8), and count mode (F7). Today&apos;s returns and the claims waiting for the bench (the dashboard&apos;s returns tile).</extracomment>
         <translation>süpervizör panelini açma</translation>
     </message>
     <message>

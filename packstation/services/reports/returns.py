@@ -29,7 +29,7 @@ from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
 from packstation.db.models.catalog import ProductRow
 from packstation.db.models.stock import StockMovement
 from packstation.db.models.sync import ClaimItemRow, ClaimRow, ReturnEventRow
-from packstation.domain.returns import ReturnCondition
+from packstation.domain.returns import ClaimItemStatus, ReturnCondition
 from packstation.domain.stock import StockReason
 from packstation.i18n import _
 from packstation.services.reports.model import ReportError
@@ -256,3 +256,31 @@ def returns_table(rows: list[ReturnFigures], by: ReturnsGrouping, *, title: str)
             for row in rows
         ),
     )
+
+
+@dataclass(frozen=True)
+class ReturnsToday:
+    """The dashboard's returns tile: today's processed returns and the claims still waiting for the bench."""
+
+    processed: int
+    back_to_stock: int
+    rejected: int
+    waiting: int
+
+
+def returns_today(session: Session, *, tz: ZoneInfo, now: datetime) -> ReturnsToday:
+    """Today's (local) figures, and the open claims whose units wait for the seller's decision."""
+    since = datetime.combine(now.astimezone(tz).date(), time(), tz)
+    processed, back, rejected = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(ReturnEventRow.resellable), 0),
+            func.coalesce(func.sum(ReturnEventRow.damaged + ReturnEventRow.wrong_item + ReturnEventRow.missing), 0),
+        ).where(ReturnEventRow.occurred_at >= since)
+    ).one()
+    waiting = session.scalar(
+        select(func.count(func.distinct(ClaimRow.id)))
+        .join(ClaimItemRow, ClaimItemRow.claim_id == ClaimRow.id)
+        .where(ClaimRow.processed_at.is_(None), ClaimItemRow.status == ClaimItemStatus.WAITING_IN_ACTION.value)
+    )
+    return ReturnsToday(int(processed), int(back), int(rejected), int(waiting or 0))

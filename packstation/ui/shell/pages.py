@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from packstation.services.access.users import UserService
     from packstation.services.journal.parked import ParkedOperations
     from packstation.services.reports.access import ReportAccess
+    from packstation.services.reports.returns import ReturnsToday
     from packstation.services.station.heartbeat import StationService
     from packstation.services.stock.counting import CountService
     from packstation.ui.admin.stations import StationsView
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from packstation.ui.supervisor.dashboard import DashboardView
     from packstation.ui.supervisor.low_stock import LowStockPanel
     from packstation.ui.supervisor.parked_panel import ParkedPanel
+    from packstation.ui.supervisor.returns_tile import ReturnsTile
     from packstation.ui.supervisor.sync_panel import LoadStates, SyncNow, SyncPanel
 
 
@@ -62,6 +64,8 @@ class SupervisorServices:
     #: Locations, levels, thresholds and the CSV files (F8), and count mode (F7).
     stock: StockAdmin | None = None
     counts: CountService | None = None
+    #: Today's returns and the claims waiting for the bench (the dashboard's returns tile).
+    returns_today: Callable[[], ReturnsToday] | None = None
 
     @classmethod
     def of(cls, context: AppContext) -> SupervisorServices:
@@ -87,7 +91,15 @@ class SupervisorServices:
         )
         repair = LayoutRepair(enabled=True) if context.settings.scanner.repair_turkish_q else None
         stock, counts = stock_services(context.database.sessions, context.audit, layout_repair=repair)
+
+        from packstation.services.reports.returns import returns_today
+
+        def today() -> ReturnsToday:
+            with context.database.sessions() as session:
+                return returns_today(session, tz=ZoneInfo(context.settings.station.time_zone), now=datetime.now(UTC))
+
         return cls(
+            returns_today=today,
             reports=reports,
             parked=ParkedOperations(context.database.sessions, audit=context.audit),
             users=context.users,
@@ -146,6 +158,7 @@ class SupervisorPages(QObject):
         self.stock: StockView | None = None
         self.count: CountView | None = None
         self.low_stock: LowStockPanel | None = None
+        self.returns_tile: ReturnsTile | None = None
         self.users: UsersView | None = None
         self.stations: StationsView | None = None
         self.sync: SyncPanel | None = None
@@ -190,6 +203,12 @@ class SupervisorPages(QObject):
             self.dashboard.tabs.addTab(self.parked, self.tr("Stuck operations"))
             if self._services.stock is not None:
                 self._add_low_stock(self.dashboard, self._services.stock)
+            if self._services.returns_today is not None:
+                from packstation.ui.supervisor.returns_tile import ReturnsTile
+
+                self.returns_tile = ReturnsTile(self._services.returns_today, parent=self.dashboard)
+                self.dashboard.add_tile("returns", self.returns_tile.tile)
+                self.dashboard.refreshed.connect(self.returns_tile.refresh)
             self._pages.addWidget(self.dashboard)
         self._pages.setCurrentWidget(self.dashboard)
         self.dashboard.start()

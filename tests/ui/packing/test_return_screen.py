@@ -17,9 +17,12 @@ from packstation.db.models.stock import StockMovement
 from packstation.db.models.sync import ClaimRow, OutboxEntry, ReturnEventRow
 from packstation.demo.marketplace import DemoMarketplace
 from packstation.domain.command_barcodes import Command
+from packstation.services.reports.returns import ReturnsToday
 from packstation.ui.platform.sounds import SoundBoard
 from packstation.ui.shell.bridge import Bridge
 from packstation.ui.shell.main_window import MainWindow
+from packstation.ui.shell.pages import SupervisorServices
+from packstation.ui.supervisor.returns_tile import ReturnsTile
 from tests.support.return_bench import Nudge, claimed_parcel, return_bench, stock
 
 pytestmark = pytest.mark.gui
@@ -94,6 +97,14 @@ def test_a_return_scanned_in_is_approved_once_and_back_instock(
         assert len(keys) == 1
         actions = session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("return.%"))).all()
         assert actions == ["return.completed"]
+    # The dashboard's returns tile counts it.
+    services = SupervisorServices.of(context)
+    assert services.returns_today is not None
+    tile = ReturnsTile(services.returns_today)
+    tile.refresh()
+    qtbot.waitUntil(lambda: tile.figures is not None)
+    assert tile.figures == ReturnsToday(processed=1, back_to_stock=sum(units.values()), rejected=0, waiting=0)
+    assert tile.tile.value.text() == "1"
     # The processed claim no longer opens a return: its tracking number is just an unknown code now.
     window.handle_scan(str(claim["cargoTrackingNumber"]))
     qtbot.wait(300)
