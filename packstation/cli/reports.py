@@ -108,6 +108,9 @@ def add_report_commands(subparsers: Any) -> None:
     set_plan.add_argument("--pricing", choices=("volume", "graduated"), default="volume")
     set_plan.add_argument("--storage", type=_money, default=Decimal("0"), help="monthly storage charge")
     set_plan.add_argument("--currency", default="TRY")
+    set_plan.add_argument(
+        "--return-fee", dest="return_fee", type=_money, default=Decimal("0"), help="fee per processed return"
+    )
     clear = plan_actions.add_parser("clear", help="remove a client's own plan (the default applies again)")
     clear.add_argument("--client", required=True)
 
@@ -279,6 +282,7 @@ def _billing_plan(args: argparse.Namespace, sessions: sessionmaker[Session], que
             pricing=PricingMode(args.pricing),
             storage_charge=args.storage,
             currency=args.currency.upper(),
+            return_fee=args.return_fee,
         )
         plans.set_from_command_line(plan, client_company_id=client_id)
         print(_("billing plan saved for {who}").format(who=args.client or _("the default plan")))
@@ -304,7 +308,7 @@ def _describe(plan: Plan) -> str:
 
     return (
         f"tiers={format_tiers(plan)} pricing={plan.pricing.value} start_day={plan.period_start_day}"
-        f" storage={plan.storage_charge} currency={plan.currency}"
+        f" storage={plan.storage_charge} currency={plan.currency} return_fee={plan.return_fee}"
     )
 
 

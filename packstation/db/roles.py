@@ -77,6 +77,7 @@ STATION_FUNCTIONS = (
     "auth_write_granted(text[])",
     "billing_plan_set(text, uuid, integer, integer, text, numeric, text, jsonb, text, text)",
     "billing_plan_clear(text, uuid, integer, text)",
+    "billing_return_fee_set(text, uuid, integer, numeric, text)",
     "exception_assign(text, uuid, bigint, integer)",
     "exception_resolve(text, uuid, bigint, text)",
     "parked_decide(text, uuid, uuid, text)",

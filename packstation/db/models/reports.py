@@ -83,6 +83,7 @@ class BillingPlan(Base):
         UniqueConstraint("client_company_id", postgresql_nulls_not_distinct=True),
         CheckConstraint("period_start_day BETWEEN 1 AND 28", name="period_start_day_valid"),
         CheckConstraint("storage_charge >= 0", name="storage_charge_positive"),
+        CheckConstraint("return_fee >= 0", name="return_fee_valid"),
         one_of("pricing", PricingMode),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,6 +92,8 @@ class BillingPlan(Base):
     pricing: Mapped[str] = mapped_column(String(20), server_default=text("'volume'"))
     storage_charge: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default=text("0"))
     currency: Mapped[str] = mapped_column(String(3), server_default=text("'TRY'"))
+    #: Charged per return processed at the bench in the period (0: returns are free).
+    return_fee: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default=text("0"))
     updated_at: Mapped[datetime] = server_now()
     tiers: Mapped[list[BillingTier]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="BillingTier.up_to.asc().nulls_last()"

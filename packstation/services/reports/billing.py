@@ -65,10 +65,14 @@ class Plan:
     pricing: PricingMode = PricingMode.VOLUME
     storage_charge: Decimal = Decimal("0")
     currency: str = "TRY"
+    #: Charged per return processed at the bench (#18); 0: returns are not billed.
+    return_fee: Decimal = Decimal("0")
 
     def __post_init__(self) -> None:
         if not self.tiers:
             raise BillingError(_("a plan needs at least one tier"))
+        if self.return_fee < 0:
+            raise BillingError(_("the fee per return cannot be negative"))
         if not 1 <= self.period_start_day <= 28:
             raise BillingError(_("the billing period must start on day 1 to 28 of the month"))
         if self.storage_charge < 0:
@@ -186,6 +190,9 @@ class InvoiceLine:
     amount: Decimal
     currency: str
     custom_plan: bool
+    #: Returns processed at the bench in the period, and what they cost under the plan's fee.
+    returns: int = 0
+    return_amount: Decimal = Decimal("0")
 
 
 def _to_plan(row: BillingPlan) -> Plan:
@@ -195,6 +202,7 @@ def _to_plan(row: BillingPlan) -> Plan:
         pricing=PricingMode(row.pricing),
         storage_charge=Decimal(row.storage_charge),
         currency=row.currency,
+        return_fee=Decimal(row.return_fee),
     )
 
 
@@ -319,6 +327,18 @@ class BillingPlans:
                     "via": via,
                 },
             )
+            if plan.return_fee:
+                call(
+                    session,
+                    "SELECT billing_return_fee_set(:token, :approval, :client, :fee, :via)",
+                    {
+                        "token": actor.token if actor else None,
+                        "approval": approval.token if approval else None,
+                        "client": client_company_id,
+                        "fee": plan.return_fee,
+                        "via": via,
+                    },
+                )
         log.info("billing plan set client=%s tiers=%s", client_company_id, format_tiers(plan))
 
 
@@ -346,6 +366,8 @@ class BillingService:
             parcels = self.parcels(client_id, period)
             index = plan.tier_index(parcels)
             parcel_amount = plan.parcel_amount(parcels)
+            returns = self.returns(client_id, period)
+            return_amount = (returns * plan.return_fee).quantize(CENT, rounding=ROUND_HALF_UP)
             lines.append(
                 InvoiceLine(
                     client_company_id=client_id,
@@ -357,12 +379,27 @@ class BillingService:
                     unit_price=plan.tiers[index].price,
                     parcel_amount=parcel_amount,
                     storage_charge=plan.storage_charge.quantize(CENT),
-                    amount=(parcel_amount + plan.storage_charge).quantize(CENT, rounding=ROUND_HALF_UP),
+                    amount=(parcel_amount + plan.storage_charge + return_amount).quantize(CENT, rounding=ROUND_HALF_UP),
                     currency=plan.currency,
                     custom_plan=custom,
+                    returns=returns,
+                    return_amount=return_amount,
                 )
             )
         return lines
+
+    def returns(self, client_company_id: int, period: BillingPeriod) -> int:
+        """Returns of a client processed at the bench in ``period``."""
+        start, end = period.utc_bounds(self.tz)
+        sql = (
+            "SELECT count(*) FROM return_events r JOIN claims c ON c.id = r.claim_id"
+            " JOIN marketplace_accounts a ON a.id = c.account_id"
+            " WHERE a.client_company_id = :client AND r.occurred_at >= :start AND r.occurred_at < :end"
+        )
+        with self._sessions() as session:
+            return int(
+                session.execute(text(sql), {"client": client_company_id, "start": start, "end": end}).scalar_one()
+            )
 
     def parcels(self, client_company_id: int, period: BillingPeriod) -> int:
         """Parcels of a client counted in ``period`` (from the hourly rollup when the zone allows)."""

@@ -119,6 +119,8 @@ def invoice_table(lines: Sequence[InvoiceLine], *, title: str) -> Table:
         _("Storage"),
         _("Amount"),
         _("Currency"),
+        _("Returns"),
+        _("Return fees"),
     )
     return Table(
         title,
@@ -136,6 +138,8 @@ def invoice_table(lines: Sequence[InvoiceLine], *, title: str) -> Table:
                 line.storage_charge,
                 line.amount,
                 line.currency,
+                line.returns,
+                line.return_amount,
             )
             for line in lines
         ),

@@ -124,3 +124,17 @@ def test_report_returns_csv_xlsx_pdf(db: Database, db_url: str, tmp_path: Path) 
     assert "Güllü Ayakkabı" in text and "Returns 2026-03-10" in text
     result = run(db_url, tmp_path, "returns", "--from", day, "--by", "colour")
     assert result.returncode != 0 and "invalid choice" in result.stderr
+
+
+def test_a_billing_plan_charges_a_fee_per_processed_return(db: Database, db_url: str, tmp_path: Path) -> None:
+    _seed(db)
+    plan = run(db_url, tmp_path, "billing-plan", "set", "--tiers", "*:4.00", "--return-fee", "7.50")
+    assert plan.returncode == 0, plan.stderr
+    assert "return_fee=7.50" in run(db_url, tmp_path, "billing-plan", "show").stdout
+    result = run(db_url, tmp_path, "billing", "--period", DAY.strftime("%Y-%m"))
+    assert result.returncode == 0, result.stderr
+    rows = {row[0]: row for row in csv.reader(io.StringIO(result.stdout))}
+    assert rows["Client"][11:] == ["Returns", "Return fees"]
+    assert rows["Güllü Ayakkabı"][11:] == ["2", "15.00"]  # two returns at 7.50, on top of the parcels
+    assert rows["Güllü Ayakkabı"][9] == "15.00"  # no parcels were packed (pack events) in the seed
+    assert rows["Çiçek Tekstil"][11:] == ["0", "0.00"]

@@ -16,6 +16,9 @@ A station journals a processed return (``return_complete``) like a packing step;
   ``return.completed`` (and ``return.rejected`` naming the approver) with the real actor;
 - grants the transaction ``stock`` writes: the station then puts resellable units back on the shelf and
   damaged or wrong ones into quarantine through ``apply_movements``, in the same transaction.
+
+The outbox takes the marketplace answers (``claim_approve``, ``claim_reject``), and a billing plan may
+charge a fee per processed return (``billing_plans.return_fee``, set by ``billing_return_fee_set``).
 """
 
 import importlib
@@ -123,6 +126,24 @@ END $$;
 """
 
 
+# 3PL plans may charge a fee per processed return; set with the plan (same approval binding).
+RETURN_FEE = r"""
+CREATE FUNCTION billing_return_fee_set(p_token text, p_approval uuid, p_client integer, p_fee numeric, p_via text)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    s auth_sessions := ps_require_may(p_token, 'change_settings', p_approval, 'billing_plan_set');
+BEGIN
+    UPDATE billing_plans SET return_fee = p_fee WHERE client_company_id IS NOT DISTINCT FROM p_client;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'client_unknown' USING ERRCODE = 'no_data_found';
+    END IF;
+    PERFORM ps_audit_write(s.user_id, s.station_id, 'billing.plan_set',
+                           coalesce('client' || chr(58) || p_client, 'client' || chr(58) || 'default'),
+                           jsonb_build_object('return_fee', p_fee, 'via', p_via));
+END $$;
+"""
+
+
 def _server_actions() -> tuple[str, ...]:
     earlier = importlib.import_module("packstation.db.migrations.versions.0016_security_supervision")
     return tuple(earlier.SERVER_ACTIONS)
@@ -174,11 +195,18 @@ def upgrade() -> None:
     _outbox_kinds(("status", "unsupplied", "stock", "claim_approve", "claim_reject"))
     op.execute(APPLY)
     _reserve((*_server_actions(), *RETURN_ACTIONS))
+    op.add_column(
+        "billing_plans", sa.Column("return_fee", sa.Numeric(12, 2), server_default=sa.text("0"), nullable=False)
+    )
+    op.create_check_constraint(op.f("ck_billing_plans_return_fee_valid"), "billing_plans", "return_fee >= 0")
+    op.execute(RETURN_FEE)
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     _reserve(_server_actions())
+    op.execute("DROP FUNCTION IF EXISTS billing_return_fee_set(text, uuid, integer, numeric, text)")
+    op.drop_column("billing_plans", "return_fee")
     op.execute("DROP FUNCTION IF EXISTS return_apply(jsonb)")
     op.execute("DELETE FROM marketplace_outbox WHERE kind IN ('claim_approve', 'claim_reject')")
     _outbox_kinds(("status", "unsupplied", "stock"))
