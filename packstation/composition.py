@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from packstation.services.packing.read_model import PackageQueries
     from packstation.services.packing.service import PackingService
     from packstation.services.printing.dispatch import LabelDispatcher, PrintRedirects, ReprintService
+    from packstation.services.returns.offline import OpenClaimsCopy
     from packstation.services.returns.service import ReturnService
     from packstation.services.station.heartbeat import StationService
     from packstation.services.sync.jobs import MarketplaceJobs
@@ -123,6 +124,7 @@ def start_services(
     """
     from packstation.devices.printers.factory import open_printer
     from packstation.local_store.journal import Journal
+    from packstation.local_store.return_cache import RETURN_CACHE_FILE, ReturnCache
     from packstation.local_store.station_lock import lock_station_folder
     from packstation.services.access.auth import AuthService
     from packstation.services.access.secrets import SecretStore
@@ -131,6 +133,7 @@ def start_services(
     from packstation.services.packing.offline_cache import CACHE_FILE, OfflineCache
     from packstation.services.packing.read_model import PackageQueries
     from packstation.services.printing.dispatch import PrintRedirects, ReprintService
+    from packstation.services.returns.offline import OpenClaimsCopy
 
     # The sync, pump and print threads share the GIL with the packing thread. A thread coming back
     # from I/O waits for the holder's switch interval: 1 ms instead of Python's 5 ms, so a scan or an
@@ -157,10 +160,19 @@ def start_services(
         settings, bus, printers or open_printer, jobs=jobs, sessions=store.database.sessions
     )
     cache = OfflineCache(data_dir / CACHE_FILE)
+    claims_copy = OpenClaimsCopy(ReturnCache(data_dir / RETURN_CACHE_FILE))
     scale = _scale(settings)
     packing = _packing(settings, store, journal=journal, cache=cache, pump=pump, dispatcher=dispatcher, scale=scale)
     users = _users(settings, store)
     _schedule(scheduler, store, bus=bus, journal=journal, cache=cache, demo_marketplace=demo_marketplace)
+    scheduler.add_job(
+        claims_copy.refresh_while_online,
+        "interval",
+        seconds=OFFLINE_CACHE_SECONDS,
+        args=(store.database.sessions,),
+        id="open-claims-copy",
+        next_run_time=datetime.now(UTC),
+    )
     on_close: list[Callable[[], None]] = [scale.stop] if scale is not None else []
     if demo_marketplace is not None:
         on_close.append(demo_marketplace.stop)
@@ -194,7 +206,7 @@ def start_services(
         audit=store.audit,
         images=ImageCache(data_dir / "images"),
         jobs=jobs,
-        returns=_returns(settings, store, journal=journal, pump=pump, jobs=jobs),
+        returns=_returns(settings, store, journal=journal, pump=pump, jobs=jobs, copy=claims_copy),
         scheduler=scheduler,
         on_close=on_close,
         station_lock=station_lock,
@@ -372,7 +384,13 @@ def _packing(
 
 
 def _returns(
-    settings: Settings, store: _Store, *, journal: Journal, pump: JournalPump, jobs: MarketplaceJobs | None
+    settings: Settings,
+    store: _Store,
+    *,
+    journal: Journal,
+    pump: JournalPump,
+    jobs: MarketplaceJobs | None,
+    copy: OpenClaimsCopy,
 ) -> ReturnService:
     """Step 6b: the return flow (its answers reach the marketplace through the outbox the jobs push)."""
     from packstation.services.returns.reasons import ReasonLists
@@ -381,6 +399,7 @@ def _returns(
 
     return ReturnService(
         store.database.sessions,
+        offline_copy=copy,
         journal=journal,
         station=settings.station.name,
         audit=store.audit,

@@ -23,7 +23,9 @@ from packstation.local_store.operations import Operation, ReturnCompleted, Retur
 from packstation.services.access.audit import AuditLog
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
 from packstation.services.marketplaces.claims import ClaimReason
+from packstation.services.packing.source import is_connection_error
 from packstation.services.returns.lookup import OpenedReturn, find_open_claim
+from packstation.services.returns.offline import OpenClaimsCopy
 
 log = logging.getLogger("packstation.services.returns.service")
 
@@ -60,6 +62,7 @@ class ReturnService:
         clock: Callable[[], datetime],
         on_journaled: Callable[[], None] = lambda: None,
         reasons: Callable[[int], list[ClaimReason]] | None = None,
+        offline_copy: OpenClaimsCopy | None = None,
     ) -> None:
         self._sessions = sessions
         self._journal = journal
@@ -68,11 +71,24 @@ class ReturnService:
         self.clock = clock
         self._on_journaled = on_journaled
         self._reasons = reasons
+        self._copy = offline_copy
 
-    def find(self, code: str) -> OpenedReturn | None:
-        """The open claim ``code`` names (return tracking number, order number, original package id)."""
-        with self._sessions() as session:
-            return find_open_claim(session, code)
+    def find(self, code: str, *, offline: bool = False) -> OpenedReturn | None:
+        """The open claim ``code`` names (return tracking number, order number, original package id).
+
+        ``offline`` (the station knows PostgreSQL is away) reads the station's copy at once; a look-up
+        that finds PostgreSQL unreachable falls back to it too.
+        """
+        if offline and self._copy is not None:
+            return self._copy.find(code)
+        try:
+            with self._sessions() as session:
+                return find_open_claim(session, code)
+        except Exception as exc:
+            if self._copy is None or not is_connection_error(exc):
+                raise
+            log.info("claim look-up from the station's copy: database unreachable")
+            return self._copy.find(code)
 
     def reject_reasons(self, account_id: int) -> list[ClaimReason]:
         """The reasons the claim's marketplace accepts for a rejection, as it serves them (Turkish)."""
@@ -156,5 +172,7 @@ class ReturnService:
             len(rejected),
             len(not_ours),
         )
+        if self._copy is not None:
+            self._copy.forget(opened.claim_id)  # judged: it must not open again before the pump applies it
         self._on_journaled()
         return op

@@ -125,10 +125,7 @@ class ReturnController(QObject):
 
     def try_open(self, code: str, otherwise: Callable[[], None]) -> None:
         """Open the return ``code`` names; ``otherwise`` (open a parcel) when no open claim answers to it."""
-        if self._offline():
-            otherwise()  # claims live in PostgreSQL: offline a scan is a parcel to pack
-            return
-        service = self._service
+        service, offline = self._service, self._offline()
         self._held = []
 
         def answered(opened: OpenedReturn | None) -> None:
@@ -140,7 +137,10 @@ class ReturnController(QObject):
             for text in held:
                 self._replay(text)
 
-        Task(lambda: service.find(code), owner=self).on_success(answered).on_failure(lambda _exc: answered(None)).run()
+        # Offline the station's copy answers at once (no connection timeout before a parcel opens).
+        Task(lambda: service.find(code, offline=offline), owner=self).on_success(answered).on_failure(
+            lambda _exc: answered(None)
+        ).run()
 
     def _open(self, opened: OpenedReturn) -> None:
         if not opened.units:
