@@ -1,6 +1,6 @@
 """Applying journaled returns to PostgreSQL, inside the pump's transaction (called by the operation applier).
 
-``return_apply()`` (migration ``0017_returns``) records each return once, with the actor and the
+``return_apply()`` (migration ``0019_returns``) records each return once, with the actor and the
 approver of its rejection the server decided, audits it and grants the transaction stock writes. The
 effects of the new ones follow here: resellable units back on the shelf (``return``), damaged and wrong
 ones into the quarantine bin (``quarantine``, not sellable), the claim marked processed with each unit's

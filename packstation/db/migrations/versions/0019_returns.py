@@ -1,7 +1,7 @@
 """returns: a return judged at the bench is recorded by the server, once, with its actor and approver
 
 Revision ID: returns
-Revises: security_supervision
+Revises: outbox_unsupplied
 Create Date: 2026-12-07 04:00:00
 
 A station journals a processed return (``return_complete``) like a packing step; the pump hands it to
@@ -29,7 +29,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "returns"
-down_revision: str | Sequence[str] | None = "security_supervision"
+down_revision: str | Sequence[str] | None = "outbox_unsupplied"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
