@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, tuple_, union
 from sqlalchemy.orm import Session
 
 from packstation.db.models.accounts import MarketplaceAccountRow
@@ -53,24 +53,22 @@ def find_open_claim(session: Session, code: str) -> OpenedReturn | None:
     code = code.strip()
     if not code:
         return None
-    by_package = select(PackageRow.order_number).where(
-        or_(PackageRow.external_id == code, PackageRow.cargo_tracking_number == code),
-        PackageRow.account_id == ClaimRow.account_id,
+    # A union of index probes (the return tracking number, the order number, the original parcel's
+    # id or tracking number): this runs before every parcel opens, so no scan of the claims table.
+    parcels = select(PackageRow.account_id, PackageRow.order_number).where(
+        or_(PackageRow.external_id == code, PackageRow.cargo_tracking_number == code)
     )
+    candidates = union(
+        select(ClaimRow.id).where(ClaimRow.return_tracking_number == code),
+        select(ClaimRow.id).where(ClaimRow.order_number == code),
+        select(ClaimRow.id).where(tuple_(ClaimRow.account_id, ClaimRow.order_number).in_(parcels)),
+    ).subquery()
     open_items = select(ClaimItemRow.id).where(
         ClaimItemRow.claim_id == ClaimRow.id, ClaimItemRow.status.in_(OPEN_STATUSES)
     )
     claim = session.scalars(
         select(ClaimRow)
-        .where(
-            ClaimRow.processed_at.is_(None),
-            or_(
-                ClaimRow.return_tracking_number == code,
-                ClaimRow.order_number == code,
-                ClaimRow.order_number.in_(by_package.scalar_subquery()),
-            ),
-            open_items.exists(),
-        )
+        .where(ClaimRow.id.in_(select(candidates.c.id)), ClaimRow.processed_at.is_(None), open_items.exists())
         .order_by(ClaimRow.claimed_at.desc().nulls_last(), ClaimRow.id.desc())
         .limit(1)
     ).first()

@@ -34,6 +34,16 @@ def test_a_return_judged_offline_is_applied_once_when_the_database_is_back(
 ) -> None:
     claim = sim.claims.add(sim.package(sim.matching_ids()[0]))  # type: ignore[arg-type]
     ClaimSync(db.sessions).pull(client, account_id=account_id, account=ACCOUNT)
+    online = ReturnService(
+        db.sessions,
+        journal=Journal(tmp_path / "j0.sqlite3"),
+        station="b1",
+        audit=AuditLog(db.sessions),
+        clock=lambda: datetime.now(UTC),
+    )
+    by_order = online.find(claim["orderNumber"])  # the original order number opens it too
+    assert by_order is not None and by_order.external_id == claim["id"]
+    assert online.find("8690000000000") is None  # anything else is left to the packing screen
     copy = OpenClaimsCopy(ReturnCache(tmp_path / "return_cache.sqlite3"))
     assert copy.refresh(db.sessions) == 1
     with db.sessions.begin() as session:
