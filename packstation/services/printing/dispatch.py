@@ -19,12 +19,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models.access import AuditEntry
+from packstation.db.models.packages import PackEvent
 from packstation.devices.printers.print_queue import PrintQueue
 from packstation.devices.uri import PRINTER_SCHEMES, parse_device_uri
 from packstation.domain.events import LabelPreview, LabelProblem
 from packstation.domain.marketplace import LabelFormat, Marketplace, RasterFormat
 from packstation.domain.print_jobs import PrintJob
 from packstation.i18n import _
+from packstation.local_store.operations import OperationKind
 from packstation.services.access.audit import AuditAction, AuditLog
 from packstation.services.access.permissions import (
     Approval,
@@ -239,9 +241,21 @@ class LabelDispatcher:
             log.exception("packing slips failed package=%s", package.external_id)
             self._on_problem(LabelProblem(package.external_id, _("packing slips: {error}").format(error=exc)))
 
-    def print_slips(self, package: OpenedPackage, box_units: Sequence[Mapping[str, int]]) -> str:
-        """Queue one packing slip per box (what went into it) as one job; returns the job id."""
-        document = self._labels.packing_slips(box_slips(package, box_units), fmt=self.format, dpi=self._dpi)
+    def print_slips(
+        self, package: OpenedPackage, box_units: Sequence[Mapping[str, int]], *, box: int | None = None
+    ) -> str:
+        """Queue one packing slip per box (what went into it) as one job, or box ``box``'s slip only (a reprint
+        of one box); returns the job id."""
+        slips = box_slips(package, box_units)
+        if box is not None:
+            if not 1 <= box <= len(slips):
+                raise LabelUnavailable(
+                    _("Box {box} is not one of the {count} boxes of {id}.").format(
+                        box=box, count=len(slips), id=package.external_id
+                    )
+                )
+            slips = slips[box - 1 : box]
+        document = self._labels.packing_slips(slips, fmt=self.format, dpi=self._dpi)
         job = submit_document(self._queue, self.printer_uri, document)
         log.info("packing slips queued package=%s job=%s printer=%s", package.external_id, job.id, self.printer_uri)
         return str(job.id)
@@ -340,18 +354,23 @@ class ReprintService:
         box_count: int = 1,
         box: int | None = None,
         approval: Approval | None = None,
+        box_units: Sequence[Mapping[str, int]] | None = None,
     ) -> LabelPreview:
-        """Queue the labels again (every box, or box ``box``); raises PermissionDenied past the limit
-        without a valid approval.
+        """Queue the labels again (every box, or box ``box``), and the packing slips where the station prints
+        them (``[printer] packing_slips``); raises PermissionDenied past the limit without a valid approval.
 
+        ``box_units``: what went into each box, in box order, when the caller has it (the pack screen);
+        otherwise it is read from the parcel's completion in PostgreSQL.
         A refusal is audited twice: ``permission.denied`` by ``@privileged`` and ``label.reprint_refused``
         naming the parcel.
         """
         count = self.reprints_so_far(package)
         if not reprint_needs_approval(count, limit=self._limit):
-            return self._print(actor, package, count, box_count=box_count, box=box, approval=None)
+            return self._print(actor, package, count, box_count=box_count, box=box, approval=None, box_units=box_units)
         try:
-            return self.reprint_beyond_limit(actor, package, box_count=box_count, box=box, approval=approval)
+            return self.reprint_beyond_limit(
+                actor, package, box_count=box_count, box=box, approval=approval, box_units=box_units
+            )
         except PermissionDenied as denied:
             self.audit.record(
                 AuditAction.REPRINT_REFUSED,
@@ -371,10 +390,11 @@ class ReprintService:
         box_count: int = 1,
         box: int | None = None,
         approval: Approval | None = None,
+        box_units: Sequence[Mapping[str, int]] | None = None,
     ) -> LabelPreview:
         """A reprint past ``[security] reprint_limit``: a supervisor, or a packer with a (single-use) approval."""
         count = self.reprints_so_far(package)
-        return self._print(actor, package, count, box_count=box_count, box=box, approval=approval)
+        return self._print(actor, package, count, box_count=box_count, box=box, approval=approval, box_units=box_units)
 
     def _print(
         self,
@@ -385,8 +405,13 @@ class ReprintService:
         box_count: int,
         box: int | None,
         approval: Approval | None,
+        box_units: Sequence[Mapping[str, int]] | None,
     ) -> LabelPreview:
         preview = self._dispatcher.print_label(package, box_count=box_count, box=box)
+        slips_job = None
+        if self._dispatcher.packing_slips:
+            units = box_units if box_units is not None else self.packed_boxes(package.id)
+            slips_job = self._dispatcher.print_slips(package, units, box=box)
         self.audit.record(
             AuditAction.REPRINT,
             actor=actor,
@@ -399,9 +424,29 @@ class ReprintService:
                 "box": box,
                 "external_id": package.external_id,
                 "approved_by": approval.approver_id if approval else None,
+                "slips_job": slips_job,
             },
         )
         return preview
+
+    def packed_boxes(self, package_id: int) -> list[Mapping[str, int]]:
+        """What went into each box of the parcel, from its completion as PostgreSQL recorded it (empty when
+        none is recorded yet: one slip then lists every line)."""
+        with self._sessions() as session:
+            detail = session.scalar(
+                select(PackEvent.detail)
+                .where(PackEvent.package_id == package_id, PackEvent.kind == OperationKind.COMPLETE.value)
+                .order_by(PackEvent.occurred_at.desc())
+                .limit(1)
+            )
+        boxes = detail.get("boxes") if isinstance(detail, Mapping) else None
+        if not isinstance(boxes, list):
+            return []
+        return [
+            {str(line): int(units) for line, units in box["units"].items()}
+            for box in boxes
+            if isinstance(box, Mapping) and isinstance(box.get("units"), Mapping)
+        ]
 
 
 class PrintRedirects:

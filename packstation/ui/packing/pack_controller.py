@@ -7,7 +7,7 @@ few small things it uses (the protocols below), so it can be built and tested wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -71,8 +71,10 @@ class Reprints(Protocol):
         box_count: int = 1,
         box: int | None = None,
         approval: Approval | None = None,
+        box_units: Sequence[Mapping[str, int]] | None = None,
     ) -> object:
-        """Queue the labels (or box ``box``'s) again; raises ``PermissionDenied`` past the limit without an approval."""
+        """Queue the labels (or box ``box``'s) again, and the packing slips where they are printed; raises
+        ``PermissionDenied`` past the limit without an approval."""
 
 
 class Labels(Protocol):
@@ -216,6 +218,8 @@ class PackCommands(QObject):
             self._shell.alert(FeedbackSound.UNKNOWN, self.tr("Nothing to reprint: complete a parcel first."))
             return
         boxes = self._pack.box_count
+        # What went into each box, as the screen saw it: the slips are reprinted from it.
+        units = [dict(contents) for _number, contents in sorted(self._pack.box_units.items()) if contents]
 
         def refused(exc: Exception) -> None:
             if isinstance(exc, PermissionDenied) and approval is None:
@@ -238,7 +242,10 @@ class PackCommands(QObject):
             )
         reprints = self._printing.reprints
         Task(
-            lambda: reprints.reprint(user, package, box_count=boxes, box=box, approval=approval), owner=self
+            lambda: reprints.reprint(
+                user, package, box_count=boxes, box=box, approval=approval, box_units=units or None
+            ),
+            owner=self,
         ).on_success(lambda _preview: self._shell.set_banner("info", done)).on_failure(refused).run()
 
     def next_box(self) -> None:
