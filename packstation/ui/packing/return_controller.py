@@ -357,8 +357,8 @@ class ReturnController(QObject):
 
 def _suggested(reasons: list[ClaimReason], rejected: list[UnitDecision]) -> int:
     """The reason whose words fit the first rejected unit's condition best (the list is the marketplace's)."""
-    hints = CONDITION_REASON_HINTS.get(rejected[0].condition, ())
-    for index, reason in enumerate(reasons):
-        if any(hint in reason.name.casefold() for hint in hints):
-            return index
+    for hint in CONDITION_REASON_HINTS.get(rejected[0].condition, ()):  # the hints in order of preference
+        for index, reason in enumerate(reasons):
+            if hint in reason.name.casefold():
+                return index
     return 0

@@ -109,3 +109,61 @@ def test_a_return_scanned_in_is_approved_once_and_back_instock(
     window.handle_scan(str(claim["cargoTrackingNumber"]))
     qtbot.wait(300)
     assert not window.returns.active  # type: ignore[union-attr]
+
+
+def test_a_damaged_unit_is_rejected_after_a_supervisor_approves_at_the_station(
+    qtbot: QtBot, bench: tuple[AppContext, DemoMarketplace]
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from packstation.ui.packing.reject_dialog import RejectDialog
+    from packstation.ui.shell.login import ApprovalDialog
+
+    context, marketplace = bench
+    window = _window(qtbot, context)
+    claim, _units = claimed_parcel(context, marketplace, lambda check, ms: qtbot.waitUntil(check, timeout=ms))
+    window.handle_scan("1001")  # a packer: rejecting needs a supervisor
+    qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
+    window.handle_scan(str(claim["cargoTrackingNumber"]))
+    lines = claim["items"]
+    for line in lines:
+        for _item in line["claimItems"]:
+            window.handle_scan(line["orderLine"]["barcode"])
+    window.handle_scan(Command.DAMAGED.payload)  # the unit scanned last is damaged
+    assert window.returns is not None
+    qtbot.waitUntil(lambda: window.returns is not None and window.returns.active and not window.returns.opening)
+    assert "Damaged" in [
+        window.returns_view.units.item(row, 4).text() for row in range(window.returns_view.units.rowCount())
+    ]
+    window.handle_scan(Command.COMPLETE.payload)
+
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), RejectDialog), timeout=10_000)
+    reject = QApplication.activeModalWidget()
+    assert isinstance(reject, RejectDialog)
+    reason, _description = reject.chosen()
+    assert reason.name == "İade gelen ürün defolu / zarar görmüş"  # suggested for a damaged unit, in Trendyol's words
+    reject.description.setPlainText("Topuk kırık")
+    reject.accept()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ApprovalDialog), timeout=5_000)
+    approval = QApplication.activeModalWidget()
+    assert isinstance(approval, ApprovalDialog)
+    approval.badge_input.setText("9001")
+    approval.pin_input.setText("2580")
+    approval.submit()
+    qtbot.waitUntil(lambda: not window.returns.active, timeout=10_000)  # type: ignore[union-attr]
+
+    nudge = Nudge(context)
+
+    def answered() -> bool:
+        nudge()
+        return bool(marketplace.simulator.claims.issues)
+
+    qtbot.waitUntil(answered, timeout=30_000)
+    [issue] = marketplace.simulator.claims.issues
+    last = lines[-1]["claimItems"][-1]["id"]
+    assert issue.item_ids == (last,) and issue.reason_id == 251 and issue.description == "Topuk kırık"
+    with context.database.sessions() as session:
+        rejected = session.scalars(select(AuditEntry).where(AuditEntry.action == "return.rejected")).one()
+        assert (
+            rejected.detail["approved_by"] != rejected.actor_user_id
+        )  # the supervisor approved the packer's rejection
