@@ -129,6 +129,14 @@ class ReturnSession:
         self.not_ours.append(code.key)
         return ReturnScanResult(ReturnScanOutcome.NOT_OURS, code.key)
 
+    def would_match(self, text: str) -> bool:
+        """Whether ``text`` names a claimed unit not scanned yet (nothing changes)."""
+        code = interpret_scan(text)
+        if isinstance(code, InvalidScan):
+            return False
+        keys = {code.text, code.key}
+        return any(unit.external_id not in self._conditions and keys & unit.keys for unit in self.units)
+
     def set_condition(self, condition: ReturnCondition) -> ClaimedUnit:
         """Judge the unit scanned last as ``condition``; MISSING instead marks every unit not scanned."""
         if condition is ReturnCondition.MISSING:

@@ -79,6 +79,7 @@ class ReturnController(QObject):
         current_user: Callable[[], UserSession | None],
         offline: Callable[[], bool] = lambda: False,
         replay: Callable[[str], None] = lambda _text: None,
+        badge_or: Callable[[str, Callable[[], None]], None] | None = None,
     ) -> None:
         super().__init__(view)
         self._view = view
@@ -88,6 +89,7 @@ class ReturnController(QObject):
         self._current_user = current_user
         self._offline = offline
         self._replay = replay
+        self._badge_or = badge_or
         #: Scans that arrived while a code was being looked up: replayed in order once it is answered.
         self._held: list[str] | None = None
         self.opened: OpenedReturn | None = None
@@ -171,6 +173,17 @@ class ReturnController(QObject):
         if command is not None:
             self.run(command)
             return
+        session = self.session
+        if session is None:
+            return
+        if self._badge_or is not None and not session.would_match(text):
+            # Maybe a badge (another packer takes over): asked before it is kept as "not ours", so a
+            # badge never reaches the journal or the audit log.
+            self._badge_or(text, lambda: self._judge(text))
+            return
+        self._judge(text)
+
+    def _judge(self, text: str) -> None:
         session = self.session
         if session is None:
             return
@@ -349,6 +362,7 @@ class ReturnController(QObject):
         self.opened = None
         self.photos = []
         self._busy = False
+        self._held = None
         self._view.clear()
         self._shell.leave_returns(message)
         if sound is not None:

@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
             current_user=lambda: self.user,
             offline=lambda: context.packing.offline,
             replay=self.handle_scan,
+            badge_or=self._badge_or_item.badge_or if self._badge_or_item is not None else None,
         )
         worker.replaced.connect(self.commands.package_replaced)
         self.pack.retry_button.clicked.connect(self.commands.retry_print)

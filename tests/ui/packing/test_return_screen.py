@@ -65,7 +65,8 @@ def test_a_return_scanned_in_is_approved_once_and_back_instock(
     qtbot.waitUntil(lambda: window.returns is not None and window.returns.active and not window.returns.opening)
     assert window.pages.currentWidget() is window.returns_view
     assert window.returns_view.units.rowCount() == sum(units.values())
-    assert "8690000000000" in window.returns_view.not_ours.text()
+    # Not a claimed unit: asked first whether it is a badge (it is not), then shown as not ours.
+    qtbot.waitUntil(lambda: "8690000000000" in window.returns_view.not_ours.text())
     assert window.returns.session is not None and window.returns.session.is_complete
     window.handle_scan(Command.COMPLETE.payload)
     qtbot.waitUntil(lambda: not window.returns.active, timeout=10_000)  # type: ignore[union-attr]
@@ -167,3 +168,22 @@ def test_a_damaged_unit_is_rejected_after_a_supervisor_approves_at_the_station(
         assert (
             rejected.detail["approved_by"] != rejected.actor_user_id
         )  # the supervisor approved the packer's rejection
+
+
+def test_a_badge_scanned_on_the_return_screen_switches_the_packer_and_is_never_kept(
+    qtbot: QtBot, bench: tuple[AppContext, DemoMarketplace]
+) -> None:
+    context, marketplace = bench
+    window = _window(qtbot, context)
+    claim, _units = claimed_parcel(context, marketplace, lambda check, ms: qtbot.waitUntil(check, timeout=ms))
+    window.handle_scan("1001")
+    qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
+    first = window.user
+    window.handle_scan(str(claim["cargoTrackingNumber"]))
+    qtbot.waitUntil(lambda: window.returns is not None and window.returns.active, timeout=10_000)
+    window.handle_scan("1002")  # another packer's badge
+    qtbot.waitUntil(lambda: window.user is not None and window.user != first, timeout=10_000)
+    assert window.returns is not None and not window.returns.active  # left unrecorded, like a parcel put back
+    assert "1002" not in window.returns_view.not_ours.text()
+    with context.database.sessions() as session:
+        assert session.scalar(select(ClaimRow.processed_at).where(ClaimRow.external_id == claim["id"])) is None
