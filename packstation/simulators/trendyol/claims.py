@@ -157,16 +157,7 @@ class SimClaims:
         if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
             raise refusal(400, "invalid.body", "claimLineItemIdList zorunlu bir metin listesidir")
         with self._lock:
-            claim = self.claims.get(claim_id)
-            if claim is None:
-                raise refusal(400, "claim.not.found", f"{claim_id} iade talebi bulunamadı")
-            items = {i["id"]: i for line in claim["items"] for i in line["claimItems"]}
-            for item_id in ids:
-                item = items.get(item_id)
-                if item is None:
-                    raise refusal(400, "claim.item.not.found", f"{item_id} bu iade talebinde yok")
-                if _status(item) != "WaitingInAction":
-                    raise refusal(400, "claim.item.status", f"{item_id} onaylanamaz: durum {_status(item)}")
+            claim, items = self._waiting(claim_id, ids, "onaylanamaz")
             for item_id in ids:
                 items[item_id]["claimItemStatus"] = {"name": "Accepted"}
                 items[item_id]["acceptedBySeller"] = True
@@ -174,6 +165,20 @@ class SimClaims:
             claim["lastModifiedDate"] = int(time.time() * 1000)
             self.approvals.append((claim_id, tuple(ids)))
         return 200, None
+
+    def _waiting(self, claim_id: str, ids: list[str], refused: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        """The claim and its items by id; every one of ``ids`` must be in it and WaitingInAction (caller locks)."""
+        claim = self.claims.get(claim_id)
+        if claim is None:
+            raise refusal(400, "claim.not.found", f"{claim_id} iade talebi bulunamadı")
+        items = {i["id"]: i for line in claim["items"] for i in line["claimItems"]}
+        for item_id in ids:
+            item = items.get(item_id)
+            if item is None:
+                raise refusal(400, "claim.item.not.found", f"{item_id} bu iade talebinde yok")
+            if _status(item) != "WaitingInAction":
+                raise refusal(400, "claim.item.status", f"{item_id} {refused}: durum {_status(item)}")
+        return claim, items
 
     def issue(self, claim_id: str, params: Mapping[str, str], raw_body: bytes, content_type: str) -> tuple[int, Any]:
         """``POST …/claims/{claimId}/issue`` (multipart): reject WaitingInAction items with a listed reason.
@@ -200,16 +205,7 @@ class SimClaims:
         if reason not in NO_FILE_REASONS and not files:
             raise refusal(400, "claim.issue.file", "Bu red sebebi için dosya eklenmeli")
         with self._lock:
-            claim = self.claims.get(claim_id)
-            if claim is None:
-                raise refusal(400, "claim.not.found", f"{claim_id} iade talebi bulunamadı")
-            items = {i["id"]: i for line in claim["items"] for i in line["claimItems"]}
-            for item_id in ids:
-                item = items.get(item_id)
-                if item is None:
-                    raise refusal(400, "claim.item.not.found", f"{item_id} bu iade talebinde yok")
-                if _status(item) != "WaitingInAction":
-                    raise refusal(400, "claim.item.status", f"{item_id} için itiraz açılamaz: durum {_status(item)}")
+            claim, items = self._waiting(claim_id, ids, "için itiraz açılamaz")
             for item_id in ids:
                 items[item_id]["claimItemStatus"] = {"name": "Unresolved"}
             claim["lastModifiedDate"] = int(time.time() * 1000)

@@ -7,18 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from packstation.domain.display_text import shorten
 from packstation.domain.returns import ReturnCondition
+from packstation.ui.platform.tables import make_table
 from packstation.ui.platform.text_fit import never_widen, set_fitted_text
 
 if TYPE_CHECKING:
@@ -52,9 +45,7 @@ class ReturnView(QWidget):
         never_widen(self.feedback)
         self.feedback.setMinimumHeight(96)
         self.feedback.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.units = QTableWidget(0, 5)
-        self.units.setObjectName("returnUnits")
-        self.units.setHorizontalHeaderLabels(
+        self.units = make_table(
             [
                 self.tr("Product"),
                 self.tr("Barcode"),
@@ -63,12 +54,11 @@ class ReturnView(QWidget):
                 self.tr("Condition"),
             ]
         )
-        self.units.verticalHeader().setVisible(False)
-        self.units.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.units.setObjectName("returnUnits")
+        # The scanner drives this screen: the table never takes the focus or a selection.
         self.units.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.units.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.units.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.units.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.units.setAlternatingRowColors(False)  # the row colour is the unit's condition
         self.not_ours = QLabel()
         self.not_ours.setObjectName("subtitle")
         never_widen(self.not_ours)

@@ -201,28 +201,12 @@ class BadgeOrItem(QObject):
         """Nothing was found for a code scanned on the home screen: switch if it is a badge, else say so."""
         from packstation.domain.feedback import FeedbackSound
 
-        window, context = self._window, self._window.context
-        if context is None or not could_be_badge(code) or self._known_not_badge(code):
-            window.alert(FeedbackSound.UNKNOWN, message)
-            return
-        station_id, auth = context.station_id, context.auth
-
-        def decided(outcome: BadgeProbe) -> None:
-            if outcome is BadgeProbe.KNOWN:
-                self._switch(code)
-                return
-            if outcome is BadgeProbe.UNKNOWN:
-                self._remember_not_badge(code)
-            window.alert(FeedbackSound.UNKNOWN, message)
-
-        self.probes += 1
-        Task(lambda: auth.probe_badge(code, station_id=station_id), owner=self).on_success(decided).on_failure(
-            lambda _exc: window.alert(FeedbackSound.UNKNOWN, message)
-        ).run()
+        window = self._window
+        self.badge_or(code, lambda: window.alert(FeedbackSound.UNKNOWN, message))
 
     def badge_or(self, code: str, otherwise: Callable[[], None]) -> None:
-        """A code scanned on the return screen that names no claimed unit: switch if it is a badge, else
-        ``otherwise()`` (it is then recorded as not ours; a badge never is)."""
+        """Switch if ``code`` is a badge, else ``otherwise()`` (a code no parcel answers to, or one the
+        return screen would record as not ours: a badge never is)."""
         context = self._window.context
         if context is None or not could_be_badge(code) or self._known_not_badge(code):
             otherwise()
