@@ -68,13 +68,33 @@ class LocalPostgres:
                 f"max_connections = 200\nshared_buffers = 128MB\n{fast}"
             )
 
+    def is_running(self) -> bool:
+        """True while the server of this cluster runs (``pg_ctl status``: 0 running, 3 not running)."""
+        command = [str(self.bin_dir / "pg_ctl"), "-D", str(self.pgdata), "status"]
+        if self._run_as:
+            command = ["runuser", "-u", self._run_as, "--", *command]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False).returncode == 0
+
     def start(self) -> None:
-        """Start (or restart after :meth:`stop`) the server and wait until it accepts connections."""
+        """Start (or restart after :meth:`stop`) the server and wait until it accepts connections.
+
+        Starting a running server does nothing: restart loops (the soak, outage tests) need not track
+        whether an earlier cycle left it up.
+        """
+        if self.is_running():
+            return
         self._run("pg_ctl", "-D", str(self.pgdata), "-l", str(self.pgdata / "server.log"), "-w", "start")
 
     def stop(self, mode: str = "fast") -> None:
-        """Stop the server; ``mode="immediate"`` is the outage a crash or power cut causes."""
-        self._run("pg_ctl", "-D", str(self.pgdata), "-m", mode, "-w", "stop")
+        """Stop the server; ``mode="immediate"`` is the outage a crash or power cut causes.
+
+        Stopping a stopped server does nothing (``pg_ctl stop`` would fail on the missing pid file).
+        """
+        try:
+            self._run("pg_ctl", "-D", str(self.pgdata), "-m", mode, "-w", "stop")
+        except subprocess.CalledProcessError:
+            if self.is_running():
+                raise
 
     def url(self, database: str = "postgres") -> str:
         """SQLAlchemy URL of a database on this server."""
@@ -82,6 +102,6 @@ class LocalPostgres:
 
     def destroy(self) -> None:
         """Stop the server if it runs and delete its files."""
-        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
+        with contextlib.suppress(subprocess.CalledProcessError, OSError):  # never initialised, or gone
             self.stop("immediate")
         shutil.rmtree(self.base_dir, ignore_errors=True)
