@@ -329,7 +329,7 @@ def _printing(
         size=settings.printer.label_size,
         on_preview=bus.publish,
         on_problem=bus.publish,
-        marketplace_label=marketplace_label_source(jobs, sessions) if jobs is not None else None,
+        marketplace_label=marketplace_label_source(jobs.clients.by_name, sessions) if jobs is not None else None,
         fmt=LabelFormat(settings.printer.label_format()),
         packing_slips=settings.printer.packing_slips,
     )

@@ -61,6 +61,18 @@ class PackageStatus(StrEnum):
 #: The statuses a packer may open, claim, complete and label; nothing else is ever "ready".
 PACKABLE = frozenset({PackageStatus.CREATED, PackageStatus.PICKING, PackageStatus.INVOICED})
 
+#: Picking or past it: the marketplace already holds the parcel as being packed (or beyond), so Picking is
+#: never sent for it again, and a label that needs Picking first (Trendyol's common label) may be asked for.
+PICKING_OR_PAST = frozenset(
+    {
+        PackageStatus.PICKING,
+        PackageStatus.INVOICED,
+        PackageStatus.SHIPPED,
+        PackageStatus.AT_COLLECTION_POINT,
+        PackageStatus.DELIVERED,
+    }
+)
+
 _STATUS_BY_KEY = {member.value.lower(): member for member in PackageStatus}
 # N11 and HB spellings that differ from Trendyol's.
 _STATUS_BY_KEY |= {"open": PackageStatus.CREATED, "packaged": PackageStatus.PICKING}

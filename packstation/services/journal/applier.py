@@ -41,6 +41,7 @@ from packstation.local_store.operations import (
     body_as_dict,
 )
 from packstation.services.access.server import call
+from packstation.services.outbox.rows import packed_key, picking_key
 from packstation.services.returns.applying import apply_returns
 from packstation.services.stock.levels import lock_levels
 from packstation.services.stock.movements import StockMove, apply_movements, movement_id_for
@@ -195,7 +196,7 @@ class OperationApplier:
             self._confirm_provisional_claim(session, op)
             if op.package_id is not None:  # an online open reserved when it claimed
                 self._to_settle.append(op.package_id)
-        self._outbox(session, op, OutboxKind.STATUS, f"{op.package_id}:picking", {"status": "Picking"})
+        self._outbox(session, op, OutboxKind.STATUS, picking_key(op.package_id), {"status": "Picking"})
 
     def _confirm_provisional_claim(self, session: Session, op: Operation) -> None:
         """A parcel opened offline: take the claim now, or report who got there first."""
@@ -262,7 +263,7 @@ class OperationApplier:
                     user_id=op.user_id,
                 )
             )
-        self._outbox(session, op, OutboxKind.STATUS, f"{op.package_id}:packed", {"status": "Packed"})
+        self._outbox(session, op, OutboxKind.STATUS, packed_key(op.package_id), {"status": "Packed"})
 
     def _unsupplied(self, session: Session, op: Operation) -> None:
         body = op.body

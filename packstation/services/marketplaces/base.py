@@ -94,6 +94,10 @@ class MarketplaceClient(abc.ABC):
         """
         return None
 
+    def label_needs_picking(self, cargo_tracking_number: str) -> bool:
+        """True when the marketplace issues this parcel's label only once it holds the package as Picking."""
+        return False
+
     def label_for(
         self,
         external_id: str,

@@ -14,30 +14,30 @@ one marks the row ``failed`` and files a ``sync_error`` exception for a supervis
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select, true, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models.accounts import MarketplaceAccountRow
-from packstation.db.models.packages import PackageLineRow, PackageRow, PackException
+from packstation.db.models.packages import PackException
 from packstation.db.models.sync import OutboxEntry
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.outcomes import UnsuppliedReason
-from packstation.domain.status import ExceptionKind, OutboxKind, OutboxState, PackageStatus
+from packstation.domain.status import PICKING_OR_PAST, ExceptionKind, OutboxKind, OutboxState, PackageStatus
 from packstation.domain.sync import PushResult
 from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.errors import AuthError, MarketplaceError, RateLimited
 from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient
-from packstation.services.marketplaces.models import RemoteLine, RemotePackage
+from packstation.services.marketplaces.models import RemotePackage
 from packstation.services.marketplaces.writes import UnsuppliedLine
 from packstation.services.outbox.claims import NotYetAnswerable, send_claim_answer
 from packstation.services.outbox.rows import Claimed, Outcome
 from packstation.services.outbox.settings import PackedStatusPolicy, PushSettings
 from packstation.services.outbox.stock_push import StockSender
+from packstation.services.outbox.stored import store_told_status, stored_packages
 from packstation.services.sync.hepsiburada import PackageNumbers
 
 log = logging.getLogger("packstation.services.outbox.pusher")
@@ -85,7 +85,7 @@ class OutboxPusher:
                 return total
             seen.update(row.id for row in claimed)
             self._unfinished.update(row.id for row in claimed)
-            packages = self._packages(row.package_id for row in claimed if row.package_id is not None)
+            packages = stored_packages(self._sessions, (row.package_id for row in claimed if row.package_id))
             for row in claimed:
                 total = total + self._handle(row, packages.get(row.package_id) if row.package_id else None)
                 self._unfinished.discard(row.id)
@@ -156,37 +156,6 @@ class OutboxPusher:
                 )
         return claimed
 
-    def _packages(self, ids: Iterable[int]) -> dict[int, RemotePackage]:
-        """The claimed rows' packages, built from what the sync stored (no listing call per row)."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        with self._sessions() as session:
-            packages = session.execute(
-                select(PackageRow, MarketplaceAccountRow.kind)
-                .join(MarketplaceAccountRow, MarketplaceAccountRow.id == PackageRow.account_id)
-                .where(PackageRow.id.in_(wanted))
-            ).all()
-            lines: dict[int, list[RemoteLine]] = {}
-            for line in session.scalars(
-                select(PackageLineRow).where(PackageLineRow.package_id.in_(wanted)).order_by(PackageLineRow.id)
-            ):
-                lines.setdefault(line.package_id, []).append(
-                    RemoteLine(line.external_line_id, line.barcode, line.quantity, stock_code=line.stock_code or "")
-                )
-            return {
-                package.id: RemotePackage(
-                    marketplace=Marketplace(kind),
-                    package_id=package.external_id,
-                    order_number=package.order_number,
-                    status=PackageStatus.parse(package.status),
-                    status_raw=package.status,
-                    lines=tuple(lines.get(package.id, ())),
-                    cargo_tracking_number=package.cargo_tracking_number or "",
-                )
-                for package, kind in packages
-            }
-
     # -- sending ----------------------------------------------------------------------------------
 
     def _handle(self, row: Claimed, package: RemotePackage | None) -> PushResult:
@@ -235,7 +204,7 @@ class OutboxPusher:
         if client.marketplace is Marketplace.HEPSIBURADA:
             # HB's only packing call creates the package: it waits for the completed parcel.
             return Outcome(OutboxState.DONE, note=_("Hepsiburada is told when the parcel is packed"))
-        if package.status in (PackageStatus.PICKING, PackageStatus.INVOICED):
+        if package.status in PICKING_OR_PAST:
             # The marketplace already holds it (as synced, or as we told it): a PUT would only be refused,
             # and each refusal costs a look-up from the list quota (30 a minute on Trendyol's lowest tier).
             return Outcome(OutboxState.DONE, note=_("already Picking"))
@@ -249,7 +218,7 @@ class OutboxPusher:
             packed = PackageNumbers(self._sessions).ensure(client, row.package_id, business_key=row.business_key)
             return Outcome(OutboxState.DONE, reference=packed.number)
         sent = False
-        if package.status not in (PackageStatus.PICKING, PackageStatus.INVOICED):
+        if package.status not in PICKING_OR_PAST:
             # Picking must come first (Trendyol refuses Invoiced from Created); the look-up makes it safe.
             sent = client.mark_picking(package, business_key=f"{row.business_key}/picking").sent
             self._stored_status(row, PackageStatus.PICKING)
@@ -304,14 +273,7 @@ class OutboxPusher:
     def _stored_status(self, row: Claimed, status: PackageStatus) -> None:
         """Record what we just told the marketplace until the next sync brings its own copy."""
         with self._sessions.begin() as session:
-            session.execute(
-                update(PackageRow)
-                .where(
-                    PackageRow.id == row.package_id,
-                    PackageRow.status.in_([PackageStatus.CREATED.value, PackageStatus.PICKING.value]),
-                )
-                .values(status=status.value)
-            )
+            store_told_status(session, row.package_id, status)
 
     def _finish(self, row: Claimed, outcome: Outcome) -> None:
         now = self._clock()

@@ -35,3 +35,13 @@ class Outcome:
     payload: dict[str, Any] = field(default_factory=dict)
     #: A message for a supervisor (a ``sync_error`` exception is filed with it).
     escalate: str = ""
+
+
+def picking_key(package_id: int | None) -> str:
+    """The business key of a package's Picking: one per package, whoever sends it (the pusher, or the label)."""
+    return f"{package_id}:picking"
+
+
+def packed_key(package_id: int | None) -> str:
+    """The business key of a package's packed status (Invoiced, or HB's package creation)."""
+    return f"{package_id}:packed"

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -87,14 +86,13 @@ def rig(db: Database, tmp_path: Path) -> Iterator[Rig]:
         queue.start()
         previews: list[LabelPreview] = []
         problems: list[LabelProblem] = []
-        jobs = SimpleNamespace(clients=SimpleNamespace(by_name=lambda name: client))
         dispatcher = LabelDispatcher(
             labels,
             queue,
             printer_uri=zebra.uri,
             on_preview=previews.append,
             on_problem=problems.append,
-            marketplace_label=marketplace_label_source(jobs, db.sessions),  # type: ignore[arg-type]
+            marketplace_label=marketplace_label_source(lambda _account: client, db.sessions),
         )
         station_id = StationService(db.sessions, name="istasyon-1", audit=AuditLog(db.sessions)).register()
         journal = Journal(tmp_path / "journal.sqlite3")

@@ -22,7 +22,7 @@ from typing import Any
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.outcomes import UnsuppliedReason
 from packstation.domain.retry import RetryPolicy
-from packstation.domain.status import PackageStatus
+from packstation.domain.status import PICKING_OR_PAST, PackageStatus
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, batched
 from packstation.services.marketplaces.credentials import N11Credentials
 from packstation.services.marketplaces.errors import MalformedReply, Rejected, malformed_package
@@ -56,7 +56,6 @@ log = logging.getLogger("packstation.services.marketplaces.n11.client")
 _N11 = Marketplace.N11
 MAX_WINDOW = timedelta(days=15)
 MAX_STOCK = 999_999
-_PAST_PICKING = frozenset({PackageStatus.PICKING, PackageStatus.SHIPPED, PackageStatus.DELIVERED})
 _LIST_LIMIT = RateLimit(1000, 60.0)
 _WRITE_LIMIT = RateLimit(300, 60.0)
 
@@ -302,7 +301,7 @@ class N11Client(MarketplaceClient):
 
         def applied() -> bool:
             fresh = self.get_package(package.package_id)
-            return fresh is not None and fresh.status in _PAST_PICKING
+            return fresh is not None and fresh.status in PICKING_OR_PAST
 
         log.info("picking package=%s business_key=%s", package.package_id, business_key)
         reply = self._http.request(

@@ -19,7 +19,7 @@ from typing import Any
 
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.outcomes import UnsuppliedReason
-from packstation.domain.status import PackageStatus
+from packstation.domain.status import PICKING_OR_PAST, PackageStatus
 from packstation.i18n import _
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient, unique_packages
 from packstation.services.marketplaces.credentials import TrendyolCredentials
@@ -66,17 +66,8 @@ REASON_IDS = {
     UnsuppliedReason.BULK_PURCHASE: 505,  # Bulk purchase
     UnsuppliedReason.FORCE_MAJEURE: 506,  # Force Majeure
 }
-# Statuses at or past each target: finding one of these means an earlier attempt already got through.
-_PAST_PICKING = frozenset(
-    {
-        PackageStatus.PICKING,
-        PackageStatus.INVOICED,
-        PackageStatus.SHIPPED,
-        PackageStatus.AT_COLLECTION_POINT,
-        PackageStatus.DELIVERED,
-    }
-)
-_PAST_INVOICED = _PAST_PICKING - {PackageStatus.PICKING}
+# Statuses at or past each target (Picking: PICKING_OR_PAST): finding one means an earlier attempt got through.
+_PAST_INVOICED = PICKING_OR_PAST - {PackageStatus.PICKING}
 
 
 def _reply_text(reply: Reply) -> str | None:
@@ -262,7 +253,7 @@ class TrendyolClient(CommonLabels, StockBatches, TrendyolClaims, MarketplaceClie
     def mark_picking(self, package: RemotePackage, *, business_key: str) -> WriteOutcome:
         """Set Picking, listing every line with its full quantity."""
         body = {"status": "Picking", "lines": self._lines_body(package), "params": {}}
-        return self._update_status(package, body, _PAST_PICKING, business_key)
+        return self._update_status(package, body, PICKING_OR_PAST, business_key)
 
     def mark_invoiced(self, package: RemotePackage, *, invoice_number: str, business_key: str) -> WriteOutcome:
         """Set Invoiced (only after Picking); the invoice number goes inside ``params``."""

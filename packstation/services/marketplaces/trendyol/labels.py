@@ -28,6 +28,14 @@ class CommonLabels(TrendyolPart):
             package.package_id, package.cargo_tracking_number, box_count=box_count, preferred=preferred
         )
 
+    def label_needs_picking(self, cargo_tracking_number: str) -> bool:
+        """A TEX/Aras tracking number gets a common label, which Trendyol issues only from Picking on."""
+        return self._common_label_carrier(cargo_tracking_number)
+
+    def _common_label_carrier(self, cargo_tracking_number: str) -> bool:
+        tracking = cargo_tracking_number.strip()
+        return bool(tracking) and tracking[:3] in self.config.label_carrier_prefixes
+
     def label_for(
         self,
         external_id: str,
@@ -43,9 +51,9 @@ class CommonLabels(TrendyolPart):
         number the label is asked for and Trendyol's refusal, if any, is shown as it is.
         ``box_count`` is the parcel's boxes: Trendyol returns one label per box.
         """
-        tracking = cargo_tracking_number.strip()
-        if not tracking or tracking[:3] not in self.config.label_carrier_prefixes:
+        if not self._common_label_carrier(cargo_tracking_number):
             return None
+        tracking = cargo_tracking_number.strip()
         if box_count < 1:
             raise ValueError(f"box count must be at least 1, got {box_count} for package {external_id}")
         path = f"/sellers/{self._seller}/common-label/{tracking}"
