@@ -98,7 +98,7 @@ def run_application(
     bridge = Bridge(bus)
     window = MainWindow(station_name=settings.station.name, bridge=bridge, demo=demo)
     sys.excepthook = CrashHook(window, redact=redact)
-    scanners = _install_scanners(app, window, settings)
+    scanners = install_scanners(app, window, settings)
     show_maximised(window)
     if os.environ.get("PACKSTATION_REPORT_STARTUP"):
         # The start-up benchmark reads this line: time from QApplication creation to the window shown.
@@ -174,7 +174,7 @@ class _ScannerRelay(QObject):
     scanned = Signal(str)
 
 
-def _install_scanners(app: QApplication, window: MainWindow, settings: Settings) -> list[Scanner]:
+def install_scanners(app: QApplication, window: MainWindow, settings: Settings) -> list[Scanner]:
     """The keyboard wedge always listens; a serial scanner is added when configured."""
     from packstation.devices.scanners.wedge import WedgeSettings
     from packstation.ui.input.wedge import WedgeScanFilter
