@@ -79,6 +79,8 @@ class AppContext:
     returns: ReturnService
     scheduler: BackgroundScheduler = field(repr=False)
     on_close: list[Callable[[], None]] = field(default_factory=list)
+    #: Run last, once nothing uses them: the station files' connections (journal, offline cache) closed.
+    local_stores: list[Callable[[], None]] = field(default_factory=list)
     #: Held while the app runs: a second instance on this station folder is refused.
     station_lock: StationLock | None = field(default=None, repr=False)
     closed: bool = field(default=False, repr=False)
@@ -99,6 +101,8 @@ class AppContext:
         self.labels.close()
         self.print_queue.stop()
         self.pump.stop()
+        for close in self.local_stores:
+            close()
         self.database.close()
         if self.station_lock is not None:
             self.station_lock.release()
@@ -209,6 +213,7 @@ def start_services(
         returns=_returns(settings, store, journal=journal, pump=pump, jobs=jobs, copy=claims_copy),
         scheduler=scheduler,
         on_close=on_close,
+        local_stores=[journal.close, cache.close],
         station_lock=station_lock,
     )
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 import uuid
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from packstation.local_store.operations import Operation, OperationDecodeError, decode_body, encode_body
-from packstation.local_store.sqlite import LocalStoreError, StoreSchema, Synchronous, open_store
+from packstation.local_store.sqlite import ConnectionPool, LocalStoreError, StoreSchema, Synchronous, open_store
 
 log = logging.getLogger("packstation.local_store.journal")
 
@@ -79,29 +79,33 @@ class JournalError(LocalStoreError):
 
 
 class Journal:
-    """Durable, ordered operations; one SQLite connection per thread that uses it."""
+    """Durable, ordered operations; a few SQLite connections, each lent to one thread at a time."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._local = threading.local()
-        self._connection()  # opens the file now (and upgrades its schema), so a bad path fails at start
+        self._pool = ConnectionPool(self._open, keep=3)
+        with self._connection():  # opens the file now (and upgrades its schema), so a bad path fails at start
+            pass
 
-    def _connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            try:
-                connection = open_store(self.path, SCHEMA, synchronous=Synchronous.FULL)
-            except LocalStoreError as exc:
-                raise JournalError(str(exc)) from exc
-            self._local.connection = connection
-        return connection
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return open_store(self.path, SCHEMA, synchronous=Synchronous.FULL, check_same_thread=False)
+        except LocalStoreError as exc:
+            raise JournalError(str(exc)) from exc
+
+    def _connection(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._pool.connection()
 
     def close(self) -> None:
-        """Close this thread's connection."""
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
-            connection.close()
-            self._local.connection = None
+        """Close the journal's connections (a later call opens one again)."""
+        self._pool.close()
+
+    def pragma(self, name: str) -> object:
+        """A PRAGMA's value as a journal connection sees it (``synchronous``, ``journal_mode``, ``user_version``)."""
+        if not name.isidentifier():
+            raise ValueError(f"not a PRAGMA name: {name!r}")
+        with self._connection() as connection:
+            return connection.execute(f"PRAGMA {name}").fetchone()[0]
 
     def append(self, operation: Operation) -> None:
         """Write ``operation`` durably; when this returns, a crash or power cut will not lose it."""
@@ -127,36 +131,33 @@ class Journal:
             )
             for op in operations
         ]
-        connection = self._connection()
-        try:
-            if not flush:
-                connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute("BEGIN IMMEDIATE")
-            connection.executemany(
-                "INSERT INTO operations (op_id, kind, package_id, station, user_id, occurred_at, payload, token)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            connection.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise JournalError(f"cannot write to the journal {self.path}: {exc}") from exc
-        finally:
-            if not flush:
-                connection.execute("PRAGMA synchronous=FULL")
+        with self._connection() as connection:
+            try:
+                if not flush:
+                    connection.execute("PRAGMA synchronous=NORMAL")
+                connection.execute("BEGIN IMMEDIATE")
+                connection.executemany(
+                    "INSERT INTO operations (op_id, kind, package_id, station, user_id, occurred_at, payload, token)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                connection.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise JournalError(f"cannot write to the journal {self.path}: {exc}") from exc
+            finally:
+                if not flush:
+                    connection.execute("PRAGMA synchronous=FULL")
 
     def pending(self, *, limit: int = 500) -> list[Operation]:
         """The oldest operations not yet acknowledged (parked ones excluded), in the order they happened."""
-        rows = (
-            self._connection()
-            .execute(
+        with self._connection() as connection:
+            rows = connection.execute(
                 "SELECT op_id, kind, package_id, station, user_id, occurred_at, payload, token FROM operations"
                 " WHERE parked = 0 ORDER BY seq LIMIT ?",
                 (limit,),
-            )
-            .fetchall()
-        )
+            ).fetchall()
         operations: list[Operation] = []
         for op_id, kind, package_id, station, user_id, occurred_at, payload, token in rows:
             try:
@@ -184,46 +185,43 @@ class Journal:
         ids = [(str(op_id),) for op_id in op_ids]
         if not ids:
             return
-        connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        connection.executemany("DELETE FROM operations WHERE op_id = ?", ids)
-        connection.execute("COMMIT")
+        with self._connection() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.executemany("DELETE FROM operations WHERE op_id = ?", ids)
+            connection.execute("COMMIT")
 
     def record_failure(self, op_id: uuid.UUID, error: str, *, park: bool) -> None:
         """Note why an operation did not apply; a parked one waits for a supervisor instead of blocking."""
-        connection = self._connection()
-        connection.execute(
-            "UPDATE operations SET attempts = attempts + 1, last_error = ?, parked = ? WHERE op_id = ?",
-            (error[:2000], 1 if park else 0, str(op_id)),
-        )
+        with self._connection() as connection:
+            connection.execute(
+                "UPDATE operations SET attempts = attempts + 1, last_error = ?, parked = ? WHERE op_id = ?",
+                (error[:2000], 1 if park else 0, str(op_id)),
+            )
 
     def stats(self) -> JournalStats:
         """Pending count, the oldest pending operation's time, and parked count."""
-        count, oldest, parked = (
-            self._connection()
-            .execute("SELECT count(*), min(occurred_at), coalesce(sum(parked), 0) FROM operations")
-            .fetchone()
-        )
+        with self._connection() as connection:
+            count, oldest, parked = connection.execute(
+                "SELECT count(*), min(occurred_at), coalesce(sum(parked), 0) FROM operations"
+            ).fetchone()
         return JournalStats(
             pending=int(count), oldest_at=datetime.fromisoformat(oldest) if oldest else None, parked=int(parked)
         )
 
     def integrity_ok(self) -> bool:
         """SQLite's own integrity check (used after crash tests and by the doctor)."""
-        return bool(self._connection().execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+        with self._connection() as connection:
+            return bool(connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
     # -- parked operations (a supervisor decides; see services/journal/parked.py) ---------------------
 
     def parked_entries(self) -> list[ParkedEntry]:
         """Every parked operation, oldest first."""
-        rows = (
-            self._connection()
-            .execute(
+        with self._connection() as connection:
+            rows = connection.execute(
                 "SELECT op_id, kind, package_id, station, occurred_at, payload, coalesce(last_error, '')"
                 " FROM operations WHERE parked = 1 ORDER BY seq"
-            )
-            .fetchall()
-        )
+            ).fetchall()
         return [
             ParkedEntry(uuid.UUID(op_id), kind, package_id, station, datetime.fromisoformat(at), payload, error)
             for op_id, kind, package_id, station, at, payload, error in rows
@@ -231,12 +229,14 @@ class Journal:
 
     def unpark(self, op_id: uuid.UUID) -> bool:
         """Let the pump try a parked operation again (in its journal order); False if it is not parked."""
-        cursor = self._connection().execute(
-            "UPDATE operations SET parked = 0 WHERE op_id = ? AND parked = 1", (str(op_id),)
-        )
-        return cursor.rowcount > 0
+        with self._connection() as connection:
+            cursor = connection.execute(
+                "UPDATE operations SET parked = 0 WHERE op_id = ? AND parked = 1", (str(op_id),)
+            )
+            return cursor.rowcount > 0
 
     def discard(self, op_id: uuid.UUID) -> bool:
         """Drop a parked operation for good (a supervisor's audited decision); False if it is not parked."""
-        cursor = self._connection().execute("DELETE FROM operations WHERE op_id = ? AND parked = 1", (str(op_id),))
-        return cursor.rowcount > 0
+        with self._connection() as connection:
+            cursor = connection.execute("DELETE FROM operations WHERE op_id = ? AND parked = 1", (str(op_id),))
+            return cursor.rowcount > 0

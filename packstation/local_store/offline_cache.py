@@ -8,14 +8,13 @@ may lose the last refresh, which the next one redoes from PostgreSQL.
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from packstation.local_store.sqlite import StoreSchema, Synchronous, open_store
+from packstation.local_store.sqlite import ConnectionPool, StoreSchema, Synchronous, open_store
 
 #: Version 1 is the schema the first release created without a version; later changes append here.
 SCHEMA = StoreSchema(
@@ -85,75 +84,75 @@ class CachedRow:
 
 
 class CacheStore:
-    """The cache file; one connection per thread that uses it."""
+    """The cache file; a few connections, each lent to one thread at a time."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._local = threading.local()
-        self._connection()
+        self._pool = ConnectionPool(self._open, keep=2)
+        with self._pool.connection():  # opens the file now (and upgrades its schema)
+            pass
 
-    def _connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = open_store(self.path, SCHEMA, synchronous=Synchronous.NORMAL, timeout_s=10.0)
-            self._local.connection = connection
-        return connection
+    def _open(self) -> sqlite3.Connection:
+        return open_store(self.path, SCHEMA, synchronous=Synchronous.NORMAL, timeout_s=10.0, check_same_thread=False)
+
+    def close(self) -> None:
+        """Close the cache's connections (a later call opens one again)."""
+        self._pool.close()
 
     def meta(self, key: str) -> str | None:
         """A refresh mark (``watermark``, ``full_at``, ``refreshed_at``), or None."""
-        row = self._connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        with self._pool.connection() as connection:
+            row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     @contextmanager
     def writing(self) -> Iterator[CacheWrite]:
         """A write transaction: committed when the block ends, rolled back on any error."""
-        connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield CacheWrite(connection)
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+        with self._pool.connection() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield CacheWrite(connection)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
 
     def find_by_code(self, code: str) -> list[CachedRow]:
         """Cached packages whose tracking number, package id, order number or slip code is ``code``."""
-        rows = (
-            self._connection()
-            .execute(
+        with self._pool.connection() as connection:
+            rows = connection.execute(
                 "SELECT document, summary, status, packed_locally FROM packages"
                 " WHERE tracking = ? OR external_id = ? OR order_number = ? OR slip_code = ?"
                 " OR id IN (SELECT package_id FROM package_codes WHERE code = ?) ORDER BY id",
                 (code, code, code, code, code),
-            )
-            .fetchall()
-        )
+            ).fetchall()
         return [CachedRow(document, summary, status, bool(packed)) for document, summary, status, packed in rows]
 
     def load(self, package_id: int) -> CachedRow | None:
         """The cached package ``package_id``, or None."""
-        row = (
-            self._connection()
-            .execute("SELECT document, summary, status, packed_locally FROM packages WHERE id = ?", (package_id,))
-            .fetchone()
-        )
+        with self._pool.connection() as connection:
+            row = connection.execute(
+                "SELECT document, summary, status, packed_locally FROM packages WHERE id = ?", (package_id,)
+            ).fetchone()
         return None if row is None else CachedRow(row[0], row[1], row[2], bool(row[3]))
 
     def mark_packed(self, package_id: int) -> None:
         """Packed here while offline: a second scan of it must not pack it again."""
-        self._connection().execute("UPDATE packages SET packed_locally = 1 WHERE id = ?", (package_id,))
+        with self._pool.connection() as connection:
+            connection.execute("UPDATE packages SET packed_locally = 1 WHERE id = ?", (package_id,))
 
     def barcodes(self) -> list[tuple[int, str, str, str, int]]:
         """The catalogue as ``(product_id, stock_code, name, barcode, multiplier)`` rows."""
-        return (
-            self._connection()
-            .execute("SELECT product_id, stock_code, name, barcode, multiplier FROM barcodes")
-            .fetchall()
-        )
+        with self._pool.connection() as connection:
+            rows: list[tuple[int, str, str, str, int]] = connection.execute(
+                "SELECT product_id, stock_code, name, barcode, multiplier FROM barcodes"
+            ).fetchall()
+        return rows
 
     def counts(self) -> tuple[int, datetime | None]:
         """Cached packages not packed here, and when the cache was last refreshed."""
-        count = self._connection().execute("SELECT count(*) FROM packages WHERE packed_locally = 0").fetchone()[0]
+        with self._pool.connection() as connection:
+            count = connection.execute("SELECT count(*) FROM packages WHERE packed_locally = 0").fetchone()[0]
         refreshed = self.meta("refreshed_at")
         return int(count), datetime.fromisoformat(refreshed) if refreshed else None
 

@@ -167,7 +167,7 @@ def test_previous_release_journal_is_upgraded_and_its_operations_upload(db: Data
     op_ids = _write_old_journal(path, rows)
 
     journal = Journal(path)
-    assert schema_version(journal._connection()) == journal_store.SCHEMA.version
+    assert journal.pragma("user_version") == journal_store.SCHEMA.version
     pending = journal.pending()
     assert [str(op.op_id) for op in pending] == op_ids
     opened, scanned, unsupplied, completed = (op.body for op in pending)

@@ -99,6 +99,10 @@ class OfflineCache:
         self.path = path
         self._store = CacheStore(path)
 
+    def close(self) -> None:
+        """Close the cache file's connections (a later use opens one again)."""
+        self._store.close()
+
     # -- refresh (a background job, while online) --------------------------------------------------------
 
     def refresh(self, sessions: sessionmaker[Session], *, limit: int = 20_000, full: bool | None = None) -> int:

@@ -62,8 +62,8 @@ def test_journal_survives_reopen_and_keeps_order(tmp_path: Path) -> None:
     assert isinstance(pending[0].body, Scanned) and pending[0].body.message == "Şükrü Gökçe"
     assert reopened.stats().pending == 5
     assert reopened.integrity_ok()
-    mode = reopened._connection().execute("PRAGMA journal_mode").fetchone()[0]
-    sync = reopened._connection().execute("PRAGMA synchronous").fetchone()[0]
+    mode = reopened.pragma("journal_mode")
+    sync = reopened.pragma("synchronous")
     assert (mode, sync) == ("wal", 2)  # 2 = FULL
 
 
