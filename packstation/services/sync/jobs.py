@@ -149,6 +149,7 @@ class MarketplaceJobs:
         self._leadership_interval = leadership_interval_s
         self._running: set[str] = set()
         self._running_lock = threading.Lock()
+        self._push_waiting = False
 
     @property
     def accounts(self) -> list[MarketplaceAccount]:
@@ -189,7 +190,14 @@ class MarketplaceJobs:
         now = datetime.now(UTC)
         for name in names:
             self._scheduler.modify_job(pull_job_id(name), next_run_time=now)
-        self._scheduler.modify_job(PUSH_JOB, next_run_time=now)
+        self.push_now()
+
+    def push_now(self, *, include_waiting: bool = False) -> None:
+        """Run the outbox push right away, without a pull; ``include_waiting`` also sends the rows waiting
+        out a back-off (the end of a shift: send what is left)."""
+        if include_waiting:
+            self._push_waiting = True  # read by the next push, on the scheduler's thread
+        self._scheduler.modify_job(PUSH_JOB, next_run_time=datetime.now(UTC))
 
     def shutdown(self) -> None:
         """Release leadership and close the clients (call after the scheduler stopped)."""
@@ -244,7 +252,8 @@ class MarketplaceJobs:
         if not self.leadership.is_leader and not self.check_leadership():
             return None
         enqueue_stock_push(self._sessions, account_ids=list(self.account_ids.values()))
-        result = self._pusher.push()
+        include_waiting, self._push_waiting = self._push_waiting, False
+        result = self._pusher.push(include_waiting=include_waiting)
         self._publish(OutboxPushed(result, pending_outbox(self._sessions)))
         return result
 

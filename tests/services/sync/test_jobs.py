@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, func, select
@@ -13,12 +13,15 @@ from packstation.db.connect import Database
 from packstation.db.engine import create_db_engine, session_factory
 from packstation.db.models.accounts import MarketplaceAccountRow
 from packstation.db.models.packages import PackageRow
-from packstation.domain.events import PackageCancelled, SyncFinished, SyncProgress
-from packstation.domain.status import PackageStatus
+from packstation.db.models.sync import OutboxEntry
+from packstation.domain.events import OutboxPushed, PackageCancelled, SyncFinished, SyncProgress
+from packstation.domain.status import OutboxKind, PackageStatus
 from packstation.services.marketplaces import TrendyolClient
+from packstation.services.outbox.rows import picking_key
 from packstation.services.sync.accounts import ensure_accounts
 from packstation.services.sync.jobs import PUSH_JOB, marketplace_jobs, pull_job_id
 from packstation.services.sync.leadership import Leadership
+from packstation.services.sync.pull import PackageSync
 from packstation.simulators.trendyol import SimulatedMarketplace
 from tests.services.sync.conftest import ACCOUNT
 
@@ -117,6 +120,49 @@ def test_sync_now_runs_the_pull_at_once(
         assert done.wait(20)
         with db.sessions() as session:
             assert session.scalar(select(func.count()).select_from(PackageRow)) == sim.config.packages
+    finally:
+        scheduler.shutdown(wait=True)
+        jobs.shutdown()
+
+
+def test_push_now_with_waiting_rows_sends_a_row_still_in_back_off(
+    db: Database, engine: Engine, settings: Settings, sim: SimulatedMarketplace, client: TrendyolClient
+) -> None:
+    scheduler = BackgroundScheduler(timezone=UTC)
+    pushed = threading.Event()
+    jobs = marketplace_jobs(
+        scheduler,
+        settings=settings,
+        sessions=db.sessions,
+        leadership=Leadership(engine),
+        make_client=lambda _account: client,
+        publish=lambda event: pushed.set() if isinstance(event, OutboxPushed) else None,
+    )
+    PackageSync(db.sessions).sync_account(jobs.account_ids[ACCOUNT], client)
+    remote = next(i for i in sim.matching_ids() if sim.package(i).status is PackageStatus.CREATED)  # type: ignore[union-attr]
+    with db.sessions.begin() as session:
+        package_id = session.scalars(select(PackageRow.id).where(PackageRow.external_id == str(remote))).one()
+        row = OutboxEntry(
+            account_id=jobs.account_ids[ACCOUNT],
+            kind=OutboxKind.STATUS.value,
+            business_key=picking_key(package_id),
+            package_id=package_id,
+            payload={"status": "Picking"},
+            next_attempt_at=datetime.now(UTC) + timedelta(hours=1),  # an earlier attempt failed: backing off
+        )
+        session.add(row)
+    assert jobs.push() is not None and sim.package(remote).status is PackageStatus.CREATED  # type: ignore[union-attr]
+    jobs.install()
+    scheduler.start(paused=True)
+    try:
+        for job in scheduler.get_jobs():
+            job.pause()
+        scheduler.resume()
+        scheduler.resume_job(PUSH_JOB)
+        pushed.clear()
+        jobs.push_now(include_waiting=True)
+        assert pushed.wait(20)
+        assert sim.package(remote).status is PackageStatus.PICKING  # type: ignore[union-attr]
     finally:
         scheduler.shutdown(wait=True)
         jobs.shutdown()
