@@ -17,10 +17,11 @@ sees why, and REPRINT asks again.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -34,11 +35,15 @@ from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.models import RemoteLine, RemotePackage
 from packstation.services.outbox.rows import picking_key
-from packstation.services.outbox.settings import PushSettings
 from packstation.services.outbox.stored import store_told_status, stored_packages
 from packstation.services.packing.model import OpenedPackage
 
 log = logging.getLogger("packstation.services.outbox.picking_first")
+
+#: How long the label's claim on the Picking row holds off the pusher. Short: a claim whose outcome could
+#: not be written (PostgreSQL restarting) must not hold up the package's later rows for the pusher's
+#: five minutes; a send slower than this at worst meets the pusher's copy, refused and counted done.
+CLAIM_LEASE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -60,22 +65,26 @@ class PickingFirst:
         self,
         sessions: sessionmaker[Session],
         *,
-        settings: PushSettings | None = None,
+        lease: timedelta = CLAIM_LEASE,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         wait_for_pusher_s: float = 15.0,
         poll_s: float = 0.2,
     ) -> None:
         self._sessions = sessions
-        self._settings = settings or PushSettings()
+        self._lease = lease
         self._clock = clock
         self._wait_for_pusher_s = wait_for_pusher_s
         self._poll_s = poll_s
+        # Sends whose outcome PostgreSQL did not take (it was restarting): package id -> outbox row id.
+        self._unrecorded: dict[int, int | None] = {}
+        self._lock = threading.Lock()
 
     def ensure(self, client: MarketplaceClient, package: OpenedPackage) -> bool:
         """Make sure the marketplace holds ``package`` as Picking (or past); True when this call sent it.
 
         Raises the client's error when the marketplace could not be told (the row is left to the pusher).
         """
+        self._record_pending()
         key = picking_key(package.id)
         try:
             claim = self._claim(package, key)
@@ -135,14 +144,14 @@ class PickingFirst:
                     payload={"status": PackageStatus.PICKING.value},
                     state=OutboxState.IN_FLIGHT.value,
                     attempts=1,
-                    next_attempt_at=now + self._settings.lease,
+                    next_attempt_at=now + self._lease,
                 )
                 .on_conflict_do_update(
                     index_elements=[outbox.business_key],
                     set_={
                         "state": OutboxState.IN_FLIGHT.value,
                         "attempts": outbox.attempts + 1,
-                        "next_attempt_at": now + self._settings.lease,
+                        "next_attempt_at": now + self._lease,
                     },
                     where=outbox.state == OutboxState.PENDING.value,
                 )
@@ -155,25 +164,43 @@ class PickingFirst:
         return (OutboxState(state) if state else None), None
 
     def _done(self, row_id: int | None, package_id: int, *, sent: bool) -> None:
-        note = _("sent before the marketplace's label") if sent else _("already Picking")
         try:
-            with self._sessions.begin() as session:
-                store_told_status(session, package_id, PackageStatus.PICKING)
-                if row_id is not None:
-                    session.execute(
-                        update(OutboxEntry)
-                        .where(OutboxEntry.id == row_id)
-                        .values(
-                            state=OutboxState.DONE.value,
-                            done_at=self._clock(),
-                            last_error=None,
-                            payload=OutboxEntry.payload.op("||")({"note": note}),
-                        )
-                    )
+            self._record(row_id, package_id, sent=sent)
         except SQLAlchemyError:
-            # The row's lease runs out and the pusher sends it again: the marketplace already holds
-            # Picking, which the client's look-up counts as done.
-            log.warning("picking sent but not recorded package_id=%s outbox_row=%s", package_id, row_id)
+            # Recorded at the next label; if none comes, the row's short lease runs out and the pusher sends
+            # it again: the marketplace already holds Picking, which the client's look-up counts as done.
+            log.warning("picking sent but not recorded yet package_id=%s outbox_row=%s", package_id, row_id)
+            with self._lock:
+                self._unrecorded[package_id] = row_id
+
+    def _record_pending(self) -> None:
+        with self._lock:
+            pending, self._unrecorded = self._unrecorded, {}
+        for package_id, row_id in list(pending.items()):
+            try:
+                self._record(row_id, package_id, sent=True)
+            except SQLAlchemyError:  # still away: keep them all for the next label, try no more now
+                with self._lock:
+                    self._unrecorded.update(pending)
+                return
+            del pending[package_id]
+
+    def _record(self, row_id: int | None, package_id: int, *, sent: bool) -> None:
+        note = _("sent before the marketplace's label") if sent else _("already Picking")
+        with self._sessions.begin() as session:
+            store_told_status(session, package_id, PackageStatus.PICKING)
+            if row_id is None:
+                return
+            session.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.id == row_id, OutboxEntry.state == OutboxState.IN_FLIGHT.value)
+                .values(
+                    state=OutboxState.DONE.value,
+                    done_at=self._clock(),
+                    last_error=None,
+                    payload=OutboxEntry.payload.op("||")({"note": note}),
+                )
+            )
 
     def _release(self, row_id: int | None, error: str) -> None:
         if row_id is None:
