@@ -41,9 +41,10 @@ ANALYZE;
 """
 
 #: The simulator's parcels a station packs: 3 to 6 units to scan (the issue's "3-6 item scans"), on a
-#: carrier whose label the station prints itself. Trendyol's common label (carriers 733, 726) is refused
-#: until the parcel is Picking at Trendyol, which the leader's outbox push (every 10 s) sends after the
-#: open: at a packer's pace about half of those labels are refused (a finding of this benchmark).
+#: carrier whose label the station prints itself, so the label figure is the station's own. Trendyol's
+#: common label (carriers 733, 726) costs three marketplace calls first (Picking, create, read; see
+#: services/outbox/picking_first.py) under limits that Trendyol counts per seller account, not per
+#: station; the soak benchmark packs such parcels.
 READY_PARCELS_SQL = """
 SELECT p.cargo_tracking_number, p.external_id, array_agg(l.barcode ORDER BY l.id),
        array_agg(l.quantity ORDER BY l.id)

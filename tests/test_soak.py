@@ -1,9 +1,9 @@
-"""A short shift (200 parcels) through the soak benchmark: the station's own goals hold.
+"""A short shift (200 parcels, about 2 minutes) through the soak benchmark: its goals hold.
 
-Measured on the development machine, two goals do not hold yet (README, "Benchmarks: stations and
-soak"): open file handles grow by about four per PostgreSQL restart, and the marketplace outbox has not
-always delivered every status within three minutes of the shift's end. Those two are not asserted here
-(`python -m benchmarks soak` reports them); the test guards what holds.
+Asserted: nothing lost or recorded twice in PostgreSQL or at the marketplace stand-in (every parcel
+Picking there, once), every label made, PostgreSQL really restarted, and no growth in RSS (beyond the
+goal), threads or open file handles. The scan-latency goal (last third within 20 % of the first) is
+reported by ``python -m benchmarks soak`` and not asserted: a wall-clock bound flakes on a loaded machine.
 """
 
 from __future__ import annotations
@@ -22,10 +22,22 @@ def shift() -> dict[str, Any]:
     return run(["--parcels", "200"])
 
 
-def test_a_short_shift_loses_nothing_in_postgres_and_does_not_grow(shift: dict[str, Any]) -> None:
+def test_a_short_shift_loses_nothing_in_postgres_or_at_the_marketplace(shift: dict[str, Any]) -> None:
     assert shift["parcels"] == 200
-    assert shift["postgres_restarts"], "the shift must have gone through PostgreSQL restarts"
-    assert shift["lost_detail"]["missing_in_postgres"] == 0, shift["lost_detail"]
-    assert shift["lost_detail"]["recorded_twice"] == 0, shift["lost_detail"]
+    assert shift["postgres_restarts"] >= 3, "the shift must have gone through PostgreSQL restarts"
+    print({key: shift[key] for key in ("seconds", "phases_s", "postgres_restarts", "fds_grown")})
+    assert shift["common_label_parcels"] > 0, "some parcels must need Trendyol's common label"
+    assert shift["lost_detail"] == {
+        "missing_in_postgres": 0,
+        "recorded_twice": 0,
+        "missing_at_marketplace": 0,
+        "twice_at_marketplace": 0,
+    }
+    assert shift["outbox_drained"], (shift["outbox_left"], shift["phases_s"])
+    assert shift["label_problems"] == 0, shift["label_problem_examples"]
+
+
+def test_a_short_shift_does_not_grow_in_memory_threads_or_open_files(shift: dict[str, Any]) -> None:
     assert shift["met"]["rss_growth_pct"], shift["samples"]
     assert shift["met"]["threads_growth"], shift["samples"]
+    assert shift["met"]["fds_growth"], (shift["fds_grown"], shift["samples"])
