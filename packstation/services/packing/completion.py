@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
+
 from packstation.domain.packing import PackSession
 from packstation.local_store.operations import Completed, PackedBox, PackedLine
 from packstation.services.packing.model import OpenedPackage
@@ -52,3 +55,10 @@ def completion_record(
         approved_by=approved_by,
         approval=approval,
     )
+
+
+def parcel_desi(boxes: Sequence[PackedBox]) -> Decimal | None:
+    """The parcel's desi: the sum of its boxes' (as journaled), or None unless every box's size was scanned."""
+    if not boxes or any(box.desi is None for box in boxes):
+        return None
+    return sum((Decimal(str(box.desi)) for box in boxes), Decimal(0))

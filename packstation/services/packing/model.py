@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
@@ -141,6 +142,8 @@ class Completion:
     box_units: tuple[Mapping[str, int], ...] = ()
     #: Units declared unsupplied, by line id: they do not go out (the marketplace is told through the outbox).
     unsupplied: Mapping[str, int] = field(default_factory=dict)
+    #: The parcel's desi (volumetric weight), the sum of its boxes' when every box's size was scanned; else None.
+    desi: Decimal | None = None
 
     def shipped(self) -> OpenedPackage:
         """The package as it goes out: each line less its unsupplied units, lines with none left dropped."""

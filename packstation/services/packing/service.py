@@ -36,7 +36,7 @@ from packstation.local_store.operations import (
 )
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
 from packstation.services.packing.claims import ClaimService
-from packstation.services.packing.completion import completion_record
+from packstation.services.packing.completion import completion_record, parcel_desi
 from packstation.services.packing.model import (
     Completion,
     LineInfo,
@@ -411,6 +411,7 @@ class PackingService:
             box_count=op.body.box_count if isinstance(op.body, Completed) else 1,
             box_units=tuple(dict(box.units) for box in op.body.boxes) if isinstance(op.body, Completed) else (),
             unsupplied={line.line_id: line.unsupplied for line in current.session.lines if line.unsupplied},
+            desi=parcel_desi(op.body.boxes) if isinstance(op.body, Completed) else None,
         )
         if self._sources.cache is not None:
             self._sources.cache.mark_packed(current.package.id)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -74,9 +75,9 @@ def shipping_data(package: OpenedPackage, *, box_index: int = 1, box_count: int 
     )
 
 
-#: Returns the marketplace's own labels for a parcel (one per box), asked for in the given format and for
-#: the given number of boxes, or None for ours.
-MarketplaceLabelSource = Callable[[OpenedPackage, LabelFormat, int], MarketplaceLabel | None]
+#: Returns the marketplace's own labels for a parcel (one per box), asked for in the given format, for the
+#: given number of boxes and the parcel's desi (None: not known here), or None for ours.
+MarketplaceLabelSource = Callable[[OpenedPackage, LabelFormat, int, Decimal | None], MarketplaceLabel | None]
 
 
 class LabelDispatcher:
@@ -115,7 +116,9 @@ class LabelDispatcher:
         self.packing_slips = packing_slips
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="labels")
 
-    def print_label(self, package: OpenedPackage, *, box_count: int = 1, box: int | None = None) -> LabelPreview:
+    def print_label(
+        self, package: OpenedPackage, *, box_count: int = 1, box: int | None = None, desi: Decimal | None = None
+    ) -> LabelPreview:
         """Build and queue the labels of ``package``, one per box, in one print job; returns what was sent.
 
         ``box`` prints that box's label only (a reprint of one box); None prints all ``box_count``.
@@ -131,7 +134,7 @@ class LabelDispatcher:
         issued = None
         if self.marketplace_label is not None:
             try:
-                issued = self.marketplace_label(package, self.format, box_count)
+                issued = self.marketplace_label(package, self.format, box_count, desi)
             except Exception as exc:
                 raise LabelUnavailable(
                     _("the marketplace's label for {id} is not available: {error}").format(
@@ -229,7 +232,7 @@ class LabelDispatcher:
         # Unsupplied units do not go out: the label's item count and HB's package leave them out.
         package = completion.shipped()
         try:
-            self.print_label(package, box_count=completion.box_count)
+            self.print_label(package, box_count=completion.box_count, desi=completion.desi)
         except Exception as exc:  # shown to the packer; REPRINT tries again
             log.exception("label failed package=%s", package.external_id)
             self._on_problem(LabelProblem(package.external_id, str(exc)))

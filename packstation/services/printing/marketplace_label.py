@@ -4,6 +4,7 @@ Hepsiburada's common barcode): the label dispatcher asks here before printing ou
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,7 +33,9 @@ def marketplace_label_source(
     """
     picking = picking_first or PickingFirst(sessions)
 
-    def fetch(package: OpenedPackage, preferred: LabelFormat, box_count: int) -> MarketplaceLabel | None:
+    def fetch(
+        package: OpenedPackage, preferred: LabelFormat, box_count: int, desi: Decimal | None = None
+    ) -> MarketplaceLabel | None:
         client = clients(package.account)
         if not client.capabilities.marketplace_label:
             return None
@@ -46,6 +49,7 @@ def marketplace_label_source(
                 preferred=preferred,
                 box_count=box_count,
                 packed_units={line.line_id: line.quantity for line in package.lines},
+                desi=desi,
             )
         if client.label_needs_picking(package.cargo_tracking_number):
             picking.ensure(client, package)

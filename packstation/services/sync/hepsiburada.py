@@ -17,15 +17,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models.packages import PackageLineRow, PackageRow
+from packstation.db.models.packages import PackageLineRow, PackageRow, PackEvent
 from packstation.db.models.sync import OutboxEntry
 from packstation.domain.marketplace import LabelFormat
 from packstation.domain.status import OutboxKind, PackageStatus
 from packstation.i18n import _
+from packstation.local_store.operations import OperationKind
 from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient, NoMutualBarcode
 from packstation.services.marketplaces.models import RemoteLine, RemotePackage, StatusReport
 from packstation.services.marketplaces.writes import MarketplaceLabel
@@ -128,6 +130,20 @@ def unsupplied_units(session: Session, package_id: int) -> dict[str, int]:
     return units
 
 
+def completed_desi(session: Session, package_id: int) -> Decimal | None:
+    """The parcel's desi as its completion recorded it (every box's size scanned), else None."""
+    detail = session.scalar(
+        select(PackEvent.detail)
+        .where(PackEvent.package_id == package_id, PackEvent.kind == OperationKind.COMPLETE.value)
+        .order_by(PackEvent.occurred_at.desc())
+        .limit(1)
+    )
+    boxes = detail.get("boxes") if isinstance(detail, Mapping) else None
+    if not isinstance(boxes, list) or not boxes or any(not isinstance(b, Mapping) or not b.get("desi") for b in boxes):
+        return None
+    return sum((Decimal(str(b["desi"])) for b in boxes), Decimal(0))
+
+
 def stored_package_number(session: Session, package_id: int) -> str:
     """The package's marketplace number: stored at packing, or in the payload HB listed it with."""
     row = session.execute(
@@ -162,6 +178,7 @@ class PackageNumbers:
         business_key: str,
         boxes: int | None = None,
         packed_units: Mapping[str, int] | None = None,
+        desi: Decimal | None = None,
     ) -> Packed:
         """The HB package of local package ``package_id``, created (once) if there is none yet.
 
@@ -169,7 +186,8 @@ class PackageNumbers:
         journal pump has stored it on the package; otherwise the package row's ``box_count`` is used.
         The package holds what went out: each line less the units declared unsupplied (the outbox's
         unsupplied rows, and ``packed_units`` when the caller knows more than the pump has stored yet);
-        an unsupplied line is cancelled at HB (``cancelbymerchant``), never packed.
+        an unsupplied line is cancelled at HB (``cancelbymerchant``), never packed. ``desi`` (HB's ``deci``) is the
+        parcel's when the caller knows it, else the boxes' as the completion recorded them, else the setting.
 
         The row lock is held while HB is asked: a second caller (another station, the pusher) waits for
         the first and then reads its number, so the lines are packed once.
@@ -208,7 +226,10 @@ class PackageNumbers:
                 lines=tuple(going),
             )
             number, tracking, _sent = client.create_package(
-                remote, business_key=business_key, parcel_quantity=boxes or package.box_count or 1
+                remote,
+                business_key=business_key,
+                parcel_quantity=boxes or package.box_count or 1,
+                deci=desi if desi is not None else completed_desi(session, package_id),
             )
             session.execute(
                 update(PackageRow)
@@ -232,6 +253,7 @@ def hepsiburada_label(
     preferred: LabelFormat,
     box_count: int = 1,
     packed_units: Mapping[str, int] | None = None,
+    desi: Decimal | None = None,
 ) -> MarketplaceLabel | None:
     """HB's label for local package ``package_id``, creating the HB package first if it is not yet made.
 
@@ -239,7 +261,12 @@ def hepsiburada_label(
     own label: the answer then holds no documents and says why, for the packer to read.
     """
     packed = numbers.ensure(
-        client, package_id, business_key=f"label/{package_id}", boxes=box_count, packed_units=packed_units
+        client,
+        package_id,
+        business_key=f"label/{package_id}",
+        boxes=box_count,
+        packed_units=packed_units,
+        desi=desi,
     )
     tracking = tracking or packed.tracking
     try:

@@ -61,7 +61,7 @@ def test_a_marketplace_label_reaches_the_printer_without_its_configuration_comma
         barcodes = [line.barcode for line in package.lines for _ in range(line.quantity)]
     hostile = b"^XA^NSs,10.0.0.99,255.255.255.0,10.0.0.1^JUS^FO40,40^A0N,40,40^FDortak etiket^FS^KP 1234^XZ~JR"
 
-    def issued(opened: OpenedPackage, fmt: LabelFormat, boxes: int) -> MarketplaceLabel:
+    def issued(opened: OpenedPackage, fmt: LabelFormat, boxes: int, desi: object) -> MarketplaceLabel:
         return MarketplaceLabel(opened.cargo_tracking_number or "", LabelFormat.ZPL, (hostile,))
 
     labels = LabelService()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from packstation.domain.marketplace import LabelFormat, Marketplace
@@ -273,10 +274,10 @@ class HepsiburadaClient(MarketplaceClient):
         return WriteOutcome(business_key, sent=sent, new_package_ids=(number,))
 
     def create_package(
-        self, package: RemotePackage, *, business_key: str, parcel_quantity: int = 1
+        self, package: RemotePackage, *, business_key: str, parcel_quantity: int = 1, deci: Decimal | None = None
     ) -> tuple[str, str, bool]:
         """``POST /packages``: (package number, delivery barcode, whether it was sent) for the package's lines,
-        going out in ``parcel_quantity`` boxes.
+        going out in ``parcel_quantity`` boxes of ``deci`` desi in all (None: ``parcel_deci``, the setting).
 
         Body per SPEC ``CreatePackageRequest``: ``lineItemRequests [{id, quantity}]``, ``parcelQuantity``,
         ``deci``; answer 201 ``{barcode, packageNumber}`` (the barcode is the carrier's delivery number).
@@ -288,7 +289,8 @@ class HepsiburadaClient(MarketplaceClient):
         body = {
             "lineItemRequests": [{"id": line.line_id, "quantity": line.quantity} for line in package.lines],
             "parcelQuantity": parcel_quantity,
-            "deci": self.config.parcel_deci,
+            # SPEC types deci as a number; two decimals, as desi is written.
+            "deci": float(round(deci, 2)) if deci is not None else self.config.parcel_deci,
         }
         line_ids = {line.line_id for line in package.lines}
         found: list[RemotePackage] = []
