@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from packstation.services.packing.offline_cache import OfflineCache
     from packstation.services.packing.read_model import PackageQueries
     from packstation.services.packing.service import PackingService
+    from packstation.services.photos.sealing import SealingPhotos
+    from packstation.services.photos.spool import PhotoSpool
+    from packstation.services.photos.store import PhotoStore
     from packstation.services.printing.dispatch import LabelDispatcher, PrintRedirects, ReprintService
     from packstation.services.returns.offline import OpenClaimsCopy
     from packstation.services.returns.service import ReturnService
@@ -50,6 +53,9 @@ GIL_SWITCH_INTERVAL_S = 0.001
 DEMO_ORDER_SECONDS = 20
 DEMO_RETURN_SECONDS = 90
 OFFLINE_CACHE_SECONDS = 60
+#: How often the photo-before-sealing settings are read again, and old photos pruned.
+SEALING_SETTINGS_SECONDS = 60
+PHOTO_PRUNE_SECONDS = 3600
 
 
 @dataclass
@@ -72,6 +78,12 @@ class AppContext:
     #: Sends a failed label to another printer: privileged (CHANGE_SETTINGS) and audited.
     redirects: PrintRedirects
     images: ImageCache
+    #: Photo evidence of parcels and returns (every station reads them; ``[camera] uri`` takes them).
+    photos: PhotoStore
+    #: Which clients want a photo of each parcel before sealing.
+    sealing_photos: SealingPhotos
+    #: Stores the station's photos, keeping them on its disk while PostgreSQL is away.
+    photo_spool: PhotoSpool
     auth: AuthService
     audit: AuditLog
     jobs: MarketplaceJobs | None
@@ -166,7 +178,17 @@ def start_services(
     cache = OfflineCache(data_dir / CACHE_FILE)
     claims_copy = OpenClaimsCopy(ReturnCache(data_dir / RETURN_CACHE_FILE))
     scale = _scale(settings)
-    packing = _packing(settings, store, journal=journal, cache=cache, pump=pump, dispatcher=dispatcher, scale=scale)
+    photos, sealing, spool = _photos(settings, store)
+    packing = _packing(
+        settings,
+        store,
+        journal=journal,
+        cache=cache,
+        pump=pump,
+        dispatcher=dispatcher,
+        scale=scale,
+        sealing=sealing if settings.camera.uri else None,
+    )
     users = _users(settings, store)
     _schedule(scheduler, store, bus=bus, journal=journal, cache=cache, demo_marketplace=demo_marketplace)
     scheduler.add_job(
@@ -177,6 +199,7 @@ def start_services(
         id="open-claims-copy",
         next_run_time=datetime.now(UTC),
     )
+    _schedule_photos(scheduler, photos, sealing, spool)
     on_close: list[Callable[[], None]] = [scale.stop] if scale is not None else []
     if demo_marketplace is not None:
         on_close.append(demo_marketplace.stop)
@@ -209,6 +232,9 @@ def start_services(
         auth=AuthService(sessions, credentials=store.credentials, audit=store.audit, security=settings.security),
         audit=store.audit,
         images=ImageCache(data_dir / "images"),
+        photos=photos,
+        sealing_photos=sealing,
+        photo_spool=spool,
         jobs=jobs,
         returns=_returns(settings, store, journal=journal, pump=pump, jobs=jobs, copy=claims_copy),
         scheduler=scheduler,
@@ -361,6 +387,7 @@ def _packing(
     pump: JournalPump,
     dispatcher: LabelDispatcher,
     scale: Scale | None,
+    sealing: SealingPhotos | None,
 ) -> PackingService:
     """Step 6: the packing service: claims, the journal, the offline copy, and the label on completion."""
     from packstation.domain.keyboard_layout import LayoutRepair
@@ -385,6 +412,53 @@ def _packing(
         cache=cache,
         audit=store.audit,
         weigh=scale.grams if scale is not None else None,
+        photo_before_sealing=sealing.requires if sealing is not None else None,
+    )
+
+
+def _photos(settings: Settings, store: _Store) -> tuple[PhotoStore, SealingPhotos, PhotoSpool]:
+    """Step 6a: the photo store, the photo-before-sealing settings (every station reads them, camera or not),
+    and the folder that keeps photos taken while PostgreSQL is away."""
+    from packstation.services.photos.sealing import SealingPhotos
+    from packstation.services.photos.spool import PhotoSpool
+    from packstation.services.photos.store import PhotoStore
+
+    sessions = store.database.sessions
+    photos = PhotoStore(
+        sessions,
+        station_id=store.station_id,
+        max_bytes=settings.camera.max_bytes,
+        keep_days=settings.camera.keep_days,
+    )
+    sealing = SealingPhotos(sessions, audit=store.audit, clock=_utc_now)
+    return photos, sealing, PhotoSpool(settings.data_dir() / "photos-pending", photos, clock=_utc_now)
+
+
+def _schedule_photos(
+    scheduler: BackgroundScheduler, photos: PhotoStore, sealing: SealingPhotos, spool: PhotoSpool
+) -> None:
+    """Step 8a: keep the sealing settings fresh, store photos kept while offline, and prune old photos.
+
+    Every station prunes: ``photo_prune()`` deletes by the server's clock and is idempotent, so two
+    stations pruning at once only find nothing left to delete; no leader is needed for it.
+    """
+    now = datetime.now(UTC)
+    scheduler.add_job(
+        sealing.refresh_while_online,
+        "interval",
+        seconds=SEALING_SETTINGS_SECONDS,
+        id="sealing-photos",
+        next_run_time=now,
+    )
+    scheduler.add_job(
+        spool.upload_quietly, "interval", seconds=SEALING_SETTINGS_SECONDS, id="photo-upload", next_run_time=now
+    )
+    scheduler.add_job(
+        photos.prune,
+        "interval",
+        seconds=PHOTO_PRUNE_SECONDS,
+        id="photo-prune",
+        next_run_time=now + timedelta(minutes=2),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -161,6 +162,31 @@ def create_station_role(settings: Settings, name: str, password: str) -> int:
         database.close()
     message = _("station role {name} created") if created else _("station role {name} updated")
     print(message.format(name=name))
+    return 0
+
+
+def client_photos(settings: Settings, name: str | None, wanted: bool | None) -> int:
+    """`client photos [NAME on|off]`: show or set photo before sealing (the owner's connection; audited)."""
+    from packstation.services.photos.sealing import SealingPhotos, UnknownClientError
+
+    try:
+        database = _cli_database(settings)
+    except (SQLAlchemyError, EmbeddedDatabaseError) as exc:
+        return _fail(_("cannot open the database: {reason}").format(reason=error_reason(exc)))
+    try:
+        sealing = SealingPhotos(database.sessions, audit=AuditLog(database.sessions), clock=lambda: datetime.now(UTC))
+        if name is not None and wanted is not None:
+            sealing.set_from_command_line(name, wanted)
+        for client in sealing.clients():
+            if name is None or client.name == name:
+                state = _("photo before sealing") if client.photo_before_sealing else _("no photo before sealing")
+                print(f"{client.name}: {state}")
+    except UnknownClientError as exc:
+        return _fail(str(exc))
+    except SQLAlchemyError as exc:
+        return _fail(_("cannot change the setting: {reason}").format(reason=error_reason(exc)))
+    finally:
+        database.close()
     return 0
 
 

@@ -45,6 +45,8 @@ EPILOG = """commands:
                          every bad row is listed with its line number; --check changes nothing)
   stock export [--locations] [--out FILE]
                          the stock (or the locations) as CSV, in the format import reads
+  client photos [NAME on|off]
+                         photo before sealing per client company (no NAME: show every client's setting)
   config reference       print the configuration reference (Markdown)
   config check           validate the configuration file and print the effective settings
 
@@ -141,6 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds to keep retrying one marketplace call before reporting it (default 120)",
     )
 
+    client = commands.add_parser("client", help="client company settings")
+    client_commands = client.add_subparsers(dest="client_command", metavar="ACTION", required=True)
+    photos = client_commands.add_parser(
+        "photos", help="photo before sealing: show it for every client, or switch it on or off for one"
+    )
+    photos.add_argument("name", nargs="?", help="the client company's name, as in [[marketplaces]] client")
+    photos.add_argument("state", nargs="?", choices=["on", "off"], help="on or off")
+
     from packstation.cli.reports import add_report_commands
     from packstation.cli.stock import add_stock_commands
 
@@ -222,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 #: Commands that open the database (the embedded server's passwords are made before it starts).
-DATABASE_COMMANDS = frozenset({"db", "doctor", "user", "audit", "report", "sync"})
+DATABASE_COMMANDS = frozenset({"db", "doctor", "user", "audit", "report", "sync", "client"})
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings, redactor: RedactingFilter) -> int:
@@ -275,6 +285,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings, redactor: RedactingF
         return run_stock_command(args, settings)
     if args.command == "sync":
         return commands.sync_once(settings, account=args.account, max_wait_s=args.max_wait)
+    if args.command == "client":
+        if args.name is not None and args.state is None:
+            print(_("say on or off after the client's name"), file=sys.stderr)
+            return 2
+        return commands.client_photos(settings, args.name, None if args.state is None else args.state == "on")
     if args.command == "config":
         print(masked_settings_json(settings))
         return 0

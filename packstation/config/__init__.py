@@ -23,6 +23,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from packstation.config.sections import (
     BoxSize,
+    CameraSettings,
     DatabaseSettings,
     MarketplaceAccount,
     PrinterSettings,
@@ -51,6 +52,7 @@ class Settings(Section):
     printer: PrinterSettings = PrinterSettings()
     scanner: ScannerSettings = ScannerSettings()
     scale: ScaleSettings = ScaleSettings()
+    camera: CameraSettings = CameraSettings()
     security: SecuritySettings = SecuritySettings()
     marketplaces: list[MarketplaceAccount] = Field(default_factory=list)
     boxes: list[BoxSize] = Field(default_factory=list)

@@ -1,5 +1,5 @@
 """The sections of the station's settings, one typed model each: database, station, printer, scanner,
-scale, security, and the repeated ``[[marketplaces]]`` and ``[[boxes]]`` tables."""
+scale, camera, security, and the repeated ``[[marketplaces]]`` and ``[[boxes]]`` tables."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from packstation.devices.uri import (
+    CAMERA_SCHEMES,
     PDF_ONLY_PRINTER_SCHEMES,
     PRINTER_SCHEMES,
     SCALE_SCHEMES,
@@ -21,6 +22,7 @@ from packstation.devices.uri import (
 )
 from packstation.domain.boxes import BoxType
 from packstation.domain.marketplace import Marketplace
+from packstation.domain.photos import DEFAULT_MAX_BYTES, HARD_MAX_BYTES
 
 ACCOUNT_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 
@@ -215,6 +217,47 @@ class ScaleSettings(Section):
             return None
         parse_device_uri(value, allowed=SCALE_SCHEMES)
         return value
+
+
+class CameraSettings(Section):
+    """An optional camera for photo evidence (returns, and parcels photographed before sealing)."""
+
+    uri: str | None = Field(
+        default=None,
+        description="`camera://default` (the system's default webcam), `camera://<device id or name>` "
+        "(e.g. `camera:///dev/video2` or `camera://HD Pro Webcam C920`; when it is not found, the pack screen "
+        "lists the cameras it sees), "
+        "or `file:///folder` (the pictures in a folder, one after another: tests and the demo). "
+        "Absent: no camera, and the photo features are hidden.",
+    )
+    keep_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Days a photo is kept before it is deleted (every station prunes, hourly). Keep it longer "
+        "than the marketplaces' return and dispute windows.",
+    )
+    max_kb: int = Field(
+        default=DEFAULT_MAX_BYTES // 1024,
+        ge=64,
+        le=HARD_MAX_BYTES // 1024,
+        description="Largest photo stored, in KB (a bigger picture is refused with a message; 8192 at most).",
+    )
+
+    @field_validator("uri")
+    @classmethod
+    def _valid_uri(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        parsed = parse_device_uri(value, allowed=CAMERA_SCHEMES)
+        if parsed.scheme == "file" and not parsed.path.startswith("/") and ":" not in parsed.path[:3]:
+            raise ValueError(f"{value!r}: a picture folder must be an absolute path (file:///home/me/photos)")
+        return value.strip()
+
+    @property
+    def max_bytes(self) -> int:
+        """``max_kb`` in bytes."""
+        return self.max_kb * 1024
 
 
 class SecuritySettings(Section):

@@ -24,7 +24,8 @@ STATION_ROLE = "packstation_station"
 PRIVATE_TABLES = frozenset({"security_keys", "auth_sessions", "auth_approvals", "auth_throttle", "auth_write_grants"})
 # Read only: the audit log is written by audit_append(), the figures by SECURITY DEFINER triggers, pack
 # events by pack_apply() (which checks each operation's session), billing plans by
-# billing_plan_set()/billing_plan_clear() (which check the session's role).
+# billing_plan_set()/billing_plan_clear() (which check the session's role), photos by photo_add() (which
+# takes the photographer from the session and never replaces one) and photo_prune() (only old ones).
 READ_ONLY_TABLES = frozenset(
     {
         "audit_log",
@@ -36,6 +37,7 @@ READ_ONLY_TABLES = frozenset(
         "return_events",
         "billing_plans",
         "billing_tiers",
+        "photos",
     }
 )
 # Append-only records: insert, never change (a stock movement only in a transaction the server granted
@@ -82,6 +84,8 @@ STATION_FUNCTIONS = (
     "exception_resolve(text, uuid, bigint, text)",
     "parked_decide(text, uuid, uuid, text)",
     "auth_badge_probe(text, integer, integer)",
+    "photo_add(text, integer, uuid, bigint, bigint, bytea, integer, integer, text, timestamp with time zone)",
+    "photo_prune(integer)",
     "user_count()",
     "user_list(text)",
     "user_create(text, text, text, text, text)",

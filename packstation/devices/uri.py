@@ -1,6 +1,6 @@
 """Device addresses: ``tcp://host:9100``, ``serial:///dev/ttyACM0?baud=9600``, ``cups://QUEUE``,
-``file:///folder``, ``qt://Printer Name`` (an office printer through the station window), ``keyboard``
-and ``fake://``.
+``file:///folder``, ``qt://Printer Name`` (an office printer through the station window), ``keyboard``,
+``camera://default`` and ``fake://``.
 
 Parsing is strict so that a typo in the station config is reported at start-up with the key that
 holds it, not discovered at the first label of the shift.
@@ -16,6 +16,9 @@ PRINTER_SCHEMES = frozenset({"tcp", "serial", "cups", "file", "qt", "fake"})
 PDF_ONLY_PRINTER_SCHEMES = frozenset({"qt"})
 SCANNER_SCHEMES = frozenset({"keyboard", "serial", "fake"})
 SCALE_SCHEMES = frozenset({"serial", "fake"})
+#: A webcam through QtMultimedia (``camera://default`` or ``camera://<device id or name>``), or a folder
+#: of still pictures shown in turn (``file:///folder``: tests and the demo).
+CAMERA_SCHEMES = frozenset({"camera", "file"})
 
 
 class DeviceUriError(ValueError):
@@ -56,6 +59,12 @@ def parse_device_uri(raw: str, *, allowed: frozenset[str]) -> DeviceUri:
 
     if scheme == "qt":
         return _qt_printer(text)
+    if scheme == "camera":
+        # A device's id or name as the system spells it (spaces, slashes: /dev/video0), %xx decoded.
+        name = unquote(text[len("camera://") :]).strip()
+        if not name:
+            raise DeviceUriError(f"{text!r} names no camera (expected camera://default or camera://<device id>)")
+        return DeviceUri(scheme, path=name, raw=text)
     parts = urlsplit(text)
     params = dict(parse_qsl(parts.query, keep_blank_values=True))
     if scheme == "tcp":

@@ -43,6 +43,8 @@ class Command(Enum):
     DAMAGED = "DAMAGED"
     WRONG_ITEM = "WRONGITEM"
     MISSING = "MISSING"
+    #: Take a photo with the station's camera (photo evidence: a parcel before sealing, a return).
+    PHOTO = "PHOTO"
 
     @property
     def payload(self) -> str:
@@ -66,6 +68,7 @@ COMMAND_LABELS: tuple[CommandLabel, ...] = (
     CommandLabel(Command.REPRINT, "Etiketi yeniden yazdır", "Reprint label"),
     CommandLabel(Command.NEXT_BOX, "Sonraki koli", "Next box"),
     CommandLabel(Command.UNSUPPLIED, "Tedarik edilemeyen ürün", "Item cannot be supplied"),
+    CommandLabel(Command.PHOTO, "Fotoğraf çek", "Take a photo"),
     CommandLabel(Command.LOG_OUT, "Oturumu kapat", "Log out"),
     CommandLabel(Command.RESELLABLE, "İade: satılabilir", "Return: resellable"),
     CommandLabel(Command.DAMAGED, "İade: hasarlı", "Return: damaged"),

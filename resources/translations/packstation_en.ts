@@ -74,6 +74,18 @@
         </message>
     </context>
     <context>
+        <name>CameraView</name>
+        <message>
+            <source>Starting the camera…</source>
+            <extracomment>Longest side of a stored photo in pixels: sharp enough to read a label or see a scuff, and small enough (200 to 600 KB as JPEG) that a return with ten photos uploads in seconds. Picture files a folder source shows, by extension (anything else in the folder is ignored). A new still to show (folder sources; a webcam draws into its own video widget). The photo, as JPEG bytes. No photo: the device is missing or broke, or the photo could not be made. A picture file was passed over (not a picture, unreadable); the next one is shown. Something the packer should know that did not stop the photo (a picture file skipped).</extracomment>
+            <translation>Starting the camera…</translation>
+        </message>
+        <message>
+            <source>Taking the photo…</source>
+            <translation>Taking the photo…</translation>
+        </message>
+    </context>
+    <context>
         <name>CountView</name>
         <message>
             <source>Count mode</source>
@@ -462,7 +474,7 @@
         <name>ExceptionQueuePanel</name>
         <message>
             <source>Since</source>
-            <extracomment>An exception was assigned or resolved: the figures are out of date. An action failed; the exception says why.</extracomment>
+            <extracomment>An exception was assigned or resolved: the figures are out of date. An action failed; the exception says why. Show the photos of the selected exception's parcel (its package id).</extracomment>
             <translation>Since</translation>
         </message>
         <message>
@@ -492,6 +504,10 @@
         <message>
             <source>Resolve…</source>
             <translation>Resolve…</translation>
+        </message>
+        <message>
+            <source>Photos</source>
+            <translation>Photos</translation>
         </message>
         <message>
             <source>Conflict</source>
@@ -962,12 +978,16 @@
         <name>PackCommands</name>
         <message>
             <source>No open parcel with missing items.</source>
-            <extracomment>Seconds a reprint of a parcel in several boxes waits for a box number before it reprints every box.</extracomment>
+            <extracomment>Seconds a reprint of a parcel in several boxes waits for a box number before it reprints every box. Takes a photo with the station's camera (PHOTO); None at a station without a camera.</extracomment>
             <translation>No open parcel with missing items.</translation>
         </message>
         <message>
             <source>{0} unit(s) cannot be supplied</source>
             <translation>{0} unit(s) cannot be supplied</translation>
+        </message>
+        <message>
+            <source>seal this parcel without its photo</source>
+            <translation>seal this parcel without its photo</translation>
         </message>
         <message>
             <source>complete this parcel without verifying every item</source>
@@ -996,6 +1016,10 @@
         <message>
             <source>Open a parcel first: a new box starts while packing one.</source>
             <translation>Open a parcel first: a new box starts while packing one.</translation>
+        </message>
+        <message>
+            <source>This station has no camera ([camera] uri).</source>
+            <translation>This station has no camera ([camera] uri).</translation>
         </message>
         <message>
             <source>This command needs a supervisor at this station.</source>
@@ -1067,10 +1091,41 @@
         </message>
     </context>
     <context>
+        <name>PackPhotos</name>
+        <message>
+            <source>Open a parcel first: a photo belongs to a parcel.</source>
+            <translation>Open a parcel first: a photo belongs to a parcel.</translation>
+        </message>
+        <message>
+            <source>All items verified. Photograph the open parcel before sealing it: press F1 or scan “Take a photo”.</source>
+            <translation>All items verified. Photograph the open parcel before sealing it: press F1 or scan “Take a photo”.</translation>
+        </message>
+        <message>
+            <source>The database is unreachable: the photo is kept on this station and stored later.</source>
+            <translation>The database is unreachable: the photo is kept on this station and stored later.</translation>
+        </message>
+        <message>
+            <source>Photo saved. Sealing the parcel…</source>
+            <translation>Photo saved. Sealing the parcel…</translation>
+        </message>
+        <message>
+            <source>Photo saved for parcel {0}.</source>
+            <translation>Photo saved for parcel {0}.</translation>
+        </message>
+        <message>
+            <source>Photo not saved: {0}. Take it again.</source>
+            <translation>Photo not saved: {0}. Take it again.</translation>
+        </message>
+        <message>
+            <source>No photo: {0}</source>
+            <translation>No photo: {0}</translation>
+        </message>
+    </context>
+    <context>
         <name>PackView</name>
         <message>
             <source>Product</source>
-            <extracomment>Units of each line in each box (box number -&gt; line id -&gt; units), from the accepted scans.</extracomment>
+            <extracomment>Units of each line in each box (box number -&gt; line id -&gt; units), from the accepted scans. Every item is verified and the parcel waits for its photo before it is sealed.</extracomment>
             <translation>Product</translation>
         </message>
         <message>
@@ -1267,6 +1322,33 @@ Put the items back and scan the abort command.</translation>
         <message>
             <source>The operation will never reach the database. Discard it?</source>
             <translation>The operation will never reach the database. Discard it?</translation>
+        </message>
+    </context>
+    <context>
+        <name>PhotosPanel</name>
+        <message>
+            <source>Package id, tracking number or order number</source>
+            <translation>Package id, tracking number or order number</translation>
+        </message>
+        <message>
+            <source>Show photos</source>
+            <translation>Show photos</translation>
+        </message>
+        <message>
+            <source>Loading the photos of {0}…</source>
+            <translation>Loading the photos of {0}…</translation>
+        </message>
+        <message>
+            <source>Photos not loaded: {0}</source>
+            <translation>Photos not loaded: {0}</translation>
+        </message>
+        <message>
+            <source>{0}: {1} photo(s).</source>
+            <translation>{0}: {1} photo(s).</translation>
+        </message>
+        <message>
+            <source>{0}: no photos.</source>
+            <translation>{0}: no photos.</translation>
         </message>
     </context>
     <context>
@@ -1929,7 +2011,7 @@ Put the items back and scan the abort command.</translation>
         <name>SupervisorPages</name>
         <message>
             <source>open the supervisor dashboard</source>
-            <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab). Locations, levels, thresholds and the CSV files (F8), and count mode (F7). Today's returns and the claims waiting for the bench (the dashboard's returns tile).</extracomment>
+            <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab). Locations, levels, thresholds and the CSV files (F8), and count mode (F7). Today's returns and the claims waiting for the bench (the dashboard's returns tile). Photo evidence of parcels and returns (the dashboard's Photos tab). The warehouse's time zone (``[station] time_zone``): when photos were taken.</extracomment>
             <translation>open the supervisor dashboard</translation>
         </message>
         <message>
@@ -1939,6 +2021,10 @@ Put the items back and scan the abort command.</translation>
         <message>
             <source>Dashboard. Press Escape to go back to packing.</source>
             <translation>Dashboard. Press Escape to go back to packing.</translation>
+        </message>
+        <message>
+            <source>Photos</source>
+            <translation>Photos</translation>
         </message>
         <message>
             <source>Low stock</source>

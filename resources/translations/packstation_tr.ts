@@ -74,6 +74,18 @@
     </message>
 </context>
 <context>
+    <name>CameraView</name>
+    <message>
+        <source>Starting the camera…</source>
+        <extracomment>Longest side of a stored photo in pixels: sharp enough to read a label or see a scuff, and small enough (200 to 600 KB as JPEG) that a return with ten photos uploads in seconds. Picture files a folder source shows, by extension (anything else in the folder is ignored). A new still to show (folder sources; a webcam draws into its own video widget). The photo, as JPEG bytes. No photo: the device is missing or broke, or the photo could not be made. A picture file was passed over (not a picture, unreadable); the next one is shown. Something the packer should know that did not stop the photo (a picture file skipped).</extracomment>
+        <translation>Kamera açılıyor…</translation>
+    </message>
+    <message>
+        <source>Taking the photo…</source>
+        <translation>Fotoğraf çekiliyor…</translation>
+    </message>
+</context>
+<context>
     <name>CountView</name>
     <message>
         <source>Count mode</source>
@@ -462,7 +474,7 @@
     <name>ExceptionQueuePanel</name>
     <message>
         <source>Since</source>
-        <extracomment>An exception was assigned or resolved: the figures are out of date. An action failed; the exception says why.</extracomment>
+        <extracomment>An exception was assigned or resolved: the figures are out of date. An action failed; the exception says why. Show the photos of the selected exception&apos;s parcel (its package id).</extracomment>
         <translation>Başlangıç</translation>
     </message>
     <message>
@@ -492,6 +504,10 @@
     <message>
         <source>Resolve…</source>
         <translation>Çöz…</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>Fotoğraflar</translation>
     </message>
     <message>
         <source>Conflict</source>
@@ -962,12 +978,16 @@
     <name>PackCommands</name>
     <message>
         <source>No open parcel with missing items.</source>
-        <extracomment>Seconds a reprint of a parcel in several boxes waits for a box number before it reprints every box.</extracomment>
+        <extracomment>Seconds a reprint of a parcel in several boxes waits for a box number before it reprints every box. Takes a photo with the station&apos;s camera (PHOTO); None at a station without a camera.</extracomment>
         <translation>Eksik ürünlü açık paket yok.</translation>
     </message>
     <message>
         <source>{0} unit(s) cannot be supplied</source>
         <translation>{0} adet tedarik edilemiyor</translation>
+    </message>
+    <message>
+        <source>seal this parcel without its photo</source>
+        <translation>bu paketi fotoğrafı olmadan kapatma</translation>
     </message>
     <message>
         <source>complete this parcel without verifying every item</source>
@@ -996,6 +1016,10 @@
     <message>
         <source>Open a parcel first: a new box starts while packing one.</source>
         <translation>Önce bir paket açın: yeni koli bir paket paketlenirken başlar.</translation>
+    </message>
+    <message>
+        <source>This station has no camera ([camera] uri).</source>
+        <translation>Bu istasyonda kamera yok ([camera] uri).</translation>
     </message>
     <message>
         <source>This command needs a supervisor at this station.</source>
@@ -1067,10 +1091,41 @@
     </message>
 </context>
 <context>
+    <name>PackPhotos</name>
+    <message>
+        <source>Open a parcel first: a photo belongs to a parcel.</source>
+        <translation>Önce bir paket açın: fotoğraf bir pakete aittir.</translation>
+    </message>
+    <message>
+        <source>All items verified. Photograph the open parcel before sealing it: press F1 or scan “Take a photo”.</source>
+        <translation>Tüm ürünler doğrulandı. Paketi kapatmadan önce açık paketin fotoğrafını çekin: F1’e basın ya da “Fotoğraf çek” barkodunu okutun.</translation>
+    </message>
+    <message>
+        <source>The database is unreachable: the photo is kept on this station and stored later.</source>
+        <translation>Veritabanına ulaşılamıyor: fotoğraf bu istasyonda saklanıyor, sonra kaydedilecek.</translation>
+    </message>
+    <message>
+        <source>Photo saved. Sealing the parcel…</source>
+        <translation>Fotoğraf kaydedildi. Paket kapatılıyor…</translation>
+    </message>
+    <message>
+        <source>Photo saved for parcel {0}.</source>
+        <translation>{0} paketi için fotoğraf kaydedildi.</translation>
+    </message>
+    <message>
+        <source>Photo not saved: {0}. Take it again.</source>
+        <translation>Fotoğraf kaydedilmedi: {0}. Yeniden çekin.</translation>
+    </message>
+    <message>
+        <source>No photo: {0}</source>
+        <translation>Fotoğraf yok: {0}</translation>
+    </message>
+</context>
+<context>
     <name>PackView</name>
     <message>
         <source>Product</source>
-        <extracomment>Units of each line in each box (box number -&gt; line id -&gt; units), from the accepted scans.</extracomment>
+        <extracomment>Units of each line in each box (box number -&gt; line id -&gt; units), from the accepted scans. Every item is verified and the parcel waits for its photo before it is sealed.</extracomment>
         <translation>Ürün</translation>
     </message>
     <message>
@@ -1267,6 +1322,33 @@ KARGOYA VERMEYİN
     <message>
         <source>The operation will never reach the database. Discard it?</source>
         <translation>İşlem veritabanına hiç ulaşmayacak. Vazgeçilsin mi?</translation>
+    </message>
+</context>
+<context>
+    <name>PhotosPanel</name>
+    <message>
+        <source>Package id, tracking number or order number</source>
+        <translation>Paket numarası, kargo takip numarası ya da sipariş numarası</translation>
+    </message>
+    <message>
+        <source>Show photos</source>
+        <translation>Fotoğrafları göster</translation>
+    </message>
+    <message>
+        <source>Loading the photos of {0}…</source>
+        <translation>{0} fotoğrafları yükleniyor…</translation>
+    </message>
+    <message>
+        <source>Photos not loaded: {0}</source>
+        <translation>Fotoğraflar yüklenemedi: {0}</translation>
+    </message>
+    <message>
+        <source>{0}: {1} photo(s).</source>
+        <translation>{0}: {1} fotoğraf.</translation>
+    </message>
+    <message>
+        <source>{0}: no photos.</source>
+        <translation>{0}: fotoğraf yok.</translation>
     </message>
 </context>
 <context>
@@ -1929,7 +2011,7 @@ KARGOYA VERMEYİN
     <name>SupervisorPages</name>
     <message>
         <source>open the supervisor dashboard</source>
-        <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab). Locations, levels, thresholds and the CSV files (F8), and count mode (F7). Today&apos;s returns and the claims waiting for the bench (the dashboard&apos;s returns tile).</extracomment>
+        <extracomment>Journal operations PostgreSQL refused, for a supervisor to retry or discard (a dashboard tab). Locations, levels, thresholds and the CSV files (F8), and count mode (F7). Today&apos;s returns and the claims waiting for the bench (the dashboard&apos;s returns tile). Photo evidence of parcels and returns (the dashboard&apos;s Photos tab). The warehouse&apos;s time zone (``[station] time_zone``): when photos were taken.</extracomment>
         <translation>süpervizör panelini açma</translation>
     </message>
     <message>
@@ -1939,6 +2021,10 @@ KARGOYA VERMEYİN
     <message>
         <source>Dashboard. Press Escape to go back to packing.</source>
         <translation>Panel. Paketlemeye dönmek için Esc tuşuna basın.</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>Fotoğraflar</translation>
     </message>
     <message>
         <source>Low stock</source>

@@ -10,4 +10,4 @@ barcodes) are TEXT: they are often longer than 64-bit integers allow and leading
 Timestamps are ``timestamptz``. Schema changes go through Alembic revisions in ``migrations/``.
 """
 
-from packstation.db.models import access, accounts, catalog, packages, reports, stock, sync  # noqa: F401
+from packstation.db.models import access, accounts, catalog, packages, photos, reports, stock, sync  # noqa: F401

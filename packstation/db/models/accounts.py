@@ -26,6 +26,8 @@ class ClientCompany(Base):
     address: Mapped[str | None] = mapped_column(Text)
     phone: Mapped[str | None] = mapped_column(Text)
     tax_number: Mapped[str | None] = mapped_column(Text)
+    #: The client wants a photo of each outgoing parcel before it is sealed (a station with a camera asks).
+    photo_before_sealing: Mapped[bool] = mapped_column(server_default=text("false"))
     created_at: Mapped[datetime] = server_now()
 
 

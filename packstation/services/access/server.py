@@ -124,6 +124,9 @@ _MESSAGES = {
     "resolution_required": lambda: _("say how the exception was resolved"),
     "decision_unknown": lambda: _("a parked operation is either retried or discarded"),
     "parked_unknown": lambda: _("That operation is no longer parked."),
+    "photo_subject": lambda: _("a photo belongs to exactly one parcel or one return"),
+    "photo_size": lambda: _("the photo is empty or larger than the server keeps (8 MB)"),
+    "photo_not_jpeg": lambda: _("the photo is not a JPEG picture"),
 }
 
 

@@ -82,6 +82,9 @@ class _Current:
     #: Who acted on the parcel last (user id, server-side session token): a notice the station records
     #: on its own (the marketplace cancelled the parcel) is made under that session.
     last_actor: tuple[int | None, str | None] = (None, None)
+    #: Every item is verified but the client wants a photo before the parcel is sealed: the completion
+    #: waits for :meth:`PackingService.seal_with_photo` (or a supervisor's forced completion).
+    awaiting_photo: bool = False
 
 
 class PackingService:
@@ -101,6 +104,7 @@ class PackingService:
         cache: OfflinePackageSource | None = None,
         audit: AuditRecorder | None = None,
         weigh: Callable[[], int | None] | None = None,
+        photo_before_sealing: Callable[[OpenedPackage], bool] | None = None,
     ) -> None:
         self._sessions = sessions
         self._journal = journal
@@ -110,6 +114,8 @@ class PackingService:
         self.clock = clock  # the permission check reads these two
         self.audit = audit
         self._weigh = weigh  # the scale's latest stable weight in grams, when the station has one
+        # Whether a parcel's client wants a photo before sealing (None: this station has no camera).
+        self._photo_before_sealing = photo_before_sealing
         self._layout_repair = layout_repair
         self._on_journaled = on_journaled
         self._on_completed = on_completed
@@ -124,6 +130,11 @@ class PackingService:
     def current(self) -> OpenedPackage | None:
         """The package on the station, if any."""
         return self._current.package if self._current else None
+
+    @property
+    def awaiting_photo(self) -> bool:
+        """Every item of the open parcel is verified and it waits for its photo before sealing."""
+        return self._current is not None and self._current.awaiting_photo
 
     @property
     def session(self) -> PackSession | None:
@@ -192,7 +203,7 @@ class PackingService:
         if (
             self._current is not None
             and self._current.package.id != package_id
-            and not self._current.session.is_complete
+            and (not self._current.session.is_complete or self._current.awaiting_photo)
         ):
             self.abort(user_id=user_id, token=token)
 
@@ -259,12 +270,40 @@ class PackingService:
         ops = [self._op(record, user_id=user_id, at=at, token=token)]
         completion = None
         if result.outcome is ScanOutcome.ACCEPTED and result.package_complete:
-            completion = self._completion_op(user_id=user_id, at=at, token=token)
-            ops.append(completion)
-        self._journal_ops(*ops)
+            if self._wants_photo(current):
+                current.awaiting_photo = True
+            else:
+                completion = self._completion_op(user_id=user_id, at=at, token=token)
+                ops.append(completion)
+        try:
+            self._journal_ops(*ops)
+        except NotRecordedError:
+            current.awaiting_photo = False
+            raise
         if completion is not None:
             self._finish(completion)
         return result
+
+    def _wants_photo(self, current: _Current) -> bool:
+        if self._photo_before_sealing is None:
+            return False
+        try:
+            return self._photo_before_sealing(current.package)
+        except Exception:  # the setting could not be read: seal as usual rather than stop the bench
+            log.exception("photo-before-sealing setting unreadable package=%s", current.package.external_id)
+            return False
+
+    def seal_with_photo(self, photo_id: str, *, user_id: int | None, token: str | None = None) -> bool:
+        """The photo the parcel waited for is stored: complete it now; False when it was not waiting."""
+        current = self._require_current()
+        if not current.awaiting_photo or current.session.state is not PackState.COMPLETE:
+            return False
+        completion = self._completion_op(user_id=user_id, at=self._clock(), token=token)
+        self._journal_ops(completion)
+        current.awaiting_photo = False
+        log.info("parcel sealed after its photo package=%s photo=%s", current.package.external_id, photo_id)
+        self._finish(completion)
+        return True
 
     @privileged(Permission.MARK_UNSUPPLIED)
     def mark_unsupplied(
@@ -290,11 +329,11 @@ class PackingService:
             approval=str(approval.token) if approval else None,
         )
         ops = [self._op(body, user_id=actor.user_id, at=at, token=actor.token)]
-        completion = (
-            self._completion_op(user_id=actor.user_id, at=at, token=actor.token)
-            if current.session.is_complete
-            else None
-        )
+        completion = None
+        if current.session.is_complete and self._wants_photo(current):
+            current.awaiting_photo = True
+        elif current.session.is_complete:
+            completion = self._completion_op(user_id=actor.user_id, at=at, token=actor.token)
         if completion is not None:
             ops.append(completion)
         self._journal_ops(*ops)
@@ -304,10 +343,13 @@ class PackingService:
 
     @privileged(Permission.FORCE_COMPLETE)
     def force_complete(self, actor: UserSession, *, approval: Approval | None = None, reason: str = "") -> None:
-        """Complete a parcel that is not fully verified (a supervisor vouches for it); the gap is recorded."""
+        """Complete a parcel that is not fully verified, or seal one without its photo (a supervisor vouches
+        for it); the gap is recorded."""
         current = self._require_current()
-        if current.session.is_complete:
+        if current.session.is_complete and not current.awaiting_photo:
             return
+        if current.awaiting_photo and not reason:
+            reason = "sealed without a photo"
         at = self._clock()
         unverified = {p.line_id: p.remaining for p in current.session.lines if p.remaining}
         completion = self._completion_op(
@@ -321,12 +363,13 @@ class PackingService:
             approval=str(approval.token) if approval else None,
         )
         self._journal_ops(completion)
+        current.awaiting_photo = False
         self._finish(completion)
 
     def abort(self, *, user_id: int | None, token: str | None = None) -> None:
         """Put the parcel back: journaled, claim released by the pump."""
         current = self._require_current()
-        if not current.session.is_complete:
+        if not current.session.is_complete or current.awaiting_photo:
             if current.session.state is PackState.CANCELLED:
                 current.session.abort()  # raises: a cancelled parcel is stopped, not put back
             # Journaled first: an abort the journal cannot keep leaves the parcel open as it was.
@@ -357,6 +400,7 @@ class PackingService:
         if self._current is None or self._current.package.id != package_id:
             return False
         self._current.session.cancel()
+        self._current.awaiting_photo = False  # a cancelled parcel is never sealed, photo or not
         user_id, token = self._current.last_actor  # recorded under the session of whoever has the parcel
         self._journal_ops(self._op(CancelledNotice(), user_id=user_id, at=self._clock(), token=token))
         return True

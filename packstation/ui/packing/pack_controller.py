@@ -132,6 +132,8 @@ class PackCommands(QObject):
         self._current_user = current_user
         self._label_note = ""  # the last label's note about shortened customer text
         self._box_choice: int | None = None  # boxes of the parcel while a reprint waits for a box number
+        #: Takes a photo with the station's camera (PHOTO); None at a station without a camera.
+        self.take_photo: Callable[[], None] | None = None
         self._box_timer = QTimer(self)
         self._box_timer.setSingleShot(True)
         self._box_timer.timeout.connect(self._reprint_all_boxes)
@@ -174,9 +176,14 @@ class PackCommands(QObject):
     def _force_complete(self) -> None:
         from packstation.services.access.permissions import Permission
 
+        what = (
+            self.tr("seal this parcel without its photo")
+            if self._pack.awaiting_photo
+            else self.tr("complete this parcel without verifying every item")
+        )
         self.with_approval(
             Permission.FORCE_COMPLETE,
-            self.tr("complete this parcel without verifying every item"),
+            what,
             lambda approval: self._worker.force_complete(self._current_user(), approval, ""),
         )
 
@@ -278,6 +285,12 @@ class PackCommands(QObject):
             return
         if command is Command.NEXT_BOX:
             self.next_box()
+            return
+        if command is Command.PHOTO:
+            if self.take_photo is None:
+                self._shell.alert(FeedbackSound.UNKNOWN, self.tr("This station has no camera ([camera] uri)."))
+            else:
+                self.take_photo()
             return
         self._shell.set_banner("info", self.tr("This command needs a supervisor at this station."))
 

@@ -35,6 +35,7 @@ from packstation.ui.platform.text_fit import never_widen, set_fitted_text
 if TYPE_CHECKING:
     from packstation.domain.packing import LineProgress, ScanResult
     from packstation.services.packing.service import OpenedPackage
+    from packstation.ui.platform.camera import CameraView
 
 # Outcome -> banner style (see theme.py); the colours differ in hue *and* brightness for colour-blind packers.
 OUTCOME_STYLE = {
@@ -62,6 +63,9 @@ class PackView(QWidget):
         #: Units of each line in each box (box number -> line id -> units), from the accepted scans.
         self.box_units: dict[int, dict[str, int]] = {}
         self.current_box = 1
+        #: Every item is verified and the parcel waits for its photo before it is sealed.
+        self.awaiting_photo = False
+        self.camera: CameraView | None = None
 
         self.title = QLabel()
         self.title.setObjectName("title")
@@ -131,6 +135,7 @@ class PackView(QWidget):
             button.setFixedWidth(340)
         self.failed_job_id: str | None = None
         right = QVBoxLayout()
+        self._right = right
         right.addWidget(self.preview, stretch=1)
         right.addWidget(self.print_status)
         right.addWidget(self.retry_button)
@@ -177,12 +182,33 @@ class PackView(QWidget):
 
     @property
     def is_packing(self) -> bool:
-        """A parcel is open and not yet complete (item scans go to it)."""
-        return self.package is not None and self.progress.value() < self.progress.maximum()
+        """A parcel is open and not yet complete (item scans go to it; one waiting for its photo counts)."""
+        return self.package is not None and (self.progress.value() < self.progress.maximum() or self.awaiting_photo)
+
+    def set_camera(self, camera: CameraView) -> None:
+        """The station's camera view, shown under the label preview (only stations with a camera have one)."""
+        camera.setFixedWidth(340)
+        camera.setMinimumHeight(230)
+        self._right.insertWidget(1, camera, stretch=1)
+        self.camera = camera
+
+    def ask_for_photo(self, text: str) -> None:
+        """Every item is verified: the parcel is sealed once its photo is stored."""
+        self.awaiting_photo = True
+        self.set_feedback("warn", text)
+        if self.camera is not None:
+            self.camera.set_attention(True)
+
+    def photo_done(self) -> None:
+        """The photo is stored (or a supervisor sealed without one)."""
+        self.awaiting_photo = False
+        if self.camera is not None:
+            self.camera.set_attention(False)
 
     def show_package(self, package: OpenedPackage, message: str) -> None:
         """A parcel was opened: show its lines, nothing scanned yet."""
         self.package = package
+        self.photo_done()
         self.line_progress = {}
         self.box_units = {}
         self.start_box(1)
@@ -279,6 +305,8 @@ class PackView(QWidget):
             self.stop.show()
             self.stop.raise_()
         kind = OUTCOME_STYLE[result.outcome]
+        if self.awaiting_photo and result.outcome is ScanOutcome.PACKAGE_ALREADY_COMPLETE:
+            return  # every item is in: the request for the photo stays on screen
         if result.outcome is ScanOutcome.ACCEPTED and result.package_complete:
             kind = "complete"
             text = self.tr("Complete! Making the label…")
@@ -294,6 +322,7 @@ class PackView(QWidget):
         done = sum(p.scanned + p.unsupplied for p in lines)
         self.progress.setValue(self.progress.maximum() if complete else done)
         if complete:
+            self.photo_done()
             self.set_feedback("complete", self.tr("Complete! Making the label…"))
 
     def missing_lines(self) -> list[tuple[str, str, int]]:
@@ -337,6 +366,7 @@ class PackView(QWidget):
     def clear(self) -> None:
         """Nothing on the station."""
         self.package = None
+        self.photo_done()
         self.box_units = {}
         self.box_label.clear()
         self.stop.hide()

@@ -32,6 +32,7 @@ class PackingWorker(QObject):
     replaced = Signal(object, object)  # the parcel's old OpenedPackage, its successor (or None yet)
     box_started = Signal(int)  # the number of the box now being filled (after NEXTBOX)
     box_chosen = Signal(int, object)  # box number, its BoxType (its barcode was scanned)
+    photo_wanted = Signal(object)  # OpenedPackage: every item verified, its client wants a photo before sealing
 
     _open_code = Signal(str, object)
     _open_id = Signal(int, object)
@@ -43,6 +44,7 @@ class PackingWorker(QObject):
     _replaced = Signal(int)
     _next_box = Signal()
     _choose_box = Signal(object)
+    _seal = Signal(str, object)  # photo id, user
 
     def __init__(self, service: PackingService) -> None:
         super().__init__()
@@ -60,6 +62,7 @@ class PackingWorker(QObject):
         self._replaced.connect(self._do_replaced)
         self._next_box.connect(self._do_next_box)
         self._choose_box.connect(self._do_choose_box)
+        self._seal.connect(self._do_seal)
         self._thread.start()
 
     # -- requests (GUI thread) ------------------------------------------------------------------------
@@ -87,6 +90,10 @@ class PackingWorker(QObject):
     def choose_box(self, box_type: object) -> None:
         """The packer scanned a box size's barcode: the box being filled is of that size."""
         self._choose_box.emit(box_type)
+
+    def seal(self, photo_id: str, user: UserSession | None) -> None:
+        """The parcel's photo is stored: complete it (photo before sealing)."""
+        self._seal.emit(photo_id, user)
 
     def mark_unsupplied(self, actor: object, choice: object, approval: object) -> None:
         """Declare units unsupplied (the service checks the permission)."""
@@ -132,6 +139,8 @@ class PackingWorker(QObject):
             result = self._service.scan(text, **_who(user))
             session = self._service.session
             self.scanned.emit(result, session.lines if session else (), requested_at)
+            if result.package_complete and self._service.awaiting_photo:
+                self.photo_wanted.emit(self._service.current)
 
         self._guard("scan", work)
 
@@ -154,7 +163,18 @@ class PackingWorker(QObject):
 
     def _emit_progress(self) -> None:
         session = self._service.session
-        self.updated.emit(session.lines if session else (), bool(session and session.is_complete))
+        waiting = self._service.awaiting_photo
+        self.updated.emit(session.lines if session else (), bool(session and session.is_complete) and not waiting)
+        if waiting:
+            self.photo_wanted.emit(self._service.current)
+
+    @Slot(str, object)
+    def _do_seal(self, photo_id: str, user: UserSession | None) -> None:
+        def work() -> None:
+            if self._service.current is not None and self._service.seal_with_photo(photo_id, **_who(user)):
+                self._emit_progress()
+
+        self._guard("seal", work)
 
     @Slot(object, object, object)
     def _do_unsupplied(self, actor: UserSession, choice: UnsuppliedChoice, approval: Approval | None) -> None:

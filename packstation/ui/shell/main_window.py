@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from packstation.domain.packing import LineProgress, ScanResult
     from packstation.services.access.permissions import UserSession
     from packstation.services.packing.service import OpenResult
+    from packstation.ui.packing.photos import PackPhotos
     from packstation.ui.packing.worker import PackingWorker
     from packstation.ui.shell.login_flow import LoginFlow
     from packstation.ui.shell.switching import BadgeOrItem
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.returns: ReturnController | None = None  # built when the services arrive
         # Built when the services arrive (attach): each takes only the services it uses.
         self.commands: PackCommands | None = None
+        self.photos: PackPhotos | None = None  # only at a station with a camera
         self.supervisor: SupervisorPages | None = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.home)
@@ -212,6 +214,18 @@ class MainWindow(QMainWindow):
             badge_or=self._badge_or_item.badge_or if self._badge_or_item is not None else None,
         )
         worker.replaced.connect(self.commands.package_replaced)
+        if context.settings.camera.uri:
+            from packstation.ui.packing.photos import PackPhotos
+
+            self.photos = PackPhotos(
+                camera_uri=context.settings.camera.uri,
+                pack=self.pack,
+                worker=worker,
+                store=context.photo_spool,
+                shell=self,
+                current_user=lambda: self.user,
+            )
+            self.commands.take_photo = self.photos.take
         self.pack.retry_button.clicked.connect(self.commands.retry_print)
         self.pack.move_button.clicked.connect(self.commands.move_print)
         self.bridge.label_preview.connect(self.commands.render_preview)
@@ -265,6 +279,8 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop the packing thread (before the services close); safe to call twice."""
+        if self.photos is not None:
+            self.photos.stop()
         if self.worker is not None:
             self.worker.stop()
             self.worker = None

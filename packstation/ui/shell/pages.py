@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from packstation.services.access.permissions import Approval, UserSession
     from packstation.services.access.users import UserService
     from packstation.services.journal.parked import ParkedOperations
+    from packstation.services.photos.store import PhotoStore
     from packstation.services.reports.access import ReportAccess
     from packstation.services.reports.returns import ReturnsToday
     from packstation.services.station.heartbeat import StationService
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from packstation.ui.supervisor.dashboard import DashboardView
     from packstation.ui.supervisor.low_stock import LowStockPanel
     from packstation.ui.supervisor.parked_panel import ParkedPanel
+    from packstation.ui.supervisor.photos_panel import PhotosPanel
     from packstation.ui.supervisor.returns_tile import ReturnsTile
     from packstation.ui.supervisor.sync_panel import LoadStates, SyncNow, SyncPanel
 
@@ -66,6 +68,10 @@ class SupervisorServices:
     counts: CountService | None = None
     #: Today's returns and the claims waiting for the bench (the dashboard's returns tile).
     returns_today: Callable[[], ReturnsToday] | None = None
+    #: Photo evidence of parcels and returns (the dashboard's Photos tab).
+    photos: PhotoStore | None = None
+    #: The warehouse's time zone (``[station] time_zone``): when photos were taken.
+    time_zone: str = "Europe/Istanbul"
 
     @classmethod
     def of(cls, context: AppContext) -> SupervisorServices:
@@ -108,6 +114,8 @@ class SupervisorServices:
             sync=sync,
             stock=stock,
             counts=counts,
+            photos=context.photos,
+            time_zone=context.settings.station.time_zone,
         )
 
 
@@ -163,6 +171,7 @@ class SupervisorPages(QObject):
         self.stations: StationsView | None = None
         self.sync: SyncPanel | None = None
         self.parked: ParkedPanel | None = None
+        self.photos: PhotosPanel | None = None
         for key, slot in (
             (Qt.Key.Key_F7, self.open_count),
             (Qt.Key.Key_F8, self.open_stock),
@@ -209,12 +218,32 @@ class SupervisorPages(QObject):
                 self.returns_tile = ReturnsTile(self._services.returns_today, parent=self.dashboard)
                 self.dashboard.add_tile("returns", self.returns_tile.tile)
                 self.dashboard.refreshed.connect(self.returns_tile.refresh)
+            if self._services.photos is not None:
+                self._add_photos(self.dashboard, self._services.photos)
             self._pages.addWidget(self.dashboard)
         self._pages.setCurrentWidget(self.dashboard)
         self.dashboard.start()
         if self.parked is not None:
             self.parked.refresh()
         self._set_banner("info", self.tr("Dashboard. Press Escape to go back to packing."))
+
+    def _add_photos(self, dashboard: DashboardView, photos: PhotoStore) -> None:
+        """A Photos tab, and a Photos button on the exception queue that opens the parcel's photos there."""
+        from zoneinfo import ZoneInfo
+
+        from packstation.ui.supervisor.photos_panel import PhotosPanel
+
+        zone = ZoneInfo(self._services.time_zone)
+        panel = PhotosPanel(photos, tz=lambda: zone)
+        dashboard.tabs.addTab(panel, self.tr("Photos"))
+
+        def show(code: str) -> None:
+            dashboard.tabs.setCurrentWidget(panel)
+            panel.show_parcel(code)
+
+        dashboard.exceptions.photos_button.setVisible(True)
+        dashboard.exceptions.photos_requested.connect(show)
+        self.photos = panel
 
     def _add_low_stock(self, dashboard: DashboardView, stock: StockAdmin) -> None:
         """The low-stock tile and list, read again after each dashboard refresh."""

@@ -33,6 +33,8 @@ QLabel#offlineBanner { background: #862e9c; color: white; font-size: 14pt; font-
                        border-radius: 8px; }
 QLabel#stopOverlay { background: #c92a2a; color: white; font-size: 44pt; font-weight: bold; }
 QLabel#labelPreview { background: white; border: 1px solid #d9dde3; border-radius: 8px; color: #5b6472; }
+QLabel#cameraPicture { background: #1d2430; color: #f4f5f7; border-radius: 8px; }
+QLabel#cameraPicture[kind="warn"] { border: 6px solid #f59f00; }
 QProgressBar#packProgress { font-size: 14pt; min-height: 30px; border: 1px solid #d9dde3; border-radius: 6px;
                             text-align: center; background: white; }
 QProgressBar#packProgress::chunk { background: #2f9e44; border-radius: 6px; }
@@ -76,6 +78,8 @@ QLabel#feedback[kind="error"] { background: #ff0000; color: white; }
 QLabel#offlineBanner { background: #ff00ff; color: black; font-size: 14pt; font-weight: bold; padding: 10px; }
 QLabel#stopOverlay { background: #ff0000; color: white; font-size: 44pt; font-weight: bold; }
 QLabel#labelPreview { background: white; color: black; border: 3px solid #ffff00; }
+QLabel#cameraPicture { background: black; color: white; border: 3px solid white; }
+QLabel#cameraPicture[kind="warn"] { border: 6px solid #ffff00; }
 QProgressBar#packProgress { font-size: 14pt; min-height: 30px; border: 3px solid white; text-align: center;
                             background: black; color: white; }
 QProgressBar#packProgress::chunk { background: #00e000; }

@@ -26,6 +26,8 @@ class ExceptionQueuePanel(QWidget):
     changed = Signal()
     #: An action failed; the exception says why.
     failed = Signal(object)
+    #: Show the photos of the selected exception's parcel (its package id).
+    photos_requested = Signal(str)
 
     def __init__(
         self,
@@ -55,12 +57,16 @@ class ExceptionQueuePanel(QWidget):
         buttons = QHBoxLayout()
         self.assign_button = QPushButton(self.tr("Assign…"))
         self.resolve_button = QPushButton(self.tr("Resolve…"))
+        self.photos_button = QPushButton(self.tr("Photos"))
+        self.photos_button.setVisible(False)  # shown when the dashboard has a Photos tab
         self.assign_button.clicked.connect(self._ask_assign)
         self.resolve_button.clicked.connect(self._ask_resolve)
+        self.photos_button.clicked.connect(self._ask_photos)
         enabled = exceptions is not None
         self.assign_button.setEnabled(enabled)
         self.resolve_button.setEnabled(enabled)
         buttons.addStretch(1)
+        buttons.addWidget(self.photos_button)
         buttons.addWidget(self.assign_button)
         buttons.addWidget(self.resolve_button)
         layout.addLayout(buttons)
@@ -120,6 +126,12 @@ class ExceptionQueuePanel(QWidget):
             return
         work = lambda: queue.assign(actor, exception_id, to_user_id=user_id)  # noqa: E731
         Task(work, owner=self).on_success(lambda _r: self.changed.emit()).on_failure(self.failed.emit).run()
+
+    def _ask_photos(self) -> None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 2) if row >= 0 else None
+        if item is not None and item.text():
+            self.photos_requested.emit(item.text())
 
     def _ask_resolve(self) -> None:
         if self.selected_exception() is None:

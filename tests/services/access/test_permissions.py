@@ -32,6 +32,7 @@ from packstation.services.access.permissions import (
 )
 from packstation.services.access.users import UserError
 from packstation.services.journal.parked import ParkedOperations
+from packstation.services.photos.sealing import SealingPhotos
 from packstation.services.printing.dispatch import PrintRedirects, ReprintService
 from packstation.services.reports.access import ReportAccess
 from packstation.services.reports.billing import BillingPlans
@@ -80,6 +81,9 @@ def _returns(stack: Stack) -> Any:
 
 
 FACTORIES: dict[str, Callable[[Stack], Any]] = {
+    "packstation.services.photos.sealing.SealingPhotos": lambda stack: SealingPhotos(
+        stack.db.sessions, audit=stack.audit, clock=stack.clock
+    ),
     "packstation.services.access.users.UserService": lambda stack: stack.users,
     "packstation.services.access.audit.AuditLog": lambda stack: stack.audit,
     "packstation.services.packing.service.PackingService": _packing,
