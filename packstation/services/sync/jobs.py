@@ -38,7 +38,7 @@ from packstation.services.outbox.stock import enqueue_stock_push
 from packstation.services.sync.accounts import ensure_accounts
 from packstation.services.sync.claims import ClaimSync
 from packstation.services.sync.leadership import Leadership
-from packstation.services.sync.pull import PackageSync
+from packstation.services.sync.pull import PackageSync, SyncInterrupted
 
 log = logging.getLogger("packstation.services.sync.jobs")
 
@@ -150,6 +150,9 @@ class MarketplaceJobs:
         self._running: set[str] = set()
         self._running_lock = threading.Lock()
         self._push_waiting = False
+        # Set by shutdown(): the scheduler stops without waiting for a running pull (a signal must stop the
+        # station at once), so a pull may still be at the marketplace when its client is closed under it.
+        self._stopping = threading.Event()
 
     @property
     def accounts(self) -> list[MarketplaceAccount]:
@@ -201,7 +204,10 @@ class MarketplaceJobs:
 
     def shutdown(self) -> None:
         """Release leadership and close the clients (call after the scheduler stopped)."""
+        self._stopping.set()
         self.leadership.release()
+        # A pull still at the marketplace fails on its closed client at once (a signal must not wait for a
+        # marketplace's retries); it reports that as an interruption, not as a marketplace failure.
         self.clients.close()
 
     # -- job bodies -------------------------------------------------------------------------------
@@ -227,9 +233,13 @@ class MarketplaceJobs:
             result = self._sync.sync_account(
                 self.account_ids[account],
                 client,
-                on_page=lambda pages, _received: self._publish(SyncProgress(account, SyncPhase.PULL, pages)),
+                on_page=lambda pages, _received: self._page_done(account, pages),
+                stop=self._stopping,
             )
             self._pull_claims(account, client)
+        except SyncInterrupted:
+            log.info("pull stopped account=%s reason=station shutting down", account)
+            return
         except Exception as exc:  # published for the panel; the next run tries again
             log.warning("pull failed account=%s error=%s", account, exc)
             self._publish(SyncFinished(account, None, str(exc)))
@@ -240,11 +250,20 @@ class MarketplaceJobs:
             self._publish(PackageCancelled(package.package_id, package.external_id, package.status))
         self._publish(SyncFinished(account, result))
 
+    def _page_done(self, account: str, pages: int) -> None:
+        """Publish a pull's progress; stop it here when the station is shutting down."""
+        if self._stopping.is_set():
+            raise SyncInterrupted(account)
+        self._publish(SyncProgress(account, SyncPhase.PULL, pages))
+
     def _pull_claims(self, account: str, client: MarketplaceClient) -> None:
         """Returns (claims) after the packages; a failure here never hides the packages that landed."""
         try:
             self._claims.pull_if_supported(client, account_id=self.account_ids[account], account=account)
         except Exception as exc:  # logged; the next pull reads the same claims again
+            if self._stopping.is_set():  # the client may have been closed under it
+                log.info("claims pull stopped account=%s reason=station shutting down", account)
+                return
             log.warning("claims pull failed account=%s error=%s", account, exc)
 
     def push(self) -> PushResult | None:

@@ -24,6 +24,7 @@ when a sync fails stay written: every write is an idempotent upsert, and the nex
 from __future__ import annotations
 
 import logging
+import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -68,6 +69,10 @@ _WRITE_ATTEMPTS = 3
 _DATA_FAULTS = frozenset({"22", "23", "54"})
 
 
+class SyncInterrupted(Exception):
+    """The station stopped a pull between pages (it is shutting down): not a marketplace failure."""
+
+
 class PackageSync:
     """Syncs marketplace accounts into the shared database."""
 
@@ -83,9 +88,18 @@ class PackageSync:
         self._clock = clock
 
     def sync_account(
-        self, account_id: int, client: MarketplaceClient, *, on_page: PageCallback | None = None
+        self,
+        account_id: int,
+        client: MarketplaceClient,
+        *,
+        on_page: PageCallback | None = None,
+        stop: threading.Event | None = None,
     ) -> SyncResult:
-        """Run one sync; raises the marketplace's typed error after recording it in the sync state."""
+        """Run one sync; raises the marketplace's typed error after recording it in the sync state.
+
+        With ``stop`` set when it fails (the station shutting down closed the client), it raises
+        :class:`SyncInterrupted` instead and records nothing: the next start reads the same window again.
+        """
         started = self._clock()
         with self._sessions.begin() as session:
             account = session.get(MarketplaceAccountRow, account_id)
@@ -141,7 +155,11 @@ class PackageSync:
                 tally.superseded.extend(
                     Superseded(m.id, m.external_id, m.status) for m in moved if m.status.stored.value in STOPPING
                 )
+        except SyncInterrupted:  # the station stopped it: pages written stay, the watermark does not move
+            raise
         except Exception as error:  # every failure reaches the sync panel, whatever its type
+            if stop is not None and stop.is_set():  # the station closed the client under it: not a failure
+                raise SyncInterrupted(str(error)) from error
             self._record_failure(account_id, error)
             raise
         written = tally.new + tally.updated

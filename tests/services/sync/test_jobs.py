@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, func, select
 
@@ -23,7 +25,9 @@ from packstation.services.sync.jobs import PUSH_JOB, marketplace_jobs, pull_job_
 from packstation.services.sync.leadership import Leadership
 from packstation.services.sync.pull import PackageSync
 from packstation.simulators.trendyol import SimulatedMarketplace
+from packstation.simulators.trendyol.faults import FaultKind, FaultPlan
 from tests.services.sync.conftest import ACCOUNT
+from tests.support import wait_until
 
 
 def test_ensure_accounts_is_idempotent(db: Database, settings: Settings) -> None:
@@ -166,3 +170,35 @@ def test_push_now_with_waiting_rows_sends_a_row_still_in_back_off(
     finally:
         scheduler.shutdown(wait=True)
         jobs.shutdown()
+
+
+def test_a_pull_cut_short_by_shutdown_is_not_reported_as_a_marketplace_failure(
+    db: Database,
+    settings: Settings,
+    sim: SimulatedMarketplace,
+    client: TrendyolClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    events: list[object] = []
+    jobs = marketplace_jobs(
+        BackgroundScheduler(timezone=UTC),
+        settings=settings,
+        sessions=db.sessions,
+        leadership=Leadership(db.engine),
+        make_client=lambda _account: client,
+        publish=events.append,
+    )
+    jobs.install()
+    assert jobs.check_leadership()
+    # The first page's reply stalls; the station shuts down meanwhile and closes the client under the pull.
+    sim.inject(FaultPlan(FaultKind.SLOW, method="GET", path_contains="shipment-packages", delay=1.5))
+    caplog.set_level(logging.INFO, logger="packstation.services.sync.jobs")
+    pull = threading.Thread(target=jobs.pull, args=(ACCOUNT,))
+    pull.start()
+    wait_until(lambda: any(isinstance(e, SyncProgress) for e in events), what="the pull under way")
+    jobs.shutdown()
+    pull.join(timeout=30)
+    assert not pull.is_alive()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], [r.getMessage() for r in caplog.records]
+    assert "reason=station shutting down" in caplog.text
+    assert not [e for e in events if isinstance(e, SyncFinished) and e.error]
