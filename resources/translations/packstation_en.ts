@@ -1113,6 +1113,10 @@
             <translation>Photo saved for parcel {0}.</translation>
         </message>
         <message>
+            <source>Photo saved with the return.</source>
+            <translation>Photo saved with the return.</translation>
+        </message>
+        <message>
             <source>Photo not saved: {0}. Take it again.</source>
             <translation>Photo not saved: {0}. Take it again.</translation>
         </message>
@@ -1434,7 +1438,7 @@ Put the items back and scan the abort command.</translation>
         <name>ReturnController</name>
         <message>
             <source>Claim {0} has no returned items waiting for a decision.</source>
-            <extracomment>Command barcodes that set the condition of the unit scanned last. Their keyboard twins (F5: the units not scanned are missing). Scans that arrived while a code was being looked up: replayed in order once it is answered. Evidence for a rejection (file paths or photo ids), attached by the photo capture when it lands.</extracomment>
+            <extracomment>Command barcodes that set the condition of the unit scanned last. Their keyboard twins (F5: the units not scanned are missing). Scans that arrived while a code was being looked up: replayed in order once it is answered. Evidence for a rejection: ids of the photos taken of this return (or file paths). Takes a photo with the station's camera (PHOTO); None at a station without a camera.</extracomment>
             <translation>Claim {0} has no returned items waiting for a decision.</translation>
         </message>
         <message>
@@ -1520,6 +1524,10 @@ Put the items back and scan the abort command.</translation>
         <message>
             <source>Scan each returned item. The item scanned last: F2 resellable, F3 damaged, F4 wrong item. F5 missing: the items not scanned are not in the box. Then scan COMPLETE; ABORT leaves the return.</source>
             <translation>Scan each returned item. The item scanned last: F2 resellable, F3 damaged, F4 wrong item. F5 missing: the items not scanned are not in the box. Then scan COMPLETE; ABORT leaves the return.</translation>
+        </message>
+        <message>
+            <source>F1 or “Take a photo”: a photo of the item or the box, sent with a rejection.</source>
+            <translation>F1 or “Take a photo”: a photo of the item or the box, sent with a rejection.</translation>
         </message>
         <message>
             <source>Resellable</source>

@@ -1113,6 +1113,10 @@
         <translation>{0} paketi için fotoğraf kaydedildi.</translation>
     </message>
     <message>
+        <source>Photo saved with the return.</source>
+        <translation>Fotoğraf iadeyle birlikte kaydedildi.</translation>
+    </message>
+    <message>
         <source>Photo not saved: {0}. Take it again.</source>
         <translation>Fotoğraf kaydedilmedi: {0}. Yeniden çekin.</translation>
     </message>
@@ -1434,7 +1438,7 @@ KARGOYA VERMEYİN
     <name>ReturnController</name>
     <message>
         <source>Claim {0} has no returned items waiting for a decision.</source>
-        <extracomment>Command barcodes that set the condition of the unit scanned last. Their keyboard twins (F5: the units not scanned are missing). Scans that arrived while a code was being looked up: replayed in order once it is answered. Evidence for a rejection (file paths or photo ids), attached by the photo capture when it lands.</extracomment>
+        <extracomment>Command barcodes that set the condition of the unit scanned last. Their keyboard twins (F5: the units not scanned are missing). Scans that arrived while a code was being looked up: replayed in order once it is answered. Evidence for a rejection: ids of the photos taken of this return (or file paths). Takes a photo with the station&apos;s camera (PHOTO); None at a station without a camera.</extracomment>
         <translation>{0} iade talebinde karar bekleyen ürün yok.</translation>
     </message>
     <message>
@@ -1520,6 +1524,10 @@ KARGOYA VERMEYİN
     <message>
         <source>Scan each returned item. The item scanned last: F2 resellable, F3 damaged, F4 wrong item. F5 missing: the items not scanned are not in the box. Then scan COMPLETE; ABORT leaves the return.</source>
         <translation>İade edilen her ürünü okutun. Son okutulan ürün için: F2 satılabilir, F3 hasarlı, F4 yanlış ürün. F5 eksik: okutulmayan ürünler kolide yok. Sonra TAMAMLA okutun; BIRAK iadeden çıkar.</translation>
+    </message>
+    <message>
+        <source>F1 or “Take a photo”: a photo of the item or the box, sent with a rejection.</source>
+        <translation>F1 ya da “Fotoğraf çek”: ürünün ya da kolinin fotoğrafı; iade reddedilirse onunla gönderilir.</translation>
     </message>
     <message>
         <source>Resellable</source>

@@ -26,15 +26,15 @@ Bench = tuple[AppContext, DemoMarketplace]
 
 @contextmanager
 def return_bench(
-    db_url: str, tmp_path: Path, *, station: str = "return-bench"
+    db_url: str, tmp_path: Path, *, station: str = "return-bench", camera_uri: str | None = None
 ) -> Iterator[tuple[AppContext, DemoMarketplace]]:
     """The services of one station (demo users: packer badge 1001, supervisor badge 9001 PIN 2580)."""
     marketplace = start_demo_marketplace(packages=12, seed=4, sync_interval_s=600)
+    overrides: dict[str, Any] = {"station": {"name": station, "data_dir": str(tmp_path)}}
+    if camera_uri is not None:
+        overrides["camera"] = {"uri": camera_uri}
     settings = demo_settings(
-        load_settings(
-            environ={"XDG_CONFIG_HOME": str(tmp_path)},
-            overrides={"station": {"name": station, "data_dir": str(tmp_path)}},
-        ),
+        load_settings(environ={"XDG_CONFIG_HOME": str(tmp_path)}, overrides=overrides),
         marketplace=marketplace.account,
     )
     settings = settings.model_copy(update={"database": settings.database.model_copy(update={"url": db_url})})

@@ -10,16 +10,19 @@ the row waits and tries again later instead of failing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from packstation.domain.photos import PhotoFile
 from packstation.domain.returns import ClaimItemStatus
 from packstation.domain.status import OutboxKind, OutboxState
 from packstation.i18n import _
 from packstation.services.marketplaces.claims import RemoteClaim
 from packstation.services.marketplaces.writes import WriteOutcome
 from packstation.services.outbox.rows import Claimed, Outcome
+from packstation.services.photos.store import PhotoNotFound
 from packstation.services.returns.evidence import inspection_report
 
 log = logging.getLogger("packstation.services.outbox.claims")
@@ -58,7 +61,11 @@ class NotYetAnswerable(Exception):
     """The marketplace does not take an answer for these units yet (still ``Created``)."""
 
 
-def send_claim_answer(client: object, row: Claimed) -> Outcome:
+#: Reads a stored photo by id (``PhotoStore.file``): a return's evidence photos travel as ids.
+PhotoReader = Callable[[uuid.UUID], PhotoFile]
+
+
+def send_claim_answer(client: object, row: Claimed, *, read_photo: PhotoReader | None = None) -> Outcome:
     """Approve or reject the units ``row`` names; an Outcome for the pusher."""
     if not isinstance(client, ClaimAnswers):
         return Outcome(OutboxState.DONE, note=_("this marketplace takes no answers to returns over its API"))
@@ -90,17 +97,31 @@ def send_claim_answer(client: object, row: Claimed) -> Outcome:
             todo,
             reason_id=str(row.payload.get("reason_id") or ""),
             description=str(row.payload.get("description") or ""),
-            files=_evidence(row, todo),
+            files=_evidence(row, todo, read_photo),
             order_number=order_number,
             business_key=row.business_key,
         )
     return Outcome(OutboxState.DONE, sent=outcome.sent, note=note)
 
 
-def _evidence(row: Claimed, items: Sequence[str]) -> list[tuple[str, bytes, str]]:
-    """The photos attached to the return; without any, a one-page inspection report (a PDF) goes instead."""
+def _evidence(row: Claimed, items: Sequence[str], read_photo: PhotoReader | None) -> list[tuple[str, bytes, str]]:
+    """The photos attached to the return; without any, a one-page inspection report (a PDF) goes instead.
+
+    A photo is a stored photo's id (the return screen's camera) or a file path. A photo taken while
+    PostgreSQL was away is stored within a minute of its return: until then the answer waits.
+    """
     files = []
     for photo in row.payload.get("photos") or ():
+        photo_id = _as_photo_id(photo)
+        if photo_id is not None:
+            if read_photo is None:
+                raise ValueError(_("this station cannot read stored photos"))
+            try:
+                stored = read_photo(photo_id)
+            except PhotoNotFound as missing:
+                raise NotYetAnswerable(str(missing)) from missing
+            files.append((stored.name, stored.data, stored.content_type))
+            continue
         path = Path(str(photo))
         if not path.is_file():
             raise ValueError(_("the photo {path} of this return is not there any more").format(path=path))
@@ -116,3 +137,10 @@ def _evidence(row: Claimed, items: Sequence[str]) -> list[tuple[str, bytes, str]
         description=str(row.payload.get("description") or ""),
     )
     return [("iade-inceleme.pdf", report, "application/pdf")]
+
+
+def _as_photo_id(photo: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(photo))
+    except ValueError:
+        return None

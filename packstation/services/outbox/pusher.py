@@ -38,6 +38,7 @@ from packstation.services.outbox.rows import Claimed, Outcome
 from packstation.services.outbox.settings import PackedStatusPolicy, PushSettings
 from packstation.services.outbox.stock_push import StockSender
 from packstation.services.outbox.stored import store_told_status, stored_packages
+from packstation.services.photos.store import PhotoStore
 from packstation.services.sync.hepsiburada import PackageNumbers
 
 log = logging.getLogger("packstation.services.outbox.pusher")
@@ -66,6 +67,7 @@ class OutboxPusher:
         self._clients = clients
         self.settings = settings or PushSettings()
         self._invoice_numbers = invoice_numbers
+        self._photos = PhotoStore(sessions, station_id=None)  # reads a return's evidence photos
         self._clock = clock
         self._stock = StockSender(sessions, self.settings, clock)
         # Rows this pusher claimed whose outcome never reached the database (it went away mid-cycle).
@@ -178,7 +180,7 @@ class OutboxPusher:
             return self._stock.send(client, row)
         if row.kind in (OutboxKind.CLAIM_APPROVE, OutboxKind.CLAIM_REJECT):
             try:
-                return send_claim_answer(client, row)
+                return send_claim_answer(client, row, read_photo=self._photos.file)
             except NotYetAnswerable as waiting:
                 return self._retry(row, str(waiting))
         if package is None:

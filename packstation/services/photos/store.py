@@ -164,6 +164,10 @@ class PhotoStore:
             raise PhotoNotFound(_("photo {id} is not stored (it may have been pruned)").format(id=photo_id))
         return bytes(data)
 
+    def file(self, photo_id: uuid.UUID) -> PhotoFile:
+        """One photo as a file to upload; raises :class:`PhotoNotFound`."""
+        return PhotoFile(self.info(photo_id).file_name, self.read(photo_id))
+
     def attachments(self, subject: PhotoSubject) -> builtins.list[PhotoFile]:
         """Every photo of ``subject`` as a file to upload (a marketplace claim rejection's ``files``)."""
         return [PhotoFile(info.file_name, self.read(info.id)) for info in self.list(subject)]

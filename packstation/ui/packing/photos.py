@@ -54,6 +54,16 @@ class PhotoShell(Protocol):
         """Show ``text`` in the message line."""
 
 
+class ReturnPhotos(Protocol):
+    """The return screen, as the camera sees it (``ReturnController``): a photo there is the return's."""
+
+    def photo_subject(self) -> PhotoSubject | None:
+        """The open return's claim, or None when no return is open."""
+
+    def attach_photo(self, photo: str) -> None:
+        """Send the stored photo ``photo`` (its id) with the return's rejection, if any."""
+
+
 class PackPhotos(QObject):
     """The pack screen's camera: takes photos of the open parcel and seals one that waits for its photo."""
 
@@ -66,8 +76,10 @@ class PackPhotos(QObject):
         store: PhotoSink,
         shell: PhotoShell,
         current_user: Callable[[], UserSession | None],
+        returns: ReturnPhotos | None = None,
     ) -> None:
         super().__init__(pack)
+        self._returns = returns
         self._pack = pack
         self._worker = worker
         self._store = store
@@ -87,7 +99,11 @@ class PackPhotos(QObject):
         self.view.start()
 
     def take(self) -> None:
-        """PHOTO or F1: photograph the open parcel (the one waiting for its photo, or any open one)."""
+        """PHOTO or F1: photograph the open return, else the open parcel (waiting for its photo, or any)."""
+        if self._return_subject() is not None:
+            if not self._saving:
+                self.view.take_photo()
+            return
         if self._pack.package is None:
             self._shell.alert(FeedbackSound.UNKNOWN, self.tr("Open a parcel first: a photo belongs to a parcel."))
             return
@@ -96,8 +112,12 @@ class PackPhotos(QObject):
         self.view.take_photo()
 
     def _key(self) -> None:
-        if self._pack.isVisible():  # the key belongs to the pack screen (other screens may take F1 later)
+        # The key belongs to the pack screen and to an open return (other screens may take F1 later).
+        if self._pack.isVisible() or self._return_subject() is not None:
             self.take()
+
+    def _return_subject(self) -> PhotoSubject | None:
+        return self._returns.photo_subject() if self._returns is not None else None
 
     def _photo_wanted(self, package: OpenedPackage) -> None:
         if self._pack.package is None or self._pack.package.id != package.id:
@@ -109,6 +129,10 @@ class PackPhotos(QObject):
         self._shell.set_banner("info", text)
 
     def _store_photo(self, jpeg: bytes) -> None:
+        claim = self._return_subject()
+        if claim is not None:
+            self._store_return_photo(claim, jpeg)
+            return
         package, user = self._pack.package, self._current_user()
         if package is None:
             return
@@ -134,6 +158,26 @@ class PackPhotos(QObject):
                 self._shell.set_banner("ok", self.tr("Photo saved. Sealing the parcel…"))
         elif not saved.kept_locally:
             self._shell.set_banner("ok", self.tr("Photo saved for parcel {0}.").replace("{0}", package.external_id))
+
+    def _store_return_photo(self, claim: PhotoSubject, jpeg: bytes) -> None:
+        self._saving = True
+        store, user = self._store, self._current_user()
+        Task(lambda: store.save(claim, jpeg, user), owner=self).on_success(
+            lambda saved: self._return_stored(saved, claim)
+        ).on_failure(self._not_stored).run()
+
+    def _return_stored(self, saved: SavedPhoto, claim: PhotoSubject) -> None:
+        self._saving = False
+        self.stored.append(saved.info)
+        log.info("photo taken claim=%s photo=%s bytes=%d", claim.id, saved.info.id, saved.info.byte_size)
+        if self._returns is None or self._returns.photo_subject() != claim:
+            return  # the return was closed meanwhile: the photo stays stored with its claim
+        self._returns.attach_photo(str(saved.info.id))
+        if saved.kept_locally:
+            text = self.tr("The database is unreachable: the photo is kept on this station and stored later.")
+            self._shell.set_banner("info", text)
+        else:
+            self._shell.set_banner("ok", self.tr("Photo saved with the return."))
 
     def _not_stored(self, exc: Exception) -> None:
         self._saving = False

@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 
 from packstation.domain.command_barcodes import Command
 from packstation.domain.feedback import FeedbackSound
+from packstation.domain.photos import PhotoSubject
 from packstation.domain.returns import (
     CONDITION_REASON_HINTS,
     ReturnCondition,
@@ -96,8 +97,10 @@ class ReturnController(QObject):
         self.session: ReturnSession | None = None
         self._opened_at: datetime | None = None
         self._busy = False  # a completion is being recorded: scans wait
-        #: Evidence for a rejection (file paths or photo ids), attached by the photo capture when it lands.
+        #: Evidence for a rejection: ids of the photos taken of this return (or file paths).
         self.photos: list[str] = []
+        #: Takes a photo with the station's camera (PHOTO); None at a station without a camera.
+        self.take_photo: Callable[[], None] | None = None
         for key, command in CONDITION_KEYS.items():
             shortcut = QShortcut(QKeySequence(key), view)
             shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -117,6 +120,10 @@ class ReturnController(QObject):
     def active(self) -> bool:
         """A return is open on this station."""
         return self.session is not None
+
+    def photo_subject(self) -> PhotoSubject | None:
+        """What a photo taken now shows: the open return's claim (None with no return open)."""
+        return PhotoSubject.claim(self.opened.claim_id) if self.active and self.opened is not None else None
 
     def attach_photo(self, photo: str) -> None:
         """A photo of the open return (a path or a photo id): it goes with the rejection, if any."""
@@ -216,6 +223,8 @@ class ReturnController(QObject):
             self._missing()
         elif command in CONDITION_COMMANDS:
             self._condition(CONDITION_COMMANDS[command])
+        elif command is Command.PHOTO and self.take_photo is not None:
+            self.take_photo()
         else:
             self._shell.alert(FeedbackSound.UNKNOWN, self.tr("This command does not apply to a return."))
 

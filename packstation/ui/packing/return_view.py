@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from packstation.domain.display_text import shorten
 from packstation.domain.returns import ReturnCondition
@@ -74,10 +74,22 @@ class ReturnView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.details)
         layout.addWidget(self.feedback)
-        layout.addWidget(self.units, stretch=1)
+        self._body = QHBoxLayout()
+        self._body.addWidget(self.units, stretch=1)
+        layout.addLayout(self._body, stretch=1)
         layout.addWidget(self.not_ours)
         layout.addWidget(self.hint)
         self.opened: OpenedReturn | None = None
+        self._camera_hint = False
+
+    def set_camera(self, camera: QWidget) -> None:
+        """Show the station's camera beside the units (it moves here from the pack screen while a return is open)."""
+        camera.setFixedWidth(340)
+        self._body.addWidget(camera)
+        if not self._camera_hint:
+            self._camera_hint = True
+            more = self.tr("F1 or “Take a photo”: a photo of the item or the box, sent with a rejection.")
+            self.hint.setText(f"{self.hint.text()} {more}")
 
     def condition_text(self, condition: ReturnCondition | None) -> str:
         """A condition in the screen's language."""

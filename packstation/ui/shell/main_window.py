@@ -224,8 +224,10 @@ class MainWindow(QMainWindow):
                 store=context.photo_spool,
                 shell=self,
                 current_user=lambda: self.user,
+                returns=self.returns,
             )
             self.commands.take_photo = self.photos.take
+            self.returns.take_photo = self.photos.take
         self.pack.retry_button.clicked.connect(self.commands.retry_print)
         self.pack.move_button.clicked.connect(self.commands.move_print)
         self.bridge.label_preview.connect(self.commands.render_preview)
@@ -417,11 +419,15 @@ class MainWindow(QMainWindow):
         self.set_banner("ok" if ok else "error", message)
 
     def show_returns(self) -> None:
-        """The return screen (a claim was opened)."""
+        """The return screen (a claim was opened); the camera, if any, comes along."""
+        if self.photos is not None:
+            self.returns_view.set_camera(self.photos.view)
         self.pages.setCurrentWidget(self.returns_view)
 
     def leave_returns(self, message: str) -> None:
-        """From the return screen back home."""
+        """From the return screen back home; the camera goes back to the pack screen."""
+        if self.photos is not None:
+            self.pack.set_camera(self.photos.view)
         self.pages.setCurrentWidget(self.home)
         self.home.refresh()
         self.set_banner("info", message)
