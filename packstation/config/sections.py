@@ -362,6 +362,27 @@ class MarketplaceAccount(Section):
             "lower case; one open-source client uses `/lineItems/merchantId/…/cancelByMerchant` (unbacked)."
         ),
     )
+    claim_return_direction: str = Field(
+        default="Return",
+        min_length=1,
+        description=(
+            "Hepsiburada: the `Deliveries[].Direction` of a claim's return parcel, whose `TrackingNumber` the "
+            "return bench scans. The field was seen live only (undocumented); its values are unpublished."
+        ),
+    )
+    claim_rejection_reason: str = Field(
+        default="",
+        description=(
+            "Hepsiburada: the `ClaimRejectionReason` sent when rejecting a return and the bench gave no reason. "
+            "HB publishes no values; empty: such a rejection is refused with a clear error, nothing is sent."
+        ),
+    )
+    claim_finalized_with: str = Field(
+        default="",
+        description=(
+            "Hepsiburada: the `FinalizedWith` sent when accepting a return. HB publishes no values; empty: left out."
+        ),
+    )
     paged_path: str = Field(
         default="/order/sellers/{seller_id}/v2/orders",
         pattern=r"^/.*\{seller_id\}",

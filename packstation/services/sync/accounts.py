@@ -129,6 +129,9 @@ def client_for(
                 combine_orders=account.combine_orders,
                 cancel_reason_id=account.cancel_reason_id,
                 cancel_line_path=account.cancel_line_path,
+                claim_return_direction=account.claim_return_direction,
+                claim_rejection_reason=account.claim_rejection_reason,
+                claim_finalized_with=account.claim_finalized_with,
             )
             return HepsiburadaClient(hb_credentials, config=replace(hb_config, retry=retry) if retry else hb_config)
         n11_credentials = N11Credentials(secrets.require(name, "app_key"), secrets.require(name, "app_secret"))

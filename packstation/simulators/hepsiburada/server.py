@@ -18,6 +18,8 @@
 - ``POST /lineitems/merchantid/{m}/id/{line}/cancelbymerchant`` with exactly ``{"reasonId": <integer>}`` (SPEC
   ``CancelByMerchantRequest``), the path in SPEC's lower case (``/lineItems/merchantId/…/cancelByMerchant``, as one
   open-source client spells it, is no route); only a line not yet packed, and only reason ids HB publishes (83).
+- Claims (returns): ``GET /claims/merchantId/{m}/status/{status}``, ``POST /claims/number/{n}/accept|reject``,
+  strictly as "Talep Listeleme v1.0" publishes them (see :mod:`.claims`).
 - The listing host's stock uploads (``POST /listings/…/stock-uploads``, ``GET …/stock-uploads/id/{id}``) on
   the same port: a bare array of rows keyed ``hepsiburadaSku`` and/or ``merchantSku``; unknown fields refused.
 """
@@ -92,8 +94,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _authenticate(self, path: str) -> None:
         sim = self.server.sim
-        match = re.match(r"^/(?:orders|packages|lineitems|listings)/merchantid/([^/]+)", path)
-        expected_user = match.group(1) if match else sim.config.merchant_id
+        match = re.match(
+            r"^/(?:orders|packages|lineitems|listings)/merchantid/([^/]+)|^/claims/merchantId/([^/]+)", path
+        )
+        expected_user = (match.group(1) or match.group(2)) if match else sim.config.merchant_id
         header = self.headers.get("Authorization", "")
         try:
             scheme, encoded = header.split(" ", 1)
@@ -147,6 +151,12 @@ class _Handler(BaseHTTPRequestHandler):
             allow(params, set())
             sim.cancel_by_merchant(cancel.group(1), cancel_reason(raw))
             return 200, ""
+        claims = re.fullmatch(f"/claims/merchantId/{m}/status/([^/]+)", path)
+        if method == "GET" and claims:
+            return 200, sim.claims.listing(claims.group(1), params)
+        answer = re.fullmatch("/claims/number/([^/]+)/(accept|reject)", path)
+        if method == "POST" and answer:
+            return 200, sim.claims.answer(answer.group(1), answer.group(2), params, raw)
         joinable = re.fullmatch(f"/lineitems/merchantid/{m}/packageablewith/lineitemid/([^/]+)", path)
         if method == "GET" and joinable:
             allow(params, set())

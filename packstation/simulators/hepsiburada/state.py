@@ -17,6 +17,7 @@ from typing import Any
 from packstation.simulators.errors import SimError
 from packstation.simulators.hepsiburada import render
 from packstation.simulators.hepsiburada.checks import hb_time
+from packstation.simulators.hepsiburada.claims import SimClaims
 from packstation.simulators.hepsiburada.labels import label_reply
 from packstation.simulators.hepsiburada.model import HbPackage
 
@@ -80,6 +81,8 @@ class SimulatedHepsiburada:
         #: merchantSku -> available stock, as the listing host last took it; and the uploads' results.
         self.stock: dict[str, int] = {}
         self.stock_uploads: dict[str, dict[str, Any]] = {}
+        #: Customers' claims (returns) and the answers taken.
+        self.claims = SimClaims(self._lock, self.now)
         for _ in range(self.config.orders):
             self.add_order()
 
@@ -204,6 +207,11 @@ class SimulatedHepsiburada:
             if line["orderNumber"] == order_number:
                 return line
         raise KeyError(f"no order {order_number}")
+
+    def claim(self, order_number: str, *, quantity: int = 1, status: str = "AwaitingAction") -> dict[str, Any]:
+        """A customer claims ``quantity`` units of one line of the order (packed or not)."""
+        with self._lock:
+            return self.claims.add(self._a_line_of(order_number), quantity=quantity, status=status)
 
     def lines_of(self, order_number: str) -> list[dict[str, Any]]:
         """The open lines of one order."""

@@ -26,19 +26,23 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from packstation.domain.marketplace import LabelFormat, Marketplace
 from packstation.domain.outcomes import UnsuppliedReason
+from packstation.domain.returns import ClaimItemStatus
 from packstation.domain.status import PackageStatus
 from packstation.i18n import _
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient
+from packstation.services.marketplaces.claims import ClaimPage, RemoteClaim
 from packstation.services.marketplaces.credentials import HepsiburadaCredentials
 from packstation.services.marketplaces.errors import AuthError, MalformedReply, MarketplaceError, NotFound, Rejected
 from packstation.services.marketplaces.hepsiburada import stock
 from packstation.services.marketplaces.hepsiburada.arrange import Gone, arrange_open, arrange_packed
 from packstation.services.marketplaces.hepsiburada.cancel import LineCanceller
+from packstation.services.marketplaces.hepsiburada.claims import HepsiburadaClaims
 from packstation.services.marketplaces.hepsiburada.config import (
     ORDERS_PAGE_MAX,
     PACKAGES_PAGE_MAX,
@@ -106,16 +110,25 @@ class HepsiburadaClient(MarketplaceClient):
             base_url=self.config.listing_url, limiter=RateLimiter({"listing": self.config.listing_limit}), **common
         )
         self._feeds = StatusFeeds(self._oms_call, self._merchant, self.config)
+        # The claim-list host is the order host (SDK host table); another one is a setting, with its own pool.
+        self._claims_http: Transport | None = None
+        if self.config.claims_url and self.config.claims_url != self.config.oms_url:
+            self._claims_http = Transport(
+                base_url=self.config.claims_url, limiter=RateLimiter({"oms": self.config.order_limit}), **common
+            )
+        self._claims = HepsiburadaClaims(self._claims_call, self._merchant, self.config)
 
     def close(self) -> None:
         """Release both connection pools."""
         self._oms.close()
         self._listing.close()
+        if self._claims_http is not None:
+            self._claims_http.close()
 
     def _call(self, transport: Transport, method: str, path: str, **kwargs: Any) -> Reply:
         """One request; a 401 names every cause HB gives it the same answer for."""
         try:
-            reply = transport.request(method, path, group="oms" if transport is self._oms else "listing", **kwargs)
+            reply = transport.request(method, path, group="listing" if transport is self._listing else "oms", **kwargs)
         except AuthError as error:
             if error.status != 401:
                 raise
@@ -420,3 +433,53 @@ class HepsiburadaClient(MarketplaceClient):
 
     def _listing_call(self, method: str, path: str, **kwargs: Any) -> Reply:
         return self._call(self._listing, method, path, **kwargs)
+
+    def iter_claim_pages(
+        self,
+        *,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
+        status: ClaimItemStatus | None = None,
+        order_number: str = "",
+    ) -> Iterator[ClaimPage]:
+        """Claims awaiting the seller, page by page (see :mod:`.claims`)."""
+        return self._claims.iter_claim_pages(
+            created_from=created_from, created_to=created_to, status=status, order_number=order_number
+        )
+
+    def claim(self, claim_id: str, *, order_number: str) -> RemoteClaim | None:
+        """One claim (by its number) as HB holds it now."""
+        return self._claims.claim(claim_id, order_number=order_number)
+
+    def approve_claim_items(
+        self, claim_id: str, item_ids: Sequence[str], *, order_number: str, business_key: str
+    ) -> WriteOutcome:
+        """Accept a claim, all its units (HB answers claims whole)."""
+        return self._claims.approve_claim_items(
+            claim_id, item_ids, order_number=order_number, business_key=business_key
+        )
+
+    def reject_claim_items(
+        self,
+        claim_id: str,
+        item_ids: Sequence[str],
+        *,
+        reason_id: str,
+        description: str,
+        files: Sequence[tuple[str, bytes, str]] = (),
+        order_number: str,
+        business_key: str,
+    ) -> WriteOutcome:
+        """Reject a claim, all its units, with a reason and statement (evidence files are not sent: URLs only)."""
+        return self._claims.reject_claim_items(
+            claim_id,
+            item_ids,
+            reason_id=reason_id,
+            description=description,
+            files=files,
+            order_number=order_number,
+            business_key=business_key,
+        )
+
+    def _claims_call(self, method: str, path: str, **kwargs: Any) -> Reply:
+        return self._call(self._claims_http or self._oms, method, path, **kwargs)

@@ -36,6 +36,30 @@ REASON_IDS = {UnsuppliedReason.OUT_OF_STOCK: CANCEL_REASON_ID}
 #: paths are case-sensitive elsewhere (listing: ``/merchantId/`` gets 400), so SPEC's spelling is the
 #: default, kept as a setting.
 CANCEL_LINE_PATH = "/lineitems/merchantid/{merchant_id}/id/{line_id}/cancelbymerchant"
+#: Claims (returns), from HB's "Talep Listeleme v1.0" as republished in taha-kanar/hepsiburada-sdk
+#: (``openapi/claim-list.json``, overlay ``openapi/overlays/claim-list.json``, ``src/generated/hosts.ts``: the
+#: claim-list host is the order host). The paths' casing (``merchantId`` here, ``merchantid`` on the order
+#: paths) is as published; HB's paths are case-sensitive elsewhere, so all three are settings.
+CLAIMS_LIST_PATH = "/claims/merchantId/{merchant_id}/status/{status}"
+CLAIM_ACCEPT_PATH = "/claims/number/{claim_number}/accept"
+CLAIM_REJECT_PATH = "/claims/number/{claim_number}/reject"
+#: The statuses the spec lists for ``{status}``; the first is where a claim waits for the seller's answer.
+CLAIM_AWAITING = "AwaitingAction"
+CLAIM_STATUSES = (
+    "AwaitingAction",
+    "NewRequest",
+    "AwaitingPreApproval",
+    "Accepted",
+    "Rejected",
+    "InDispute",
+    "Refunded",
+    "Cancelled",
+)
+#: The spec gives no maximum ``limit`` for claims (UNCERTAIN): 50, as HB's other status feeds take.
+CLAIMS_PAGE_MAX = 50
+#: ``Deliveries[].Direction`` of the customer's parcel back to the seller: the field is undocumented (seen
+#: live, SDK overlay) and its values are not published (UNCERTAIN), hence a setting.
+CLAIM_RETURN_DIRECTION = "Return"
 #: Order services answer 429 past 1000 requests per second (DOC changelog Kasım 2025).
 ORDER_LIMIT = RateLimit(1000, 1.0)
 #: The listing host: 180 per minute per IP per the SDK's quote of an HB text we could not find (UNCERTAIN).
@@ -65,6 +89,21 @@ class HepsiburadaConfig:
     #: constants above: the sources' disagreements are why both are settings).
     cancel_reason_id: int = CANCEL_REASON_ID
     cancel_line_path: str = CANCEL_LINE_PATH
+    #: Claims (see the constants above): the host ("" = the order host, as the SDK's host table says), the
+    #: paths, the status listed for the bench, the statuses a claim is looked up in before an answer,
+    #: the return leg's direction, and the accept/reject texts HB does not publish values for (UNCERTAIN:
+    #: ``FinalizedWith`` is left out when empty; ``ClaimRejectionReason`` is the bench's reason when it gives
+    #: one, else this default).
+    claims_url: str = ""
+    claims_list_path: str = CLAIMS_LIST_PATH
+    claim_accept_path: str = CLAIM_ACCEPT_PATH
+    claim_reject_path: str = CLAIM_REJECT_PATH
+    claims_status: str = CLAIM_AWAITING
+    claim_lookup_statuses: tuple[str, ...] = CLAIM_STATUSES
+    claims_page_size: int = CLAIMS_PAGE_MAX
+    claim_return_direction: str = CLAIM_RETURN_DIRECTION
+    claim_finalized_with: str = ""
+    claim_rejection_reason: str = ""
     #: Stop scanning packed packages for a look-up after this many pages.
     lookup_pages: int = 20
     parcel_deci: int = 1
@@ -92,6 +131,12 @@ class HepsiburadaConfig:
             raise ValueError(f"status_page_size must be 1..{STATUS_PAGE_MAX}, got {self.status_page_size}")
         if "{line_id}" not in self.cancel_line_path or "{merchant_id}" not in self.cancel_line_path:
             raise ValueError(f"cancel_line_path must name {{merchant_id}} and {{line_id}}: {self.cancel_line_path!r}")
+        if not 1 <= self.claims_page_size <= CLAIMS_PAGE_MAX:
+            raise ValueError(f"claims_page_size must be 1..{CLAIMS_PAGE_MAX}, got {self.claims_page_size}")
+        for name in ("claims_list_path", "claim_accept_path", "claim_reject_path"):
+            wanted = ("{merchant_id}", "{status}") if name == "claims_list_path" else ("{claim_number}",)
+            if any(part not in getattr(self, name) for part in wanted):
+                raise ValueError(f"{name} must name {' and '.join(wanted)}: {getattr(self, name)!r}")
         if self.packages_timespan_hours < 1:
             raise ValueError(f"packages_timespan_hours must be at least 1, got {self.packages_timespan_hours}")
 
