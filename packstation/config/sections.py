@@ -373,8 +373,8 @@ class MarketplaceAccount(Section):
     claim_rejection_reason: str = Field(
         default="",
         description=(
-            "Hepsiburada: the `ClaimRejectionReason` sent when rejecting a return and the bench gave no reason. "
-            "HB publishes no values; empty: such a rejection is refused with a clear error, nothing is sent."
+            "Hepsiburada: the `ClaimRejectionReason` the return bench offers for a rejection. HB publishes no "
+            "values; empty: the bench lists no reason, so returns are not rejected over the API."
         ),
     )
     claim_finalized_with: str = Field(

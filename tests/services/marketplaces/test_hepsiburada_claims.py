@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from sqlalchemy import select
@@ -136,7 +136,15 @@ def test_claims_sync_into_postgres_and_are_answered_once(db: Database, hb: HbCla
     again = send_claim_answer(hb.client, approve)
     assert again.state is OutboxState.DONE and not again.sent
 
-    rejection = _row(OutboxKind.CLAIM_REJECT, other, other_units, reason_id="", description="Ürün kullanılmış")
+    # HB publishes no reasons: the bench offers the configured one (and none when none is configured).
+    (reason,) = hb.client.claim_issue_reasons()
+    configured = hb.client.config
+    hb.client.config = replace(configured, claim_rejection_reason="")
+    assert hb.client.claim_issue_reasons() == []
+    hb.client.config = configured
+    rejection = _row(
+        OutboxKind.CLAIM_REJECT, other, other_units, reason_id=reason.external_id, description="Ürün kullanılmış"
+    )
     assert send_claim_answer(hb.client, rejection, read_photo=None).sent
     assert not send_claim_answer(hb.client, rejection).sent
     assert [(number, verb) for number, verb, _body in hb.sim.claims.answers] == [

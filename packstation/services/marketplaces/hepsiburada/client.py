@@ -36,7 +36,7 @@ from packstation.domain.returns import ClaimItemStatus
 from packstation.domain.status import PackageStatus
 from packstation.i18n import _
 from packstation.services.marketplaces.base import Capabilities, MarketplaceClient
-from packstation.services.marketplaces.claims import ClaimPage, RemoteClaim
+from packstation.services.marketplaces.claims import ClaimPage, ClaimReason, RemoteClaim
 from packstation.services.marketplaces.credentials import HepsiburadaCredentials
 from packstation.services.marketplaces.errors import AuthError, MalformedReply, MarketplaceError, NotFound, Rejected
 from packstation.services.marketplaces.hepsiburada import stock
@@ -480,6 +480,12 @@ class HepsiburadaClient(MarketplaceClient):
             order_number=order_number,
             business_key=business_key,
         )
+
+    def claim_issue_reasons(self) -> list[ClaimReason]:
+        """The rejection reasons the bench offers: HB publishes none, so the configured one, or none at all
+        (the bench then says the marketplace lists no reasons)."""
+        reason = self.config.claim_rejection_reason
+        return [ClaimReason(name=reason, external_id=reason)] if reason else []
 
     def _claims_call(self, method: str, path: str, **kwargs: Any) -> Reply:
         return self._call(self._claims_http or self._oms, method, path, **kwargs)
