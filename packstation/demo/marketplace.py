@@ -16,7 +16,7 @@ from packstation.config.sections import MarketplaceAccount
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.status import PackageStatus
 from packstation.services.access.secrets import secret_env_var
-from packstation.simulators.hepsiburada import HepsiburadaServer, SimConfig, SimulatedHepsiburada
+from packstation.simulators.hepsiburada import HbSimConfig, HepsiburadaServer, SimulatedHepsiburada
 from packstation.simulators.trendyol import SimulatedMarketplace, SimulatorConfig, SimulatorServer
 
 log = logging.getLogger("packstation.demo.marketplace")
@@ -104,7 +104,7 @@ def start_demo_marketplace(
 
 def _start_hepsiburada(*, orders: int, seed: int, sync_interval_s: int) -> DemoMarketplace:
     """The strict Hepsiburada stand-in, and an account that points at it."""
-    config = SimConfig(seed=seed, orders=orders)
+    config = HbSimConfig(seed=seed, orders=orders)
     simulator = SimulatedHepsiburada(config)
     server = HepsiburadaServer(simulator).start()
     os.environ[secret_env_var(DEMO_HB_ACCOUNT, "merchant_id")] = config.merchant_id

@@ -21,14 +21,14 @@ from packstation.services.marketplaces import (
 )
 from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient, NoMutualBarcode
 from packstation.services.marketplaces.hepsiburada.config import HepsiburadaConfig
-from packstation.simulators.hepsiburada import HepsiburadaServer, SimConfig, SimulatedHepsiburada, sim_credentials
+from packstation.simulators.hepsiburada import HbSimConfig, HepsiburadaServer, SimulatedHepsiburada, sim_credentials
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.01, max_total=5.0)
 
 
 @pytest.fixture
 def sim() -> SimulatedHepsiburada:
-    return SimulatedHepsiburada(SimConfig(orders=120, seed=5))
+    return SimulatedHepsiburada(HbSimConfig(orders=120, seed=5))
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_lines_of_different_customers_cannot_share_a_package(
 def test_auto_packing_merchants_get_their_work_from_packages(
     sim: SimulatedHepsiburada, server: HepsiburadaServer
 ) -> None:
-    auto = SimulatedHepsiburada(SimConfig(orders=4, auto_pack=True, seed=2))
+    auto = SimulatedHepsiburada(HbSimConfig(orders=4, auto_pack=True, seed=2))
     with HepsiburadaServer(auto) as running, HepsiburadaClient(sim_credentials(auto), config=_config(running)) as c:
         packages = [p for page in c.iter_package_pages(PackageQuery()) for p in page.packages]
     assert not auto.open_lines

@@ -24,14 +24,14 @@ from packstation.services.marketplaces.fields import gmt3_epoch_to_utc
 from packstation.services.marketplaces.n11.client import N11Client, N11Config
 from packstation.services.marketplaces.writes import BatchState, ItemState
 from packstation.services.sync.pull import PackageSync, SyncSettings
-from packstation.simulators.n11 import N11Server, SimConfig, SimulatedN11, sim_credentials
+from packstation.simulators.n11 import N11Server, N11SimConfig, SimulatedN11, sim_credentials
 
 FAST = RetryPolicy(max_attempts=2, base_delay=0.001, max_delay=0.01, max_total=2.0)
 
 
 @pytest.fixture
 def sim() -> SimulatedN11:
-    return SimulatedN11(SimConfig(packages=0, seed=7))
+    return SimulatedN11(N11SimConfig(packages=0, seed=7))
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from packstation.services.packing.read_model import PackageSummary
 from packstation.services.packing.source import PackageSource, PostgresPackageSource, SourceFallback
 
 
-class Claimed(NamedTuple):
+class ClaimedPackage(NamedTuple):
     """A claim taken in PostgreSQL and, when won, the package as loaded in the same transaction."""
 
     claim: ClaimResult
@@ -31,7 +31,7 @@ class Found(NamedTuple):
     """The one package a code means; ``claimed`` is None when PostgreSQL was unreachable."""
 
     package_id: int
-    claimed: Claimed | None
+    claimed: ClaimedPackage | None
 
 
 class Admitted(NamedTuple):
@@ -95,7 +95,7 @@ class PackageOpener:
             return OpenResult(OpenOutcome.UNREADABLE, invalid_message(refused.reason))
         code = clean_scan(code).strip()
 
-        def online() -> tuple[list[PackageSummary], Claimed | None]:
+        def online() -> tuple[list[PackageSummary], ClaimedPackage | None]:
             # Look-up, claim and load share one connection and transaction: every round trip is time
             # the packer waits, and more so while a sync keeps the CPUs busy.
             with self._sessions.begin() as session:
@@ -104,7 +104,7 @@ class PackageOpener:
                 claimed = self._claim_and_load(session, chosen.id, user_id=user_id) if chosen else None
             return matches, claimed
 
-        def offline(cache: PackageSource) -> tuple[list[PackageSummary], Claimed | None]:
+        def offline(cache: PackageSource) -> tuple[list[PackageSummary], ClaimedPackage | None]:
             return cache.find_by_code(code), None
 
         # The code is not named in the log: on the home screen it may be someone's badge.
@@ -122,16 +122,16 @@ class PackageOpener:
             return not_packable(matches[0].order_number, matches[0].status)
         return Found(chosen.id, claimed)
 
-    def claim(self, package_id: int, *, user_id: int | None) -> Claimed | None:
+    def claim(self, package_id: int, *, user_id: int | None) -> ClaimedPackage | None:
         """Claim and load one package by its database id (None: PostgreSQL was unreachable)."""
 
-        def online() -> Claimed | None:
+        def online() -> ClaimedPackage | None:
             with self._sessions.begin() as session:
                 return self._claim_and_load(session, package_id, user_id=user_id)
 
         return self._sources.read(online, lambda _cache: None, what=f"package {package_id}")
 
-    def admit(self, package_id: int, claimed: Claimed | None) -> OpenResult | Admitted:
+    def admit(self, package_id: int, claimed: ClaimedPackage | None) -> OpenResult | Admitted:
         """The package to pack once its claim is known, or why it may not be packed."""
         provisional = claimed is None
         if claimed is None:
@@ -169,9 +169,9 @@ class PackageOpener:
             claim=claim,
         )
 
-    def _claim_and_load(self, session: Session, package_id: int, *, user_id: int | None) -> Claimed:
+    def _claim_and_load(self, session: Session, package_id: int, *, user_id: int | None) -> ClaimedPackage:
         claim = self._claims.claim(package_id, user_id=user_id, session=session)
-        return Claimed(claim, self._postgres.load(package_id, session=session) if claim.won else None)
+        return ClaimedPackage(claim, self._postgres.load(package_id, session=session) if claim.won else None)
 
     def _load_offline(self, package_id: int) -> LoadedPackage | None:
         cache = self._sources.cache

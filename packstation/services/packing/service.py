@@ -47,7 +47,7 @@ from packstation.services.packing.model import (
     PackingError,
     not_recorded_message,
 )
-from packstation.services.packing.opening import Claimed, PackageOpener, domain_package
+from packstation.services.packing.opening import ClaimedPackage, PackageOpener, domain_package
 from packstation.services.packing.source import (
     OfflinePackageSource,
     PostgresPackageSource,
@@ -208,7 +208,7 @@ class PackingService:
             self.abort(user_id=user_id, token=token)
 
     def _open_claimed(
-        self, package_id: int, claimed: Claimed | None, *, user_id: int | None, token: str | None
+        self, package_id: int, claimed: ClaimedPackage | None, *, user_id: int | None, token: str | None
     ) -> OpenResult:
         """Finish opening: ``claimed`` is None when PostgreSQL was unreachable (a provisional claim)."""
         # The parcel on screen is put back whatever the claim's outcome, as a new scan means to leave it.

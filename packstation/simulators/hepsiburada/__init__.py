@@ -2,7 +2,7 @@
 
 Usage::
 
-    sim = SimulatedHepsiburada(SimConfig(orders=20))
+    sim = SimulatedHepsiburada(HbSimConfig(orders=20))
     with HepsiburadaServer(sim) as server:
         client = HepsiburadaClient(sim_credentials(sim), config=HepsiburadaConfig(oms_url=server.base_url))
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from packstation.services.marketplaces.credentials import HepsiburadaCredentials
 from packstation.simulators.hepsiburada.server import HepsiburadaServer
-from packstation.simulators.hepsiburada.state import MUTUAL_CARRIERS, SimConfig, SimulatedHepsiburada
+from packstation.simulators.hepsiburada.state import MUTUAL_CARRIERS, HbSimConfig, SimulatedHepsiburada
 
 
 def sim_credentials(sim: SimulatedHepsiburada) -> HepsiburadaCredentials:
@@ -21,8 +21,8 @@ def sim_credentials(sim: SimulatedHepsiburada) -> HepsiburadaCredentials:
 
 __all__ = [
     "MUTUAL_CARRIERS",
+    "HbSimConfig",
     "HepsiburadaServer",
-    "SimConfig",
     "SimulatedHepsiburada",
     "sim_credentials",
 ]

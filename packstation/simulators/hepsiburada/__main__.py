@@ -10,7 +10,7 @@ import logging
 import sys
 
 from packstation.simulators.hepsiburada.server import HepsiburadaServer
-from packstation.simulators.hepsiburada.state import SimConfig, SimulatedHepsiburada
+from packstation.simulators.hepsiburada.state import HbSimConfig, SimulatedHepsiburada
 from packstation.simulators.serving import serve_until_interrupted
 
 
@@ -22,13 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--orders", type=int, default=20)
     parser.add_argument("--auto-pack", action="store_true", help="HB packs every order itself")
-    parser.add_argument("--merchant-id", default=SimConfig.merchant_id)
-    parser.add_argument("--service-key", default=SimConfig.service_key)
-    parser.add_argument("--user-agent", default=SimConfig.user_agent)
+    parser.add_argument("--merchant-id", default=HbSimConfig.merchant_id)
+    parser.add_argument("--service-key", default=HbSimConfig.service_key)
+    parser.add_argument("--user-agent", default=HbSimConfig.user_agent)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
-    config = SimConfig(
+    config = HbSimConfig(
         merchant_id=args.merchant_id,
         service_key=args.service_key,
         user_agent=args.user_agent,

@@ -39,7 +39,7 @@ REJECT_FIELDS = {"ClaimRejectionReason", "MerchantStatement", "Reports", "Upload
 RETURN_DIRECTION = "Return"
 
 
-class SimClaims:
+class HbSimClaims:
     """The merchant's claims by number, and the answers taken, in order: (number, verb, body)."""
 
     def __init__(self, lock: threading.RLock, now: Any) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from packstation.simulators.errors import SimError
 from packstation.simulators.hepsiburada import render
 from packstation.simulators.hepsiburada.checks import hb_time
-from packstation.simulators.hepsiburada.claims import SimClaims
+from packstation.simulators.hepsiburada.claims import HbSimClaims
 from packstation.simulators.hepsiburada.labels import label_reply
 from packstation.simulators.hepsiburada.model import HbPackage
 
@@ -36,7 +36,7 @@ _TOWNS = (("ŞİŞLİ", "ESENTEPE", "İstanbul"), ("ÇANKAYA", "KIZILAY", "Ankar
 
 
 @dataclass
-class SimConfig:
+class HbSimConfig:
     """Who the merchant is and what it starts with."""
 
     merchant_id: str = "b2910839-83b9-4d45-adb6-86bad457edcb"
@@ -60,8 +60,8 @@ class SimConfig:
 class SimulatedHepsiburada:
     """One HB merchant's order service."""
 
-    def __init__(self, config: SimConfig | None = None, *, clock: Any = None) -> None:
-        self.config = config or SimConfig()
+    def __init__(self, config: HbSimConfig | None = None, *, clock: Any = None) -> None:
+        self.config = config or HbSimConfig()
         self._lock = threading.RLock()
         self._random = random.Random(self.config.seed)
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -82,7 +82,7 @@ class SimulatedHepsiburada:
         self.stock: dict[str, int] = {}
         self.stock_uploads: dict[str, dict[str, Any]] = {}
         #: Customers' claims (returns) and the answers taken.
-        self.claims = SimClaims(self._lock, self.now)
+        self.claims = HbSimClaims(self._lock, self.now)
         for _ in range(self.config.orders):
             self.add_order()
 

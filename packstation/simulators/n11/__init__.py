@@ -2,7 +2,7 @@
 
 Usage::
 
-    sim = SimulatedN11(SimConfig(packages=10))
+    sim = SimulatedN11(N11SimConfig(packages=10))
     with N11Server(sim) as server:
         client = N11Client(sim_credentials(sim), config=N11Config(base_url=server.base_url))
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from packstation.services.marketplaces.credentials import N11Credentials
 from packstation.simulators.n11.server import N11Server
-from packstation.simulators.n11.state import SimConfig, SimulatedN11
+from packstation.simulators.n11.state import N11SimConfig, SimulatedN11
 
 
 def sim_credentials(sim: SimulatedN11, *, integrator: str = "PackStation") -> N11Credentials:
@@ -19,4 +19,4 @@ def sim_credentials(sim: SimulatedN11, *, integrator: str = "PackStation") -> N1
     return N11Credentials(sim.config.app_key, sim.config.app_secret, integrator=integrator)
 
 
-__all__ = ["N11Server", "SimConfig", "SimulatedN11", "sim_credentials"]
+__all__ = ["N11Server", "N11SimConfig", "SimulatedN11", "sim_credentials"]

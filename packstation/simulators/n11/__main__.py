@@ -10,7 +10,7 @@ import logging
 import sys
 
 from packstation.simulators.n11.server import N11Server
-from packstation.simulators.n11.state import SimConfig, SimulatedN11
+from packstation.simulators.n11.state import N11SimConfig, SimulatedN11
 from packstation.simulators.serving import serve_until_interrupted
 
 
@@ -21,13 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8767, help="0 picks a free port")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--packages", type=int, default=10)
-    parser.add_argument("--app-key", default=SimConfig.app_key)
-    parser.add_argument("--app-secret", default=SimConfig.app_secret)
+    parser.add_argument("--app-key", default=N11SimConfig.app_key)
+    parser.add_argument("--app-secret", default=N11SimConfig.app_secret)
     parser.add_argument("--rest-disabled", action="store_true", help="as before N11 enables REST access")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
-    config = SimConfig(
+    config = N11SimConfig(
         app_key=args.app_key,
         app_secret=args.app_secret,
         seed=args.seed,

@@ -39,7 +39,7 @@ _NAMES = ("Büşra Çelik", "Oğuz Şahin", "Gülşen Doğan", "İsmail Öztürk
 
 
 @dataclass
-class SimConfig:
+class N11SimConfig:
     """Who the store is and what it starts with."""
 
     app_key: str = "n11-app-key"
@@ -57,7 +57,7 @@ class SimConfig:
 
 
 @dataclass
-class Task:
+class PriceStockTask:
     """A price/stock task: N11's answer and, once processed, each SKU's result."""
 
     id: int
@@ -70,8 +70,8 @@ class Task:
 class SimulatedN11:
     """One N11 store's delivery and product services."""
 
-    def __init__(self, config: SimConfig | None = None, *, clock: Any = None) -> None:
-        self.config = config or SimConfig()
+    def __init__(self, config: N11SimConfig | None = None, *, clock: Any = None) -> None:
+        self.config = config or N11SimConfig()
         self._lock = threading.RLock()
         self._random = random.Random(self.config.seed)
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -81,7 +81,7 @@ class SimulatedN11:
         self._tasks = itertools.count(1092)
         #: Packages as N11 lists them (``content[]`` items), in creation order.
         self.packages: list[dict[str, Any]] = []
-        self.tasks: dict[int, Task] = {}
+        self.tasks: dict[int, PriceStockTask] = {}
         #: stockCode -> stock the store last accepted.
         self.stock: dict[str, int] = {code: 10 for code, *_rest in _PRODUCTS}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
@@ -220,12 +220,12 @@ class SimulatedN11:
 
     # -- price and stock tasks ------------------------------------------------------------------------
 
-    def price_stock_task(self, payload: Any) -> Task:
+    def price_stock_task(self, payload: Any) -> PriceStockTask:
         """``POST /ms/product/tasks/price-stock-update``: a task ``IN_QUEUE``, or ``REJECT`` when the whole
         body is refused (reference §3.3: the answer is 200 either way)."""
         with self._lock:
             reasons = _refusals(payload)
-            task = Task(next(self._tasks), "REJECT" if reasons else "IN_QUEUE", reasons)
+            task = PriceStockTask(next(self._tasks), "REJECT" if reasons else "IN_QUEUE", reasons)
             if not reasons:
                 skus = payload["skus"]
                 task.reasons = [f"{len(skus)} sku işlenmeye alındı."]

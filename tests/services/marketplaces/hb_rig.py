@@ -30,7 +30,7 @@ from packstation.services.printing.dispatch import LabelDispatcher
 from packstation.services.printing.marketplace_label import marketplace_label_source
 from packstation.services.station.heartbeat import StationService
 from packstation.services.sync.pull import PackageSync
-from packstation.simulators.hepsiburada import HepsiburadaServer, SimConfig, SimulatedHepsiburada, sim_credentials
+from packstation.simulators.hepsiburada import HbSimConfig, HepsiburadaServer, SimulatedHepsiburada, sim_credentials
 from tests.support import wait_until
 from tests.support.zebra_sim import ZebraSimulator
 
@@ -57,7 +57,7 @@ class Rig:
 @pytest.fixture
 def rig(db: Database, tmp_path: Path) -> Iterator[Rig]:
     """The rig (a test changes the client's settings with ``rig.client.config = replace(...)``)."""
-    sim = SimulatedHepsiburada(SimConfig(orders=0, seed=3))
+    sim = SimulatedHepsiburada(HbSimConfig(orders=0, seed=3))
     with HepsiburadaServer(sim) as server:
         config = HepsiburadaConfig(
             oms_url=server.base_url,

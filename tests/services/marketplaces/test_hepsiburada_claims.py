@@ -21,7 +21,7 @@ from packstation.services.marketplaces.hepsiburada.config import HepsiburadaConf
 from packstation.services.outbox.claims import send_claim_answer
 from packstation.services.outbox.rows import Claimed
 from packstation.services.sync.claims import ClaimSync
-from packstation.simulators.hepsiburada import HepsiburadaServer, SimConfig, SimulatedHepsiburada, sim_credentials
+from packstation.simulators.hepsiburada import HbSimConfig, HepsiburadaServer, SimulatedHepsiburada, sim_credentials
 
 ACCOUNT = "hb-iade"
 
@@ -37,7 +37,7 @@ class HbClaims:
 
 @pytest.fixture
 def hb(db: Database) -> Iterator[HbClaims]:
-    sim = SimulatedHepsiburada(SimConfig(orders=3, seed=5))
+    sim = SimulatedHepsiburada(HbSimConfig(orders=3, seed=5))
     with HepsiburadaServer(sim) as server:
         config = HepsiburadaConfig(
             oms_url=server.base_url,

@@ -11,8 +11,8 @@ from packstation.services.marketplaces.hepsiburada.config import HepsiburadaConf
 from packstation.services.marketplaces.models import PackageQuery
 from packstation.simulators.hepsiburada import (
     MUTUAL_CARRIERS,
+    HbSimConfig,
     HepsiburadaServer,
-    SimConfig,
     SimulatedHepsiburada,
     sim_credentials,
 )
@@ -23,7 +23,7 @@ __all__ = ["rig"]  # the fixture, imported for pytest
 
 
 def test_two_boxes_make_a_package_of_two_parcels() -> None:
-    sim = SimulatedHepsiburada(SimConfig(orders=0))
+    sim = SimulatedHepsiburada(HbSimConfig(orders=0))
     sim.add_order(lines=2, carrier=sorted(MUTUAL_CARRIERS)[0])  # a carrier that gives shared barcodes
     with HepsiburadaServer(sim) as server:
         client = HepsiburadaClient(sim_credentials(sim), config=HepsiburadaConfig(oms_url=server.base_url))
