@@ -29,15 +29,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import logging
 import re
 import threading
 import time
 import uuid
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 from packstation.simulators.errors import SimError
 from packstation.simulators.hepsiburada.checks import (
@@ -53,44 +51,17 @@ from packstation.simulators.hepsiburada.checks import (
     stock_rows,
 )
 from packstation.simulators.hepsiburada.state import MUTUAL_CARRIERS, SimulatedHepsiburada
-from packstation.simulators.serving import BackgroundServer
-
-log = logging.getLogger("packstation.simulators.hepsiburada")
+from packstation.simulators.serving import BackgroundServer, StandInHandler
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(StandInHandler):
     server: _Server
+    internal_error = "Internal Server Error"  # HB's errors are bare strings
 
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("http %s", format % args)
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def _handle(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        parts = urlsplit(self.path)
-        params = dict(parse_qsl(parts.query, keep_blank_values=True))
-        path = unquote(parts.path)
-        sim = self.server.sim
-        with self.server.lock:
-            sim.requests.append((method, path, params))
-        status, body = 200, None
-        try:
-            self.server.count_request()
-            self._authenticate(path)
-            status, body = self._route(method, path, params, raw)
-        except SimError as error:
-            status, body = error.status, error.body
-        except Exception:  # the stand-in must answer, whatever went wrong in it
-            log.exception("simulator failed path=%s", path)
-            status, body = 500, "Internal Server Error"
-        self._send(status, body)
+    def answer(self, method: str, path: str, params: dict[str, str], raw: bytes) -> tuple[int, Any]:
+        self.server.count_request()
+        self._authenticate(path)
+        return self._route(method, path, params, raw)
 
     def _authenticate(self, path: str) -> None:
         sim = self.server.sim
@@ -315,7 +286,8 @@ class _Handler(BaseHTTPRequestHandler):
             raise SimError(400, "Cargo company does not provide mutual barcodes.")
         return self.server.sim.label(package, fmt)
 
-    def _send(self, status: int, body: Any) -> None:
+    def send_reply(self, status: int, body: Any, headers: dict[str, str]) -> None:
+        # HB's refusals carry no headers of their own (a 429 is told by the rate headers every reply has).
         data = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")

@@ -22,18 +22,14 @@ parameters rather than refusing them (refused here, so a guessed name fails in t
 from __future__ import annotations
 
 import json
-import logging
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 from packstation.simulators.errors import SimError
 from packstation.simulators.n11.state import STATUSES, SimulatedN11, window_filter
-from packstation.simulators.serving import BackgroundServer
-
-log = logging.getLogger("packstation.simulators.n11")
+from packstation.simulators.serving import BackgroundServer, StandInHandler
 
 _LIST_PARAMS = {
     "page",
@@ -68,41 +64,15 @@ def _int(params: dict[str, str], name: str, low: int, high: int) -> int:
     return value
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(StandInHandler):
     server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("http %s", format % args)
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
 
     def do_PUT(self) -> None:
         self._handle("PUT")
 
-    def _handle(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        parts = urlsplit(self.path)
-        params = dict(parse_qsl(parts.query, keep_blank_values=True))
-        path = unquote(parts.path)
-        sim = self.server.sim
-        with self.server.lock:
-            sim.requests.append((method, path, params))
-        headers: dict[str, str] = {}
-        try:
-            self._authenticate(path)
-            status, body = self._route(method, path, params, raw)
-        except SimError as error:
-            status, body, headers = error.status, error.body, error.headers
-        except Exception:  # the stand-in must answer, whatever went wrong in it
-            log.exception("simulator failed path=%s", path)
-            status, body = 500, {"message": "Internal Server Error"}
-        self._send(status, body, headers)
+    def answer(self, method: str, path: str, params: dict[str, str], raw: bytes) -> tuple[int, Any]:
+        self._authenticate(path)
+        return self._route(method, path, params, raw)
 
     def _authenticate(self, path: str) -> None:
         config = self.server.sim.config
@@ -190,7 +160,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise bad_request("pageable.page must be 0 or more and pageable.size 1..1000")
         return self.server.sim.task_details(task_id, page, size)
 
-    def _send(self, status: int, body: Any, headers: dict[str, str]) -> None:
+    def send_reply(self, status: int, body: Any, headers: dict[str, str]) -> None:
         if isinstance(body, bytes):
             data, kind = body, "text/plain; charset=utf-8"
         else:
