@@ -33,12 +33,11 @@ from packstation.services.marketplaces.errors import AuthError, MarketplaceError
 from packstation.services.marketplaces.hepsiburada.client import HepsiburadaClient
 from packstation.services.marketplaces.models import RemotePackage
 from packstation.services.marketplaces.writes import UnsuppliedLine
-from packstation.services.outbox.claims import NotYetAnswerable, send_claim_answer
+from packstation.services.outbox.claims import NotYetAnswerable, PhotoReader, send_claim_answer
 from packstation.services.outbox.rows import Claimed, Outcome
 from packstation.services.outbox.settings import PackedStatusPolicy, PushSettings
 from packstation.services.outbox.stock_push import StockSender
 from packstation.services.outbox.stored import store_told_status, stored_packages
-from packstation.services.photos.store import PhotoStore
 from packstation.services.sync.hepsiburada import PackageNumbers
 
 log = logging.getLogger("packstation.services.outbox.pusher")
@@ -62,12 +61,13 @@ class OutboxPusher:
         settings: PushSettings | None = None,
         invoice_numbers: InvoiceLookup = lambda _package_id: None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        read_photo: PhotoReader | None = None,
     ) -> None:
         self._sessions = sessions
         self._clients = clients
         self.settings = settings or PushSettings()
         self._invoice_numbers = invoice_numbers
-        self._photos = PhotoStore(sessions, station_id=None)  # reads a return's evidence photos
+        self._read_photo = read_photo  # a return's evidence photos (None: a rejection naming one fails)
         self._clock = clock
         self._stock = StockSender(sessions, self.settings, clock)
         # Rows this pusher claimed whose outcome never reached the database (it went away mid-cycle).
@@ -180,7 +180,7 @@ class OutboxPusher:
             return self._stock.send(client, row)
         if row.kind in (OutboxKind.CLAIM_APPROVE, OutboxKind.CLAIM_REJECT):
             try:
-                return send_claim_answer(client, row, read_photo=self._photos.file)
+                return send_claim_answer(client, row, read_photo=self._read_photo)
             except NotYetAnswerable as waiting:
                 return self._retry(row, str(waiting))
         if package is None:

@@ -21,6 +21,7 @@ from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.errors import NotFound
 from packstation.services.outbox.pusher import OutboxPusher
 from packstation.services.outbox.stock import enqueue_stock_push
+from packstation.services.photos.store import PhotoStore
 from packstation.services.sync.accounts import ensure_accounts
 from packstation.services.sync.claims import ClaimPullResult, ClaimSync
 from packstation.services.sync.jobs import ClientCache, pending_outbox
@@ -96,7 +97,7 @@ def run_once(
         push_error = ""
         try:
             enqueue_stock_push(sessions, account_ids=scope)
-            pusher = OutboxPusher(sessions, clients.by_id)
+            pusher = OutboxPusher(sessions, clients.by_id, read_photo=PhotoStore(sessions, station_id=None).file)
             for account_id in scope:
                 push = push + pusher.push(account_id=account_id, include_waiting=True)
         except Exception as exc:  # the database went away mid-push: rows stay claimed until their lease ends

@@ -35,6 +35,7 @@ from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.outbox.pusher import OutboxPusher
 from packstation.services.outbox.stock import enqueue_stock_push
+from packstation.services.photos.store import PhotoStore
 from packstation.services.sync.accounts import ensure_accounts
 from packstation.services.sync.claims import ClaimSync
 from packstation.services.sync.leadership import Leadership
@@ -112,7 +113,7 @@ def marketplace_jobs(
         clients=clients,
         sync=PackageSync(sessions),
         claims=ClaimSync(sessions),
-        pusher=OutboxPusher(sessions, clients.by_id),
+        pusher=OutboxPusher(sessions, clients.by_id, read_photo=PhotoStore(sessions, station_id=None).file),
         publish=publish,
     )
 

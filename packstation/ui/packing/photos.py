@@ -131,52 +131,42 @@ class PackPhotos(QObject):
     def _store_photo(self, jpeg: bytes) -> None:
         claim = self._return_subject()
         if claim is not None:
-            self._store_return_photo(claim, jpeg)
+            self._save(claim, jpeg, lambda saved: self._return_stored(saved, claim))
             return
-        package, user = self._pack.package, self._current_user()
-        if package is None:
-            return
+        package = self._pack.package
+        if package is not None:
+            self._save(PhotoSubject.package(package.id), jpeg, lambda saved: self._stored(saved, package))
+
+    def _save(self, subject: PhotoSubject, jpeg: bytes, then: Callable[[SavedPhoto], None]) -> None:
+        """Store the photo on a worker (or keep it on the station while the database is away), then ``then``."""
         self._saving = True
-        store, subject = self._store, PhotoSubject.package(package.id)
-        Task(lambda: store.save(subject, jpeg, user), owner=self).on_success(
-            lambda saved: self._stored(saved, package)
-        ).on_failure(self._not_stored).run()
+        store, user = self._store, self._current_user()
+
+        def saved(photo: SavedPhoto) -> None:
+            self._saving = False
+            self.stored.append(photo.info)
+            log.info("photo taken subject=%s photo=%s bytes=%d", subject, photo.info.id, photo.info.byte_size)
+            if photo.kept_locally:
+                text = self.tr("The database is unreachable: the photo is kept on this station and stored later.")
+                self._shell.set_banner("info", text)
+            then(photo)
+
+        Task(lambda: store.save(subject, jpeg, user), owner=self).on_success(saved).on_failure(self._not_stored).run()
 
     def _stored(self, saved: SavedPhoto, package: OpenedPackage) -> None:
-        self._saving = False
-        info = saved.info
-        self.stored.append(info)
-        if saved.kept_locally:
-            self._shell.set_banner(
-                "info", self.tr("The database is unreachable: the photo is kept on this station and stored later.")
-            )
-        log.info("photo taken package=%s photo=%s bytes=%d", package.external_id, info.id, info.byte_size)
         current = self._pack.package
         if current is not None and current.id == package.id and self._pack.awaiting_photo:
-            self._worker.seal(str(info.id), self._current_user())
+            self._worker.seal(str(saved.info.id), self._current_user())
             if not saved.kept_locally:
                 self._shell.set_banner("ok", self.tr("Photo saved. Sealing the parcel…"))
         elif not saved.kept_locally:
             self._shell.set_banner("ok", self.tr("Photo saved for parcel {0}.").replace("{0}", package.external_id))
 
-    def _store_return_photo(self, claim: PhotoSubject, jpeg: bytes) -> None:
-        self._saving = True
-        store, user = self._store, self._current_user()
-        Task(lambda: store.save(claim, jpeg, user), owner=self).on_success(
-            lambda saved: self._return_stored(saved, claim)
-        ).on_failure(self._not_stored).run()
-
     def _return_stored(self, saved: SavedPhoto, claim: PhotoSubject) -> None:
-        self._saving = False
-        self.stored.append(saved.info)
-        log.info("photo taken claim=%s photo=%s bytes=%d", claim.id, saved.info.id, saved.info.byte_size)
         if self._returns is None or self._returns.photo_subject() != claim:
             return  # the return was closed meanwhile: the photo stays stored with its claim
         self._returns.attach_photo(str(saved.info.id))
-        if saved.kept_locally:
-            text = self.tr("The database is unreachable: the photo is kept on this station and stored later.")
-            self._shell.set_banner("info", text)
-        else:
+        if not saved.kept_locally:
             self._shell.set_banner("ok", self.tr("Photo saved with the return."))
 
     def _not_stored(self, exc: Exception) -> None:
