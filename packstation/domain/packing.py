@@ -352,7 +352,8 @@ class PackSession:
             total_units=self.package.total_units,
             package_complete=self._state is PackState.COMPLETE,
             invalid_reason=match.invalid_reason,
-            repaired_text=repaired,
+            # The repair of a scan padded with NUL (a serial scanner) carries the NUL too: journal it clean.
+            repaired_text=recordable(repaired) if repaired is not None else None,
             at=at,
             box=self.current_box,
         )

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from packstation.domain.keyboard_layout import LayoutRepair, damage_as_turkish_q
 from packstation.domain.outcomes import ScanOutcome
 from packstation.domain.package import Package, PackageLine
 from packstation.domain.packing import PackSession
@@ -69,3 +70,11 @@ def test_a_pack_session_never_returns_a_nul_or_a_page_as_the_scan_text() -> None
         assert result.outcome is ScanOutcome.INVALID
         assert "\x00" not in result.text and len(result.text) <= MAX_RECORDED_LENGTH + 20
     assert session.scan("\x008690000000005\x00").outcome is ScanOutcome.ACCEPTED
+
+
+def test_a_layout_repair_of_a_nul_padded_scan_is_journaled_without_the_nul() -> None:
+    # Found by the scan fuzz: the repair keeps the scanner's NUL padding, and PostgreSQL refuses a NUL.
+    session = PackSession(Package("P", (PackageLine("L", "TRK-123/45", 1),)), layout_repair=LayoutRepair(enabled=True))
+    result = session.scan("\x00" + damage_as_turkish_q("TRK-123/45") + "\x00")
+    assert result.outcome is ScanOutcome.ACCEPTED and result.repaired_text is not None
+    assert "\x00" not in result.repaired_text and result.repaired_text.strip("\ufffd") == "TRK-123/45"
