@@ -202,6 +202,7 @@ def _summary(
             "dashboard_errors": dashboards.errors[:5],
             "refused": sum(r["refused_count"] for r in results),
             "refused_examples": [x for r in results for x in r["refused"]][:5],
+            # Stations that counted themselves sync leader at the end of the measured window: one.
             "leaders": sum(1 for r in results if r["leader"]),
             "scans": len(scans),
             # Where the time goes: what active backends waited on (share of samples; "CPU" = running).

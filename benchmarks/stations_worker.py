@@ -18,6 +18,7 @@ import json
 import os
 import random
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -118,14 +119,24 @@ def main(argv: list[str]) -> int:
         print("ready", flush=True)
         if sys.stdin.readline().strip() != "go":
             return 1
+        # Who leads is read at the end of the measured window, the same instant for every station: read
+        # after each one's tail (the last parcel, the drain), a station that closed first has handed the
+        # lease on and two stations would each have been leader, one after the other.
+        leader_at_end: list[bool] = []
+        timer = threading.Timer(
+            brief["seconds"],
+            lambda: leader_at_end.append(bool(context.jobs is not None and context.jobs.leadership.is_leader)),
+        )
+        timer.start()
         outcome = _pack(context, parcels, pace=brief["pace"], seconds=brief["seconds"], user_id=brief["user_id"])
+        timer.join()
         # The last scans are in the journal: give the pump and the labels a moment to finish them.
         journal = Journal(settings.data_dir() / "journal.sqlite3")
         deadline = time.monotonic() + 30
         while journal.stats().pending and time.monotonic() < deadline:
             time.sleep(0.1)
         journal.close()
-        outcome["leader"] = bool(context.jobs is not None and context.jobs.leadership.is_leader)
+        outcome["leader"] = bool(leader_at_end and leader_at_end[0])
         outcome["finished_at"] = datetime.now(UTC).isoformat()
         print("result " + json.dumps(outcome), flush=True)
         time.sleep(brief.get("linger_s", 3.0))  # labels still queued reach the printer

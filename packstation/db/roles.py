@@ -86,6 +86,13 @@ STATION_FUNCTIONS = (
     "auth_badge_probe(text, integer, integer)",
     "photo_add(text, integer, uuid, bigint, bigint, bytea, integer, integer, text, timestamp with time zone)",
     "photo_prune(integer)",
+    # SECURITY INVOKER reads and the claim (migration 0021): the station's own privileges apply inside.
+    "pick_bin(bigint)",
+    "package_find(text, integer)",
+    "package_summaries(bigint[])",
+    "package_load(bigint)",
+    "package_claim(bigint, integer, integer, interval, text[], text)",
+    "package_open(text, integer, integer, interval, text[], text, integer)",
     "user_count()",
     "user_list(text)",
     "user_create(text, text, text, text, text)",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
+from typing import Any
 
 from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
 from packstation.db.models.packages import PackageLineRow, PackageRow
@@ -65,6 +67,28 @@ class OpenedPackage:
     sender_phone: str = ""
     phone: str = ""
 
+    @classmethod
+    def from_document(cls, data: dict[str, Any]) -> OpenedPackage:
+        """The package from its JSON form: the offline cache's copy, or ``package_load()``'s (migration 0021)."""
+        return cls(**{**data, "lines": tuple(LineInfo(**line) for line in data["lines"])})
+
+    def document(self) -> dict[str, Any]:
+        """The JSON form :meth:`from_document` reads: the fields by name, the lines as lists of theirs."""
+        data = _plain(self)
+        data["lines"] = [_plain(line) for line in self.lines]
+        return data
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(kind))
+
+
+def _plain(value: Any) -> dict[str, Any]:
+    """A flat dataclass as a dict (``dataclasses.asdict`` deep-copies every value: 5x slower here)."""
+    kind: type = type(value)  # as a plain ``type`` mypy sees it is hashable (a cache key); type[Any] it does not
+    return {name: getattr(value, name) for name in _field_names(kind)}
+
 
 @dataclass(frozen=True)
 class LoadedPackage:
@@ -75,6 +99,13 @@ class LoadedPackage:
     status: str
     #: Packed at this station while PostgreSQL was away (the offline cache knows; PostgreSQL has packed_at).
     packed_here: bool = False
+
+    @classmethod
+    def from_document(cls, data: dict[str, Any] | None) -> LoadedPackage | None:
+        """What ``package_load()`` answers (``{"status", "package"}``, or null for no such package)."""
+        if data is None:
+            return None
+        return cls(OpenedPackage.from_document(data["package"]), data["status"])
 
 
 def line_info(line: PackageLineRow, bin_location: str | None, image_url: str | None) -> LineInfo:

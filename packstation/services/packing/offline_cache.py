@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import fields
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -51,41 +49,6 @@ class Ready(NamedTuple):
     slip_code: str | None
     status: str
     other_codes: tuple[str, ...]
-
-
-@cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(field.name for field in fields(kind))
-
-
-def _plain(value: Any) -> dict[str, Any]:
-    """A flat dataclass as a dict (``dataclasses.asdict`` deep-copies every value: 5x slower here)."""
-    kind: type = type(value)  # as a plain ``type`` mypy sees it is hashable (a cache key); type[Any] it does not
-    return {name: getattr(value, name) for name in _field_names(kind)}
-
-
-def _summary_to_json(summary: PackageSummary) -> str:
-    data = _plain(summary)
-    data["order_date"] = summary.order_date.isoformat() if summary.order_date else None
-    return json.dumps(data, ensure_ascii=False)
-
-
-def _summary_from_json(text: str) -> PackageSummary:
-    data = json.loads(text)
-    data["order_date"] = datetime.fromisoformat(data["order_date"]) if data["order_date"] else None
-    return PackageSummary(**data)
-
-
-def _package_to_json(package: OpenedPackage) -> str:
-    data = _plain(package)
-    data["lines"] = [_plain(line) for line in package.lines]
-    return json.dumps(data, ensure_ascii=False)
-
-
-def _package_from_json(text: str) -> OpenedPackage:
-    data = json.loads(text)
-    data["lines"] = tuple(LineInfo(**line) for line in data["lines"])
-    return OpenedPackage(**data)
 
 
 class OfflineCache:
@@ -225,14 +188,14 @@ class OfflineCache:
 
     def find_by_code(self, code: str) -> list[PackageSummary]:
         """Cached packages a scanned code can mean (packed-here ones included, so the packer is told)."""
-        return [_summary_from_json(row.summary) for row in self._store.find_by_code(code.strip())]
+        return [PackageSummary.from_document(json.loads(row.summary)) for row in self._store.find_by_code(code.strip())]
 
     def load(self, package_id: int) -> LoadedPackage | None:
         """The cached package, its status, and whether it was packed here while offline."""
         row = self._store.load(package_id)
         if row is None:
             return None
-        return LoadedPackage(_package_from_json(row.document), row.status, row.packed_locally)
+        return LoadedPackage(OpenedPackage.from_document(json.loads(row.document)), row.status, row.packed_locally)
 
     def mark_packed(self, package_id: int) -> None:
         """Packed here while offline: a second scan of it must not pack it again."""
@@ -256,8 +219,8 @@ def _cached(packages: list[Ready]) -> list[CachedPackage]:
             tracking=p.cargo_tracking_number or None,
             slip_code=slip,
             status=status,
-            document=_package_to_json(p),
-            summary=_summary_to_json(summary),
+            document=json.dumps(p.document(), ensure_ascii=False),
+            summary=json.dumps(summary.document(), ensure_ascii=False),
             other_codes=other_codes,
         )
         for p, summary, slip, status, other_codes in packages

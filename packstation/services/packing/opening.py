@@ -19,6 +19,9 @@ from packstation.services.packing.model import LoadedPackage, OpenedPackage, Ope
 from packstation.services.packing.read_model import PackageSummary
 from packstation.services.packing.source import PackageSource, PostgresPackageSource, SourceFallback
 
+#: At most this many packages are offered when a code means several (an order split into parcels).
+MATCH_LIMIT = 20
+
 
 class ClaimedPackage(NamedTuple):
     """A claim taken in PostgreSQL and, when won, the package as loaded in the same transaction."""
@@ -99,10 +102,14 @@ class PackageOpener:
             # Look-up, claim and load share one connection and transaction: every round trip is time
             # the packer waits, and more so while a sync keeps the CPUs busy.
             with self._sessions.begin() as session:
-                matches = self._postgres.find_by_code(code, session=session)
-                chosen = only_open(matches)
-                claimed = self._claim_and_load(session, chosen.id, user_id=user_id) if chosen else None
-            return matches, claimed
+                answer = self._claims.open_by_code(session, code, user_id=user_id, limit=MATCH_LIMIT)
+                chosen = only_open(answer.matches)
+                if answer.claim is not None:
+                    loaded = LoadedPackage.from_document(answer.loaded) if answer.claim.won else None
+                    claimed: ClaimedPackage | None = ClaimedPackage(answer.claim, loaded)
+                else:  # the server claims what the station's rule calls ready; were they ever to differ, ask again
+                    claimed = self._claim_and_load(session, chosen.id, user_id=user_id) if chosen else None
+            return answer.matches, claimed
 
         def offline(cache: PackageSource) -> tuple[list[PackageSummary], ClaimedPackage | None]:
             return cache.find_by_code(code), None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_, select, text, true, union
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models.accounts import MarketplaceAccountRow
 from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.domain.status import STORED_STATUSES
 from packstation.services.stock.places import pick_bin_code
@@ -56,6 +57,29 @@ class PackageSummary:
             order_date=package.order_date,
         )
 
+    @classmethod
+    def from_document(cls, data: dict[str, Any]) -> PackageSummary:
+        """A summary from its JSON form: the offline cache's copy, or ``package_summaries()``."""
+        order_date = data["order_date"]
+        return cls(**{**data, "order_date": datetime.fromisoformat(order_date) if order_date else None})
+
+    def document(self) -> dict[str, Any]:
+        """The JSON form :meth:`from_document` reads."""
+        data = {name: getattr(self, name) for name in _SUMMARY_FIELDS}
+        data["order_date"] = self.order_date.isoformat() if self.order_date else None
+        return data
+
+
+def summaries_of(documents: list[dict[str, Any]]) -> list[PackageSummary]:
+    """The summaries ``package_summaries()`` gives as JSON (its keys are :class:`PackageSummary`'s fields)."""
+    return [PackageSummary.from_document(document) for document in documents]
+
+
+_FIND = text("SELECT package_summaries(package_find(:code, :limit))")
+
+
+_SUMMARY_FIELDS = tuple(field.name for field in fields(PackageSummary))
+
 
 @dataclass(frozen=True)
 class PackageCounts:
@@ -73,63 +97,34 @@ class PackageQueries:
         self._sessions = sessions
 
     def _summaries(self, session: Session, where: object, *, limit: int) -> list[PackageSummary]:
-        # Pick the packages first (index look-ups), then count lines for just those: aggregating every
-        # line up front would read the whole package_lines table on each scan.
+        # Pick the packages first (index look-ups); package_summaries() then counts lines for just those.
         picked = (
-            select(PackageRow.id)
+            select(PackageRow.id, PackageRow.order_date)
             .where(where)  # type: ignore[arg-type]
             .order_by(PackageRow.order_date.asc().nulls_last(), PackageRow.id)
             .limit(limit)
             .subquery()
         )
-        lines = (
-            select(func.count().label("line_count"), func.sum(PackageLineRow.quantity).label("item_count"))
-            .where(PackageLineRow.package_id == PackageRow.id)
-            .correlate(PackageRow)
-            .lateral()
-        )
-        rows = session.execute(
-            select(PackageRow, MarketplaceAccountRow.name, lines.c.line_count, lines.c.item_count)
-            .join(picked, picked.c.id == PackageRow.id)
-            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == PackageRow.account_id)
-            .join(lines, true())
-            .order_by(PackageRow.order_date.asc().nulls_last(), PackageRow.id)
-        ).all()
-        return [
-            PackageSummary.of(
-                package, account=account, line_count=int(line_count or 0), item_count=int(item_count or 0)
-            )
-            for package, account, line_count, item_count in rows
-        ]
+        ids = select(
+            func.array_agg(aggregate_order_by(picked.c.id, picked.c.order_date.asc().nulls_last(), picked.c.id))
+        ).scalar_subquery()
+        return summaries_of(session.execute(select(func.package_summaries(ids))).scalar_one())
 
     def find_by_code(self, code: str, *, limit: int = 20, session: Session | None = None) -> list[PackageSummary]:
         """Packages a scanned code can mean: tracking number, package id, the marketplace's package number,
         order number (the package's, or any of its lines': orders combined into one parcel) or slip code.
 
         Several packages can share an order number; the caller offers a choice then. Runs in
-        ``session`` when given (the caller's transaction), otherwise in its own.
+        ``session`` when given (the caller's transaction), otherwise in its own. The rule is the server
+        function ``package_find()`` (migration 0021), which opening a parcel calls too.
         """
         code = code.strip()
         if not code:
             return []
-        # A union of index look-ups: an OR across the two tables would make PostgreSQL filter every package.
-        found = union(
-            select(PackageRow.id).where(
-                or_(
-                    PackageRow.cargo_tracking_number == code,
-                    PackageRow.external_id == code,
-                    PackageRow.order_number == code,
-                    PackageRow.packing_slip_code == code,
-                    PackageRow.marketplace_package_number == code,
-                )
-            ),
-            select(PackageLineRow.package_id).where(PackageLineRow.order_number == code),
-        )
-        where = PackageRow.id.in_(found)
-        if session is not None:
-            return self._summaries(session, where, limit=limit)
-        with self._sessions() as own:
-            return self._summaries(own, where, limit=limit)
+        if session is None:
+            with self._sessions() as own:
+                return self.find_by_code(code, limit=limit, session=own)
+        return summaries_of(session.execute(_FIND, {"code": code, "limit": limit}).scalar_one())
 
     def ready_to_pack(self, *, limit: int = 200) -> list[PackageSummary]:
         """Oldest first: packages waiting to be packed."""

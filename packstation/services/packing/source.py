@@ -11,19 +11,17 @@ import logging
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
 from packstation.db.models.catalog import ProductBarcode, ProductRow
-from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
-from packstation.services.packing.model import LoadedPackage, line_info, opened_package
+from packstation.services.packing.model import LoadedPackage
 from packstation.services.packing.read_model import PackageQueries, PackageSummary
-from packstation.services.stock.places import pick_bin_code
 
 log = logging.getLogger("packstation.services.packing.source")
+_LOAD = text("SELECT package_load(:package)")
 T = TypeVar("T")
 
 
@@ -73,31 +71,12 @@ class PostgresPackageSource:
         return self._queries.find_by_code(code, session=session)
 
     def load(self, package_id: int, *, session: Session | None = None) -> LoadedPackage | None:
-        """The package, its account and client company (the label needs them) and its lines, in one round trip."""
+        """The package, its account and client company (the label needs them) and its lines, in one round trip
+        (the server function ``package_load()``, migration 0021)."""
         if session is None:
             with self._sessions() as own:
                 return self.load(package_id, session=own)
-        rows = session.execute(
-            select(
-                PackageRow,
-                MarketplaceAccountRow,
-                ClientCompany,
-                PackageLineRow,
-                pick_bin_code(PackageLineRow.product_id),
-                ProductRow.image_url,
-            )
-            .join(MarketplaceAccountRow, MarketplaceAccountRow.id == PackageRow.account_id)
-            .join(ClientCompany, ClientCompany.id == MarketplaceAccountRow.client_company_id)
-            .outerjoin(PackageLineRow, PackageLineRow.package_id == PackageRow.id)
-            .outerjoin(ProductRow, ProductRow.id == PackageLineRow.product_id)
-            .where(PackageRow.id == package_id)
-            .order_by(PackageLineRow.id)
-        ).all()
-        if not rows:
-            return None
-        row, account, client = rows[0][:3]
-        lines = tuple(line_info(line, bin_loc, image) for *_, line, bin_loc, image in rows if line is not None)
-        return LoadedPackage(opened_package(row, account, client, lines), row.status)
+        return LoadedPackage.from_document(session.execute(_LOAD, {"package": package_id}).scalar_one())
 
     def catalogue(self) -> BarcodeIndex:
         """Every product barcode, read afresh."""

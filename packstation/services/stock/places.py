@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ScalarSelect, func, select
-from sqlalchemy.dialects.postgresql import distinct_on, insert
+from sqlalchemy import ScalarSelect, func, select, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from packstation.db.models.stock import LocationStock, StockLocation
+from packstation.db.models.stock import StockLocation
 from packstation.domain.stock import (
     DEFAULT_WAREHOUSE_CODE,
     DEFAULT_ZONE_CODE,
@@ -26,25 +26,16 @@ from packstation.domain.stock import (
 )
 
 
-def _pick_order() -> tuple[Any, ...]:
-    # Most units first; among empty places the one used last; the code settles ties the same way everywhere.
-    return (
-        (LocationStock.quantity > 0).desc(),
-        LocationStock.quantity.desc(),
-        LocationStock.updated_at.desc(),
-        StockLocation.code,
-    )
-
-
 def pick_bin_code(product_id: Any) -> ScalarSelect[str]:
-    """The code of the pick bin of ``product_id`` (a column to correlate with), for read models."""
+    """The code of the pick bin of ``product_id`` (a column to correlate with), for read models.
+
+    The pick bin is the server function ``pick_bin()`` (migration 0021): the one definition, which
+    opening a parcel uses too.
+    """
     return (
         select(StockLocation.code)
-        .join(LocationStock, LocationStock.location_id == StockLocation.id)
-        .where(LocationStock.product_id == product_id, StockLocation.sellable, StockLocation.active)
-        .order_by(*_pick_order())
-        .limit(1)
-        .correlate_except(StockLocation, LocationStock)
+        .where(StockLocation.id == func.pick_bin(product_id))
+        .correlate_except(StockLocation)
         .scalar_subquery()
     )
 
@@ -54,14 +45,11 @@ def pick_bins(session: Session, product_ids: Iterable[int]) -> dict[int, int]:
     ids = sorted(set(product_ids))
     if not ids:
         return {}
-    rows = session.execute(
-        select(LocationStock.product_id, LocationStock.location_id)
-        .join(StockLocation, StockLocation.id == LocationStock.location_id)
-        .where(LocationStock.product_id.in_(ids), StockLocation.sellable, StockLocation.active)
-        .order_by(LocationStock.product_id, *_pick_order())
-        .ext(distinct_on(LocationStock.product_id))
-    ).all()
-    return {product_id: location_id for product_id, location_id in rows}
+    rows = session.execute(_PICK_BINS, {"ids": ids}).all()
+    return {product_id: location_id for product_id, location_id in rows if location_id is not None}
+
+
+_PICK_BINS = text("SELECT p, pick_bin(p) FROM unnest(CAST(:ids AS bigint[])) AS p")
 
 
 def ensure_location(

@@ -53,30 +53,12 @@ class _Row:
     changed: bool = False
 
 
-def needs_settling(session: Session, package_id: int) -> bool:
-    """Whether the package has a line without a reservation, a short one, or one it should not hold.
-
-    Cheap (one indexed query), so opening a parcel settles only when there is something to do.
-    """
-    wanted = PackageRow.status.in_(_PACKABLE) & PackageRow.packed_at.is_(None)
-    query = (
-        select(func.count())
-        .select_from(PackageLineRow)
-        .join(PackageRow, PackageRow.id == PackageLineRow.package_id)
-        .outerjoin(StockReservation, StockReservation.package_line_id == PackageLineRow.id)
-        .where(PackageLineRow.package_id == package_id, PackageLineRow.product_id.is_not(None))
-        .where(
-            (wanted & (StockReservation.id.is_(None) | (StockReservation.state != _HELD)))
-            | (wanted & (StockReservation.quantity < StockReservation.requested))
-            | (wanted & (StockReservation.requested != PackageLineRow.quantity))
-            | (~wanted & PackageRow.packed_at.is_(None) & (StockReservation.state == _HELD))
-        )
-    )
-    return bool(session.scalar(query))
-
-
 def settle_reservations(session: Session, package_ids: Iterable[int]) -> Settled:
-    """Make the reservations of ``package_ids`` follow the rule above (idempotent)."""
+    """Make the reservations of ``package_ids`` follow the rule above (idempotent).
+
+    Opening a parcel settles only when the claim's check in ``package_claim()`` (migration 0021) finds
+    something to do: a line without a held reservation, a short one, or one for another quantity.
+    """
     ids = sorted(set(package_ids))
     if not ids:
         return Settled()
