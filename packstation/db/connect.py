@@ -22,15 +22,13 @@ log = logging.getLogger("packstation.db.connect")
 PasswordSource = Callable[[], str | None]
 
 
-#: Connections a station keeps: one for the packing thread, one for the journal pump, one shared by the
-#: background jobs (sync, outbox, heartbeat, offline cache, screens' reads). Fifty stations on one
-#: PostgreSQL then hold 150 connections, or a PgBouncer in front (see the README).
+#: Connections a station holds, at most: one for the packing thread, one for the journal pump, one
+#: shared by the background jobs (sync, outbox, heartbeat, offline cache, screens' reads). Fifty
+#: stations on one PostgreSQL then hold 150 connections, or a PgBouncer in front (see the README). A
+#: hard limit: no pool opens more (no overflow), and no background code opens a session inside another
+#: (it would wait for itself).
 STATION_CONNECTIONS = 3
-#: Background code opens sessions inside others (demo seeding, user administration: up to three deep),
-#: and background jobs overlap: up to two more connections for such moments, closed again when returned
-#: (an overflow connection is not kept). Without them a nested session waits for itself and times out.
-BACKGROUND_OVERFLOW = 2
-#: Background jobs queue for their one connection; a sync page may hold it for a few seconds.
+#: Background jobs queue for their one connection; a sync batch may hold it for a second or two.
 BACKGROUND_POOL_TIMEOUT_S = 30
 
 
@@ -136,7 +134,7 @@ def open_database(
             limits=limits,
             application_name=application_name,
             pool_size=1,
-            max_overflow=BACKGROUND_OVERFLOW,
+            max_overflow=0,
             pool_timeout_s=BACKGROUND_POOL_TIMEOUT_S,
         )
         packing = create_db_engine(url, limits=limits, application_name=application_name, pool_size=1, max_overflow=0)

@@ -40,6 +40,7 @@ from packstation.services.sync.accounts import ensure_accounts
 from packstation.services.sync.claims import ClaimSync
 from packstation.services.sync.leadership import Leadership
 from packstation.services.sync.pull import PackageSync, SyncInterrupted
+from packstation.services.sync.results import SyncSettings
 
 log = logging.getLogger("packstation.services.sync.jobs")
 
@@ -111,7 +112,9 @@ def marketplace_jobs(
         sessions=sessions,
         leadership=leadership,
         clients=clients,
-        sync=PackageSync(sessions),
+        # The station's background work has one connection (db/connect.STATION_CONNECTIONS): a second
+        # writer would only wait for it.
+        sync=PackageSync(sessions, settings=SyncSettings(writers=1)),
         claims=ClaimSync(sessions),
         pusher=OutboxPusher(sessions, clients.by_id, read_photo=PhotoStore(sessions, station_id=None).file),
         publish=publish,

@@ -116,44 +116,46 @@ def test_the_parcel_waits_for_its_photo_then_seals(
     scan(window, clock, "1001")  # Ayşe's demo badge
     qtbot.waitUntil(lambda: window.user is not None, timeout=10_000)
     qtbot.waitUntil(lambda: window.photos.view.status.text() == "01-box.jpg", timeout=10_000)
+    # Loaded, then given back: the station has one background connection, and holding it here
+    # would keep the station's own reads waiting.
     with context.database.sessions() as session:
         first, second = session.scalars(select(PackageRow).order_by(PackageRow.id).limit(2)).all()
         for package in (first, second):
             assert package.lines  # loaded while the session is open
 
-        # Every item verified: the parcel is not sealed, the screen asks for the photo.
-        _verify_all_items(qtbot, window, clock, first)
-        assert window.pack.feedback.property("kind") == "warn"
-        assert "F1" in window.pack.feedback.text() and window.pack.is_packing
-        window.last_feedback_latency_s = None
-        scan(window, clock, first.lines[0].barcode)  # one item too many: the request for the photo stays
-        qtbot.waitUntil(lambda: window.last_feedback_latency_s is not None, timeout=10_000)
-        assert window.pack.feedback.property("kind") == "warn" and "F1" in window.pack.feedback.text()
-        window.photos.view.grab()  # drawn with its still
-        spool = tmp_path / "station-1" / "spool"
-        assert not any(spool.glob("*.zpl")), "no label before the photo"
+    # Every item verified: the parcel is not sealed, the screen asks for the photo.
+    _verify_all_items(qtbot, window, clock, first)
+    assert window.pack.feedback.property("kind") == "warn"
+    assert "F1" in window.pack.feedback.text() and window.pack.is_packing
+    window.last_feedback_latency_s = None
+    scan(window, clock, first.lines[0].barcode)  # one item too many: the request for the photo stays
+    qtbot.waitUntil(lambda: window.last_feedback_latency_s is not None, timeout=10_000)
+    assert window.pack.feedback.property("kind") == "warn" and "F1" in window.pack.feedback.text()
+    window.photos.view.grab()  # drawn with its still
+    spool = tmp_path / "station-1" / "spool"
+    assert not any(spool.glob("*.zpl")), "no label before the photo"
 
-        # F1 takes the still on show; stored, then the parcel completes and its label prints.
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow, timeout=5_000)  # shortcuts reach the active window only
-        qtbot.keyClick(window.windowHandle(), Qt.Key.Key_F1)
-        qtbot.waitUntil(lambda: window.pack.feedback.property("kind") == "complete", timeout=10_000)
-        qtbot.waitUntil(lambda: any(spool.glob("*.zpl")), timeout=15_000)
-        photos = context.photos.list(PhotoSubject.package(first.id))
-        assert len(photos) == 1 and photos[0].taken_by == "Ayşe Yılmaz" and photos[0].station == "station-1"
-        assert (photos[0].width, photos[0].height) == (800, 600)
-        assert Image.open(io.BytesIO(context.photos.read(photos[0].id))).getpixel((10, 10))[0] > 200  # orange
+    # F1 takes the still on show; stored, then the parcel completes and its label prints.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)  # shortcuts reach the active window only
+    qtbot.keyClick(window.windowHandle(), Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: window.pack.feedback.property("kind") == "complete", timeout=10_000)
+    qtbot.waitUntil(lambda: any(spool.glob("*.zpl")), timeout=15_000)
+    photos = context.photos.list(PhotoSubject.package(first.id))
+    assert len(photos) == 1 and photos[0].taken_by == "Ayşe Yılmaz" and photos[0].station == "station-1"
+    assert (photos[0].width, photos[0].height) == (800, 600)
+    assert Image.open(io.BytesIO(context.photos.read(photos[0].id))).getpixel((10, 10))[0] > 200  # orange
 
-        # The next still is garbage: skipped, named, and the file left alone; a PNG follows.
-        qtbot.waitUntil(lambda: window.photos.view.status.text() == "03-box.png", timeout=10_000)
-        assert any("02-garbage.jpg" in message for message in problems), problems
-        assert (pictures / "02-garbage.jpg").read_text(encoding="utf-8") == "this is not a picture\n"
+    # The next still is garbage: skipped, named, and the file left alone; a PNG follows.
+    qtbot.waitUntil(lambda: window.photos.view.status.text() == "03-box.png", timeout=10_000)
+    assert any("02-garbage.jpg" in message for message in problems), problems
+    assert (pictures / "02-garbage.jpg").read_text(encoding="utf-8") == "this is not a picture\n"
 
-        # Second parcel: the PHOTO command barcode; the first photo is of the teal still.
-        _verify_all_items(qtbot, window, clock, second)
-        scan(window, clock, Command.PHOTO.payload)
-        qtbot.waitUntil(lambda: not window.pack.awaiting_photo, timeout=10_000)
-        assert len(context.photos.list(PhotoSubject.package(second.id))) == 1
+    # Second parcel: the PHOTO command barcode; the first photo is of the teal still.
+    _verify_all_items(qtbot, window, clock, second)
+    scan(window, clock, Command.PHOTO.payload)
+    qtbot.waitUntil(lambda: not window.pack.awaiting_photo, timeout=10_000)
+    assert len(context.photos.list(PhotoSubject.package(second.id))) == 1
     # Then a noisy still over the 200 KB limit: refused with the sizes, nothing stored, nothing sealed.
     third = _third_package(context, exclude={first.id, second.id})
     qtbot.waitUntil(lambda: window.photos.view.status.text() == "04-noise.png", timeout=10_000)
