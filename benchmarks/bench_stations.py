@@ -208,11 +208,47 @@ def _summary(
             # Where the time goes: what active backends waited on (share of samples; "CPU" = running).
             "pg_active_waits": {k: round(v / active, 3) for k, v in sampler.waits.most_common(8)},
             "pg_active_backends_avg": round(sampler.active_samples / max(1, len(results)) / 1, 2),
+            "open_parts": _open_parts(results),
+            "station_cpu": _station_cpu(results),
+            "load_average_max": round(sampler.load_max, 1),
             "wal": wal,
         },
     }
     figures["goals_met"] = _met(figures, stations)
     return figures
+
+
+def _open_parts(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Where an open's time goes, for all opens and for the slowest 5 %: mean ms in the database (the
+    driver's ``execute`` and ``commit``: wire, server, WAL flush), in the station's journal write
+    (SQLite), on the packing thread's CPU outside those (Python), and the rest (waiting for a core,
+    the GIL or a lock)."""
+    parts = sorted((tuple(p) for r in results for p in r["open_parts"]), reverse=True)
+    if not parts:
+        return {}
+
+    def mean(rows: list[tuple[float, ...]]) -> dict[str, float]:
+        total, cpu, database, journal = (sum(row[i] for row in rows) / len(rows) * 1000 for i in range(4))
+        return {
+            "n": len(rows),
+            "total_ms": round(total, 2),
+            "database_ms": round(database, 2),
+            "journal_ms": round(journal, 2),
+            "station_cpu_ms": round(cpu, 2),
+            "waiting_ms": round(max(0.0, total - database - journal - cpu), 2),
+        }
+
+    return {"all": mean(parts), "slowest_5pct": mean(parts[: max(1, len(parts) // 20)])}
+
+
+def _station_cpu(results: list[dict[str, Any]]) -> dict[str, float]:
+    """The stations' own CPU in the measured window: each on average, and all of them in cores."""
+    cpu = [r["process_cpu_s"] / r["window_s"] for r in results if r.get("window_s")]
+    return {
+        "per_station_cores_avg": round(sum(cpu) / len(cpu), 3) if cpu else 0.0,
+        "all_stations_cores": round(sum(cpu), 2),
+        "machine_cores": float(os.cpu_count() or 1),
+    }
 
 
 def _met(figures: dict[str, Any], stations: int) -> dict[str, bool]:

@@ -5,6 +5,7 @@ sampler that watches PostgreSQL (connections, wait events, CPU, WAL) and the sta
 
 from __future__ import annotations
 
+import os
 import re
 import selectors
 import socket
@@ -261,7 +262,7 @@ def postgres_cpu_s(server: LocalPostgres) -> float:
 
 @dataclass
 class Sampler:
-    """Once a second: client connections, what active backends wait on, and the stations' RSS."""
+    """Once a second: client connections, what active backends wait on, the stations' RSS, the load average."""
 
     server: LocalPostgres
     pids: list[int]
@@ -269,6 +270,7 @@ class Sampler:
     waits: Counter[str] = field(default_factory=Counter)
     active_samples: int = 0
     rss_mb_max: float = 0.0
+    load_max: float = 0.0  # the machine's 1-minute load average: runnable work queued for its cores
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -288,6 +290,7 @@ class Sampler:
                     " AND application_name LIKE 'packstation/bench-%%'"  # the stations', not the dashboards'
                 )
                 rows = cursor.fetchall()
+                self.load_max = max(self.load_max, os.getloadavg()[0])
                 self.connections_max = max(self.connections_max, len(rows))
                 for state, wait in rows:
                     if state == "active":
