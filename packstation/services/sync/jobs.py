@@ -35,6 +35,7 @@ from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.outbox.pusher import OutboxPusher
 from packstation.services.outbox.stock import enqueue_stock_push
+from packstation.services.packing.source import is_connection_error
 from packstation.services.photos.store import PhotoStore
 from packstation.services.sync.accounts import ensure_accounts
 from packstation.services.sync.claims import ClaimSync
@@ -274,10 +275,19 @@ class MarketplaceJobs:
         """Queue stock changes and send due outbox rows (only on the leading station)."""
         if not self.leadership.is_leader and not self.check_leadership():
             return None
-        enqueue_stock_push(self._sessions, account_ids=list(self.account_ids.values()))
         include_waiting, self._push_waiting = self._push_waiting, False
-        result = self._pusher.push(include_waiting=include_waiting)
-        self._publish(OutboxPushed(result, pending_outbox(self._sessions)))
+        try:
+            enqueue_stock_push(self._sessions, account_ids=list(self.account_ids.values()))
+            result = self._pusher.push(include_waiting=include_waiting)
+            self._publish(OutboxPushed(result, pending_outbox(self._sessions)))
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            # A PostgreSQL restart or a cut cable is everyday weather: one line, not a traceback every
+            # 10 s; the rows stay due and the next run (or the next push_now) sends them.
+            self._push_waiting = self._push_waiting or include_waiting
+            log.info("push skipped: database unreachable")
+            return None
         return result
 
     def _set_running(self, account: str, running: bool) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -17,11 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from packstation.services.packing.source import is_connection_error
 from packstation.ui.packing.package_table import PackageTableModel
 from packstation.ui.platform.tasks import Task
 
 if TYPE_CHECKING:
     from packstation.services.packing.read_model import PackageCounts, PackageSummary
+
+log = logging.getLogger(__name__)
 
 
 class _Card(QFrame):
@@ -89,8 +93,20 @@ class HomeView(QWidget):
         if self._ready is None or self._counts is None:
             return
         self.list_title.setText(self.tr("Waiting to be packed (oldest first)"))
-        Task(self._ready, owner=self).on_success(self.model.set_rows).run()
-        Task(self._counts, owner=self).on_success(self._show_counts).run()
+        Task(self._ready, owner=self).on_success(self.model.set_rows).on_failure(self._not_refreshed).run()
+        Task(self._counts, owner=self).on_success(self._show_counts).on_failure(self._not_refreshed).run()
+
+    def _not_refreshed(self, exc: Exception) -> None:
+        """The figures and the list stay as they were, and the title says they are not current."""
+        if is_connection_error(exc):
+            # A PostgreSQL restart or a cut cable is everyday weather: a line in the log, not a traceback
+            # after every parcel packed while it lasts.
+            log.info("home not refreshed: database unreachable")
+            reason = self.tr("the database is unreachable")
+        else:
+            log.error("home not refreshed: %s", exc, exc_info=exc)
+            reason = self.tr("see the log")
+        self.list_title.setText(self.tr("Waiting to be packed (not refreshed: {reason})").format(reason=reason))
 
     def show_choices(self, rows: list[PackageSummary], caption: str) -> None:
         """Several packages match a scan: list only them."""

@@ -207,3 +207,52 @@ def test_a_pull_cut_short_by_shutdown_is_not_reported_as_a_marketplace_failure(
     assert not [e for e in events if isinstance(e, SyncFinished) and e.error]
     with db.sessions() as session:  # nothing for the sync panel to show as the account's last error
         assert session.scalar(select(SyncState.last_error)) is None
+
+
+def test_a_push_while_the_database_is_unreachable_is_one_line_and_the_rows_stay_due(
+    db: Database, engine: Engine, settings: Settings, client: TrendyolClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    import socket
+
+    from packstation.db.engine import ConnectionLimits
+    from packstation.services.outbox.pusher import OutboxPusher
+    from packstation.services.photos.store import PhotoStore
+    from packstation.services.sync.claims import ClaimSync
+    from packstation.services.sync.jobs import ClientCache, MarketplaceJobs
+
+    with socket.socket() as probe:  # a port nobody listens on: PostgreSQL is "away" (restarting, cable cut)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    away_engine = create_db_engine(
+        f"postgresql+psycopg2://nobody@127.0.0.1:{port}/packstation", limits=ConnectionLimits(connect_timeout_s=1)
+    )
+    away = session_factory(away_engine)
+    clients = ClientCache(settings, lambda _account: client, ensure_accounts(settings, db.sessions))
+    events: list[object] = []
+    jobs = MarketplaceJobs(
+        BackgroundScheduler(timezone=UTC),
+        settings=settings,
+        sessions=away,
+        leadership=Leadership(engine, station="one"),  # it leads: the lease row is on the reachable server
+        clients=clients,
+        sync=PackageSync(away),
+        claims=ClaimSync(away),
+        pusher=OutboxPusher(away, clients.by_id, read_photo=PhotoStore(away, station_id=None).file),
+        publish=events.append,
+    )
+    caplog.set_level(logging.INFO, logger="packstation.services.sync.jobs")
+    try:
+        assert jobs.check_leadership()
+        jobs.install()  # on a scheduler that is not started: nothing runs by itself
+        jobs.push_now(
+            include_waiting=True
+        )  # asked for at once (end of shift): still asked for once the database is back
+        assert jobs.push() is None
+        records = [r for r in caplog.records if r.name == "packstation.services.sync.jobs"]
+        assert [r.getMessage() for r in records if "push" in r.getMessage()] == ["push skipped: database unreachable"]
+        assert all(r.exc_info is None for r in records)
+        assert not [e for e in events if isinstance(e, OutboxPushed)]
+        assert jobs._push_waiting, "the push asked for at once must not be forgotten"
+    finally:
+        jobs.shutdown()
+        away_engine.dispose()
