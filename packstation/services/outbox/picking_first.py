@@ -133,7 +133,13 @@ class PickingFirst:
         now = self._clock()
         outbox = OutboxEntry.__table__.c
         with self._sessions.begin() as session:
-            account_id = session.scalar(select(PackageRow.account_id).where(PackageRow.id == package_id))
+            # The package row first, as the journal pump takes it (it locks the package, then writes this
+            # row). The other order deadlocks with a pump applying the same parcel: the pump waits for this
+            # row's business key, this row's foreign-key check for the pump's lock on the package (found
+            # by the 3,000-parcel soak).
+            account_id = session.scalar(
+                select(PackageRow.account_id).where(PackageRow.id == package_id).with_for_update(key_share=True)
+            )
             statement = (
                 insert(OutboxEntry)
                 .values(

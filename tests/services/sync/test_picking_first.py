@@ -147,3 +147,52 @@ def test_trendyol_unreachable_leaves_the_row_to_the_pusher_which_sends_it_once_l
     assert OutboxPusher(db.sessions, lambda _account: client).push(include_waiting=True).sent == 1
     assert sim.package(remote).status is PackageStatus.PICKING  # type: ignore[union-attr]
     assert _accepted_puts(sim, remote) == 1
+
+
+def test_taking_the_row_while_the_pump_applies_the_same_parcel_waits_for_it_and_does_not_deadlock(
+    db: Database, sim: SimulatedMarketplace, synced: int
+) -> None:
+    """The pump locks the package, then writes its Picking row; the label's claim must take the same order."""
+    import threading
+
+    from sqlalchemy import text
+
+    package = _opened(db, _labelled(sim, PackageStatus.CREATED))
+    pump = db.engine.connect()
+    pump_tx = pump.begin()
+    pump.execute(text("SET LOCAL lock_timeout = '5s'"))
+    pump.execute(select(PackageRow.id).where(PackageRow.id == package.id).with_for_update())
+    outcome: list[object] = []
+
+    def claim() -> None:
+        try:
+            outcome.append(PickingFirst(db.sessions)._take_row(package.id, picking_key(package.id)))
+        except Exception as exc:  # a deadlock victim lands here
+            outcome.append(exc)
+
+    label = threading.Thread(target=claim)
+    label.start()
+    try:
+        label.join(timeout=0.5)  # the label's claim is now waiting for the pump's lock on the package
+        assert not outcome, ("the claim must wait for the pump's lock on the package", outcome)
+        pump.execute(
+            insert(OutboxEntry.__table__)
+            .values(
+                account_id=synced,
+                kind=OutboxKind.STATUS.value,
+                business_key=picking_key(package.id),
+                package_id=package.id,
+                payload={"status": "Picking"},
+            )
+            .on_conflict_do_nothing(index_elements=[OutboxEntry.__table__.c.business_key])
+        )
+        pump_tx.commit()
+    finally:
+        if pump_tx.is_active:
+            pump_tx.rollback()
+        pump.close()
+        label.join(timeout=10)
+    assert isinstance(outcome[0], tuple), f"the label's claim failed: {outcome[0]}"
+    state, row_id = outcome[0]
+    assert state is None and row_id == _row(db, package.id).id, outcome
+    assert _row(db, package.id).state == OutboxState.IN_FLIGHT.value
