@@ -56,8 +56,9 @@ class _Row:
 def settle_reservations(session: Session, package_ids: Iterable[int]) -> Settled:
     """Make the reservations of ``package_ids`` follow the rule above (idempotent).
 
-    Opening a parcel settles only when the claim's check in ``package_claim()`` (migration 0021) finds
-    something to do: a line without a held reservation, a short one, or one for another quantity.
+    Opening a parcel settles only when the claim's check in ``package_claim()`` (migration 0022) finds
+    something to do: a line without a held reservation, one for another quantity, or a short one whose
+    product has free units (stock that arrives later fills short lines by itself: :func:`fill_short`).
     """
     ids = sorted(set(package_ids))
     if not ids:
