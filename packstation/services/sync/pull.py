@@ -44,6 +44,7 @@ from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.fields import without_nul
 from packstation.services.marketplaces.models import PackagePage, PackageQuery
+from packstation.services.packing.source import is_connection_error
 from packstation.services.stock.reservations import settle_reservations
 from packstation.services.sync.hepsiburada import apply_status_reports
 from packstation.services.sync.prefetch import prefetched_runs
@@ -327,8 +328,11 @@ class PackageSync:
                     .where(SyncState.account_id == account_id)
                     .values(last_error=printable(message, 2000))
                 )
-        except Exception:  # the database itself failed: the original error is the one to raise
-            log.exception("could not record the sync failure account=%d", account_id)
+        except Exception as exc:  # the database itself failed: the original error is the one to raise
+            if is_connection_error(exc):  # a restart, a cut cable: the line above said what failed
+                log.info("sync failure not recorded account=%d: database unreachable", account_id)
+            else:
+                log.exception("could not record the sync failure account=%d", account_id)
 
     def _write(
         self,
