@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from benchmarks import stations_rig as rig
 from benchmarks.common import percentiles, start_simulator
 from packstation.db.local_server import LocalPostgres
@@ -210,7 +212,7 @@ def _summary(
             "pg_active_backends_avg": round(sampler.active_samples / max(1, len(results)) / 1, 2),
             "open_parts": _open_parts(results),
             "station_cpu": _station_cpu(results),
-            "load_average_max": round(sampler.load_max, 1),
+            "load_average_end": round(sampler.load_end, 1),
             "wal": wal,
         },
     }
@@ -263,6 +265,21 @@ def _met(figures: dict[str, Any], stations: int) -> dict[str, bool]:
     }
 
 
+def _out_of_memory(count: int, runs: list[dict[str, Any]]) -> str | None:
+    """Why ``count`` stations would not fit in this machine's free memory (None: they would).
+
+    The estimate is the previous step's largest station RSS for each station, with a quarter to spare:
+    a step that swaps or meets the OOM killer measures the machine, not the product.
+    """
+    if not runs:
+        return None
+    needed_mb = count * runs[-1]["station_rss_mb_max"] * 1.25
+    free_mb = psutil.virtual_memory().available / 2**20
+    if needed_mb <= free_mb:
+        return None
+    return f"{count} stations need about {needed_mb:,.0f} MB, {free_mb:,.0f} MB are free"
+
+
 def run(argv: list[str] | None = None) -> dict[str, object]:
     """Seed once, run the baseline and the asked-for runs, print what met the goals."""
     args = _arguments(argv or [])
@@ -278,6 +295,7 @@ def run(argv: list[str] | None = None) -> dict[str, object]:
         try:
             started = time.perf_counter()
             url, users = rig.seed(server, packers=max(counts), packages=args.packages)
+            rig.allow_connections(server, max(counts) * 3 + 50)  # dashboards, the sampler, the tools
             seed_s = time.perf_counter() - started
             # About 40 % of the simulator's parcels have 3-6 units; ask for enough of them.
             simulator_process, simulator = start_simulator(seed=17, packages=int(needed / 0.07) + 200)
@@ -296,7 +314,12 @@ def run(argv: list[str] | None = None) -> dict[str, object]:
                 result["baseline"] = run_stations(warehouse, stations=1, minutes=args.minutes, pace=args.pace)
                 print(f"[bench] stations baseline: {json.dumps(result['baseline'])}", file=sys.stderr)
             runs = []
+            stopped: str | None = None
             for count in counts:
+                stopped = _out_of_memory(count, runs) if args.find_max else None
+                if stopped is not None:
+                    print(f"[bench] stations {count}: not run: {stopped}", file=sys.stderr)
+                    break
                 figures = run_stations(warehouse, stations=count, minutes=args.minutes, pace=args.pace)
                 print(f"[bench] stations {count}: {json.dumps(figures)}", file=sys.stderr)
                 runs.append(figures)
@@ -306,6 +329,7 @@ def run(argv: list[str] | None = None) -> dict[str, object]:
                 passing = [r["stations"] for r in runs if all(r["goals_met"].values())]
                 result["max_stations_meeting_goals"] = max(passing) if passing else 0
                 result["steps"] = runs
+                result["stopped_because"] = stopped or "a goal failed"
             else:
                 result.update(runs[0])
             return result

@@ -92,6 +92,24 @@ def seed(server: LocalPostgres, packers: int, packages: int = PACKAGES) -> tuple
     return url, ids
 
 
+def allow_connections(server: LocalPostgres, needed: int) -> None:
+    """Raise ``max_connections`` to ``needed`` (a restart) when the server's setting is lower.
+
+    Eighty stations hold 240 connections: above the embedded server's 200, a step of ``--find-max``
+    would fail on "too many clients" instead of on a goal.
+    """
+    connection = admin(server)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_connections")
+        current = int(cursor.fetchone()[0])
+        if current < needed:
+            cursor.execute(f"ALTER SYSTEM SET max_connections = {int(needed)}")
+    connection.close()
+    if current < needed:
+        server.stop()
+        server.start()
+
+
 def sync_marketplace(url: str, simulator: str) -> float:
     """Bring the simulator's parcels into PostgreSQL once, as the morning's first sync does; seconds taken."""
     from packstation.db.engine import create_db_engine, session_factory
@@ -270,7 +288,9 @@ class Sampler:
     waits: Counter[str] = field(default_factory=Counter)
     active_samples: int = 0
     rss_mb_max: float = 0.0
-    load_max: float = 0.0  # the machine's 1-minute load average: runnable work queued for its cores
+    # The machine's 1-minute load average at the last sample (runnable tasks and tasks waiting on the disk;
+    # an average over the last minute, so read at the end of the window, past the stations' start-up).
+    load_end: float = 0.0
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -290,7 +310,7 @@ class Sampler:
                     " AND application_name LIKE 'packstation/bench-%%'"  # the stations', not the dashboards'
                 )
                 rows = cursor.fetchall()
-                self.load_max = max(self.load_max, os.getloadavg()[0])
+                self.load_end = os.getloadavg()[0]
                 self.connections_max = max(self.connections_max, len(rows))
                 for state, wait in rows:
                     if state == "active":

@@ -35,6 +35,7 @@ def test_a_short_shift_loses_nothing_in_postgres_or_at_the_marketplace(shift: di
     }
     assert shift["outbox_drained"], (shift["outbox_left"], shift["phases_s"])
     assert shift["label_problems"] == 0, shift["label_problem_examples"]
+    assert shift["labels_not_made"] == 0, shift["labels_not_made_examples"]
 
 
 def test_a_short_shift_does_not_grow_in_memory_threads_or_open_files(shift: dict[str, Any]) -> None:

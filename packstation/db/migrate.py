@@ -18,6 +18,12 @@ from packstation.db.roles import apply_privileges
 
 log = logging.getLogger("packstation.db.migrate")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: The advisory lock migrations run under (``migrations/env.py``): stations starting together take turns.
+MIGRATION_LOCK_KEY = 0x7061636B  # "pack"
+#: How long a migration, and a station waiting for another's, may take: not the station's per-statement
+#: limit (15 s), which fifty stations starting together outwait in the lock's queue, and which DDL on a
+#: million parcels can outlast.
+MIGRATION_TIMEOUT = "15min"
 
 
 def alembic_config() -> Config:
@@ -48,6 +54,9 @@ def upgrade(engine: Engine, revision: str = "head", *, privileges: bool = False)
     are handed to the owner role and the station role's grants re-applied (:mod:`packstation.db.roles`).
     """
     before = current_revision(engine)
+    if revision == "head" and before == head_revision() and not privileges:
+        # The everyday start: nothing to do, so no lock to queue for (fifty stations start together).
+        return before, before
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -97,3 +97,44 @@ def test_stored_hepsiburada_lines_get_their_order_numbers(empty_db_url: str) -> 
         ]
     finally:
         engine.dispose()
+
+
+def test_stations_starting_together_do_not_time_out_in_the_migration_lock(empty_db_url: str) -> None:
+    """Fifty stations starting at once queue for the migration lock longer than a statement may take."""
+    import threading
+    import time
+
+    from packstation.db.engine import ConnectionLimits
+    from packstation.db.migrate import MIGRATION_LOCK_KEY
+
+    hurried = create_db_engine(empty_db_url, limits=ConnectionLimits(statement_timeout_ms=1000))
+    holder = create_db_engine(empty_db_url)
+    held, release = threading.Event(), threading.Event()
+
+    def another_station_migrating() -> None:
+        with holder.begin() as connection:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            held.set()
+            release.wait(10)
+
+    other = threading.Thread(target=another_station_migrating)
+    other.start()
+    try:
+        assert held.wait(10)
+        threading.Timer(2.5, release.set).start()  # longer than the 1 s statement timeout
+        assert upgrade(hurried) == (None, head_revision()), "a station waiting for the lock must wait, not fail"
+        # At head, a start takes no lock at all: it does not queue behind a station that holds it.
+        release.clear()
+        held.clear()
+        other.join(10)
+        other = threading.Thread(target=another_station_migrating)
+        other.start()
+        assert held.wait(10)
+        started = time.monotonic()
+        assert upgrade(hurried) == (head_revision(), head_revision())
+        assert time.monotonic() - started < 1.0
+    finally:
+        release.set()
+        other.join(10)
+        hurried.dispose()
+        holder.dispose()

@@ -65,3 +65,22 @@ def test_overlapping_work_queues_for_the_stations_three_connections(db_url: str,
     assert len(done) == 9, "every piece of work got a connection in its turn"
     assert seen and max(seen) <= STATION_CONNECTIONS
     assert max(seen) == STATION_CONNECTIONS  # and all three were in use at once
+
+
+def test_a_background_connection_busy_past_the_wait_counts_as_the_database_away(db_url: str) -> None:
+    """Jobs that find the one background connection busy too long skip their run quietly, as when offline."""
+    from sqlalchemy import exc
+
+    from packstation.db.engine import create_db_engine
+    from packstation.services.packing.source import is_connection_error
+
+    engine = create_db_engine(db_url, pool_size=1, max_overflow=0, pool_timeout_s=0.2)
+    try:
+        with engine.connect():
+            try:
+                with engine.connect():
+                    raise AssertionError("a second connection from a pool of one")
+            except exc.TimeoutError as busy:
+                assert is_connection_error(busy)
+    finally:
+        engine.dispose()

@@ -9,9 +9,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine, pool, text
 
+from packstation.db.migrate import MIGRATION_LOCK_KEY, MIGRATION_TIMEOUT
 from packstation.db.models.base import Base
-
-MIGRATION_LOCK_KEY = 0x7061636B  # "pack"
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,7 +19,9 @@ target_metadata = Base.metadata
 def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
     with context.begin_transaction():
-        context.get_bind().execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        bind = context.get_bind()
+        bind.execute(text(f"SET LOCAL statement_timeout = '{MIGRATION_TIMEOUT}'"))
+        bind.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         context.run_migrations()
 
 

@@ -13,6 +13,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models.catalog import ProductBarcode, ProductRow
@@ -94,8 +95,12 @@ class PostgresPackageSource:
 
 
 def is_connection_error(exc: BaseException) -> bool:
-    """True when ``exc`` means PostgreSQL cannot be reached (as opposed to a refused statement)."""
-    if isinstance(exc, (OperationalError, InterfaceError)):
+    """True when ``exc`` means PostgreSQL cannot be reached (as opposed to a refused statement).
+
+    A pool that gave no connection in time counts too: the station's one background connection was
+    busy past the wait (fifty stations filling their offline copies at once), which the next run outlives.
+    """
+    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)):
         return True
     return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
