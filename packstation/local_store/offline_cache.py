@@ -8,7 +8,7 @@ may lose the last refresh, which the next one redoes from PostgreSQL.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +17,9 @@ from pathlib import Path
 from packstation.local_store.sqlite import ConnectionPool, StoreSchema, Synchronous, open_store
 
 #: Version 1 is the schema the first release created without a version; later changes append here.
+#: How long a cache connection waits for another's write (a refresh writes thousands of rows at once).
+BUSY_TIMEOUT_S = 10.0
+
 SCHEMA = StoreSchema(
     "offline cache",
     (
@@ -93,7 +96,9 @@ class CacheStore:
             pass
 
     def _open(self) -> sqlite3.Connection:
-        return open_store(self.path, SCHEMA, synchronous=Synchronous.NORMAL, timeout_s=10.0, check_same_thread=False)
+        return open_store(
+            self.path, SCHEMA, synchronous=Synchronous.NORMAL, timeout_s=BUSY_TIMEOUT_S, check_same_thread=False
+        )
 
     def close(self) -> None:
         """Close the cache's connections (a later call opens one again)."""
@@ -136,10 +141,24 @@ class CacheStore:
             ).fetchone()
         return None if row is None else CachedRow(row[0], row[1], row[2], bool(row[3]))
 
-    def mark_packed(self, package_id: int) -> None:
-        """Packed here while offline: a second scan of it must not pack it again."""
+    def mark_packed(self, package_ids: Collection[int], *, wait_s: float) -> None:
+        """Packed here: a second scan of them must not pack them again while offline.
+
+        Waits at most ``wait_s`` for a refresh's write to finish, then raises ``sqlite3.OperationalError``
+        ("database is locked"): the caller is a packer's scan, which must not wait for a refresh.
+        """
         with self._pool.connection() as connection:
-            connection.execute("UPDATE packages SET packed_locally = 1 WHERE id = ?", (package_id,))
+            connection.execute(f"PRAGMA busy_timeout={int(wait_s * 1000)}")
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                connection.executemany(
+                    "UPDATE packages SET packed_locally = 1 WHERE id = ?", [(package_id,) for package_id in package_ids]
+                )
+                connection.execute("COMMIT")
+            finally:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                connection.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
 
     def barcodes(self) -> list[tuple[int, str, str, str, int]]:
         """The catalogue as ``(product_id, stock_code, name, barcode, multiplier)`` rows."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
@@ -25,6 +27,7 @@ from packstation.db.models.catalog import ProductBarcode, ProductRow
 from packstation.db.models.packages import PackageLineRow, PackageRow
 from packstation.domain.catalogue import BarcodeIndex
 from packstation.local_store.offline_cache import CachedPackage, CacheStore
+from packstation.local_store.sqlite import LocalStoreError
 from packstation.services.packing.model import LineInfo, LoadedPackage, OpenedPackage, line_info, opened_package
 from packstation.services.packing.read_model import READY_STATUSES, PackageSummary
 from packstation.services.packing.source import catalogue_index, is_connection_error
@@ -39,6 +42,8 @@ FULL_REFRESH_S = 15 * 60
 #: Changes are read again this far back: a transaction stamps ``updated_at`` when it starts and may
 #: commit after our read (the station's transactions last milliseconds; a sync batch, seconds).
 CHANGE_OVERLAP = timedelta(minutes=2)
+#: How long a packer's last scan waits for a refresh writing the cache before its mark waits in memory.
+MARK_WAIT_S = 0.05
 
 
 class Ready(NamedTuple):
@@ -61,6 +66,9 @@ class OfflineCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._store = CacheStore(path)
+        # Packed here, not yet in the cache file (a refresh held it): see mark_packed.
+        self._unmarked: set[int] = set()
+        self._marks = threading.Lock()
 
     def close(self) -> None:
         """Close the cache file's connections (a later use opens one again)."""
@@ -109,7 +117,7 @@ class OfflineCache:
             ).all()
         with self._store.writing() as write:
             # Parcels packed here while offline stay marked until PostgreSQL shows them packed.
-            packed_here = write.packed_here()
+            packed_here = self._marked(write.packed_here())
             write.clear_packages()
             write.store(_cached(packages), packed_here)
             write.replace_barcodes(tuple(row) for row in barcodes)  # type: ignore[misc]
@@ -135,7 +143,7 @@ class OfflineCache:
         gone = [package_id for package_id, is_ready in changed if not is_ready]
         with self._store.writing() as write:
             write.delete(gone)
-            packed_here = write.packed_here() & set(still_ready)
+            packed_here = self._marked(write.packed_here()) & set(still_ready)
             write.delete(p.id for p, *_rest in packages)
             write.store(_cached(packages), packed_here)
             write.stamp(started, full=False)
@@ -195,11 +203,31 @@ class OfflineCache:
         row = self._store.load(package_id)
         if row is None:
             return None
-        return LoadedPackage(OpenedPackage.from_document(json.loads(row.document)), row.status, row.packed_locally)
+        packed_here = row.packed_locally or package_id in self._marked(set())
+        return LoadedPackage(OpenedPackage.from_document(json.loads(row.document)), row.status, packed_here)
 
     def mark_packed(self, package_id: int) -> None:
-        """Packed here while offline: a second scan of it must not pack it again."""
-        self._store.mark_packed(package_id)
+        """Packed here: a second scan of it must not pack it again while offline.
+
+        Never holds up or fails the scan that packed it (the parcel is in the journal already): while a
+        refresh writes the cache file, which takes seconds on a slow disk, the mark waits in memory;
+        reads see it there, the refresh writes it, or the next mark does.
+        """
+        with self._marks:
+            self._unmarked.add(package_id)
+            marks = set(self._unmarked)
+        try:
+            self._store.mark_packed(marks, wait_s=MARK_WAIT_S)
+        except (sqlite3.Error, LocalStoreError) as exc:
+            log.warning("offline copy not marked packed yet packages=%s reason=%s", len(marks), exc)
+            return
+        with self._marks:
+            self._unmarked -= marks
+
+    def _marked(self, stored: set[int]) -> set[int]:
+        """Packed here: as the cache file says, and the marks still waiting in memory."""
+        with self._marks:
+            return stored | self._unmarked
 
     def catalogue(self) -> BarcodeIndex:
         """The barcode catalogue as of the last refresh."""

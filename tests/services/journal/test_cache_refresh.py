@@ -114,3 +114,33 @@ def _tracking(sessions: sessionmaker[Session], package_id: int) -> str:
         tracking = session.scalar(select(PackageRow.cargo_tracking_number).where(PackageRow.id == package_id))
     assert tracking
     return tracking
+
+
+def test_a_parcel_packed_while_a_refresh_holds_the_cache_is_marked_without_holding_up_the_scan(
+    db: Database, tmp_path: Path
+) -> None:
+    """Found by the soak on a slow machine: the last scan waited 10 s for a refresh's write, then failed."""
+    import time
+
+    sessions = db.sessions
+    _seed_backlog(sessions, 10, 5)
+    path = tmp_path / "cache.sqlite3"
+    cache = OfflineCache(path)
+    cache.refresh(sessions)
+    first, second = _ready_ids(sessions)[:2]
+    refresh = sqlite3.connect(path, isolation_level=None)  # a refresh writing on another thread
+    refresh.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        cache.mark_packed(first)  # the parcel's last scan
+        assert time.monotonic() - started < 1.0, "a scan must not wait for the cache"
+        loaded = cache.load(first)
+        assert loaded is not None and loaded.packed_here, "the mark waits in memory, and reads see it"
+    finally:
+        refresh.execute("ROLLBACK")
+        refresh.close()
+    cache.mark_packed(second)  # the next mark writes the waiting one too
+    with sqlite3.connect(path) as check:
+        marked = {row[0] for row in check.execute("SELECT id FROM packages WHERE packed_locally = 1")}
+    assert marked == {first, second}
+    cache.close()
