@@ -575,6 +575,18 @@
             <source>Waiting to be packed (oldest first)</source>
             <translation>Waiting to be packed (oldest first)</translation>
         </message>
+        <message>
+            <source>the database is unreachable</source>
+            <translation>the database is unreachable</translation>
+        </message>
+        <message>
+            <source>see the log</source>
+            <translation>see the log</translation>
+        </message>
+        <message>
+            <source>Waiting to be packed (not refreshed: {reason})</source>
+            <translation>Waiting to be packed (not refreshed: {reason})</translation>
+        </message>
     </context>
     <context>
         <name>LocationDialog</name>

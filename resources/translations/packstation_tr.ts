@@ -575,6 +575,18 @@
         <source>Waiting to be packed (oldest first)</source>
         <translation>Paketlenmeyi bekleyenler (en eskisi önce)</translation>
     </message>
+    <message>
+        <source>the database is unreachable</source>
+        <translation>veritabanına ulaşılamıyor</translation>
+    </message>
+    <message>
+        <source>see the log</source>
+        <translation>log kayıtlarına bakın</translation>
+    </message>
+    <message>
+        <source>Waiting to be packed (not refreshed: {reason})</source>
+        <translation>Paketlenmeyi bekleyenler (yenilenmedi: {reason})</translation>
+    </message>
 </context>
 <context>
     <name>LocationDialog</name>
