@@ -58,15 +58,30 @@ OUTAGE_S = 2.0  # each PostgreSQL restart: down this long, then started again
 #: the shift packs them; the rest are on carriers whose label the station prints itself.
 COMMON_LABEL_SHARE = 0.25
 COMMON_LABEL_CARRIERS = ("733", "726")
+#: The issue's shift: 3,000 parcels, 15,000 scans (one scan a unit).
+SCANS_PER_PARCEL = 5.0
 
 
-def mixed(ready: list[dict[str, Any]], count: int, *, common_share: float) -> list[dict[str, Any]]:
-    """``count`` parcels in their order, ``common_share`` of them with a common label, spread evenly."""
+def mixed(
+    ready: list[dict[str, Any]], count: int, *, common_share: float, scans_per_parcel: float = SCANS_PER_PARCEL
+) -> list[dict[str, Any]]:
+    """``count`` parcels in their order, ``common_share`` of them with a common label, spread evenly, and
+    about ``scans_per_parcel`` scans a parcel over the shift.
+
+    The stand-in's parcels hold 3.6 units on average and few of them go by carriers without a common label,
+    so the own-label parcels are taken as they come and the common-label parcels (plentiful) are chosen
+    by size to bring the shift to its scans: those closest to the size still needed, in their order.
+    """
     common = [p for p in ready if p["tracking"][:3] in COMMON_LABEL_CARRIERS]
     own = [p for p in ready if p["tracking"][:3] not in COMMON_LABEL_CARRIERS]
     wanted = round(count * common_share)
     if len(common) < wanted or len(own) < count - wanted:
         raise RuntimeError(f"the stand-in has too few ready parcels: {len(common)} common, {len(own)} own label")
+    own = own[: count - wanted]
+    if wanted:
+        size = (count * scans_per_parcel - sum(len(p["scans"]) for p in own)) / wanted
+        order = {id(p): n for n, p in enumerate(common)}
+        common = sorted(sorted(common, key=lambda p: abs(len(p["scans"]) - size))[:wanted], key=lambda p: order[id(p)])
     shift: list[dict[str, Any]] = []
     taken = 0
     for index in range(count):

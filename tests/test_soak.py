@@ -42,3 +42,22 @@ def test_a_short_shift_does_not_grow_in_memory_threads_or_open_files(shift: dict
     assert shift["met"]["rss_growth_pct"], shift["samples"]
     assert shift["met"]["threads_growth"], shift["samples"]
     assert shift["met"]["fds_growth"], (shift["fds_grown"], shift["samples"])
+
+
+def test_the_shift_has_its_common_label_share_and_about_five_scans_a_parcel() -> None:
+    from benchmarks.bench_soak import mixed
+
+    def parcel(number: int, carrier: str, units: int) -> dict[str, Any]:
+        return {"tracking": f"{carrier}{number:07d}", "external_id": str(number), "scans": ["869"] * units}
+
+    # As the stand-in has them: few own-label parcels of 1-4 units, many common-label ones of 1-12.
+    own = [parcel(n, "725", 1 + n % 4) for n in range(40)]
+    common = [parcel(100 + n, "733", 1 + n % 12) for n in range(200)]
+    shift = mixed(own + common, 40, common_share=0.25, scans_per_parcel=5.0)
+
+    assert [p["tracking"][:3] for p in shift[:4]] == ["725", "725", "725", "733"], "common labels spread evenly"
+    assert sum(p["tracking"].startswith("733") for p in shift) == 10
+    assert shift[:4][:3] == own[:3], "own-label parcels as they come"
+    picked = [p for p in shift if p["tracking"].startswith("733")]
+    assert picked == sorted(picked, key=lambda p: p["tracking"]), "in their order"
+    assert sum(len(p["scans"]) for p in shift) == pytest.approx(200, abs=10)
