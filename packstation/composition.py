@@ -509,8 +509,10 @@ def _schedule(
     cache: OfflineCache,
     demo_marketplace: DemoMarketplace | None,
 ) -> None:
-    """Step 8: the station's periodic work: heartbeat, offline copy, and the demo's new orders."""
+    """Step 8: the station's periodic work: heartbeat, offline copy, freed memory back to the system, and
+    the demo's new orders."""
     from packstation.services.station.heartbeat import beat
+    from packstation.services.station.memory import RELEASE_EVERY_S, release_free_memory
 
     now = datetime.now(UTC)
     scheduler.add_job(
@@ -529,6 +531,7 @@ def _schedule(
         id="offline-cache",
         next_run_time=now,
     )
+    scheduler.add_job(release_free_memory, "interval", seconds=RELEASE_EVERY_S, id="release-memory")
     if demo_marketplace is not None:
         scheduler.add_job(demo_marketplace.add_order, "interval", seconds=DEMO_ORDER_SECONDS, id="demo-orders")
         # Parcels packed in the demo are delivered and some come back: returns keep arriving too.
