@@ -29,17 +29,21 @@ class _Relay(QObject):
 class _Runnable(QRunnable):
     def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
-        self._work = work
-        self._relay = relay
+        self._parts: tuple[Callable[[], Any], _Relay] | None = (work, relay)
 
     def run(self) -> None:
+        if self._parts is None:
+            return
+        # The pool deletes the C++ runnable, but its Python wrapper can stay a while after: it must hold
+        # neither the work (and what the work captured) nor the relay.
+        (work, relay), self._parts = self._parts, None
         try:
-            result = self._work()
+            result = work()
         except Exception as exc:  # delivered to the failure callback, which shows it
             log.debug("task failed", exc_info=True)
-            self._relay.failed.emit(exc)
+            relay.failed.emit(exc)
         else:
-            self._relay.succeeded.emit(result)
+            relay.succeeded.emit(result)
 
 
 _in_flight: set[_Relay] = set()  # keeps relays alive until their task reports back
