@@ -80,8 +80,8 @@ def mixed(
     own = own[: count - wanted]
     if wanted:
         size = (count * scans_per_parcel - sum(len(p["scans"]) for p in own)) / wanted
-        order = {id(p): n for n, p in enumerate(common)}
-        common = sorted(sorted(common, key=lambda p: abs(len(p["scans"]) - size))[:wanted], key=lambda p: order[id(p)])
+        chosen = {id(p) for p in sorted(common, key=lambda p: abs(len(p["scans"]) - size))[:wanted]}
+        common = [p for p in common if id(p) in chosen]
     shift: list[dict[str, Any]] = []
     taken = 0
     for index in range(count):

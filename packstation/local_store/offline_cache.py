@@ -16,10 +16,10 @@ from pathlib import Path
 
 from packstation.local_store.sqlite import ConnectionPool, StoreSchema, Synchronous, open_store
 
-#: Version 1 is the schema the first release created without a version; later changes append here.
 #: How long a cache connection waits for another's write (a refresh writes thousands of rows at once).
 BUSY_TIMEOUT_S = 10.0
 
+#: Version 1 is the schema the first release created without a version; later changes append here.
 SCHEMA = StoreSchema(
     "offline cache",
     (

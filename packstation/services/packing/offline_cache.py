@@ -203,7 +203,8 @@ class OfflineCache:
         row = self._store.load(package_id)
         if row is None:
             return None
-        packed_here = row.packed_locally or package_id in self._marked(set())
+        with self._marks:
+            packed_here = row.packed_locally or package_id in self._unmarked
         return LoadedPackage(OpenedPackage.from_document(json.loads(row.document)), row.status, packed_here)
 
     def mark_packed(self, package_id: int) -> None:
