@@ -7,8 +7,9 @@ station packs on from its offline cache meanwhile) and the TCP printer offline f
 from 1,200 parcels on, less in a shorter shift: :func:`printer_offline_seconds`). RSS, threads and open
 file handles are sampled every 500 parcels (twelve times in a shorter run), between restarts; the first
 third of the shift is the warm-up: RSS growth is the last sample against the end of the warm-up, thread
-and handle growth the median of the last third against the median of the first (``fds_grown`` names
-the handles by kind, end of shift against end of warm-up). Scan latency is scan to the feedback painted.
+and handle growth the median of the last third against the median of the first (``fds_grown`` and
+``threads_grown`` name what grew, by kind, end of shift against end of warm-up). Scan latency is scan
+to the feedback painted.
 
 Lost: a packed parcel without exactly one ``complete`` in PostgreSQL (missing or recorded twice), not
 Picking at the marketplace stand-in once the outbox is empty, or Picking applied there twice. Every
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import selectors
 import socket
 import statistics
@@ -30,9 +32,10 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The simulator's credentials, as a warehouse sets them (the station reads secrets from the environment).
@@ -208,8 +211,9 @@ def _process_sample(process: psutil.Process, printer: SwitchablePrinter) -> dict
     }
 
 
-def fd_kinds(process: psutil.Process) -> Counter[str]:
-    """The process's open handles by kind: a file by name, a socket by where it leads, pipes, event fds.
+def fd_kinds(process: psutil.Process, ports: Mapping[int, str] | None = None) -> Counter[str]:
+    """The process's open handles by kind: a file by name, a socket by where it leads (``ports`` names the
+    ports it knows: PostgreSQL, the marketplace), pipes, event fds.
 
     Two of these taken apart show what a handle leak is made of (``fds_grown``).
     """
@@ -217,7 +221,7 @@ def fd_kinds(process: psutil.Process) -> Counter[str]:
     for connection in process.net_connections(kind="all"):
         remote = connection.raddr
         if isinstance(remote, tuple) and remote:
-            sockets[connection.fd] = f"socket to port {remote[1]}"
+            sockets[connection.fd] = f"socket to {(ports or {}).get(remote[1], f'port {remote[1]}')}"
         elif connection.laddr and isinstance(connection.laddr, tuple):
             sockets[connection.fd] = "listening socket"
         else:
@@ -234,6 +238,26 @@ def fd_kinds(process: psutil.Process) -> Counter[str]:
             kinds[target.split("[")[0].rstrip(":") if target.startswith("pipe:") else target] += 1
         else:
             kinds[Path(target).name] += 1
+    return kinds
+
+
+def thread_kinds(process: psutil.Process) -> Counter[str]:
+    """The process's threads by name: Python's name where the thread is Python's, else the name the system
+    knows it by (Qt names its pool's threads), with numbers taken out (``ThreadPoolExecutor-3_1`` is one
+    of ``ThreadPoolExecutor-#_#``).
+
+    Two of these taken apart show what thread growth is made of (``threads_grown``).
+    """
+    python = {thread.native_id: thread.name for thread in threading.enumerate()}
+    kinds: Counter[str] = Counter()
+    for thread in process.threads():
+        name = python.get(thread.id)
+        if name is None:
+            try:
+                name = Path(f"/proc/{process.pid}/task/{thread.id}/comm").read_text().strip()
+            except OSError:
+                continue  # ended meanwhile
+        kinds[re.sub(r"\d+", "#", name)] += 1
     return kinds
 
 
@@ -331,6 +355,8 @@ def _shift(
     outages: list[threading.Thread] = []
     restarts_due = 0
     handles: dict[str, Counter[str]] = {}
+    threads: dict[str, Counter[str]] = {}
+    ports = {server.port: "PostgreSQL", urlsplit(simulator).port or 0: "the marketplace"}
     phases: dict[str, float] = {}
     shift_started = time.monotonic()
     try:
@@ -367,10 +393,10 @@ def _shift(
                     outages[-1].join(timeout=120)
                 samples.append({"parcels": index + 1, **_process_sample(process, printer)})
                 if len(samples) == warm_samples:
-                    handles["warm"] = fd_kinds(process)
+                    handles["warm"], threads["warm"] = fd_kinds(process, ports), thread_kinds(process)
         for outage in outages:
             outage.join(timeout=120)
-        handles["end"] = fd_kinds(process)
+        handles["end"], threads["end"] = fd_kinds(process, ports), thread_kinds(process)
         phases["packing_s"] = time.monotonic() - shift_started
         for outage in outages:  # PostgreSQL is up again before the shift is judged
             outage.join(timeout=120)
@@ -398,6 +424,7 @@ def _shift(
         app.processEvents()
         printer.close()
     grown = handles.get("end", Counter()) - handles.get("warm", Counter())
+    threads_grown = threads.get("end", Counter()) - threads.get("warm", Counter())
     return {
         "samples": samples,
         "per_parcel": per_parcel,
@@ -409,6 +436,7 @@ def _shift(
         "labels_not_made": [p for p in packed if p not in labelled and p not in label_problems],
         "labelled_twice": sorted(e for e, n in labelled.items() if n > 1),
         "fds_grown": dict(grown),
+        "threads_grown": dict(threads_grown),
         "phases": {name: round(seconds, 1) for name, seconds in phases.items()},
     }
 
@@ -555,6 +583,7 @@ def run(argv: list[str] | None = None) -> dict[str, object]:
         - statistics.median(s["threads"] for s in early),
         "fds_growth": statistics.median(s["fds"] for s in late) - statistics.median(s["fds"] for s in early),
         "fds_grown": shift["fds_grown"],
+        "threads_grown": shift["threads_grown"],
         "scan_p99_first_ms": first["p99_ms"],
         "scan_p99_last_ms": last["p99_ms"],
         "first_last_parcels": edge,

@@ -61,3 +61,32 @@ def test_the_shift_has_its_common_label_share_and_about_five_scans_a_parcel() ->
     picked = [p for p in shift if p["tracking"].startswith("733")]
     assert picked == sorted(picked, key=lambda p: p["tracking"]), "in their order"
     assert sum(len(p["scans"]) for p in shift) == pytest.approx(200, abs=10)
+
+
+def test_what_grew_is_named_threads_by_name_and_sockets_by_where_they_lead() -> None:
+    import socket
+    import threading
+
+    import psutil
+
+    from benchmarks.bench_soak import fd_kinds, thread_kinds
+
+    process = psutil.Process()
+    release = threading.Event()
+    held = [threading.Thread(target=release.wait, name=f"held-{n}") for n in (1, 22)]
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(listener.getsockname())
+    before = thread_kinds(process)
+    for thread in held:
+        thread.start()
+    try:
+        assert thread_kinds(process) - before == {"held-#": 2}, "numbers taken out: one kind"
+        handles = fd_kinds(process, {listener.getsockname()[1]: "the printer"})
+        assert handles["socket to the printer"] == 1
+        assert handles["listening socket"] >= 1
+    finally:
+        release.set()
+        for thread in held:
+            thread.join()
+        client.close()
+        listener.close()
