@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
@@ -29,7 +29,7 @@ from packstation.domain.catalogue import BarcodeIndex
 from packstation.local_store.offline_cache import CachedPackage, CacheStore
 from packstation.local_store.sqlite import LocalStoreError
 from packstation.services.packing.model import LineInfo, LoadedPackage, OpenedPackage, line_info, opened_package
-from packstation.services.packing.read_model import READY_STATUSES, PackageSummary
+from packstation.services.packing.read_model import READY_TO_PACK, PackageSummary
 from packstation.services.packing.source import catalogue_index, is_connection_error
 from packstation.services.stock.places import pick_bin_code
 
@@ -44,6 +44,13 @@ FULL_REFRESH_S = 15 * 60
 CHANGE_OVERLAP = timedelta(minutes=2)
 #: How long a packer's last scan waits for a refresh writing the cache before its mark waits in memory.
 MARK_WAIT_S = 0.05
+#: Packages read from PostgreSQL per checkout of the connection. The station's background jobs share one
+#: connection, and a full copy of 20,000 parcels read in one go held it for tens of seconds on a loaded
+#: station (leadership waited 30 s for it at a 50-station start-up); between chunks the others get a turn.
+READ_CHUNK = 1000
+
+#: As they will be packed (the partial index ix_packages_ready serves it with READY_TO_PACK).
+_OLDEST_FIRST = (PackageRow.order_date.asc().nulls_last(), PackageRow.id)
 
 
 class Ready(NamedTuple):
@@ -103,9 +110,14 @@ class OfflineCache:
             log.info("offline cache not refreshed: database unreachable")
 
     def _refresh_full(self, sessions: sessionmaker[Session], limit: int) -> int:
+        # Which packages, then their contents chunk by chunk: what changes meanwhile is stamped after
+        # ``started`` and copied by the next refresh (a package no longer ready by its chunk is left out).
         with sessions() as session:
             started = session.scalar(select(func.now()))
-            packages = self._read_ready(session, limit)
+            oldest = select(PackageRow.id).where(READY_TO_PACK).order_by(*_OLDEST_FIRST).limit(limit)
+            ids = list(session.scalars(oldest))
+        packages = self._read_chunked(sessions, ids)
+        with sessions() as session:
             barcodes = session.execute(
                 select(
                     ProductBarcode.barcode,
@@ -119,51 +131,54 @@ class OfflineCache:
             # Parcels packed here while offline stay marked until PostgreSQL shows them packed.
             packed_here = self._marked(write.packed_here())
             write.clear_packages()
-            write.store(_cached(packages), packed_here)
+            write.store(packages, packed_here)
             write.replace_barcodes(tuple(row) for row in barcodes)  # type: ignore[misc]
             write.stamp(started, full=True)
         log.info("offline cache refreshed packages=%s barcodes=%s", len(packages), len(barcodes))
         return len(packages)
 
     def _refresh_changes(self, sessions: sessionmaker[Session], limit: int, watermark: datetime) -> int:
-        ready = and_(PackageRow.status.in_(READY_STATUSES), PackageRow.packed_at.is_(None))
         with sessions() as session:
             started = session.scalar(select(func.now()))
             changed = session.execute(
-                select(PackageRow.id, ready)
+                select(PackageRow.id, READY_TO_PACK)
                 .where(PackageRow.updated_at >= watermark - CHANGE_OVERLAP)
                 .order_by(PackageRow.updated_at)
                 .limit(limit + 1)
             ).all()
-            flood = len(changed) > limit  # a first sync, a bulk import: copy afresh instead
-            still_ready = [package_id for package_id, is_ready in changed if is_ready]
-            packages = self._read_ready(session, limit, ids=still_ready) if still_ready and not flood else []
-        if flood:
+        if len(changed) > limit:  # a first sync, a bulk import: copy afresh instead
             return self._refresh_full(sessions, limit)
+        still_ready = [package_id for package_id, is_ready in changed if is_ready]
+        packages = self._read_chunked(sessions, still_ready)
         gone = [package_id for package_id, is_ready in changed if not is_ready]
         with self._store.writing() as write:
             write.delete(gone)
             packed_here = self._marked(write.packed_here()) & set(still_ready)
-            write.delete(p.id for p, *_rest in packages)
-            write.store(_cached(packages), packed_here)
+            write.delete(package.id for package in packages)
+            write.store(packages, packed_here)
             write.stamp(started, full=False)
         log.debug("offline cache updated packages=%s gone=%s", len(packages), len(gone))
         return len(packages)
 
+    @classmethod
+    def _read_chunked(cls, sessions: sessionmaker[Session], ids: list[int]) -> list[CachedPackage]:
+        """Those of ``ids`` still ready, as the cache stores them, read :data:`READ_CHUNK` at a time."""
+        cached: list[CachedPackage] = []
+        for start in range(0, len(ids), READ_CHUNK):
+            with sessions() as session:
+                cached.extend(_cached(cls._read_ready(session, ids[start : start + READ_CHUNK])))
+        return cached
+
     @staticmethod
-    def _read_ready(session: Session, limit: int, *, ids: list[int] | None = None) -> list[Ready]:
-        """The ``limit`` oldest ready packages (of ``ids``, when given)."""
-        # Oldest first, as they will be packed; the partial index ix_packages_ready serves this.
+    def _read_ready(session: Session, ids: list[int]) -> list[Ready]:
+        """Those of ``ids`` still ready to pack, oldest first, with their lines and their sender."""
         query = (
             select(PackageRow, MarketplaceAccountRow, ClientCompany)
             .join(MarketplaceAccountRow, MarketplaceAccountRow.id == PackageRow.account_id)
             .join(ClientCompany, ClientCompany.id == MarketplaceAccountRow.client_company_id)
-            .where(PackageRow.status.in_(READY_STATUSES), PackageRow.packed_at.is_(None))
-            .order_by(PackageRow.order_date.asc().nulls_last(), PackageRow.id)
-            .limit(limit)
+            .where(PackageRow.id.in_(ids), READY_TO_PACK)
+            .order_by(*_OLDEST_FIRST)
         )
-        if ids is not None:
-            query = query.where(PackageRow.id.in_(ids))
         rows = session.execute(query).all()
         ids = [package.id for package, _account, _client in rows]
         lines: dict[int, list[LineInfo]] = {}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,6 +16,8 @@ from packstation.services.stock.places import pick_bin_code
 
 #: The stored statuses a packer may work on: :attr:`PackageStatus.is_packable`, the one rule, as SQL values.
 READY_STATUSES = tuple(status.value for status in STORED_STATUSES if status.is_packable)
+#: Waiting to be packed: a packable status and not packed yet (the partial index ix_packages_ready).
+READY_TO_PACK = and_(PackageRow.status.in_(READY_STATUSES), PackageRow.packed_at.is_(None))
 #: Up to this many packages the home screen's total is counted exactly; beyond, PostgreSQL's estimate.
 EXACT_TOTAL_UP_TO = 100_000
 
@@ -128,16 +130,13 @@ class PackageQueries:
 
     def ready_to_pack(self, *, limit: int = 200) -> list[PackageSummary]:
         """Oldest first: packages waiting to be packed."""
-        where = PackageRow.status.in_(READY_STATUSES) & PackageRow.packed_at.is_(None)
         with self._sessions() as session:
-            return self._summaries(session, where, limit=limit)
+            return self._summaries(session, READY_TO_PACK, limit=limit)
 
     def counts(self) -> PackageCounts:
         """Ready, packed today (UTC day) and total packages (estimated once there are very many)."""
         with self._sessions() as session:
-            ready = session.scalar(
-                select(func.count()).where(PackageRow.status.in_(READY_STATUSES), PackageRow.packed_at.is_(None))
-            )
+            ready = session.scalar(select(func.count()).where(READY_TO_PACK))
             packed = session.scalar(
                 select(func.count()).where(PackageRow.packed_at >= func.date_trunc("day", func.now()))
             )

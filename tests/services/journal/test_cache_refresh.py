@@ -6,7 +6,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+import pytest
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.db.connect import Database
@@ -144,3 +145,36 @@ def test_a_parcel_packed_while_a_refresh_holds_the_cache_is_marked_without_holdi
         marked = {row[0] for row in check.execute("SELECT id FROM packages WHERE packed_locally = 1")}
     assert marked == {first, second}
     cache.close()
+
+
+def test_a_full_copy_gives_the_shared_connection_back_between_chunks(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The station's background jobs share one connection: a full copy of 20,000 parcels read in one
+    checkout held it for tens of seconds, and leadership waited for it."""
+    from packstation.services.packing import offline_cache
+
+    sessions = db.sessions
+    _seed_backlog(sessions, 40, 5)
+    ready = _ready_ids(sessions)
+    monkeypatch.setattr(offline_cache, "READ_CHUNK", 7)
+    checkouts: list[object] = []
+
+    def count(*args: object) -> None:
+        checkouts.append(args)
+
+    event.listen(db.engine, "checkout", count)
+    try:
+        cache = OfflineCache(tmp_path / "cache.sqlite3")
+        assert cache.refresh(sessions, full=True) == len(ready)
+    finally:
+        event.remove(db.engine, "checkout", count)
+
+    chunks = -(-len(ready) // 7)
+    assert len(checkouts) == chunks + 2, "which parcels, each chunk of them, the catalogue: one checkout each"
+    assert sorted(p.id for code in _codes(sessions, ready) for p in cache.find_by_code(code)) == sorted(ready)
+
+
+def _codes(sessions: sessionmaker[Session], ids: list[int]) -> list[str]:
+    with sessions() as session:
+        return list(session.scalars(select(PackageRow.external_id).where(PackageRow.id.in_(ids))))
