@@ -1,4 +1,4 @@
-"""What to tell a person about a database error: the driver's own first line, not SQLAlchemy's wrapper."""
+"""Database errors in the station's words: what to tell a person, whether to retry, whether PostgreSQL is away."""
 
 from __future__ import annotations
 
@@ -29,3 +29,14 @@ def is_transient(exc: BaseException) -> bool:
         code = getattr(exc.orig, "pgcode", None)
         return code in _TRANSIENT_SQLSTATES or (code or "").startswith("08")
     return isinstance(exc, (ConnectionError, TimeoutError))
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """True when ``exc`` means PostgreSQL cannot be reached (as opposed to a refused statement).
+
+    A pool that gave no connection in time counts too: the station's one background connection was
+    busy past the wait (fifty stations filling their offline copies at once), which the next run outlives.
+    """
+    if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)):
+        return True
+    return isinstance(exc, sa_exc.DBAPIError) and bool(exc.connection_invalidated)

@@ -72,7 +72,7 @@ def test_a_background_connection_busy_past_the_wait_counts_as_the_database_away(
     from sqlalchemy import exc
 
     from packstation.db.engine import create_db_engine
-    from packstation.services.packing.source import is_connection_error
+    from packstation.db.errors import is_connection_error
 
     engine = create_db_engine(db_url, pool_size=1, max_overflow=0, pool_timeout_s=0.2)
     try:

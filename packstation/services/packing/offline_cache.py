@@ -22,6 +22,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from packstation.db.errors import is_connection_error
 from packstation.db.models.accounts import ClientCompany, MarketplaceAccountRow
 from packstation.db.models.catalog import ProductBarcode, ProductRow
 from packstation.db.models.packages import PackageLineRow, PackageRow
@@ -30,7 +31,7 @@ from packstation.local_store.offline_cache import CachedPackage, CacheStore
 from packstation.local_store.sqlite import LocalStoreError
 from packstation.services.packing.model import LineInfo, LoadedPackage, OpenedPackage, line_info, opened_package
 from packstation.services.packing.read_model import READY_TO_PACK, PackageSummary
-from packstation.services.packing.source import catalogue_index, is_connection_error
+from packstation.services.packing.source import catalogue_index
 from packstation.services.stock.places import pick_bin_code
 
 log = logging.getLogger("packstation.services.packing.offline_cache")

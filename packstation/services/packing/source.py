@@ -12,10 +12,9 @@ from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 from sqlalchemy import select, text
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from packstation.db.errors import is_connection_error
 from packstation.db.models.catalog import ProductBarcode, ProductRow
 from packstation.domain.catalogue import BarcodeIndex, CatalogueBarcode, CatalogueProduct
 from packstation.services.packing.model import LoadedPackage
@@ -92,17 +91,6 @@ class PostgresPackageSource:
                 ).join(ProductBarcode, ProductBarcode.product_id == ProductRow.id)
             ).all()
         return catalogue_index([tuple(row) for row in rows])  # type: ignore[misc]
-
-
-def is_connection_error(exc: BaseException) -> bool:
-    """True when ``exc`` means PostgreSQL cannot be reached (as opposed to a refused statement).
-
-    A pool that gave no connection in time counts too: the station's one background connection was
-    busy past the wait (fifty stations filling their offline copies at once), which the next run outlives.
-    """
-    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)):
-        return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 class SourceFallback:

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from packstation.db.errors import is_connection_error
 from packstation.db.models.sync import ClaimItemRow, ClaimRow
 from packstation.domain.returns import ClaimedUnit
 from packstation.local_store.return_cache import ReturnCache
-from packstation.services.packing.source import is_connection_error
 from packstation.services.returns.lookup import OPEN_STATUSES, OpenedReturn, OriginalParcel, opened_return
 
 log = logging.getLogger("packstation.services.returns.offline")

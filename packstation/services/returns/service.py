@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from packstation.db.errors import is_connection_error
 from packstation.domain.returns import ReturnCondition, UnitDecision
 from packstation.i18n import _
 from packstation.local_store.journal import Journal, JournalError
@@ -23,7 +24,6 @@ from packstation.local_store.operations import Operation, ReturnCompleted, Retur
 from packstation.services.access.audit import AuditLog
 from packstation.services.access.permissions import Approval, Permission, UserSession, privileged
 from packstation.services.marketplaces.claims import ClaimReason
-from packstation.services.packing.source import is_connection_error
 from packstation.services.returns.lookup import OpenedReturn, find_open_claim
 from packstation.services.returns.offline import OpenClaimsCopy
 

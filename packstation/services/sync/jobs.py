@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.config import Settings
 from packstation.config.sections import MarketplaceAccount
+from packstation.db.errors import is_connection_error
 from packstation.db.models.sync import OutboxEntry
 from packstation.domain.events import (
     Event,
@@ -35,7 +36,6 @@ from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.outbox.pusher import OutboxPusher
 from packstation.services.outbox.stock import enqueue_stock_push
-from packstation.services.packing.source import is_connection_error
 from packstation.services.photos.store import PhotoStore
 from packstation.services.sync.accounts import ensure_accounts
 from packstation.services.sync.claims import ClaimSync

@@ -36,6 +36,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from packstation.db.errors import is_connection_error
 from packstation.db.models.accounts import MarketplaceAccountRow
 from packstation.db.models.sync import SyncState
 from packstation.domain.status import PackageStatus
@@ -44,7 +45,6 @@ from packstation.i18n import _
 from packstation.services.marketplaces.base import MarketplaceClient
 from packstation.services.marketplaces.fields import without_nul
 from packstation.services.marketplaces.models import PackagePage, PackageQuery
-from packstation.services.packing.source import is_connection_error
 from packstation.services.stock.reservations import settle_reservations
 from packstation.services.sync.hepsiburada import apply_status_reports
 from packstation.services.sync.prefetch import prefetched_runs

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from packstation.services.packing.source import is_connection_error
+from packstation.db.errors import is_connection_error
 from packstation.ui.packing.package_table import PackageTableModel
 from packstation.ui.platform.tasks import Task
 
