@@ -294,13 +294,12 @@ def _open_store(
 
 def _scheduler() -> BackgroundScheduler:
     """Step 2: the scheduler for sync, pushes and heartbeats, on threads that give way to the packing thread."""
-    from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from packstation.services.sync.background import lower_thread_priority
+    from packstation.services.sync.background import BackgroundPool
 
     return BackgroundScheduler(
-        executors={"default": ThreadPoolExecutor(10, pool_kwargs={"initializer": lower_thread_priority})},
+        executors={"default": BackgroundPool()},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         timezone=UTC,
     )

@@ -54,3 +54,38 @@ def test_apscheduler_runs_jobs_on_the_niced_threads_the_station_asks_for() -> No
     finally:
         scheduler.shutdown()
     assert nice[0] >= min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + BACKGROUND_NICENESS)
+
+
+def test_the_scheduler_pool_starts_every_thread_at_once_so_overlapping_jobs_add_none() -> None:
+    """A pool that grows on demand reached a new size hours into a shift, when a PostgreSQL restart made
+    the jobs waiting for it overlap: growth a soak cannot tell from a leak."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from packstation.services.sync.background import BackgroundPool
+
+    def scheduler_threads() -> list[threading.Thread]:
+        return [thread for thread in threading.enumerate() if thread.name.startswith("scheduler")]
+
+    before = len(scheduler_threads())
+    pool = BackgroundPool(4)
+    started = scheduler_threads()
+    assert len(started) - before == 4
+    release = threading.Event()
+    running = threading.Barrier(5, timeout=10)
+
+    def stalled() -> None:  # a job waiting for the database, as all of them do while it restarts
+        running.wait()
+        release.wait(10)
+
+    scheduler = BackgroundScheduler(executors={"default": pool})
+    for number in range(4):
+        scheduler.add_job(stalled, "interval", minutes=10, id=f"job-{number}", next_run_time=datetime.now(UTC))
+    scheduler.start()
+    try:
+        running.wait()  # all four jobs at once
+        assert len(scheduler_threads()) - before == 4, "no thread beyond those started with the pool"
+        nice = os.getpriority(os.PRIO_PROCESS, started[-1].native_id or 0)
+        assert nice >= min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + BACKGROUND_NICENESS)
+    finally:
+        release.set()
+        scheduler.shutdown()
