@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -127,10 +127,10 @@ class SwitchablePrinter:
         with self._lock:
             self._off_until = time.monotonic() + seconds
 
-    def own_fds(self) -> int:
+    def own_fds(self) -> set[int]:
         """Open handles that are the stand-in's, not the station's: its listener and accepted connections."""
         with self._lock:
-            return len(self._clients) + (self._listener is not None)
+            return {sock.fileno() for sock in (*self._clients, *([self._listener] if self._listener else []))}
 
     def close(self) -> None:
         """Stop serving and close every socket."""
@@ -207,13 +207,15 @@ def _process_sample(process: psutil.Process, printer: SwitchablePrinter) -> dict
     return {
         "rss_mb": round(process.memory_info().rss / 2**20, 1),
         "threads": process.num_threads(),
-        "fds": process.num_fds() - printer.own_fds(),
+        "fds": process.num_fds() - len(printer.own_fds()),
     }
 
 
-def fd_kinds(process: psutil.Process, ports: Mapping[int, str] | None = None) -> Counter[str]:
-    """The process's open handles by kind: a file by name, a socket by where it leads (``ports`` names the
-    ports it knows: PostgreSQL, the marketplace), pipes, event fds.
+def fd_kinds(
+    process: psutil.Process, ports: Mapping[int, str] | None = None, *, besides: Collection[int] = ()
+) -> Counter[str]:
+    """The process's open handles but ``besides`` by kind: a file by name, a socket by where it leads
+    (``ports`` names the ports it knows: PostgreSQL, the marketplace, the printer), pipes, event fds.
 
     Two of these taken apart show what a handle leak is made of (``fds_grown``).
     """
@@ -228,6 +230,8 @@ def fd_kinds(process: psutil.Process, ports: Mapping[int, str] | None = None) ->
             sockets[connection.fd] = "socket (unix)"
     kinds: Counter[str] = Counter()
     for name in os.listdir(f"/proc/{process.pid}/fd"):
+        if int(name) in besides:
+            continue
         try:
             target = os.readlink(f"/proc/{process.pid}/fd/{name}")
         except OSError:
@@ -356,7 +360,7 @@ def _shift(
     restarts_due = 0
     handles: dict[str, Counter[str]] = {}
     threads: dict[str, Counter[str]] = {}
-    ports = {server.port: "PostgreSQL", urlsplit(simulator).port or 0: "the marketplace"}
+    ports = {server.port: "PostgreSQL", urlsplit(simulator).port or 0: "the marketplace", printer.port: "the printer"}
     phases: dict[str, float] = {}
     shift_started = time.monotonic()
     try:
@@ -393,10 +397,11 @@ def _shift(
                     outages[-1].join(timeout=120)
                 samples.append({"parcels": index + 1, **_process_sample(process, printer)})
                 if len(samples) == warm_samples:
-                    handles["warm"], threads["warm"] = fd_kinds(process, ports), thread_kinds(process)
+                    handles["warm"] = fd_kinds(process, ports, besides=printer.own_fds())
+                    threads["warm"] = thread_kinds(process)
         for outage in outages:
             outage.join(timeout=120)
-        handles["end"], threads["end"] = fd_kinds(process, ports), thread_kinds(process)
+        handles["end"], threads["end"] = fd_kinds(process, ports, besides=printer.own_fds()), thread_kinds(process)
         phases["packing_s"] = time.monotonic() - shift_started
         for outage in outages:  # PostgreSQL is up again before the shift is judged
             outage.join(timeout=120)

@@ -84,6 +84,8 @@ def test_what_grew_is_named_threads_by_name_and_sockets_by_where_they_lead() -> 
         handles = fd_kinds(process, {listener.getsockname()[1]: "the printer"})
         assert handles["socket to the printer"] == 1
         assert handles["listening socket"] >= 1
+        besides = fd_kinds(process, {listener.getsockname()[1]: "the printer"}, besides={client.fileno()})
+        assert handles - besides == {"socket to the printer": 1}, "a stand-in's own sockets are left out"
     finally:
         release.set()
         for thread in held:
