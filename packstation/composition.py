@@ -150,11 +150,15 @@ def start_services(
     from packstation.services.packing.read_model import PackageQueries
     from packstation.services.printing.dispatch import PrintRedirects, ReprintService
     from packstation.services.returns.offline import OpenClaimsCopy
+    from packstation.services.station.memory import keep_big_blocks_apart
 
     # The sync, pump and print threads share the GIL with the packing thread. A thread coming back
     # from I/O waits for the holder's switch interval: 1 ms instead of Python's 5 ms, so a scan or an
     # open never queues behind a sync burst for long.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+    # A station runs all shift: big short-lived blocks (sync pages, labels) go back to the system when
+    # freed instead of scattering free space through malloc's arenas (services/station/memory.py).
+    keep_big_blocks_apart()
     # First of all: a second instance must not start an embedded server, a pump or a print queue.
     station_lock = lock_station_folder(settings.data_dir())
     secrets = SecretStore()

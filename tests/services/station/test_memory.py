@@ -10,10 +10,11 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from packstation.services.station.memory import _malloc_trim, release_free_memory
+from packstation.services.station.memory import _malloc_trim, _mallopt, release_free_memory
 
 SCATTERED_FREES = """
 import json, os, threading
@@ -38,17 +39,49 @@ print(json.dumps({"before": before, "again": again, "after": rss_mb(), "released
 """
 
 
-@pytest.mark.skipif(_malloc_trim() is None, reason="the C library has no malloc_trim (not glibc)")
-def test_scattered_frees_leave_the_process_on_release() -> None:
+BIG_BLOCKS = """
+import ctypes, json, sys
+from packstation.services.station.memory import keep_big_blocks_apart
+
+class Mallinfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+libc = ctypes.CDLL("libc.so.6")
+libc.mallinfo2.restype = Mallinfo2
+kept = keep_big_blocks_apart() if sys.argv[1] == "kept apart" else False
+first = bytearray(1 << 20)  # a sync page's text, a label
+del first  # glibc raises its threshold past this block's size when it is freed
+second = bytearray(1 << 20)
+print(json.dumps({"kept": kept, "own_pages": libc.mallinfo2().hblkhd}))
+"""
+
+
+def _fresh_process(script: str, *args: str) -> dict[str, Any]:
+    """What ``script`` prints (JSON), run in a process of its own: malloc's state is the process's."""
     result = subprocess.run(
-        [sys.executable, "-c", SCATTERED_FREES],
+        [sys.executable, "-c", script, *args],
         capture_output=True,
         text=True,
         check=True,
         timeout=120,
         cwd=Path(__file__).resolve().parents[3],
     )
-    figures = json.loads(result.stdout)
+    figures: dict[str, Any] = json.loads(result.stdout)
+    return figures
+
+
+@pytest.mark.skipif(_mallopt() is None, reason="the C library has no mallopt (not glibc)")
+def test_big_blocks_keep_pages_of_their_own_after_one_is_freed() -> None:
+    glibc = _fresh_process(BIG_BLOCKS, "glibc's default")
+    apart = _fresh_process(BIG_BLOCKS, "kept apart")
+    assert glibc["own_pages"] < 1 << 20, "glibc's default: the second block came from an arena"
+    assert apart["kept"] is True
+    assert apart["own_pages"] >= 1 << 20, apart
+
+
+@pytest.mark.skipif(_malloc_trim() is None, reason="the C library has no malloc_trim (not glibc)")
+def test_scattered_frees_leave_the_process_on_release() -> None:
+    figures = _fresh_process(SCATTERED_FREES)
     assert figures["released"] is True
     # 300 MB allocated, 7/8 freed: without the release RSS keeps all of it.
     assert figures["again"] > figures["before"] - 5, figures
