@@ -84,8 +84,7 @@ class Journal:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._pool = ConnectionPool(self._open, keep=3)
-        with self._connection():  # opens the file now (and upgrades its schema), so a bad path fails at start
-            pass
+        self._pool.fill()  # opens the file now (and upgrades its schema), so a bad path fails at start
 
     def _open(self) -> sqlite3.Connection:
         try:

@@ -92,8 +92,7 @@ class CacheStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._pool = ConnectionPool(self._open, keep=2)
-        with self._pool.connection():  # opens the file now (and upgrades its schema)
-            pass
+        self._pool.fill()  # opens the file now (and upgrades its schema)
 
     def _open(self) -> sqlite3.Connection:
         return open_store(

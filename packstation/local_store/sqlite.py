@@ -123,6 +123,17 @@ class ConnectionPool:
         self._lock = threading.Lock()
         self._generation = 0
 
+    def fill(self) -> None:
+        """Open every connection the pool keeps, now (the first one upgrades the file's schema).
+
+        A pool that opened its connections only when threads first overlapped reached its size hours
+        into a shift (the soak saw the journal's third connection, two more handles, after its warm-up),
+        which cannot be told from a leak; opened at start, the station's handles stay as they were.
+        """
+        opened = [self._open() for _ in range(self._keep)]
+        with self._lock:
+            self._idle.extend(opened)
+
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
         """A connection for this block, this thread's alone until the block ends."""

@@ -54,3 +54,32 @@ def test_connections_lent_across_threads_stay_durable_and_close_only_closes_what
     journal.close()
     assert journal.stats().pending == 0  # usable again after close: a connection is opened afresh
     journal.close()
+
+
+def test_the_pools_open_what_they_keep_at_start_so_overlapping_threads_add_no_handles(tmp_path: Path) -> None:
+    """A pool that opened a connection only when threads first overlapped reached its size hours into a
+    shift: two more handles after the soak's warm-up, which a soak cannot tell from a leak."""
+    process = psutil.Process()
+    before = process.num_fds()
+    journal = Journal(tmp_path / "journal.sqlite3")
+    cache = CacheStore(tmp_path / "offline_cache.sqlite3")
+    at_start = process.num_fds()
+    assert at_start > before
+    all_in = threading.Barrier(3, timeout=10)
+
+    def in_journal() -> None:  # the packing thread, the pump and a status read, all in the journal at once
+        with journal._pool.connection():
+            all_in.wait()
+
+    def in_both() -> None:  # two of them in the cache as well (it keeps two)
+        with journal._pool.connection(), cache._pool.connection():
+            all_in.wait()
+
+    workers = [threading.Thread(target=work) for work in (in_journal, in_both, in_both)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert process.num_fds() == at_start, "no connection opened beyond those opened at start"
+    journal.close()
+    cache.close()
