@@ -368,6 +368,12 @@ def _shift(
     handles: dict[str, Counter[str]] = {}
     threads: dict[str, Counter[str]] = {}
     ports = {server.port: "PostgreSQL", urlsplit(simulator).port or 0: "the marketplace", printer.port: "the printer"}
+
+    def take_stock(when: str) -> None:
+        """The station's open handles and threads by kind, kept as ``when`` (``warm``, ``end``)."""
+        handles[when] = fd_kinds(process, ports, besides=printer.own_fds())
+        threads[when] = thread_kinds(process)
+
     phases: dict[str, float] = {}
     shift_started = time.monotonic()
     try:
@@ -404,11 +410,10 @@ def _shift(
                     outages[-1].join(timeout=120)
                 samples.append({"parcels": index + 1, **_process_sample(process, printer)})
                 if len(samples) == warm_samples:
-                    handles["warm"] = fd_kinds(process, ports, besides=printer.own_fds())
-                    threads["warm"] = thread_kinds(process)
+                    take_stock("warm")
         for outage in outages:
             outage.join(timeout=120)
-        handles["end"], threads["end"] = fd_kinds(process, ports, besides=printer.own_fds()), thread_kinds(process)
+        take_stock("end")
         phases["packing_s"] = time.monotonic() - shift_started
         for outage in outages:  # PostgreSQL is up again before the shift is judged
             outage.join(timeout=120)
