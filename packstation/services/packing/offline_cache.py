@@ -236,7 +236,15 @@ class OfflineCache:
         try:
             self._store.mark_packed(marks, wait_s=MARK_WAIT_S)
         except (sqlite3.Error, LocalStoreError) as exc:
-            log.warning("offline copy not marked packed yet packages=%s reason=%s", len(marks), exc)
+            # A refresh holding the file is the expected case (every completion during one): the mark is
+            # written later. Anything else (a full disk, a damaged file) is worth a supervisor's look.
+            busy = isinstance(exc, sqlite3.OperationalError) and exc.sqlite_errorcode == sqlite3.SQLITE_BUSY
+            log.log(
+                logging.INFO if busy else logging.WARNING,
+                "offline copy not marked packed yet packages=%s reason=%s",
+                len(marks),
+                exc,
+            )
             return
         with self._marks:
             self._unmarked -= marks
