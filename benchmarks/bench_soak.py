@@ -5,12 +5,14 @@ Trendyol (a quarter of them with Trendyol's common label, see :data:`COMMON_LABE
 marketplace sync and outbox running throughout, PostgreSQL restarted every sixth of the shift (the
 station packs on from its offline cache meanwhile) and the TCP printer offline for a while (a minute
 from 1,200 parcels on, less in a shorter shift: :func:`printer_offline_seconds`). RSS, threads and open
-file handles are sampled every 500 parcels (twelve times in a shorter run), between restarts; the first
-third of the shift is the warm-up: RSS growth is the last sample against the end of the warm-up, of RSS
-as the station holds it (sampled right after the release of free memory the station runs every minute;
-``rss_found_growth_pct`` is the same of RSS as found, before it), thread and handle growth the median
-of the last third against the median of the first (``fds_grown`` and ``threads_grown`` name what grew,
-by kind, end of shift against end of warm-up). Scan latency is scan to the feedback painted.
+file handles are sampled every 500 parcels (twelve times in a shorter run), between restarts, with the
+station's sockets by where they lead; threads and handles are also counted five times as often, so that
+each third of the shift has ten counts, not two. The first third of the shift is the warm-up: RSS growth
+is the last sample against the end of the warm-up, of RSS as the station holds it (sampled right after the
+release of free memory the station runs every minute; ``rss_found_growth_pct`` is the same of RSS as
+found, before it), thread and handle growth the median of the last third's counts against the median of
+the first's (``fds_grown`` and ``threads_grown`` name what grew, by kind, end of shift against end of
+warm-up). Scan latency is scan to the feedback painted.
 
 Lost: a packed parcel without exactly one ``complete`` in PostgreSQL (missing or recorded twice), not
 Picking at the marketplace stand-in once the outbox is empty, or Picking applied there twice. Every
@@ -33,7 +35,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -205,16 +207,23 @@ class SwitchablePrinter:
                 self.received += len(data)
 
 
-def _process_sample(process: psutil.Process, printer: SwitchablePrinter) -> dict[str, float]:
+def _count(process: psutil.Process, printer: SwitchablePrinter) -> dict[str, int]:
+    """The station's threads and open handles (the printer stand-in's sockets taken off)."""
+    return {"threads": process.num_threads(), "fds": process.num_fds() - len(printer.own_fds())}
+
+
+def _process_sample(process: psutil.Process, printer: SwitchablePrinter, ports: Mapping[int, str]) -> dict[str, object]:
     """RSS as found and as the station holds it (right after its own minute's release of free memory,
-    run now: what it found depends on how long ago the last one ran), threads, open handles."""
+    run now: what it found depends on how long ago the last one ran), threads, open handles, and its
+    sockets by where they lead (what a handle more or less at one sample was)."""
     found = process.memory_info().rss
     release_free_memory()
+    kinds = fd_kinds(process, ports, besides=printer.own_fds())
     return {
         "rss_found_mb": round(found / 2**20, 1),
         "rss_mb": round(process.memory_info().rss / 2**20, 1),
-        "threads": process.num_threads(),
-        "fds": process.num_fds() - len(printer.own_fds()),
+        **_count(process, printer),
+        "sockets": {kind: n for kind, n in sorted(kinds.items()) if kind.startswith("socket")},
     }
 
 
@@ -270,6 +279,18 @@ def thread_kinds(process: psutil.Process) -> Counter[str]:
                 continue  # ended meanwhile
         kinds[re.sub(r"\d+", "#", name)] += 1
     return kinds
+
+
+def growth(counts: Sequence[Mapping[str, int]], key: str, *, warm_to: int, late_from: int) -> float:
+    """How far ``key`` (threads, handles) rose: the median of the counts after ``late_from`` parcels
+    against the median of those up to ``warm_to``.
+
+    Medians, not peaks: a thread of Qt's pool or a connection open for a moment at one count is not growth,
+    while a leak moves the whole last third up.
+    """
+    early = [count[key] for count in counts if count["parcels"] <= warm_to]
+    late = [count[key] for count in counts if count["parcels"] > late_from]
+    return statistics.median(late) - statistics.median(early)
 
 
 def _outage(server: LocalPostgres, seconds: float) -> threading.Thread:
@@ -357,9 +378,14 @@ def _shift(
     # Every 500 parcels in a full shift; a short one is sampled twelve times, so that the peaks of its first
     # and last thirds compare four samples each rather than two (a connection opened for a moment is not a leak).
     every = 500 if len(parcels) >= 3000 else max(1, len(parcels) // 12)
+    # Threads and handles are also counted five times as often: a median of two counts (a third of a full
+    # shift's samples) is their mean, and one keep-alive connection open at one of them would read as growth.
+    count_every = max(1, every // 5)
     warm_samples = max(1, len(parcels) // every // 3)
     restart_every = max(1, len(parcels) // 6)
-    samples: list[dict[str, float]] = []
+    samples: list[dict[str, Any]] = []
+    counts: list[dict[str, int]] = []
+    count_due = False
     per_parcel: list[list[float]] = []
     packed: list[str] = []
     offline_printer_at = len(parcels) // 3
@@ -403,14 +429,20 @@ def _shift(
             wait_until(lambda: not window.pack.is_packing, f"parcel {index} complete on screen")
             per_parcel.append(times)
             packed.append(parcel["external_id"])
+            count_due = count_due or (index + 1) % count_every == 0
             if (index + 1) % every == 0:
                 if outages:
                     # The restart's own pg_ctl (its pipes) belongs to the benchmark, not the station: sample
                     # between restarts.
                     outages[-1].join(timeout=120)
-                samples.append({"parcels": index + 1, **_process_sample(process, printer)})
+                samples.append({"parcels": index + 1, **_process_sample(process, printer, ports)})
+                counts.append({"parcels": index + 1, "threads": samples[-1]["threads"], "fds": samples[-1]["fds"]})
+                count_due = False
                 if len(samples) == warm_samples:
                     take_stock("warm")
+            elif count_due and not (outages and outages[-1].is_alive()):  # a count waits for the restart's end
+                counts.append({"parcels": index + 1, **_count(process, printer)})
+                count_due = False
         for outage in outages:
             outage.join(timeout=120)
         take_stock("end")
@@ -444,6 +476,7 @@ def _shift(
     threads_grown = threads.get("end", Counter()) - threads.get("warm", Counter())
     return {
         "samples": samples,
+        "counts": counts,
         "per_parcel": per_parcel,
         "packed": packed,
         "outages": len(outages),
@@ -585,7 +618,7 @@ def run(argv: list[str] | None = None) -> dict[str, object]:
     # the last third above it.
     third = max(1, len(samples) // 3)
     warm, end = samples[third - 1], samples[-1]
-    early, late = samples[:third], samples[-third:]
+    late_from = samples[-third - 1]["parcels"] if len(samples) > third else 0  # the sample that opens the last third
     result: dict[str, object] = {
         "parcels": len(per_parcel),
         "scans": sum(len(p) for p in per_parcel),
@@ -596,13 +629,12 @@ def run(argv: list[str] | None = None) -> dict[str, object]:
         "rss_growth_pct": round((end["rss_mb"] - warm["rss_mb"]) / warm["rss_mb"] * 100, 1),
         # The same, sampled as found: a minute's freed memory more or less, by when the last release ran.
         "rss_found_growth_pct": round((end["rss_found_mb"] - warm["rss_found_mb"]) / warm["rss_found_mb"] * 100, 1),
-        # Medians, not peaks: a thread of Qt's pool or a connection open for a moment at one sample is not
-        # growth, while a leak moves the whole last third up.
-        "threads_growth": statistics.median(s["threads"] for s in late)
-        - statistics.median(s["threads"] for s in early),
-        "fds_growth": statistics.median(s["fds"] for s in late) - statistics.median(s["fds"] for s in early),
+        "threads_growth": growth(shift["counts"], "threads", warm_to=warm["parcels"], late_from=late_from),
+        "fds_growth": growth(shift["counts"], "fds", warm_to=warm["parcels"], late_from=late_from),
         "fds_grown": shift["fds_grown"],
         "threads_grown": shift["threads_grown"],
+        "fds_counted": [c["fds"] for c in shift["counts"]],
+        "threads_counted": [c["threads"] for c in shift["counts"]],
         "scan_p99_first_ms": first["p99_ms"],
         "scan_p99_last_ms": last["p99_ms"],
         "first_last_parcels": edge,

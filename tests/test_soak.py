@@ -40,8 +40,20 @@ def test_a_short_shift_loses_nothing_in_postgres_or_at_the_marketplace(shift: di
 
 def test_a_short_shift_does_not_grow_in_memory_threads_or_open_files(shift: dict[str, Any]) -> None:
     assert shift["met"]["rss_growth_pct"], shift["samples"]
-    assert shift["met"]["threads_growth"], shift["samples"]
-    assert shift["met"]["fds_growth"], (shift["fds_grown"], shift["samples"])
+    assert shift["met"]["threads_growth"], (shift["threads_grown"], shift["threads_counted"])
+    assert shift["met"]["fds_growth"], (shift["fds_grown"], shift["fds_counted"], shift["samples"])
+
+
+def test_growth_is_the_last_thirds_median_against_the_first_thirds() -> None:
+    from benchmarks.bench_soak import growth
+
+    def counted(fds: list[int]) -> list[dict[str, int]]:
+        return [{"parcels": (index + 1) * 100, "fds": n} for index, n in enumerate(fds)]
+
+    steady_with_blips = counted([36, 37, 36, 36, 36, 38, 36, 36, 37, 36, 36, 36])
+    assert growth(steady_with_blips, "fds", warm_to=400, late_from=800) == 0
+    leaking = counted([36, 36, 36, 36, 37, 37, 37, 38, 38, 38, 39, 39])
+    assert growth(leaking, "fds", warm_to=400, late_from=800) == 2.5
 
 
 def test_the_shift_has_its_common_label_share_and_about_five_scans_a_parcel() -> None:
