@@ -28,6 +28,7 @@ from packstation.db.models.accounts import Station
 from packstation.db.models.packages import PackageLineRow, PackageRow, PackException
 from packstation.db.models.stock import StockReservation
 from packstation.db.models.sync import OutboxEntry
+from packstation.db.storable import json_holds_nul
 from packstation.domain.status import ExceptionKind, OutboxKind, PackageStatus
 from packstation.domain.stock import StockReason
 from packstation.local_store.operations import (
@@ -109,7 +110,7 @@ class OperationApplier:
         if returns:
             # Returns are recorded by their own server function (return_apply): they are no packing step.
             packs = [op for op in ops if op.kind is not OperationKind.RETURN_COMPLETE]
-            if "\\u0000" in json.dumps([body_as_dict(op.body) for op in returns]):
+            if json_holds_nul(json.dumps([body_as_dict(op.body) for op in returns])):
                 raise UnstorableOperationError("a NUL (0x00) character: PostgreSQL cannot store it")
             return apply_returns(session, returns, self.station_id) | self._apply_packs(session, packs)
         return self._apply_packs(session, ops)
@@ -118,7 +119,7 @@ class OperationApplier:
         if not ops:
             return set()
         payload = json.dumps([self._event_row(session, op) for op in ops], ensure_ascii=False)
-        if "\\u0000" in payload:
+        if json_holds_nul(payload):
             # jsonb cannot hold NUL either; say so plainly (an older build journaled raw scanner text).
             raise UnstorableOperationError("a NUL (0x00) character: PostgreSQL cannot store it")
         decided = {

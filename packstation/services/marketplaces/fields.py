@@ -81,10 +81,6 @@ def without_nul(value: Any) -> Any:
     return value
 
 
-#: A reply whose bytes contain this escape carries a NUL somewhere (JSON cannot carry a raw one).
-NUL_ESCAPE = b"\\u0000"
-
-
 class FieldProblem(ValueError):
     """A field is missing or has the wrong shape."""
 

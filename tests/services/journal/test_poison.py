@@ -161,3 +161,32 @@ def test_retries_back_off_for_real_while_scans_keep_waking_the_pump(tmp_path: Pa
     # Back-off 0.5, 1, 2, 2 ...: about 4 attempts in 3 s, not hundreds.
     assert 2 <= len(attempts) <= 6, len(attempts)
     assert attempts[-1].waiting == 1 and attempts[-1].parked == 0, "a lost connection parks nothing"
+
+
+def test_a_scan_of_the_text_backslash_u0000_is_applied_not_parked(db: Database, tmp_path: Path) -> None:
+    """Found by the scan fuzz test: the six characters \\u0000 (a person typing, a misprinted label) are
+    written \\\\u0000 in JSON, which a plain search for the NUL escape mistook for a NUL, and the
+    scan was parked for a supervisor although PostgreSQL stores it like any other text."""
+    from packstation.db.models.packages import PackEvent
+    from packstation.domain.outcomes import ScanOutcome
+    from packstation.local_store.operations import Scanned
+
+    seed_demo_data(db.sessions, packages=2)
+    package = _package(db)
+    journal = Journal(tmp_path / "journal.sqlite3")
+    written = "\\u0000"
+    scan = Scanned(
+        outcome=ScanOutcome.UNKNOWN_BARCODE, text=written, code=written, message=f"Unknown barcode {written}."
+    )
+    op = Operation(scan, station="st-1", occurred_at=datetime.now(UTC), package_id=package.id)
+    journal.append(op)
+    journal.append(_complete(package))
+    pump = JournalPump(journal, db.sessions)
+    while pump.drain_once():
+        pass
+    assert journal.stats().parked == 0 and journal.stats().pending == 0
+    with db.sessions() as session:
+        event = session.scalars(select(PackEvent).where(PackEvent.op_id == op.op_id)).one()
+        assert session.scalars(select(ParkedOperation)).all() == []
+    assert event.barcode == written and event.detail["text"] == written
+    journal.close()

@@ -19,6 +19,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from packstation.db.storable import json_holds_nul
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.outcomes import UnsuppliedReason
 from packstation.domain.retry import RetryPolicy
@@ -27,7 +28,6 @@ from packstation.services.marketplaces.base import Capabilities, MarketplaceClie
 from packstation.services.marketplaces.credentials import N11Credentials
 from packstation.services.marketplaces.errors import MalformedReply, Rejected, malformed_package
 from packstation.services.marketplaces.fields import (
-    NUL_ESCAPE,
     FieldProblem,
     epoch_ms,
     gmt3_epoch_to_utc,
@@ -252,7 +252,7 @@ class N11Client(MarketplaceClient):
                 path = "/rest/delivery/v1/shipmentPackages"
                 reply = self._http.request("GET", path, group="list", params={**params, "page": page})
                 body = parse_json(reply.content, marketplace=_N11, endpoint=path)
-                if NUL_ESCAPE in reply.content:
+                if json_holds_nul(reply.content):
                     body = without_nul(body)  # PostgreSQL stores no NUL, in text or in the raw payload
                 if not isinstance(body, Mapping) or not isinstance(body.get("content"), list):
                     raise MalformedReply("N11 sent a package list without 'content'", marketplace=_N11, endpoint=path)

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from packstation.db.storable import json_holds_nul
 from packstation.domain.marketplace import Marketplace
 from packstation.domain.outcomes import UnsuppliedReason
 from packstation.domain.status import PICKING_OR_PAST, PackageStatus
@@ -30,7 +31,7 @@ from packstation.services.marketplaces.errors import (
     Unsupported,
     Unverified,
 )
-from packstation.services.marketplaces.fields import NUL_ESCAPE, utc_to_epoch_ms, utc_to_gmt3_epoch_ms, without_nul
+from packstation.services.marketplaces.fields import utc_to_epoch_ms, utc_to_gmt3_epoch_ms, without_nul
 from packstation.services.marketplaces.models import ListingMode, PackagePage, PackageQuery, RemotePackage
 from packstation.services.marketplaces.ratelimit import RateLimiter
 from packstation.services.marketplaces.transport import Reply, Transport
@@ -372,7 +373,7 @@ class TrendyolClient(CommonLabels, StockBatches, TrendyolClaims, MarketplaceClie
         """A listing reply parsed, and its text for storage; a reply carrying a NUL (which
         PostgreSQL cannot store) is cleaned of it and its text is not used."""
         body = self._json(reply, path)
-        if NUL_ESCAPE in reply.content:
+        if json_holds_nul(reply.content):
             return without_nul(body), None
         return body, _reply_text(reply)
 
