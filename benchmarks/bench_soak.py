@@ -436,7 +436,7 @@ def _shift(
                     # between restarts.
                     outages[-1].join(timeout=120)
                 samples.append({"parcels": index + 1, **_process_sample(process, printer, ports)})
-                counts.append({"parcels": index + 1, "threads": samples[-1]["threads"], "fds": samples[-1]["fds"]})
+                counts.append({key: samples[-1][key] for key in ("parcels", "threads", "fds")})
                 count_due = False
                 if len(samples) == warm_samples:
                     take_stock("warm")

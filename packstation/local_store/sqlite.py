@@ -130,7 +130,14 @@ class ConnectionPool:
         into a shift (the soak saw the journal's third connection, two more handles, after its warm-up),
         which cannot be told from a leak; opened at start, the station's handles stay as they were.
         """
-        opened = [self._open() for _ in range(self._keep)]
+        opened: list[sqlite3.Connection] = []
+        try:
+            while len(opened) < self._keep:
+                opened.append(self._open())
+        except BaseException:
+            for connection in opened:  # a file that opens once and then fails keeps no handle behind
+                connection.close()
+            raise
         with self._lock:
             self._idle.extend(opened)
 
